@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { ConfigError } from '../config/config-error.js';
+import { packageVersion, projectRoot } from '../project-root.js';
+import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { deadlineCommand } from './deadline-command.js';
+import { validateCommand } from './validate-command.js';
+
+const configOption = () =>
+  new Option('--config <dir>', 'config directory').default(path.join(projectRoot(), 'config'), "the project's config/");
+
+function run(io: CliIo, action: () => number): void {
+  try {
+    process.exitCode = action();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(`sla-bridge: the config has ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:`);
+      io.err(error.message);
+    } else if (error instanceof UsageError) {
+      io.err(`sla-bridge: ${error.message}`);
+    } else {
+      throw error;
+    }
+    process.exitCode = 1;
+  }
+}
+
+export function buildProgram(io: CliIo = processIo): Command {
+  const program = new Command('sla-bridge')
+    .description('SLA clocks, breach warnings and deadline write-back for Jira, Gitea/Forgejo and MantisBT')
+    .version(packageVersion())
+    .showHelpAfterError();
+
+  program
+    .command('validate')
+    .description('check the config files; exit 0 when valid, else list every problem by file and path')
+    .addOption(configOption())
+    .action((options: { config: string }) => run(io, () => validateCommand(options.config, io)));
+
+  program
+    .command('deadline')
+    .description('print the deadline of one metric started at --from, in business time of the contract')
+    .requiredOption('--contract <id>', 'contract id, e.g. open2bizz-saas')
+    .requiredOption('--priority <P1|P2|P3|P4>', 'priority')
+    .requiredOption('--metric <reaction|response|resolution>', 'metric')
+    .requiredOption('--from <iso-8601>', "instant the metric's clock starts; without offset it is local time of the calendar")
+    .addOption(configOption())
+    .option('--json', 'print one JSON object with the deadline, contract, calendar and target')
+    .action((options: { contract: string; priority: string; metric: string; from: string; config: string; json?: boolean }) =>
+      run(io, () => deadlineCommand(options, io)),
+    );
+
+  return program;
+}

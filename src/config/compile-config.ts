@@ -1,0 +1,129 @@
+/** Turns validated config files into the domain's calendars and contracts, checking cross-references. */
+import type { BusinessCalendar } from '../domain/business-calendar.js';
+import type { Contract, MetricRule, WarningRule } from '../domain/contract.js';
+import { HolidayResolver } from '../domain/holidays.js';
+import { METRICS, type Metric } from '../domain/metric.js';
+import { PRIORITIES } from '../domain/priority.js';
+import { WallClockCalendar } from '../domain/wall-clock-calendar.js';
+import { WindowedCalendar } from '../domain/windowed-calendar.js';
+import { durationToMs } from '../domain/duration.js';
+import type { CalendarFile, ContractFile } from './schema.js';
+import { WEEKDAYS } from './schema.js';
+
+export type PathPart = string | number;
+
+/** Reports a problem at a path inside the file being compiled. */
+export type Report = (path: PathPart[], message: string) => void;
+
+const DEFAULT_METRIC_RULES: Record<Metric, Omit<MetricRule, 'metric' | 'targets'>> = {
+  reaction: { starts: 'created', metBy: ['agent_comment', 'resolved'], pausesOn: new Set() },
+  response: { starts: 'created', metBy: ['resolved'], pausesOn: new Set() },
+  resolution: { starts: 'created', metBy: ['resolved'], pausesOn: new Set() },
+};
+
+export function compileCalendar(id: string, file: CalendarFile, report: Report): BusinessCalendar | undefined {
+  if (file.hours === '24x7') return new WallClockCalendar(id, file.zone);
+  let holidays: HolidayResolver | undefined;
+  if (file.holidays) {
+    try {
+      holidays = new HolidayResolver(file.holidays);
+    } catch (error) {
+      report(['holidays', file.holidays.region ? 'region' : 'country'], (error as Error).message);
+      return undefined;
+    }
+    const unknown = new Set(holidays.unknownNames());
+    if (unknown.size > 0) {
+      const known = holidays.knownNames(2026).join(', ');
+      for (const list of ['add', 'remove'] as const) {
+        file.holidays[list].forEach((entry, index) => {
+          if (unknown.has(entry)) report(['holidays', list, index], `"${entry}" is not a holiday of ${file.holidays!.country} (known: ${known})`);
+        });
+      }
+      return undefined;
+    }
+  }
+  const closed = file.closed.map((entry) => (typeof entry === 'string' ? { date: entry, reason: 'closed' } : { date: entry.date, reason: entry.reason ?? 'closed' }));
+  const closedDays = (year: number): ReadonlyMap<string, string> => {
+    const dates = new Map(holidays?.closedDates(year) ?? []);
+    for (const entry of closed) if (entry.date.startsWith(`${year}-`)) dates.set(entry.date, entry.reason);
+    return dates;
+  };
+  const week = WEEKDAYS.map((day) => file.hours === '24x7' ? [] : file.hours[day]);
+  if (week.every((windows) => windows.length === 0)) {
+    report(['hours'], 'no working windows on any day of the week');
+    return undefined;
+  }
+  const dayMs = file.day_length ? durationToMs(file.day_length, 0, 0) : undefined;
+  if (file.day_length && (file.day_length.days > 0 || file.day_length.weeks > 0)) {
+    report(['day_length'], 'give the working day length in hours and minutes, e.g. 8h or 7h30m');
+    return undefined;
+  }
+  return new WindowedCalendar({ id, zone: file.zone, week, dayMs, closedDays });
+}
+
+export function compileContract(
+  id: string,
+  file: ContractFile,
+  calendars: ReadonlyMap<string, BusinessCalendar>,
+  report: Report,
+): Contract | undefined {
+  const problemsBefore = { count: 0 };
+  const fail: Report = (path, message) => {
+    problemsBefore.count += 1;
+    report(path, message);
+  };
+  const calendarById = (path: PathPart[], calendarId: string): BusinessCalendar | undefined => {
+    const calendar = calendars.get(calendarId);
+    if (!calendar) fail(path, `unknown calendar "${calendarId}" (known: ${[...calendars.keys()].sort().join(', ') || 'none'})`);
+    return calendar;
+  };
+  const calendar = calendarById(['calendar'], file.calendar);
+  const priorityCalendars: Partial<Record<(typeof PRIORITIES)[number], BusinessCalendar>> = {};
+  for (const priority of PRIORITIES) {
+    const calendarId = file.priority_calendars[priority];
+    if (calendarId) priorityCalendars[priority] = calendarById(['priority_calendars', priority], calendarId);
+  }
+
+  const measured = METRICS.filter((metric) => file.policies[metric] !== undefined);
+  for (const metric of METRICS) {
+    if (file.metrics[metric] && !file.policies[metric]) {
+      fail(['metrics', metric], `is defined but policies.${metric} is missing (use "${metric}: none" for no target)`);
+    }
+    const starts = file.metrics[metric]?.starts;
+    const after = starts === 'reaction_met' ? 'reaction' : starts === 'response_met' ? 'response' : undefined;
+    if (after && !measured.includes(after)) fail(['metrics', metric, 'starts'], `${after} is not measured by this contract (no policies.${after})`);
+  }
+  if (measured.length === 0) fail(['policies'], 'the contract measures no metric');
+
+  const metrics: MetricRule[] = measured.map((metric) => {
+    const defined = file.metrics[metric];
+    const defaults = DEFAULT_METRIC_RULES[metric];
+    return {
+      metric,
+      starts: defined?.starts ?? defaults.starts,
+      metBy: defined?.met_by ?? defaults.metBy,
+      pausesOn: defined ? new Set(defined.pauses_on.map((status) => status.toLowerCase())) : defaults.pausesOn,
+      targets: file.policies[metric]!,
+    };
+  });
+  const warnings: WarningRule[] = file.warnings;
+  if (problemsBefore.count > 0 || !calendar) return undefined;
+  return {
+    id,
+    customer: file.customer,
+    tier: file.tier,
+    validFrom: file.valid.from,
+    validUntil: file.valid.until,
+    calendar,
+    priorityCalendars,
+    covers: file.covers,
+    environments: new Map(
+      Object.entries(file.environments).map(([name, rule]) => [
+        name.toLowerCase(),
+        { clampTo: rule.clamp_to, reason: rule.reason ?? `${name} environment` },
+      ]),
+    ),
+    metrics,
+    warnings,
+  };
+}

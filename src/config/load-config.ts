@@ -1,0 +1,146 @@
+/**
+ * The one config loader: reads `calendars/` and `contracts/` of a config directory, substitutes
+ * `${ENV}` references, validates every file with its zod schema and compiles the result. It returns
+ * a typed config or throws one ConfigError listing every problem by file, path and line.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { BusinessCalendar } from '../domain/business-calendar.js';
+import type { Contract } from '../domain/contract.js';
+import { coverageOverlaps } from '../domain/coverage.js';
+import { compileCalendar, compileContract, type PathPart } from './compile-config.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { substituteEnv, type UnsetVariable } from './env-substitution.js';
+import { calendarFileSchema, contractFileSchema } from './schema.js';
+
+export interface SlaConfig {
+  readonly dir: string;
+  readonly calendars: ReadonlyMap<string, BusinessCalendar>;
+  readonly contracts: ReadonlyMap<string, Contract>;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+interface ConfigFile<T> {
+  readonly id: string;
+  readonly display: string;
+  readonly data: T;
+  readonly lineOf: (path: PathPart[]) => number | undefined;
+}
+
+export function formatPath(parts: readonly PathPart[]): string {
+  return parts.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+}
+
+/** How a file is named in messages: relative to the working directory when it is below it. */
+function displayName(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+class ProblemList {
+  readonly problems: ConfigProblem[] = [];
+
+  add(file: string, parts: PathPart[], message: string, line?: number): void {
+    this.problems.push({ file, path: formatPath(parts), message, line });
+  }
+}
+
+function lineLocator(doc: Document, lines: LineCounter) {
+  return (parts: PathPart[]): number | undefined => {
+    for (let depth = parts.length; depth >= 0; depth -= 1) {
+      const node = doc.getIn(parts.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): { parts: PathPart[]; message: string }[] {
+  const parts = issue.path.filter((part): part is PathPart => typeof part !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ parts: [...parts, key], message: 'is not a known setting (misspelt?)' }));
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return [{ parts, message: 'is required' }];
+  return [{ parts, message: issue.message }];
+}
+
+function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, problems: ProblemList): ConfigFile<z.output<S>>[] {
+  const files: ConfigFile<z.output<S>>[] = [];
+  for (const file of yamlFiles(dir)) {
+    const display = displayName(file);
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) problems.add(display, [], error.message.split('\n')[0]!, error.linePos?.[0].line);
+      continue;
+    }
+    const lineOf = lineLocator(doc, lines);
+    const unset: UnsetVariable[] = [];
+    const raw = substituteEnv(doc.toJS(), env, unset);
+    for (const { path: parts, variable } of unset) {
+      problems.add(display, parts, `environment variable ${variable} is not set`, lineOf(parts));
+    }
+    if (unset.length > 0) continue;
+    const parsed = schema.safeParse(raw ?? {}, { reportInput: true });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        for (const { parts, message } of describeIssue(issue)) problems.add(display, parts, message, lineOf(parts));
+      }
+      continue;
+    }
+    const data = parsed.data as z.output<S> & { id?: string };
+    const id = data.id ?? path.basename(file).replace(/\.ya?ml$/, '');
+    const duplicate = files.find((other) => other.id === id);
+    if (duplicate) {
+      problems.add(display, ['id'], `"${id}" is already defined in ${duplicate.display}`, lineOf(['id']));
+      continue;
+    }
+    files.push({ id, display, data, lineOf });
+  }
+  return files;
+}
+
+export function loadConfig(dir: string, env: Env = process.env): SlaConfig {
+  const problems = new ProblemList();
+  if (!existsSync(dir)) throw new ConfigError([{ file: displayName(dir), path: '', message: 'config directory does not exist' }]);
+
+  const calendars = new Map<string, BusinessCalendar>();
+  for (const file of readConfigFiles(path.join(dir, 'calendars'), calendarFileSchema, env, problems)) {
+    const calendar = compileCalendar(file.id, file.data, (parts, message) => problems.add(file.display, parts, message, file.lineOf(parts)));
+    if (calendar) calendars.set(file.id, calendar);
+  }
+
+  const contracts = new Map<string, Contract>();
+  const contractFiles = readConfigFiles(path.join(dir, 'contracts'), contractFileSchema, env, problems);
+  for (const file of contractFiles) {
+    const contract = compileContract(file.id, file.data, calendars, (parts, message) =>
+      problems.add(file.display, parts, message, file.lineOf(parts)),
+    );
+    if (!contract) continue;
+    for (const other of contracts.values()) {
+      const overlap = coverageOverlaps(contract, other);
+      if (overlap !== undefined) {
+        const parts = ['covers', overlap];
+        problems.add(file.display, parts, `covers the same issues as contract ${other.id} in an overlapping validity period`, file.lineOf(parts));
+      }
+    }
+    contracts.set(file.id, contract);
+  }
+  if (contractFiles.length === 0 && problems.problems.length === 0) {
+    problems.add(displayName(path.join(dir, 'contracts')), [], 'no contract files (*.yaml) found');
+  }
+
+  if (problems.problems.length > 0) throw new ConfigError(problems.problems);
+  return { dir, calendars, contracts };
+}

@@ -1,0 +1,205 @@
+/**
+ * The config files' schemas: the single source of the config types. Objects are strict so that a
+ * misspelt key in a hand-edited file is an error instead of a silently ignored setting.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { parseDuration, type Duration } from '../domain/duration.js';
+import { isHolidayDate } from '../domain/holidays.js';
+import { metricSchema } from '../domain/metric.js';
+import { prioritySchema, type Priority } from '../domain/priority.js';
+
+export const idSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes (e.g. "nl-office")' });
+
+export const durationSchema = z.string({ error: 'expected a duration such as 30m, 2h, 2d or 1w' }).transform((text, ctx): Duration => {
+  const duration = parseDuration(text);
+  if (!duration) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (use e.g. 45s, 30m, 2h, 2d, 1w or 1d4h)` });
+    return z.NEVER;
+  }
+  return duration;
+});
+
+/** A target: a duration, or `none` where the contract sets no target. */
+export const targetSchema = z.union([z.literal('none').transform(() => null), durationSchema], {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a duration (use e.g. 30m, 2h, 2d, 1w, or none)`,
+});
+
+export const localDateSchema = z
+  .string({ error: 'expected a date as YYYY-MM-DD' })
+  .refine((text) => /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text).isValid, {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a date (use YYYY-MM-DD)`,
+  });
+
+export const zoneSchema = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone (e.g. Europe/Amsterdam)`,
+});
+
+function minuteOfDay(text: string): number | undefined {
+  const match = /^(\d{2}):(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const hours = Number(match[1]);
+  const minutes = Number(match[2]);
+  if (minutes > 59 || hours > 24 || (hours === 24 && minutes > 0)) return undefined;
+  return hours * 60 + minutes;
+}
+
+export const windowSchema = z.string().transform((text, ctx) => {
+  const [from, to, extra] = text.split('-').map((part) => part.trim());
+  const startMinute = from === undefined ? undefined : minuteOfDay(from);
+  const endMinute = to === undefined ? undefined : minuteOfDay(to);
+  if (extra !== undefined || startMinute === undefined || endMinute === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a working window (use HH:MM-HH:MM, e.g. 09:00-17:00)` });
+    return z.NEVER;
+  }
+  if (endMinute <= startMinute) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" ends before it starts (split a window that crosses midnight in two)` });
+    return z.NEVER;
+  }
+  return { startMinute, endMinute };
+});
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const dayWindowsSchema = z
+  .union([z.literal('closed').transform(() => []), z.array(windowSchema)])
+  .superRefine((windows, ctx) => {
+    const sorted = [...windows].sort((a, b) => a.startMinute - b.startMinute);
+    for (let i = 1; i < sorted.length; i += 1) {
+      if (sorted[i]!.startMinute < sorted[i - 1]!.endMinute) ctx.addIssue({ code: 'custom', message: 'working windows overlap' });
+    }
+  })
+  .transform((windows) => [...windows].sort((a, b) => a.startMinute - b.startMinute));
+
+export const weekSchema = z.strictObject(Object.fromEntries(WEEKDAYS.map((day) => [day, dayWindowsSchema.default([])])) as {
+  [day in (typeof WEEKDAYS)[number]]: z.ZodDefault<typeof dayWindowsSchema>;
+});
+
+const holidayEntrySchema = z.string().min(1);
+
+export const holidaysSchema = z.strictObject({
+  country: z.string().regex(/^[A-Za-z]{2}$/, { error: 'expected an ISO 3166 country code such as NL' }),
+  region: z.string().optional(),
+  types: z.array(z.enum(['public', 'bank', 'school', 'optional', 'observance'])).default(['public']),
+  add: z.array(holidayEntrySchema).default([]),
+  remove: z.array(holidayEntrySchema).default([]),
+});
+
+export const closedDateSchema = z.union([
+  localDateSchema,
+  z.strictObject({ date: localDateSchema, reason: z.string().optional() }),
+]);
+
+export const calendarFileSchema = z
+  .strictObject({
+    id: idSchema.optional(),
+    description: z.string().optional(),
+    zone: zoneSchema,
+    hours: z.union([z.literal('24x7'), weekSchema], {
+      error: 'expected 24x7 or working windows per weekday (mon: ["09:00-17:00"], ...)',
+    }),
+    day_length: durationSchema.optional(),
+    holidays: holidaysSchema.optional(),
+    closed: z.array(closedDateSchema).default([]),
+  })
+  .superRefine((calendar, ctx) => {
+    if (calendar.hours === '24x7' && (calendar.holidays || calendar.closed.length > 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hours'],
+        message: 'a 24x7 calendar has no holidays or closed dates; use windows 00:00-24:00 on every day instead',
+      });
+    }
+    if (calendar.holidays) {
+      calendar.holidays.add.forEach((entry, index) => {
+        if (/^\d/.test(entry) && !isHolidayDate(entry)) {
+          ctx.addIssue({ code: 'custom', path: ['holidays', 'add', index], message: `"${entry}" is not a date (YYYY-MM-DD or MM-DD)` });
+        }
+      });
+    }
+  });
+export type CalendarFile = z.infer<typeof calendarFileSchema>;
+
+/** What meets a metric: a public agent comment, an assignment, resolving, or reaching a status. */
+export const meetConditionSchema = z.string().refine((text) => /^(agent_comment|assigned|resolved|status:.+)$/.test(text), {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a meeting event (use agent_comment, assigned, resolved or status:<name>)`,
+});
+export type MeetCondition = z.infer<typeof meetConditionSchema>;
+
+export const metricStartSchema = z.enum(['created', 'reaction_met', 'response_met']);
+export type MetricStart = z.infer<typeof metricStartSchema>;
+
+export const metricDefinitionSchema = z.strictObject({
+  starts: metricStartSchema.default('created'),
+  met_by: z.array(meetConditionSchema).min(1),
+  pauses_on: z.array(z.string().min(1)).default([]),
+});
+
+/** `50%` of the target, or `2h before` the breach. */
+export const warningSchema = z.string().transform((text, ctx) => {
+  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text.trim());
+  if (percent) {
+    const fraction = Number(percent[1]) / 100;
+    if (fraction > 0 && fraction < 1) return { kind: 'fraction' as const, fraction, label: text.trim() };
+  }
+  const before = /^(.+?)\s+before$/.exec(text.trim());
+  const duration = before ? parseDuration(before[1]!) : undefined;
+  if (duration) return { kind: 'before' as const, duration, label: text.trim() };
+  ctx.addIssue({ code: 'custom', message: `"${text}" is not a warning (use a percentage below 100%, e.g. 75%, or e.g. "2h before")` });
+  return z.NEVER;
+});
+export type Warning = z.infer<typeof warningSchema>;
+
+const perPriorityTargetsSchema = z.strictObject({
+  P1: targetSchema.optional(),
+  P2: targetSchema.optional(),
+  P3: targetSchema.optional(),
+  P4: targetSchema.optional(),
+});
+
+/** One target for every priority, or a target per priority; a priority left out has none. */
+export const policySchema = z
+  .union([targetSchema, perPriorityTargetsSchema])
+  .transform((policy): Record<Priority, Duration | null> => {
+    if (policy === null || 'weeks' in policy) return { P1: policy, P2: policy, P3: policy, P4: policy };
+    return { P1: policy.P1 ?? null, P2: policy.P2 ?? null, P3: policy.P3 ?? null, P4: policy.P4 ?? null };
+  });
+
+export const coverageSchema = z.strictObject({
+  source: z.string().min(1),
+  project: z.string().min(1),
+  component: z.string().min(1).optional(),
+  label: z.string().min(1).optional(),
+});
+export type Coverage = z.infer<typeof coverageSchema>;
+
+export const contractFileSchema = z
+  .strictObject({
+    id: idSchema.optional(),
+    customer: z.string().min(1),
+    tier: z.string().optional(),
+    description: z.string().optional(),
+    valid: z.strictObject({ from: localDateSchema.optional(), until: localDateSchema.optional() }).default({}),
+    calendar: idSchema,
+    priority_calendars: z.partialRecord(prioritySchema, idSchema).default({}),
+    covers: z.array(coverageSchema).min(1),
+    environments: z.record(z.string().min(1), z.strictObject({ clamp_to: prioritySchema, reason: z.string().optional() })).default({}),
+    metrics: z.partialRecord(metricSchema, metricDefinitionSchema).default({}),
+    policies: z.partialRecord(metricSchema, policySchema),
+    warnings: z.array(warningSchema).min(1).prefault(['50%', '75%', '90%']),
+  })
+  .superRefine((contract, ctx) => {
+    if (contract.valid.from && contract.valid.until && contract.valid.until < contract.valid.from) {
+      ctx.addIssue({ code: 'custom', path: ['valid', 'until'], message: 'is before valid.from' });
+    }
+    if (contract.metrics.reaction && contract.metrics.reaction.starts !== 'created') {
+      ctx.addIssue({ code: 'custom', path: ['metrics', 'reaction', 'starts'], message: 'reaction can only start when the issue is created' });
+    }
+    if (contract.metrics.response?.starts === 'response_met') {
+      ctx.addIssue({ code: 'custom', path: ['metrics', 'response', 'starts'], message: 'response cannot start when response is met' });
+    }
+  });
+export type ContractFile = z.infer<typeof contractFileSchema>;

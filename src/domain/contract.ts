@@ -1,0 +1,70 @@
+import type { BusinessCalendar } from './business-calendar.js';
+import { durationToMs, formatDuration, type Duration } from './duration.js';
+import type { Metric } from './metric.js';
+import type { Priority } from './priority.js';
+
+export type MetricStart = 'created' | 'reaction_met' | 'response_met';
+
+/** `agent_comment`, `assigned`, `resolved` or `status:<name>`. */
+export type MeetCondition = string;
+
+export interface MetricRule {
+  readonly metric: Metric;
+  readonly starts: MetricStart;
+  readonly metBy: readonly MeetCondition[];
+  /** Lower-cased status names during which the clock stands still. */
+  readonly pausesOn: ReadonlySet<string>;
+  /** `null`: the contract sets no target for that priority. */
+  readonly targets: Readonly<Record<Priority, Duration | null>>;
+}
+
+export type WarningRule =
+  | { readonly kind: 'fraction'; readonly fraction: number; readonly label: string }
+  | { readonly kind: 'before'; readonly duration: Duration; readonly label: string };
+
+export interface Coverage {
+  readonly source: string;
+  readonly project: string;
+  readonly component?: string | undefined;
+  readonly label?: string | undefined;
+}
+
+export interface EnvironmentRule {
+  readonly clampTo: Priority;
+  readonly reason: string;
+}
+
+export interface Contract {
+  readonly id: string;
+  readonly customer: string;
+  readonly tier?: string | undefined;
+  /** Inclusive local dates (YYYY-MM-DD) in the contract calendar's zone. */
+  readonly validFrom?: string | undefined;
+  readonly validUntil?: string | undefined;
+  readonly calendar: BusinessCalendar;
+  readonly priorityCalendars: Readonly<Partial<Record<Priority, BusinessCalendar>>>;
+  readonly covers: readonly Coverage[];
+  /** Keyed by lower-cased environment name, e.g. `test`. */
+  readonly environments: ReadonlyMap<string, EnvironmentRule>;
+  /** Only the metrics the contract measures, in the order reaction, response, resolution. */
+  readonly metrics: readonly MetricRule[];
+  readonly warnings: readonly WarningRule[];
+}
+
+export function calendarFor(contract: Contract, priority: Priority): BusinessCalendar {
+  return contract.priorityCalendars[priority] ?? contract.calendar;
+}
+
+export interface ResolvedTarget {
+  readonly calendar: BusinessCalendar;
+  readonly text: string;
+  readonly ms: number;
+}
+
+/** A metric's target for a priority in business ms of that priority's calendar; null when there is none. */
+export function resolveTarget(contract: Contract, metric: Metric, priority: Priority): ResolvedTarget | null {
+  const duration = contract.metrics.find((rule) => rule.metric === metric)?.targets[priority];
+  if (!duration) return null;
+  const calendar = calendarFor(contract, priority);
+  return { calendar, text: formatDuration(duration), ms: durationToMs(duration, calendar.dayMs, calendar.weekMs) };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { prioritySchema } from './priority.js';
+
+/**
+ * The normalized issue events every tracker connector produces. `at` is the event's own time in
+ * epoch ms, as the tracker reports it, never the time it arrived.
+ */
+const at = z.number().int();
+
+export const issueEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('created'),
+    at,
+    project: z.string().min(1),
+    component: z.string().min(1).optional(),
+    labels: z.array(z.string()).default([]),
+    environment: z.string().nullable().default(null),
+    priority: prioritySchema,
+    status: z.string().min(1),
+    title: z.string().optional(),
+    assignee: z.string().nullable().default(null),
+  }),
+  z.object({ type: z.literal('priority_changed'), at, priority: prioritySchema }),
+  z.object({ type: z.literal('status_changed'), at, status: z.string().min(1) }),
+  z.object({ type: z.literal('commented'), at, by: z.enum(['agent', 'customer']), public: z.boolean().default(true) }),
+  z.object({ type: z.literal('assigned'), at, assignee: z.string().nullable() }),
+  z.object({ type: z.literal('resolved'), at, status: z.string().min(1).optional() }),
+  z.object({ type: z.literal('reopened'), at, status: z.string().min(1).optional() }),
+  z.object({ type: z.literal('moved'), at, project: z.string().min(1), component: z.string().min(1).optional() }),
+  z.object({ type: z.literal('deleted'), at }),
+  z.object({ type: z.literal('environment_changed'), at, environment: z.string().nullable() }),
+  z.object({ type: z.literal('labels_changed'), at, labels: z.array(z.string()) }),
+]);
+
+export type IssueEvent = z.output<typeof issueEventSchema>;
+export type IssueEventInput = z.input<typeof issueEventSchema>;
+export type IssueEventType = IssueEvent['type'];
+
+/** Events in the order the clock applies them: by their own time, ties kept in arrival order. */
+export function inEventOrder<E extends { readonly at: number }>(events: readonly E[]): E[] {
+  return events
+    .map((event, index) => ({ event, index }))
+    .sort((a, b) => a.event.at - b.event.at || a.index - b.index)
+    .map(({ event }) => event);
+}

@@ -1,0 +1,336 @@
+/**
+ * The SLA clock: a pure function from an issue's event history, the contracts and `now` to the
+ * state of every metric. The whole history is folded every time, so a late or out-of-order event
+ * simply lands in its place and the answer is the same as if events had arrived in order.
+ */
+import type { Instant } from './business-calendar.js';
+import { calendarFor, resolveTarget, type Contract, type MetricRule } from './contract.js';
+import { findContract } from './coverage.js';
+import { durationToMs } from './duration.js';
+import { inEventOrder, type IssueEvent } from './issue-event.js';
+import type { Metric } from './metric.js';
+import { clampPriority, type Priority } from './priority.js';
+
+export type MetricState = 'running' | 'paused' | 'met' | 'breached' | 'not_started' | 'not_applicable';
+
+/** A stretch of time during which a metric's clock ran, at one priority. */
+export interface ClockSegment {
+  readonly from: Instant;
+  /** `null` while the clock is still running. */
+  readonly to: Instant | null;
+  readonly priority: Priority;
+  readonly calendar: string;
+}
+
+export interface ThresholdInstant {
+  readonly label: string;
+  /** Business ms of elapsed time at which the threshold is reached. */
+  readonly elapsedMs: number;
+  /** When it was or will be reached; `null` while paused before reaching it, or never (met first). */
+  readonly at: Instant | null;
+}
+
+export interface MetricStatus {
+  readonly metric: Metric;
+  readonly state: MetricState;
+  /** Why a metric is paused, not started or not applicable, or how it was met. */
+  readonly reason?: string;
+  readonly priority: Priority;
+  readonly calendar: string;
+  readonly target?: { readonly text: string; readonly ms: number };
+  readonly startedAt?: Instant;
+  readonly metAt?: Instant;
+  /** When the target is or was reached; `null` while paused before reaching it. */
+  readonly deadline?: Instant | null;
+  readonly elapsedMs?: number;
+  /** Target minus elapsed business time: negative when overdue. */
+  readonly remainingMs?: number;
+  readonly warnings?: readonly ThresholdInstant[];
+  readonly segments?: readonly ClockSegment[];
+}
+
+export interface PriorityDecision {
+  readonly effective: Priority;
+  readonly requested: Priority;
+  readonly reason: string;
+}
+
+export type IssueSla =
+  | { readonly covered: false; readonly reason: string }
+  | {
+      readonly covered: true;
+      readonly contract: string;
+      readonly customer: string;
+      readonly priority: PriorityDecision;
+      readonly status: string;
+      readonly resolved: boolean;
+      readonly deleted: boolean;
+      readonly metrics: readonly MetricStatus[];
+    };
+
+export interface IssueHistory {
+  readonly source: string;
+  readonly events: readonly IssueEvent[];
+}
+
+interface IssueFacts {
+  createdAt: Instant;
+  project: string;
+  component: string | undefined;
+  labels: readonly string[];
+  environment: string | null;
+  requested: Priority;
+  status: string;
+  resolved: boolean;
+  deleted: boolean;
+}
+
+function applyFacts(facts: IssueFacts, event: IssueEvent): void {
+  switch (event.type) {
+    case 'created':
+      Object.assign(facts, {
+        createdAt: event.at,
+        project: event.project,
+        component: event.component,
+        labels: event.labels,
+        environment: event.environment,
+        requested: event.priority,
+        status: event.status,
+      });
+      return;
+    case 'priority_changed':
+      facts.requested = event.priority;
+      return;
+    case 'status_changed':
+      facts.status = event.status;
+      return;
+    case 'resolved':
+      facts.resolved = true;
+      if (event.status) facts.status = event.status;
+      return;
+    case 'reopened':
+      facts.resolved = false;
+      if (event.status) facts.status = event.status;
+      return;
+    case 'moved':
+      facts.project = event.project;
+      facts.component = event.component;
+      return;
+    case 'deleted':
+      facts.deleted = true;
+      return;
+    case 'environment_changed':
+      facts.environment = event.environment;
+      return;
+    case 'labels_changed':
+      facts.labels = event.labels;
+      return;
+    case 'commented':
+    case 'assigned':
+      return;
+  }
+}
+
+function decidePriority(contract: Contract, facts: IssueFacts): PriorityDecision {
+  const rule = facts.environment ? contract.environments.get(facts.environment.toLowerCase()) : undefined;
+  if (rule) {
+    const effective = clampPriority(facts.requested, rule.clampTo);
+    if (effective !== facts.requested) return { effective, requested: facts.requested, reason: `clamped to ${effective}: ${rule.reason}` };
+  }
+  return { effective: facts.requested, requested: facts.requested, reason: `${facts.requested} as set in the tracker` };
+}
+
+function meets(condition: string, event: IssueEvent): boolean {
+  switch (condition) {
+    case 'agent_comment':
+      return event.type === 'commented' && event.by === 'agent' && event.public;
+    case 'assigned':
+      return event.type === 'assigned' && event.assignee !== null;
+    case 'resolved':
+      return event.type === 'resolved';
+  }
+  if (!condition.startsWith('status:')) return false;
+  const wanted = condition.slice('status:'.length).toLowerCase();
+  const status =
+    event.type === 'created' || event.type === 'status_changed' ? event.status : event.type === 'resolved' || event.type === 'reopened' ? event.status : undefined;
+  return status !== undefined && status.toLowerCase() === wanted;
+}
+
+interface MetricTrack {
+  readonly rule: MetricRule;
+  startedAt?: Instant;
+  metAt?: Instant;
+  metBy?: string;
+  readonly segments: ClockSegment[];
+}
+
+/** Why the clock of a started, unmet metric stands still, if it does. */
+function holdReason(track: MetricTrack, facts: IssueFacts): string | undefined {
+  if (facts.deleted) return 'issue deleted';
+  if (track.rule.pausesOn.has(facts.status.toLowerCase())) return `paused in status "${facts.status}"`;
+  if (facts.resolved && !track.rule.metBy.includes('resolved')) return 'issue resolved';
+  return undefined;
+}
+
+function openSegment(track: MetricTrack): ClockSegment | undefined {
+  const last = track.segments[track.segments.length - 1];
+  return last && last.to === null ? last : undefined;
+}
+
+function closeSegment(track: MetricTrack, at: Instant): void {
+  const open = openSegment(track);
+  if (open) track.segments[track.segments.length - 1] = { ...open, to: Math.max(at, open.from) };
+}
+
+/** Opens, closes or re-prioritizes every metric's running segment to match the facts at `at`. */
+function syncClocks(tracks: readonly MetricTrack[], contract: Contract, facts: IssueFacts, at: Instant): void {
+  const priority = decidePriority(contract, facts).effective;
+  for (const track of tracks) {
+    const shouldRun = track.startedAt !== undefined && track.metAt === undefined && holdReason(track, facts) === undefined;
+    const open = openSegment(track);
+    if (open && (!shouldRun || open.priority !== priority)) closeSegment(track, at);
+    if (shouldRun && !openSegment(track)) {
+      track.segments.push({ from: Math.max(at, track.startedAt!), to: null, priority, calendar: calendarFor(contract, priority).id });
+    }
+  }
+}
+
+function applyMeetings(tracks: readonly MetricTrack[], event: IssueEvent): void {
+  for (const track of tracks) {
+    if (track.startedAt === undefined && track.rule.starts === 'created' && event.type === 'created') track.startedAt = event.at;
+    if (track.startedAt !== undefined && track.metAt === undefined) {
+      const condition = track.rule.metBy.find((candidate) => meets(candidate, event));
+      if (condition) {
+        track.metAt = event.at;
+        track.metBy = condition;
+      }
+    }
+    // Tracks are in metric order, so a metric that starts when an earlier one is met sees it here.
+    if (track.metAt === event.at) {
+      for (const dependent of tracks) {
+        if (dependent.startedAt === undefined && dependent.rule.starts === `${track.rule.metric}_met`) dependent.startedAt = event.at;
+      }
+    }
+  }
+  if (event.type === 'reopened') {
+    for (const track of tracks) {
+      if (track.metBy === 'resolved') {
+        track.metAt = undefined;
+        track.metBy = undefined;
+      }
+    }
+  }
+}
+
+function describeMeeting(condition: string): string {
+  if (condition === 'agent_comment') return 'met by an agent comment';
+  if (condition === 'assigned') return 'met by assignment';
+  if (condition === 'resolved') return 'met by resolving the issue';
+  return `met by status "${condition.slice('status:'.length)}"`;
+}
+
+function evaluateMetric(track: MetricTrack, contract: Contract, facts: IssueFacts, priority: Priority, now: Instant): MetricStatus {
+  const { rule } = track;
+  const resolved = resolveTarget(contract, rule.metric, priority);
+  const calendar = calendarFor(contract, priority);
+  const base = { metric: rule.metric, priority, calendar: calendar.id };
+  if (resolved === null) return { ...base, state: 'not_applicable', reason: `${contract.id} sets no ${rule.metric} target for ${priority}` };
+  if (facts.deleted && track.metAt === undefined) return { ...base, state: 'not_applicable', reason: 'issue deleted' };
+  const target = { text: resolved.text, ms: resolved.ms };
+  if (track.startedAt === undefined) {
+    return { ...base, target, state: 'not_started', reason: `starts when ${rule.starts.replace('_met', '')} is met` };
+  }
+
+  const thresholds = contract.warnings
+    .map((warning) => ({
+      label: warning.label,
+      elapsedMs:
+        warning.kind === 'fraction'
+          ? Math.ceil(warning.fraction * target.ms)
+          : target.ms - durationToMs(warning.duration, calendar.dayMs, calendar.weekMs),
+    }))
+    .filter((threshold) => threshold.elapsedMs > 0 && threshold.elapsedMs < target.ms)
+    .sort((a, b) => a.elapsedMs - b.elapsedMs);
+  const crossings = [...thresholds.map((threshold) => threshold.elapsedMs), target.ms];
+  const reachedAt: (Instant | null)[] = crossings.map(() => null);
+
+  let elapsed = 0;
+  for (const segment of track.segments) {
+    const segmentCalendar = calendarFor(contract, segment.priority);
+    const length = segment.to === null ? Infinity : segmentCalendar.between(segment.from, segment.to);
+    crossings.forEach((amount, index) => {
+      const needed = amount - elapsed;
+      if (reachedAt[index] === null && needed > 0 && needed <= length) reachedAt[index] = segmentCalendar.add(segment.from, needed);
+    });
+    elapsed += segment.to === null ? segmentCalendar.between(segment.from, Math.max(now, segment.from)) : length;
+  }
+  const deadline = reachedAt[reachedAt.length - 1]!;
+  const result = {
+    ...base,
+    target,
+    startedAt: track.startedAt,
+    deadline,
+    elapsedMs: elapsed,
+    remainingMs: target.ms - elapsed,
+    warnings: thresholds.map((threshold, index) => ({ ...threshold, at: reachedAt[index]! })),
+    segments: [...track.segments],
+  };
+  if (track.metAt !== undefined) {
+    const late = deadline !== null && track.metAt > deadline;
+    return { ...result, metAt: track.metAt, state: late ? 'breached' : 'met', reason: describeMeeting(track.metBy!) };
+  }
+  if (deadline !== null && deadline < now) return { ...result, state: 'breached' };
+  if (openSegment(track)) return { ...result, state: 'running' };
+  return { ...result, state: 'paused', reason: holdReason(track, facts) ?? 'paused' };
+}
+
+/**
+ * Applies an issue's events in their own time order and evaluates every metric of the contract
+ * that covers the issue at `now`.
+ */
+export function runClock(history: IssueHistory, contracts: Iterable<Contract>, now: Instant): IssueSla {
+  const events = inEventOrder(history.events);
+  const created = events.find((event) => event.type === 'created');
+  if (!created || created.type !== 'created') return { covered: false, reason: 'the issue history has no created event' };
+  // Events stamped before creation (clock skew between tracker nodes) count as happening at creation.
+  // Only the first created event counts; a repeated one (a re-sent webhook) changes nothing.
+  const rest = events
+    .filter((event) => event.type !== 'created')
+    .map((event) => (event.at < created.at ? { ...event, at: created.at } : event));
+  const initialFacts = (): IssueFacts => ({
+    createdAt: created.at,
+    project: created.project,
+    component: created.component,
+    labels: created.labels,
+    environment: created.environment,
+    requested: created.priority,
+    status: created.status,
+    resolved: false,
+    deleted: false,
+  });
+
+  const final = initialFacts();
+  for (const event of rest) applyFacts(final, event);
+  const coverage = findContract(contracts, { source: history.source, ...final }, final.createdAt);
+  if (!coverage.covered) return coverage;
+  const { contract } = coverage;
+
+  const facts = initialFacts();
+  const tracks: MetricTrack[] = contract.metrics.map((rule) => ({ rule, segments: [] }));
+  for (const event of [created, ...rest]) {
+    applyFacts(facts, event);
+    applyMeetings(tracks, event);
+    syncClocks(tracks, contract, facts, event.at);
+  }
+  const priority = decidePriority(contract, facts);
+  return {
+    covered: true,
+    contract: contract.id,
+    customer: contract.customer,
+    priority,
+    status: facts.status,
+    resolved: facts.resolved,
+    deleted: facts.deleted,
+    metrics: tracks.map((track) => evaluateMetric(track, contract, facts, priority.effective, now)),
+  };
+}
