@@ -80,9 +80,12 @@ function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, 
   for (const file of yamlFiles(dir)) {
     const display = displayName(file);
     const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: true });
     if (doc.errors.length > 0) {
-      for (const error of doc.errors) problems.add(display, [], error.message.split('\n')[0]!, error.linePos?.[0].line);
+      for (const error of doc.errors) {
+        const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        problems.add(display, [], `invalid YAML: ${message}`, error.linePos?.[0].line);
+      }
       continue;
     }
     const lineOf = lineLocator(doc, lines);

@@ -9,6 +9,20 @@ import { isHolidayDate } from '../domain/holidays.js';
 import { metricSchema } from '../domain/metric.js';
 import { prioritySchema, type Priority } from '../domain/priority.js';
 
+/**
+ * Picks the schema by the input's shape (e.g. a duration string or a per-priority map). Unlike
+ * z.union it reports the chosen branch's own problems, with their paths, instead of "Invalid input".
+ */
+function byShape<S extends z.ZodType, O extends z.ZodType>(scalar: S, structured: O) {
+  return z.unknown().transform((input, ctx): z.output<S> | z.output<O> => {
+    const schema = input !== null && typeof input === 'object' ? structured : scalar;
+    const result = schema.safeParse(input, { reportInput: true });
+    if (result.success) return result.data as z.output<S> | z.output<O>;
+    for (const issue of result.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0] & object);
+    return z.NEVER;
+  });
+}
+
 export const idSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes (e.g. "nl-office")' });
@@ -63,8 +77,10 @@ export const windowSchema = z.string().transform((text, ctx) => {
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-const dayWindowsSchema = z
-  .union([z.literal('closed').transform(() => []), z.array(windowSchema)])
+const dayWindowsSchema = byShape(
+  z.literal('closed', { error: 'expected a list of windows such as ["09:00-17:00"], or closed' }).transform((): { startMinute: number; endMinute: number }[] => []),
+  z.array(windowSchema),
+)
   .superRefine((windows, ctx) => {
     const sorted = [...windows].sort((a, b) => a.startMinute - b.startMinute);
     for (let i = 1; i < sorted.length; i += 1) {
@@ -97,9 +113,7 @@ export const calendarFileSchema = z
     id: idSchema.optional(),
     description: z.string().optional(),
     zone: zoneSchema,
-    hours: z.union([z.literal('24x7'), weekSchema], {
-      error: 'expected 24x7 or working windows per weekday (mon: ["09:00-17:00"], ...)',
-    }),
+    hours: byShape(z.literal('24x7', { error: 'expected 24x7 or working windows per weekday (mon: ["09:00-17:00"], ...)' }), weekSchema),
     day_length: durationSchema.optional(),
     holidays: holidaysSchema.optional(),
     closed: z.array(closedDateSchema).default([]),
@@ -161,8 +175,7 @@ const perPriorityTargetsSchema = z.strictObject({
 });
 
 /** One target for every priority, or a target per priority; a priority left out has none. */
-export const policySchema = z
-  .union([targetSchema, perPriorityTargetsSchema])
+export const policySchema = byShape(targetSchema, perPriorityTargetsSchema)
   .transform((policy): Record<Priority, Duration | null> => {
     if (policy === null || 'weeks' in policy) return { P1: policy, P2: policy, P3: policy, P4: policy };
     return { P1: policy.P1 ?? null, P2: policy.P2 ?? null, P3: policy.P3 ?? null, P4: policy.P4 ?? null };

@@ -212,9 +212,10 @@ function applyMeetings(tracks: readonly MetricTrack[], event: IssueEvent): void 
       }
     }
   }
+  // Reopening undoes the fix, not the reaction or the communicated response: only resolution resumes.
   if (event.type === 'reopened') {
     for (const track of tracks) {
-      if (track.metBy === 'resolved') {
+      if (track.rule.metric === 'resolution') {
         track.metAt = undefined;
         track.metBy = undefined;
       }

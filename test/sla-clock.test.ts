@@ -1,0 +1,278 @@
+/**
+ * The SLA clock on whole issue histories. Times are Europe/Amsterdam, late November 2026
+ * (+01:00); 2026-11-30 is a Monday. Expected instants are worked out by hand.
+ */
+import { expect } from 'chai';
+import path from 'node:path';
+import { loadConfig } from '../src/config/load-config.js';
+import type { Contract } from '../src/domain/contract.js';
+import { HOUR_MS, MINUTE_MS } from '../src/domain/duration.js';
+import type { IssueEventInput } from '../src/domain/issue-event.js';
+import { issueEventSchema } from '../src/domain/issue-event.js';
+import { parseLocalIso, toLocalIso } from '../src/domain/local-time.js';
+import { runClock, type IssueSla, type MetricStatus } from '../src/domain/sla-clock.js';
+import { projectRoot } from '../src/project-root.js';
+import { shippedConfig } from './support/shipped-config.js';
+
+const ZONE = 'Europe/Amsterdam';
+const at = (local: string) => parseLocalIso(local, ZONE)!;
+const local = (instant: number | null | undefined) => (instant == null ? instant : toLocalIso(instant, ZONE).slice(0, 16));
+
+const fixture = loadConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {});
+const acmeContracts = [...fixture.contracts.values()];
+const shippedContracts = [...shippedConfig().contracts.values()];
+
+type EventSpec = Omit<IssueEventInput, 'at'> & { at: string };
+const events = (...specs: EventSpec[]) => specs.map((spec) => issueEventSchema.parse({ ...spec, at: at(spec.at) }));
+
+function clock(source: string, contracts: Contract[], now: string, ...specs: EventSpec[]): IssueSla {
+  return runClock({ source, events: events(...specs) }, contracts, at(now));
+}
+
+function covered(sla: IssueSla) {
+  if (!sla.covered) throw new Error(`not covered: ${sla.reason}`);
+  return sla;
+}
+
+function metric(sla: IssueSla, name: string): MetricStatus {
+  const found = covered(sla).metrics.find((status) => status.metric === name);
+  if (!found) throw new Error(`no ${name} metric`);
+  return found;
+}
+
+const open2bizzCreated = (priority: 'P1' | 'P2' | 'P3' | 'P4', when = '2026-11-30T09:00', extra: Partial<EventSpec> = {}): EventSpec =>
+  ({ type: 'created', at: when, project: 'open2bizz/odoo-customer', priority, status: 'open', ...extra }) as EventSpec;
+const acmeCreated = (priority: 'P1' | 'P2' | 'P3' | 'P4', when = '2026-11-30T09:00', extra: Partial<EventSpec> = {}): EventSpec =>
+  ({ type: 'created', at: when, project: 'ACME', priority, status: 'open', ...extra }) as EventSpec;
+
+describe('SLA clock', () => {
+  describe('Open2Bizz: resolution measured from the reaction', () => {
+    it('runs the reaction from creation, with the default 50/75/90% warnings', () => {
+      const sla = clock('gitea-demo', shippedContracts, '2026-11-30T12:00', open2bizzCreated('P2'));
+      expect(covered(sla).contract).to.equal('open2bizz-saas');
+      const reaction = metric(sla, 'reaction');
+      expect(reaction.state).to.equal('running');
+      expect(local(reaction.deadline)).to.equal('2026-11-30T17:00');
+      expect(reaction.elapsedMs).to.equal(3 * HOUR_MS);
+      expect(reaction.remainingMs).to.equal(5 * HOUR_MS);
+      expect(reaction.warnings!.map((w) => [w.label, local(w.at)])).to.deep.equal([
+        ['50%', '2026-11-30T13:00'],
+        ['75%', '2026-11-30T15:00'],
+        ['90%', '2026-11-30T16:12'],
+      ]);
+      expect(metric(sla, 'resolution')).to.include({ state: 'not_started', reason: 'starts when reaction is met' });
+    });
+
+    it('starts the resolution clock at the first public agent comment', () => {
+      const sla = clock(
+        'gitea-demo',
+        shippedContracts,
+        '2026-11-30T12:00',
+        open2bizzCreated('P2'),
+        { type: 'commented', at: '2026-11-30T10:00', by: 'customer' },
+        { type: 'commented', at: '2026-11-30T10:30', by: 'agent', public: false },
+        { type: 'commented', at: '2026-11-30T11:00', by: 'agent' },
+      );
+      const reaction = metric(sla, 'reaction');
+      expect(reaction).to.include({ state: 'met', reason: 'met by an agent comment' });
+      expect(local(reaction.metAt)).to.equal('2026-11-30T11:00');
+      const resolution = metric(sla, 'resolution');
+      expect(resolution.state).to.equal('running');
+      expect(local(resolution.startedAt)).to.equal('2026-11-30T11:00');
+      // 2d = 16 business hours from Mon 11:00: 6h Monday, 8h Tuesday, 2h Wednesday.
+      expect(local(resolution.deadline)).to.equal('2026-12-02T11:00');
+      expect(resolution.elapsedMs).to.equal(HOUR_MS);
+    });
+
+    it('clamps a test environment to P4, where there is no handling-time norm', () => {
+      const sla = clock('gitea-demo', shippedContracts, '2026-11-30T12:00', open2bizzCreated('P1', '2026-11-30T09:00', { environment: 'Test' }));
+      expect(covered(sla).priority).to.deep.equal({ effective: 'P4', requested: 'P1', reason: 'clamped to P4: test environment' });
+      expect(local(metric(sla, 'reaction').deadline)).to.equal('2026-12-11T17:00');
+      expect(metric(sla, 'resolution')).to.include({ state: 'not_applicable', reason: 'open2bizz-saas sets no resolution target for P4' });
+    });
+
+    it('re-targets when the environment changes to production, keeping the elapsed time', () => {
+      const sla = clock(
+        'gitea-demo',
+        shippedContracts,
+        '2026-11-30T12:00',
+        open2bizzCreated('P1', '2026-11-30T09:00', { environment: 'test' }),
+        { type: 'environment_changed', at: '2026-11-30T10:30', environment: 'production' },
+      );
+      expect(covered(sla).priority.effective).to.equal('P1');
+      expect(local(metric(sla, 'reaction').deadline)).to.equal('2026-11-30T11:00');
+      expect(metric(sla, 'reaction').state).to.equal('breached');
+    });
+  });
+
+  describe('priority changes', () => {
+    it('keeps the elapsed business time and re-targets', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T10:30', acmeCreated('P3'), {
+        type: 'priority_changed',
+        at: '2026-11-30T10:00',
+        priority: 'P2',
+      });
+      const reaction = metric(sla, 'reaction');
+      expect(reaction.priority).to.equal('P2');
+      // 1h elapsed at P3, 4h target at P2: 3h left from 10:00.
+      expect(local(reaction.deadline)).to.equal('2026-11-30T13:00');
+      expect(reaction.elapsedMs).to.equal(1.5 * HOUR_MS);
+      expect(reaction.segments!.map((s) => [local(s.from), local(s.to), s.priority])).to.deep.equal([
+        ['2026-11-30T09:00', '2026-11-30T10:00', 'P3'],
+        ['2026-11-30T10:00', null, 'P2'],
+      ]);
+    });
+
+    it('switches to the priority calendar: a P1 runs round the clock', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-27T17:40', acmeCreated('P2', '2026-11-27T16:30'), {
+        type: 'priority_changed',
+        at: '2026-11-27T17:30',
+        priority: 'P1',
+      });
+      const reaction = metric(sla, 'reaction');
+      expect(reaction.calendar).to.equal('round-the-clock');
+      // 30 office minutes before 17:00 on Friday, then 30 more wall-clock minutes from 17:30.
+      expect(local(reaction.deadline)).to.equal('2026-11-27T18:00');
+      expect(reaction.elapsedMs).to.equal(40 * MINUTE_MS);
+    });
+  });
+
+  describe('pauses', () => {
+    const history: EventSpec[] = [
+      acmeCreated('P2'),
+      { type: 'status_changed', at: '2026-11-30T10:00', status: 'Waiting for Customer' },
+      { type: 'status_changed', at: '2026-12-01T10:00', status: 'open' },
+    ];
+
+    it('stops the clock in a pausing status, with no deadline while paused', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T12:00', ...history.slice(0, 2));
+      const reaction = metric(sla, 'reaction');
+      expect(reaction).to.include({ state: 'paused', reason: 'paused in status "Waiting for Customer"', deadline: null });
+      expect(reaction.remainingMs).to.equal(3 * HOUR_MS);
+      expect(reaction.warnings!.every((w) => w.at === null)).to.equal(true);
+    });
+
+    it('extends the deadline by the paused business time on resume', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-12-01T11:00', ...history);
+      const reaction = metric(sla, 'reaction');
+      expect(reaction.state).to.equal('running');
+      expect(local(reaction.deadline)).to.equal('2026-12-01T13:00');
+      expect(reaction.elapsedMs).to.equal(2 * HOUR_MS);
+      expect(reaction.warnings!.map((w) => [w.label, local(w.at)])).to.deep.equal([
+        ['50%', '2026-12-01T11:00'],
+        ['75%', '2026-12-01T12:00'],
+        ['30m before', '2026-12-01T12:30'],
+      ]);
+    });
+  });
+
+  describe('resolve and reopen', () => {
+    it('resumes only resolution on reopen, keeping its elapsed time', () => {
+      const sla = clock(
+        'jira-demo',
+        acmeContracts,
+        '2026-12-01T10:00',
+        acmeCreated('P2'),
+        { type: 'resolved', at: '2026-11-30T13:00', status: 'done' },
+        { type: 'reopened', at: '2026-12-01T09:00', status: 'open' },
+      );
+      expect(metric(sla, 'reaction')).to.include({ state: 'met', reason: 'met by resolving the issue' });
+      const resolution = metric(sla, 'resolution');
+      expect(resolution.state).to.equal('running');
+      // 4h before resolving, 12h left from Tuesday 09:00: 8h Tuesday, 4h Wednesday.
+      expect(local(resolution.deadline)).to.equal('2026-12-02T13:00');
+      expect(resolution.elapsedMs).to.equal(5 * HOUR_MS);
+    });
+
+    it('stands still for a metric that resolving does not meet', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-12-02T09:00', acmeCreated('P2'), { type: 'status_changed', at: '2026-11-30T09:30', status: 'in progress' }, { type: 'resolved', at: '2026-11-30T10:00' });
+      expect(metric(sla, 'reaction')).to.include({ state: 'met', reason: 'met by status "in progress"' });
+      expect(metric(sla, 'resolution').state).to.equal('met');
+    });
+  });
+
+  describe('breaches', () => {
+    it('is breached once the deadline has passed, even after closing time', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T17:30', acmeCreated('P2', '2026-11-30T13:00'));
+      const reaction = metric(sla, 'reaction');
+      expect(local(reaction.deadline)).to.equal('2026-11-30T17:00');
+      expect(reaction.state).to.equal('breached');
+      expect(reaction.remainingMs).to.equal(0);
+    });
+
+    it('counts the overdue time in business time', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T14:00', acmeCreated('P2'));
+      expect(metric(sla, 'reaction')).to.include({ state: 'breached', remainingMs: -HOUR_MS });
+    });
+
+    it('is met on time at exactly the deadline, breached one minute later', () => {
+      const onTime = clock('jira-demo', acmeContracts, '2026-11-30T18:00', acmeCreated('P2'), { type: 'commented', at: '2026-11-30T13:00', by: 'agent' });
+      expect(metric(onTime, 'reaction').state).to.equal('met');
+      const late = clock('jira-demo', acmeContracts, '2026-11-30T18:00', acmeCreated('P2'), { type: 'commented', at: '2026-11-30T13:01', by: 'agent' });
+      expect(metric(late, 'reaction')).to.include({ state: 'breached', metAt: at('2026-11-30T13:01') });
+    });
+
+    it('stays breached when paused after the deadline', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T16:00', acmeCreated('P2'), {
+        type: 'status_changed',
+        at: '2026-11-30T14:00',
+        status: 'waiting for customer',
+      });
+      expect(metric(sla, 'reaction').state).to.equal('breached');
+    });
+  });
+
+  describe('event order', () => {
+    const history: EventSpec[] = [
+      acmeCreated('P3'),
+      { type: 'priority_changed', at: '2026-11-30T10:00', priority: 'P2' },
+      { type: 'status_changed', at: '2026-11-30T11:00', status: 'waiting for customer' },
+      { type: 'status_changed', at: '2026-11-30T14:00', status: 'open' },
+      { type: 'commented', at: '2026-11-30T15:00', by: 'agent' },
+      { type: 'assigned', at: '2026-11-30T15:30', assignee: 'ann' },
+    ];
+
+    it('uses the events\' own timestamps, whatever order they arrive in, and ignores a repeated created', () => {
+      const inOrder = clock('jira-demo', acmeContracts, '2026-12-01T12:00', ...history);
+      for (const arrival of [[...history].reverse(), [history[3]!, history[0]!, history[5]!, history[1]!, history[4]!, history[2]!, history[0]!]]) {
+        expect(clock('jira-demo', acmeContracts, '2026-12-01T12:00', ...arrival)).to.deep.equal(inOrder);
+      }
+      expect(local(metric(inOrder, 'reaction').metAt)).to.equal('2026-11-30T15:00');
+    });
+
+    it('applies events stamped before creation (clock skew) at creation', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T10:00', acmeCreated('P2'), { type: 'commented', at: '2026-11-30T08:59', by: 'agent' });
+      expect(local(metric(sla, 'reaction').metAt)).to.equal('2026-11-30T09:00');
+    });
+  });
+
+  describe('coverage', () => {
+    it('prefers the contract that names the component', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T09:10', acmeCreated('P2', '2026-11-30T09:00', { component: 'billing' }));
+      expect(covered(sla).contract).to.equal('acme-billing');
+      expect(local(metric(sla, 'reaction').deadline)).to.equal('2026-11-30T09:30');
+    });
+
+    it('says why an issue is not covered', () => {
+      const other = clock('gitea-demo', shippedContracts, '2026-11-30T10:00', open2bizzCreated('P1', '2026-11-30T09:00', { project: 'other/repo' }));
+      expect(other).to.deep.equal({ covered: false, reason: 'no contract covers gitea-demo project "other/repo"' });
+      const early = clock('jira-demo', acmeContracts, '2025-12-31T10:00', acmeCreated('P1', '2025-12-31T09:00'));
+      expect(early).to.deep.equal({
+        covered: false,
+        reason: 'no contract valid on the creation date covers jira-demo project "ACME": contract acme-support is valid from 2026-01-01',
+      });
+      expect(runClock({ source: 'jira-demo', events: [] }, acmeContracts, 0)).to.deep.equal({ covered: false, reason: 'the issue history has no created event' });
+    });
+
+    it('follows an issue moved out of the covered project', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T10:00', acmeCreated('P2'), { type: 'moved', at: '2026-11-30T09:30', project: 'OTHER' });
+      expect(sla).to.deep.equal({ covered: false, reason: 'no contract covers jira-demo project "OTHER"' });
+    });
+
+    it('makes every unmet metric not applicable when the issue is deleted', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T10:00', acmeCreated('P2'), { type: 'deleted', at: '2026-11-30T09:30' });
+      expect(metric(sla, 'reaction')).to.include({ state: 'not_applicable', reason: 'issue deleted' });
+      expect(covered(sla).deleted).to.equal(true);
+    });
+  });
+});
