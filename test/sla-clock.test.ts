@@ -22,7 +22,7 @@ const fixture = loadConfig(path.join(projectRoot(), 'test/fixtures/clock-config'
 const acmeContracts = [...fixture.contracts.values()];
 const shippedContracts = [...shippedConfig().contracts.values()];
 
-type EventSpec = Omit<IssueEventInput, 'at'> & { at: string };
+type EventSpec = IssueEventInput extends infer E ? (E extends unknown ? Omit<E, 'at'> & { at: string } : never) : never;
 const events = (...specs: EventSpec[]) => specs.map((spec) => issueEventSchema.parse({ ...spec, at: at(spec.at) }));
 
 function clock(source: string, contracts: Contract[], now: string, ...specs: EventSpec[]): IssueSla {
