@@ -7,8 +7,7 @@ import { PRIORITIES } from '../domain/priority.js';
 import { WallClockCalendar } from '../domain/wall-clock-calendar.js';
 import { WindowedCalendar } from '../domain/windowed-calendar.js';
 import { durationToMs } from '../domain/duration.js';
-import type { CalendarFile, ContractFile } from './schema.js';
-import { WEEKDAYS } from './schema.js';
+import { WEEKDAYS, type CalendarFile, type ContractFile } from './schema.js';
 
 export type PathPart = string | number;
 
@@ -22,43 +21,49 @@ const DEFAULT_METRIC_RULES: Record<Metric, Omit<MetricRule, 'metric' | 'targets'
 };
 
 export function compileCalendar(id: string, file: CalendarFile, report: Report): BusinessCalendar | undefined {
-  if (file.hours === '24x7') return new WallClockCalendar(id, file.zone);
-  let holidays: HolidayResolver | undefined;
-  if (file.holidays) {
-    try {
-      holidays = new HolidayResolver(file.holidays);
-    } catch (error) {
-      report(['holidays', file.holidays.region ? 'region' : 'country'], (error as Error).message);
-      return undefined;
-    }
-    const unknown = new Set(holidays.unknownNames());
-    if (unknown.size > 0) {
-      const known = holidays.knownNames(2026).join(', ');
-      for (const list of ['add', 'remove'] as const) {
-        file.holidays[list].forEach((entry, index) => {
-          if (unknown.has(entry)) report(['holidays', list, index], `"${entry}" is not a holiday of ${file.holidays!.country} (known: ${known})`);
-        });
-      }
-      return undefined;
-    }
+  const hours = file.hours;
+  if (hours === '24x7') return new WallClockCalendar(id, file.zone);
+  const week = WEEKDAYS.map((day) => hours[day]);
+  if (week.every((windows) => windows.length === 0)) {
+    report(['hours'], 'no working windows on any day of the week');
+    return undefined;
   }
-  const closed = file.closed.map((entry) => (typeof entry === 'string' ? { date: entry, reason: 'closed' } : { date: entry.date, reason: entry.reason ?? 'closed' }));
+  if (file.day_length && (file.day_length.days > 0 || file.day_length.weeks > 0)) {
+    report(['day_length'], 'give the working day length in hours and minutes, e.g. 8h or 7h30m');
+    return undefined;
+  }
+  const holidays = file.holidays ? holidayResolver(file.holidays, report) : undefined;
+  if (holidays === null) return undefined;
+  const closed = file.closed.map((entry) =>
+    typeof entry === 'string' ? { date: entry, reason: 'closed' } : { date: entry.date, reason: entry.reason ?? 'closed' },
+  );
   const closedDays = (year: number): ReadonlyMap<string, string> => {
     const dates = new Map(holidays?.closedDates(year) ?? []);
     for (const entry of closed) if (entry.date.startsWith(`${year}-`)) dates.set(entry.date, entry.reason);
     return dates;
   };
-  const week = WEEKDAYS.map((day) => file.hours === '24x7' ? [] : file.hours[day]);
-  if (week.every((windows) => windows.length === 0)) {
-    report(['hours'], 'no working windows on any day of the week');
-    return undefined;
-  }
   const dayMs = file.day_length ? durationToMs(file.day_length, 0, 0) : undefined;
-  if (file.day_length && (file.day_length.days > 0 || file.day_length.weeks > 0)) {
-    report(['day_length'], 'give the working day length in hours and minutes, e.g. 8h or 7h30m');
-    return undefined;
-  }
   return new WindowedCalendar({ id, zone: file.zone, week, dayMs, closedDays });
+}
+
+/** The holiday rules of a calendar file, or null after reporting why they cannot be used. */
+function holidayResolver(rules: NonNullable<CalendarFile['holidays']>, report: Report): HolidayResolver | null {
+  let resolver: HolidayResolver;
+  try {
+    resolver = new HolidayResolver(rules);
+  } catch (error) {
+    report(['holidays', rules.region ? 'region' : 'country'], (error as Error).message);
+    return null;
+  }
+  const unknown = new Set(resolver.unknownNames());
+  if (unknown.size === 0) return resolver;
+  const known = resolver.knownNames(2026).join(', ');
+  for (const list of ['add', 'remove'] as const) {
+    rules[list].forEach((entry, index) => {
+      if (unknown.has(entry)) report(['holidays', list, index], `"${entry}" is not a holiday of ${rules.country} (known: ${known})`);
+    });
+  }
+  return null;
 }
 
 export function compileContract(
@@ -67,9 +72,9 @@ export function compileContract(
   calendars: ReadonlyMap<string, BusinessCalendar>,
   report: Report,
 ): Contract | undefined {
-  const problemsBefore = { count: 0 };
+  let failures = 0;
   const fail: Report = (path, message) => {
-    problemsBefore.count += 1;
+    failures += 1;
     report(path, message);
   };
   const calendarById = (path: PathPart[], calendarId: string): BusinessCalendar | undefined => {
@@ -107,7 +112,7 @@ export function compileContract(
     };
   });
   const warnings: WarningRule[] = file.warnings;
-  if (problemsBefore.count > 0 || !calendar) return undefined;
+  if (failures > 0 || !calendar) return undefined;
   return {
     id,
     customer: file.customer,
