@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { assertDuration, type BusinessCalendar, type Instant } from './business-calendar.js';
 import { MINUTE_MS } from './duration.js';
 
@@ -137,14 +137,59 @@ function standardDayMs(week: ReadonlyArray<ReadonlyArray<WorkingWindow>>): numbe
   return best * MINUTE_MS;
 }
 
-function localInstant(day: DateTime, minute: number): number {
-  if (minute === 1440) return day.plus({ days: 1 }).startOf('day').toMillis();
-  // Luxon moves a local time that does not exist (spring-forward gap) to the first one after it.
-  return day.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis();
+/** A stretch of a local day during which the zone's UTC offset is constant. */
+interface OffsetPiece {
+  readonly start: number;
+  readonly end: number;
+  readonly offsetMs: number;
+}
+
+/** The day [start, end) cut at its DST transition, if it has one (real zones have at most one a day). */
+function offsetPieces(zone: IANAZone, start: number, end: number): OffsetPiece[] {
+  const first = zone.offset(start);
+  const last = zone.offset(end - 1);
+  if (first === last) return [{ start, end, offsetMs: first * MINUTE_MS }];
+  let low = start;
+  let high = end - 1;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (zone.offset(mid) === first) low = mid;
+    else high = mid;
+  }
+  return [
+    { start, end: high, offsetMs: first * MINUTE_MS },
+    { start: high, end, offsetMs: last * MINUTE_MS },
+  ];
+}
+
+/**
+ * The real intervals of one day during which the wall clock shows a time inside one of the windows,
+ * sorted and merged: a window time that does not exist (spring forward) is skipped, one that happens
+ * twice (fall back) counts twice. `localMidnight` is the day's 00:00 as if the local time were UTC.
+ */
+function dayIntervals(windows: readonly WorkingWindow[], localMidnight: number, pieces: readonly OffsetPiece[]): [number, number][] {
+  const candidates: [number, number][] = [];
+  for (const window of windows) {
+    for (const piece of pieces) {
+      const start = Math.max(piece.start, localMidnight + window.startMinute * MINUTE_MS - piece.offsetMs);
+      const end = Math.min(piece.end, localMidnight + window.endMinute * MINUTE_MS - piece.offsetMs);
+      if (end > start) candidates.push([start, end]);
+    }
+  }
+  // On a fall-back day the second pass through the repeated hour comes after later windows' first pass.
+  candidates.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [start, end] of candidates) {
+    const previous = merged[merged.length - 1];
+    if (previous && previous[1] >= start) previous[1] = Math.max(previous[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
 }
 
 function buildYearTable(spec: WindowedCalendarSpec, year: number): YearTable {
   const closed = spec.closedDays(year);
+  const zone = IANAZone.create(spec.zone);
   let day = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: spec.zone }).startOf('day');
   const days = day.daysInYear;
   const dayStart = new Float64Array(days + 1);
@@ -154,21 +199,21 @@ function buildYearTable(spec: WindowedCalendarSpec, year: number): YearTable {
   const ends: number[] = [];
   let total = 0;
   for (let i = 0; i < days; i += 1) {
+    const next = day.plus({ days: 1 }).startOf('day');
     dayStart[i] = day.toMillis();
     businessBefore[i] = total;
     firstInterval[i] = starts.length;
     const windows = spec.week[day.weekday - 1]!;
     if (windows.length > 0 && !closed.has(day.toISODate()!)) {
-      for (const window of windows) {
-        const start = localInstant(day, window.startMinute);
-        const end = localInstant(day, window.endMinute);
-        if (end <= start) continue;
+      const pieces = offsetPieces(zone, day.toMillis(), next.toMillis());
+      const localMidnight = Date.UTC(day.year, day.month - 1, day.day);
+      for (const [start, end] of dayIntervals(windows, localMidnight, pieces)) {
         starts.push(start);
         ends.push(end);
         total += end - start;
       }
     }
-    day = day.plus({ days: 1 }).startOf('day');
+    day = next;
   }
   dayStart[days] = day.toMillis();
   businessBefore[days] = total;

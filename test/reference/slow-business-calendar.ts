@@ -15,10 +15,12 @@
  *
  * DST: the walk is in real time, so a window's business length on a DST day is whatever real time
  * its local times really cover (a 00:00-04:00 window lasts 3 h on a spring-forward night and 5 h on
- * a fall-back night in Europe/Amsterdam). When a window *edge* falls in a non-existent local hour
- * (spring forward) this definition starts/ends the window at the first existing local time after
- * it; when an edge falls in a repeated hour (fall back) the window starts at the first occurrence
- * and ends at the last one (every minute whose local time is inside the window counts).
+ * a fall-back night in Europe/Amsterdam). A window *edge* inside the DST hours follows from the same
+ * rule, minute by minute: an edge in the skipped hour (spring forward) takes effect at the first
+ * existing local time after it (02:30 -> 03:00 in Amsterdam), and in the repeated hour (fall back)
+ * every minute whose local time is inside the window counts, both times round; the repeated minutes
+ * before a start edge in that hour do not (02:30-05:00 in Amsterdam on the fall-back night is 02:30-
+ * 03:00 summer time plus 02:30-05:00 winter time: 3 h).
  */
 import { DateTime } from 'luxon';
 
@@ -50,6 +52,12 @@ export interface SlowBusinessCalendar {
   referenceAdd(start: number, minutes: number): number;
   /** Business minutes in [a, b), negative when b < a. */
   referenceBetween(a: number, b: number): number;
+  /** Business ms in [a, b) for any ms a <= b: the overlap with [a, b) of every business minute. */
+  referenceBetweenMs(a: number, b: number): number;
+  /** `result[k]` is `referenceAdd(start, k)` for every k from 0 to `minutes`, from one walk. */
+  referenceAddAll(start: number, minutes: number): number[];
+  /** `result[i]` is `referenceBetween(a, a + i minutes)` for every whole minute from a to b (b >= a), from one walk. */
+  referenceBetweenAll(a: number, b: number): number[];
 }
 
 function assertWholeMinute(what: string, t: number): void {
@@ -64,10 +72,10 @@ export function slowBusinessCalendar(spec: ReferenceCalendarSpec): SlowBusinessC
     assertWholeMinute('minute', t);
     const local = DateTime.fromMillis(t, { zone: spec.zone });
     if (!local.isValid) throw new Error(`reference: invalid zone ${spec.zone}`);
-    if (spec.isClosed(local.toISODate()!)) return false;
     const minuteOfDay = local.hour * 60 + local.minute;
     const windows = spec.week[local.weekday - 1]!;
-    return windows.some((w) => w.startMinute <= minuteOfDay && minuteOfDay < w.endMinute);
+    const inWindow = windows.some((w) => w.startMinute <= minuteOfDay && minuteOfDay < w.endMinute);
+    return inWindow && !spec.isClosed(local.toISODate()!);
   };
 
   const isBusinessInstant = (t: number): boolean => isBusinessMinute(t - (((t % MINUTE_MS) + MINUTE_MS) % MINUTE_MS));
@@ -95,7 +103,45 @@ export function slowBusinessCalendar(spec: ReferenceCalendarSpec): SlowBusinessC
     return counted;
   };
 
-  return { zone: spec.zone, isBusinessMinute, isBusinessInstant, referenceAdd, referenceBetween };
+  const referenceBetweenMs = (a: number, b: number): number => {
+    if (!Number.isInteger(a) || !Number.isInteger(b) || b < a) throw new Error('reference: referenceBetweenMs needs whole ms a <= b');
+    if ((b - a) / MINUTE_MS > maxSteps) throw new Error(`reference: more than ${maxSteps} minutes between the instants`);
+    let counted = 0;
+    for (let minute = a - (((a % MINUTE_MS) + MINUTE_MS) % MINUTE_MS); minute < b; minute += MINUTE_MS) {
+      if (isBusinessMinute(minute)) counted += Math.min(b, minute + MINUTE_MS) - Math.max(a, minute);
+    }
+    return counted;
+  };
+
+  const referenceAddAll = (start: number, minutes: number): number[] => {
+    assertWholeMinute('start', start);
+    if (!Number.isInteger(minutes) || minutes < 0) throw new Error(`reference: minutes must be a whole number >= 0, got ${minutes}`);
+    const result = [start];
+    let t = start;
+    for (let steps = 0; result.length <= minutes; steps += 1) {
+      if (steps >= maxSteps) throw new Error(`reference: more than ${maxSteps} minutes walked from ${new Date(start).toISOString()}`);
+      const business = isBusinessMinute(t);
+      t += MINUTE_MS;
+      if (business) result.push(t);
+    }
+    return result;
+  };
+
+  const referenceBetweenAll = (a: number, b: number): number[] => {
+    assertWholeMinute('a', a);
+    assertWholeMinute('b', b);
+    if (b < a) throw new Error('reference: referenceBetweenAll needs a <= b');
+    if ((b - a) / MINUTE_MS > maxSteps) throw new Error(`reference: more than ${maxSteps} minutes between the instants`);
+    const result = [0];
+    let counted = 0;
+    for (let t = a; t < b; t += MINUTE_MS) {
+      if (isBusinessMinute(t)) counted += 1;
+      result.push(counted);
+    }
+    return result;
+  };
+
+  return { zone: spec.zone, isBusinessMinute, isBusinessInstant, referenceAdd, referenceBetween, referenceBetweenMs, referenceAddAll, referenceBetweenAll };
 }
 
 // ---------------------------------------------------------------------------------------------
