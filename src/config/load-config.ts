@@ -1,5 +1,5 @@
 /**
- * The one config loader: reads `calendars/` and `contracts/` of a config directory, substitutes
+ * The one config loader: reads `calendars/`, `contracts/` and `sources/` of a config directory, substitutes
  * `${ENV}` references, validates every file with its zod schema and compiles the result. It returns
  * a typed config or throws one ConfigError listing every problem by file, path and line.
  */
@@ -13,12 +13,14 @@ import { coverageOverlaps } from '../domain/coverage.js';
 import { compileCalendar, compileContract, type PathPart } from './compile-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { substituteEnv, type UnsetVariable } from './env-substitution.js';
-import { calendarFileSchema, contractFileSchema } from './schema.js';
+import { calendarFileSchema, contractFileSchema, sourceFileSchema } from './schema.js';
+import { compileSource, type Source } from './source.js';
 
 export interface SlaConfig {
   readonly dir: string;
   readonly calendars: ReadonlyMap<string, BusinessCalendar>;
   readonly contracts: ReadonlyMap<string, Contract>;
+  readonly sources: ReadonlyMap<string, Source>;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -114,7 +116,12 @@ function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, 
   return files;
 }
 
-export function loadConfig(dir: string, env: Env = process.env): SlaConfig {
+export interface LoadOptions {
+  /** Also load `sources/` (the webhook secrets): the server needs them, the `deadline` command does not. */
+  readonly sources?: boolean;
+}
+
+export function loadConfig(dir: string, env: Env = process.env, options: LoadOptions = { sources: true }): SlaConfig {
   const problems = new ProblemList();
   if (!existsSync(dir)) throw new ConfigError([{ file: displayName(dir), path: '', message: 'config directory does not exist' }]);
 
@@ -140,10 +147,22 @@ export function loadConfig(dir: string, env: Env = process.env): SlaConfig {
     }
     contracts.set(file.id, contract);
   }
+  const sources = new Map<string, Source>();
+  const sourceFiles = options.sources ? readConfigFiles(path.join(dir, 'sources'), sourceFileSchema, env, problems) : [];
+  for (const file of sourceFiles) sources.set(file.id, compileSource(file.id, file.data));
+  for (const file of contractFiles) {
+    file.data.covers.forEach((coverage, index) => {
+      if (sources.size > 0 && !sources.has(coverage.source)) {
+        const parts = ['covers', index, 'source'];
+        problems.add(file.display, parts, `unknown source "${coverage.source}" (known: ${[...sources.keys()].join(', ')})`, file.lineOf(parts));
+      }
+    });
+  }
+
   if (contractFiles.length === 0 && problems.problems.length === 0) {
     problems.add(displayName(path.join(dir, 'contracts')), [], 'no contract files (*.yaml) found');
   }
 
   if (problems.problems.length > 0) throw new ConfigError(problems.problems);
-  return { dir, calendars, contracts };
+  return { dir, calendars, contracts, sources };
 }

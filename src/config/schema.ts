@@ -216,3 +216,78 @@ export const contractFileSchema = z
     }
   });
 export type ContractFile = z.infer<typeof contractFileSchema>;
+
+export const SOURCE_KINDS = ['jira', 'gitea', 'forgejo', 'mantis'] as const;
+
+/** `1mb`, `512kb`, `100b` */
+export const byteSizeSchema = z.string().transform((text, ctx) => {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)$/i.exec(text.trim());
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a size (use e.g. 512kb or 1mb)` });
+    return z.NEVER;
+  }
+  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[match[2]!.toLowerCase() as 'b' | 'kb' | 'mb'];
+  return Math.round(Number(match[1]) * unit);
+});
+
+export const sourceFileSchema = z
+  .strictObject({
+    id: idSchema.optional(),
+    kind: z.enum(SOURCE_KINDS),
+    description: z.string().optional(),
+    base_url: z.url({ error: 'expected the tracker\'s base URL, e.g. https://jira.example.com' }),
+    webhook: z
+      .strictObject({
+        /** Up to two accepted secrets, so a secret can be rotated without downtime. */
+        secrets: z.array(z.string()).max(2, { error: 'at most two secrets (the current one and the next)' }).default([]),
+        insecure: z.boolean().default(false),
+        dedup_window: durationSchema.prefault('24h'),
+        body_limit: byteSizeSchema.prefault('1mb'),
+      })
+      .prefault({}),
+    api: z.strictObject({ token: z.string().optional(), user: z.string().optional() }).default({}),
+    priority: z
+      .strictObject({
+        /** Jira: `priority`; Mantis: `priority` or `severity`; Gitea: `labels`. */
+        field: z.string().min(1),
+        map: z.record(z.string().min(1), prioritySchema),
+        default: prioritySchema,
+      }),
+    environment: z
+      .strictObject({
+        /** Labels that mark the issue's environment, e.g. `env/test: test`. */
+        labels: z.record(z.string().min(1), z.string().min(1)).default({}),
+        /** A field holding the environment (Jira `environment` or a custom field id; a Mantis custom field). */
+        field: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    statuses: z
+      .strictObject({
+        /** Tracker statuses (Gitea: labels) in which the issue counts as resolved. */
+        resolved: z.array(z.string().min(1)).default([]),
+        /** Tracker statuses (Gitea: labels) in which every SLA clock stands still. */
+        paused: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
+    agents: z
+      .strictObject({
+        /** User names, logins, account ids or e-mail addresses of the provider's agents. */
+        users: z.array(z.string().min(1)).default([]),
+        /** Everyone with an e-mail address in these domains is an agent, e.g. `open2bizz.nl`. */
+        domains: z.array(z.string().min(1)).default([]),
+        /** MantisBT: everyone with at least this access level (55 = developer) is an agent. */
+        min_access_level: z.number().int().optional(),
+      })
+      .prefault({}),
+  })
+  .superRefine((source, ctx) => {
+    const secrets = source.webhook.secrets.filter((secret) => secret !== '');
+    if (secrets.length === 0 && !source.webhook.insecure) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['webhook', 'secrets'],
+        message: 'a source without a webhook secret is refused; set one, or `insecure: true` to accept unsigned webhooks',
+      });
+    }
+  });
+export type SourceFile = z.infer<typeof sourceFileSchema>;

@@ -17,11 +17,18 @@ export const issueEventSchema = z.discriminatedUnion('type', [
     environment: z.string().nullable().default(null),
     priority: prioritySchema,
     status: z.string().min(1),
+    /** The tracker's status is one the source marks as pausing (e.g. "Waiting for customer"). */
+    paused: z.boolean().default(false),
     title: z.string().optional(),
     assignee: z.string().nullable().default(null),
+    /**
+     * Built from the issue's current fields when the bridge first hears of it mid-life (installed
+     * later, or the creation webhook was lost): a real created event wins over it.
+     */
+    synthetic: z.boolean().default(false),
   }),
   z.object({ type: z.literal('priority_changed'), at, priority: prioritySchema }),
-  z.object({ type: z.literal('status_changed'), at, status: z.string().min(1) }),
+  z.object({ type: z.literal('status_changed'), at, status: z.string().min(1), paused: z.boolean().default(false) }),
   z.object({ type: z.literal('commented'), at, by: z.enum(['agent', 'customer']), public: z.boolean().default(true) }),
   z.object({ type: z.literal('assigned'), at, assignee: z.string().nullable() }),
   z.object({ type: z.literal('resolved'), at, status: z.string().min(1).optional() }),

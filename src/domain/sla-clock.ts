@@ -81,6 +81,7 @@ interface IssueFacts {
   environment: string | null;
   requested: Priority;
   status: string;
+  statusPaused: boolean;
   resolved: boolean;
   deleted: boolean;
 }
@@ -96,6 +97,7 @@ function applyFacts(facts: IssueFacts, event: IssueEvent): void {
         environment: event.environment,
         requested: event.priority,
         status: event.status,
+        statusPaused: event.paused,
       });
       return;
     case 'priority_changed':
@@ -103,6 +105,7 @@ function applyFacts(facts: IssueFacts, event: IssueEvent): void {
       return;
     case 'status_changed':
       facts.status = event.status;
+      facts.statusPaused = event.paused;
       return;
     case 'resolved':
       facts.resolved = true;
@@ -167,7 +170,7 @@ interface MetricTrack {
 /** Why the clock of a started, unmet metric stands still, if it does. */
 function holdReason(track: MetricTrack, facts: IssueFacts): string | undefined {
   if (facts.deleted) return 'issue deleted';
-  if (track.rule.pausesOn.has(facts.status.toLowerCase())) return `paused in status "${facts.status}"`;
+  if (facts.statusPaused || track.rule.pausesOn.has(facts.status.toLowerCase())) return `paused in status "${facts.status}"`;
   if (facts.resolved && !track.rule.metBy.includes('resolved')) return 'issue resolved';
   return undefined;
 }
@@ -291,8 +294,9 @@ function evaluateMetric(track: MetricTrack, contract: Contract, facts: IssueFact
  */
 export function runClock(history: IssueHistory, contracts: Iterable<Contract>, now: Instant): IssueSla {
   const events = inEventOrder(history.events);
-  const created = events.find((event) => event.type === 'created');
-  if (!created || created.type !== 'created') return { covered: false, reason: 'the issue history has no created event' };
+  const createdEvents = events.filter((event) => event.type === 'created');
+  const created = createdEvents.find((event) => !event.synthetic) ?? createdEvents[0];
+  if (!created) return { covered: false, reason: 'the issue history has no created event' };
   // Events stamped before creation (clock skew between tracker nodes) count as happening at creation.
   // Only the first created event counts; a repeated one (a re-sent webhook) changes nothing.
   const rest = events
@@ -306,6 +310,7 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     environment: created.environment,
     requested: created.priority,
     status: created.status,
+    statusPaused: created.paused,
     resolved: false,
     deleted: false,
   });

@@ -1,0 +1,47 @@
+import type { Priority } from '../domain/priority.js';
+import { durationToMs } from '../domain/duration.js';
+import type { SourceFile } from './schema.js';
+
+export type SourceKind = SourceFile['kind'];
+
+/**
+ * One configured tracker instance: how to verify its webhooks and how to read its issues. Names
+ * and statuses are compared case-insensitively, so maps are keyed by lower-cased names.
+ */
+export interface Source {
+  readonly id: string;
+  readonly kind: SourceKind;
+  readonly baseUrl: string;
+  /** Non-empty accepted webhook secrets; empty only when `insecure`. */
+  readonly secrets: readonly string[];
+  readonly insecure: boolean;
+  readonly dedupWindowMs: number;
+  readonly bodyLimitBytes: number;
+  readonly apiToken?: string | undefined;
+  readonly apiUser?: string | undefined;
+  readonly priority: { readonly field: string; readonly map: ReadonlyMap<string, Priority>; readonly default: Priority };
+  readonly environment: { readonly labels: ReadonlyMap<string, string>; readonly field?: string | undefined };
+  readonly statuses: { readonly resolved: ReadonlySet<string>; readonly paused: ReadonlySet<string> };
+  readonly agents: { readonly users: ReadonlySet<string>; readonly domains: readonly string[]; readonly minAccessLevel?: number | undefined };
+}
+
+const lower = (values: Iterable<string>) => new Set([...values].map((value) => value.toLowerCase()));
+const lowerKeys = <V>(record: Record<string, V>) => new Map(Object.entries(record).map(([key, value]) => [key.toLowerCase(), value]));
+
+export function compileSource(id: string, file: SourceFile): Source {
+  return {
+    id,
+    kind: file.kind,
+    baseUrl: file.base_url.replace(/\/+$/, ''),
+    secrets: file.webhook.secrets.filter((secret) => secret !== ''),
+    insecure: file.webhook.insecure,
+    dedupWindowMs: durationToMs(file.webhook.dedup_window, 86_400_000, 7 * 86_400_000),
+    bodyLimitBytes: file.webhook.body_limit,
+    apiToken: file.api.token || undefined,
+    apiUser: file.api.user || undefined,
+    priority: { field: file.priority.field, map: lowerKeys(file.priority.map), default: file.priority.default },
+    environment: { labels: lowerKeys(file.environment.labels), field: file.environment.field },
+    statuses: { resolved: lower(file.statuses.resolved), paused: lower(file.statuses.paused) },
+    agents: { users: lower(file.agents.users), domains: file.agents.domains.map((domain) => domain.toLowerCase().replace(/^@/, '')), minAccessLevel: file.agents.min_access_level },
+  };
+}
