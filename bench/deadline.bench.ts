@@ -39,7 +39,7 @@ const CHUNK = 128;
 const GOAL_RATIO = 20;
 
 function nlOffice(): BusinessCalendar {
-  const calendar = loadConfig(path.join(projectRoot(), 'config')).calendars.get('nl-office');
+  const calendar = loadConfig(path.join(projectRoot(), 'config'), {}, { sources: false }).calendars.get('nl-office');
   if (!calendar) throw new Error('calendar nl-office is missing from config/calendars');
   return calendar;
 }

@@ -25,7 +25,6 @@ import path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { loadConfig } from '../src/config/load-config.js';
 import type { BusinessCalendar } from '../src/domain/business-calendar.js';
 import { WallClockCalendar } from '../src/domain/wall-clock-calendar.js';
 import { WindowedCalendar, type WorkingWindow } from '../src/domain/windowed-calendar.js';
@@ -38,6 +37,7 @@ import {
   slowBusinessCalendar,
   type SlowBusinessCalendar,
 } from './reference/slow-business-calendar.js';
+import { shippedConfig } from './support/shipped-config.js';
 
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MINUTES = 24 * 60;
@@ -73,7 +73,7 @@ const RUNS = {
 } as const;
 const LAW_SAMPLES = 25;
 
-const config = loadConfig(path.join(projectRoot(), 'config'));
+const config = shippedConfig();
 function shippedCalendar(id: string): BusinessCalendar {
   const calendar = config.calendars.get(id);
   if (!calendar) throw new Error(`config has no calendar ${id}`);

@@ -7,15 +7,20 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../src/project-root.js';
+import { DEMO_SECRETS } from './support/shipped-config.js';
 import { MINIMAL_CONTRACT, OFFICE_CALENDAR, writeConfig } from './support/temp-config.js';
 
 const root = projectRoot();
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
 const bin = path.join(root, manifest.bin['sla-bridge']!);
 
-function slaBridge(args: string[], cwd = root) {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
+function slaBridge(args: string[], cwd = root, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...withoutSecrets(process.env), ...env } });
   return { code: result.status, out: result.stdout.trim(), err: result.stderr.trim() };
+}
+
+function withoutSecrets(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !(entry[0] in DEMO_SECRETS)));
 }
 
 const deadline = (...extra: string[]) => slaBridge(['deadline', '--contract', 'open2bizz-saas', '--metric', 'reaction', ...extra]);
@@ -87,9 +92,19 @@ describe('sla-bridge CLI', () => {
 
   describe('validate', () => {
     it('accepts the shipped config by default', () => {
+      const result = slaBridge(['validate'], root, DEMO_SECRETS);
+      expect(result.code, result.err).to.equal(0);
+      expect(result.out).to.match(/valid \(2 calendars, 5 contracts: 2value-basic, 2value-medium, 2value-pro, megabite-standard, open2bizz-saas; 3 sources: gitea-demo, jira-demo, mantis-demo\)/);
+    });
+
+    it('names every unset webhook secret variable instead of serving an open endpoint', () => {
       const result = slaBridge(['validate']);
-      expect(result.code).to.equal(0);
-      expect(result.out).to.match(/valid \(2 calendars, 5 contracts: 2value-basic, 2value-medium, 2value-pro, megabite-standard, open2bizz-saas\)/);
+      expect(result.code).to.equal(1);
+      for (const variable of Object.keys(DEMO_SECRETS)) expect(result.err).to.include(`environment variable ${variable} is not set`);
+    });
+
+    it('computes deadlines without the webhook secrets', () => {
+      expect(deadline('--priority', 'P1', '--from', '2026-11-30T14:30:00+01:00').code).to.equal(0);
     });
 
     it('names file, path and problem for a broken config given with --config', () => {

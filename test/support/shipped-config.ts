@@ -2,10 +2,19 @@ import path from 'node:path';
 import { loadConfig, type SlaConfig } from '../../src/config/load-config.js';
 import { projectRoot } from '../../src/project-root.js';
 
+/** The webhook secrets the shipped sources read from the environment. */
+export const DEMO_SECRETS = {
+  JIRA_WEBHOOK_SECRET: 'jira-demo-secret',
+  GITEA_WEBHOOK_SECRET: 'gitea-demo-secret',
+  MANTIS_WEBHOOK_SECRET: 'mantis-demo-secret',
+} as const;
+
+export const SHIPPED_CONFIG_DIR = path.join(projectRoot(), 'config');
+
 let shipped: SlaConfig | undefined;
 
 /** The config/ directory a new user gets, loaded once per test run. */
 export function shippedConfig(): SlaConfig {
-  shipped ??= loadConfig(path.join(projectRoot(), 'config'));
+  shipped ??= loadConfig(SHIPPED_CONFIG_DIR, DEMO_SECRETS);
   return shipped;
 }
