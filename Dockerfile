@@ -18,6 +18,9 @@ COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY config ./config
 USER node
-# Mount your own config over /app/config. Until `serve` exists this checks it and exits.
+EXPOSE 8080
+# Mount your own config over /app/config; set REDIS_URL and the webhook secrets.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "/app/bin/sla-bridge.js"]
-CMD ["validate", "--config", "/app/config"]
+CMD ["serve", "--config", "/app/config"]

@@ -1,0 +1,99 @@
+/**
+ * Wiring in one place: config, Redis connections, the ingest queue, its workers and the HTTP
+ * server. Nothing here is global, so tests start several bridges side by side.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue, Worker } from 'bullmq';
+import type { ConnectorRegistry } from '../../connectors/connector.js';
+import type { SlaConfig } from '../config/load-config.js';
+import { createDeliveryProcessor } from './apply-delivery.js';
+import { DeliveryIntake } from './delivery-intake.js';
+import { createHttpApp } from './http-app.js';
+import { INGEST_QUEUE, type DeliveryJob } from './ingest-queue.js';
+import { IssueStore } from './issue-store.js';
+import type { Logger } from './logger.js';
+import { createRedis } from './redis-connection.js';
+
+export type BridgeRole = 'api' | 'worker' | 'all';
+
+export interface BridgeOptions {
+  readonly config: SlaConfig;
+  readonly connectors: ConnectorRegistry;
+  readonly redisUrl: string;
+  readonly logger: Logger;
+  /** Namespace of every Redis key, so several bridges (or test runs) can share one Redis. */
+  readonly prefix?: string;
+  readonly role?: BridgeRole;
+  readonly port?: number;
+  readonly host?: string;
+  readonly workerConcurrency?: number;
+  readonly now?: () => number;
+}
+
+export interface RunningBridge {
+  /** Where the HTTP server listens; undefined for a worker-only bridge. */
+  readonly url: string | undefined;
+  readonly store: IssueStore;
+  readonly queue: Queue<DeliveryJob>;
+  close(): Promise<void>;
+}
+
+export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
+  const prefix = options.prefix ?? 'sla';
+  const role = options.role ?? 'all';
+  const now = options.now ?? Date.now;
+  const logger = options.logger;
+  const requestRedis = createRedis(options.redisUrl, 'request');
+  const queue = new Queue<DeliveryJob>(INGEST_QUEUE, { connection: requestRedis, prefix, skipWaitingForReady: true });
+  queue.on('error', () => undefined);
+  const store = new IssueStore(requestRedis, prefix);
+
+  const connections = [requestRedis];
+  let worker: Worker<DeliveryJob> | undefined;
+  if (role !== 'api') {
+    const workerRedis = createRedis(options.redisUrl, 'worker');
+    const jobRedis = createRedis(options.redisUrl, 'worker');
+    connections.push(workerRedis, jobRedis);
+    const workerStore = new IssueStore(workerRedis, prefix);
+    const contracts = [...options.config.contracts.values()];
+    worker = new Worker<DeliveryJob>(
+      INGEST_QUEUE,
+      createDeliveryProcessor({ store: workerStore, contracts: () => contracts, now, logger: logger.child({ component: 'worker' }) }),
+      { connection: jobRedis, prefix, concurrency: options.workerConcurrency ?? 8 },
+    );
+    worker.on('failed', (job, error) => logger.warn('delivery job failed', { component: 'worker', job: job?.id, attempt: job?.attemptsMade, error: error.message }));
+    worker.on('error', (error) => logger.warn('worker error', { component: 'worker', error: error.message }));
+  }
+
+  let server: Server | undefined;
+  if (role !== 'worker') {
+    const intake = new DeliveryIntake(queue, requestRedis, prefix);
+    const app = createHttpApp({ sources: options.config.sources, connectors: options.connectors, intake, now, logger });
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve(listening));
+      listening.on('error', reject);
+    });
+  }
+  const address = server?.address() as AddressInfo | undefined;
+  const url = address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : undefined;
+  logger.info('bridge started', { component: 'bridge', role, url, sources: [...options.config.sources.keys()] });
+
+  return {
+    url,
+    store,
+    queue,
+    async close() {
+      // Stop accepting first, then let in-flight jobs finish, then drop the connections.
+      if (server) {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+      }
+      if (worker) await worker.close();
+      await queue.close();
+      for (const connection of connections) connection.disconnect();
+      logger.info('bridge stopped', { component: 'bridge' });
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** The bridge's HTTP surface: webhooks and health. */
+import express, { type Express } from 'express';
+import type { DeliveryIntake } from './delivery-intake.js';
+import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
+
+export interface HttpAppDeps extends WebhookRouteDeps {
+  readonly intake: DeliveryIntake;
+}
+
+export function createHttpApp(deps: HttpAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.post('/webhooks/:sourceId', webhookRoute(deps));
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  // The config is loaded before the app exists, so ready means: Redis answers.
+  app.get('/readyz', async (_request, response) => {
+    const redis = await deps.intake.ping();
+    response.status(redis ? 200 : 503).json({ status: redis ? 'ready' : 'not ready', redis: redis ? 'ok' : 'unreachable', config: 'loaded' });
+  });
+  app.use((_request, response) => {
+    response.status(404).json({ error: 'not found' });
+  });
+  return app;
+}

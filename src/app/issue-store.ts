@@ -1,0 +1,112 @@
+/**
+ * Per-issue storage in Redis: the event log (in arrival order, each event stored once), the last
+ * computed SLA state, and a lock so that one issue is applied by one worker at a time.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { issueEventSchema, type IssueEvent } from '../domain/issue-event.js';
+import type { IssueSla } from '../domain/sla-clock.js';
+
+export interface IssueRecordRef {
+  readonly id: string;
+  readonly key: string;
+  readonly title?: string | undefined;
+  readonly url?: string | undefined;
+}
+
+export interface StoredEvent {
+  /** Unique per event: a re-delivered webhook yields the same ids and is stored once. */
+  readonly id: string;
+  readonly event: IssueEvent;
+}
+
+export interface IssueState {
+  readonly source: string;
+  readonly issue: IssueRecordRef;
+  readonly sla: IssueSla;
+  /** The `now` the state was computed for. */
+  readonly computedAt: number;
+  readonly eventCount: number;
+}
+
+// Appends each event whose id is new, keeping arrival order; returns how many were new.
+const APPEND_EVENTS = `
+local added = 0
+for i = 1, #ARGV, 2 do
+  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
+    redis.call('RPUSH', KEYS[2], ARGV[i + 1])
+    added = added + 1
+  end
+end
+return added`;
+
+const RELEASE_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+const LOCK_TTL_MS = 30_000;
+const LOCK_WAIT_MS = 10_000;
+const LOCK_POLL_MS = 20;
+
+export class IssueStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(source: string, issueId: string, part: string): string {
+    return `${this.prefix}:issue:${source}:${issueId}:${part}`;
+  }
+
+  async appendEvents(source: string, issue: IssueRecordRef, events: readonly StoredEvent[]): Promise<number> {
+    const args = events.flatMap(({ id, event }) => [id, JSON.stringify(event)]);
+    const added = (await this.redis.eval(
+      APPEND_EVENTS,
+      2,
+      this.key(source, issue.id, 'event-ids'),
+      this.key(source, issue.id, 'events'),
+      ...args,
+    )) as number;
+    await this.redis
+      .multi()
+      .hset(this.key(source, issue.id, 'ref'), { key: issue.key, title: issue.title ?? '', url: issue.url ?? '' })
+      .sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]))
+      .exec();
+    return added;
+  }
+
+  async loadEvents(source: string, issueId: string): Promise<IssueEvent[]> {
+    const raw = await this.redis.lrange(this.key(source, issueId, 'events'), 0, -1);
+    return raw.map((text) => issueEventSchema.parse(JSON.parse(text)));
+  }
+
+  async loadRef(source: string, issueId: string): Promise<IssueRecordRef> {
+    const ref = await this.redis.hgetall(this.key(source, issueId, 'ref'));
+    return { id: issueId, key: ref.key ?? issueId, title: ref.title || undefined, url: ref.url || undefined };
+  }
+
+  async saveState(state: IssueState): Promise<void> {
+    await this.redis.set(this.key(state.source, state.issue.id, 'state'), JSON.stringify(state));
+  }
+
+  async loadState(source: string, issueId: string): Promise<IssueState | undefined> {
+    const text = await this.redis.get(this.key(source, issueId, 'state'));
+    return text ? (JSON.parse(text) as IssueState) : undefined;
+  }
+
+  /** Runs `work` while holding the issue's lock, waiting for another worker to finish with it. */
+  async withIssueLock<T>(source: string, issueId: string, work: () => Promise<T>): Promise<T> {
+    const lockKey = this.key(source, issueId, 'lock');
+    const token = randomUUID();
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    while ((await this.redis.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) throw new Error(`issue ${source}/${issueId} stayed locked for ${LOCK_WAIT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+    try {
+      return await work();
+    } finally {
+      await this.redis.eval(RELEASE_LOCK, 1, lockKey, token);
+    }
+  }
+}

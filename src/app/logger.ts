@@ -1,0 +1,30 @@
+/** The one place winston is configured; components log through child loggers. */
+import winston from 'winston';
+
+export type Logger = winston.Logger;
+
+export interface LoggerOptions {
+  readonly level?: string;
+  /** `json` for machines (the default in production), `pretty` for a terminal. */
+  readonly format?: 'json' | 'pretty';
+  readonly silent?: boolean;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const format =
+    options.format === 'pretty'
+      ? winston.format.combine(
+          winston.format.timestamp({ format: 'HH:mm:ss' }),
+          winston.format.printf(({ timestamp, level, message, component, ...rest }) => {
+            const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+            return `${String(timestamp)} ${level} [${String(component ?? 'bridge')}] ${String(message)}${extra}`;
+          }),
+        )
+      : winston.format.combine(winston.format.timestamp(), winston.format.json());
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    silent: options.silent ?? false,
+    format,
+    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
+  });
+}

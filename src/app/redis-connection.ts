@@ -1,0 +1,28 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * `request`: the webhook path and status reads fail fast while Redis is away (so the caller can
+ * answer 503 instead of hanging); `worker`: BullMQ workers wait and retry for as long as it takes.
+ */
+export type ConnectionRole = 'request' | 'worker';
+
+export function createRedis(url: string, role: ConnectionRole): Redis {
+  const options: RedisOptions =
+    role === 'request'
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: false }
+      : { maxRetriesPerRequest: null };
+  const redis = new Redis(url, { ...options, retryStrategy: (attempt) => Math.min(attempt * 200, 2_000) });
+  // Connection errors are reported by readiness and by the failing calls; without a listener
+  // ioredis would print every reconnect attempt as an unhandled error.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** Rejects when `promise` takes longer than `ms`: a Redis call on the request path must not hang. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

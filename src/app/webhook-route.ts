@@ -1,0 +1,106 @@
+/**
+ * POST /webhooks/:sourceId: verify the raw body, parse, validate, normalize, queue, answer. No
+ * tracker calls and no SLA computation happen here; the workers do that.
+ */
+import { createHash } from 'node:crypto';
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { ConnectorRegistry, TrackerConnector, WebhookDelivery } from '../../connectors/connector.js';
+import type { Source } from '../config/source.js';
+import { formatPath } from '../config/load-config.js';
+import type { DeliveryIntake } from './delivery-intake.js';
+import type { Logger } from './logger.js';
+
+export interface WebhookRouteDeps {
+  readonly sources: ReadonlyMap<string, Source>;
+  readonly connectors: ConnectorRegistry;
+  readonly intake: DeliveryIntake;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+const RETRY_AFTER_SECONDS = 5;
+
+/** application/json, with or without parameters (Jira adds `; charset=utf-8`). */
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType.trim());
+}
+
+function reply(response: Response, status: number, body: Record<string, unknown>): void {
+  response.status(status).json(body);
+}
+
+/** The raw body of one source, within its size limit; 413 and 400 are answered here. */
+function rawBody(limit: number): RequestHandler {
+  return express.raw({ type: () => true, limit });
+}
+
+export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
+  const parsers = new Map([...deps.sources.values()].map((source) => [source.id, rawBody(source.bodyLimitBytes)]));
+  const log = deps.logger.child({ component: 'webhooks' });
+
+  return (request: Request, response: Response) => {
+    const sourceId = String(request.params.sourceId);
+    const source = deps.sources.get(sourceId);
+    if (!source) return reply(response, 404, { error: `unknown source "${sourceId}"` });
+    if (!isJson(request.get('content-type'))) {
+      return reply(response, 415, { error: `expected Content-Type application/json, got ${request.get('content-type') ?? 'none'}` });
+    }
+    parsers.get(sourceId)!(request, response, (error?: unknown) => {
+      if (error) {
+        const type = (error as { type?: string }).type;
+        if (type === 'entity.too.large') return reply(response, 413, { error: `body larger than ${source.bodyLimitBytes} bytes` });
+        return reply(response, 400, { error: `could not read the body: ${(error as Error).message}` });
+      }
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      handleDelivery(deps, source, deps.connectors[source.kind], { headers: request.headers, rawBody }, response, log).catch((failure: unknown) => {
+        log.error('webhook failed', { source: sourceId, error: (failure as Error).message });
+        if (!response.headersSent) reply(response, 500, { error: 'internal error' });
+      });
+    });
+  };
+}
+
+async function handleDelivery(
+  deps: WebhookRouteDeps,
+  source: Source,
+  connector: TrackerConnector<never>,
+  delivery: WebhookDelivery,
+  response: Response,
+  log: Logger,
+): Promise<void> {
+  const verdict = connector.verify(source, delivery);
+  if (!verdict.ok) {
+    log.warn('webhook refused', { source: source.id, reason: verdict.reason });
+    return reply(response, 401, { error: verdict.reason });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(delivery.rawBody.toString('utf8'));
+  } catch (error) {
+    return reply(response, 400, { error: `malformed JSON: ${(error as Error).message}` });
+  }
+  const parsed = connector.payloadSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = formatPath(issue.path.filter((part): part is string | number => typeof part !== 'symbol')) || '(body)';
+    return reply(response, 400, { error: `${field}: ${issue.message}`, field });
+  }
+  const normalized = connector.normalize(source, parsed.data, delivery);
+  if (normalized.outcome === 'ignored') return reply(response, 200, { status: 'ignored', reason: normalized.reason });
+
+  const deliveryId = connector.deliveryId(delivery) ?? `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
+  try {
+    if (await deps.intake.isDuplicate(source.id, deliveryId)) {
+      return reply(response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });
+    }
+    await deps.intake.accept(
+      { sourceId: source.id, deliveryId, receivedAt: deps.now(), issue: normalized.issue, events: normalized.events },
+      source.dedupWindowMs,
+    );
+  } catch (error) {
+    log.error('could not store a delivery', { source: source.id, deliveryId, error: (error as Error).message });
+    response.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    return reply(response, 503, { error: 'the bridge cannot store events right now (Redis unreachable); retry later' });
+  }
+  reply(response, 202, { status: 'accepted', deliveryId, issue: normalized.issue.key, events: normalized.events.length });
+}
