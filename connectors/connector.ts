@@ -44,4 +44,9 @@ export interface TrackerConnector<Payload = unknown> {
   normalize(source: Source, payload: Payload, delivery: WebhookDelivery): Normalized;
 }
 
-export type ConnectorRegistry = Readonly<Record<SourceKind, TrackerConnector<never>>>;
+/**
+ * Each connector has its own payload type; the caller only hands what `payloadSchema` parsed back
+ * to the same connector's `normalize`, so the registry does not need to know the types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ConnectorRegistry = Readonly<Record<SourceKind, TrackerConnector<any>>>;

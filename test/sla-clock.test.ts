@@ -246,6 +246,49 @@ describe('SLA clock', () => {
     });
   });
 
+  describe('restated fields and first sight', () => {
+    it('meets a status target only when the status is entered, not when a tracker restates it', () => {
+      const restated = clock(
+        'jira-demo',
+        acmeContracts,
+        '2026-11-30T12:00',
+        acmeCreated('P2', '2026-11-30T09:00', { status: 'in progress' }),
+        { type: 'status_changed', at: '2026-11-30T10:00', status: 'In Progress' },
+      );
+      expect(local(metric(restated, 'reaction').metAt)).to.equal('2026-11-30T09:00');
+    });
+
+    it('stops every clock in a status the source marks as pausing', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T12:00', acmeCreated('P2'), {
+        type: 'status_changed',
+        at: '2026-11-30T10:00',
+        status: 'On hold',
+        paused: true,
+      });
+      expect(metric(sla, 'reaction')).to.include({ state: 'paused', reason: 'paused in status "On hold"', remainingMs: 3 * HOUR_MS });
+      expect(metric(sla, 'resolution').state).to.equal('paused');
+    });
+
+    it('prefers the real created event over one built from an issue first seen mid-life', () => {
+      const synthetic = acmeCreated('P1', '2026-11-30T09:00', { synthetic: true } as Partial<EventSpec>);
+      const real = acmeCreated('P3', '2026-11-30T09:00');
+      const raised: EventSpec = { type: 'priority_changed', at: '2026-11-30T10:00', priority: 'P1' };
+      for (const order of [[synthetic, real, raised], [real, synthetic, raised], [raised, synthetic, real]]) {
+        const reaction = metric(clock('jira-demo', acmeContracts, '2026-11-30T10:30', ...order), 'reaction');
+        expect(reaction.segments!.map((segment) => segment.priority)).to.deep.equal(['P3', 'P1']);
+      }
+    });
+
+    it('starts from the tracker\'s created time when only a later event was heard', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T10:30', acmeCreated('P2', '2026-11-30T09:00', { synthetic: true } as Partial<EventSpec>), {
+        type: 'commented',
+        at: '2026-11-30T10:00',
+        by: 'customer',
+      });
+      expect(metric(sla, 'reaction')).to.include({ startedAt: at('2026-11-30T09:00'), elapsedMs: 1.5 * HOUR_MS });
+    });
+  });
+
   describe('coverage', () => {
     it('prefers the contract that names the component', () => {
       const sla = clock('jira-demo', acmeContracts, '2026-11-30T09:10', acmeCreated('P2', '2026-11-30T09:00', { component: 'billing' }));

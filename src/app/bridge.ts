@@ -13,7 +13,7 @@ import { createHttpApp } from './http-app.js';
 import { INGEST_QUEUE, type DeliveryJob } from './ingest-queue.js';
 import { IssueStore } from './issue-store.js';
 import type { Logger } from './logger.js';
-import { createRedis } from './redis-connection.js';
+import { createRedis, waitUntilReady } from './redis-connection.js';
 
 export type BridgeRole = 'api' | 'worker' | 'all';
 
@@ -29,6 +29,8 @@ export interface BridgeOptions {
   readonly host?: string;
   readonly workerConcurrency?: number;
   readonly now?: () => number;
+  /** How long `close()` waits for in-flight jobs before dropping them (they are retried later). */
+  readonly shutdownTimeoutMs?: number;
 }
 
 export interface RunningBridge {
@@ -39,12 +41,32 @@ export interface RunningBridge {
   close(): Promise<void>;
 }
 
+/** Waits for `promise`, but no longer than `ms`; says whether it finished. Failures are logged where they happen. */
+async function settle(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return finished;
+}
+
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
   const prefix = options.prefix ?? 'sla';
   const role = options.role ?? 'all';
   const now = options.now ?? Date.now;
   const logger = options.logger;
   const requestRedis = createRedis(options.redisUrl, 'request');
+  try {
+    await waitUntilReady(requestRedis, options.redisUrl);
+  } catch (error) {
+    requestRedis.disconnect();
+    throw error;
+  }
   const queue = new Queue<DeliveryJob>(INGEST_QUEUE, { connection: requestRedis, prefix, skipWaitingForReady: true });
   queue.on('error', () => undefined);
   const store = new IssueStore(requestRedis, prefix);
@@ -90,8 +112,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         server.closeIdleConnections();
         await closed;
       }
-      if (worker) await worker.close();
-      await queue.close();
+      // With Redis gone no job can finish; waiting for them would wait for Redis forever.
+      const redisUp = requestRedis.status === 'ready';
+      if (worker && !(await settle(worker.close(!redisUp), options.shutdownTimeoutMs ?? 10_000))) await settle(worker.disconnect(), 1_000);
+      if (!(await settle(queue.close(), 2_000))) await settle(queue.disconnect(), 1_000);
       for (const connection of connections) connection.disconnect();
       logger.info('bridge stopped', { component: 'bridge' });
     },

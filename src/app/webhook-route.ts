@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import type { ConnectorRegistry, TrackerConnector, WebhookDelivery } from '../../connectors/connector.js';
-import type { Source } from '../config/source.js';
+import type { ConnectorRegistry, WebhookDelivery } from '../../connectors/connector.js';
+import type { Source, SourceKind } from '../config/source.js';
 import { formatPath } from '../config/load-config.js';
 import type { DeliveryIntake } from './delivery-intake.js';
 import type { Logger } from './logger.js';
@@ -63,7 +63,7 @@ export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
 async function handleDelivery(
   deps: WebhookRouteDeps,
   source: Source,
-  connector: TrackerConnector<never>,
+  connector: ConnectorRegistry[SourceKind],
   delivery: WebhookDelivery,
   response: Response,
   log: Logger,

@@ -4,14 +4,16 @@ import { ConfigError } from '../config/config-error.js';
 import { packageVersion, projectRoot } from '../project-root.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { deadlineCommand } from './deadline-command.js';
+import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 
 const configOption = () =>
   new Option('--config <dir>', 'config directory').default(path.join(projectRoot(), 'config'), "the project's config/");
 
-function run(io: CliIo, action: () => number): void {
+async function run(io: CliIo, action: () => number | Promise<number | void>): Promise<void> {
   try {
-    process.exitCode = action();
+    const code = await action();
+    if (code !== undefined) process.exitCode = code;
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(`sla-bridge: the config has ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:`);
@@ -49,6 +51,13 @@ export function buildProgram(io: CliIo = processIo): Command {
     .action((options: { contract: string; priority: string; metric: string; from: string; config: string; json?: boolean }) =>
       run(io, () => deadlineCommand(options, io)),
     );
+
+  program
+    .command('serve')
+    .description('receive tracker webhooks and keep the SLA clocks (PORT, HOST, REDIS_URL from the environment)')
+    .addOption(configOption())
+    .addOption(new Option('--role <role>', 'api: webhooks only; worker: queue workers only; all: both').choices(['api', 'worker', 'all']).default('all'))
+    .action((options: { config: string; role: string }) => run(io, () => serveCommand(options)));
 
   return program;
 }

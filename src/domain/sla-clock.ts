@@ -82,6 +82,7 @@ interface IssueFacts {
   requested: Priority;
   status: string;
   statusPaused: boolean;
+  assignee: string | null;
   resolved: boolean;
   deleted: boolean;
 }
@@ -98,6 +99,7 @@ function applyFacts(facts: IssueFacts, event: IssueEvent): void {
         requested: event.priority,
         status: event.status,
         statusPaused: event.paused,
+        assignee: event.assignee,
       });
       return;
     case 'priority_changed':
@@ -128,8 +130,10 @@ function applyFacts(facts: IssueFacts, event: IssueEvent): void {
     case 'labels_changed':
       facts.labels = event.labels;
       return;
-    case 'commented':
     case 'assigned':
+      facts.assignee = event.assignee;
+      return;
+    case 'commented':
       return;
   }
 }
@@ -143,20 +147,35 @@ function decidePriority(contract: Contract, facts: IssueFacts): PriorityDecision
   return { effective: facts.requested, requested: facts.requested, reason: `${facts.requested} as set in the tracker` };
 }
 
-function meets(condition: string, event: IssueEvent): boolean {
+/** What an event changed: trackers restate unchanged fields, and a restatement meets nothing. */
+interface EventChange {
+  readonly event: IssueEvent;
+  readonly statusEntered?: string | undefined;
+  readonly assigneeEntered?: string | undefined;
+}
+
+function describeChange(event: IssueEvent, before: IssueFacts | undefined, after: IssueFacts): EventChange {
+  const statusChanged = !before || before.status.toLowerCase() !== after.status.toLowerCase();
+  const assigneeChanged = !before || before.assignee !== after.assignee;
+  return {
+    event,
+    statusEntered: statusChanged ? after.status : undefined,
+    assigneeEntered: assigneeChanged && after.assignee !== null ? after.assignee : undefined,
+  };
+}
+
+function meets(condition: string, change: EventChange): boolean {
+  const { event } = change;
   switch (condition) {
     case 'agent_comment':
       return event.type === 'commented' && event.by === 'agent' && event.public;
     case 'assigned':
-      return event.type === 'assigned' && event.assignee !== null;
+      return change.assigneeEntered !== undefined;
     case 'resolved':
       return event.type === 'resolved';
   }
   if (!condition.startsWith('status:')) return false;
-  const wanted = condition.slice('status:'.length).toLowerCase();
-  const status =
-    event.type === 'created' || event.type === 'status_changed' ? event.status : event.type === 'resolved' || event.type === 'reopened' ? event.status : undefined;
-  return status !== undefined && status.toLowerCase() === wanted;
+  return change.statusEntered?.toLowerCase() === condition.slice('status:'.length).toLowerCase();
 }
 
 interface MetricTrack {
@@ -198,11 +217,12 @@ function syncClocks(tracks: readonly MetricTrack[], contract: Contract, facts: I
   }
 }
 
-function applyMeetings(tracks: readonly MetricTrack[], event: IssueEvent): void {
+function applyMeetings(tracks: readonly MetricTrack[], change: EventChange): void {
+  const { event } = change;
   for (const track of tracks) {
     if (track.startedAt === undefined && track.rule.starts === 'created' && event.type === 'created') track.startedAt = event.at;
     if (track.startedAt !== undefined && track.metAt === undefined) {
-      const condition = track.rule.metBy.find((candidate) => meets(candidate, event));
+      const condition = track.rule.metBy.find((candidate) => meets(candidate, change));
       if (condition) {
         track.metAt = event.at;
         track.metBy = condition;
@@ -311,6 +331,7 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     requested: created.priority,
     status: created.status,
     statusPaused: created.paused,
+    assignee: created.assignee,
     resolved: false,
     deleted: false,
   });
@@ -324,8 +345,9 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
   const facts = initialFacts();
   const tracks: MetricTrack[] = contract.metrics.map((rule) => ({ rule, segments: [] }));
   for (const event of [created, ...rest]) {
+    const before = event === created ? undefined : { ...facts };
     applyFacts(facts, event);
-    applyMeetings(tracks, event);
+    applyMeetings(tracks, describeChange(event, before, facts));
     syncClocks(tracks, contract, facts, event.at);
   }
   const priority = decidePriority(contract, facts);

@@ -1,0 +1,17 @@
+/** Gitea and Forgejo: one connector serves both kinds, as Forgejo sends every Gitea header too. */
+import type { TrackerConnector } from '../connector.js';
+import { giteaDeliveryId } from './delivery-id.js';
+import { normalizeGiteaDelivery } from './normalize.js';
+import { giteaPayloadSchema, type GiteaPayload } from './payload-schema.js';
+import { signGiteaDelivery } from './sign.js';
+import { verifyGiteaDelivery } from './verify.js';
+
+export type { GiteaPayload } from './payload-schema.js';
+
+export const giteaConnector: TrackerConnector<GiteaPayload> = {
+  verify: verifyGiteaDelivery,
+  deliveryId: giteaDeliveryId,
+  sign: signGiteaDelivery,
+  payloadSchema: giteaPayloadSchema,
+  normalize: normalizeGiteaDelivery,
+};

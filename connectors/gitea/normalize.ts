@@ -1,0 +1,57 @@
+/**
+ * A Gitea or Forgejo delivery as engine events. The X-Gitea-Event header says which event it is:
+ * `issues` (opened, closed, labels, assignees, milestones...) or `issue_comment`; everything else,
+ * pull requests above all, is ignored with the reason.
+ */
+import type { Source } from '../../src/config/source.js';
+import type { IssueEvent } from '../../src/domain/issue-event.js';
+import type { IssueRef, Normalized, WebhookDelivery } from '../connector.js';
+import { commentActionEvents } from './comment-actions.js';
+import { giteaEvent } from './delivery-headers.js';
+import { issueActionEvents } from './issue-actions.js';
+import { createdEvent, epochMs, type GiteaSubject } from './issue-facts.js';
+import type { GiteaIssue, GiteaPayload, GiteaRepository } from './payload-schema.js';
+
+const ignored = (reason: string): Normalized => ({ outcome: 'ignored', reason });
+
+const PULL_REQUEST = /^pull_request/;
+
+/**
+ * Gitea sends pull request changes as `pull_request*` events, but a comment on a pull request is
+ * an `issue_comment` like any other: its event type, `is_pull` and `issue.pull_request` tell.
+ */
+function isPullRequest(event: string, eventType: string | undefined, payload: GiteaPayload): boolean {
+  return PULL_REQUEST.test(event) || PULL_REQUEST.test(eventType ?? '') || payload.is_pull === true || payload.issue?.pull_request != null;
+}
+
+function issueRef(issue: GiteaIssue, repository: GiteaRepository): IssueRef {
+  const key = `${repository.full_name}#${issue.number}`;
+  return { id: key, key, title: issue.title, url: issue.html_url };
+}
+
+/**
+ * Every delivery restates the issue as it is now: its creation (unless this delivery is it), and
+ * its closing while it is closed, so an issue first heard of after it was closed is not left with
+ * running clocks. For an issue the bridge already knows, both are repeats the clock ignores.
+ */
+function withCurrentState(subject: GiteaSubject, events: readonly IssueEvent[]): IssueEvent[] {
+  const has = (type: IssueEvent['type']) => events.some((event) => event.type === type);
+  const created = has('created') ? [] : [createdEvent(subject, true)];
+  const closedAt = subject.issue.state === 'closed' && !has('resolved') ? subject.issue.closed_at : undefined;
+  const stillClosed: IssueEvent[] = closedAt ? [{ type: 'resolved', at: epochMs(closedAt), status: 'closed' }] : [];
+  return [...created, ...events, ...stillClosed];
+}
+
+export function normalizeGiteaDelivery(source: Source, payload: GiteaPayload, delivery: WebhookDelivery): Normalized {
+  const { event, eventType } = giteaEvent(delivery.headers);
+  if (!event) return ignored('no X-Gitea-Event or X-Forgejo-Event header: cannot tell which event this is');
+  if (isPullRequest(event, eventType, payload)) return ignored('pull requests are not covered');
+  if (event !== 'issues' && event !== 'issue_comment') return ignored(`${event} events are not covered`);
+  const { issue, repository } = payload;
+  if (!issue || !repository) return ignored(`${event} event without an issue or repository`);
+
+  const subject: GiteaSubject = { source, issue, repository };
+  const result = event === 'issues' ? issueActionEvents(subject, payload.action) : commentActionEvents(subject, payload.action, payload.comment);
+  if ('ignored' in result) return ignored(result.ignored);
+  return { outcome: 'events', issue: issueRef(issue, repository), events: withCurrentState(subject, result.events) };
+}

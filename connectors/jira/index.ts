@@ -1,0 +1,15 @@
+import type { TrackerConnector } from '../connector.js';
+import { jiraDeliveryId } from './delivery-id.js';
+import { normalizeJira } from './normalize.js';
+import { jiraPayloadSchema, type JiraPayload } from './payload-schema.js';
+import { signJira, verifyJira } from './verify.js';
+
+export type { JiraPayload } from './payload-schema.js';
+
+export const jiraConnector: TrackerConnector<JiraPayload> = {
+  verify: verifyJira,
+  deliveryId: jiraDeliveryId,
+  sign: signJira,
+  payloadSchema: jiraPayloadSchema,
+  normalize: normalizeJira,
+};

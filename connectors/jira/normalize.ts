@@ -1,0 +1,109 @@
+/**
+ * One Jira webhook as engine events. Every event is stamped with the payload's `timestamp`, when
+ * Jira raised it (unchanged on retries), except creation, which happened at the issue's `created`.
+ */
+import type { Source } from '../../src/config/source.js';
+import type { IssueEvent } from '../../src/domain/issue-event.js';
+import type { IssueRef, Normalized } from '../connector.js';
+import { isPausedStatus, isResolvedStatus } from '../shared/source-rules.js';
+import { changelogEvents } from './changelog-events.js';
+import { commentEvent } from './comment-event.js';
+import { currentState, environmentOf, priorityOf, stateBefore, type IssueState } from './issue-state.js';
+import type { JiraChangelogItem, JiraIssue, JiraPayload } from './payload-schema.js';
+
+interface JiraDelivery {
+  readonly payload: JiraPayload;
+  readonly issue: JiraIssue;
+  readonly at: number;
+  /** The issue as the payload shows it: after this delivery's changes. */
+  readonly now: IssueState | undefined;
+  /** The issue as it stood just before this delivery's changes. */
+  readonly before: IssueState | undefined;
+  readonly items: readonly JiraChangelogItem[];
+}
+
+function createdEvents(source: Source, issue: JiraIssue, state: IssueState | undefined, synthetic: boolean): IssueEvent[] {
+  const at = issue.fields.created;
+  if (at === undefined || !state) return [];
+  return [
+    {
+      type: 'created',
+      at,
+      project: state.project,
+      component: state.components[0],
+      labels: [...state.labels],
+      environment: environmentOf(source, state),
+      priority: priorityOf(source, state),
+      status: state.status,
+      paused: isPausedStatus(source, state.status),
+      title: issue.fields.summary,
+      assignee: state.assignee,
+      synthetic,
+    },
+  ];
+}
+
+/** Edits and deletions of a comment also arrive as issue updates that carry the comment. */
+const NOT_NEW_COMMENTS = new Set(['issue_comment_edited', 'issue_comment_deleted']);
+
+function newCommentEvents(source: Source, { payload, at }: JiraDelivery): IssueEvent[] {
+  const kind = payload.issue_event_type_name;
+  if (!payload.comment || (kind && NOT_NEW_COMMENTS.has(kind))) return [];
+  return [commentEvent(source, at, payload.comment)];
+}
+
+type EventBuilder = (source: Source, delivery: JiraDelivery) => IssueEvent[];
+
+const BUILDERS = new Map<string, EventBuilder>([
+  // The payload of the creation event is the issue as it was created.
+  ['jira:issue_created', (source, delivery) => createdEvents(source, delivery.issue, delivery.now, false)],
+  [
+    'jira:issue_updated',
+    (source, delivery) => [
+      ...changelogEvents(source, { at: delivery.at, items: delivery.items, before: delivery.before, after: delivery.now }),
+      ...newCommentEvents(source, delivery),
+    ],
+  ],
+  ['jira:issue_deleted', (_source, delivery) => [{ type: 'deleted', at: delivery.at }]],
+  ['comment_created', newCommentEvents],
+]);
+
+/**
+ * An issue first heard of while resolved (a late comment on a Done issue) must not run a
+ * resolution clock: Jira's `resolutiondate` says since when it is resolved.
+ */
+function resolutionEvents(source: Source, { issue, now }: JiraDelivery, built: readonly IssueEvent[]): IssueEvent[] {
+  const at = issue.fields.resolutiondate;
+  if (at == null || !now || !isResolvedStatus(source, now.status)) return [];
+  return built.some((event) => event.type === 'resolved') ? [] : [{ type: 'resolved', at, status: now.status }];
+}
+
+function readDelivery(source: Source, payload: JiraPayload, issue: JiraIssue): JiraDelivery {
+  // Only an update's changelog lists changes; any other would describe the creation itself.
+  const items = payload.webhookEvent === 'jira:issue_updated' ? (payload.changelog?.items ?? []) : [];
+  const now = currentState(source, issue.fields);
+  return { payload, issue, at: payload.timestamp, now, before: now && stateBefore(source, now, items), items };
+}
+
+function issueRef(source: Source, issue: JiraIssue): IssueRef {
+  return { id: issue.id, key: issue.key, title: issue.fields.summary, url: `${source.baseUrl}/browse/${issue.key}` };
+}
+
+/**
+ * Besides the delivery's own events, the issue comes along as a synthetic `created` at its real
+ * creation time, as it stood before this delivery's changes: built from the fields after them, an
+ * issue first seen at its escalation to Highest would count as Highest since its creation.
+ */
+export function normalizeJira(source: Source, payload: JiraPayload): Normalized {
+  const build = BUILDERS.get(payload.webhookEvent);
+  if (!build) return { outcome: 'ignored', reason: `${payload.webhookEvent}: not an event the SLA clock uses` };
+  const { issue } = payload;
+  if (!issue) {
+    // Older Jira Server versions send comment_created without the issue; the comment's jira:issue_updated carries it.
+    return { outcome: 'ignored', reason: `${payload.webhookEvent} without an issue` };
+  }
+  const delivery = readDelivery(source, payload, issue);
+  const built = build(source, delivery);
+  const events = [...createdEvents(source, issue, delivery.before, true), ...built, ...resolutionEvents(source, delivery, built)];
+  return { outcome: 'events', issue: issueRef(source, issue), events };
+}

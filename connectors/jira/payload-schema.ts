@@ -1,0 +1,112 @@
+/**
+ * The parts of a Jira webhook body the bridge reads, under Jira's own field names. Every object is
+ * loose: Jira sends far more (custom fields, avatars, apps' additions), and a field we do not read
+ * must never turn a delivery into a 400, which Jira Cloud does not retry.
+ */
+import { z } from 'zod';
+import { parseJiraDateTime } from './jira-date-time.js';
+
+/** Jira's `2026-11-30T09:00:00.000+0100`, read as epoch ms. */
+const jiraDateTime = z.string().transform((text, ctx) => {
+  const instant = parseJiraDateTime(text);
+  if (instant === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a Jira date-time such as 2026-11-30T09:00:00.000+0100` });
+    return z.NEVER;
+  }
+  return instant;
+});
+
+/**
+ * Reads a JSON object through a prototype-less copy. Changelog items have a `toString` key, and
+ * zod reads keys with `in`: an item without one would otherwise find Object.prototype.toString.
+ */
+const ownKeysOnly = (input: unknown) =>
+  input !== null && typeof input === 'object' && !Array.isArray(input) ? Object.assign(Object.create(null) as object, input) : input;
+
+/** Cloud identifies people by accountId; Data Center by name. Email only where the site shows it. */
+const jiraUserSchema = z.looseObject({
+  accountId: z.string().optional(),
+  name: z.string().optional(),
+  displayName: z.string().optional(),
+  emailAddress: z.string().optional(),
+});
+export type JiraUser = z.output<typeof jiraUserSchema>;
+
+const namedSchema = z.looseObject({ name: z.string() });
+
+/**
+ * `created`, `project` and `status` are optional here because a Cloud `comment_created` carries a
+ * trimmed issue (summary, issuetype, project, assignee, priority, status); the payload schema
+ * requires them for the issue events.
+ */
+const issueFieldsSchema = z.looseObject({
+  summary: z.string().optional(),
+  created: jiraDateTime.optional(),
+  priority: namedSchema.nullable().optional(),
+  status: z.looseObject({ name: z.string().min(1) }).optional(),
+  project: z.looseObject({ key: z.string().min(1) }).optional(),
+  components: z.array(namedSchema).optional(),
+  labels: z.array(z.string()).optional(),
+  assignee: jiraUserSchema.nullable().optional(),
+  resolutiondate: jiraDateTime.nullable().optional(),
+  environment: z.string().nullable().optional(),
+});
+export type JiraIssueFields = z.output<typeof issueFieldsSchema>;
+
+const issueSchema = z.looseObject({
+  id: z.string().min(1),
+  key: z.string().min(1),
+  fields: issueFieldsSchema,
+});
+export type JiraIssue = z.output<typeof issueSchema>;
+
+/** `from`/`to` are ids (an accountId, a status id), the `…String` twins what people see. */
+const changelogItemSchema = z.preprocess(
+  ownKeysOnly,
+  z.looseObject({
+    field: z.string(),
+    fieldId: z.string().optional(),
+    from: z.string().nullable().default(null),
+    fromString: z.string().nullable().default(null),
+    to: z.string().nullable().default(null),
+    toString: z.string().nullable().default(null),
+  }),
+);
+export type JiraChangelogItem = z.output<typeof changelogItemSchema>;
+
+const commentSchema = z.looseObject({
+  id: z.string(),
+  author: jiraUserSchema.optional(),
+  /** Jira Service Management: false for an internal note, which the customer never sees. */
+  jsdPublic: z.boolean().optional(),
+  /** Set when the comment is restricted to a role or group. */
+  visibility: z.looseObject({ type: z.string() }).nullable().optional(),
+});
+export type JiraComment = z.output<typeof commentSchema>;
+
+const ISSUE_EVENTS = ['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted'] as const;
+const isIssueEvent = (event: string) => (ISSUE_EVENTS as readonly string[]).includes(event);
+
+/** Events outside these (worklogs, versions, comment edits...) parse with their envelope only. */
+export const jiraPayloadSchema = z
+  .looseObject({
+    /** When Jira raised the event, epoch ms; kept unchanged on retries. */
+    timestamp: z.number().int(),
+    webhookEvent: z.string().min(1),
+    /** Finer than webhookEvent: `issue_commented`, `issue_assigned`, `issue_generic`... */
+    issue_event_type_name: z.string().optional(),
+    issue: issueSchema.optional(),
+    changelog: z.looseObject({ items: z.array(changelogItemSchema) }).nullable().optional(),
+    comment: commentSchema.optional(),
+  })
+  .superRefine((payload, ctx) => {
+    const missing = (path: (string | number)[]) =>
+      ctx.addIssue({ code: 'custom', path, message: `a ${payload.webhookEvent} payload needs ${path.join('.')}` });
+    if (payload.webhookEvent === 'comment_created' && !payload.comment) missing(['comment']);
+    if (!isIssueEvent(payload.webhookEvent)) return;
+    if (!payload.issue) return missing(['issue']);
+    for (const field of ['created', 'project', 'status'] as const) {
+      if (payload.issue.fields[field] === undefined) missing(['issue', 'fields', field]);
+    }
+  });
+export type JiraPayload = z.output<typeof jiraPayloadSchema>;

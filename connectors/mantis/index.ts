@@ -1,0 +1,18 @@
+/**
+ * MantisBT, through the SlaBridge plugin in ./plugin: MantisBT has no webhooks, so the plugin
+ * defines the payload (./payload-schema.ts) and signs it like Gitea does (bare hex HMAC).
+ */
+import type { TrackerConnector } from '../connector.js';
+import { normalizeMantis } from './normalize.js';
+import { mantisPayloadSchema, type MantisPayload } from './payload-schema.js';
+import { mantisDeliveryId, signMantis, verifyMantis } from './verify.js';
+
+export type { MantisPayload } from './payload-schema.js';
+
+export const mantisConnector: TrackerConnector<MantisPayload> = {
+  verify: verifyMantis,
+  deliveryId: mantisDeliveryId,
+  sign: signMantis,
+  payloadSchema: mantisPayloadSchema,
+  normalize: normalizeMantis,
+};

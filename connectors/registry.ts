@@ -1,0 +1,12 @@
+/** Every tracker connector, by source kind: the only list `src/` consults. */
+import type { ConnectorRegistry } from './connector.js';
+import { giteaConnector } from './gitea/index.js';
+import { jiraConnector } from './jira/index.js';
+import { mantisConnector } from './mantis/index.js';
+
+export const trackerConnectors: ConnectorRegistry = {
+  jira: jiraConnector,
+  gitea: giteaConnector,
+  forgejo: giteaConnector,
+  mantis: mantisConnector,
+};

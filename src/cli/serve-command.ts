@@ -1,0 +1,46 @@
+import { trackerConnectors } from '../../connectors/registry.js';
+import { startBridge, type BridgeRole } from '../app/bridge.js';
+import { createLogger } from '../app/logger.js';
+import { loadConfig } from '../config/load-config.js';
+import { UsageError } from './cli-io.js';
+
+export interface ServeOptions {
+  readonly config: string;
+  readonly role: string;
+}
+
+const ROLES: readonly BridgeRole[] = ['api', 'worker', 'all'];
+
+/** Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight jobs and exits. */
+export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (!ROLES.includes(options.role as BridgeRole)) throw new UsageError(`--role: "${options.role}" is not a role (use ${ROLES.join(', ')})`);
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`PORT: "${env.PORT}" is not a port number`);
+  const config = loadConfig(options.config, env);
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', format: env.LOG_FORMAT === 'json' || !process.stdout.isTTY ? 'json' : 'pretty' });
+  const bridge = await startBridge({
+    config,
+    connectors: trackerConnectors,
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    logger,
+    role: options.role as BridgeRole,
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    prefix: env.SLA_BRIDGE_PREFIX ?? 'sla',
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`, { component: 'bridge' });
+    bridge.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { component: 'bridge', error: (error as Error).message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

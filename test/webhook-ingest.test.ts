@@ -1,0 +1,196 @@
+/**
+ * POST /webhooks/:sourceId end to end: the real express app, a real BullMQ queue and workers on a
+ * real Redis. Every status code of the endpoint, and the SLA state the workers compute.
+ */
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { trackerConnectors } from '../connectors/registry.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { parseLocalIso } from '../src/domain/local-time.js';
+import type { IssueSla } from '../src/domain/sla-clock.js';
+import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
+import { commentCreated, issueCreated } from './support/jira-payloads.js';
+import { spawnRedis } from './support/redis-server.js';
+import { DEMO_SECRETS, SHIPPED_CONFIG_DIR } from './support/shipped-config.js';
+
+const NOW = parseLocalIso('2026-11-30T10:00:00+01:00', 'UTC')!;
+const created = { created: '2026-11-30T09:00:00+01:00' };
+
+interface SignOptions {
+  readonly secret?: string;
+  readonly delivery?: string | null;
+  readonly contentType?: string;
+}
+
+function signedJira(body: unknown, options: SignOptions = {}) {
+  return signedRaw(Buffer.from(JSON.stringify(body)), options);
+}
+
+function signedRaw(raw: Buffer, options: SignOptions = {}) {
+  const headers: Record<string, string> = {
+    'content-type': options.contentType ?? 'application/json; charset=utf-8',
+    ...trackerConnectors.jira.sign(options.secret ?? DEMO_SECRETS.JIRA_WEBHOOK_SECRET, raw),
+  };
+  if (options.delivery !== null) headers['x-atlassian-webhook-identifier'] = options.delivery ?? randomUUID();
+  return { raw, headers };
+}
+
+async function post(bridge: TestBridge, source: string, raw: string | Buffer, headers: Record<string, string>) {
+  return postRaw(`${bridge.url}/webhooks/${source}`, raw, headers);
+}
+
+async function jobCount(bridge: TestBridge): Promise<number> {
+  const counts = await bridge.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+}
+
+const reaction = (sla: IssueSla) => (sla.covered ? sla.metrics.find((metric) => metric.metric === 'reaction') : undefined);
+
+describe('webhook ingest', function () {
+  this.timeout(30_000);
+  let bridge: TestBridge;
+
+  before(async () => {
+    bridge = await startTestBridge({ now: () => NOW });
+  });
+  after(async () => {
+    await bridge.close();
+  });
+
+  it('answers 202 for a signed delivery, queues it, and the workers compute the SLA state', async () => {
+    const delivery = randomUUID();
+    const { raw, headers } = signedJira(issueCreated(created), { delivery });
+    const result = await post(bridge, 'jira-demo', raw, headers);
+    expect(result.status).to.equal(202);
+    expect(result.body).to.deep.include({ status: 'accepted', deliveryId: delivery, issue: 'MB-1' });
+    const state = await waitForState(bridge, 'jira-demo', '10001');
+    expect(state.issue).to.deep.include({ key: 'MB-1', title: 'Mail server down', url: 'https://jira.example.com/browse/MB-1' });
+    expect(state.sla).to.deep.include({ covered: true, contract: 'megabite-standard' });
+    expect(reaction(state.sla)).to.deep.include({ state: 'running', priority: 'P1', deadline: parseLocalIso('2026-11-30T13:00:00+01:00', 'UTC') });
+  });
+
+  it('answers 200 for a duplicate delivery and queues no second job', async () => {
+    const delivery = randomUUID();
+    const { raw, headers } = signedJira(issueCreated({ ...created, id: '10002', key: 'MB-2' }), { delivery });
+    expect((await post(bridge, 'jira-demo', raw, headers)).status).to.equal(202);
+    await waitForIdleQueue(bridge);
+    const jobs = await jobCount(bridge);
+    const again = await post(bridge, 'jira-demo', raw, headers);
+    expect(again.status).to.equal(200);
+    expect(again.body).to.deep.include({ status: 'duplicate', deliveryId: delivery });
+    expect(await jobCount(bridge)).to.equal(jobs);
+  });
+
+  it('deduplicates by a hash of the body when the tracker sends no delivery id', async () => {
+    const { raw, headers } = signedJira(issueCreated({ ...created, id: '10003', key: 'MB-3' }), { delivery: null });
+    const first = await post(bridge, 'jira-demo', raw, headers);
+    expect(first.status).to.equal(202);
+    expect(String(first.body.deliveryId)).to.match(/^sha256:[0-9a-f]{64}$/);
+    expect((await post(bridge, 'jira-demo', raw, headers)).body).to.deep.include({ status: 'duplicate' });
+  });
+
+  it('meets the reaction with a public agent comment', async () => {
+    const fields = { ...created, id: '10004', key: 'MB-4' };
+    for (const body of [issueCreated(fields), commentCreated(fields, '2026-11-30T09:30:00+01:00', { name: 'Ann', email: 'ann@megabite.example' })]) {
+      const { raw, headers } = signedJira(body);
+      expect((await post(bridge, 'jira-demo', raw, headers)).status).to.equal(202);
+    }
+    const state = await waitForState(bridge, 'jira-demo', '10004', (candidate) => reaction(candidate.sla)?.state === 'met');
+    expect(reaction(state.sla)).to.deep.include({ metAt: parseLocalIso('2026-11-30T09:30:00+01:00', 'UTC'), reason: 'met by an agent comment' });
+  });
+
+  it('answers 200 with the reason for an event that configuration ignores', async () => {
+    const { raw, headers } = signedJira({ timestamp: NOW, webhookEvent: 'worklog_created', worklog: { id: '1' } });
+    const jobs = await jobCount(bridge);
+    const result = await post(bridge, 'jira-demo', raw, headers);
+    expect(result.status, JSON.stringify(result.body)).to.equal(200);
+    expect(result.body.status).to.equal('ignored');
+    expect(String(result.body.reason)).to.include('worklog_created');
+    expect(await jobCount(bridge)).to.equal(jobs);
+  });
+
+  describe('refuses bad requests with a clear error, stores nothing and keeps serving', () => {
+    const good = () => signedJira(issueCreated({ ...created, id: '10010', key: 'MB-10' }));
+    const cases: [name: string, send: () => { source?: string; raw: string | Buffer; headers: Record<string, string> }, status: number, error: RegExp][] = [
+      ['an unknown source', () => ({ ...good(), source: 'jira-nowhere' }), 404, /unknown source "jira-nowhere"/],
+      ['a missing signature', () => { const { raw, headers } = good(); delete headers['x-hub-signature']; return { raw, headers }; }, 401, /missing X-Hub-Signature/i],
+      ['a wrong secret', () => signedJira(issueCreated(created), { secret: 'not-the-secret' }), 401, /does not match/],
+      ['a tampered body', () => { const { raw, headers } = good(); return { raw: Buffer.from(raw.toString().replace('Mail', 'Mall')), headers }; }, 401, /does not match/],
+      ['a wrong content type', () => signedJira(issueCreated(created), { contentType: 'text/plain' }), 415, /application\/json/],
+      ['a form-encoded body', () => signedJira(issueCreated(created), { contentType: 'application/x-www-form-urlencoded' }), 415, /application\/json/],
+      ['truncated JSON', () => signedRaw(Buffer.from(JSON.stringify(issueCreated(created)).slice(0, 80))), 400, /malformed JSON/],
+      ['an empty body', () => signedRaw(Buffer.alloc(0)), 400, /malformed JSON/],
+      ['a wrong type', () => signedJira({ ...issueCreated(created), issue: 'MB-1' }), 400, /^issue: /],
+      ['a missing field', () => signedJira({ ...issueCreated(created), webhookEvent: undefined }), 400, /^webhookEvent: /],
+      ['a body over the limit', () => signedJira({ ...issueCreated(created), padding: 'x'.repeat(1_100_000) }), 413, /larger than 1048576 bytes/],
+    ];
+
+    for (const [name, send, status, error] of cases) {
+      it(`${status} for ${name}`, async () => {
+        const jobs = await jobCount(bridge);
+        const { source, raw, headers } = send();
+        const result = await post(bridge, source ?? 'jira-demo', raw, headers);
+        expect(result.status, JSON.stringify(result.body)).to.equal(status);
+        expect(String(result.body.error)).to.match(error);
+        expect(await jobCount(bridge)).to.equal(jobs);
+      });
+    }
+
+    it('still accepts a good delivery after all of them', async () => {
+      const { raw, headers } = good();
+      expect((await post(bridge, 'jira-demo', raw, headers)).status).to.equal(202);
+    });
+
+    it('takes unicode and long texts in its stride', async () => {
+      const summary = `Storing: e-mail 📧 werkt niet — “ß” ${'ü'.repeat(20_000)}`;
+      const { raw, headers } = signedJira(issueCreated({ ...created, id: '10011', key: 'MB-11', summary }));
+      expect((await post(bridge, 'jira-demo', raw, headers)).status).to.equal(202);
+      expect((await waitForState(bridge, 'jira-demo', '10011')).issue.title).to.equal(summary);
+    });
+  });
+
+  it('accepts both secrets during a rotation', async () => {
+    const env = { ...DEMO_SECRETS, JIRA_WEBHOOK_SECRET_NEXT: 'the-next-secret' };
+    const rotating = await startTestBridge({ config: loadConfig(SHIPPED_CONFIG_DIR, env), now: () => NOW });
+    try {
+      for (const secret of [DEMO_SECRETS.JIRA_WEBHOOK_SECRET, 'the-next-secret']) {
+        const { raw, headers } = signedJira(issueCreated({ ...created, id: '10020', key: 'MB-20' }), { secret });
+        expect((await post(rotating, 'jira-demo', raw, headers)).status).to.equal(202);
+      }
+      const { raw, headers } = signedJira(issueCreated(created), { secret: 'an-old-secret' });
+      expect((await post(rotating, 'jira-demo', raw, headers)).status).to.equal(401);
+    } finally {
+      await rotating.close();
+    }
+  });
+
+  describe('health', () => {
+    it('answers /healthz and /readyz', async () => {
+      expect((await fetch(`${bridge.url}/healthz`)).status).to.equal(200);
+      const ready = await fetch(`${bridge.url}/readyz`);
+      expect(ready.status).to.equal(200);
+      expect(await ready.json()).to.deep.include({ redis: 'ok', config: 'loaded' });
+    });
+  });
+
+  describe('when Redis goes away', () => {
+    it('answers 503 with Retry-After instead of 202, and /readyz turns 503 while /healthz stays 200', async () => {
+      const redis = await spawnRedis();
+      const fragile = await startTestBridge({ redisUrl: redis.url, now: () => NOW, shutdownTimeoutMs: 500 });
+      try {
+        const before = signedJira(issueCreated({ ...created, id: '10030', key: 'MB-30' }));
+        expect((await post(fragile, 'jira-demo', before.raw, before.headers)).status).to.equal(202);
+        await redis.stop();
+        const { raw, headers } = signedJira(issueCreated({ ...created, id: '10031', key: 'MB-31' }));
+        const result = await post(fragile, 'jira-demo', raw, headers);
+        expect(result.status, JSON.stringify(result.body)).to.equal(503);
+        expect(result.headers.get('retry-after')).to.equal('5');
+        expect((await fetch(`${fragile.url}/readyz`)).status).to.equal(503);
+        expect((await fetch(`${fragile.url}/healthz`)).status).to.equal(200);
+      } finally {
+        await fragile.close();
+        await redis.stop();
+      }
+    });
+  });
+});
