@@ -5,7 +5,7 @@
  */
 import type { Source } from '../../src/config/source.js';
 import type { Verdict, WebhookDelivery } from '../connector.js';
-import { verifyHmacSha256 } from '../shared/hmac.js';
+import { unsignedVerdict, verifyHmacSha256 } from '../shared/hmac.js';
 import { firstHeader } from './delivery-headers.js';
 
 const HUB_PREFIX = /^sha256=/i;
@@ -29,7 +29,8 @@ function presentedSignature(delivery: WebhookDelivery): PresentedSignature {
 }
 
 export function verifyGiteaDelivery(source: Source, delivery: WebhookDelivery): Verdict {
-  if (source.insecure && source.secrets.length === 0) return { ok: true };
+  const unsigned = unsignedVerdict(source);
+  if (unsigned) return unsigned;
   const { header, hex } = presentedSignature(delivery);
   if (hex === null) return { ok: false, reason: `malformed ${header} header (expected sha256=<hex>)` };
   return verifyHmacSha256(source.secrets, delivery.rawBody, hex, header);

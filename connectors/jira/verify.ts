@@ -4,7 +4,7 @@
  */
 import type { Source } from '../../src/config/source.js';
 import type { Verdict, WebhookDelivery } from '../connector.js';
-import { headerValue, hmacSha256Hex, verifyHmacSha256 } from '../shared/hmac.js';
+import { headerValue, hmacSha256Hex, unsignedVerdict, verifyHmacSha256 } from '../shared/hmac.js';
 
 const HEADER = 'x-hub-signature';
 const HEADER_NAME = 'X-Hub-Signature';
@@ -16,10 +16,8 @@ function parseSignature(value: string): { method: string; hex: string } | undefi
 }
 
 export function verifyJira(source: Source, delivery: WebhookDelivery): Verdict {
-  if (source.secrets.length === 0) {
-    // Nothing to check against: only a source explicitly marked insecure takes unsigned webhooks.
-    return source.insecure ? { ok: true } : { ok: false, reason: 'the source has no webhook secret' };
-  }
+  const unsigned = unsignedVerdict(source);
+  if (unsigned) return unsigned;
   const header = headerValue(delivery.headers[HEADER]);
   if (!header) return { ok: false, reason: `missing ${HEADER_NAME} header` };
   const signature = parseSignature(header);

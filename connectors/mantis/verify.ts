@@ -1,5 +1,5 @@
 import type { Verdict, WebhookDelivery } from '../connector.js';
-import { headerValue, hmacSha256Hex, verifyHmacSha256 } from '../shared/hmac.js';
+import { headerValue, hmacSha256Hex, unsignedVerdict, verifyHmacSha256 } from '../shared/hmac.js';
 import type { Source } from '../../src/config/source.js';
 
 export const SIGNATURE_HEADER = 'x-mantis-signature';
@@ -7,9 +7,7 @@ export const DELIVERY_HEADER = 'x-mantis-delivery';
 
 /** The plugin signs the exact bytes it sends: bare hex of HMAC-SHA256 under the configured secret. */
 export function verifyMantis(source: Source, delivery: WebhookDelivery): Verdict {
-  // Only a source explicitly marked insecure has no secrets: there is nothing to check against.
-  if (source.secrets.length === 0 && source.insecure) return { ok: true };
-  return verifyHmacSha256(source.secrets, delivery.rawBody, headerValue(delivery.headers[SIGNATURE_HEADER]), 'X-Mantis-Signature');
+  return unsignedVerdict(source) ?? verifyHmacSha256(source.secrets, delivery.rawBody, headerValue(delivery.headers[SIGNATURE_HEADER]), 'X-Mantis-Signature');
 }
 
 export function signMantis(secret: string, rawBody: Buffer): Record<string, string> {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Source } from '../../src/config/source.js';
 import type { Verdict } from '../connector.js';
 
 export function hmacSha256Hex(secret: string, rawBody: Buffer): string {
@@ -22,4 +23,13 @@ export function verifyHmacSha256(secrets: readonly string[], rawBody: Buffer, si
 
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The verdict for a source with no secret to check against, before any header is read: only a
+ * source explicitly marked insecure takes unsigned webhooks. Undefined when there are secrets.
+ */
+export function unsignedVerdict(source: Source): Verdict | undefined {
+  if (source.secrets.length > 0) return undefined;
+  return source.insecure ? { ok: true } : { ok: false, reason: 'the source has no webhook secret' };
 }

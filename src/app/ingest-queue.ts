@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { IssueEvent } from '../domain/issue-event.js';
-import type { IssueRecordRef } from './issue-store.js';
+import type { IssueRef } from '../../connectors/connector.js';
 
 export const INGEST_QUEUE = 'sla-ingest';
 export const DELIVERY_JOB = 'delivery';
@@ -11,7 +11,7 @@ export interface DeliveryJob {
   readonly sourceId: string;
   readonly deliveryId: string;
   readonly receivedAt: number;
-  readonly issue: IssueRecordRef;
+  readonly issue: IssueRef;
   readonly events: readonly IssueEvent[];
 }
 

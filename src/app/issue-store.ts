@@ -4,15 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { IssueRef } from '../../connectors/connector.js';
 import { issueEventSchema, type IssueEvent } from '../domain/issue-event.js';
 import type { IssueSla } from '../domain/sla-clock.js';
 
-export interface IssueRecordRef {
-  readonly id: string;
-  readonly key: string;
-  readonly title?: string | undefined;
-  readonly url?: string | undefined;
-}
 
 export interface StoredEvent {
   /** Unique per event: a re-delivered webhook yields the same ids and is stored once. */
@@ -22,7 +17,7 @@ export interface StoredEvent {
 
 export interface IssueState {
   readonly source: string;
-  readonly issue: IssueRecordRef;
+  readonly issue: IssueRef;
   readonly sla: IssueSla;
   /** The `now` the state was computed for. */
   readonly computedAt: number;
@@ -58,7 +53,7 @@ export class IssueStore {
     return `${this.prefix}:issue:${source}:${issueId}:${part}`;
   }
 
-  async appendEvents(source: string, issue: IssueRecordRef, events: readonly StoredEvent[]): Promise<number> {
+  async appendEvents(source: string, issue: IssueRef, events: readonly StoredEvent[]): Promise<number> {
     const args = events.flatMap(({ id, event }) => [id, JSON.stringify(event)]);
     const added = (await this.redis.eval(
       APPEND_EVENTS,
@@ -80,7 +75,7 @@ export class IssueStore {
     return raw.map((text) => issueEventSchema.parse(JSON.parse(text)));
   }
 
-  async loadRef(source: string, issueId: string): Promise<IssueRecordRef> {
+  async loadRef(source: string, issueId: string): Promise<IssueRef> {
     const ref = await this.redis.hgetall(this.key(source, issueId, 'ref'));
     return { id: issueId, key: ref.key ?? issueId, title: ref.title || undefined, url: ref.url || undefined };
   }
