@@ -130,5 +130,6 @@ export function compileContract(
     ),
     metrics,
     warnings,
+    escalation: file.escalation,
   };
 }

@@ -203,6 +203,8 @@ export const contractFileSchema = z
     metrics: z.partialRecord(metricSchema, metricDefinitionSchema).default({}),
     policies: z.partialRecord(metricSchema, policySchema),
     warnings: z.array(warningSchema).min(1).prefault(['50%', '75%', '90%']),
+    /** Repeat the breach message every `every` of business time while the metric stays unmet. */
+    escalation: z.strictObject({ every: durationSchema, max: z.number().int().positive().optional() }).optional(),
   })
   .superRefine((contract, ctx) => {
     if (contract.valid.from && contract.valid.until && contract.valid.until < contract.valid.from) {

@@ -49,6 +49,8 @@ export interface Contract {
   /** Only the metrics the contract measures, in the order reaction, response, resolution. */
   readonly metrics: readonly MetricRule[];
   readonly warnings: readonly WarningRule[];
+  /** Repeats of the breach message while the metric stays unmet, in business time of its calendar. */
+  readonly escalation?: { readonly every: Duration; readonly max?: number | undefined } | undefined;
 }
 
 export function calendarFor(contract: Contract, priority: Priority): BusinessCalendar {

@@ -46,6 +46,11 @@ export interface MetricStatus {
   /** Target minus elapsed business time: negative when overdue. */
   readonly remainingMs?: number;
   readonly warnings?: readonly ThresholdInstant[];
+  /**
+   * Repeats after the breach, as far as they have come by `now` plus the next one; empty when the
+   * contract has none.
+   */
+  readonly escalations?: readonly ThresholdInstant[];
   readonly segments?: readonly ClockSegment[];
 }
 
@@ -253,6 +258,49 @@ function describeMeeting(condition: string): string {
   return `met by status "${condition.slice('status:'.length)}"`;
 }
 
+/** When the elapsed business time along the segments reaches each amount (ascending); null if not yet foreseeable. */
+function crossingInstants(contract: Contract, segments: readonly ClockSegment[], amounts: readonly number[]): (Instant | null)[] {
+  const reachedAt: (Instant | null)[] = amounts.map(() => null);
+  let elapsed = 0;
+  for (const segment of segments) {
+    const calendar = calendarFor(contract, segment.priority);
+    const length = segment.to === null ? Infinity : calendar.between(segment.from, segment.to);
+    amounts.forEach((amount, index) => {
+      const needed = amount - elapsed;
+      if (reachedAt[index] === null && needed > 0 && needed <= length) reachedAt[index] = calendar.add(segment.from, needed);
+    });
+    if (segment.to !== null) elapsed += length;
+  }
+  return reachedAt;
+}
+
+function elapsedAt(contract: Contract, segments: readonly ClockSegment[], now: Instant): number {
+  return segments.reduce((sum, segment) => sum + calendarFor(contract, segment.priority).between(segment.from, Math.max(segment.from, segment.to ?? now)), 0);
+}
+
+/** No contract repeats a breach message this often; the bound keeps a tiny `every` from looping for long. */
+const MAX_ESCALATIONS = 1_000;
+
+/** The repeats after the breach that have come by `now`, plus the next one. */
+function escalationInstants(
+  contract: Contract,
+  segments: readonly ClockSegment[],
+  targetMs: number,
+  everyMs: number,
+  max: number | undefined,
+  now: Instant,
+): ThresholdInstant[] {
+  const escalations: ThresholdInstant[] = [];
+  const limit = Math.min(max ?? MAX_ESCALATIONS, MAX_ESCALATIONS);
+  for (let repeat = 1; repeat <= limit && everyMs > 0; repeat += 1) {
+    const elapsedMs = targetMs + repeat * everyMs;
+    const at = crossingInstants(contract, segments, [elapsedMs])[0]!;
+    escalations.push({ label: `escalation ${repeat}`, elapsedMs, at });
+    if (at === null || at > now) break;
+  }
+  return escalations;
+}
+
 function evaluateMetric(track: MetricTrack, contract: Contract, facts: IssueFacts, priority: Priority, now: Instant): MetricStatus {
   const { rule } = track;
   const resolved = resolveTarget(contract, rule.metric, priority);
@@ -276,19 +324,10 @@ function evaluateMetric(track: MetricTrack, contract: Contract, facts: IssueFact
     .filter((threshold) => threshold.elapsedMs > 0 && threshold.elapsedMs < target.ms)
     .sort((a, b) => a.elapsedMs - b.elapsedMs);
   const crossings = [...thresholds.map((threshold) => threshold.elapsedMs), target.ms];
-  const reachedAt: (Instant | null)[] = crossings.map(() => null);
-
-  let elapsed = 0;
-  for (const segment of track.segments) {
-    const segmentCalendar = calendarFor(contract, segment.priority);
-    const length = segment.to === null ? Infinity : segmentCalendar.between(segment.from, segment.to);
-    crossings.forEach((amount, index) => {
-      const needed = amount - elapsed;
-      if (reachedAt[index] === null && needed > 0 && needed <= length) reachedAt[index] = segmentCalendar.add(segment.from, needed);
-    });
-    elapsed += segment.to === null ? segmentCalendar.between(segment.from, Math.max(now, segment.from)) : length;
-  }
+  const reachedAt = crossingInstants(contract, track.segments, crossings);
   const deadline = reachedAt[reachedAt.length - 1]!;
+  const elapsed = elapsedAt(contract, track.segments, now);
+  const escalations = contract.escalation ? escalationInstants(contract, track.segments, target.ms, durationToMs(contract.escalation.every, calendar.dayMs, calendar.weekMs), contract.escalation.max, now) : [];
   const result = {
     ...base,
     target,
@@ -297,6 +336,7 @@ function evaluateMetric(track: MetricTrack, contract: Contract, facts: IssueFact
     elapsedMs: elapsed,
     remainingMs: target.ms - elapsed,
     warnings: thresholds.map((threshold, index) => ({ ...threshold, at: reachedAt[index]! })),
+    escalations,
     segments: [...track.segments],
   };
   if (track.metAt !== undefined) {

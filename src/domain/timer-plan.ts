@@ -1,0 +1,51 @@
+/**
+ * When the next SLA notification of one metric is due: its next warning threshold, its breach, or
+ * the next repeat escalation after the breach. Pure: the metric's state and `now` are passed in.
+ *
+ * The plan is recomputed from the metric's current state after every change, so a priority change,
+ * pause, resume, met or reopen simply yields a different (or no) next notification; a timer that
+ * fires checks that it is still the plan before anything is sent.
+ */
+import type { Instant } from './business-calendar.js';
+import type { Metric } from './metric.js';
+import type { MetricStatus } from './sla-clock.js';
+
+export type NotificationKind = 'warning' | 'breach' | 'escalation';
+
+export interface PlannedNotification {
+  readonly metric: Metric;
+  readonly kind: NotificationKind;
+  /** Unique within the metric: `50%`, `2h before`, `breach`, `escalation 1`, ... */
+  readonly label: string;
+  readonly at: Instant;
+  /** Earlier notifications that passed unsent (the bridge was down) and that this one stands for. */
+  readonly skipped: readonly string[];
+}
+
+function duePoints(status: MetricStatus): PlannedNotification[] {
+  const point = (kind: NotificationKind, label: string, at: Instant | null | undefined) =>
+    at == null ? [] : [{ metric: status.metric, kind, label, at, skipped: [] }];
+  return [
+    ...(status.warnings ?? []).flatMap((warning) => point('warning', warning.label, warning.at)),
+    ...point('breach', 'breach', status.deadline),
+    ...(status.escalations ?? []).flatMap((escalation) => point('escalation', escalation.label, escalation.at)),
+  ].sort((a, b) => a.at - b.at);
+}
+
+/**
+ * The next notification of a metric that has not been sent, or null when none is due: the metric
+ * is met, paused, not started or not applicable, or everything is sent. When several instants have
+ * passed unsent (the bridge was down), only the latest is planned, at once, naming the ones it
+ * stands for: one late message instead of a burst of stale ones.
+ */
+export function nextNotification(status: MetricStatus, sent: ReadonlySet<string>, now: Instant): PlannedNotification | null {
+  const running = status.segments?.some((segment) => segment.to === null) ?? false;
+  if (!running || status.metAt !== undefined) return null;
+  const unsent = duePoints(status).filter((point) => !sent.has(point.label));
+  const passed = unsent.filter((point) => point.at <= now);
+  if (passed.length > 0) {
+    const latest = passed[passed.length - 1]!;
+    return { ...latest, skipped: passed.slice(0, -1).map((point) => point.label) };
+  }
+  return unsent[0] ?? null;
+}
