@@ -1,7 +1,8 @@
 /**
  * The worker's job: add a delivery's events to the issue's log and recompute the issue's SLA state
- * from the whole log, under the issue's lock. Recomputing from the log is what makes late and
- * duplicated webhooks harmless: the answer is the same as if they had come in order, once.
+ * from the whole log, under the issue's lock, then re-plan its timers. Recomputing from the log is
+ * what makes late and duplicated webhooks harmless: the answer is the same as if they had come in
+ * order, once.
  */
 import type { Job } from 'bullmq';
 import type { Contract } from '../domain/contract.js';
@@ -9,9 +10,11 @@ import { runClock } from '../domain/sla-clock.js';
 import type { DeliveryJob } from './ingest-queue.js';
 import type { IssueState, IssueStore, StoredEvent } from './issue-store.js';
 import type { Logger } from './logger.js';
+import type { SlaTimers } from './sla-timers.js';
 
-export interface ApplyDeliveryDeps {
+export interface IssueWorkDeps {
   readonly store: IssueStore;
+  readonly timers: SlaTimers;
   readonly contracts: () => Iterable<Contract>;
   readonly now: () => number;
   readonly logger: Logger;
@@ -25,22 +28,29 @@ export function storedEvents(job: DeliveryJob): StoredEvent[] {
   }));
 }
 
-export function createDeliveryProcessor(deps: ApplyDeliveryDeps) {
+/** The issue's SLA state at `now` from its whole event log, saved. Call with the issue's lock held. */
+export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueId: string, now: number): Promise<IssueState> {
+  const events = await deps.store.loadEvents(source, issueId);
+  const state: IssueState = {
+    source,
+    issue: await deps.store.loadRef(source, issueId),
+    sla: runClock({ source, events }, deps.contracts(), now),
+    computedAt: now,
+    eventCount: events.length,
+  };
+  await deps.store.saveState(state);
+  return state;
+}
+
+export function createDeliveryProcessor(deps: IssueWorkDeps) {
   return async (job: Job<DeliveryJob>): Promise<IssueState> => {
     const { sourceId, issue } = job.data;
     await deps.store.appendEvents(sourceId, issue, storedEvents(job.data));
     return deps.store.withIssueLock(sourceId, issue.id, async () => {
-      const events = await deps.store.loadEvents(sourceId, issue.id);
       const now = deps.now();
-      const state: IssueState = {
-        source: sourceId,
-        issue: await deps.store.loadRef(sourceId, issue.id),
-        sla: runClock({ source: sourceId, events }, deps.contracts(), now),
-        computedAt: now,
-        eventCount: events.length,
-      };
-      await deps.store.saveState(state);
-      deps.logger.debug('applied delivery', { source: sourceId, issue: issue.key, delivery: job.data.deliveryId, events: events.length });
+      const state = await recomputeIssue(deps, sourceId, issue.id, now);
+      await deps.timers.plan(sourceId, issue.id, state.sla, now);
+      deps.logger.debug('applied delivery', { source: sourceId, issue: issue.key, delivery: job.data.deliveryId, events: state.eventCount });
       return state;
     });
   };

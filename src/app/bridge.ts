@@ -4,10 +4,13 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { ConnectorRegistry } from '../../connectors/connector.js';
 import type { SlaConfig } from '../config/load-config.js';
 import { createDeliveryProcessor } from './apply-delivery.js';
+import { createTimerProcessor, NOTIFY_QUEUE } from './fire-timer.js';
+import { createNotifyProcessor } from './notify.js';
+import { SlaTimers, TIMER_QUEUE, type DueNotification, type TimerJob } from './sla-timers.js';
 import { DeliveryIntake } from './delivery-intake.js';
 import { createHttpApp } from './http-app.js';
 import { INGEST_QUEUE, type DeliveryJob } from './ingest-queue.js';
@@ -72,20 +75,34 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const store = new IssueStore(requestRedis, prefix);
 
   const connections = [requestRedis];
-  let worker: Worker<DeliveryJob> | undefined;
+  const workers: Worker[] = [];
+  const queues: Queue[] = [queue];
   if (role !== 'api') {
     const workerRedis = createRedis(options.redisUrl, 'worker');
-    const jobRedis = createRedis(options.redisUrl, 'worker');
-    connections.push(workerRedis, jobRedis);
-    const workerStore = new IssueStore(workerRedis, prefix);
+    connections.push(workerRedis);
     const contracts = [...options.config.contracts.values()];
-    worker = new Worker<DeliveryJob>(
-      INGEST_QUEUE,
-      createDeliveryProcessor({ store: workerStore, contracts: () => contracts, now, logger: logger.child({ component: 'worker' }) }),
-      { connection: jobRedis, prefix, concurrency: options.workerConcurrency ?? 8 },
-    );
-    worker.on('failed', (job, error) => logger.warn('delivery job failed', { component: 'worker', job: job?.id, attempt: job?.attemptsMade, error: error.message }));
-    worker.on('error', (error) => logger.warn('worker error', { component: 'worker', error: error.message }));
+    const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: workerRedis, prefix });
+    const notifyQueue = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: workerRedis, prefix });
+    queues.push(timerQueue, notifyQueue);
+    const deps = {
+      store: new IssueStore(workerRedis, prefix),
+      timers: new SlaTimers(timerQueue, workerRedis, prefix),
+      contracts: () => contracts,
+      now,
+      logger: logger.child({ component: 'worker' }),
+    };
+    const startWorker = <T>(name: string, processor: (job: Job<T>) => Promise<unknown>, concurrency: number) => {
+      const connection = createRedis(options.redisUrl, 'worker');
+      connections.push(connection);
+      const worker = new Worker<T>(name, processor, { connection, prefix, concurrency });
+      worker.on('failed', (job, error) => logger.warn('job failed', { component: name, job: job?.id, attempt: job?.attemptsMade, error: error.message }));
+      worker.on('error', (error) => logger.warn('worker error', { component: name, error: error.message }));
+      workers.push(worker as Worker);
+    };
+    const concurrency = options.workerConcurrency ?? 8;
+    startWorker<DeliveryJob>(INGEST_QUEUE, createDeliveryProcessor(deps), concurrency);
+    startWorker<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...deps, notifications: notifyQueue }), concurrency);
+    startWorker<DueNotification>(NOTIFY_QUEUE, createNotifyProcessor({ store: deps.store, logger }), concurrency);
   }
 
   let server: Server | undefined;
@@ -114,8 +131,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       }
       // With Redis gone no job can finish; waiting for them would wait for Redis forever.
       const redisUp = requestRedis.status === 'ready';
-      if (worker && !(await settle(worker.close(!redisUp), options.shutdownTimeoutMs ?? 10_000))) await settle(worker.disconnect(), 1_000);
-      if (!(await settle(queue.close(), 2_000))) await settle(queue.disconnect(), 1_000);
+      await Promise.all(
+        workers.map(async (worker) => {
+          if (!(await settle(worker.close(!redisUp), options.shutdownTimeoutMs ?? 10_000))) await settle(worker.disconnect(), 1_000);
+        }),
+      );
+      for (const openQueue of queues) if (!(await settle(openQueue.close(), 2_000))) await settle(openQueue.disconnect(), 1_000);
       for (const connection of connections) connection.disconnect();
       logger.info('bridge stopped', { component: 'bridge' });
     },

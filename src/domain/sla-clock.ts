@@ -37,6 +37,8 @@ export interface MetricStatus {
   readonly reason?: string;
   readonly priority: Priority;
   readonly calendar: string;
+  /** The calendar's time zone: deadlines are shown in its local time. */
+  readonly zone: string;
   readonly target?: { readonly text: string; readonly ms: number };
   readonly startedAt?: Instant;
   readonly metAt?: Instant;
@@ -68,6 +70,7 @@ export type IssueSla =
       readonly customer: string;
       readonly priority: PriorityDecision;
       readonly status: string;
+      readonly assignee: string | null;
       readonly resolved: boolean;
       readonly deleted: boolean;
       readonly metrics: readonly MetricStatus[];
@@ -305,7 +308,7 @@ function evaluateMetric(track: MetricTrack, contract: Contract, facts: IssueFact
   const { rule } = track;
   const resolved = resolveTarget(contract, rule.metric, priority);
   const calendar = calendarFor(contract, priority);
-  const base = { metric: rule.metric, priority, calendar: calendar.id };
+  const base = { metric: rule.metric, priority, calendar: calendar.id, zone: calendar.zone };
   if (resolved === null) return { ...base, state: 'not_applicable', reason: `${contract.id} sets no ${rule.metric} target for ${priority}` };
   if (facts.deleted && track.metAt === undefined) return { ...base, state: 'not_applicable', reason: 'issue deleted' };
   const target = { text: resolved.text, ms: resolved.ms };
@@ -397,6 +400,7 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     customer: contract.customer,
     priority,
     status: facts.status,
+    assignee: facts.assignee,
     resolved: facts.resolved,
     deleted: facts.deleted,
     metrics: tracks.map((track) => evaluateMetric(track, contract, facts, priority.effective, now)),

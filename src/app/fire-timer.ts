@@ -1,0 +1,42 @@
+/**
+ * A timer fires: recompute the issue, and if the notification it was planned for is still due
+ * (the version guard), hand it to the notifier exactly once; then plan the next timer.
+ */
+import type { Job, JobsOptions, Queue } from 'bullmq';
+import { recomputeIssue, type IssueWorkDeps } from './apply-delivery.js';
+import type { DueNotification, TimerJob } from './sla-timers.js';
+
+export const NOTIFY_QUEUE = 'sla-notify';
+export const NOTIFY_JOB = 'notify';
+
+/** Kept for a month after sending: the job id is what makes a notification happen once. */
+export const NOTIFY_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 30 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+export interface TimerDeps extends IssueWorkDeps {
+  readonly notifications: Queue<DueNotification>;
+}
+
+export function createTimerProcessor(deps: TimerDeps) {
+  return async (job: Job<TimerJob>): Promise<DueNotification | null> => {
+    const { source, issueId } = job.data;
+    return deps.store.withIssueLock(source, issueId, async () => {
+      const now = deps.now();
+      const state = await recomputeIssue(deps, source, issueId, now);
+      const due = await deps.timers.dueNotification(job, state.sla, now);
+      if (due) {
+        // The deterministic job id makes this idempotent across retries and racing workers.
+        await deps.notifications.add(NOTIFY_JOB, due, { ...NOTIFY_JOB_OPTIONS, jobId: due.id });
+        await deps.timers.markSent(due);
+      } else {
+        deps.logger.debug('stale timer: the issue changed since it was planned', { source, issue: issueId, metric: job.data.metric, label: job.data.label });
+      }
+      await deps.timers.plan(source, issueId, state.sla, now);
+      return due ?? null;
+    });
+  };
+}
