@@ -15,7 +15,7 @@ import { projectRoot } from '../src/project-root.js';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { postRaw, startTestBridge, type TestBridge } from './support/bridge-harness.js';
-import { commentCreated, issueCreated } from './support/jira-payloads.js';
+import { commentCreated, issueCreated, priorityChanged } from './support/jira-payloads.js';
 import { sharedRedis } from './support/redis-server.js';
 
 const config = loadConfig(path.join(projectRoot(), 'test/fixtures/timer-config'), {});
@@ -96,6 +96,28 @@ describe('SLA timers', function () {
     } finally {
       await up.close();
       await queue.close();
+    }
+  });
+
+  it('two bridges on one Redis, interleaved events of one issue: one notification per threshold', async () => {
+    const other = await startTestBridge({ config, prefix: bridge.prefix });
+    try {
+      const created = DateTime.now();
+      const fields = { created: created.toISO(), id: '40004', key: 'MB-404' };
+      const later = (ms: number) => created.plus({ milliseconds: ms }).toISO();
+      // Every delivery re-plans the timers, alternately on either bridge.
+      await Promise.all([
+        send(bridge, issueCreated(fields)),
+        send(other, commentCreated(fields, later(100), { name: 'Carl', email: 'carl@customer.example' }, '1')),
+        send(bridge, commentCreated(fields, later(200), { name: 'Carl', email: 'carl@customer.example' }, '2')),
+        send(other, priorityChanged(fields, later(300), 'Highest', 'Highest')),
+      ]);
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && (await notificationsOf(notifyQueue, '40004')).length < 3) await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await notificationsOf(notifyQueue, '40004')).to.deep.equal(['50%', 'breach', 'escalation 1']);
+    } finally {
+      await other.close();
     }
   });
 });
