@@ -1,0 +1,39 @@
+/**
+ * The one interface between the bridge and a chat system. A channel only turns a notification into
+ * the exact request to send: no I/O, no clock, no retries. The caller owns delivery (queues, rate
+ * limits, 429 handling), so every channel is tested without a network and a retry resends the very
+ * bytes that failed.
+ */
+import { z } from 'zod';
+import type { SlaNotification } from './notification.js';
+
+export const CHAT_CHANNEL_KINDS = ['slack', 'teams', 'mattermost', 'google-chat', 'webhook', 'console'] as const;
+export const chatChannelKindSchema = z.enum(CHAT_CHANNEL_KINDS);
+export type ChatChannelKind = z.infer<typeof chatChannelKindSchema>;
+
+export interface HttpPost {
+  readonly url: string;
+  readonly method: 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  /** The exact bytes to send (as UTF-8): signatures are computed over this string. */
+  readonly body: string;
+}
+
+/** For the console channel: the text to write to the log instead of sending anything. */
+export interface LogLine {
+  readonly log: string;
+}
+
+export type OutgoingRequest = HttpPost | LogLine;
+
+export function isHttpPost(request: OutgoingRequest): request is HttpPost {
+  return 'url' in request;
+}
+
+export interface ChatChannel<Config, Kind extends ChatChannelKind = ChatChannelKind> {
+  readonly kind: Kind;
+  /** Parses the channel's settings from the config file; messages name the problem, never echo a URL. */
+  readonly configSchema: z.ZodType<Config>;
+  /** Pure and deterministic; never throws for a notification that passed `slaNotificationSchema`. */
+  buildRequest(config: Config, notification: SlaNotification): OutgoingRequest;
+}

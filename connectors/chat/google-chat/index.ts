@@ -1,0 +1,18 @@
+import type { ChatChannel } from '../chat-channel.js';
+import { jsonPost } from '../json-post.js';
+import { messageText } from '../message-text.js';
+import { googleChatConfigSchema, type GoogleChatConfig } from './config.js';
+import { googleChatMessage } from './payload.js';
+import { threadedUrl, threadKey } from './thread.js';
+
+export type { GoogleChatConfig } from './config.js';
+
+export const googleChatChannel: ChatChannel<GoogleChatConfig, 'google-chat'> = {
+  kind: 'google-chat',
+  configSchema: googleChatConfigSchema,
+  buildRequest: (config, notification) =>
+    jsonPost(
+      threadedUrl(config.url),
+      googleChatMessage(messageText(notification), threadKey(notification.tracker.source, notification.issue.id)),
+    ),
+};

@@ -1,0 +1,67 @@
+/**
+ * What one SLA chat message says, independent of the chat system that carries it. The timer that
+ * claims a notification fills this in; every chat channel renders it without further lookups, so a
+ * message can be rebuilt (and retried) from this value alone.
+ */
+import { z } from 'zod';
+import { SOURCE_KINDS, zoneSchema } from '../../src/config/schema.js';
+import { metricSchema } from '../../src/domain/metric.js';
+import { prioritySchema } from '../../src/domain/priority.js';
+
+export const NOTIFICATION_KINDS = ['warning', 'breach', 'escalation'] as const;
+export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
+export type NotificationKind = z.infer<typeof notificationKindSchema>;
+
+export const LANGUAGES = ['en', 'nl'] as const;
+export const languageSchema = z.enum(LANGUAGES);
+export type Language = z.infer<typeof languageSchema>;
+
+const epochMsSchema = z.number().int().nonnegative();
+
+export const slaNotificationSchema = z.strictObject({
+  /**
+   * Stable per (issue, metric, threshold), the same on every retry (the timer's claim id): receivers
+   * deduplicate on it, so a retried delivery never becomes a second warning. It travels in an HTTP
+   * header, hence printable ASCII.
+   */
+  id: z.string().regex(/^[\x21-\x7e]{1,200}$/, { error: 'the notification id must be 1-200 printable ASCII characters without spaces' }),
+  kind: notificationKindSchema,
+  /** The contract's label: `75%`, `2h before`, `breach`, `escalation 2`. */
+  threshold: z.string().min(1),
+  /**
+   * Present when the notification went out after its instant because the bridge was down. `skipped`
+   * names the earlier thresholds that passed unsent and that this message stands for.
+   */
+  late: z
+    .strictObject({
+      byMs: z.number().positive(),
+      skipped: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
+  language: languageSchema,
+  customer: z.string().min(1),
+  contract: z.string().min(1),
+  tracker: z.strictObject({ kind: z.enum(SOURCE_KINDS), source: z.string().min(1) }),
+  issue: z.strictObject({
+    /**
+     * The tracker's stable id (Jira issue id, Gitea `owner/repo#n`, Mantis bug id): threads stay
+     * together when an issue is moved and its key changes.
+     */
+    id: z.string().min(1),
+    key: z.string().min(1),
+    title: z.string(),
+    /** Only http(s): it becomes a clickable button in every chat system. */
+    url: z.url({ protocol: /^https?$/, error: 'the issue URL must be an http(s) URL' }).optional(),
+  }),
+  priority: z.strictObject({ effective: prioritySchema, reason: z.string() }),
+  metric: metricSchema,
+  deadline: epochMsSchema,
+  /** The contract calendar's zone: deadlines are shown in the customer's local time. */
+  zone: zoneSchema,
+  /** Business milliseconds left; negative when overdue. */
+  remainingMs: z.number(),
+  assignee: z.string().nullable(),
+  firedAt: epochMsSchema,
+});
+
+export type SlaNotification = z.infer<typeof slaNotificationSchema>;

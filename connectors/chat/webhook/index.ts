@@ -1,0 +1,25 @@
+import type { ChatChannel, HttpPost } from '../chat-channel.js';
+import { jsonPost } from '../json-post.js';
+import { messageText } from '../message-text.js';
+import { webhookConfigSchema, type WebhookConfig } from './config.js';
+import { webhookBody } from './payload.js';
+import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
+
+export type { WebhookConfig } from './config.js';
+
+export const EVENT_HEADER = 'X-Sla-Bridge-Event';
+export const NOTIFICATION_ID_HEADER = 'X-Sla-Bridge-Notification-Id';
+
+export const webhookChannel: ChatChannel<WebhookConfig, 'webhook'> = {
+  kind: 'webhook',
+  configSchema: webhookConfigSchema,
+  buildRequest(config, notification): HttpPost {
+    const unsigned = jsonPost(config.url, webhookBody(notification, messageText(notification)), {
+      ...config.headers,
+      [EVENT_HEADER]: notification.kind,
+      [NOTIFICATION_ID_HEADER]: notification.id,
+    });
+    if (!config.secret) return unsigned;
+    return { ...unsigned, headers: { ...unsigned.headers, [SIGNATURE_HEADER]: signatureHeader(config.secret, unsigned.body) } };
+  },
+};

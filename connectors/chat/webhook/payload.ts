@@ -1,0 +1,35 @@
+/**
+ * The generic webhook body: the notification as the bridge holds it, for machines, plus the
+ * rendered words in the notification's language, for receivers that only relay text. `schema`
+ * versions the shape so receivers can reject what they do not understand.
+ */
+import { plainText, type MessageField, type MessageText } from '../message-text.js';
+import type { SlaNotification } from '../notification.js';
+
+export const WEBHOOK_SCHEMA = 'sla-bridge.notification/v1';
+
+export interface WebhookBody {
+  readonly schema: typeof WEBHOOK_SCHEMA;
+  readonly notification: SlaNotification;
+  readonly message: {
+    readonly language: SlaNotification['language'];
+    readonly summary: string;
+    readonly lateNote?: string;
+    readonly fields: readonly MessageField[];
+    readonly text: string;
+  };
+}
+
+export function webhookBody(notification: SlaNotification, message: MessageText): WebhookBody {
+  return {
+    schema: WEBHOOK_SCHEMA,
+    notification,
+    message: {
+      language: message.language,
+      summary: message.summary,
+      ...(message.lateNote ? { lateNote: message.lateNote } : {}),
+      fields: message.fields,
+      text: plainText(message),
+    },
+  };
+}
