@@ -9,7 +9,10 @@ import type { ConnectorRegistry } from '../../connectors/connector.js';
 import type { SlaConfig } from '../config/load-config.js';
 import { createDeliveryProcessor } from './apply-delivery.js';
 import { createTimerProcessor, NOTIFY_QUEUE } from './fire-timer.js';
-import { createNotifyProcessor } from './notify.js';
+import { createChatSendProcessor } from './chat-send.js';
+import { DeadLetterStore } from './dead-letters.js';
+import { CHAT_QUEUE, createNotifyProcessor, type ChatJob } from './notify.js';
+import { OutboundHttp } from './outbound-http.js';
 import { SlaTimers, TIMER_QUEUE, type DueNotification, type TimerJob } from './sla-timers.js';
 import { DeliveryIntake } from './delivery-intake.js';
 import { createHttpApp } from './http-app.js';
@@ -32,6 +35,8 @@ export interface BridgeOptions {
   readonly host?: string;
   readonly workerConcurrency?: number;
   readonly now?: () => number;
+  /** How chat messages and write-backs leave the bridge; tests shorten its retry delays. */
+  readonly http?: OutboundHttp;
   /** How long `close()` waits for in-flight jobs before dropping them (they are retried later). */
   readonly shutdownTimeoutMs?: number;
 }
@@ -83,7 +88,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const contracts = [...options.config.contracts.values()];
     const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: workerRedis, prefix });
     const notifyQueue = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: workerRedis, prefix });
-    queues.push(timerQueue, notifyQueue);
+    const chatQueue = new Queue<ChatJob>(CHAT_QUEUE, { connection: workerRedis, prefix });
+    queues.push(timerQueue, notifyQueue, chatQueue);
     const deps = {
       store: new IssueStore(workerRedis, prefix),
       timers: new SlaTimers(timerQueue, workerRedis, prefix),
@@ -102,7 +108,14 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const concurrency = options.workerConcurrency ?? 8;
     startWorker<DeliveryJob>(INGEST_QUEUE, createDeliveryProcessor(deps), concurrency);
     startWorker<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...deps, notifications: notifyQueue }), concurrency);
-    startWorker<DueNotification>(NOTIFY_QUEUE, createNotifyProcessor({ store: deps.store, logger }), concurrency);
+    const { channels, sources } = options.config;
+    startWorker<DueNotification>(
+      NOTIFY_QUEUE,
+      createNotifyProcessor({ store: deps.store, contracts: options.config.contracts, sources, channels, chat: chatQueue, now, logger }),
+      concurrency,
+    );
+    const http = options.http ?? new OutboundHttp({ logger: logger.child({ component: 'http' }) });
+    startWorker<ChatJob>(CHAT_QUEUE, createChatSendProcessor({ channels, http, deadLetters: new DeadLetterStore(workerRedis, prefix), logger }), concurrency);
   }
 
   let server: Server | undefined;

@@ -1,39 +1,102 @@
 /**
- * Sends one due notification. Until chat channels are configured the console channel is the only
- * one: the message goes to the log, so a new user sees warnings at once.
+ * A due notification becomes one chat message per routed channel: warnings to the contract's
+ * warning channels, breaches and escalations to its breach channels, the console when it names
+ * none. Each (notification, channel) is one job with a deterministic id, held until the channel's
+ * quiet hours end unless a breach may bypass them.
  */
-import type { Job } from 'bullmq';
-import { toLocalIso } from '../domain/local-time.js';
-import { formatMs } from '../domain/duration.js';
-import type { IssueStore } from './issue-store.js';
+import type { Job, JobsOptions, Queue } from 'bullmq';
+import type { Language, SlaNotification } from '../../connectors/chat/notification.js';
+import { CONSOLE_CHANNEL, type Channel } from '../config/channel.js';
+import type { Source } from '../config/source.js';
+import type { BusinessCalendar } from '../domain/business-calendar.js';
+import type { Contract } from '../domain/contract.js';
+import type { MetricStatus } from '../domain/sla-clock.js';
+import type { IssueState, IssueStore } from './issue-store.js';
 import type { Logger } from './logger.js';
 import type { DueNotification } from './sla-timers.js';
+
+export const CHAT_QUEUE = 'sla-chat';
+export const CHAT_JOB = 'send';
+
+export interface ChatJob {
+  readonly channelId: string;
+  readonly notification: SlaNotification;
+}
+
+const CHAT_JOB_OPTIONS: JobsOptions = {
+  // Retries happen inside the HTTP sender; a job is retried only when a worker died while sending.
+  attempts: 3,
+  removeOnComplete: { age: 30 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
 
 /** Timers fire within a second of their instant; later than that, the message says it is late. */
 const LATE_AFTER_MS = 1_000;
 
 export interface NotifyDeps {
   readonly store: IssueStore;
+  readonly contracts: ReadonlyMap<string, Contract>;
+  readonly sources: ReadonlyMap<string, Source>;
+  readonly channels: ReadonlyMap<string, Channel>;
+  readonly chat: Queue<ChatJob>;
+  readonly now: () => number;
   readonly logger: Logger;
 }
 
+/** The first instant from `now` on at which the calendar is open (`now` itself when open). */
+export function nextOpening(calendar: BusinessCalendar, now: number): number {
+  return calendar.add(now, 1) - 1;
+}
+
+function routedChannels(deps: NotifyDeps, contract: Contract | undefined, due: DueNotification): Channel[] {
+  const ids = due.kind === 'warning' ? contract?.notify?.warnings : contract?.notify?.breaches;
+  const channels = (ids ?? []).flatMap((id) => deps.channels.get(id) ?? []);
+  return channels.length > 0 ? channels : [CONSOLE_CHANNEL];
+}
+
+export function buildNotification(due: DueNotification, state: IssueState, status: MetricStatus, language: Language, trackerKind: SlaNotification['tracker']['kind']): SlaNotification | undefined {
+  if (!state.sla.covered || status.deadline == null) return undefined;
+  const lateBy = due.firedAt - due.at;
+  return {
+    id: due.id,
+    kind: due.kind,
+    threshold: due.label,
+    ...(lateBy > LATE_AFTER_MS ? { late: { byMs: lateBy, ...(due.skipped.length > 0 ? { skipped: [...due.skipped] } : {}) } } : {}),
+    language,
+    customer: state.sla.customer,
+    contract: state.sla.contract,
+    tracker: { kind: trackerKind, source: state.source },
+    issue: { id: state.issue.id, key: state.issue.key, title: state.issue.title ?? '', ...(state.issue.url ? { url: state.issue.url } : {}) },
+    priority: { effective: state.sla.priority.effective, reason: state.sla.priority.reason },
+    metric: due.metric,
+    deadline: status.deadline,
+    zone: status.zone,
+    remainingMs: status.remainingMs ?? 0,
+    assignee: state.sla.assignee,
+    firedAt: due.firedAt,
+  };
+}
+
 export function createNotifyProcessor(deps: NotifyDeps) {
-  const log = deps.logger.child({ component: 'console-channel' });
-  return async (job: Job<DueNotification>): Promise<string> => {
+  return async (job: Job<DueNotification>): Promise<string[]> => {
     const due = job.data;
     const state = await deps.store.loadState(due.source, due.issueId);
-    if (!state?.sla.covered) return 'issue no longer covered';
+    if (!state?.sla.covered) return [];
     const status = state.sla.metrics.find((metric) => metric.metric === due.metric);
-    const lateMs = due.firedAt - due.at;
-    const text = [
-      `SLA ${due.kind} (${due.label}) ${due.metric}: ${state.issue.key} ${state.issue.title ?? ''}`.trim(),
-      `customer ${state.sla.customer}, contract ${state.sla.contract}, ${state.sla.priority.effective} (${state.sla.priority.reason})`,
-      status?.deadline != null ? `deadline ${toLocalIso(status.deadline, status.zone)}, ${formatMs(status.remainingMs ?? 0)} business time left` : '',
-      lateMs > LATE_AFTER_MS ? `sent ${formatMs(lateMs)} late` : '',
-    ]
-      .filter(Boolean)
-      .join(' | ');
-    log.info(text, { notification: due.id, issue: state.issue.key, metric: due.metric, threshold: due.label });
-    return text;
+    const contract = deps.contracts.get(state.sla.contract);
+    const trackerKind = deps.sources.get(due.source)?.kind ?? 'jira';
+    const sent: string[] = [];
+    for (const channel of routedChannels(deps, contract, due)) {
+      const language = channel.language ?? contract?.notify?.language ?? 'en';
+      const notification = status && buildNotification(due, state, status, language, trackerKind);
+      if (!notification) continue;
+      const now = deps.now();
+      const quiet = channel.quietHours && !(channel.quietHours.bypassBreaches && due.kind !== 'warning') ? channel.quietHours.calendar : undefined;
+      const delay = quiet ? Math.max(0, nextOpening(quiet, now) - now) : 0;
+      await deps.chat.add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: `${due.id}-${channel.id}`, delay });
+      if (delay > 0) deps.logger.info('held for quiet hours', { component: 'notify', channel: channel.id, notification: due.id, delayMs: delay });
+      sent.push(channel.id);
+    }
+    return sent;
   };
 }

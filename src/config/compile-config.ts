@@ -131,5 +131,6 @@ export function compileContract(
     metrics,
     warnings,
     escalation: file.escalation,
+    notify: file.notify,
   };
 }

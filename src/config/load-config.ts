@@ -13,7 +13,10 @@ import { coverageOverlaps } from '../domain/coverage.js';
 import { compileCalendar, compileContract, type PathPart } from './compile-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { substituteEnv, type UnsetVariable } from './env-substitution.js';
-import { calendarFileSchema, contractFileSchema, sourceFileSchema } from './schema.js';
+import { ZodError } from 'zod';
+import { configureChatChannel } from '../../connectors/chat/configured-channel.js';
+import { type Channel } from './channel.js';
+import { calendarFileSchema, channelFileSchema, contractFileSchema, sourceFileSchema } from './schema.js';
 import { compileSource, type Source } from './source.js';
 
 export interface SlaConfig {
@@ -21,6 +24,7 @@ export interface SlaConfig {
   readonly calendars: ReadonlyMap<string, BusinessCalendar>;
   readonly contracts: ReadonlyMap<string, Contract>;
   readonly sources: ReadonlyMap<string, Source>;
+  readonly channels: ReadonlyMap<string, Channel>;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -159,10 +163,41 @@ export function loadConfig(dir: string, env: Env = process.env, options: LoadOpt
     });
   }
 
+  const channels = new Map<string, Channel>();
+  for (const file of options.sources ? readConfigFiles(path.join(dir, 'channels'), channelFileSchema, env, problems) : []) {
+    const report = (parts: PathPart[], message: string) => problems.add(file.display, parts, message, file.lineOf(parts));
+    const quietCalendar = file.data.quiet_hours ? calendars.get(file.data.quiet_hours.calendar) : undefined;
+    if (file.data.quiet_hours && !quietCalendar) report(['quiet_hours', 'calendar'], `unknown calendar "${file.data.quiet_hours.calendar}"`);
+    try {
+      const chat = configureChatChannel(file.data.kind, file.data.settings);
+      channels.set(file.id, {
+        id: file.id,
+        kind: file.data.kind,
+        language: file.data.language,
+        quietHours: quietCalendar && { calendar: quietCalendar, bypassBreaches: file.data.quiet_hours!.bypass_breaches },
+        chat,
+      });
+    } catch (error) {
+      if (!(error instanceof ZodError)) throw error;
+      for (const issue of error.issues) for (const { parts, message } of describeIssue(issue)) report(['settings', ...parts], message);
+    }
+  }
+  if (options.sources) {
+    for (const file of contractFiles) {
+      for (const list of ['warnings', 'breaches'] as const) {
+        file.data.notify?.[list].forEach((channelId, index) => {
+          if (channels.has(channelId)) return;
+          const parts = ['notify', list, index];
+          problems.add(file.display, parts, `unknown channel "${channelId}" (known: ${[...channels.keys()].join(', ') || 'none'})`, file.lineOf(parts));
+        });
+      }
+    }
+  }
+
   if (contractFiles.length === 0 && problems.problems.length === 0) {
     problems.add(displayName(path.join(dir, 'contracts')), [], 'no contract files (*.yaml) found');
   }
 
   if (problems.problems.length > 0) throw new ConfigError(problems.problems);
-  return { dir, calendars, contracts, sources };
+  return { dir, calendars, contracts, sources, channels };
 }

@@ -203,6 +203,14 @@ export const contractFileSchema = z
     metrics: z.partialRecord(metricSchema, metricDefinitionSchema).default({}),
     policies: z.partialRecord(metricSchema, policySchema),
     warnings: z.array(warningSchema).min(1).prefault(['50%', '75%', '90%']),
+    /** Where notifications go: warnings to the team, breaches and escalations to the managers. */
+    notify: z
+      .strictObject({
+        language: z.enum(['en', 'nl']).optional(),
+        warnings: z.array(idSchema).default([]),
+        breaches: z.array(idSchema).default([]),
+      })
+      .optional(),
     /** Repeat the breach message every `every` of business time while the metric stays unmet. */
     escalation: z.strictObject({ every: durationSchema, max: z.number().int().positive().optional() }).optional(),
   })
@@ -293,3 +301,16 @@ export const sourceFileSchema = z
     }
   });
 export type SourceFile = z.infer<typeof sourceFileSchema>;
+
+export const channelFileSchema = z.strictObject({
+  id: idSchema.optional(),
+  kind: z.enum(['slack', 'teams', 'mattermost', 'google-chat', 'webhook', 'console']),
+  description: z.string().optional(),
+  /** The channel's language wins over the contract's; English when neither says. */
+  language: z.enum(['en', 'nl']).optional(),
+  /** Messages are held until the calendar is open; breaches and escalations may bypass that. */
+  quiet_hours: z.strictObject({ calendar: idSchema, bypass_breaches: z.boolean().default(true) }).optional(),
+  /** The chat system's own settings (webhook URL, ...), checked by that system's schema. */
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+export type ChannelFile = z.infer<typeof channelFileSchema>;

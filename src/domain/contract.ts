@@ -49,6 +49,8 @@ export interface Contract {
   /** Only the metrics the contract measures, in the order reaction, response, resolution. */
   readonly metrics: readonly MetricRule[];
   readonly warnings: readonly WarningRule[];
+  /** Channel ids for warnings and for breaches/escalations; none configured: the console. */
+  readonly notify?: { readonly language?: 'en' | 'nl' | undefined; readonly warnings: readonly string[]; readonly breaches: readonly string[] } | undefined;
   /** Repeats of the breach message while the metric stays unmet, in business time of its calendar. */
   readonly escalation?: { readonly every: Duration; readonly max?: number | undefined } | undefined;
 }
