@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { Source, SourceKind } from '../src/config/source.js';
 import type { IssueEvent } from '../src/domain/issue-event.js';
+import type { OutgoingRequest, WriteBackFields } from './shared/write-back-types.js';
 
 export interface WebhookDelivery {
   /** Header names are lower-case, as Node gives them. */
@@ -42,6 +43,7 @@ export interface TrackerConnector<Payload = unknown> {
    * from its real creation time.
    */
   normalize(source: Source, payload: Payload, delivery: WebhookDelivery): Normalized;
+  readonly writeBack: WriteBackBuilder;
 }
 
 /**
@@ -49,4 +51,19 @@ export interface TrackerConnector<Payload = unknown> {
  * to the same connector's `normalize`, so the registry does not need to know the types.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** Reads from the tracker on behalf of a write-back (e.g. Gitea's label ids); answers the response body. */
+export type TrackerLookup = (request: OutgoingRequest) => Promise<unknown>;
+
+/**
+ * The requests that make the tracker show `desired`, given what the bridge `previous`ly wrote
+ * there (undefined: never): none when nothing changed, which is also what stops write loops.
+ */
+export type WriteBackBuilder = (
+  source: Source,
+  issue: IssueRef,
+  desired: WriteBackFields,
+  previous: WriteBackFields | undefined,
+  lookup: TrackerLookup,
+) => Promise<OutgoingRequest[]>;
+
 export type ConnectorRegistry = Readonly<Record<SourceKind, TrackerConnector<any>>>;

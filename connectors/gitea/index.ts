@@ -5,6 +5,7 @@ import { normalizeGiteaDelivery } from './normalize.js';
 import { giteaPayloadSchema, type GiteaPayload } from './payload-schema.js';
 import { signGiteaDelivery } from './sign.js';
 import { verifyGiteaDelivery } from './verify.js';
+import { giteaWriteBack } from './write-back-with-labels.js';
 
 export type { GiteaPayload } from './payload-schema.js';
 
@@ -14,4 +15,5 @@ export const giteaConnector: TrackerConnector<GiteaPayload> = {
   sign: signGiteaDelivery,
   payloadSchema: giteaPayloadSchema,
   normalize: normalizeGiteaDelivery,
+  writeBack: giteaWriteBack,
 };

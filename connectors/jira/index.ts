@@ -1,4 +1,5 @@
 import type { TrackerConnector } from '../connector.js';
+import { buildWriteBack } from './write-back.js';
 import { jiraDeliveryId } from './delivery-id.js';
 import { normalizeJira } from './normalize.js';
 import { jiraPayloadSchema, type JiraPayload } from './payload-schema.js';
@@ -12,4 +13,5 @@ export const jiraConnector: TrackerConnector<JiraPayload> = {
   sign: signJira,
   payloadSchema: jiraPayloadSchema,
   normalize: normalizeJira,
+  writeBack: async (source, issue, desired, previous) => buildWriteBack(source, source.writeBack, issue, desired, previous),
 };

@@ -3,6 +3,7 @@
  * defines the payload (./payload-schema.ts) and signs it like Gitea does (bare hex HMAC).
  */
 import type { TrackerConnector } from '../connector.js';
+import { buildWriteBack } from './write-back.js';
 import { normalizeMantis } from './normalize.js';
 import { mantisPayloadSchema, type MantisPayload } from './payload-schema.js';
 import { mantisDeliveryId, signMantis, verifyMantis } from './verify.js';
@@ -15,4 +16,5 @@ export const mantisConnector: TrackerConnector<MantisPayload> = {
   sign: signMantis,
   payloadSchema: mantisPayloadSchema,
   normalize: normalizeMantis,
+  writeBack: async (source, issue, desired, previous) => buildWriteBack(source, source.writeBack, issue, desired, previous),
 };

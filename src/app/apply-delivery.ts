@@ -4,17 +4,21 @@
  * what makes late and duplicated webhooks harmless: the answer is the same as if they had come in
  * order, once.
  */
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
+import type { Source } from '../config/source.js';
 import type { Contract } from '../domain/contract.js';
 import { runClock } from '../domain/sla-clock.js';
 import type { DeliveryJob } from './ingest-queue.js';
 import type { IssueState, IssueStore, StoredEvent } from './issue-store.js';
 import type { Logger } from './logger.js';
 import type { SlaTimers } from './sla-timers.js';
+import { scheduleWriteBack, type WriteBackJob } from './write-back.js';
 
 export interface IssueWorkDeps {
   readonly store: IssueStore;
   readonly timers: SlaTimers;
+  readonly sources: ReadonlyMap<string, Source>;
+  readonly writeBacks: Queue<WriteBackJob>;
   readonly contracts: () => Iterable<Contract>;
   readonly now: () => number;
   readonly logger: Logger;
@@ -28,7 +32,10 @@ export function storedEvents(job: DeliveryJob): StoredEvent[] {
   }));
 }
 
-/** The issue's SLA state at `now` from its whole event log, saved. Call with the issue's lock held. */
+/**
+ * The issue's SLA state at `now` from its whole event log, saved, with a write-back queued. Call
+ * with the issue's lock held.
+ */
 export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueId: string, now: number): Promise<IssueState> {
   const events = await deps.store.loadEvents(source, issueId);
   const state: IssueState = {
@@ -39,6 +46,7 @@ export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueI
     eventCount: events.length,
   };
   await deps.store.saveState(state);
+  await scheduleWriteBack(deps.writeBacks, deps.sources.get(source), issueId, state.sla, now);
   return state;
 }
 

@@ -13,6 +13,7 @@ import { createChatSendProcessor } from './chat-send.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { CHAT_QUEUE, createNotifyProcessor, type ChatJob } from './notify.js';
 import { OutboundHttp } from './outbound-http.js';
+import { createWriteBackProcessor, WRITE_BACK_QUEUE, type WriteBackJob } from './write-back.js';
 import { SlaTimers, TIMER_QUEUE, type DueNotification, type TimerJob } from './sla-timers.js';
 import { DeliveryIntake } from './delivery-intake.js';
 import { createHttpApp } from './http-app.js';
@@ -89,10 +90,13 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: workerRedis, prefix });
     const notifyQueue = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: workerRedis, prefix });
     const chatQueue = new Queue<ChatJob>(CHAT_QUEUE, { connection: workerRedis, prefix });
-    queues.push(timerQueue, notifyQueue, chatQueue);
+    const writeBackQueue = new Queue<WriteBackJob>(WRITE_BACK_QUEUE, { connection: workerRedis, prefix });
+    queues.push(timerQueue, notifyQueue, chatQueue, writeBackQueue);
     const deps = {
       store: new IssueStore(workerRedis, prefix),
       timers: new SlaTimers(timerQueue, workerRedis, prefix),
+      sources: options.config.sources,
+      writeBacks: writeBackQueue,
       contracts: () => contracts,
       now,
       logger: logger.child({ component: 'worker' }),
@@ -115,7 +119,13 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       concurrency,
     );
     const http = options.http ?? new OutboundHttp({ logger: logger.child({ component: 'http' }) });
-    startWorker<ChatJob>(CHAT_QUEUE, createChatSendProcessor({ channels, http, deadLetters: new DeadLetterStore(workerRedis, prefix), logger }), concurrency);
+    const deadLetters = new DeadLetterStore(workerRedis, prefix);
+    startWorker<ChatJob>(CHAT_QUEUE, createChatSendProcessor({ channels, http, deadLetters, logger }), concurrency);
+    startWorker<WriteBackJob>(
+      WRITE_BACK_QUEUE,
+      createWriteBackProcessor({ store: deps.store, sources, connectors: options.connectors, http, deadLetters, now, logger }),
+      concurrency,
+    );
   }
 
   let server: Server | undefined;

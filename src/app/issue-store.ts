@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { IssueRef } from '../../connectors/connector.js';
+import { writeBackFieldsSchema, type WriteBackFields } from '../../connectors/shared/write-back-types.js';
 import { issueEventSchema, type IssueEvent } from '../domain/issue-event.js';
 import type { IssueSla } from '../domain/sla-clock.js';
 
@@ -89,9 +90,21 @@ export class IssueStore {
     return text ? (JSON.parse(text) as IssueState) : undefined;
   }
 
-  /** Runs `work` while holding the issue's lock, waiting for another worker to finish with it. */
-  async withIssueLock<T>(source: string, issueId: string, work: () => Promise<T>): Promise<T> {
-    const lockKey = this.key(source, issueId, 'lock');
+  async loadWritten(source: string, issueId: string): Promise<WriteBackFields | undefined> {
+    const text = await this.redis.get(this.key(source, issueId, 'written'));
+    return text ? writeBackFieldsSchema.parse(JSON.parse(text)) : undefined;
+  }
+
+  async saveWritten(source: string, issueId: string, written: WriteBackFields): Promise<void> {
+    await this.redis.set(this.key(source, issueId, 'written'), JSON.stringify(written));
+  }
+
+  /**
+   * Runs `work` while holding one of the issue's locks, waiting for another worker to finish with
+   * it: `lock` guards the SLA state, `write-back-lock` the tracker writes (slow, so kept apart).
+   */
+  async withIssueLock<T>(source: string, issueId: string, work: () => Promise<T>, lock: 'lock' | 'write-back-lock' = 'lock'): Promise<T> {
+    const lockKey = this.key(source, issueId, lock);
     const token = randomUUID();
     const deadline = Date.now() + LOCK_WAIT_MS;
     while ((await this.redis.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseDuration, type Duration } from '../domain/duration.js';
 import { isHolidayDate } from '../domain/holidays.js';
+import { writeBackConfigSchema, writeBackIssues } from '../../connectors/shared/write-back-types.js';
 import { metricSchema } from '../domain/metric.js';
 import { prioritySchema, type Priority } from '../domain/priority.js';
 
@@ -289,8 +290,11 @@ export const sourceFileSchema = z
         min_access_level: z.number().int().optional(),
       })
       .prefault({}),
+    /** Writing the deadlines back into the tracker's own fields. */
+    write_back: writeBackConfigSchema.prefault({}),
   })
   .superRefine((source, ctx) => {
+    for (const issue of writeBackIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
     const secrets = source.webhook.secrets.filter((secret) => secret !== '');
     if (secrets.length === 0 && !source.webhook.insecure) {
       ctx.addIssue({

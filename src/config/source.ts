@@ -1,6 +1,7 @@
 import type { Priority } from '../domain/priority.js';
 import { durationToMs } from '../domain/duration.js';
 import type { SourceFile } from './schema.js';
+import type { WriteBackConfig } from '../../connectors/shared/write-back-types.js';
 
 export type SourceKind = SourceFile['kind'];
 
@@ -23,6 +24,7 @@ export interface Source {
   readonly environment: { readonly labels: ReadonlyMap<string, string>; readonly field?: string | undefined };
   readonly statuses: { readonly resolved: ReadonlySet<string>; readonly paused: ReadonlySet<string> };
   readonly agents: { readonly users: ReadonlySet<string>; readonly domains: readonly string[]; readonly minAccessLevel?: number | undefined };
+  readonly writeBack: WriteBackConfig;
 }
 
 const lower = (values: Iterable<string>) => new Set([...values].map((value) => value.toLowerCase()));
@@ -42,6 +44,7 @@ export function compileSource(id: string, file: SourceFile): Source {
     priority: { field: file.priority.field, map: lowerKeys(file.priority.map), default: file.priority.default },
     environment: { labels: lowerKeys(file.environment.labels), field: file.environment.field },
     statuses: { resolved: lower(file.statuses.resolved), paused: lower(file.statuses.paused) },
+    writeBack: file.write_back,
     agents: { users: lower(file.agents.users), domains: file.agents.domains.map((domain) => domain.toLowerCase().replace(/^@/, '')), minAccessLevel: file.agents.min_access_level },
   };
 }
