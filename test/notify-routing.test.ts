@@ -1,0 +1,93 @@
+/**
+ * Where a due notification goes and when: warnings to the contract's warning channels, breaches
+ * to its breach channels, the console when none is named; held for a channel's quiet hours unless
+ * a breach may bypass them. The real notify processor on a real queue.
+ */
+import { expect } from 'chai';
+import { Queue, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import path from 'node:path';
+import { configureChatChannel } from '../connectors/chat/configured-channel.js';
+import { IssueStore, type IssueState } from '../src/app/issue-store.js';
+import { createLogger } from '../src/app/logger.js';
+import { CHAT_QUEUE, createNotifyProcessor, nextOpening, type ChatJob } from '../src/app/notify.js';
+import type { DueNotification } from '../src/app/sla-timers.js';
+import type { Channel } from '../src/config/channel.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { issueEventSchema } from '../src/domain/issue-event.js';
+import { parseLocalIso, toLocalIso } from '../src/domain/local-time.js';
+import { runClock } from '../src/domain/sla-clock.js';
+import { projectRoot } from '../src/project-root.js';
+import { sharedRedis, uniquePrefix } from './support/redis-server.js';
+
+const ZONE = 'Europe/Amsterdam';
+const at = (local: string) => parseLocalIso(local, ZONE)!;
+const fixture = loadConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {});
+const office = fixture.calendars.get('office')!;
+
+describe('notification routing and quiet hours', () => {
+  it('finds the next opening of a calendar', () => {
+    expect(toLocalIso(nextOpening(office, at('2026-11-28T12:00')), ZONE)).to.equal('2026-11-30T09:00:00.000+01:00');
+    expect(toLocalIso(nextOpening(office, at('2026-11-30T10:15')), ZONE)).to.equal('2026-11-30T10:15:00.000+01:00');
+    expect(toLocalIso(nextOpening(office, at('2026-12-24T17:30')), ZONE)).to.equal('2026-12-28T09:00:00.000+01:00');
+  });
+
+  describe('through the notify processor', () => {
+    let redis: Redis;
+    let chat: Queue<ChatJob>;
+    let prefix: string;
+    const now = at('2026-11-28T12:00'); // a Saturday: the office calendar is closed
+    const channel = (id: string, quiet: boolean, bypassBreaches = true, language?: 'nl'): Channel => ({
+      id,
+      kind: 'console',
+      language,
+      quietHours: quiet ? { calendar: office, bypassBreaches } : undefined,
+      chat: configureChatChannel('console', {}),
+    });
+    const channels = new Map([
+      ['team', channel('team', true, true, 'nl')],
+      ['managers', channel('managers', true, true)],
+    ]);
+
+    before(async () => {
+      redis = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
+      prefix = uniquePrefix('notify');
+      chat = new Queue<ChatJob>(CHAT_QUEUE, { connection: redis, prefix });
+      const events = [issueEventSchema.parse({ type: 'created', at: at('2026-11-28T09:00'), project: 'ACME', priority: 'P1', status: 'open' })];
+      const state: IssueState = {
+        source: 'jira-demo',
+        issue: { id: '7', key: 'ACME-7', title: 'Weekend outage' },
+        sla: runClock({ source: 'jira-demo', events }, fixture.contracts.values(), now),
+        computedAt: now,
+        eventCount: 1,
+      };
+      await new IssueStore(redis, prefix).saveState(state);
+    });
+    after(async () => {
+      await chat.close();
+      redis.disconnect();
+    });
+
+    async function route(kind: DueNotification['kind'], contracts = fixture.contracts) {
+      const due: DueNotification = { id: `notify-${kind}-${Math.random()}`, source: 'jira-demo', issueId: '7', metric: 'reaction', kind, label: kind === 'warning' ? '50%' : 'breach', at: now, firedAt: now, skipped: [] };
+      const withRoutes = new Map([...contracts].map(([id, contract]) => [id, { ...contract, notify: { warnings: ['team'], breaches: ['managers'] } }]));
+      const process = createNotifyProcessor({ store: new IssueStore(redis, prefix), contracts: withRoutes, sources: new Map(), channels, chat, now: () => now, logger: createLogger({ silent: true }) });
+      const channelIds = await process({ data: due } as Job<DueNotification>);
+      const jobs = await Promise.all(channelIds.map((channelId) => chat.getJob(`${due.id}-${channelId}`)));
+      return jobs.map((job) => ({ channel: job!.data.channelId, language: job!.data.notification.language, delay: job!.opts.delay ?? 0 }));
+    }
+
+    it('holds a warning to the team until Monday 09:00, in the channel\'s language', async () => {
+      expect(await route('warning')).to.deep.equal([{ channel: 'team', language: 'nl', delay: at('2026-11-30T09:00') - now }]);
+    });
+
+    it('sends a breach to the managers at once: breaches bypass quiet hours', async () => {
+      expect(await route('breach')).to.deep.equal([{ channel: 'managers', language: 'en', delay: 0 }]);
+    });
+
+    it('holds a breach too when the channel does not let breaches bypass', async () => {
+      channels.set('managers', channel('managers', true, false));
+      expect((await route('breach'))[0]!.delay).to.equal(at('2026-11-30T09:00') - now);
+    });
+  });
+});
