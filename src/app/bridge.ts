@@ -36,6 +36,8 @@ export interface BridgeOptions {
   readonly host?: string;
   readonly workerConcurrency?: number;
   readonly now?: () => number;
+  /** Bearer token of the /api/ endpoints; without one they refuse every request. */
+  readonly apiToken?: string | undefined;
   /** How chat messages and write-backs leave the bridge; tests shorten its retry delays. */
   readonly http?: OutboundHttp;
   /** How long `close()` waits for in-flight jobs before dropping them (they are retried later). */
@@ -80,6 +82,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   queue.on('error', () => undefined);
   const store = new IssueStore(requestRedis, prefix);
 
+  const http = options.http ?? new OutboundHttp({ logger: logger.child({ component: 'http' }) });
   const connections = [requestRedis];
   const workers: Worker[] = [];
   const queues: Queue[] = [queue];
@@ -118,7 +121,6 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       createNotifyProcessor({ store: deps.store, contracts: options.config.contracts, sources, channels, chat: chatQueue, now, logger }),
       concurrency,
     );
-    const http = options.http ?? new OutboundHttp({ logger: logger.child({ component: 'http' }) });
     const deadLetters = new DeadLetterStore(workerRedis, prefix);
     startWorker<ChatJob>(CHAT_QUEUE, createChatSendProcessor({ channels, http, deadLetters, logger }), concurrency);
     startWorker<WriteBackJob>(
@@ -131,7 +133,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   let server: Server | undefined;
   if (role !== 'worker') {
     const intake = new DeliveryIntake(queue, requestRedis, prefix);
-    const app = createHttpApp({ sources: options.config.sources, connectors: options.connectors, intake, now, logger });
+    const api = { token: options.apiToken, deadLetters: new DeadLetterStore(requestRedis, prefix), http };
+    const app = createHttpApp({ sources: options.config.sources, connectors: options.connectors, intake, api, now, logger });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve(listening));
       listening.on('error', reject);

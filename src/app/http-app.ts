@@ -1,16 +1,19 @@
-/** The bridge's HTTP surface: webhooks and health. */
+/** The bridge's HTTP surface: webhooks, health and the API. */
 import express, { type Express } from 'express';
 import type { DeliveryIntake } from './delivery-intake.js';
+import { apiRouter, type ApiDeps } from './api-routes.js';
 import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
 
 export interface HttpAppDeps extends WebhookRouteDeps {
   readonly intake: DeliveryIntake;
+  readonly api: ApiDeps;
 }
 
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.post('/webhooks/:sourceId', webhookRoute(deps));
+  app.use('/api', apiRouter(deps.api));
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
   });

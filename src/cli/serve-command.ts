@@ -27,6 +27,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     port,
     host: env.HOST ?? '127.0.0.1',
     prefix: env.SLA_BRIDGE_PREFIX ?? 'sla',
+    apiToken: env.SLA_BRIDGE_API_TOKEN || undefined,
   });
   let stopping = false;
   const stop = (signal: string) => {
