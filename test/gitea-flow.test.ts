@@ -1,0 +1,99 @@
+/**
+ * The whole path on Gitea, with two bridges on one Redis (two workers racing on one issue): a
+ * signed webhook comes in, the timers fire at 50% and at the breach, and
+ * Gitea gets its due date, then `sla/at-risk`, then `sla/breached` with `sla/at-risk` taken off
+ * (by label id, looked up from the repository). Gitea is nock at its host.
+ */
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import nock from 'nock';
+import { trackerConnectors } from '../connectors/registry.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { projectRoot } from '../src/project-root.js';
+import { postRaw, startTestBridge, type TestBridge } from './support/bridge-harness.js';
+
+const config = loadConfig(path.join(projectRoot(), 'test/fixtures/gitea-flow-config'), {});
+const ISSUE = '/api/v1/repos/open2bizz/odoo-customer/issues/77';
+
+interface GiteaCall {
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+}
+
+function openedDelivery(created: DateTime) {
+  const fixture = JSON.parse(readFileSync(path.join(projectRoot(), 'test/fixtures/gitea/issue-opened.json'), 'utf8')) as { headers: Record<string, string>; body: { issue: Record<string, unknown>; number: number } };
+  const body = fixture.body;
+  body.number = 77;
+  Object.assign(body.issue, {
+    id: 7077,
+    number: 77,
+    title: 'Odoo is down',
+    created_at: created.toISO({ suppressMilliseconds: true }),
+    updated_at: created.toISO({ suppressMilliseconds: true }),
+    labels: [{ id: 101, name: 'priority/1' }],
+    html_url: 'https://gitea.example.com/open2bizz/odoo-customer/issues/77',
+  });
+  const raw = Buffer.from(JSON.stringify(body));
+  return { raw, headers: { ...fixture.headers, 'x-gitea-delivery': randomUUID(), ...trackerConnectors.gitea.sign('gitea-flow-secret', raw) } };
+}
+
+describe('Gitea end to end, two workers', function () {
+  this.timeout(40_000);
+  const calls: GiteaCall[] = [];
+  let first: TestBridge;
+  let second: TestBridge;
+
+  before(async () => {
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    const record = (method: string) =>
+      function (this: unknown, uri: string, body: unknown) {
+        calls.push({ method, path: uri, body });
+        return [method === 'PATCH' ? 201 : 200, method === 'GET' ? [{ id: 901, name: 'sla/at-risk' }, { id: 902, name: 'sla/breached' }] : {}] as [number, unknown];
+      };
+    nock('https://gitea.example.com')
+      .persist()
+      .matchHeader('authorization', 'token gitea-api-token')
+      .patch(ISSUE)
+      .reply(record('PATCH'))
+      .post(`${ISSUE}/labels`)
+      .reply(record('POST'))
+      .delete(/\/labels\/\d+$/)
+      .reply(record('DELETE'))
+      .get(/\/repos\/open2bizz\/odoo-customer\/labels/)
+      .reply(record('GET'));
+    first = await startTestBridge({ config });
+    second = await startTestBridge({ config, prefix: first.prefix });
+  });
+  after(async () => {
+    await first.close();
+    await second.close();
+    nock.cleanAll();
+  });
+
+  it('writes the due date, then at-risk, then breached, once each', async () => {
+    const created = DateTime.now().setZone('Europe/Amsterdam');
+    const delivery = openedDelivery(created);
+    // The same delivery to both bridges at once: one is a duplicate, and both run workers.
+    const answers = await Promise.all([first, second].map((bridge) => postRaw(`${bridge.url}/webhooks/gitea-demo`, delivery.raw, delivery.headers)));
+    expect(answers.map((answer) => answer.status).sort()).to.satisfy((statuses: number[]) => statuses.includes(202));
+
+    const until = Date.now() + 15_000;
+    const labelCalls = () => calls.filter((call) => call.method !== 'PATCH' && call.method !== 'GET');
+    while (Date.now() < until && labelCalls().length < 3) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    const patches = calls.filter((call) => call.method === 'PATCH');
+    expect(patches, JSON.stringify(calls)).to.have.length(1);
+    expect(patches[0]!.body).to.deep.equal({ due_date: `${created.toISODate()}T23:59:59${created.toFormat('ZZ')}` });
+    expect(labelCalls().map((call) => [call.method, call.path, call.body])).to.deep.equal([
+      ['POST', `${ISSUE}/labels`, { labels: ['sla/at-risk'] }],
+      // Taking at-risk off needs its id: the repository's labels were looked up, so ids from here on.
+      ['POST', `${ISSUE}/labels`, { labels: [902] }],
+      ['DELETE', `${ISSUE}/labels/901`, ''],
+    ]);
+  });
+});
