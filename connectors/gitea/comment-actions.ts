@@ -1,5 +1,5 @@
 /** The engine events of an `issue_comment` delivery. */
-import { isAgent } from '../shared/source-rules.js';
+import { isAgent, isBridgeUser } from '../shared/source-rules.js';
 import type { ActionEvents } from './issue-actions.js';
 import { epochMs, type GiteaSubject } from './issue-facts.js';
 import type { GiteaComment } from './payload-schema.js';
@@ -17,7 +17,8 @@ export function commentActionEvents(
 ): ActionEvents {
   if (action !== 'created') return { ignored: `comment ${action ?? 'without an action'}: only new comments affect SLA clocks` };
   if (!comment) return { ignored: 'issue_comment event without a comment' };
-  const { user } = comment;
-  const by = isAgent(source, { names: [user.login], email: user.email }) ? 'agent' : 'customer';
+  const user = { names: [comment.user.login], email: comment.user.email };
+  if (isBridgeUser(source, user)) return { ignored: 'a comment by the bridge itself (api.user)' };
+  const by = isAgent(source, user) ? 'agent' : 'customer';
   return { events: [{ type: 'commented', at: epochMs(comment.created_at), by, public: true }] };
 }

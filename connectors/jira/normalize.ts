@@ -49,7 +49,7 @@ const NOT_NEW_COMMENTS = new Set(['issue_comment_edited', 'issue_comment_deleted
 function newCommentEvents(source: Source, { payload, at }: JiraDelivery): IssueEvent[] {
   const kind = payload.issue_event_type_name;
   if (!payload.comment || (kind && NOT_NEW_COMMENTS.has(kind))) return [];
-  return [commentEvent(source, at, payload.comment)];
+  return commentEvent(source, at, payload.comment);
 }
 
 type EventBuilder = (source: Source, delivery: JiraDelivery) => IssueEvent[];

@@ -37,3 +37,13 @@ export function isAgent(source: Source, user: TrackerUser): boolean {
 
 export const isResolvedStatus = (source: Source, status: string) => source.statuses.resolved.has(status.toLowerCase());
 export const isPausedStatus = (source: Source, status: string) => source.statuses.paused.has(status.toLowerCase());
+
+/**
+ * The bridge's own API user (`api.user`): its breach comments are written by the bridge, not a
+ * reaction of the provider, so they must not meet a metric.
+ */
+export function isBridgeUser(source: Source, user: TrackerUser): boolean {
+  const bridge = source.apiUser?.toLowerCase();
+  if (!bridge) return false;
+  return (user.names?.some((name) => name?.toLowerCase() === bridge) ?? false) || user.email?.toLowerCase() === bridge;
+}

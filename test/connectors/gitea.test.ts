@@ -314,6 +314,11 @@ describe('Gitea/Forgejo connector', () => {
       expect(commentBy('rbakker', 'ruud.bakker@open2bizz.nl')).to.have.property('by', 'customer');
       const withDomain = { ...gitea(), agents: { ...gitea().agents, domains: ['open2bizz.nl'] } };
       expect(commentBy('rbakker', 'ruud.bakker@open2bizz.nl', withDomain)).to.have.property('by', 'agent');
+      // The bridge's own breach comment (its api.user) is no reaction at all.
+      const bridgeComment = normalizeFixture({ ...gitea(), apiUser: 'sla-bridge-bot' }, 'gitea/comment-by-customer', (body) => {
+        Object.assign((body.comment as { user: object }).user, { login: 'sla-bridge-bot' });
+      });
+      expect(bridgeComment).to.deep.equal({ outcome: 'ignored', reason: 'a comment by the bridge itself (api.user)' });
     });
 
     it('reports an issue opened already closed (the API allows it) as created, then resolved', () => {

@@ -215,6 +215,14 @@ describe('Jira connector', () => {
   });
 
   describe('normalize: cases beyond the fixtures', () => {
+    it("ignores the bridge's own comments (api.user), so a breach comment meets nothing", () => {
+      const body = bodyOf('comment-created-agent');
+      body.comment.author = { accountId: 'bot-1', displayName: 'SLA bot', emailAddress: 'sla-bot@megabite.example' };
+      const bridgeUser: Source = { ...jiraDemo(), apiUser: 'sla-bot@megabite.example' };
+      expect(eventsOf(normalizeBody(body, bridgeUser)).filter((event) => event.type === 'commented')).to.deep.equal([]);
+      expect(eventsOf(normalizeBody(body)).filter((event) => event.type === 'commented')).to.have.length(1);
+    });
+
     it('a comment_created with the whole issue (Jira Data Center) also brings the synthetic creation', () => {
       const body = { ...bodyOf('comment-created-agent'), issue: bodyOf('issue-updated-assignee').issue };
       expect(eventsOf(normalizeBody(body))).to.deep.equal([
