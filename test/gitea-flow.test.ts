@@ -2,7 +2,7 @@
  * The whole path on Gitea, with two bridges on one Redis (two workers racing on one issue): a
  * signed webhook comes in, the timers fire at 50% and at the breach, and
  * Gitea gets its due date, then `sla/at-risk`, then `sla/breached` with `sla/at-risk` taken off
- * (by label id, looked up from the repository). Gitea is nock at its host.
+ * (by label id, looked up from the repository), and one breach comment. Gitea is nock at its host.
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
@@ -63,6 +63,8 @@ describe('Gitea end to end, two workers', function () {
       .reply(record('POST'))
       .delete(/\/labels\/\d+$/)
       .reply(record('DELETE'))
+      .post(`${ISSUE}/comments`)
+      .reply(record('COMMENT'))
       .get(/\/repos\/open2bizz\/odoo-customer\/labels/)
       .reply(record('GET'));
     first = await startTestBridge({ config });
@@ -82,7 +84,7 @@ describe('Gitea end to end, two workers', function () {
     expect(answers.map((answer) => answer.status).sort()).to.satisfy((statuses: number[]) => statuses.includes(202));
 
     const until = Date.now() + 15_000;
-    const labelCalls = () => calls.filter((call) => call.method !== 'PATCH' && call.method !== 'GET');
+    const labelCalls = () => calls.filter((call) => call.method === 'POST' || call.method === 'DELETE');
     while (Date.now() < until && labelCalls().length < 3) await new Promise((resolve) => setTimeout(resolve, 100));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
@@ -95,5 +97,8 @@ describe('Gitea end to end, two workers', function () {
       ['POST', `${ISSUE}/labels`, { labels: [902] }],
       ['DELETE', `${ISSUE}/labels/901`, ''],
     ]);
+    const comments = calls.filter((call) => call.method === 'COMMENT');
+    expect(comments, 'one breach comment').to.have.length(1);
+    expect((comments[0]!.body as { body: string }).body).to.include('open2bizz/odoo-customer#77');
   });
 });
