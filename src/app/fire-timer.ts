@@ -17,6 +17,9 @@ export const NOTIFY_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 
+/** Promotion is never this early; a job much earlier than its instant was planned for another state. */
+const MAX_EARLY_MS = 5_000;
+
 export interface TimerDeps extends IssueWorkDeps {
   readonly notifications: Queue<DueNotification>;
 }
@@ -24,6 +27,9 @@ export interface TimerDeps extends IssueWorkDeps {
 export function createTimerProcessor(deps: TimerDeps) {
   return async (job: Job<TimerJob>): Promise<DueNotification | null> => {
     const { source, issueId } = job.data;
+    // A delayed job may be promoted a little before its instant; the plan is checked at the instant.
+    const early = job.data.at - deps.now();
+    if (early > 0 && early <= MAX_EARLY_MS) await new Promise((resolve) => setTimeout(resolve, early));
     return deps.store.withIssueLock(source, issueId, async () => {
       const now = deps.now();
       const state = await recomputeIssue(deps, source, issueId, now);

@@ -4,7 +4,7 @@
  * fires re-checks against the issue's current state (the version guard) before it claims the
  * notification, so a timer planned for an older state never notifies.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Metric } from '../domain/metric.js';
@@ -42,10 +42,11 @@ export function notificationId(source: string, issueId: string, metric: Metric, 
   return `notify-${hash(source, issueId, metric, label)}`;
 }
 
+const PENDING_STATES = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
+
 const TIMER_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 200 },
-  // The id must be free again at once: a re-plan to the same instant adds it anew.
   removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3600 },
 };
@@ -74,35 +75,37 @@ export class SlaTimers {
    * next unsent notification. `wallNow` is the real clock, which BullMQ delays are measured in.
    */
   async plan(source: string, issueId: string, sla: IssueSla, now: number, wallNow = Date.now()): Promise<void> {
-    const planned = await this.redis.hgetall(this.plannedKey(source, issueId));
+    const plannedKey = this.plannedKey(source, issueId);
+    const planned = await this.redis.hgetall(plannedKey);
     const metrics = sla.covered ? sla.metrics : [];
-    const seen = new Set<string>();
     for (const status of metrics) {
-      seen.add(status.metric);
       const next = nextNotification(status, await this.sent(source, issueId, status.metric), now);
-      const jobId = next ? `timer-${hash(source, issueId, status.metric, next.label, String(next.at))}` : undefined;
-      const previous = planned[status.metric];
-      if (previous === jobId) continue;
-      if (previous) await this.cancel(previous);
-      if (!next || !jobId) {
-        await this.redis.hdel(this.plannedKey(source, issueId), status.metric);
+      const previousId = planned[status.metric];
+      const previous = previousId ? await this.queue.getJob(previousId) : undefined;
+      const pending = previous ? PENDING_STATES.has(await previous.getState()) : false;
+      if (next && pending && previous!.data.label === next.label && previous!.data.at === next.at) continue;
+      if (previous && pending) await this.cancel(previous);
+      if (!next) {
+        await this.redis.hdel(plannedKey, status.metric);
         continue;
       }
+      // A fresh id per plan: the job that is firing right now may still hold the previous one.
+      const jobId = `timer-${hash(source, issueId, status.metric)}-${randomUUID().slice(0, 8)}`;
       const data: TimerJob = { source, issueId, metric: status.metric, label: next.label, at: next.at };
       await this.queue.add(TIMER_JOB, data, { ...TIMER_JOB_OPTIONS, jobId, delay: Math.max(0, next.at - wallNow) });
-      await this.redis.hset(this.plannedKey(source, issueId), status.metric, jobId);
+      await this.redis.hset(plannedKey, status.metric, jobId);
     }
+    const measured = new Set(metrics.map((status) => status.metric as string));
     for (const [metric, jobId] of Object.entries(planned)) {
-      if (seen.has(metric)) continue;
-      await this.cancel(jobId);
-      await this.redis.hdel(this.plannedKey(source, issueId), metric);
+      if (measured.has(metric)) continue;
+      const job = await this.queue.getJob(jobId);
+      if (job) await this.cancel(job);
+      await this.redis.hdel(plannedKey, metric);
     }
   }
 
   /** Removes a pending timer; one that is firing right now finishes and re-checks by itself. */
-  private async cancel(jobId: string): Promise<void> {
-    const job = await this.queue.getJob(jobId);
-    if (!job) return;
+  private async cancel(job: Job<TimerJob>): Promise<void> {
     try {
       await job.remove();
     } catch {
