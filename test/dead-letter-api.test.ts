@@ -20,6 +20,9 @@ describe('dead-letter API', () => {
   const http = new OutboundHttp({ retry: { maxAttempts: 1 } });
 
   before(async () => {
+    // Other suites may have restored nock or left interceptors behind.
+    if (!nock.isActive()) nock.activate();
+    nock.cleanAll();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     bridge = await startTestBridge({ apiToken: TOKEN, http });
     redis = new Redis((await sharedRedis()).url);

@@ -48,6 +48,9 @@ describe('Gitea end to end, two workers', function () {
   let second: TestBridge;
 
   before(async () => {
+    // Other suites may have restored nock or left interceptors behind.
+    if (!nock.isActive()) nock.activate();
+    nock.cleanAll();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     const record = (method: string) =>
       function (this: unknown, uri: string, body: unknown) {

@@ -47,6 +47,9 @@ describe('SLA timers', function () {
 
   before(async () => {
     // The managers' Slack channel gets every breach and escalation; the bridge itself is on loopback.
+    // Other suites may have restored nock or left interceptors behind.
+    if (!nock.isActive()) nock.activate();
+    nock.cleanAll();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     nock('https://hooks.slack.com')
       .persist()

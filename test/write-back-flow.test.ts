@@ -35,6 +35,9 @@ describe('write-back into the tracker', function () {
   let writeBacks: Queue;
 
   before(async () => {
+    // Other suites may have restored nock or left interceptors behind.
+    if (!nock.isActive()) nock.activate();
+    nock.cleanAll();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     nock('https://jira.example.com')
       .persist()
