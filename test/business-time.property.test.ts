@@ -21,14 +21,12 @@
  * Runtime: the reference evaluates luxon once per minute (~7 µs), so the reference comparisons keep
  * their walks to about three working days and check every duration / every end point of one walk.
  */
-import path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import type { BusinessCalendar } from '../src/domain/business-calendar.js';
 import { WallClockCalendar } from '../src/domain/wall-clock-calendar.js';
 import { WindowedCalendar, type WorkingWindow } from '../src/domain/windowed-calendar.js';
-import { projectRoot } from '../src/project-root.js';
 import {
   MINUTE_MS,
   NL_OFFICE_REFERENCE,
