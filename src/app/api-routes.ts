@@ -1,15 +1,23 @@
 /**
- * The bridge's API under /api/, behind a bearer token (SLA_BRIDGE_API_TOKEN). For now: the
- * dead-letter list of chat messages and write-backs that failed for good, and their replay.
+ * The bridge's API under /api/, behind a bearer token (SLA_BRIDGE_API_TOKEN): issues and their SLA
+ * state, contracts, and the dead-letter list of chat messages and write-backs that failed for good.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { Contract } from '../domain/contract.js';
+import { formatDuration } from '../domain/duration.js';
+import { metricSchema } from '../domain/metric.js';
+import type { MetricStatus } from '../domain/sla-clock.js';
+import type { IssueState, IssueStore } from './issue-store.js';
 import { DeadLetterBusy, DeadLetterNotFound, type DeadLetterStore } from './dead-letters.js';
 import { DeliveryFailure, type OutboundHttp } from './outbound-http.js';
 
 export interface ApiDeps {
   /** Undefined: the API refuses every request, saying how to enable it. */
   readonly token: string | undefined;
+  readonly store: IssueStore;
+  readonly contracts: ReadonlyMap<string, Contract>;
   readonly deadLetters: DeadLetterStore;
   readonly http: OutboundHttp;
 }
@@ -26,6 +34,68 @@ function bearerAuth(token: string | undefined) {
   };
 }
 
+const issueFilterSchema = z.strictObject({
+  state: z.enum(['at-risk', 'breached', 'running']).optional(),
+  contract: z.string().min(1).optional(),
+  source: z.string().min(1).optional(),
+  metric: metricSchema.optional(),
+});
+type IssueFilter = z.infer<typeof issueFilterSchema>;
+
+/**
+ * Running: unmet with the clock going; at risk: running with a warning passed; breached. The state
+ * is as computed at its `computedAt`, which every timer refreshes at its instant.
+ */
+function metricMatches(status: MetricStatus, state: IssueFilter['state'], computedAt: number): boolean {
+  if (!state) return true;
+  if (state === 'breached') return status.state === 'breached';
+  if (status.state !== 'running') return false;
+  return state === 'running' || (status.warnings ?? []).some((warning) => warning.at !== null && warning.at <= computedAt);
+}
+
+function matchesFilter(state: IssueState, filter: IssueFilter): boolean {
+  if (!state.sla.covered) return false;
+  if (filter.contract && state.sla.contract !== filter.contract) return false;
+  if (filter.source && state.source !== filter.source) return false;
+  const metrics = state.sla.metrics.filter((status) => !filter.metric || status.metric === filter.metric);
+  return metrics.some((status) => metricMatches(status, filter.state, state.computedAt));
+}
+
+function soonestDeadline(state: IssueState): number {
+  const deadlines = state.sla.covered ? state.sla.metrics.flatMap((status) => (status.metAt === undefined && status.deadline != null ? [status.deadline] : [])) : [];
+  return deadlines.length > 0 ? Math.min(...deadlines) : Number.MAX_SAFE_INTEGER;
+}
+
+function issueSummary(state: IssueState) {
+  const sla = state.sla;
+  return {
+    source: state.source,
+    issue: state.issue,
+    computedAt: state.computedAt,
+    ...(sla.covered
+      ? {
+          contract: sla.contract,
+          customer: sla.customer,
+          priority: sla.priority,
+          metrics: sla.metrics.map(({ metric, state: metricState, deadline, remainingMs, metAt }) => ({ metric, state: metricState, deadline, remainingMs, metAt })),
+        }
+      : { notCovered: sla.reason }),
+  };
+}
+
+function contractSummary(contract: Contract) {
+  return {
+    id: contract.id,
+    customer: contract.customer,
+    tier: contract.tier,
+    valid: { from: contract.validFrom ?? null, until: contract.validUntil ?? null },
+    calendar: contract.calendar.id,
+    covers: contract.covers,
+    metrics: contract.metrics.map((rule) => ({ metric: rule.metric, starts: rule.starts, metBy: rule.metBy, targets: Object.fromEntries(Object.entries(rule.targets).map(([priority, target]) => [priority, target && formatDuration(target)])) })),
+    warnings: contract.warnings.map((warning) => warning.label),
+  };
+}
+
 function boundedInt(value: unknown, fallback: number, max: number): number {
   const parsed = Number(value);
   return Number.isInteger(parsed) && parsed >= 0 ? Math.min(parsed, max) : fallback;
@@ -34,6 +104,26 @@ function boundedInt(value: unknown, fallback: number, max: number): number {
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
   router.use(bearerAuth(deps.token));
+  router.get('/issues', async (request, response) => {
+    const filter = issueFilterSchema.safeParse(request.query);
+    if (!filter.success) {
+      const issue = filter.error.issues[0]!;
+      return void response.status(400).json({ error: `${String(issue.path[0])}: ${issue.message}`, field: issue.path[0] });
+    }
+    const states = await deps.store.loadStates(await deps.store.listIssues());
+    const matching = states.filter((state) => matchesFilter(state, filter.data)).sort((a, b) => soonestDeadline(a) - soonestDeadline(b));
+    response.json({ total: matching.length, issues: matching.map(issueSummary) });
+  });
+  router.get('/issues/:sourceId/:issueKey', async (request, response) => {
+    const { sourceId, issueKey } = request.params;
+    const issueId = await deps.store.resolveIssueId(sourceId, issueKey);
+    const state = issueId && (await deps.store.loadState(sourceId, issueId));
+    if (!state) return void response.status(404).json({ error: `no issue ${issueKey} of source ${sourceId}` });
+    response.json({ ...state, events: await deps.store.loadEvents(sourceId, state.issue.id) });
+  });
+  router.get('/contracts', (_request, response) => {
+    response.json({ contracts: [...deps.contracts.values()].map(contractSummary) });
+  });
   router.get('/dead-letters', async (request, response) => {
     response.json(await deps.deadLetters.list({ limit: boundedInt(request.query.limit, 50, 1_000), offset: boundedInt(request.query.offset, 0, 1_000_000) }));
   });

@@ -133,7 +133,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   let server: Server | undefined;
   if (role !== 'worker') {
     const intake = new DeliveryIntake(queue, requestRedis, prefix);
-    const api = { token: options.apiToken, deadLetters: new DeadLetterStore(requestRedis, prefix), http };
+    const api = { token: options.apiToken, store, contracts: options.config.contracts, deadLetters: new DeadLetterStore(requestRedis, prefix), http };
     const app = createHttpApp({ sources: options.config.sources, connectors: options.connectors, intake, api, now, logger });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve(listening));

@@ -67,8 +67,28 @@ export class IssueStore {
       .multi()
       .hset(this.key(source, issue.id, 'ref'), { key: issue.key, title: issue.title ?? '', url: issue.url ?? '' })
       .sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]))
+      // People ask by key (MB-42); a moved issue's old key keeps pointing at it.
+      .hset(`${this.prefix}:issue-keys:${source}`, issue.key, issue.id)
       .exec();
     return added;
+  }
+
+  /** The issue id behind a key (or an id itself), if the bridge has heard of the issue. */
+  async resolveIssueId(source: string, keyOrId: string): Promise<string | undefined> {
+    const id = await this.redis.hget(`${this.prefix}:issue-keys:${source}`, keyOrId);
+    if (id) return id;
+    return (await this.redis.exists(this.key(source, keyOrId, 'state'))) === 1 ? keyOrId : undefined;
+  }
+
+  /** Every issue the bridge keeps state for, as [source, issue id]. */
+  async listIssues(): Promise<[string, string][]> {
+    return (await this.redis.smembers(`${this.prefix}:issues`)).map((member) => JSON.parse(member) as [string, string]);
+  }
+
+  async loadStates(issues: readonly (readonly [string, string])[]): Promise<IssueState[]> {
+    if (issues.length === 0) return [];
+    const texts = await this.redis.mget(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
+    return texts.flatMap((text) => (text ? [JSON.parse(text) as IssueState] : []));
   }
 
   async loadEvents(source: string, issueId: string): Promise<IssueEvent[]> {

@@ -1,0 +1,77 @@
+/**
+ * The status API over real SLA state: issues filtered by state, contract, source and metric and
+ * ordered by time to breach, one issue with its event history, the contracts. Times are the
+ * megabite-standard contract's (P1: 4 h round the clock) with `now` at 10:00.
+ */
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { trackerConnectors } from '../connectors/registry.js';
+import { parseLocalIso } from '../src/domain/local-time.js';
+import { postRaw, startTestBridge, waitForIdleQueue, type TestBridge } from './support/bridge-harness.js';
+import { issueCreated } from './support/jira-payloads.js';
+import { DEMO_SECRETS } from './support/shipped-config.js';
+
+const TOKEN = 'status-api-token';
+const NOW = parseLocalIso('2026-11-30T10:00:00+01:00', 'UTC')!;
+
+describe('status API', () => {
+  let bridge: TestBridge;
+  const api = async (path: string, token: string | null = TOKEN) => {
+    const response = await fetch(`${bridge.url}/api${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
+  const keys = (body: Record<string, any>) => (body.issues as { issue: { key: string } }[]).map((entry) => entry.issue.key);
+
+  before(async () => {
+    bridge = await startTestBridge({ apiToken: TOKEN, now: () => NOW });
+    const created = [
+      ['10101', 'MB-101', '2026-11-30T09:00:00+01:00'], // running, 50% at 11:00
+      ['10102', 'MB-102', '2026-11-30T07:30:00+01:00'], // at risk: 50% passed at 09:30, deadline 11:30
+      ['10103', 'MB-103', '2026-11-30T05:30:00+01:00'], // breached at 09:30
+    ];
+    for (const [id, key, at] of created) {
+      const raw = Buffer.from(JSON.stringify(issueCreated({ created: at!, id, key })));
+      const headers = { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': randomUUID(), ...trackerConnectors.jira.sign(DEMO_SECRETS.JIRA_WEBHOOK_SECRET, raw) };
+      expect((await postRaw(`${bridge.url}/webhooks/jira-demo`, raw, headers)).status).to.equal(202);
+    }
+    await waitForIdleQueue(bridge);
+  });
+  after(async () => {
+    await bridge.close();
+  });
+
+  it('answers 401 without the bearer token', async () => {
+    expect((await api('/issues', null)).status).to.equal(401);
+  });
+
+  it('lists issues by time to breach, and filters by state', async () => {
+    expect(keys((await api('/issues')).body)).to.deep.equal(['MB-103', 'MB-102', 'MB-101']);
+    expect(keys((await api('/issues?state=breached')).body)).to.deep.equal(['MB-103']);
+    expect(keys((await api('/issues?state=at-risk')).body)).to.deep.equal(['MB-102']);
+    expect(keys((await api('/issues?state=running')).body)).to.deep.equal(['MB-102', 'MB-101']);
+    expect(keys((await api('/issues?contract=megabite-standard&source=jira-demo&metric=reaction')).body)).to.have.length(3);
+    expect(keys((await api('/issues?contract=open2bizz-saas')).body)).to.deep.equal([]);
+  });
+
+  it('names the bad filter', async () => {
+    const bad = await api('/issues?state=late');
+    expect(bad.status).to.equal(400);
+    expect(bad.body.field).to.equal('state');
+  });
+
+  it('shows one issue with every metric and its event history, by key or id', async () => {
+    const byKey = await api('/issues/jira-demo/MB-102');
+    expect(byKey.status).to.equal(200);
+    expect(byKey.body.sla.metrics[0]).to.deep.include({ metric: 'reaction', state: 'running', deadline: parseLocalIso('2026-11-30T11:30:00+01:00', 'UTC') });
+    expect(byKey.body.events.map((event: { type: string }) => event.type)).to.include('created');
+    expect((await api('/issues/jira-demo/10102')).body.issue.key).to.equal('MB-102');
+    expect((await api('/issues/jira-demo/MB-999')).status).to.equal(404);
+  });
+
+  it('lists the contracts with their targets', async () => {
+    const { body } = await api('/contracts');
+    const open2bizz = body.contracts.find((contract: { id: string }) => contract.id === 'open2bizz-saas');
+    expect(open2bizz.metrics[1]).to.deep.include({ metric: 'resolution', starts: 'reaction_met', targets: { P1: '8h', P2: '2d', P3: '2w', P4: null } });
+    expect(body.contracts).to.have.length(5);
+  });
+});
