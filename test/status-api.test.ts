@@ -74,4 +74,13 @@ describe('status API', () => {
     expect(open2bizz.metrics[1]).to.deep.include({ metric: 'resolution', starts: 'reaction_met', targets: { P1: '8h', P2: '2d', P3: '2w', P4: null } });
     expect(body.contracts).to.have.length(5);
   });
+
+  it('exposes Prometheus metrics: webhooks by outcome, processing latency, pending timers', async () => {
+    const response = await fetch(`${bridge.url}/metrics`);
+    expect(response.status).to.equal(200);
+    const text = await response.text();
+    expect(text).to.match(/sla_bridge_webhooks_total\{source="jira-demo",outcome="accepted"\} 3/);
+    expect(text).to.match(/sla_bridge_delivery_processing_seconds_count\{source="jira-demo"\} 3/);
+    expect(text).to.match(/sla_bridge_pending_timers [1-9]/);
+  });
 });

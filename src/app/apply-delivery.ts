@@ -11,6 +11,7 @@ import { runClock } from '../domain/sla-clock.js';
 import type { DeliveryJob } from './ingest-queue.js';
 import type { IssueState, IssueStore, StoredEvent } from './issue-store.js';
 import type { Logger } from './logger.js';
+import type { BridgeMetrics } from './metrics.js';
 import type { SlaTimers } from './sla-timers.js';
 import { scheduleWriteBack, type WriteBackJob } from './write-back.js';
 
@@ -22,6 +23,7 @@ export interface IssueWorkDeps {
   readonly contracts: () => Iterable<Contract>;
   readonly now: () => number;
   readonly logger: Logger;
+  readonly metrics: BridgeMetrics;
 }
 
 /** Event ids: stable per delivery, and one synthetic created per issue (the first one seen). */
@@ -58,6 +60,7 @@ export function createDeliveryProcessor(deps: IssueWorkDeps) {
       const now = deps.now();
       const state = await recomputeIssue(deps, sourceId, issue.id, now);
       await deps.timers.plan(sourceId, issue.id, state.sla, now);
+      deps.metrics.processed(sourceId, (Date.now() - job.data.receivedAt) / 1000);
       deps.logger.debug('applied delivery', { source: sourceId, issue: issue.key, delivery: job.data.deliveryId, events: state.eventCount });
       return state;
     });

@@ -12,6 +12,7 @@ import { createTimerProcessor, NOTIFY_QUEUE } from './fire-timer.js';
 import { createChatSendProcessor } from './chat-send.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { CHAT_QUEUE, createNotifyProcessor, type ChatJob } from './notify.js';
+import { BridgeMetrics } from './metrics.js';
 import { OutboundHttp } from './outbound-http.js';
 import { createWriteBackProcessor, WRITE_BACK_QUEUE, type WriteBackJob } from './write-back.js';
 import { SlaTimers, TIMER_QUEUE, type DueNotification, type TimerJob } from './sla-timers.js';
@@ -84,8 +85,11 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
   const http = options.http ?? new OutboundHttp({ logger: logger.child({ component: 'http' }) });
   const connections = [requestRedis];
+  const timerCounter = new Queue(TIMER_QUEUE, { connection: requestRedis, prefix, skipWaitingForReady: true });
+  timerCounter.on('error', () => undefined);
+  const metrics = new BridgeMetrics(() => timerCounter.getDelayedCount());
   const workers: Worker[] = [];
-  const queues: Queue[] = [queue];
+  const queues: Queue[] = [queue, timerCounter];
   if (role !== 'api') {
     const workerRedis = createRedis(options.redisUrl, 'worker');
     connections.push(workerRedis);
@@ -103,6 +107,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       contracts: () => contracts,
       now,
       logger: logger.child({ component: 'worker' }),
+      metrics,
     };
     const startWorker = <T>(name: string, processor: (job: Job<T>) => Promise<unknown>, concurrency: number) => {
       const connection = createRedis(options.redisUrl, 'worker');
@@ -118,14 +123,14 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const { channels, sources } = options.config;
     startWorker<DueNotification>(
       NOTIFY_QUEUE,
-      createNotifyProcessor({ store: deps.store, contracts: options.config.contracts, sources, channels, chat: chatQueue, now, logger }),
+      createNotifyProcessor({ store: deps.store, contracts: options.config.contracts, sources, channels, chat: chatQueue, now, logger, metrics }),
       concurrency,
     );
     const deadLetters = new DeadLetterStore(workerRedis, prefix);
-    startWorker<ChatJob>(CHAT_QUEUE, createChatSendProcessor({ channels, http, deadLetters, logger }), concurrency);
+    startWorker<ChatJob>(CHAT_QUEUE, createChatSendProcessor({ channels, http, deadLetters, logger, metrics }), concurrency);
     startWorker<WriteBackJob>(
       WRITE_BACK_QUEUE,
-      createWriteBackProcessor({ store: deps.store, sources, connectors: options.connectors, http, deadLetters, now, logger }),
+      createWriteBackProcessor({ store: deps.store, sources, connectors: options.connectors, http, deadLetters, now, logger, metrics }),
       concurrency,
     );
   }
@@ -134,7 +139,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   if (role !== 'worker') {
     const intake = new DeliveryIntake(queue, requestRedis, prefix);
     const api = { token: options.apiToken, store, contracts: options.config.contracts, deadLetters: new DeadLetterStore(requestRedis, prefix), http };
-    const app = createHttpApp({ sources: options.config.sources, connectors: options.connectors, intake, api, now, logger });
+    const app = createHttpApp({ sources: options.config.sources, connectors: options.connectors, intake, api, metrics, now, logger });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve(listening));
       listening.on('error', reject);

@@ -5,6 +5,7 @@ import { messageText, plainText } from '../../connectors/chat/message-text.js';
 import { CONSOLE_CHANNEL, type Channel } from '../config/channel.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { Logger } from './logger.js';
+import type { BridgeMetrics } from './metrics.js';
 import type { ChatJob } from './notify.js';
 import { DeliveryFailure, type OutboundHttp } from './outbound-http.js';
 
@@ -13,6 +14,7 @@ export interface ChatSendDeps {
   readonly http: OutboundHttp;
   readonly deadLetters: DeadLetterStore;
   readonly logger: Logger;
+  readonly metrics: BridgeMetrics;
 }
 
 export type ChatSendOutcome = { readonly outcome: 'sent' | 'logged' | 'dead-lettered'; readonly text: string };
@@ -26,15 +28,18 @@ export function createChatSendProcessor(deps: ChatSendDeps) {
     const text = plainText(messageText(notification));
     if (!isHttpPost(request)) {
       consoleLog.info(request.log, { notification: notification.id });
+      deps.metrics.notification(channel.kind, 'logged');
       return { outcome: 'logged', text };
     }
     const description = `${channel.id} (${channel.kind}): ${notification.kind} ${notification.threshold} ${notification.metric} ${notification.issue.key}`;
     try {
       await deps.http.send({ ...request, headers: { ...request.headers }, description });
+      deps.metrics.notification(channel.kind, 'sent');
       return { outcome: 'sent', text };
     } catch (error) {
       if (!(error instanceof DeliveryFailure)) throw error;
       const id = await deps.deadLetters.add(error, { ...request, headers: { ...request.headers }, description });
+      deps.metrics.notification(channel.kind, 'failed');
       deps.logger.warn('chat message dead-lettered', { component: 'chat', channel: channel.id, deadLetter: id, reason: error.reason });
       return { outcome: 'dead-lettered', text };
     }

@@ -14,6 +14,9 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.disable('x-powered-by');
   app.post('/webhooks/:sourceId', webhookRoute(deps));
   app.use('/api', apiRouter(deps.api));
+  app.get('/metrics', async (_request, response) => {
+    response.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
   });

@@ -13,6 +13,7 @@ import type { Contract } from '../domain/contract.js';
 import type { MetricStatus } from '../domain/sla-clock.js';
 import type { IssueState, IssueStore } from './issue-store.js';
 import type { Logger } from './logger.js';
+import type { BridgeMetrics } from './metrics.js';
 import type { DueNotification } from './sla-timers.js';
 
 export const CHAT_QUEUE = 'sla-chat';
@@ -41,6 +42,7 @@ export interface NotifyDeps {
   readonly chat: Queue<ChatJob>;
   readonly now: () => number;
   readonly logger: Logger;
+  readonly metrics: BridgeMetrics;
 }
 
 /** The first instant from `now` on at which the calendar is open (`now` itself when open). */
@@ -85,6 +87,7 @@ export function createNotifyProcessor(deps: NotifyDeps) {
     const status = state.sla.metrics.find((metric) => metric.metric === due.metric);
     const contract = deps.contracts.get(state.sla.contract);
     const trackerKind = deps.sources.get(due.source)?.kind ?? 'jira';
+    if (due.kind === 'breach') deps.metrics.breach(state.sla.contract, due.metric);
     const sent: string[] = [];
     for (const channel of routedChannels(deps, contract, due)) {
       const language = channel.language ?? contract?.notify?.language ?? 'en';

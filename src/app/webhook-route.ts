@@ -9,9 +9,11 @@ import type { Source, SourceKind } from '../config/source.js';
 import { formatPath } from '../config/load-config.js';
 import type { DeliveryIntake } from './delivery-intake.js';
 import type { Logger } from './logger.js';
+import type { BridgeMetrics, WebhookOutcome } from './metrics.js';
 
 export interface WebhookRouteDeps {
   readonly sources: ReadonlyMap<string, Source>;
+  readonly metrics: BridgeMetrics;
   readonly connectors: ConnectorRegistry;
   readonly intake: DeliveryIntake;
   readonly now: () => number;
@@ -34,6 +36,11 @@ function rawBody(limit: number): RequestHandler {
   return express.raw({ type: () => true, limit });
 }
 
+function counted(deps: WebhookRouteDeps, source: string, outcome: WebhookOutcome, response: Response, status: number, body: Record<string, unknown>): void {
+  deps.metrics.webhook(source, outcome);
+  reply(response, status, body);
+}
+
 export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
   const parsers = new Map([...deps.sources.values()].map((source) => [source.id, rawBody(source.bodyLimitBytes)]));
   const log = deps.logger.child({ component: 'webhooks' });
@@ -41,15 +48,16 @@ export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
   return (request: Request, response: Response) => {
     const sourceId = String(request.params.sourceId);
     const source = deps.sources.get(sourceId);
-    if (!source) return reply(response, 404, { error: `unknown source "${sourceId}"` });
+    // Unknown source ids are not counted by name: a scanner must not grow the label set.
+    if (!source) return counted(deps, 'unknown', 'rejected', response, 404, { error: `unknown source "${sourceId}"` });
     if (!isJson(request.get('content-type'))) {
-      return reply(response, 415, { error: `expected Content-Type application/json, got ${request.get('content-type') ?? 'none'}` });
+      return counted(deps, sourceId, 'rejected', response, 415, { error: `expected Content-Type application/json, got ${request.get('content-type') ?? 'none'}` });
     }
     parsers.get(sourceId)!(request, response, (error?: unknown) => {
       if (error) {
         const type = (error as { type?: string }).type;
-        if (type === 'entity.too.large') return reply(response, 413, { error: `body larger than ${source.bodyLimitBytes} bytes` });
-        return reply(response, 400, { error: `could not read the body: ${(error as Error).message}` });
+        if (type === 'entity.too.large') return counted(deps, sourceId, 'rejected', response, 413, { error: `body larger than ${source.bodyLimitBytes} bytes` });
+        return counted(deps, sourceId, 'rejected', response, 400, { error: `could not read the body: ${(error as Error).message}` });
       }
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       handleDelivery(deps, source, deps.connectors[source.kind], { headers: request.headers, rawBody }, response, log).catch((failure: unknown) => {
@@ -71,27 +79,27 @@ async function handleDelivery(
   const verdict = connector.verify(source, delivery);
   if (!verdict.ok) {
     log.warn('webhook refused', { source: source.id, reason: verdict.reason });
-    return reply(response, 401, { error: verdict.reason });
+    return counted(deps, source.id, 'rejected', response, 401, { error: verdict.reason });
   }
   let json: unknown;
   try {
     json = JSON.parse(delivery.rawBody.toString('utf8'));
   } catch (error) {
-    return reply(response, 400, { error: `malformed JSON: ${(error as Error).message}` });
+    return counted(deps, source.id, 'rejected', response, 400, { error: `malformed JSON: ${(error as Error).message}` });
   }
   const parsed = connector.payloadSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = formatPath(issue.path.filter((part): part is string | number => typeof part !== 'symbol')) || '(body)';
-    return reply(response, 400, { error: `${field}: ${issue.message}`, field });
+    return counted(deps, source.id, 'rejected', response, 400, { error: `${field}: ${issue.message}`, field });
   }
   const normalized = connector.normalize(source, parsed.data, delivery);
-  if (normalized.outcome === 'ignored') return reply(response, 200, { status: 'ignored', reason: normalized.reason });
+  if (normalized.outcome === 'ignored') return counted(deps, source.id, 'ignored', response, 200, { status: 'ignored', reason: normalized.reason });
 
   const deliveryId = connector.deliveryId(delivery) ?? `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
   try {
     if (await deps.intake.isDuplicate(source.id, deliveryId)) {
-      return reply(response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });
+      return counted(deps, source.id, 'duplicate', response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });
     }
     await deps.intake.accept(
       { sourceId: source.id, deliveryId, receivedAt: deps.now(), issue: normalized.issue, events: normalized.events },
@@ -100,7 +108,7 @@ async function handleDelivery(
   } catch (error) {
     log.error('could not store a delivery', { source: source.id, deliveryId, error: (error as Error).message });
     response.set('Retry-After', String(RETRY_AFTER_SECONDS));
-    return reply(response, 503, { error: 'the bridge cannot store events right now (Redis unreachable); retry later' });
+    return counted(deps, source.id, 'unavailable', response, 503, { error: 'the bridge cannot store events right now (Redis unreachable); retry later' });
   }
-  reply(response, 202, { status: 'accepted', deliveryId, issue: normalized.issue.key, events: normalized.events.length });
+  counted(deps, source.id, 'accepted', response, 202, { status: 'accepted', deliveryId, issue: normalized.issue.key, events: normalized.events.length });
 }

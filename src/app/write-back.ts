@@ -13,6 +13,7 @@ import type { IssueSla } from '../domain/sla-clock.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { IssueStore } from './issue-store.js';
 import type { Logger } from './logger.js';
+import type { BridgeMetrics } from './metrics.js';
 import { DeliveryFailure, type OutboundHttp } from './outbound-http.js';
 
 export const WRITE_BACK_QUEUE = 'sla-write-back';
@@ -41,6 +42,7 @@ export interface WriteBackDeps {
   readonly deadLetters: DeadLetterStore;
   readonly now: () => number;
   readonly logger: Logger;
+  readonly metrics: BridgeMetrics;
 }
 
 export type WriteBackOutcome = { readonly outcome: 'unchanged' | 'written' | 'dead-lettered' | 'skipped'; readonly requests: number };
@@ -69,11 +71,13 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
             if (!(error instanceof DeliveryFailure)) throw error;
             // Not recorded as written: the next change of the issue tries again from what was.
             const id = await deps.deadLetters.add(error, request);
+            deps.metrics.writeBack(sourceId, 'failed');
             log.warn('write-back dead-lettered', { source: sourceId, issue: state.issue.key, deadLetter: id, reason: error.reason });
             return { outcome: 'dead-lettered', requests: requests.length };
           }
         }
         await deps.store.saveWritten(sourceId, issueId, desired);
+        deps.metrics.writeBack(sourceId, 'sent');
         log.debug('written back', { source: sourceId, issue: state.issue.key, requests: requests.length });
         return { outcome: 'written', requests: requests.length };
       },

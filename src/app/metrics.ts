@@ -1,0 +1,56 @@
+/**
+ * Prometheus metrics of one bridge process, on its own registry (no global state, so tests run
+ * several bridges side by side). Served at GET /metrics.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type WebhookOutcome = 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'unavailable';
+
+export class BridgeMetrics {
+  readonly registry = new Registry();
+  private readonly webhooks = new Counter({ name: 'sla_bridge_webhooks_total', help: 'Webhook deliveries by source and outcome', labelNames: ['source', 'outcome'] as const, registers: [this.registry] });
+  private readonly processing = new Histogram({
+    name: 'sla_bridge_delivery_processing_seconds',
+    help: 'From a delivery being accepted to its issue state being saved',
+    labelNames: ['source'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly notifications = new Counter({ name: 'sla_bridge_notifications_total', help: 'Chat notifications by channel kind and outcome', labelNames: ['channel', 'outcome'] as const, registers: [this.registry] });
+  private readonly writeBacks = new Counter({ name: 'sla_bridge_write_backs_total', help: 'Write-backs into trackers by source and outcome', labelNames: ['source', 'outcome'] as const, registers: [this.registry] });
+  private readonly breaches = new Counter({ name: 'sla_bridge_breaches_total', help: 'Breaches notified, by contract and metric', labelNames: ['contract', 'metric'] as const, registers: [this.registry] });
+
+  constructor(pendingTimers?: () => Promise<number>) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'sla_bridge_' });
+    if (pendingTimers) {
+      new Gauge({
+        name: 'sla_bridge_pending_timers',
+        help: 'Warning, breach and escalation timers waiting for their instant',
+        registers: [this.registry],
+        async collect() {
+          this.set(await pendingTimers());
+        },
+      });
+    }
+  }
+
+  webhook(source: string, outcome: WebhookOutcome): void {
+    this.webhooks.inc({ source, outcome });
+  }
+
+  processed(source: string, seconds: number): void {
+    this.processing.observe({ source }, Math.max(0, seconds));
+  }
+
+  notification(channel: string, outcome: string): void {
+    this.notifications.inc({ channel, outcome });
+  }
+
+  writeBack(source: string, outcome: string): void {
+    this.writeBacks.inc({ source, outcome });
+  }
+
+  breach(contract: string, metric: string): void {
+    this.breaches.inc({ contract, metric });
+  }
+}
