@@ -1,7 +1,9 @@
 /** `sla-bridge serve` as an operator runs it: through the bin entry, configured by environment. */
 import { expect } from 'chai';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../src/project-root.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
@@ -58,5 +60,33 @@ describe('sla-bridge serve', function () {
     const { code, output } = await exitOf(serve({ JIRA_WEBHOOK_SECRET: 'x', GITEA_WEBHOOK_SECRET: 'y', PORT: '0' }));
     expect(code).to.equal(1);
     expect(output).to.include('config/sources/mantis-demo.yaml: webhook.secrets[0]: environment variable MANTIS_WEBHOOK_SECRET is not set');
+  });
+
+  it('runs its own redis-server when REDIS_URL is not set, with persistence under the data directory, and stops it', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sla-bridge-data-'));
+    const child = serve({ ...DEMO_SECRETS, PORT: '0', SLA_BRIDGE_DATA_DIR: dataDir });
+    const exited = exitOf(child);
+    const url = await startedUrl(child);
+    expect((await fetch(`${url}/readyz`)).status).to.equal(200);
+    child.kill('SIGTERM');
+    const { code, output } = await exited;
+    expect(code, output).to.equal(0);
+    const started = output.split('\n').find((line) => line.includes('started its own redis-server'));
+    expect(started, output).to.not.equal(undefined);
+    const redisUrl = (JSON.parse(started!) as { url: string }).url;
+    expect(redisUrl).to.match(/^redis:\/\/127\.0\.0\.1:\d+$/);
+    // Append-only persistence under the data directory (Redis 7 keeps it in appendonlydir/).
+    expect(existsSync(path.join(dataDir, 'appendonlydir')) || readdirSync(dataDir).some((name) => name.startsWith('appendonly')), readdirSync(dataDir).join(',')).to.equal(true);
+    // And it is gone: nothing answers on its port any more.
+    const port = Number(new URL(redisUrl).port);
+    const stillListening = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    expect(stillListening).to.equal(false);
   });
 });

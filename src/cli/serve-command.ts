@@ -1,7 +1,10 @@
 import { trackerConnectors } from '../../connectors/registry.js';
 import { startBridge, type BridgeRole } from '../app/bridge.js';
 import { createLogger } from '../app/logger.js';
+import path from 'node:path';
+import { startEmbeddedRedis } from '../app/embedded-redis.js';
 import { loadConfig } from '../config/load-config.js';
+import { projectRoot } from '../project-root.js';
 import { UsageError } from './cli-io.js';
 
 export interface ServeOptions {
@@ -18,23 +21,35 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`PORT: "${env.PORT}" is not a port number`);
   const config = loadConfig(options.config, env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', format: env.LOG_FORMAT === 'json' || !process.stdout.isTTY ? 'json' : 'pretty' });
-  const bridge = await startBridge({
-    config,
-    connectors: trackerConnectors,
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    logger,
-    role: options.role as BridgeRole,
-    port,
-    host: env.HOST ?? '127.0.0.1',
-    prefix: env.SLA_BRIDGE_PREFIX ?? 'sla',
-    apiToken: env.SLA_BRIDGE_API_TOKEN || undefined,
-  });
+  // Without REDIS_URL the bridge runs its own redis-server, so a new user needs nothing else.
+  const embedded = env.REDIS_URL ? undefined : await startEmbeddedRedis(env.SLA_BRIDGE_DATA_DIR ?? path.join(projectRoot(), '.data', 'redis'), logger);
+  let bridge: Awaited<ReturnType<typeof startBridge>>;
+  try {
+    bridge = await startBridge({
+      config,
+      connectors: trackerConnectors,
+      redisUrl: env.REDIS_URL ?? embedded!.url,
+      logger,
+      role: options.role as BridgeRole,
+      port,
+      host: env.HOST ?? '127.0.0.1',
+      prefix: env.SLA_BRIDGE_PREFIX ?? 'sla',
+      apiToken: env.SLA_BRIDGE_API_TOKEN || undefined,
+    });
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`, { component: 'bridge' });
-    bridge.close().then(
+    const shutdown = async () => {
+      await bridge.close();
+      await embedded?.stop();
+    };
+    shutdown().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error('shutdown failed', { component: 'bridge', error: (error as Error).message });

@@ -1,0 +1,84 @@
+/**
+ * The bridge's own redis-server, for a machine without REDIS_URL: loopback only, on a free port,
+ * with append-only persistence under the data directory, stopped (and flushed) with the bridge.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
+
+export interface EmbeddedRedis {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+export async function startEmbeddedRedis(dataDir: string, logger: Logger): Promise<EmbeddedRedis> {
+  mkdirSync(dataDir, { recursive: true });
+  const port = await freeLoopbackPort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', dataDir, '--appendonly', 'yes', '--save', ''],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === 'ENOENT'
+            ? 'redis-server is not installed: run `apt-get install redis-server` (as root), or set REDIS_URL to a Redis you run'
+            : `cannot start redis-server: ${error.message}`,
+        ),
+      ),
+    );
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  while (!(await answers(url))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not start: ${output.trim().split('\n').slice(-3).join(' | ')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  logger.info('started its own redis-server', { component: 'redis', url, dataDir });
+  return {
+    url,
+    // SIGTERM makes redis-server flush the append-only file and exit.
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
