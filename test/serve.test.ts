@@ -89,4 +89,11 @@ describe('sla-bridge serve', function () {
     });
     expect(stillListening).to.equal(false);
   });
+
+  it('says exactly what to install when there is neither REDIS_URL nor redis-server', async () => {
+    const emptyPath = mkdtempSync(path.join(os.tmpdir(), 'sla-bridge-no-redis-'));
+    const { code, output } = await exitOf(serve({ ...DEMO_SECRETS, PORT: '0', PATH: emptyPath, SLA_BRIDGE_DATA_DIR: emptyPath }));
+    expect(code).to.equal(1);
+    expect(output.trim()).to.match(/^sla-bridge: redis-server is not installed: run `apt-get install redis-server`.*set REDIS_URL/);
+  });
 });

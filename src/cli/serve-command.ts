@@ -22,7 +22,11 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   const config = loadConfig(options.config, env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', format: env.LOG_FORMAT === 'json' || !process.stdout.isTTY ? 'json' : 'pretty' });
   // Without REDIS_URL the bridge runs its own redis-server, so a new user needs nothing else.
-  const embedded = env.REDIS_URL ? undefined : await startEmbeddedRedis(env.SLA_BRIDGE_DATA_DIR ?? path.join(projectRoot(), '.data', 'redis'), logger);
+  const embedded = env.REDIS_URL
+    ? undefined
+    : await startEmbeddedRedis(env.SLA_BRIDGE_DATA_DIR ?? path.join(projectRoot(), '.data', 'redis'), logger).catch((error: Error) => {
+        throw new UsageError(error.message);
+      });
   let bridge: Awaited<ReturnType<typeof startBridge>>;
   try {
     bridge = await startBridge({
