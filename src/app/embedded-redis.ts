@@ -1,6 +1,7 @@
 /**
  * The bridge's own redis-server, for a machine without REDIS_URL: loopback only, on a free port,
  * with append-only persistence under the data directory, stopped (and flushed) with the bridge.
+ * Without a data directory it keeps nothing on disk: the test suite's throwaway servers.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -38,14 +39,18 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-export async function startEmbeddedRedis(dataDir: string, logger: Logger): Promise<EmbeddedRedis> {
-  mkdirSync(dataDir, { recursive: true });
+export interface EmbeddedRedisOptions {
+  readonly dataDir?: string | undefined;
+  readonly logger?: Logger | undefined;
+}
+
+export async function startEmbeddedRedis({ dataDir, logger }: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const port = await freeLoopbackPort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', dataDir, '--appendonly', 'yes', '--save', ''],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const persistence = dataDir ? ['--dir', dataDir, '--appendonly', 'yes'] : ['--appendonly', 'no'];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--save', '', ...persistence], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -70,7 +75,7 @@ export async function startEmbeddedRedis(dataDir: string, logger: Logger): Promi
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  logger.info('started its own redis-server', { component: 'redis', url, dataDir });
+  logger?.info('started its own redis-server', { component: 'redis', url, dataDir });
   return {
     url,
     // SIGTERM makes redis-server flush the append-only file and exit.

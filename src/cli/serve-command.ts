@@ -24,7 +24,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   // Without REDIS_URL the bridge runs its own redis-server, so a new user needs nothing else.
   const embedded = env.REDIS_URL
     ? undefined
-    : await startEmbeddedRedis(env.SLA_BRIDGE_DATA_DIR ?? path.join(projectRoot(), '.data', 'redis'), logger).catch((error: Error) => {
+    : await startEmbeddedRedis({ dataDir: env.SLA_BRIDGE_DATA_DIR ?? path.join(projectRoot(), '.data', 'redis'), logger }).catch((error: Error) => {
         throw new UsageError(error.message);
       });
   let bridge: Awaited<ReturnType<typeof startBridge>>;
