@@ -83,4 +83,14 @@ describe('status API', () => {
     expect(text).to.match(/sla_bridge_delivery_processing_seconds_count\{source="jira-demo"\} 3/);
     expect(text).to.match(/sla_bridge_pending_timers [1-9]/);
   });
+
+  it('shows the BullMQ queues in bull-board, behind the same token', async () => {
+    expect((await fetch(`${bridge.url}/api/queues`)).status).to.equal(401);
+    const page = await fetch(`${bridge.url}/api/queues/`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(page.status).to.equal(200);
+    expect(await page.text()).to.match(/<html/i);
+    const queues = await api('/queues/api/queues');
+    expect(queues.status).to.equal(200);
+    expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).to.deep.equal(['sla-chat', 'sla-ingest', 'sla-notify', 'sla-timers', 'sla-write-back']);
+  });
 });

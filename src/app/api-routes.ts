@@ -5,6 +5,10 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
 import type { Contract } from '../domain/contract.js';
 import { formatDuration } from '../domain/duration.js';
 import { metricSchema } from '../domain/metric.js';
@@ -20,6 +24,15 @@ export interface ApiDeps {
   readonly contracts: ReadonlyMap<string, Contract>;
   readonly deadLetters: DeadLetterStore;
   readonly http: OutboundHttp;
+  /** The BullMQ queues, shown in bull-board at /api/queues. */
+  readonly queues: readonly Queue[];
+}
+
+function queueBoard(queues: readonly Queue[]): Router {
+  const adapter = new ExpressAdapter();
+  adapter.setBasePath('/api/queues');
+  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })), serverAdapter: adapter });
+  return adapter.getRouter() as Router;
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -104,6 +117,7 @@ function boundedInt(value: unknown, fallback: number, max: number): number {
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
   router.use(bearerAuth(deps.token));
+  router.use('/queues', queueBoard(deps.queues));
   router.get('/issues', async (request, response) => {
     const filter = issueFilterSchema.safeParse(request.query);
     if (!filter.success) {

@@ -138,7 +138,13 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   let server: Server | undefined;
   if (role !== 'worker') {
     const intake = new DeliveryIntake(queue, requestRedis, prefix);
-    const api = { token: options.apiToken, store, contracts: options.config.contracts, deadLetters: new DeadLetterStore(requestRedis, prefix), http };
+    // Read-side handles of every queue, for the queue board; the workers have their own.
+    const boardQueues = [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, CHAT_QUEUE, WRITE_BACK_QUEUE].map((name) => {
+      const handle = name === INGEST_QUEUE ? queue : new Queue(name, { connection: requestRedis, prefix, skipWaitingForReady: true });
+      if (handle !== queue) queues.push(handle);
+      return handle as Queue;
+    });
+    const api = { token: options.apiToken, store, contracts: options.config.contracts, deadLetters: new DeadLetterStore(requestRedis, prefix), http, queues: boardQueues };
     const app = createHttpApp({ sources: options.config.sources, connectors: options.connectors, intake, api, metrics, now, logger });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve(listening));
