@@ -93,4 +93,19 @@ describe('status API', () => {
     expect(queues.status).to.equal(200);
     expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).to.deep.equal(['sla-chat', 'sla-ingest', 'sla-notify', 'sla-timers', 'sla-write-back']);
   });
+
+  it('serves the monthly report as JSON, CSV and HTML', async () => {
+    const { status, body } = await api('/reports/megabite-standard/2026-11');
+    expect(status).to.equal(200);
+    expect(body).to.deep.include({ contract: 'megabite-standard', month: '2026-11', issues: 3 });
+    expect(body.metrics[0]).to.deep.include({ metric: 'reaction', met: 0, breached: 1, open: 2 });
+    expect(body.breaches.map((breach: { key: string }) => breach.key)).to.deep.equal(['MB-103']);
+    const csv = await fetch(`${bridge.url}/api/reports/megabite-standard/2026-11?format=csv`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(csv.headers.get('content-type')).to.match(/^text\/csv/);
+    expect(await csv.text()).to.match(/^contract,customer,month/);
+    const html = await fetch(`${bridge.url}/api/reports/megabite-standard/2026-11?format=html`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(await html.text()).to.include('<svg');
+    expect((await api('/reports/megabite-standard/2026-13')).body.field).to.equal('month');
+    expect((await api('/reports/nobody/2026-11')).status).to.equal(404);
+  });
 });

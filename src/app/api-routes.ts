@@ -13,6 +13,8 @@ import type { Contract } from '../domain/contract.js';
 import { formatDuration } from '../domain/duration.js';
 import { metricSchema } from '../domain/metric.js';
 import type { MetricStatus } from '../domain/sla-clock.js';
+import { buildReport, MONTH } from '../domain/sla-report.js';
+import { reportCsv, reportHtml } from './report-format.js';
 import type { IssueState, IssueStore } from './issue-store.js';
 import { DeadLetterBusy, DeadLetterNotFound, type DeadLetterStore } from './dead-letters.js';
 import { DeliveryFailure, type OutboundHttp } from './outbound-http.js';
@@ -134,6 +136,18 @@ export function apiRouter(deps: ApiDeps): Router {
     const state = issueId && (await deps.store.loadState(sourceId, issueId));
     if (!state) return void response.status(404).json({ error: `no issue ${issueKey} of source ${sourceId}` });
     response.json({ ...state, events: await deps.store.loadEvents(sourceId, state.issue.id) });
+  });
+  router.get('/reports/:contractId/:month', async (request, response) => {
+    const { contractId, month } = request.params;
+    const contract = deps.contracts.get(contractId);
+    if (!contract) return void response.status(404).json({ error: `unknown contract "${contractId}"` });
+    if (!MONTH.test(month)) return void response.status(400).json({ error: `month: "${month}" is not a month (use YYYY-MM)`, field: 'month' });
+    const format = String(request.query.format ?? 'json');
+    if (!['json', 'csv', 'html'].includes(format)) return void response.status(400).json({ error: `format: "${format}" is not json, csv or html`, field: 'format' });
+    const report = buildReport(contract, month, await deps.store.loadStates(await deps.store.listIssues()));
+    if (format === 'csv') return void response.type('text/csv').send(reportCsv(report));
+    if (format === 'html') return void response.type('html').send(reportHtml(report));
+    response.json(report);
   });
   router.get('/contracts', (_request, response) => {
     response.json({ contracts: [...deps.contracts.values()].map(contractSummary) });

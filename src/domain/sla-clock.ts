@@ -68,6 +68,8 @@ export type IssueSla =
       readonly covered: true;
       readonly contract: string;
       readonly customer: string;
+      /** When the tracker says the issue was created: it places the issue in a monthly report. */
+      readonly createdAt: Instant;
       readonly priority: PriorityDecision;
       readonly status: string;
       readonly assignee: string | null;
@@ -398,6 +400,7 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     covered: true,
     contract: contract.id,
     customer: contract.customer,
+    createdAt: facts.createdAt,
     priority,
     status: facts.status,
     assignee: facts.assignee,

@@ -31,6 +31,7 @@ function covered(...metrics: MetricStatus[]): IssueSla {
     covered: true,
     contract: 'acme-gold',
     customer: 'ACME',
+    createdAt: 0,
     priority: { effective: 'P2', requested: 'P2', reason: 'P2 as set in the tracker' },
     status: 'open',
     assignee: null,

@@ -1,0 +1,70 @@
+/** The monthly report as CSV (for spreadsheets) and as a printable HTML page with its charts. */
+import { formatMs } from '../domain/duration.js';
+import { toLocalIso } from '../domain/local-time.js';
+import { PRIORITIES } from '../domain/priority.js';
+import type { SlaReport } from '../domain/sla-report.js';
+
+const minutes = (ms: number | null) => (ms === null ? '' : String(Math.round(ms / 60_000)));
+
+function csvCell(value: string | number | null | undefined): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const csvRow = (...cells: (string | number | null | undefined)[]) => cells.map(csvCell).join(',');
+
+export function reportCsv(report: SlaReport): string {
+  return [
+    csvRow('contract', 'customer', 'month', 'zone', 'issues', ...PRIORITIES),
+    csvRow(report.contract, report.customer, report.month, report.zone, report.issues, ...PRIORITIES.map((priority) => report.byPriority[priority])),
+    '',
+    csvRow('metric', 'met', 'breached', 'open', 'not_applicable', 'percent_met', 'median_business_minutes', 'p90_business_minutes'),
+    ...report.metrics.map((metric) => csvRow(metric.metric, metric.met, metric.breached, metric.open, metric.notApplicable, metric.percentMet, minutes(metric.medianMs), minutes(metric.p90Ms))),
+    '',
+    csvRow('source', 'issue', 'title', 'metric', 'priority', 'deadline', 'met_at', 'overdue_business_minutes'),
+    ...report.breaches.map((breach) =>
+      csvRow(breach.source, breach.key, breach.title, breach.metric, breach.priority, toLocalIso(breach.deadline, report.zone), breach.metAt === null ? '' : toLocalIso(breach.metAt, report.zone), minutes(breach.overdueMs)),
+    ),
+  ].join('\n') + '\n';
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/** One horizontal bar: met on time in green, breached in red, still open in grey. */
+function bar(met: number, breached: number, open: number): string {
+  const total = Math.max(1, met + breached + open);
+  const width = (count: number) => (300 * count) / total;
+  return `<svg width="300" height="16" role="img" aria-label="${met} met, ${breached} breached, ${open} open">
+<rect x="0" width="${width(met)}" height="16" fill="#2e7d32"/><rect x="${width(met)}" width="${width(breached)}" height="16" fill="#c62828"/><rect x="${width(met) + width(breached)}" width="${width(open)}" height="16" fill="#9e9e9e"/></svg>`;
+}
+
+export function reportHtml(report: SlaReport): string {
+  const metricRows = report.metrics
+    .map(
+      (metric) => `<tr><td>${metric.metric}</td><td>${bar(metric.met, metric.breached, metric.open)}</td><td>${metric.met}</td><td>${metric.breached}</td><td>${metric.open}</td>
+<td>${metric.percentMet === null ? '–' : `${metric.percentMet}%`}</td><td>${metric.medianMs === null ? '–' : formatMs(metric.medianMs)}</td><td>${metric.p90Ms === null ? '–' : formatMs(metric.p90Ms)}</td></tr>`,
+    )
+    .join('\n');
+  const breachRows = report.breaches
+    .map(
+      (breach) => `<tr><td>${breach.url ? `<a href="${escapeHtml(breach.url)}">${escapeHtml(breach.key)}</a>` : escapeHtml(breach.key)}</td><td>${escapeHtml(breach.title ?? '')}</td>
+<td>${breach.metric}</td><td>${breach.priority}</td><td>${toLocalIso(breach.deadline, report.zone).slice(0, 16).replace('T', ' ')}</td><td>${formatMs(breach.overdueMs)}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>SLA report ${escapeHtml(report.contract)} ${report.month}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}
+@media print{body{margin:0}a{color:inherit;text-decoration:none}tr{page-break-inside:avoid}}
+</style></head><body>
+<h1>SLA report: ${escapeHtml(report.customer)}</h1>
+<p>Contract <b>${escapeHtml(report.contract)}</b>, ${report.month} (${escapeHtml(report.zone)}): ${report.issues} issues
+(${PRIORITIES.map((priority) => `${priority} ${report.byPriority[priority]}`).join(', ')}).</p>
+<h2>Per metric</h2>
+<table><tr><th>metric</th><th>met / breached / open</th><th>met</th><th>breached</th><th>open</th><th>met on time</th><th>median</th><th>90th percentile</th></tr>
+${metricRows}</table>
+<h2>Breaches</h2>
+${report.breaches.length === 0 ? '<p>None.</p>' : `<table><tr><th>issue</th><th>title</th><th>metric</th><th>priority</th><th>deadline</th><th>overdue</th></tr>\n${breachRows}</table>`}
+</body></html>
+`;
+}
