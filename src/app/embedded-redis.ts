@@ -4,7 +4,8 @@
  * Without a data directory it keeps nothing on disk: the test suite's throwaway servers.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
@@ -76,14 +77,27 @@ export async function startEmbeddedRedis({ dataDir, logger }: EmbeddedRedisOptio
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   logger?.info('started its own redis-server', { component: 'redis', url, dataDir });
+  // Other commands (`report`) find the running server through this file.
+  if (dataDir) writeFileSync(path.join(dataDir, URL_FILE), url);
   return {
     url,
     // SIGTERM makes redis-server flush the append-only file and exit.
     stop: () =>
       new Promise<void>((resolve) => {
+        if (dataDir) rmSync(path.join(dataDir, URL_FILE), { force: true });
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
+}
+
+const URL_FILE = 'redis.url';
+
+/** The embedded server a running bridge keeps in `dataDir`, if it answers. */
+export async function runningEmbeddedRedis(dataDir: string): Promise<string | undefined> {
+  const file = path.join(dataDir, URL_FILE);
+  if (!existsSync(file)) return undefined;
+  const url = readFileSync(file, 'utf8').trim();
+  return (await answers(url)) ? url : undefined;
 }

@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config-error.js';
 import { packageVersion, projectRoot } from '../project-root.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { deadlineCommand } from './deadline-command.js';
+import { reportCommand } from './report-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -58,6 +59,15 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(configOption())
     .addOption(new Option('--role <role>', 'api: webhooks only; worker: queue workers only; all: both').choices(['api', 'worker', 'all']).default('all'))
     .action((options: { config: string; role: string }) => run(io, () => serveCommand(options)));
+
+  program
+    .command('report')
+    .description('the monthly SLA report of a contract, from the issue states in Redis (REDIS_URL, or the bridge\'s own)')
+    .requiredOption('--contract <id>', 'contract id, e.g. open2bizz-saas')
+    .requiredOption('--month <YYYY-MM>', 'month, in the contract calendar\'s zone')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'html']).default('json'))
+    .addOption(configOption())
+    .action((options: { contract: string; month: string; format: string; config: string }) => run(io, () => reportCommand(options, io)));
 
   return program;
 }
