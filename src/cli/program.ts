@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config-error.js';
 import { packageVersion, projectRoot } from '../project-root.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { deadlineCommand } from './deadline-command.js';
+import { demoCommand } from './demo-command.js';
 import { reportCommand } from './report-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
@@ -59,6 +60,12 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(configOption())
     .addOption(new Option('--role <role>', 'api: webhooks only; worker: queue workers only; all: both').choices(['api', 'worker', 'all']).default('all'))
     .action((options: { config: string; role: string }) => run(io, () => serveCommand(options)));
+
+  program
+    .command('demo')
+    .description('run the bridge on a demo contract with second-scale targets, send sample webhooks from each tracker and show warnings, breaches and write-backs')
+    .option('--once', 'run the scenario and exit: 0 when every expected warning, breach and write-back arrived')
+    .action((options: { once?: boolean }) => run(io, () => demoCommand(options, io)));
 
   program
     .command('report')

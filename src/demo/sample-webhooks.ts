@@ -1,0 +1,103 @@
+/**
+ * The demo's sample webhooks: one new P1 issue from each tracker kind, shaped and signed as the
+ * tracker (or, for MantisBT, the plugin) sends it, created at `now`.
+ */
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { ConnectorRegistry } from '../../connectors/connector.js';
+import type { SourceKind } from '../config/source.js';
+
+export interface SampleWebhook {
+  readonly source: string;
+  readonly kind: SourceKind;
+  readonly issueId: string;
+  readonly issueKey: string;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+}
+
+const SECRETS: Record<string, string> = { 'jira-demo': 'demo-jira-secret', 'gitea-demo': 'demo-gitea-secret', 'mantis-demo': 'demo-mantis-secret' };
+
+function jiraIssueCreated(now: DateTime) {
+  return {
+    timestamp: now.toMillis(),
+    webhookEvent: 'jira:issue_created',
+    issue_event_type_name: 'issue_created',
+    issue: {
+      id: '90001',
+      key: 'DEMO-1',
+      self: 'https://jira.example.com/rest/api/2/issue/90001',
+      fields: {
+        summary: 'Payments fail for every customer',
+        created: now.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZZ"),
+        priority: { name: 'Highest' },
+        status: { name: 'Open' },
+        project: { key: 'DEMO', name: 'Demo' },
+        components: [],
+        labels: [],
+        assignee: null,
+      },
+    },
+  };
+}
+
+function giteaIssueOpened(now: DateTime) {
+  const at = now.toISO({ suppressMilliseconds: true });
+  return {
+    action: 'opened',
+    number: 1,
+    issue: {
+      id: 90002,
+      number: 1,
+      title: 'Shop checkout is down',
+      html_url: 'https://gitea.example.com/demo/shop/issues/1',
+      state: 'open',
+      labels: [{ id: 1, name: 'priority/1' }],
+      assignee: null,
+      assignees: null,
+      created_at: at,
+      updated_at: at,
+      closed_at: null,
+      pull_request: null,
+    },
+    repository: { full_name: 'demo/shop', name: 'shop', owner: { login: 'demo' } },
+    sender: { login: 'customer' },
+  };
+}
+
+function mantisIssueReported(now: DateTime) {
+  const user = { id: 31, name: 'customer', access_level: 25 };
+  return {
+    event: 'issue_reported',
+    timestamp: now.toMillis(),
+    mantis_version: '2.28.1',
+    issue: {
+      id: 90003,
+      project: { id: 1, name: 'demo' },
+      category: 'General',
+      status: { id: 10, name: 'new' },
+      priority: { id: 60, name: 'immediate' },
+      severity: { id: 80, name: 'block' },
+      handler: null,
+      summary: 'Intranet login broken',
+      reporter: user,
+      tags: [],
+      custom_fields: {},
+      created_at: now.toMillis(),
+      updated_at: now.toMillis(),
+      view_url: 'https://mantis.example.com/view.php?id=90003',
+    },
+  };
+}
+
+export function sampleWebhooks(connectors: ConnectorRegistry, now = DateTime.now().setZone('Europe/Amsterdam')): SampleWebhook[] {
+  const samples: { source: string; kind: SourceKind; issueId: string; issueKey: string; payload: unknown; headers: Record<string, string> }[] = [
+    { source: 'jira-demo', kind: 'jira', issueId: '90001', issueKey: 'DEMO-1', payload: jiraIssueCreated(now), headers: { 'x-atlassian-webhook-identifier': randomUUID() } },
+    { source: 'gitea-demo', kind: 'gitea', issueId: 'demo/shop#1', issueKey: 'demo/shop#1', payload: giteaIssueOpened(now), headers: { 'x-gitea-event': 'issues', 'x-gitea-event-type': 'issues', 'x-gitea-delivery': randomUUID() } },
+    { source: 'mantis-demo', kind: 'mantis', issueId: '90003', issueKey: '90003', payload: mantisIssueReported(now), headers: { 'x-mantis-event': 'issue_reported', 'x-mantis-delivery': randomUUID() } },
+  ];
+  return samples.map(({ payload, headers, ...sample }) => {
+    const body = Buffer.from(JSON.stringify(payload));
+    return { ...sample, body, headers: { 'content-type': 'application/json', ...headers, ...connectors[sample.kind].sign(SECRETS[sample.source]!, body) } };
+  });
+}
