@@ -92,7 +92,16 @@ function issueSummary(state: IssueState) {
           contract: sla.contract,
           customer: sla.customer,
           priority: sla.priority,
-          metrics: sla.metrics.map(({ metric, state: metricState, deadline, remainingMs, metAt }) => ({ metric, state: metricState, deadline, remainingMs, metAt })),
+          metrics: sla.metrics.map((status) => ({
+            metric: status.metric,
+            state: status.state,
+            deadline: status.deadline,
+            remainingMs: status.remainingMs,
+            elapsedMs: status.elapsedMs,
+            targetMs: status.target?.ms,
+            metAt: status.metAt,
+            atRisk: metricMatches(status, 'at-risk', state.computedAt),
+          })),
         }
       : { notCovered: sla.reason }),
   };

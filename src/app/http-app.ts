@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import type { DeliveryIntake } from './delivery-intake.js';
 import { apiRouter, type ApiDeps } from './api-routes.js';
+import { DASHBOARD_HTML } from './dashboard-page.js';
 import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
 
 export interface HttpAppDeps extends WebhookRouteDeps {
@@ -16,6 +17,9 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.use('/api', apiRouter(deps.api));
   app.get('/metrics', async (_request, response) => {
     response.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  app.get('/dashboard', (_request, response) => {
+    response.type('html').send(DASHBOARD_HTML);
   });
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });

@@ -1,0 +1,88 @@
+/**
+ * The dashboard: one self-contained page (no assets to fetch) over the status API. The page itself
+ * holds no data; it asks for the API token and keeps it in the tab's sessionStorage.
+ */
+export const DASHBOARD_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>sla-bridge</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1f2328;background:#fafafa}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;background:#fff}td,th{padding:.35rem .6rem;border-bottom:1px solid #e5e5e5;text-align:left;font-size:.9rem}
+.bar{width:180px;height:12px;background:#eee;border-radius:6px;overflow:hidden}.bar>div{height:100%}
+.ok>div{background:#2e7d32}.at-risk>div{background:#f9a825}.breached>div{background:#c62828}
+tr.breached td:first-child{border-left:4px solid #c62828}tr.at-risk td:first-child{border-left:4px solid #f9a825}
+#login{display:flex;gap:.5rem;margin:1rem 0}#login[hidden]{display:none}#error{color:#c62828}.muted{color:#777}
+</style></head><body>
+<h1>sla-bridge: open issues and compliance</h1>
+<form id="login"><input id="token" type="password" placeholder="API token (SLA_BRIDGE_API_TOKEN)" size="40"><button>Show</button></form>
+<p id="error"></p><div id="content"></div>
+<script>
+const tokenKey = 'sla-bridge-token';
+const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+if (fromHash) { sessionStorage.setItem(tokenKey, fromHash); history.replaceState(null, '', location.pathname); }
+document.getElementById('login').addEventListener('submit', (event) => {
+  event.preventDefault(); sessionStorage.setItem(tokenKey, document.getElementById('token').value); load();
+});
+const text = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
+const duration = (ms) => { const m = Math.round(Math.abs(ms) / 60000); return (m >= 60 ? Math.floor(m / 60) + 'h' : '') + (m % 60) + 'm'; };
+async function api(path) {
+  const response = await fetch('/api' + path, { headers: { authorization: 'Bearer ' + sessionStorage.getItem(tokenKey) } });
+  if (!response.ok) throw new Error(response.status === 401 ? 'Wrong or missing API token.' : 'The API answered ' + response.status);
+  return response.json();
+}
+function months(count) {
+  const now = new Date(); const list = [];
+  for (let i = count - 1; i >= 0; i--) { const d = new Date(now.getFullYear(), now.getMonth() - i, 1); list.push(d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0')); }
+  return list;
+}
+function complianceChart(reports) {
+  const width = 46, height = 90;
+  const bars = reports.map((report, i) => {
+    const decided = report.metrics.reduce((sum, m) => sum + m.met + m.breached, 0);
+    const met = report.metrics.reduce((sum, m) => sum + m.met, 0);
+    const percent = decided ? Math.round(100 * met / decided) : null;
+    const h = percent === null ? 0 : (height - 20) * percent / 100;
+    return '<g transform="translate(' + (i * width) + ',0)"><rect class="compliance" x="6" y="' + (height - 20 - h) + '" width="30" height="' + h + '" fill="#2e7d32"><title>' + report.month + ': ' + (percent === null ? 'no decided metrics' : percent + '% met') + '</title></rect>'
+      + '<text x="21" y="' + (height - 6) + '" font-size="10" text-anchor="middle">' + report.month.slice(2) + '</text>'
+      + '<text x="21" y="' + Math.max(10, height - 24 - h) + '" font-size="10" text-anchor="middle">' + (percent === null ? '–' : percent + '%') + '</text></g>';
+  });
+  return '<svg role="img" aria-label="compliance per month" width="' + (reports.length * width) + '" height="' + height + '">' + bars.join('') + '</svg>';
+}
+function issueRows(issues) {
+  const rows = [];
+  for (const entry of issues) for (const metric of entry.metrics) {
+    if (!['running', 'paused', 'breached'].includes(metric.state) || metric.metAt !== undefined) continue;
+    const risk = metric.state === 'breached' ? 'breached' : metric.atRisk ? 'at-risk' : 'ok';
+    const share = metric.targetMs ? Math.min(1, (metric.elapsedMs ?? 0) / metric.targetMs) : 0;
+    const link = entry.issue.url ? '<a href="' + text(entry.issue.url) + '">' + text(entry.issue.key) + '</a>' : text(entry.issue.key);
+    rows.push({ deadline: metric.deadline ?? Infinity, html: '<tr class="issue ' + risk + '"><td>' + link + '</td><td>' + text(entry.issue.title) + '</td><td>' + text(entry.priority.effective) + '</td><td>' + text(metric.metric) + '</td>'
+      + '<td>' + (metric.deadline ? new Date(metric.deadline).toLocaleString() : '<span class="muted">paused</span>') + '</td>'
+      + '<td><div class="bar ' + risk + '" title="' + Math.round(share * 100) + '% of the target used"><div style="width:' + (share * 100) + '%"></div></div></td>'
+      + '<td>' + (metric.remainingMs < 0 ? duration(metric.remainingMs) + ' overdue' : duration(metric.remainingMs) + ' left') + '</td></tr>' });
+  }
+  return rows.sort((a, b) => a.deadline - b.deadline).map((row) => row.html).join('');
+}
+async function load() {
+  const error = document.getElementById('error'); const content = document.getElementById('content');
+  error.textContent = '';
+  try {
+    const [{ contracts }, { issues }] = await Promise.all([api('/contracts'), api('/issues')]);
+    document.getElementById('login').hidden = true;
+    const sections = await Promise.all(contracts.map(async (contract) => {
+      const reports = await Promise.all(months(6).map((month) => api('/reports/' + encodeURIComponent(contract.id) + '/' + month)));
+      const rows = issueRows(issues.filter((entry) => entry.contract === contract.id));
+      return '<section class="contract" data-contract="' + text(contract.id) + '"><h2>' + text(contract.customer) + ' <span class="muted">(' + text(contract.id) + ')</span></h2>'
+        + complianceChart(reports)
+        + (rows ? '<table><tr><th>issue</th><th>title</th><th>priority</th><th>metric</th><th>deadline</th><th>elapsed of target</th><th>time</th></tr>' + rows + '</table>' : '<p class="muted">No open issues.</p>')
+        + '</section>';
+    }));
+    content.innerHTML = sections.join('');
+    document.body.dataset.loaded = 'true';
+  } catch (failure) {
+    error.textContent = failure.message; document.getElementById('login').hidden = false;
+  }
+}
+if (sessionStorage.getItem(tokenKey)) load();
+</script></body></html>
+`;
