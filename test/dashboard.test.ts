@@ -66,7 +66,7 @@ describe('dashboard in Chromium', function () {
   it('asks again for the token when it is wrong', async () => {
     const page = await browser.newPage();
     await page.goto(`${bridge.url}/dashboard#token=wrong`);
-    await page.waitForFunction(() => document.getElementById('error')!.textContent !== '');
+    await page.waitForSelector('#error:not(:empty)');
     expect(await page.textContent('#error')).to.equal('Wrong or missing API token.');
     expect(await page.isVisible('#login')).to.equal(true);
   });
