@@ -57,6 +57,8 @@ describe('dashboard in Chromium', function () {
     expect(await page.locator('section[data-contract="megabite-standard"] a[href="https://jira.example.com/browse/MB-203"]').count()).to.equal(1);
     expect(await page.locator('section[data-contract="open2bizz-saas"] rect.compliance').count()).to.equal(6);
     expect(await rows.first().locator('td').last().textContent()).to.equal('30m overdue');
+    // In the contract's zone, whatever the browser's.
+    expect(await rows.first().locator('td').nth(4).textContent()).to.equal('30 Nov 2026, 09:30 Europe/Amsterdam');
     expect(await page.isVisible('#login')).to.equal(false);
     const artifacts = path.join(projectRoot(), 'test-artifacts');
     mkdirSync(artifacts, { recursive: true });

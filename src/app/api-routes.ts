@@ -96,6 +96,7 @@ function issueSummary(state: IssueState) {
             metric: status.metric,
             state: status.state,
             deadline: status.deadline,
+            zone: status.zone,
             remainingMs: status.remainingMs,
             elapsedMs: status.elapsedMs,
             targetMs: status.target?.ms,

@@ -57,7 +57,7 @@ function issueRows(issues) {
     const share = metric.targetMs ? Math.min(1, (metric.elapsedMs ?? 0) / metric.targetMs) : 0;
     const link = entry.issue.url ? '<a href="' + text(entry.issue.url) + '">' + text(entry.issue.key) + '</a>' : text(entry.issue.key);
     rows.push({ deadline: metric.deadline ?? Infinity, html: '<tr class="issue ' + risk + '"><td>' + link + '</td><td>' + text(entry.issue.title) + '</td><td>' + text(entry.priority.effective) + '</td><td>' + text(metric.metric) + '</td>'
-      + '<td>' + (metric.deadline ? new Date(metric.deadline).toLocaleString() : '<span class="muted">paused</span>') + '</td>'
+      + '<td>' + (metric.deadline ? new Date(metric.deadline).toLocaleString('en-GB', { timeZone: metric.zone, dateStyle: 'medium', timeStyle: 'short' }) + ' <span class="muted">' + text(metric.zone) + '</span>' : '<span class="muted">paused</span>') + '</td>'
       + '<td><div class="bar ' + risk + '" title="' + Math.round(share * 100) + '% of the target used"><div style="width:' + (share * 100) + '%"></div></div></td>'
       + '<td>' + (metric.remainingMs < 0 ? duration(metric.remainingMs) + ' overdue' : duration(metric.remainingMs) + ' left') + '</td></tr>' });
   }
