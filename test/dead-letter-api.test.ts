@@ -9,6 +9,7 @@ import { DeadLetterStore } from '../src/app/dead-letters.js';
 import { OutboundHttp } from '../src/app/outbound-http.js';
 import { startTestBridge, type TestBridge } from './support/bridge-harness.js';
 import { sharedRedis } from './support/redis-server.js';
+import { interceptHttp } from './support/http-interception.js';
 
 const TOKEN = 'api-test-token';
 const SLACK_PATH = '/services/T0000/B0000/dead-letter-secret';
@@ -19,11 +20,9 @@ describe('dead-letter API', () => {
   let letters: DeadLetterStore;
   const http = new OutboundHttp({ retry: { maxAttempts: 1 } });
 
+  interceptHttp();
+
   before(async () => {
-    // Other suites may have restored nock or left interceptors behind.
-    if (!nock.isActive()) nock.activate();
-    nock.cleanAll();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     bridge = await startTestBridge({ apiToken: TOKEN, http });
     redis = new Redis((await sharedRedis()).url);
     letters = new DeadLetterStore(redis, bridge.prefix);
@@ -31,7 +30,6 @@ describe('dead-letter API', () => {
   after(async () => {
     await bridge.close();
     redis.disconnect();
-    nock.cleanAll();
   });
 
   async function failedMessage(): Promise<string> {

@@ -65,15 +65,8 @@ describe('dead letters', function () {
     const { url } = await sharedRedis();
     redis = createRedis(url, 'worker');
     await waitUntilReady(redis, url);
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    nock.abortPendingRequests();
-    nock.cleanAll();
   });
   after(() => {
-    nock.enableNetConnect();
     redis.disconnect();
   });
 

@@ -14,6 +14,7 @@ import { trackerConnectors } from '../connectors/registry.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, type TestBridge } from './support/bridge-harness.js';
+import { interceptHttp } from './support/http-interception.js';
 
 const config = loadConfig(path.join(projectRoot(), 'test/fixtures/gitea-flow-config'), {});
 const ISSUE = '/api/v1/repos/open2bizz/odoo-customer/issues/77';
@@ -47,11 +48,9 @@ describe('Gitea end to end, two workers', function () {
   let first: TestBridge;
   let second: TestBridge;
 
+  interceptHttp();
+
   before(async () => {
-    // Other suites may have restored nock or left interceptors behind.
-    if (!nock.isActive()) nock.activate();
-    nock.cleanAll();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     const record = (method: string) =>
       function (this: unknown, uri: string, body: unknown) {
         calls.push({ method, path: uri, body });
@@ -76,7 +75,6 @@ describe('Gitea end to end, two workers', function () {
   after(async () => {
     await first.close();
     await second.close();
-    nock.cleanAll();
   });
 
   it('writes the due date, then at-risk, then breached, once each', async () => {

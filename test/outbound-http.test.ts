@@ -18,6 +18,7 @@ import {
   type OutboundRequest,
   type RetryPolicy,
 } from '../src/app/outbound-http.js';
+import { interceptHttp } from './support/http-interception.js';
 
 const CHAT = 'https://chat.example.test';
 const TRACKER = 'https://tracker.example.test';
@@ -67,17 +68,7 @@ const ceiling = (retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDe
   policy.baseDelayMs === 0 ? 0 : Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
 
 describe('outbound HTTP', () => {
-  before(() => {
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    nock.abortPendingRequests();
-    nock.cleanAll();
-  });
-  after(() => {
-    nock.enableNetConnect();
-  });
+  interceptHttp({ cleanAfterEach: true });
 
   it('resolves with status, parsed data and one attempt when the first answer is 2xx', async () => {
     const scope = nock(CHAT).post('/hook').reply(200, { ok: true });

@@ -19,6 +19,7 @@ import { Redis } from 'ioredis';
 import { postRaw, startTestBridge, type TestBridge } from './support/bridge-harness.js';
 import { commentCreated, issueCreated, priorityChanged } from './support/jira-payloads.js';
 import { sharedRedis } from './support/redis-server.js';
+import { interceptHttp } from './support/http-interception.js';
 
 const config = loadConfig(path.join(projectRoot(), 'test/fixtures/timer-config'), {});
 
@@ -45,12 +46,10 @@ describe('SLA timers', function () {
   let notifyQueue: Queue;
   let redis: Redis;
 
+  interceptHttp();
+
   before(async () => {
-    // The managers' Slack channel gets every breach and escalation; the bridge itself is on loopback.
-    // Other suites may have restored nock or left interceptors behind.
-    if (!nock.isActive()) nock.activate();
-    nock.cleanAll();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    // The managers' Slack channel gets every breach and escalation.
     nock('https://hooks.slack.com')
       .persist()
       .post('/services/T0000/B0000/timer-test', (body: { text?: string }) => {
@@ -66,7 +65,6 @@ describe('SLA timers', function () {
     await bridge.close();
     await notifyQueue.close();
     redis.disconnect();
-    nock.cleanAll();
   });
 
   it('fires the warning, the breach and the escalation once each, in order', async () => {

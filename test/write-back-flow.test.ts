@@ -17,6 +17,7 @@ import { issueCreated, priorityChanged } from './support/jira-payloads.js';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sharedRedis } from './support/redis-server.js';
+import { interceptHttp } from './support/http-interception.js';
 
 const config = loadConfig(path.join(projectRoot(), 'test/fixtures/writeback-config'), {});
 
@@ -34,11 +35,9 @@ describe('write-back into the tracker', function () {
   let redis: Redis;
   let writeBacks: Queue;
 
+  interceptHttp();
+
   before(async () => {
-    // Other suites may have restored nock or left interceptors behind.
-    if (!nock.isActive()) nock.activate();
-    nock.cleanAll();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     nock('https://jira.example.com')
       .persist()
       .put('/rest/api/2/issue/50001')
@@ -54,7 +53,6 @@ describe('write-back into the tracker', function () {
     await bridge.close();
     await writeBacks.close();
     redis.disconnect();
-    nock.cleanAll();
   });
 
   async function settled() {

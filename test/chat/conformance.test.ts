@@ -7,12 +7,13 @@
  */
 import axios from 'axios';
 import { expect } from 'chai';
-import type nockModule from 'nock';
+import nock from 'nock';
 import { CHAT_CHANNEL_KINDS, isHttpPost, type ChatChannelKind, type HttpPost } from '../../connectors/chat/chat-channel.js';
 import { configureChatChannel } from '../../connectors/chat/configured-channel.js';
 import { slaNotificationSchema, type SlaNotification } from '../../connectors/chat/notification.js';
 import { chatChannels } from '../../connectors/chat/registry.js';
 import { SAMPLE_CONFIGS, SAMPLES, stringsIn } from './samples.js';
+import { interceptHttp } from '../support/http-interception.js';
 
 const KINDS = Object.keys(chatChannels) as ChatChannelKind[];
 
@@ -29,7 +30,7 @@ interface Delivery {
 }
 
 /** Posts the request as the notifier will and returns what arrived at the host. */
-async function deliver(nock: typeof nockModule, request: HttpPost): Promise<Delivery> {
+async function deliver(request: HttpPost): Promise<Delivery> {
   const target = new URL(request.url);
   const pathAndQuery = target.pathname + target.search;
   let seen: Delivery | undefined;
@@ -61,19 +62,7 @@ function expectMentions(text: string, notification: SlaNotification): void {
 }
 
 describe('chat channel conformance', () => {
-  // Loaded here and restored afterwards, so nock intercepts HTTP only while this suite runs and the
-  // rest of the test run (real servers on loopback) never passes through it.
-  let nock: typeof nockModule;
-  before(async () => {
-    nock = (await import('nock')).default;
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-  });
-  afterEach(() => nock.cleanAll());
-  after(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  interceptHttp({ cleanAfterEach: true });
 
   it('registers every channel kind, each under its own kind', () => {
     expect(KINDS).to.have.members([...CHAT_CHANNEL_KINDS]);
@@ -105,7 +94,7 @@ describe('chat channel conformance', () => {
           const parsed: unknown = JSON.parse(request.body);
           expectMentions(stringsIn(parsed).join('\n'), notification);
 
-          const delivered = await deliver(nock, request);
+          const delivered = await deliver(request);
           expect(delivered.body).to.equal(request.body);
           expect(Number(delivered.headers['content-length'])).to.equal(Buffer.byteLength(request.body, 'utf8'));
           for (const [header, value] of Object.entries(request.headers)) expect(delivered.headers[header.toLowerCase()], header).to.equal(value);

@@ -26,6 +26,7 @@ import {
 } from '../../connectors/shared/write-back-types.js';
 import { sourceFileSchema } from '../../src/config/schema.js';
 import { compileSource } from '../../src/config/source.js';
+import { interceptHttp } from '../support/http-interception.js';
 
 const GITEA = 'https://gitea.example.com';
 const ZONE = 'Europe/Amsterdam';
@@ -86,17 +87,7 @@ function gitea(): { scope: nock.Scope; bodies: string[] } {
 }
 
 describe('write-back: Gitea and Forgejo', () => {
-  before(() => {
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    nock.abortPendingRequests();
-    nock.cleanAll();
-  });
-  after(() => {
-    nock.enableNetConnect();
-  });
+  interceptHttp({ cleanAfterEach: true });
 
   const build = (desired: WriteBackFields, previous: WriteBackFields | undefined, labelIds: ReadonlyMap<string, number> = LABEL_IDS, config = CONFIG) =>
     buildWriteBack(source, config, ISSUE, desired, previous, labelIds);

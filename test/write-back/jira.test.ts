@@ -16,6 +16,7 @@ import {
 } from '../../connectors/shared/write-back-types.js';
 import { sourceFileSchema } from '../../src/config/schema.js';
 import { compileSource, type Source } from '../../src/config/source.js';
+import { interceptHttp } from '../support/http-interception.js';
 
 const JIRA = 'https://jira.example.com';
 const ZONE = 'Europe/Amsterdam';
@@ -81,17 +82,7 @@ function jira(authorization: string): { scope: nock.Scope; bodies: string[] } {
 }
 
 describe('write-back: Jira', () => {
-  before(() => {
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    nock.abortPendingRequests();
-    nock.cleanAll();
-  });
-  after(() => {
-    nock.enableNetConnect();
-  });
+  interceptHttp({ cleanAfterEach: true });
 
   const source = jiraSource();
   const build = (desired: WriteBackFields, previous: WriteBackFields | undefined, config = CONFIG) =>

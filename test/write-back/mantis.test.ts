@@ -17,6 +17,7 @@ import {
 } from '../../connectors/shared/write-back-types.js';
 import { sourceFileSchema } from '../../src/config/schema.js';
 import { compileSource } from '../../src/config/source.js';
+import { interceptHttp } from '../support/http-interception.js';
 
 const MANTIS = 'https://mantis.example.com';
 const ZONE = 'Europe/Amsterdam';
@@ -76,17 +77,7 @@ function mantis(): { scope: nock.Scope; bodies: string[] } {
 }
 
 describe('write-back: MantisBT', () => {
-  before(() => {
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    nock.abortPendingRequests();
-    nock.cleanAll();
-  });
-  after(() => {
-    nock.enableNetConnect();
-  });
+  interceptHttp({ cleanAfterEach: true });
 
   const build = (desired: WriteBackFields, previous: WriteBackFields | undefined, config = CONFIG) => buildWriteBack(source, config, ISSUE, desired, previous);
 
