@@ -44,6 +44,51 @@ export interface TrackerConnector<Payload = unknown> {
    */
   normalize(source: Source, payload: Payload, delivery: WebhookDelivery): Normalized;
   readonly writeBack: WriteBackBuilder;
+  /** Reads the tracker's REST API for reconciliation (`sla-bridge reconcile`). */
+  readonly reader?: TrackerReader;
+}
+
+/** A read from the tracker's REST API; the connector adds its own auth headers. */
+export interface ReadRequest {
+  readonly url: string;
+  readonly method?: 'GET' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  /** Sent as JSON (Jira's approximate-count is a POST). */
+  readonly body?: object;
+  /** For logs and errors, e.g. "gitea gitea-demo: issues updated since …". No secrets. */
+  readonly description: string;
+}
+
+export interface ReadResponse {
+  readonly data: unknown;
+  /** Lower-case names (Gitea's `x-total-count`). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Sends a read with the bridge's retries; throws on anything but 2xx. */
+export type TrackerRead = (request: ReadRequest) => Promise<ReadResponse>;
+
+export interface ChangedIssuesPage {
+  /** The tracker's own issue objects, each handed back to `issueHistory` as is. */
+  readonly issues: readonly unknown[];
+  /** How many issues all pages hold, when the tracker says (for the progress bar). */
+  readonly total?: number | undefined;
+}
+
+/**
+ * Reconciliation: webhooks get lost (only Jira Cloud retries), so the bridge asks the tracker what
+ * changed and replays it. The events must be the same facts the webhooks would have given, in
+ * the tracker's own times, so that the ones the bridge already has are recognised and skipped.
+ */
+export interface TrackerReader {
+  /** The issues updated at or after `since` (epoch ms), page by page. Pull requests are left out. */
+  changedIssues(source: Source, since: number, read: TrackerRead): AsyncIterable<ChangedIssuesPage>;
+  /**
+   * One listed issue's whole story as the REST API tells it: a `created` event with the fields as
+   * they were at creation (not synthetic when the history allows rebuilding them), then every
+   * change and comment at its own time, then the current state where it differs.
+   */
+  issueHistory(source: Source, listed: unknown, read: TrackerRead): Promise<Normalized>;
 }
 
 /**
