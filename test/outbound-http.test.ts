@@ -71,10 +71,11 @@ describe('outbound HTTP', () => {
   interceptHttp({ cleanAfterEach: true });
 
   it('resolves with status, parsed data and one attempt when the first answer is 2xx', async () => {
-    const scope = nock(CHAT).post('/hook').reply(200, { ok: true });
+    const scope = nock(CHAT).post('/hook').reply(200, { ok: true }, { 'X-Total-Count': '7' });
     const { http, delays } = client();
-    const result = await http.send(warning());
+    const { headers, ...result } = await http.send(warning());
     expect(result).to.deep.equal({ status: 200, data: { ok: true }, attempts: 1 });
+    expect(headers['x-total-count']).to.equal('7');
     expect(delays).to.deep.equal([]);
     expect(scope.isDone()).to.equal(true);
   });
@@ -134,7 +135,7 @@ describe('outbound HTTP', () => {
   it('retries a connection reset and then succeeds', async () => {
     const scope = nock(CHAT).post('/hook').replyWithError(networkError('ECONNRESET')).post('/hook').reply(200, { ok: true });
     const { http, delays } = client();
-    const result = await http.send(warning());
+    const { headers: _headers, ...result } = await http.send(warning());
     expect(result).to.deep.equal({ status: 200, data: { ok: true }, attempts: 2 });
     expect(delays).to.have.lengthOf(1);
     expect(scope.isDone()).to.equal(true);

@@ -38,6 +38,8 @@ export interface OutboundResponse<T = unknown> {
   readonly status: number;
   /** Parsed JSON when the server sent JSON, the text otherwise. */
   readonly data: T;
+  /** Lower-case names, e.g. `x-total-count`. */
+  readonly headers: Readonly<Record<string, string>>;
   readonly attempts: number;
 }
 
@@ -163,7 +165,7 @@ export function redactRequest(request: OutboundRequest): RedactedRequest {
 }
 
 type Outcome =
-  | { readonly ok: true; readonly status: number; readonly data: unknown }
+  | { readonly ok: true; readonly status: number; readonly data: unknown; readonly headers: Record<string, string> }
   | { readonly ok: false; readonly permanent: boolean; readonly status?: number; readonly code?: string; readonly reason: string; readonly retryAfterMs?: number };
 
 const EXCERPT_LENGTH = 200;
@@ -177,6 +179,16 @@ function excerpt(data: unknown): string {
 
 function hasHeader(headers: Readonly<Record<string, string>>, name: string): boolean {
   return Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+
+/** Axios's response headers as plain lower-case strings (multi-valued ones joined). */
+function headerRecord(headers: object): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || value === null) continue;
+    record[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return record;
 }
 
 /** The bytes to send and the headers to send them with. */
@@ -226,7 +238,7 @@ export class OutboundHttp {
       const outcome = await this.attempt(request, data, headers);
       if (outcome.ok) {
         if (attempt > 1) this.logger.info('delivered after retrying', { ...log, status: outcome.status, attempts: attempt });
-        return { status: outcome.status, data: outcome.data as T, attempts: attempt };
+        return { status: outcome.status, data: outcome.data as T, headers: outcome.headers, attempts: attempt };
       }
       if (outcome.permanent || attempt >= this.policy.maxAttempts) {
         const failure = new DeliveryFailure({
@@ -257,7 +269,7 @@ export class OutboundHttp {
         timeout: request.timeoutMs ?? this.timeoutMs,
       });
       const status = response.status;
-      if (status >= 200 && status < 300) return { ok: true, status, data: response.data };
+      if (status >= 200 && status < 300) return { ok: true, status, data: response.data, headers: headerRecord(response.headers) };
       const detail = scrubUrl(excerpt(response.data), request.url);
       const reason = `HTTP ${status}${detail ? `: ${detail}` : ''}`;
       if (status !== 429 && status < 500) return { ok: false, permanent: true, status, reason };

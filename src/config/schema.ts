@@ -292,8 +292,25 @@ export const sourceFileSchema = z
       .prefault({}),
     /** Writing the deadlines back into the tracker's own fields. */
     write_back: writeBackConfigSchema.prefault({}),
+    /** Asking the tracker's REST API what changed, to catch lost webhooks (needs `api.token`). */
+    reconcile: z
+      .strictObject({
+        /** Run periodically inside the bridge; without it only `sla-bridge reconcile` runs it. */
+        every: durationSchema.optional(),
+        /** How far back each periodic run looks; twice `every` when absent, so a missed run is covered. */
+        lookback: durationSchema.optional(),
+        /** Gitea/Forgejo: the repositories (`owner/name`) to read; without it every repository the token can see. */
+        repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, { error: 'expected owner/name' })).default([]),
+      })
+      .prefault({}),
   })
   .superRefine((source, ctx) => {
+    if (source.reconcile.every && !source.api.token) {
+      ctx.addIssue({ code: 'custom', path: ['reconcile', 'every'], message: 'reconciliation reads the tracker\'s REST API: set api.token' });
+    }
+    if (source.reconcile.repositories.length > 0 && source.kind !== 'gitea' && source.kind !== 'forgejo') {
+      ctx.addIssue({ code: 'custom', path: ['reconcile', 'repositories'], message: `only Gitea and Forgejo sources list repositories, not ${source.kind}` });
+    }
     for (const issue of writeBackIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
     const secrets = source.webhook.secrets.filter((secret) => secret !== '');
     if (secrets.length === 0 && !source.webhook.insecure) {

@@ -25,6 +25,12 @@ export interface Source {
   readonly statuses: { readonly resolved: ReadonlySet<string>; readonly paused: ReadonlySet<string> };
   readonly agents: { readonly users: ReadonlySet<string>; readonly domains: readonly string[]; readonly minAccessLevel?: number | undefined };
   readonly writeBack: WriteBackConfig;
+  readonly reconcile: {
+    readonly everyMs?: number | undefined;
+    readonly lookbackMs?: number | undefined;
+    /** Gitea/Forgejo `owner/name`; empty: every repository the token can see. */
+    readonly repositories: readonly string[];
+  };
 }
 
 const lower = (values: Iterable<string>) => new Set([...values].map((value) => value.toLowerCase()));
@@ -45,6 +51,11 @@ export function compileSource(id: string, file: SourceFile): Source {
     environment: { labels: lowerKeys(file.environment.labels), field: file.environment.field },
     statuses: { resolved: lower(file.statuses.resolved), paused: lower(file.statuses.paused) },
     writeBack: file.write_back,
+    reconcile: {
+      everyMs: file.reconcile.every && durationToMs(file.reconcile.every, 86_400_000, 7 * 86_400_000),
+      lookbackMs: file.reconcile.lookback && durationToMs(file.reconcile.lookback, 86_400_000, 7 * 86_400_000),
+      repositories: file.reconcile.repositories,
+    },
     agents: { users: lower(file.agents.users), domains: file.agents.domains.map((domain) => domain.toLowerCase().replace(/^@/, '')), minAccessLevel: file.agents.min_access_level },
   };
 }
