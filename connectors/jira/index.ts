@@ -2,6 +2,7 @@ import type { TrackerConnector } from '../connector.js';
 import { buildWriteBack } from './write-back.js';
 import { jiraDeliveryId } from './delivery-id.js';
 import { normalizeJira } from './normalize.js';
+import { jiraReader } from './reader.js';
 import { jiraPayloadSchema, type JiraPayload } from './payload-schema.js';
 import { signJira, verifyJira } from './verify.js';
 
@@ -14,4 +15,5 @@ export const jiraConnector: TrackerConnector<JiraPayload> = {
   payloadSchema: jiraPayloadSchema,
   normalize: normalizeJira,
   writeBack: async (source, issue, desired, previous) => buildWriteBack(source, source.writeBack, issue, desired, previous),
+  reader: jiraReader,
 };

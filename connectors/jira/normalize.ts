@@ -22,7 +22,7 @@ interface JiraDelivery {
   readonly items: readonly JiraChangelogItem[];
 }
 
-function createdEvents(source: Source, issue: JiraIssue, state: IssueState | undefined, synthetic: boolean): IssueEvent[] {
+export function createdEvents(source: Source, issue: JiraIssue, state: IssueState | undefined, synthetic: boolean): IssueEvent[] {
   const at = issue.fields.created;
   if (at === undefined || !state) return [];
   return [
@@ -72,7 +72,7 @@ const BUILDERS = new Map<string, EventBuilder>([
  * An issue first heard of while resolved (a late comment on a Done issue) must not run a
  * resolution clock: Jira's `resolutiondate` says since when it is resolved.
  */
-function resolutionEvents(source: Source, { issue, now }: JiraDelivery, built: readonly IssueEvent[]): IssueEvent[] {
+export function resolutionEvents(source: Source, { issue, now }: Pick<JiraDelivery, 'issue' | 'now'>, built: readonly IssueEvent[]): IssueEvent[] {
   const at = issue.fields.resolutiondate;
   if (at == null || !now || !isResolvedStatus(source, now.status)) return [];
   return built.some((event) => event.type === 'resolved') ? [] : [{ type: 'resolved', at, status: now.status }];
@@ -85,7 +85,7 @@ function readDelivery(source: Source, payload: JiraPayload, issue: JiraIssue): J
   return { payload, issue, at: payload.timestamp, now, before: now && stateBefore(source, now, items), items };
 }
 
-function issueRef(source: Source, issue: JiraIssue): IssueRef {
+export function issueRef(source: Source, issue: JiraIssue): IssueRef {
   return { id: issue.id, key: issue.key, title: issue.fields.summary, url: `${source.baseUrl}/browse/${issue.key}` };
 }
 

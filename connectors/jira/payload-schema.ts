@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { parseJiraDateTime } from './jira-date-time.js';
 
 /** Jira's `2026-11-30T09:00:00.000+0100`, read as epoch ms. */
-const jiraDateTime = z.string().transform((text, ctx) => {
+export const jiraDateTime = z.string().transform((text, ctx) => {
   const instant = parseJiraDateTime(text);
   if (instant === undefined) {
     ctx.addIssue({ code: 'custom', message: `"${text}" is not a Jira date-time such as 2026-11-30T09:00:00.000+0100` });
@@ -53,15 +53,15 @@ const issueFieldsSchema = z.looseObject({
 });
 export type JiraIssueFields = z.output<typeof issueFieldsSchema>;
 
-const issueSchema = z.looseObject({
+export const jiraIssueSchema = z.looseObject({
   id: z.string().min(1),
   key: z.string().min(1),
   fields: issueFieldsSchema,
 });
-export type JiraIssue = z.output<typeof issueSchema>;
+export type JiraIssue = z.output<typeof jiraIssueSchema>;
 
 /** `from`/`to` are ids (an accountId, a status id), the `…String` twins what people see. */
-const changelogItemSchema = z.preprocess(
+export const changelogItemSchema = z.preprocess(
   ownKeysOnly,
   z.looseObject({
     field: z.string(),
@@ -74,7 +74,7 @@ const changelogItemSchema = z.preprocess(
 );
 export type JiraChangelogItem = z.output<typeof changelogItemSchema>;
 
-const commentSchema = z.looseObject({
+export const jiraCommentSchema = z.looseObject({
   id: z.string(),
   author: jiraUserSchema.optional(),
   /** Jira Service Management: false for an internal note, which the customer never sees. */
@@ -82,7 +82,7 @@ const commentSchema = z.looseObject({
   /** Set when the comment is restricted to a role or group. */
   visibility: z.looseObject({ type: z.string() }).nullable().optional(),
 });
-export type JiraComment = z.output<typeof commentSchema>;
+export type JiraComment = z.output<typeof jiraCommentSchema>;
 
 const ISSUE_EVENTS = ['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted'] as const;
 const isIssueEvent = (event: string) => (ISSUE_EVENTS as readonly string[]).includes(event);
@@ -95,9 +95,9 @@ export const jiraPayloadSchema = z
     webhookEvent: z.string().min(1),
     /** Finer than webhookEvent: `issue_commented`, `issue_assigned`, `issue_generic`... */
     issue_event_type_name: z.string().optional(),
-    issue: issueSchema.optional(),
+    issue: jiraIssueSchema.optional(),
     changelog: z.looseObject({ items: z.array(changelogItemSchema) }).nullable().optional(),
-    comment: commentSchema.optional(),
+    comment: jiraCommentSchema.optional(),
   })
   .superRefine((payload, ctx) => {
     const missing = (path: (string | number)[]) =>

@@ -206,7 +206,7 @@ export interface OutgoingRequest {
 export const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' } as const;
 
 export function requireApiToken(source: { readonly id: string; readonly apiToken?: string | undefined }): string {
-  if (!source.apiToken) throw new Error(`source ${source.id} has no api.token, which write-back needs`);
+  if (!source.apiToken) throw new Error(`source ${source.id} has no api.token, which write-back and reconciliation need (they call the tracker's REST API)`);
   return source.apiToken;
 }
 

@@ -4,9 +4,13 @@
  * what makes late and duplicated webhooks harmless: the answer is the same as if they had come in
  * order, once.
  */
+import { createHash } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
+import type { IssueRef } from '../../connectors/connector.js';
 import type { Source } from '../config/source.js';
 import type { Contract } from '../domain/contract.js';
+import type { IssueEvent } from '../domain/issue-event.js';
+import { missedEvents } from '../domain/missed-events.js';
 import { runClock } from '../domain/sla-clock.js';
 import type { DeliveryJob } from './ingest-queue.js';
 import type { IssueState, IssueStore, StoredEvent } from './issue-store.js';
@@ -52,14 +56,38 @@ export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueI
   return state;
 }
 
+/** Recomputes and re-plans one issue; call with its lock held. */
+async function refreshIssue(deps: IssueWorkDeps, source: string, issueId: string): Promise<IssueState> {
+  const now = deps.now();
+  const state = await recomputeIssue(deps, source, issueId, now);
+  await deps.timers.plan(source, issueId, state.sla, now);
+  return state;
+}
+
+/** Reconciled events are named by what they say, so a second run stores nothing twice. */
+const reconciledId = (event: IssueEvent) => `reconciled:${createHash('sha256').update(JSON.stringify(event)).digest('hex').slice(0, 32)}`;
+
+/**
+ * Adds the events a tracker's REST API told that the issue's log lacks (see missed-events.ts),
+ * and recomputes the issue when there were any. Under the issue's lock, like every delivery, so
+ * a webhook applied meanwhile is either seen here or comes after. Answers how many were added.
+ */
+export async function applyToldEvents(deps: IssueWorkDeps, source: string, issue: IssueRef, told: readonly IssueEvent[]): Promise<number> {
+  return deps.store.withIssueLock(source, issue.id, async () => {
+    const missed = missedEvents(await deps.store.loadEvents(source, issue.id), told);
+    if (missed.length === 0) return 0;
+    const added = await deps.store.appendEvents(source, issue, missed.map((event) => ({ id: reconciledId(event), event })));
+    await refreshIssue(deps, source, issue.id);
+    return added;
+  });
+}
+
 export function createDeliveryProcessor(deps: IssueWorkDeps) {
   return async (job: Job<DeliveryJob>): Promise<IssueState> => {
     const { sourceId, issue } = job.data;
-    await deps.store.appendEvents(sourceId, issue, storedEvents(job.data));
     return deps.store.withIssueLock(sourceId, issue.id, async () => {
-      const now = deps.now();
-      const state = await recomputeIssue(deps, sourceId, issue.id, now);
-      await deps.timers.plan(sourceId, issue.id, state.sla, now);
+      await deps.store.appendEvents(sourceId, issue, storedEvents(job.data));
+      const state = await refreshIssue(deps, sourceId, issue.id);
       deps.metrics.processed(sourceId, (Date.now() - job.data.receivedAt) / 1000);
       deps.logger.debug('applied delivery', { source: sourceId, issue: issue.key, delivery: job.data.deliveryId, events: state.eventCount });
       return state;

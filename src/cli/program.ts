@@ -5,6 +5,7 @@ import { packageVersion, projectRoot } from '../project-root.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { deadlineCommand } from './deadline-command.js';
 import { demoCommand } from './demo-command.js';
+import { reconcileCommand } from './reconcile-command.js';
 import { reportCommand } from './report-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
@@ -75,6 +76,15 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'html']).default('json'))
     .addOption(configOption())
     .action((options: { contract: string; month: string; format: string; config: string }) => run(io, () => reportCommand(options, io)));
+
+  program
+    .command('reconcile')
+    .description("ask a tracker's REST API which issues changed and apply the events the bridge missed (lost webhooks)")
+    .requiredOption('--source <id>', 'source id, e.g. jira-demo')
+    .requiredOption('--since <when>', 'how far back: a duration such as 24h, 2d or 1w, or an ISO 8601 date-time')
+    .option('--json', 'print the result as JSON')
+    .addOption(configOption())
+    .action((options: { source: string; since: string; config: string; json?: boolean }) => run(io, () => reconcileCommand(options, io)));
 
   return program;
 }

@@ -1,11 +1,9 @@
-import path from 'node:path';
-import { startEmbeddedRedis, runningEmbeddedRedis } from '../app/embedded-redis.js';
 import { IssueStore } from '../app/issue-store.js';
 import { reportCsv, reportHtml } from '../app/report-format.js';
 import { createRedis, waitUntilReady } from '../app/redis-connection.js';
 import { loadConfig } from '../config/load-config.js';
 import { buildReport, MONTH } from '../domain/sla-report.js';
-import { projectRoot } from '../project-root.js';
+import { withBridgeRedis } from './bridge-redis.js';
 import { UsageError, type CliIo } from './cli-io.js';
 
 export interface ReportOptions {
@@ -15,29 +13,13 @@ export interface ReportOptions {
   readonly config: string;
 }
 
-/** Where the issue states are: REDIS_URL, the running bridge's own Redis, or that Redis's data started briefly. */
-async function withRedisUrl<T>(env: NodeJS.ProcessEnv, work: (url: string) => Promise<T>): Promise<T> {
-  if (env.REDIS_URL) return work(env.REDIS_URL);
-  const dataDir = env.SLA_BRIDGE_DATA_DIR ?? path.join(projectRoot(), '.data', 'redis');
-  const running = await runningEmbeddedRedis(dataDir);
-  if (running) return work(running);
-  const embedded = await startEmbeddedRedis({ dataDir }).catch((error: Error) => {
-    throw new UsageError(error.message);
-  });
-  try {
-    return await work(embedded.url);
-  } finally {
-    await embedded.stop();
-  }
-}
-
 export async function reportCommand(options: ReportOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (!MONTH.test(options.month)) throw new UsageError(`--month: "${options.month}" is not a month (use YYYY-MM)`);
   if (!['json', 'csv', 'html'].includes(options.format)) throw new UsageError(`--format: "${options.format}" is not json, csv or html`);
   const config = loadConfig(options.config, env, { sources: false });
   const contract = config.contracts.get(options.contract);
   if (!contract) throw new UsageError(`--contract: unknown contract "${options.contract}" (known: ${[...config.contracts.keys()].join(', ')})`);
-  const states = await withRedisUrl(env, async (url) => {
+  const states = await withBridgeRedis(env, async (url) => {
     const redis = createRedis(url, 'request');
     try {
       await waitUntilReady(redis, url);

@@ -81,3 +81,15 @@ export function commentCreated(fields: JiraIssueFields, at: string, author: { em
     issue: issue(fields),
   };
 }
+
+/** A `jira:issue_updated` for one changed system field (`status`, `priority`), as Jira Cloud sends it. */
+export function fieldChanged(fields: JiraIssueFields, at: string, field: 'status' | 'priority', from: string, to: string, historyId = '10101') {
+  return {
+    timestamp: epoch(at),
+    webhookEvent: 'jira:issue_updated',
+    issue_event_type_name: field === 'status' ? 'issue_generic' : 'issue_updated',
+    user: { accountId: 'acc-agent', displayName: 'Agent' },
+    issue: issue({ ...fields, [field]: to }),
+    changelog: { id: historyId, items: [{ field, fieldtype: 'jira', fieldId: field, from: null, fromString: from, to: null, toString: to }] },
+  };
+}

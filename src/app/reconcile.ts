@@ -1,0 +1,105 @@
+/**
+ * Reconciliation: webhooks get lost (only Jira Cloud retries; MantisBT sends nothing for REST
+ * edits), so the bridge asks a tracker which issues changed since an instant, reads each one's
+ * history and applies only what its log lacks. Run by `sla-bridge reconcile` and, per source with
+ * `reconcile.every`, by a repeating job inside the bridge.
+ */
+import type { ConnectorRegistry, TrackerRead } from '../../connectors/connector.js';
+import type { Source } from '../config/source.js';
+import { applyToldEvents, type IssueWorkDeps } from './apply-delivery.js';
+import type { OutboundHttp } from './outbound-http.js';
+
+export interface ReconcileDeps extends IssueWorkDeps {
+  readonly connectors: ConnectorRegistry;
+  readonly read: TrackerRead;
+}
+
+export interface ReconcileProgress {
+  readonly checked: number;
+  /** When the tracker says how many issues changed. */
+  readonly total: number | undefined;
+}
+
+export interface ReconcileResult {
+  readonly source: string;
+  readonly since: number;
+  /** Issues the tracker listed as changed and the bridge read. */
+  readonly checked: number;
+  /** Issues whose log lacked something. */
+  readonly updated: number;
+  /** Events added in all. */
+  readonly added: number;
+  /** Issues that could not be read or applied; the others are applied regardless. */
+  readonly failed: readonly { readonly issue: string; readonly reason: string }[];
+}
+
+/** Issues read at once: a tracker's API is shared with its users. */
+const PARALLEL_READS = 4;
+
+/** The tracker reads go through the bridge's one HTTP client, with its retries and redaction. */
+export function trackerRead(http: OutboundHttp): TrackerRead {
+  return async (request) => {
+    const response = await http.send({ ...request, method: request.method ?? 'GET' });
+    return { data: response.data, headers: response.headers };
+  };
+}
+
+/** What names an issue in a failure line before it could be parsed: whatever id field it has. */
+function roughName(listed: unknown): string {
+  const raw = listed as { key?: unknown; number?: unknown; id?: unknown } | null;
+  return String(raw?.key ?? raw?.number ?? raw?.id ?? '(unnamed issue)');
+}
+
+export function reconcilableSource(deps: Pick<ReconcileDeps, 'sources' | 'connectors'>, sourceId: string): Source {
+  const source = deps.sources.get(sourceId);
+  if (!source) throw new Error(`unknown source "${sourceId}" (known: ${[...deps.sources.keys()].join(', ') || 'none'})`);
+  if (!deps.connectors[source.kind].reader) throw new Error(`source ${sourceId}: ${source.kind} cannot be reconciled`);
+  if (!source.apiToken) throw new Error(`source ${sourceId} has no api.token: reconciliation reads the tracker's REST API`);
+  return source;
+}
+
+export async function reconcileSource(
+  deps: ReconcileDeps,
+  sourceId: string,
+  since: number,
+  onProgress: (progress: ReconcileProgress) => void = () => undefined,
+): Promise<ReconcileResult> {
+  const source = reconcilableSource(deps, sourceId);
+  const reader = deps.connectors[source.kind].reader!;
+  let checked = 0;
+  let updated = 0;
+  let added = 0;
+  let total: number | undefined;
+  const failed: { issue: string; reason: string }[] = [];
+
+  const reconcileOne = async (listed: unknown) => {
+    try {
+      const told = await reader.issueHistory(source, listed, deps.read);
+      if (told.outcome === 'events') {
+        const count = await applyToldEvents(deps, source.id, told.issue, told.events);
+        if (count > 0) {
+          updated += 1;
+          added += count;
+          deps.logger.info('reconciled missed events', { component: 'reconcile', source: source.id, issue: told.issue.key, events: count });
+        }
+      }
+    } catch (error) {
+      failed.push({ issue: roughName(listed), reason: (error as Error).message });
+    } finally {
+      checked += 1;
+      onProgress({ checked, total });
+    }
+  };
+
+  for await (const page of reader.changedIssues(source, since, deps.read)) {
+    total = page.total ?? total;
+    onProgress({ checked, total });
+    const queue = [...page.issues];
+    await Promise.all(
+      Array.from({ length: Math.min(PARALLEL_READS, queue.length) }, async () => {
+        for (let listed = queue.shift(); listed !== undefined; listed = queue.shift()) await reconcileOne(listed);
+      }),
+    );
+  }
+  return { source: source.id, since, checked, updated, added, failed };
+}

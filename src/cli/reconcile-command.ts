@@ -1,0 +1,97 @@
+/**
+ * `sla-bridge reconcile --source ID --since 24h`: asks a tracker what changed and applies what the
+ * bridge missed, straight into the issue states in Redis (REDIS_URL, or the bridge's own). Timers
+ * and write-backs it causes are queued for the bridge's workers, running or started later.
+ */
+import { Queue } from 'bullmq';
+import { DateTime } from 'luxon';
+import type { ConnectorRegistry } from '../../connectors/connector.js';
+import { trackerConnectors } from '../../connectors/registry.js';
+import { IssueStore } from '../app/issue-store.js';
+import { createLogger } from '../app/logger.js';
+import { BridgeMetrics } from '../app/metrics.js';
+import { OutboundHttp } from '../app/outbound-http.js';
+import { reconcilableSource, reconcileSource, trackerRead, type ReconcileProgress, type ReconcileResult } from '../app/reconcile.js';
+import { createRedis, waitUntilReady } from '../app/redis-connection.js';
+import { SlaTimers, TIMER_QUEUE, type TimerJob } from '../app/sla-timers.js';
+import { WRITE_BACK_QUEUE, type WriteBackJob } from '../app/write-back.js';
+import { loadConfig } from '../config/load-config.js';
+import { durationToMs, parseDuration } from '../domain/duration.js';
+import { withBridgeRedis } from './bridge-redis.js';
+import { UsageError, type CliIo } from './cli-io.js';
+import { progressDisplay } from './progress-display.js';
+
+export interface ReconcileOptions {
+  readonly source: string;
+  readonly since: string;
+  readonly config: string;
+  readonly json?: boolean | undefined;
+}
+
+const DAY_MS = 86_400_000;
+
+/** `24h`, `2d`, `1w` back from now (wall-clock), or an ISO 8601 instant. */
+export function parseSince(text: string, now: number): number {
+  const duration = parseDuration(text);
+  if (duration) return now - durationToMs(duration, DAY_MS, 7 * DAY_MS);
+  const instant = DateTime.fromISO(text, { setZone: true });
+  if (instant.isValid && instant.toMillis() <= now) return instant.toMillis();
+  throw new UsageError(`--since: "${text}" is neither a duration such as 24h, 2d or 1w nor a past ISO 8601 date-time`);
+}
+
+function summary(result: ReconcileResult, sinceText: string): string {
+  const issues = (n: number) => `${n} issue${n === 1 ? '' : 's'}`;
+  const when = new Date(result.since).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const head = `${result.source}: ${issues(result.checked)} changed since ${when} (${sinceText})`;
+  if (result.added === 0) return `${head}; the bridge had every event already.`;
+  return `${head}; ${issues(result.updated)} had missed events, ${result.added} event${result.added === 1 ? '' : 's'} applied.`;
+}
+
+export async function reconcileCommand(
+  options: ReconcileOptions,
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+  connectors: ConnectorRegistry = trackerConnectors,
+  progressStream: NodeJS.WriteStream = process.stderr,
+): Promise<number> {
+  const config = loadConfig(options.config, env);
+  try {
+    reconcilableSource({ sources: config.sources, connectors }, options.source);
+  } catch (error) {
+    throw new UsageError(`--source: ${(error as Error).message}`);
+  }
+  const since = parseSince(options.since, Date.now());
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', format: 'pretty' });
+  const prefix = env.SLA_BRIDGE_PREFIX ?? 'sla';
+  const result = await withBridgeRedis(env, async (url) => {
+    const redis = createRedis(url, 'worker');
+    const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: redis, prefix });
+    const writeBacks = new Queue<WriteBackJob>(WRITE_BACK_QUEUE, { connection: redis, prefix });
+    const progress = progressDisplay(progressStream, `${options.source} issues`);
+    try {
+      await waitUntilReady(redis, url);
+      const contracts = [...config.contracts.values()];
+      const deps = {
+        store: new IssueStore(redis, prefix),
+        timers: new SlaTimers(timerQueue, redis, prefix),
+        sources: config.sources,
+        writeBacks,
+        contracts: () => contracts,
+        now: Date.now,
+        logger,
+        metrics: new BridgeMetrics(),
+        connectors,
+        read: trackerRead(new OutboundHttp({ logger })),
+      };
+      return await reconcileSource(deps, options.source, since, (step: ReconcileProgress) => progress.update(step.checked, step.total));
+    } finally {
+      progress.stop();
+      await timerQueue.close();
+      await writeBacks.close();
+      redis.disconnect();
+    }
+  });
+  io.out(options.json ? JSON.stringify(result, null, 2) : summary(result, options.since));
+  for (const { issue, reason } of result.failed) io.err(`sla-bridge: ${options.source} ${issue}: ${reason}`);
+  return result.failed.length > 0 ? 1 : 0;
+}
