@@ -15,6 +15,8 @@ import { CHAT_QUEUE, createNotifyProcessor, type ChatJob } from './notify.js';
 import { BridgeMetrics } from './metrics.js';
 import { OutboundHttp } from './outbound-http.js';
 import { createWriteBackProcessor, WRITE_BACK_QUEUE, type WriteBackJob } from './write-back.js';
+import { trackerRead } from './reconcile.js';
+import { createReconcileProcessor, RECONCILE_QUEUE, scheduleReconciliation, type ReconcileJob } from './reconcile-schedule.js';
 import { SlaTimers, TIMER_QUEUE, type DueNotification, type TimerJob } from './sla-timers.js';
 import { DeliveryIntake } from './delivery-intake.js';
 import { createHttpApp } from './http-app.js';
@@ -133,13 +135,18 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       createWriteBackProcessor({ store: deps.store, sources, connectors: options.connectors, http, deadLetters, now, logger, metrics }),
       concurrency,
     );
+    const reconcileQueue = new Queue<ReconcileJob>(RECONCILE_QUEUE, { connection: workerRedis, prefix });
+    queues.push(reconcileQueue);
+    await scheduleReconciliation(reconcileQueue, sources.values());
+    // One source at a time: the runs read trackers other people use.
+    startWorker<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...deps, connectors: options.connectors, read: trackerRead(http) }), 1);
   }
 
   let server: Server | undefined;
   if (role !== 'worker') {
     const intake = new DeliveryIntake(queue, requestRedis, prefix);
     // Read-side handles of every queue, for the queue board; the workers have their own.
-    const boardQueues = [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, CHAT_QUEUE, WRITE_BACK_QUEUE].map((name) => {
+    const boardQueues = [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, CHAT_QUEUE, WRITE_BACK_QUEUE, RECONCILE_QUEUE].map((name) => {
       const handle = name === INGEST_QUEUE ? queue : new Queue(name, { connection: requestRedis, prefix, skipWaitingForReady: true });
       if (handle !== queue) queues.push(handle);
       return handle as Queue;

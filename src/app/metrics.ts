@@ -18,6 +18,8 @@ export class BridgeMetrics {
   });
   private readonly notifications = new Counter({ name: 'sla_bridge_notifications_total', help: 'Chat notifications by channel kind and outcome', labelNames: ['channel', 'outcome'] as const, registers: [this.registry] });
   private readonly writeBacks = new Counter({ name: 'sla_bridge_write_backs_total', help: 'Write-backs into trackers by source and outcome', labelNames: ['source', 'outcome'] as const, registers: [this.registry] });
+  private readonly reconcileRuns = new Counter({ name: 'sla_bridge_reconcile_runs_total', help: 'Periodic reconciliation runs by source and outcome (ok, partial, failed)', labelNames: ['source', 'outcome'] as const, registers: [this.registry] });
+  private readonly reconciledEvents = new Counter({ name: 'sla_bridge_reconciled_events_total', help: 'Events reconciliation found missing and applied, by source', labelNames: ['source'] as const, registers: [this.registry] });
   private readonly breaches = new Counter({ name: 'sla_bridge_breaches_total', help: 'Breaches notified, by contract and metric', labelNames: ['contract', 'metric'] as const, registers: [this.registry] });
 
   constructor(pendingTimers?: () => Promise<number>) {
@@ -48,6 +50,11 @@ export class BridgeMetrics {
 
   writeBack(source: string, outcome: string): void {
     this.writeBacks.inc({ source, outcome });
+  }
+
+  reconciled(source: string, outcome: 'ok' | 'partial' | 'failed', events: number): void {
+    this.reconcileRuns.inc({ source, outcome });
+    this.reconciledEvents.inc({ source }, events);
   }
 
   breach(contract: string, metric: string): void {

@@ -4,7 +4,9 @@
  * history and applies only what its log lacks. Run by `sla-bridge reconcile` and, per source with
  * `reconcile.every`, by a repeating job inside the bridge.
  */
+import { z } from 'zod';
 import type { ConnectorRegistry, TrackerRead } from '../../connectors/connector.js';
+import { formatPath } from '../config/load-config.js';
 import type { Source } from '../config/source.js';
 import { applyToldEvents, type IssueWorkDeps } from './apply-delivery.js';
 import type { OutboundHttp } from './outbound-http.js';
@@ -50,6 +52,15 @@ function roughName(listed: unknown): string {
   return String(raw?.key ?? raw?.number ?? raw?.id ?? '(unnamed issue)');
 }
 
+/** One line: a tracker answer that does not fit names the field, like a webhook's 400 does. */
+function failureReason(error: unknown): string {
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0]!;
+    return `${formatPath(issue.path.filter((part): part is string | number => typeof part !== 'symbol')) || '(issue)'}: ${issue.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function reconcilableSource(deps: Pick<ReconcileDeps, 'sources' | 'connectors'>, sourceId: string): Source {
   const source = deps.sources.get(sourceId);
   if (!source) throw new Error(`unknown source "${sourceId}" (known: ${[...deps.sources.keys()].join(', ') || 'none'})`);
@@ -84,7 +95,7 @@ export async function reconcileSource(
         }
       }
     } catch (error) {
-      failed.push({ issue: roughName(listed), reason: (error as Error).message });
+      failed.push({ issue: roughName(listed), reason: failureReason(error) });
     } finally {
       checked += 1;
       onProgress({ checked, total });
