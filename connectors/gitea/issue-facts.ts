@@ -8,21 +8,18 @@ import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { creationEvent, labelChangeEvents, resolvedEvent } from './fact-events.js';
 import type { GiteaIssue, GiteaRepository } from './payload-schema.js';
 
-export { labelStatus, type LabelStatus } from './fact-events.js';
-
 export interface GiteaSubject {
   readonly source: Source;
   readonly issue: GiteaIssue;
-  readonly repository: Pick<GiteaRepository, 'full_name'>;
+  readonly repository: GiteaRepository;
 }
 
 export const epochMs = (timestamp: string): number => Date.parse(timestamp);
 
-export const labelNames = (issue: Pick<GiteaIssue, 'labels'>): string[] => (issue.labels ?? []).map((label) => label.name);
+export const labelNames = (issue: GiteaIssue): string[] => (issue.labels ?? []).map((label) => label.name);
 
 /** `assignee` is Gitea's first assignee; older servers fill only `assignees`. */
-export const assigneeLogin = (issue: Pick<GiteaIssue, 'assignee' | 'assignees'>): string | null =>
-  issue.assignee?.login ?? issue.assignees?.[0]?.login ?? null;
+export const assigneeLogin = (issue: GiteaIssue): string | null => issue.assignee?.login ?? issue.assignees?.[0]?.login ?? null;
 
 /**
  * The issue as it is now, stamped with its creation time.
@@ -46,7 +43,7 @@ export function labelEvents({ source, issue }: GiteaSubject): IssueEvent[] {
  * The closing of an issue that is closed now, unless `events` already close it: an issue first
  * heard of after it was closed must not be left with running clocks.
  */
-export function stillClosed(issue: Pick<GiteaIssue, 'state' | 'closed_at'>, events: readonly IssueEvent[]): IssueEvent[] {
+export function stillClosed(issue: GiteaIssue, events: readonly IssueEvent[]): IssueEvent[] {
   if (issue.state !== 'closed' || !issue.closed_at || events.some((event) => event.type === 'resolved')) return [];
   return [resolvedEvent(epochMs(issue.closed_at))];
 }
