@@ -1,4 +1,7 @@
-/** One listed issue's story, read from its timeline (Gitea and Forgejo 1.16 and later). */
+/**
+ * One listed issue's story, read from its timeline. The endpoint came with go-gitea #17403 (Gitea
+ * 1.16, and every Forgejo); an older server answers 404, and the read fails with that.
+ */
 import type { Source } from '../../src/config/source.js';
 import type { Normalized, TrackerRead } from '../connector.js';
 import { giteaIssueRef } from './issue-ref.js';

@@ -23,8 +23,8 @@ export type GiteaListedIssue = z.output<typeof giteaListedIssueSchema>;
 export const pullRequestMarkerSchema = z.looseObject({ pull_request: z.unknown().optional() });
 
 /**
- * `CommentType.String()` of models/issues/comment.go, by number: the first Gitea with the timeline
- * endpoint (1.16) may send the number instead of the name.
+ * `CommentType.String()` of models/issues/comment.go, by number: the TimelineComment struct first
+ * carried the type as its number (`Type int64`), so an early server may send that instead.
  */
 const COMMENT_TYPES = ['comment', 'reopen', 'close', 'issue_ref', 'commit_ref', 'comment_ref', 'pull_ref', 'label', 'milestone', 'assignees', 'change_title'];
 
