@@ -3,6 +3,7 @@ import type { TrackerConnector } from '../connector.js';
 import { giteaDeliveryId } from './delivery-id.js';
 import { normalizeGiteaDelivery } from './normalize.js';
 import { giteaPayloadSchema, type GiteaPayload } from './payload-schema.js';
+import { giteaReader } from './reader.js';
 import { signGiteaDelivery } from './sign.js';
 import { verifyGiteaDelivery } from './verify.js';
 import { giteaWriteBack } from './write-back-with-labels.js';
@@ -16,4 +17,5 @@ export const giteaConnector: TrackerConnector<GiteaPayload> = {
   payloadSchema: giteaPayloadSchema,
   normalize: normalizeGiteaDelivery,
   writeBack: giteaWriteBack,
+  reader: giteaReader,
 };

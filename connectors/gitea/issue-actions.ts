@@ -1,6 +1,7 @@
 /** The engine events of an `issues` delivery (X-Gitea-Event: issues), by the payload's `action`. */
 import type { IssueEvent } from '../../src/domain/issue-event.js';
-import { assigneeLogin, createdEvent, epochMs, labelEvents, labelNames, labelStatus, type GiteaSubject } from './issue-facts.js';
+import { assignedEvent, reopenedEvent, resolvedEvent } from './fact-events.js';
+import { assigneeLogin, createdEvent, epochMs, labelEvents, labelNames, type GiteaSubject } from './issue-facts.js';
 
 export type ActionEvents = { readonly events: readonly IssueEvent[] } | { readonly ignored: string };
 
@@ -20,16 +21,16 @@ export function issueActionEvents(subject: GiteaSubject, action: string | null |
     case 'opened':
       return events(createdEvent(subject, false));
     case 'closed':
-      return events({ type: 'resolved', at: epochMs(issue.closed_at ?? issue.updated_at), status: 'closed' });
+      return events(resolvedEvent(epochMs(issue.closed_at ?? issue.updated_at)));
     case 'reopened':
-      return events({ type: 'reopened', at, status: labelStatus(source, labelNames(issue), 'open').status });
+      return events(reopenedEvent(source, at, labelNames(issue)));
     case 'label_updated':
     case 'label_cleared':
       return events(...labelEvents(subject));
     case 'assigned':
     case 'unassigned':
       // The payload shows who is assigned now, not who was added or removed.
-      return events({ type: 'assigned', at, assignee: assigneeLogin(issue) });
+      return events(assignedEvent(at, assigneeLogin(issue)));
     case 'deleted':
       return events({ type: 'deleted', at });
     case 'edited':

@@ -5,12 +5,13 @@
  */
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
-import type { IssueRef, Normalized, WebhookDelivery } from '../connector.js';
+import type { Normalized, WebhookDelivery } from '../connector.js';
 import { commentActionEvents } from './comment-actions.js';
 import { giteaEvent } from './delivery-headers.js';
 import { issueActionEvents } from './issue-actions.js';
-import { createdEvent, epochMs, type GiteaSubject } from './issue-facts.js';
-import type { GiteaIssue, GiteaPayload, GiteaRepository } from './payload-schema.js';
+import { createdEvent, stillClosed, type GiteaSubject } from './issue-facts.js';
+import { giteaIssueRef } from './issue-ref.js';
+import type { GiteaPayload } from './payload-schema.js';
 
 const ignored = (reason: string): Normalized => ({ outcome: 'ignored', reason });
 
@@ -24,22 +25,14 @@ function isPullRequest(event: string, eventType: string | undefined, payload: Gi
   return PULL_REQUEST.test(event) || PULL_REQUEST.test(eventType ?? '') || payload.is_pull === true || payload.issue?.pull_request != null;
 }
 
-function issueRef(issue: GiteaIssue, repository: GiteaRepository): IssueRef {
-  const key = `${repository.full_name}#${issue.number}`;
-  return { id: key, key, title: issue.title, url: issue.html_url };
-}
-
 /**
  * Every delivery restates the issue as it is now: its creation (unless this delivery is it), and
  * its closing while it is closed, so an issue first heard of after it was closed is not left with
  * running clocks. For an issue the bridge already knows, both are repeats the clock ignores.
  */
 function withCurrentState(subject: GiteaSubject, events: readonly IssueEvent[]): IssueEvent[] {
-  const has = (type: IssueEvent['type']) => events.some((event) => event.type === type);
-  const created = has('created') ? [] : [createdEvent(subject, true)];
-  const closedAt = subject.issue.state === 'closed' && !has('resolved') ? subject.issue.closed_at : undefined;
-  const stillClosed: IssueEvent[] = closedAt ? [{ type: 'resolved', at: epochMs(closedAt), status: 'closed' }] : [];
-  return [...created, ...events, ...stillClosed];
+  const created = events.some((event) => event.type === 'created') ? [] : [createdEvent(subject, true)];
+  return [...created, ...events, ...stillClosed(subject.issue, events)];
 }
 
 export function normalizeGiteaDelivery(source: Source, payload: GiteaPayload, delivery: WebhookDelivery): Normalized {
@@ -53,5 +46,5 @@ export function normalizeGiteaDelivery(source: Source, payload: GiteaPayload, de
   const subject: GiteaSubject = { source, issue, repository };
   const result = event === 'issues' ? issueActionEvents(subject, payload.action) : commentActionEvents(subject, payload.action, payload.comment);
   if ('ignored' in result) return ignored(result.ignored);
-  return { outcome: 'events', issue: issueRef(issue, repository), events: withCurrentState(subject, result.events) };
+  return { outcome: 'events', issue: giteaIssueRef(issue, repository.full_name), events: withCurrentState(subject, result.events) };
 }

@@ -8,10 +8,10 @@
 import { z } from 'zod';
 
 /** RFC 3339 with the server's offset, e.g. `2026-11-26T09:12:44+01:00`. */
-const timestamp = z.iso.datetime({ offset: true });
+export const timestamp = z.iso.datetime({ offset: true });
 
 /** Webhook payloads carry the no-reply placeholder e-mail (`login@noreply.<host>`), never the real one. */
-const userSchema = z.looseObject({
+export const userSchema = z.looseObject({
   login: z.string(),
   email: z.string().nullish(),
 });
