@@ -44,6 +44,12 @@ describe('missed events (reconciliation against the stored log)', () => {
     { name: 'nothing known: everything is missed', known: [], told: [created(s(0), false), comment(s(60))], missed: [created(s(0), false), comment(s(60))] },
     { name: 'the same facts a few seconds apart are known', known: [created(s(0), false), comment(s(61))], told: [created(s(0), false), comment(s(60))], missed: [] },
     { name: 'the same fact further apart than the tolerance is missed', known: [comment(s(0))], told: [comment(s(0) + MATCH_TOLERANCE_MS + 1)], missed: [comment(s(0) + MATCH_TOLERANCE_MS + 1)] },
+    {
+      name: 'labels are a set: the same labels in another order are the same fact',
+      known: [{ type: 'labels_changed', at: s(0), labels: ['priority/1', 'env/test'] }],
+      told: [{ type: 'labels_changed', at: s(1), labels: ['env/test', 'priority/1'] }],
+      missed: [],
+    },
     { name: 'a different fact at the same time is missed', known: [comment(s(0), 'agent')], told: [comment(s(0), 'customer')], missed: [comment(s(0), 'customer')] },
     { name: 'a real creation replaces a synthetic one', known: [created(s(0), true)], told: [created(s(0), false)], missed: [created(s(0), false)] },
     { name: 'a real creation is known whatever its fields', known: [created(s(0), false, 'P1')], told: [created(s(0), false, 'P2')], missed: [] },

@@ -10,10 +10,14 @@ import type { IssueEvent } from './issue-event.js';
 
 export const MATCH_TOLERANCE_MS = 60_000;
 
-/** The event without its time: what must be equal for two events to be the same fact. */
+/**
+ * The event without its time: what must be equal for two events to be the same fact. Labels are a
+ * set (trackers list them in their own order, which the clock never reads).
+ */
 function fact(event: IssueEvent): string {
   const { at: _at, ...rest } = event;
-  return JSON.stringify(rest, Object.keys(rest).sort());
+  const labels = 'labels' in rest ? { labels: [...rest.labels].sort() } : {};
+  return JSON.stringify({ ...rest, ...labels }, Object.keys(rest).sort());
 }
 
 
