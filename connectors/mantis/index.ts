@@ -1,11 +1,13 @@
 /**
  * MantisBT, through the SlaBridge plugin in ./plugin: MantisBT has no webhooks, so the plugin
- * defines the payload (./payload-schema.ts) and signs it like Gitea does (bare hex HMAC).
+ * defines the payload (./payload-schema.ts) and signs it like Gitea does (bare hex HMAC). What the
+ * plugin cannot see, reconciliation reads from the REST API (./reader.ts).
  */
 import type { TrackerConnector } from '../connector.js';
 import { buildWriteBack } from './write-back.js';
 import { normalizeMantis } from './normalize.js';
 import { mantisPayloadSchema, type MantisPayload } from './payload-schema.js';
+import { mantisReader } from './reader.js';
 import { mantisDeliveryId, signMantis, verifyMantis } from './verify.js';
 
 export type { MantisPayload } from './payload-schema.js';
@@ -17,4 +19,5 @@ export const mantisConnector: TrackerConnector<MantisPayload> = {
   payloadSchema: mantisPayloadSchema,
   normalize: normalizeMantis,
   writeBack: async (source, issue, desired, previous) => buildWriteBack(source, source.writeBack, issue, desired, previous),
+  reader: mantisReader,
 };
