@@ -1,12 +1,13 @@
 /**
  * The dashboard in a real browser: Debian's headless Chromium driven by playwright-core, over a
- * real bridge. A screenshot is saved as test-artifacts/dashboard.png.
+ * real bridge. Every page is a fresh browser context (no cookies). Screenshots are saved as
+ * test-artifacts/dashboard.png and test-artifacts/queue-board.png.
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { trackerConnectors } from '../connectors/registry.js';
 import { parseLocalIso } from '../src/domain/local-time.js';
 import { projectRoot } from '../src/project-root.js';
@@ -18,10 +19,34 @@ const TOKEN = 'dashboard-token';
 // Chromium's background services would try the (closed) network at every start.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+const artifact = (name: string) => {
+  const artifacts = path.join(projectRoot(), 'test-artifacts');
+  mkdirSync(artifacts, { recursive: true });
+  return path.join(artifacts, name);
+};
+
 describe('dashboard in Chromium', function () {
   this.timeout(60_000);
   let bridge: TestBridge;
   let browser: Browser;
+
+  /** A page in a new context that never leaves the bridge (bull-board links a web font), recording what it sends. */
+  async function freshPage(): Promise<{ page: Page; sent: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const sent: string[] = [];
+    page.on('request', (request) => sent.push(`${request.method()} ${request.url()} ${JSON.stringify(request.headers())}${request.url().endsWith('/api/session') ? '' : ` ${request.postData() ?? ''}`}`));
+    await page.route((url) => !url.href.startsWith(bridge.url), (route) => route.abort());
+    return { page, sent };
+  }
+
+  /** The token is in no cookie, no storage, nothing the page shows and no request but the login. */
+  async function expectTokenNowhere(page: Page, sent: string[]): Promise<void> {
+    for (const cookie of await page.context().cookies()) expect(cookie.value).to.not.include(TOKEN);
+    expect(String(await page.evaluate('JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)])'))).to.not.include(TOKEN);
+    expect(await page.content()).to.not.include(TOKEN);
+    expect(page.url()).to.not.include(TOKEN);
+    expect(sent.join('\n')).to.not.include(TOKEN);
+  }
 
   before(async () => {
     bridge = await startTestBridge({ apiToken: TOKEN, now: () => parseLocalIso('2026-11-30T10:00:00+01:00', 'UTC')! });
@@ -43,7 +68,7 @@ describe('dashboard in Chromium', function () {
   });
 
   it('shows open issues per contract by time to breach, coloured by risk, with the compliance chart', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const { page, sent } = await freshPage();
     await page.goto(`${bridge.url}/dashboard#token=${TOKEN}`);
     await page.waitForSelector('body[data-loaded="true"]');
     const rows = page.locator('section[data-contract="megabite-standard"] tr.issue');
@@ -60,16 +85,55 @@ describe('dashboard in Chromium', function () {
     // In the contract's zone, whatever the browser's.
     expect(await rows.first().locator('td').nth(4).textContent()).to.equal('30 Nov 2026, 09:30 Europe/Amsterdam');
     expect(await page.isVisible('#login')).to.equal(false);
-    const artifacts = path.join(projectRoot(), 'test-artifacts');
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
+    // The token from the address was traded for the session cookie and is gone from the address.
+    expect(page.url()).to.equal(`${bridge.url}/dashboard`);
+    await expectTokenNowhere(page, sent);
+    await page.screenshot({ path: artifact('dashboard.png'), fullPage: true });
   });
 
-  it('asks again for the token when it is wrong', async () => {
-    const page = await browser.newPage();
+  it('asks for the token, logs in with it, and the queue-board link opens bull-board on the session cookie alone', async () => {
+    const { page, sent } = await freshPage();
+    await page.goto(`${bridge.url}/dashboard`);
+    await page.waitForSelector('#login:not([hidden])');
+    expect(await page.textContent('#error')).to.equal('');
+    expect(await page.isVisible('#queues')).to.equal(false);
+    await page.fill('#token', TOKEN);
+    await page.click('#login button');
+    await page.waitForSelector('body[data-loaded="true"]');
+    expect(await page.inputValue('#token')).to.equal('');
+    const [session] = await page.context().cookies();
+    expect(session).to.deep.include({ name: 'sla_bridge_session', httpOnly: true, sameSite: 'Strict', path: '/', secure: false });
+
+    expect(await page.isVisible('#queues')).to.equal(true);
+    expect(await page.textContent('#queues')).to.equal('Queue board');
+    await page.click('#queues');
+    await page.waitForURL(`${bridge.url}/api/queues/`);
+    for (const queue of ['sla-ingest', 'sla-timers', 'sla-notify', 'sla-chat', 'sla-write-back']) {
+      await page.getByText(queue, { exact: true }).first().waitFor();
+    }
+    expect(sent.filter((request) => /"authorization"/i.test(request))).to.deep.equal([]);
+    await expectTokenNowhere(page, sent);
+    await page.screenshot({ path: artifact('queue-board.png') });
+  });
+
+  it('logs out: the form comes back and the cookie opens nothing any more', async () => {
+    const { page } = await freshPage();
+    await page.goto(`${bridge.url}/dashboard#token=${TOKEN}`);
+    await page.waitForSelector('body[data-loaded="true"]');
+    await page.click('#logout');
+    await page.waitForSelector('#login:not([hidden])');
+    expect(await page.textContent('#error')).to.equal('Logged out.');
+    expect(await page.isVisible('#queues')).to.equal(false);
+    expect(await page.context().cookies()).to.deep.equal([]);
+    expect((await page.goto(`${bridge.url}/api/queues/`))!.status()).to.equal(401);
+  });
+
+  it('says so when the token is wrong, and asks again', async () => {
+    const { page } = await freshPage();
     await page.goto(`${bridge.url}/dashboard#token=wrong`);
     await page.waitForSelector('#error:not(:empty)');
-    expect(await page.textContent('#error')).to.equal('Wrong or missing API token.');
+    expect(await page.textContent('#error')).to.equal("Not logged in: wrong token: it is not the bridge's SLA_BRIDGE_API_TOKEN.");
     expect(await page.isVisible('#login')).to.equal(true);
+    expect(await page.context().cookies()).to.deep.equal([]);
   });
 });

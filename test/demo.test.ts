@@ -1,17 +1,38 @@
-/** `sla-bridge demo --once` as a user or CI runs it: through the bin entry, on a fresh Redis. */
+/**
+ * `sla-bridge demo`: `--once` as a user or CI runs it, through the bin entry on a fresh Redis; the
+ * serving demo's directions; and the failure path, staged with real faults (a webhook signed with
+ * the wrong secret, a tracker refusing writes) through runDemo's parts, on the shared test Redis.
+ */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { trackerConnectors } from '../connectors/registry.js';
+import { createLogger } from '../src/app/logger.js';
+import type { CliIo } from '../src/cli/cli-io.js';
+import { runDemo, type DemoOptions, type DemoParts } from '../src/demo/run-demo.js';
+import { sampleWebhooks } from '../src/demo/sample-webhooks.js';
 import { projectRoot } from '../src/project-root.js';
+import { sharedRedis } from './support/redis-server.js';
 
 const root = projectRoot();
 const bin = path.join(root, (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['sla-bridge']!);
 
-describe('sla-bridge demo --once', function () {
+function bufferIo(): CliIo & { out: (text: string) => void; lines: { out: string[]; err: string[] } } {
+  const lines = { out: [] as string[], err: [] as string[] };
+  return { lines, out: (text) => lines.out.push(...text.split('\n')), err: (text) => lines.err.push(...text.split('\n')) };
+}
+
+async function demo(options: Partial<DemoOptions>, parts: DemoParts = {}) {
+  const io = bufferIo();
+  const run = await runDemo({ once: true, port: 0, host: '127.0.0.1', redisUrl: (await sharedRedis()).url, ...options }, io, { logger: createLogger({ silent: true }), ...parts });
+  return { io, run };
+}
+
+describe('sla-bridge demo', function () {
   this.timeout(90_000);
 
-  it('sends a webhook from each tracker, and every warning, breach and write-back arrives', async () => {
+  it('--once sends a webhook from each tracker, and every warning, breach and write-back arrives', async () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'REDIS_URL' && name !== 'PORT'));
     const child = spawn(process.execPath, [bin, 'demo', '--once'], { cwd: root, env });
     let output = '';
@@ -21,7 +42,58 @@ describe('sla-bridge demo --once', function () {
     expect(code, output).to.equal(0);
     for (const webhook of ['jira-demo (DEMO-1', 'gitea-demo (demo/shop#1', 'mantis-demo (90003']) expect(output).to.include(`POST /webhooks/${webhook}`);
     expect(output).to.match(/breach \(breach\) of DEMO-1 sent to the console channel/);
-    expect(output).to.match(/write-back PUT \/jira\/rest\/api\/2\/issue\/90001 \{"fields":\{"customfield_10060":/);
+    expect(output).to.match(/write-back PUT \/jira\/rest\/api\/2\/issue\/90001 \{"fields":\{"customfield_10060":.*\} -> 200\n/);
     expect(output).to.include('sla-bridge demo: every expected warning, breach and write-back arrived.');
+    expect(output).to.include('Next: `npx sla-bridge demo` without --once keeps the bridge running, with its dashboard and queue board.');
+  });
+
+  it('without --once keeps serving and says where to look next and how to stop; the directions work', async () => {
+    const { io, run } = await demo({ once: false });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!io.lines.out.includes('Ctrl-C stops the demo.') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(io.lines.err, 'nothing went wrong').to.deep.equal([]);
+      const next = io.lines.out.slice(io.lines.out.indexOf('Still serving. Next:'));
+      expect(next).to.have.length(5);
+      const dashboard = /^ {2}dashboard {2}(http:\/\/127\.0\.0\.1:\d+)\/dashboard#token=(demo-[\w-]+) \(logs you in; the queue board is linked at the top\)$/.exec(next[1]!);
+      expect(dashboard, next[1]).to.not.equal(null);
+      const [, url, token] = dashboard!;
+      expect(next.slice(2)).to.deep.equal([`  API        curl -H 'Authorization: Bearer ${token}' ${url}/api/issues`, `  metrics    ${url}/metrics`, 'Ctrl-C stops the demo.']);
+      const issues = (await (await fetch(`${url}/api/issues`, { headers: { authorization: `Bearer ${token}` } })).json()) as { issues: { issue: { key: string } }[] };
+      expect(issues.issues.map((entry) => entry.issue.key).sort()).to.deep.equal(['90003', 'DEMO-1', 'demo/shop#1']);
+      const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+      expect(login.status, 'the dashboard link logs in').to.equal(204);
+      expect((await fetch(`${url}/dashboard`)).status).to.equal(200);
+      expect((await fetch(`${url}/metrics`)).status).to.equal(200);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('--once exits 1 naming what did not arrive: a webhook signed with the wrong secret, a tracker refusing writes', async () => {
+    const webhooks = sampleWebhooks(trackerConnectors).map((sample) =>
+      sample.source === 'gitea-demo' ? { ...sample, headers: { ...sample.headers, ...trackerConnectors.gitea.sign('not-the-demo-secret', sample.body) } } : sample,
+    );
+    const { io, run } = await demo({}, { webhooks, tracker: { refuse: ['/mantis'] } });
+    expect(await run.finished).to.equal(1);
+    expect(io.lines.out).to.include('  POST /webhooks/gitea-demo (demo/shop#1, signed like gitea does) -> 401: X-Gitea-Signature does not match the body');
+    expect(io.lines.out.find((line) => line.includes('/mantis/'))).to.match(/^ {2}✍️ {2}write-back PATCH \/mantis\/api\/rest\/issues\/90003 \{"due_date":"[^"]+"\} -> 403 refused by the tracker$/);
+    expect(io.lines.err).to.deep.equal([
+      'sla-bridge demo: did not arrive: 50% of demo/shop#1; breach of demo/shop#1; write-back of demo/shop#1; write-back of 90003',
+      '  demo/shop#1: the bridge did not accept its webhook (401: X-Gitea-Signature does not match the body)',
+      '  90003: the tracker refused the write-back (PATCH /mantis/api/rest/issues/90003 -> 403)',
+    ]);
+    expect(io.lines.out.join('\n')).to.not.include('every expected');
+  });
+
+  it('--once gives up after its wait, naming what had not arrived by then', async () => {
+    const { io, run } = await demo({ timeoutMs: 2_000 });
+    expect(await run.finished).to.equal(1);
+    expect(io.lines.err).to.deep.equal([
+      'sla-bridge demo: did not arrive: 50% of DEMO-1; breach of DEMO-1; 50% of demo/shop#1; breach of demo/shop#1; 50% of 90003; breach of 90003',
+      "  DEMO-1: not within 2 s; the bridge's log above may say why",
+      "  demo/shop#1: not within 2 s; the bridge's log above may say why",
+      "  90003: not within 2 s; the bridge's log above may say why",
+    ]);
   });
 });

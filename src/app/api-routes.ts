@@ -1,9 +1,9 @@
 /**
- * The bridge's API under /api/, behind a bearer token (SLA_BRIDGE_API_TOKEN): issues and their SLA
- * state, contracts, and the dead-letter list of chat messages and write-backs that failed for good.
+ * The bridge's API under /api/, behind the API token (SLA_BRIDGE_API_TOKEN; see api-auth.ts): issues
+ * and their SLA state, contracts, reports, the queue board, and the dead-letter list of chat messages
+ * and write-backs that failed for good.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -18,10 +18,9 @@ import { reportCsv, reportHtml } from './report-format.js';
 import type { IssueState, IssueStore } from './issue-store.js';
 import { DeadLetterBusy, DeadLetterNotFound, type DeadLetterStore } from './dead-letters.js';
 import { DeliveryFailure, type OutboundHttp } from './outbound-http.js';
+import { apiAuth, sessionRouter, type ApiAuthDeps } from './api-auth.js';
 
-export interface ApiDeps {
-  /** Undefined: the API refuses every request, saying how to enable it. */
-  readonly token: string | undefined;
+export interface ApiDeps extends ApiAuthDeps {
   readonly store: IssueStore;
   readonly contracts: ReadonlyMap<string, Contract>;
   readonly deadLetters: DeadLetterStore;
@@ -30,23 +29,15 @@ export interface ApiDeps {
   readonly queues: readonly Queue[];
 }
 
+/**
+ * Read-only: people open the board in a browser with the session cookie, which opens no
+ * state-changing request, so buttons for retrying or removing jobs could only fail.
+ */
 function queueBoard(queues: readonly Queue[]): Router {
   const adapter = new ExpressAdapter();
   adapter.setBasePath('/api/queues');
-  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })), serverAdapter: adapter });
+  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })), serverAdapter: adapter });
   return adapter.getRouter() as Router;
-}
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
-function bearerAuth(token: string | undefined) {
-  return (request: Request, response: Response, next: NextFunction) => {
-    const given = /^Bearer\s+(.+)$/i.exec(request.get('authorization') ?? '')?.[1];
-    // Comparing digests keeps the comparison constant-time whatever the lengths.
-    if (token && given && timingSafeEqual(digest(given), digest(token))) return next();
-    response.set('WWW-Authenticate', 'Bearer realm="sla-bridge"');
-    response.status(401).json({ error: token ? 'missing or wrong bearer token' : 'the API is disabled: set SLA_BRIDGE_API_TOKEN' });
-  };
 }
 
 const issueFilterSchema = z.strictObject({
@@ -128,7 +119,8 @@ function boundedInt(value: unknown, fallback: number, max: number): number {
 
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
-  router.use(bearerAuth(deps.token));
+  router.use(sessionRouter(deps));
+  router.use(apiAuth(deps));
   router.use('/queues', queueBoard(deps.queues));
   router.get('/issues', async (request, response) => {
     const filter = issueFilterSchema.safeParse(request.query);

@@ -19,7 +19,7 @@ import { trackerRead } from './reconcile.js';
 import { createReconcileProcessor, RECONCILE_QUEUE, scheduleReconciliation, type ReconcileJob } from './reconcile-schedule.js';
 import { SlaTimers, TIMER_QUEUE, type DueNotification, type TimerJob } from './sla-timers.js';
 import { DeliveryIntake } from './delivery-intake.js';
-import { createHttpApp } from './http-app.js';
+import { createHttpApp, type TrustProxy } from './http-app.js';
 import { INGEST_QUEUE, type DeliveryJob } from './ingest-queue.js';
 import { IssueStore } from './issue-store.js';
 import type { Logger } from './logger.js';
@@ -41,6 +41,8 @@ export interface BridgeOptions {
   readonly now?: () => number;
   /** Bearer token of the /api/ endpoints; without one they refuse every request. */
   readonly apiToken?: string | undefined;
+  /** Which proxies' X-Forwarded-* headers to believe (express's `trust proxy`); unset: none. */
+  readonly trustProxy?: TrustProxy | undefined;
   /** How chat messages and write-backs leave the bridge; tests shorten its retry delays. */
   readonly http?: OutboundHttp;
   /** How long `close()` waits for in-flight jobs before dropping them (they are retried later). */
@@ -151,8 +153,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       if (handle !== queue) queues.push(handle);
       return handle as Queue;
     });
-    const api = { token: options.apiToken, store, contracts: options.config.contracts, deadLetters: new DeadLetterStore(requestRedis, prefix), http, queues: boardQueues };
-    const app = createHttpApp({ sources: options.config.sources, connectors: options.connectors, intake, api, metrics, now, logger });
+    const api = { token: options.apiToken, now, store, contracts: options.config.contracts, deadLetters: new DeadLetterStore(requestRedis, prefix), http, queues: boardQueues };
+    const app = createHttpApp({ sources: options.config.sources, connectors: options.connectors, intake, api, metrics, now, logger, trustProxy: options.trustProxy });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve(listening));
       listening.on('error', reject);

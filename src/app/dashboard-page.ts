@@ -1,6 +1,8 @@
 /**
  * The dashboard: one self-contained page (no assets to fetch) over the status API. The page itself
- * holds no data; it asks for the API token and keeps it in the tab's sessionStorage.
+ * holds no data and keeps no token: it logs in with POST /api/session and the browser then holds the
+ * HttpOnly session cookie, which also opens the queue board. `#token=…` in the address logs in
+ * once and is removed from the address at once.
  */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -12,23 +14,39 @@ table{border-collapse:collapse;width:100%;background:#fff}td,th{padding:.35rem .
 .bar{width:180px;height:12px;background:#eee;border-radius:6px;overflow:hidden}.bar>div{height:100%}
 .ok>div{background:#2e7d32}.at-risk>div{background:#f9a825}.breached>div{background:#c62828}
 tr.breached td:first-child{border-left:4px solid #c62828}tr.at-risk td:first-child{border-left:4px solid #f9a825}
-#login{display:flex;gap:.5rem;margin:1rem 0}#login[hidden]{display:none}#error{color:#c62828}.muted{color:#777}
+#login,nav{display:flex;gap:.8rem;align-items:center;margin:1rem 0}#login[hidden],nav[hidden]{display:none}#error{color:#c62828}.muted{color:#777}
 </style></head><body>
 <h1>sla-bridge: open issues and compliance</h1>
-<form id="login"><input id="token" type="password" placeholder="API token (SLA_BRIDGE_API_TOKEN)" size="40"><button>Show</button></form>
+<nav id="nav" hidden><a id="queues" href="/api/queues/">Queue board</a><button id="logout" type="button">Log out</button></nav>
+<form id="login" hidden><input id="token" type="password" autocomplete="current-password" placeholder="API token (SLA_BRIDGE_API_TOKEN)" size="40" required><button>Log in</button></form>
 <p id="error"></p><div id="content"></div>
 <script>
-const tokenKey = 'sla-bridge-token';
-const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
-if (fromHash) { sessionStorage.setItem(tokenKey, fromHash); history.replaceState(null, '', location.pathname); }
+class LoggedOut extends Error { constructor(answer) { super(answer.error); this.reason = answer.reason; } }
+const showLogin = (message) => {
+  document.getElementById('nav').hidden = true; document.getElementById('content').innerHTML = '';
+  document.getElementById('login').hidden = false; document.getElementById('error').textContent = message;
+  delete document.body.dataset.loaded;
+};
+async function logIn(token) {
+  const response = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) })
+    .catch(() => null);
+  if (!response) return showLogin('The bridge did not answer.');
+  if (response.status === 204) return load();
+  const answer = await response.json().catch(() => ({}));
+  showLogin(answer.error ? 'Not logged in: ' + answer.error + '.' : 'The login answered ' + response.status + '.');
+}
 document.getElementById('login').addEventListener('submit', (event) => {
-  event.preventDefault(); sessionStorage.setItem(tokenKey, document.getElementById('token').value); load();
+  event.preventDefault(); const input = document.getElementById('token'); const token = input.value; input.value = ''; logIn(token);
+});
+document.getElementById('logout').addEventListener('click', async () => {
+  await fetch('/api/session', { method: 'DELETE' }); showLogin('Logged out.');
 });
 const text = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
 const duration = (ms) => { const m = Math.round(Math.abs(ms) / 60000); return (m >= 60 ? Math.floor(m / 60) + 'h' : '') + (m % 60) + 'm'; };
 async function api(path) {
-  const response = await fetch('/api' + path, { headers: { authorization: 'Bearer ' + sessionStorage.getItem(tokenKey) } });
-  if (!response.ok) throw new Error(response.status === 401 ? 'Wrong or missing API token.' : 'The API answered ' + response.status);
+  const response = await fetch('/api' + path);
+  if (response.status === 401) throw new LoggedOut(await response.json().catch(() => ({})));
+  if (!response.ok) throw new Error('The API answered ' + response.status + '.');
   return response.json();
 }
 function months(count) {
@@ -68,7 +86,7 @@ async function load() {
   error.textContent = '';
   try {
     const [{ contracts }, { issues }] = await Promise.all([api('/contracts'), api('/issues')]);
-    document.getElementById('login').hidden = true;
+    document.getElementById('login').hidden = true; document.getElementById('nav').hidden = false;
     const sections = await Promise.all(contracts.map(async (contract) => {
       const reports = await Promise.all(months(6).map((month) => api('/reports/' + encodeURIComponent(contract.id) + '/' + month)));
       const rows = issueRows(issues.filter((entry) => entry.contract === contract.id));
@@ -80,9 +98,14 @@ async function load() {
     content.innerHTML = sections.join('');
     document.body.dataset.loaded = 'true';
   } catch (failure) {
-    error.textContent = failure.message; document.getElementById('login').hidden = false;
+    // Without a session (the usual first visit) the form is the whole answer; an ended one says why.
+    if (failure instanceof LoggedOut) showLogin(failure.reason === 'missing' ? '' : 'Not logged in: ' + failure.message + '.');
+    else error.textContent = failure.message;
   }
 }
-if (sessionStorage.getItem(tokenKey)) load();
+// Tabs of the version that kept the token in sessionStorage.
+sessionStorage.removeItem('sla-bridge-token');
+const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+if (fromHash) { history.replaceState(null, '', location.pathname); logIn(fromHash); } else load();
 </script></body></html>
 `;

@@ -5,14 +5,23 @@ import { apiRouter, type ApiDeps } from './api-routes.js';
 import { DASHBOARD_HTML } from './dashboard-page.js';
 import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
 
+/** Express's `trust proxy` setting: true, a hop count, or the proxies' addresses and subnets. */
+export type TrustProxy = boolean | number | string;
+
 export interface HttpAppDeps extends WebhookRouteDeps {
   readonly intake: DeliveryIntake;
   readonly api: ApiDeps;
+  /**
+   * Unset: X-Forwarded-* headers are ignored, so a session cookie gets `Secure` only when the
+   * bridge itself serves https. Behind a TLS-terminating proxy, trust that proxy.
+   */
+  readonly trustProxy?: TrustProxy | undefined;
 }
 
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.post('/webhooks/:sourceId', webhookRoute(deps));
   app.use('/api', apiRouter(deps.api));
   app.get('/metrics', async (_request, response) => {

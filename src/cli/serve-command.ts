@@ -1,5 +1,7 @@
+import express from 'express';
 import { trackerConnectors } from '../../connectors/registry.js';
 import { startBridge, type BridgeRole } from '../app/bridge.js';
+import type { TrustProxy } from '../app/http-app.js';
 import { createLogger } from '../app/logger.js';
 import path from 'node:path';
 import { startEmbeddedRedis } from '../app/embedded-redis.js';
@@ -14,11 +16,24 @@ export interface ServeOptions {
 
 const ROLES: readonly BridgeRole[] = ['api', 'worker', 'all'];
 
+/** SLA_BRIDGE_TRUST_PROXY as express takes it: true or false, a hop count, or addresses and subnets. */
+export function parseTrustProxy(value: string | undefined): TrustProxy | undefined {
+  if (!value) return undefined;
+  const parsed = value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value;
+  try {
+    express().set('trust proxy', parsed);
+  } catch (error) {
+    throw new UsageError(`SLA_BRIDGE_TRUST_PROXY: "${value}" is not true, a hop count or a list of proxy addresses (${(error as Error).message})`);
+  }
+  return parsed;
+}
+
 /** Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight jobs and exits. */
 export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (!ROLES.includes(options.role as BridgeRole)) throw new UsageError(`--role: "${options.role}" is not a role (use ${ROLES.join(', ')})`);
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`PORT: "${env.PORT}" is not a port number`);
+  const trustProxy = parseTrustProxy(env.SLA_BRIDGE_TRUST_PROXY);
   const config = loadConfig(options.config, env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', format: env.LOG_FORMAT === 'json' || !process.stdout.isTTY ? 'json' : 'pretty' });
   // Without REDIS_URL the bridge runs its own redis-server, so a new user needs nothing else.
@@ -39,6 +54,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
       host: env.HOST ?? '127.0.0.1',
       prefix: env.SLA_BRIDGE_PREFIX ?? 'sla',
       apiToken: env.SLA_BRIDGE_API_TOKEN || undefined,
+      trustProxy,
     });
   } catch (error) {
     await embedded?.stop();

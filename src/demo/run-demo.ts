@@ -10,25 +10,34 @@ import { trackerConnectors } from '../../connectors/registry.js';
 import { startBridge, type RunningBridge } from '../app/bridge.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../app/embedded-redis.js';
 import { NOTIFY_QUEUE } from '../app/fire-timer.js';
-import { createLogger } from '../app/logger.js';
+import { createLogger, type Logger } from '../app/logger.js';
 import { createRedis } from '../app/redis-connection.js';
 import type { DueNotification } from '../app/sla-timers.js';
 import type { CliIo } from '../cli/cli-io.js';
 import { loadConfig } from '../config/load-config.js';
 import { projectRoot } from '../project-root.js';
-import { sampleWebhooks } from './sample-webhooks.js';
-import { startStandInTracker, type StandInTracker } from './stand-in-tracker.js';
+import { sampleWebhooks, type SampleWebhook } from './sample-webhooks.js';
+import { startStandInTracker, type StandInTracker, type StandInTrackerOptions } from './stand-in-tracker.js';
 
 export interface DemoOptions {
   readonly once: boolean;
   readonly port: number;
   readonly host: string;
   readonly redisUrl?: string | undefined;
-  /** How long `--once` waits for everything to arrive. */
+  /** How long the demo waits for everything to arrive. */
   readonly timeoutMs?: number;
 }
 
+/** Parts of the scenario a caller may change to stage a fault; `sla-bridge demo` changes none. */
+export interface DemoParts {
+  readonly tracker?: StandInTrackerOptions;
+  /** Sent instead of `sampleWebhooks()`. */
+  readonly webhooks?: readonly SampleWebhook[];
+  readonly logger?: Logger;
+}
+
 const EXPECTED_NOTIFICATIONS = ['50%', 'breach'];
+const DEFAULT_TIMEOUT_MS = 45_000;
 
 /** Which part of the stand-in tracker's URL space each demo issue is written to. */
 const WRITE_BACK_PATHS: Record<string, string> = {
@@ -37,14 +46,28 @@ const WRITE_BACK_PATHS: Record<string, string> = {
   '90003': '/mantis/api/rest/issues/90003',
 };
 
+interface DemoIssue {
+  readonly id: string;
+  readonly key: string;
+  /** Why nothing of this issue can arrive: the bridge did not accept its webhook. */
+  readonly rejected: string | undefined;
+}
+
+interface WatchResult {
+  /** What did not arrive, e.g. `breach of DEMO-1`, in the order of the issues. */
+  readonly missing: string[];
+  /** One line per issue with something missing, saying why when the demo knows. */
+  readonly reasons: string[];
+}
+
 export interface DemoRun {
   /** Resolves with the exit code once the demo is over (at once with --once, on stop otherwise). */
   readonly finished: Promise<number>;
   stop(): Promise<void>;
 }
 
-export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoRun> {
-  const tracker = await startStandInTracker();
+export async function runDemo(options: DemoOptions, io: CliIo, parts: DemoParts = {}): Promise<DemoRun> {
+  const tracker = await startStandInTracker(parts.tracker);
   let redis: EmbeddedRedis | undefined;
   let bridge: RunningBridge | undefined;
   const redisUrl = options.redisUrl ?? (redis = await startEmbeddedRedis({})).url;
@@ -59,8 +82,9 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoRun>
     port: options.port,
     host: options.host,
     apiToken,
-    logger: createLogger({ format: 'pretty', level: 'info' }),
+    logger: parts.logger ?? createLogger({ format: 'pretty', level: 'info' }),
   });
+  const url = bridge.url!;
   const watcherRedis = createRedis(redisUrl, 'worker');
   const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: watcherRedis, prefix });
   const stop = async () => {
@@ -71,38 +95,64 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoRun>
     await redis?.stop();
   };
 
-  io.out(`sla-bridge demo: the bridge listens on ${bridge.url}, on ${options.redisUrl ? 'REDIS_URL' : 'its own redis-server'}.`);
+  io.out(`sla-bridge demo: the bridge listens on ${url}, on ${options.redisUrl ? 'REDIS_URL' : 'its own redis-server'}.`);
   io.out('Contract "demo": reaction P1 within 10 s, round the clock, a warning at 50%. Sending a new P1 issue from Jira, Gitea and MantisBT:');
-  const samples = sampleWebhooks(trackerConnectors);
-  for (const sample of samples) {
-    const response = await fetch(`${bridge.url}/webhooks/${sample.source}`, { method: 'POST', headers: sample.headers, body: sample.body });
-    io.out(`  POST /webhooks/${sample.source} (${sample.issueKey}, signed like ${sample.kind} does) -> ${response.status}`);
+  const issues: DemoIssue[] = [];
+  for (const sample of parts.webhooks ?? sampleWebhooks(trackerConnectors)) {
+    const response = await fetch(`${url}/webhooks/${sample.source}`, { method: 'POST', headers: sample.headers, body: sample.body });
+    const answer = (await response.json().catch(() => ({}))) as { error?: string; reason?: string };
+    const refusal = response.status === 202 ? undefined : `${response.status}: ${answer.error ?? answer.reason ?? 'no reason given'}`;
+    io.out(`  POST /webhooks/${sample.source} (${sample.issueKey}, signed like ${sample.kind} does) -> ${refusal ?? response.status}`);
+    issues.push({ id: sample.issueId, key: sample.issueKey, rejected: refusal && `the bridge did not accept its webhook (${refusal})` });
   }
   io.out('Watch the console channel below: a warning after about 5 s, the breach after 10 s. Write-backs to the stand-in tracker are shown as they happen.');
+  const dashboard = `${url}/dashboard#token=${apiToken}`;
+  if (!options.once) io.out(`Meanwhile the dashboard shows the clocks: ${dashboard} (reload it to follow them).`);
 
-  const finished = watch(samples.map((sample) => ({ id: sample.issueId, key: sample.issueKey })), notifications, tracker, io, options.once ? (options.timeoutMs ?? 45_000) : Infinity).then(async (missing) => {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const finished = watch(issues, notifications, tracker, io, timeoutMs).then(async ({ missing, reasons }) => {
     if (missing.length === 0) io.out('sla-bridge demo: every expected warning, breach and write-back arrived.');
-    else io.err(`sla-bridge demo: missing after the wait: ${missing.join('; ')}`);
+    else io.err([`sla-bridge demo: did not arrive: ${missing.join('; ')}`, ...reasons.map((reason) => `  ${reason}`)].join('\n'));
     if (options.once) {
       await stop();
+      if (missing.length === 0) io.out('Next: `npx sla-bridge demo` without --once keeps the bridge running, with its dashboard and queue board.');
       return missing.length === 0 ? 0 : 1;
     }
-    io.out(`Still serving. Next: curl -H 'Authorization: Bearer ${apiToken}' ${bridge!.url}/api/issues, open ${bridge!.url}/metrics, or the queues at ${bridge!.url}/api/queues/ (same token). Ctrl-C stops.`);
+    io.out(
+      [
+        'Still serving. Next:',
+        `  dashboard  ${dashboard} (logs you in; the queue board is linked at the top)`,
+        `  API        curl -H 'Authorization: Bearer ${apiToken}' ${url}/api/issues`,
+        `  metrics    ${url}/metrics`,
+        'Ctrl-C stops the demo.',
+      ].join('\n'),
+    );
     return new Promise<number>(() => undefined);
   });
   return { finished, stop };
 }
 
-async function watch(issues: { id: string; key: string }[], notifications: Queue<DueNotification>, tracker: StandInTracker, io: CliIo, timeoutMs: number): Promise<string[]> {
+const accepted = (status: number) => status >= 200 && status < 300;
+
+/**
+ * Shows notifications and write-backs as they arrive, until every expected one has arrived or can
+ * no longer arrive (its webhook was rejected, or the tracker refused the write), or the time is up.
+ */
+async function watch(issues: DemoIssue[], notifications: Queue<DueNotification>, tracker: StandInTracker, io: CliIo, timeoutMs: number): Promise<WatchResult> {
   const seen = new Set<string>();
   let shownRequests = 0;
   const deadline = Date.now() + timeoutMs;
-  const missing = () =>
-    issues.flatMap((issue) => [
-      ...EXPECTED_NOTIFICATIONS.filter((label) => !seen.has(`${issue.id}|${label}`)).map((label) => `${label} of ${issue.key}`),
-      ...(tracker.requests.some((request) => request.path.startsWith(WRITE_BACK_PATHS[issue.id]!)) ? [] : [`write-back of ${issue.key}`]),
-    ]);
-  while (Date.now() < deadline) {
+  const writes = (issue: DemoIssue) => tracker.requests.filter((request) => request.path.startsWith(WRITE_BACK_PATHS[issue.id] ?? '\u0000'));
+  const written = (issue: DemoIssue) => writes(issue).some((request) => request.method !== 'GET' && accepted(request.status));
+  const refused = (issue: DemoIssue) => writes(issue).find((request) => !accepted(request.status));
+  const missingOf = (issue: DemoIssue) => [
+    ...EXPECTED_NOTIFICATIONS.filter((label) => !seen.has(`${issue.id}|${label}`)).map((label) => `${label} of ${issue.key}`),
+    ...(written(issue) ? [] : [`write-back of ${issue.key}`]),
+  ];
+  // A refused write stays refused: the bridge dead-letters it and writes again only on the next change.
+  const onlyRefusedWriteBack = (issue: DemoIssue) => missingOf(issue).length === 1 && !written(issue) && refused(issue) !== undefined;
+  const settled = (issue: DemoIssue) => issue.rejected !== undefined || missingOf(issue).length === 0 || onlyRefusedWriteBack(issue);
+  for (;;) {
     for (const job of await notifications.getJobs(['completed'])) {
       const key = `${job.data.issueId}|${job.data.label}`;
       if (seen.has(key)) continue;
@@ -111,11 +161,20 @@ async function watch(issues: { id: string; key: string }[], notifications: Queue
       io.out(`  ${job.data.kind === 'warning' ? '⚠️ ' : '🚨'} ${job.data.kind} (${job.data.label}) of ${issue?.key ?? job.data.issueId} sent to the console channel`);
     }
     for (const request of tracker.requests.slice(shownRequests)) {
-      io.out(`  ✍️  write-back ${request.method} ${request.path} ${JSON.stringify(request.body)}`);
+      const body = request.body === undefined ? '' : ` ${JSON.stringify(request.body)}`;
+      io.out(`  ✍️  write-back ${request.method} ${request.path}${body} -> ${request.status}${accepted(request.status) ? '' : ' refused by the tracker'}`);
     }
     shownRequests = tracker.requests.length;
-    if (missing().length === 0) return [];
+    if (issues.every(settled) || Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return missing();
+  const missing = issues.flatMap(missingOf);
+  const reasons = issues.flatMap((issue) => {
+    if (missingOf(issue).length === 0) return [];
+    if (issue.rejected) return [`${issue.key}: ${issue.rejected}`];
+    const refusal = refused(issue);
+    if (refusal && onlyRefusedWriteBack(issue)) return [`${issue.key}: the tracker refused the write-back (${refusal.method} ${refusal.path} -> ${refusal.status})`];
+    return [`${issue.key}: not within ${Math.round(timeoutMs / 1000)} s; the bridge's log above may say why`];
+  });
+  return { missing, reasons };
 }

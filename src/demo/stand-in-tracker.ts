@@ -1,6 +1,7 @@
 /**
  * A tracker stand-in on loopback for the demo: it accepts the bridge's write-back requests the way
- * Jira, Gitea and MantisBT answer them, and keeps them so the demo can show what would be written.
+ * Jira, Gitea and MantisBT answer them, and keeps them (with its answer) so the demo can show what
+ * was written and tell a write the tracker took from one it refused.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,16 @@ export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly body: unknown;
+  /** What the stand-in answered. */
+  readonly status: number;
+}
+
+export interface StandInTrackerOptions {
+  /**
+   * Paths under which every request is answered 403, as a tracker answers a token without the
+   * right to edit the project's issues (e.g. `/mantis`).
+   */
+  readonly refuse?: readonly string[];
 }
 
 export interface StandInTracker {
@@ -18,15 +29,16 @@ export interface StandInTracker {
   close(): Promise<void>;
 }
 
-export async function startStandInTracker(): Promise<StandInTracker> {
+export async function startStandInTracker(options: StandInTrackerOptions = {}): Promise<StandInTracker> {
   const requests: RecordedRequest[] = [];
   const app = express();
   app.use(express.json());
   app.use((request, response) => {
-    requests.push({ method: request.method, path: request.path, body: request.body as unknown });
     // Gitea answers a label list to GET, 201 to an issue PATCH; the others 200 or 204.
-    if (request.method === 'GET') return void response.json([]);
-    response.status(request.method === 'PATCH' ? 201 : 200).json({});
+    const status = options.refuse?.some((prefix) => request.path.startsWith(prefix)) ? 403 : request.method === 'PATCH' ? 201 : 200;
+    requests.push({ method: request.method, path: request.path, body: request.body as unknown, status });
+    if (status === 403) return void response.status(403).json({ message: 'You do not have permission to edit this issue.' });
+    response.status(status).json(request.method === 'GET' ? [] : {});
   });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -1,0 +1,84 @@
+/**
+ * Who may use /api/: a client sending `Authorization: Bearer <SLA_BRIDGE_API_TOKEN>`, or a browser
+ * that logged in with POST /api/session and holds the session cookie. The cookie opens GET and HEAD
+ * only: a request that changes something needs the header, which no other site can make a browser send.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { checkSession, issueSession, readCookie, SESSION_COOKIE, SESSION_LIFETIME_MS } from './session-cookie.js';
+
+export interface ApiAuthDeps {
+  /** Undefined: the API refuses every request, saying how to enable it. */
+  readonly token: string | undefined;
+  readonly now: () => number;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+const DISABLED = 'the API is disabled: set SLA_BRIDGE_API_TOKEN';
+const BEARER_HINT = 'Authorization: Bearer <SLA_BRIDGE_API_TOKEN>';
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+// Comparing digests keeps the comparison constant-time whatever the lengths.
+const sameSecret = (given: string, token: string) => timingSafeEqual(digest(given), digest(token));
+
+function cookieOptions(request: Request) {
+  // req.secure believes X-Forwarded-Proto only when the app trusts the proxy (SLA_BRIDGE_TRUST_PROXY).
+  return { httpOnly: true, sameSite: 'strict', path: '/', secure: request.secure } as const;
+}
+
+/** Why a request was refused, for clients that act on it (the dashboard shows no error for `missing`). */
+export type RefusalReason = 'disabled' | 'missing' | 'wrong-token' | 'bearer-required' | 'session-expired' | 'session-invalid';
+
+function refuse(response: Response, reason: RefusalReason, error: string): void {
+  response.set('WWW-Authenticate', 'Bearer realm="sla-bridge"');
+  response.status(401).json({ error, reason });
+}
+
+export function apiAuth(deps: ApiAuthDeps) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (!deps.token) return refuse(response, 'disabled', DISABLED);
+    // Another scheme (a proxy's Basic auth) is not ours to judge; the cookie may still let the browser in.
+    const bearer = /^Bearer\s+(.+)$/i.exec(request.get('authorization') ?? '')?.[1];
+    if (bearer !== undefined) return sameSecret(bearer, deps.token) ? next() : refuse(response, 'wrong-token', 'wrong bearer token');
+    const cookie = readCookie(request.get('cookie'), SESSION_COOKIE);
+    if (cookie === undefined) return refuse(response, 'missing', `missing credentials: send ${BEARER_HINT}, or log in with POST /api/session (then GET and HEAD requests need nothing else)`);
+    if (!SAFE_METHODS.has(request.method)) return refuse(response, 'bearer-required', `${request.method} needs ${BEARER_HINT}; the session cookie opens GET and HEAD requests only`);
+    const check = checkSession(deps.token, cookie, deps.now());
+    if (check === 'valid') return next();
+    response.clearCookie(SESSION_COOKIE, cookieOptions(request));
+    if (check === 'expired') refuse(response, 'session-expired', 'the session has expired: log in again');
+    else refuse(response, 'session-invalid', 'the session is no longer valid (was the API token changed?): log in again');
+  };
+}
+
+const loginSchema = z.looseObject({ token: z.string().min(1) });
+const BODY_LIMIT = '4kb';
+
+/**
+ * POST /session logs in (JSON `{"token": "…"}` or a form field `token`), DELETE /session logs out.
+ * Mounted before `apiAuth`: logging in is how a browser gets past it.
+ */
+export function sessionRouter(deps: ApiAuthDeps): Router {
+  const router = express.Router();
+  router.post('/session', express.json({ limit: BODY_LIMIT }), express.urlencoded({ extended: false, limit: BODY_LIMIT }), (request, response) => {
+    if (!deps.token) return refuse(response, 'disabled', DISABLED);
+    const body = loginSchema.safeParse(request.body ?? {});
+    if (!body.success) return void response.status(400).json({ error: `token: ${body.error.issues[0]!.message} (send JSON {"token": "…"} or a form field token)`, field: 'token' });
+    if (!sameSecret(body.data.token, deps.token)) return refuse(response, 'wrong-token', "wrong token: it is not the bridge's SLA_BRIDGE_API_TOKEN");
+    const session = issueSession(deps.token, deps.now());
+    response.cookie(SESSION_COOKIE, session.value, { ...cookieOptions(request), maxAge: SESSION_LIFETIME_MS });
+    response.set('Cache-Control', 'no-store').status(204).end();
+  });
+  // Logging out needs no credentials: it only asks this browser to forget its cookie.
+  router.delete('/session', (request, response) => {
+    response.clearCookie(SESSION_COOKIE, cookieOptions(request));
+    response.status(204).end();
+  });
+  // A body parser's own message may quote the body, and with it the token: answer without it.
+  router.use('/session', (error: { type?: string }, _request: Request, response: Response, _next: NextFunction) => {
+    if (error.type === 'entity.too.large') return void response.status(413).json({ error: `the body is larger than ${BODY_LIMIT}` });
+    response.status(400).json({ error: error.type === 'entity.parse.failed' ? 'the body is not valid JSON' : 'could not read the body' });
+  });
+  return router;
+}
