@@ -108,7 +108,7 @@ describe('dashboard in Chromium', function () {
     expect(await page.textContent('#queues')).to.equal('Queue board');
     await page.click('#queues');
     await page.waitForURL(`${bridge.url}/api/queues/`);
-    for (const queue of ['sla-ingest', 'sla-timers', 'sla-notify', 'sla-chat', 'sla-write-back']) {
+    for (const queue of ['sla-ingest', 'sla-timers', 'sla-notify', 'sla-chat', 'sla-write-back', 'sla-reconcile']) {
       await page.getByText(queue, { exact: true }).first().waitFor();
     }
     expect(sent.filter((request) => /"authorization"/i.test(request))).to.deep.equal([]);
