@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isRedisVariable } from '../src/app/redis-target.js';
 import { projectRoot } from '../src/project-root.js';
 
 const root = projectRoot();
@@ -12,7 +13,7 @@ describe('sla-bridge demo --once', function () {
   this.timeout(90_000);
 
   it('sends a webhook from each tracker, and every warning, breach and write-back arrives', async () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'REDIS_URL' && name !== 'PORT'));
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !isRedisVariable(name) && name !== 'PORT'));
     const child = spawn(process.execPath, [bin, 'demo', '--once'], { cwd: root, env });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -3,6 +3,7 @@ import { startEmbeddedRedis, runningEmbeddedRedis } from '../app/embedded-redis.
 import { IssueStore } from '../app/issue-store.js';
 import { reportCsv, reportHtml } from '../app/report-format.js';
 import { createRedis, waitUntilReady } from '../app/redis-connection.js';
+import { keyPrefix, redisTargetFromEnv, urlTarget, type RedisTarget } from '../app/redis-target.js';
 import { loadConfig } from '../config/load-config.js';
 import { buildReport, MONTH } from '../domain/sla-report.js';
 import { projectRoot } from '../project-root.js';
@@ -15,17 +16,20 @@ export interface ReportOptions {
   readonly config: string;
 }
 
-/** Where the issue states are: REDIS_URL, the running bridge's own Redis, or that Redis's data started briefly. */
-async function withRedisUrl<T>(env: NodeJS.ProcessEnv, work: (url: string) => Promise<T>): Promise<T> {
-  if (env.REDIS_URL) return work(env.REDIS_URL);
+/**
+ * Where the issue states are: the Redis the environment names (as for `serve`), the running
+ * bridge's own Redis, or that Redis's data started briefly.
+ */
+async function withRedis<T>(target: RedisTarget | undefined, env: NodeJS.ProcessEnv, work: (target: RedisTarget) => Promise<T>): Promise<T> {
+  if (target) return work(target);
   const dataDir = env.SLA_BRIDGE_DATA_DIR ?? path.join(projectRoot(), '.data', 'redis');
   const running = await runningEmbeddedRedis(dataDir);
-  if (running) return work(running);
+  if (running) return work(urlTarget(running));
   const embedded = await startEmbeddedRedis({ dataDir }).catch((error: Error) => {
     throw new UsageError(error.message);
   });
   try {
-    return await work(embedded.url);
+    return await work(urlTarget(embedded.url));
   } finally {
     await embedded.stop();
   }
@@ -37,11 +41,13 @@ export async function reportCommand(options: ReportOptions, io: CliIo, env: Node
   const config = loadConfig(options.config, env, { sources: false });
   const contract = config.contracts.get(options.contract);
   if (!contract) throw new UsageError(`--contract: unknown contract "${options.contract}" (known: ${[...config.contracts.keys()].join(', ')})`);
-  const states = await withRedisUrl(env, async (url) => {
-    const redis = createRedis(url, 'request');
+  const target = redisTargetFromEnv(env);
+  const prefix = keyPrefix(env, target);
+  const states = await withRedis(target, env, async (where) => {
+    const redis = createRedis(where, 'request');
     try {
-      await waitUntilReady(redis, url);
-      const store = new IssueStore(redis, env.SLA_BRIDGE_PREFIX ?? 'sla');
+      await waitUntilReady(redis, where);
+      const store = new IssueStore(redis, prefix);
       return await store.loadStates(await store.listIssues());
     } finally {
       redis.disconnect();
