@@ -110,7 +110,7 @@ export function redisTargetFromEnv(env: NodeJS.ProcessEnv): RedisTarget | undefi
       throw new RedisTargetError('REDIS_URL: not a URL (use redis://[:password@]host:port[/db] or rediss://...)');
     }
     if (!['redis:', 'rediss:', 'unix:'].includes(parsed.protocol)) {
-      throw new RedisTargetError(`REDIS_URL: "${parsed.protocol}//..." is not a Redis URL (use redis://host:port[/db], or rediss:// for TLS)`);
+      throw new RedisTargetError('REDIS_URL: not a redis:// URL (use redis://[:password@]host:port[/db], or rediss:// for TLS)');
     }
     return { kind: 'url', url, password, db, waitReplicas };
   }
@@ -132,6 +132,7 @@ const addresses = (list: readonly RedisAddress[]) => list.map(({ host, port }) =
 export function describeRedisTarget(target: RedisTarget): string {
   switch (target.kind) {
     case 'url': {
+      if (target.url.startsWith('/')) return `socket ${target.url}`;
       try {
         const url = new URL(target.url);
         if (url.password) url.password = '***';
