@@ -9,7 +9,9 @@ import { Writable } from 'node:stream';
 import winston from 'winston';
 import { trackerConnectors } from '../connectors/registry.js';
 import type { RedisTarget } from '../src/app/redis-target.js';
+import { freeLoopbackPort } from '../src/app/embedded-redis.js';
 import { deliveryJobId } from '../src/app/ingest-queue.js';
+import { createRedis, RedisUnreachableError, waitUntilReady } from '../src/app/redis-connection.js';
 import { parseLocalIso } from '../src/domain/local-time.js';
 import type { IssueSla } from '../src/domain/sla-clock.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type PostResult, type TestBridge } from './support/bridge-harness.js';
@@ -94,7 +96,7 @@ describe('the bridge on Redis Sentinel', function () {
   this.timeout(30_000);
   const logLines: string[] = [];
   let setup: SentinelSetup;
-  let target: RedisTarget;
+  let target: Extract<RedisTarget, { kind: 'sentinel' }>;
   let bridge: TestBridge;
   /** The same, but a delivery is only accepted once the replica has it (REDIS_WAIT_REPLICAS=1). */
   let waiting: TestBridge;
@@ -204,6 +206,23 @@ describe('the bridge on Redis Sentinel', function () {
     expect(log).to.include(`master \\"${setup.masterName}\\" through sentinels 127.0.0.1:${setup.sentinelPort}`);
     expect(log).to.not.include(PASSWORD);
     expect(log).to.not.include(SENTINEL_PASSWORD);
+  });
+
+  it('says in one line which sentinels it could not reach, without a password', async () => {
+    const nowhere: RedisTarget = { ...target, sentinels: [{ host: '127.0.0.1', port: await freeLoopbackPort() }] };
+    const redis = createRedis(nowhere, 'request');
+    try {
+      const failure = await waitUntilReady(redis, nowhere, 500).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      expect(failure).to.be.instanceOf(RedisUnreachableError);
+      expect(failure!.message).to.match(/^connecting to Redis \(master "sla-master" through sentinels 127\.0\.0\.1:\d+\) took longer than 500 ms; last error: All sentinels are unreachable/);
+      expect(failure!.message).to.not.include(PASSWORD);
+      expect(failure!.message).to.not.include(SENTINEL_PASSWORD);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('serve and report connect the same way, from REDIS_SENTINELS and REDIS_SENTINEL_MASTER', async () => {

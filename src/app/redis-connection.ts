@@ -73,6 +73,11 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Redis did not answer in time at startup; the message says where (without passwords) and why. */
+export class RedisUnreachableError extends Error {
+  override readonly name = 'RedisUnreachableError';
+}
+
 /** Waits until the connection is ready; a bridge that cannot reach Redis at startup says so and stops. */
 export async function waitUntilReady(redis: RedisClient, target: RedisTarget, ms = 10_000): Promise<void> {
   if (redis.status === 'ready') return;
@@ -83,7 +88,7 @@ export async function waitUntilReady(redis: RedisClient, target: RedisTarget, ms
   try {
     await withTimeout(new Promise<void>((resolve) => redis.once('ready', () => resolve())), ms, `connecting to Redis (${describeRedisTarget(target)})`);
   } catch (error) {
-    throw new Error(`${(error as Error).message}${lastError ? `; last error: ${lastError}` : ''}`);
+    throw new RedisUnreachableError(`${(error as Error).message}${lastError ? `; last error: ${lastError}` : ''}`);
   } finally {
     redis.off('error', onError);
   }

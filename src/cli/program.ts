@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { RedisUnreachableError } from '../app/redis-connection.js';
 import { RedisTargetError } from '../app/redis-target.js';
 import { ConfigError } from '../config/config-error.js';
 import { packageVersion, projectRoot } from '../project-root.js';
@@ -21,7 +22,7 @@ async function run(io: CliIo, action: () => number | Promise<number | void>): Pr
     if (error instanceof ConfigError) {
       io.err(`sla-bridge: the config has ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:`);
       io.err(error.message);
-    } else if (error instanceof UsageError || error instanceof RedisTargetError) {
+    } else if (error instanceof UsageError || error instanceof RedisTargetError || error instanceof RedisUnreachableError) {
       io.err(`sla-bridge: ${error.message}`);
     } else {
       throw error;
