@@ -13,6 +13,7 @@ import { trackerConnectors } from '../connectors/registry.js';
 import { startBridge } from '../src/app/bridge.js';
 import { NOTIFY_QUEUE } from '../src/app/fire-timer.js';
 import { createLogger } from '../src/app/logger.js';
+import { urlTarget } from '../src/app/redis-target.js';
 import type { DueNotification } from '../src/app/sla-timers.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { projectRoot } from '../src/project-root.js';
@@ -23,7 +24,7 @@ const ISSUES = 300;
 const config = loadConfig(path.join(projectRoot(), 'test/fixtures/timer-config'), {});
 
 const redis = await spawnRedis();
-const bridge = await startBridge({ config, connectors: trackerConnectors, redisUrl: redis.url, logger: createLogger({ silent: true }), port: 0, prefix: 'bench' });
+const bridge = await startBridge({ config, connectors: trackerConnectors, redis: urlTarget(redis.url), logger: createLogger({ silent: true }), port: 0, prefix: 'bench' });
 const client = new Redis(redis.url, { maxRetriesPerRequest: null });
 const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: client, prefix: 'bench' });
 try {

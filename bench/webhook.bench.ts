@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { trackerConnectors } from '../connectors/registry.js';
 import { startBridge } from '../src/app/bridge.js';
 import { createLogger } from '../src/app/logger.js';
+import { urlTarget } from '../src/app/redis-target.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { issueCreated } from '../test/support/jira-payloads.js';
 import { spawnRedis } from '../test/support/redis-server.js';
@@ -36,7 +37,7 @@ const redis = await spawnRedis();
 const bridge = await startBridge({
   config: loadConfig(SHIPPED_CONFIG_DIR, DEMO_SECRETS),
   connectors: trackerConnectors,
-  redisUrl: redis.url,
+  redis: urlTarget(redis.url),
   logger: createLogger({ silent: true }),
   port: 0,
 });

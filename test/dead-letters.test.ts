@@ -4,7 +4,6 @@
  */
 import { expect } from 'chai';
 import nock from 'nock';
-import type { Redis } from 'ioredis';
 import {
   DEFAULT_MAX_DEAD_LETTERS,
   DeadLetterBusy,
@@ -21,7 +20,8 @@ import {
   type OutboundRequest,
 } from '../src/app/outbound-http.js';
 import { redactUrl } from '../src/app/redact.js';
-import { createRedis, waitUntilReady } from '../src/app/redis-connection.js';
+import { createRedis, waitUntilReady, type RedisClient } from '../src/app/redis-connection.js';
+import { urlTarget } from '../src/app/redis-target.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
 
 const TRACKER = 'https://tracker.example.test';
@@ -59,12 +59,12 @@ function quickHttp(options: OutboundHttpOptions = {}): OutboundHttp {
 
 describe('dead letters', function () {
   this.timeout(20_000);
-  let redis: Redis;
+  let redis: RedisClient;
 
   before(async () => {
-    const { url } = await sharedRedis();
-    redis = createRedis(url, 'worker');
-    await waitUntilReady(redis, url);
+    const target = urlTarget((await sharedRedis()).url);
+    redis = createRedis(target, 'worker');
+    await waitUntilReady(redis, target);
   });
   after(() => {
     redis.disconnect();

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { trackerConnectors } from '../connectors/registry.js';
 import { createLogger } from '../src/app/logger.js';
+import { isRedisVariable, urlTarget } from '../src/app/redis-target.js';
 import type { CliIo } from '../src/cli/cli-io.js';
 import { runDemo, type DemoOptions, type DemoParts } from '../src/demo/run-demo.js';
 import { sampleWebhooks } from '../src/demo/sample-webhooks.js';
@@ -25,7 +26,7 @@ function bufferIo(): CliIo & { out: (text: string) => void; lines: { out: string
 
 async function demo(options: Partial<DemoOptions>, parts: DemoParts = {}) {
   const io = bufferIo();
-  const run = await runDemo({ once: true, port: 0, host: '127.0.0.1', redisUrl: (await sharedRedis()).url, ...options }, io, { logger: createLogger({ silent: true }), ...parts });
+  const run = await runDemo({ once: true, port: 0, host: '127.0.0.1', redis: urlTarget((await sharedRedis()).url), ...options }, io, { logger: createLogger({ silent: true }), ...parts });
   return { io, run };
 }
 
@@ -33,7 +34,7 @@ describe('sla-bridge demo', function () {
   this.timeout(90_000);
 
   it('--once sends a webhook from each tracker, and every warning, breach and write-back arrives', async () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'REDIS_URL' && name !== 'PORT'));
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !isRedisVariable(name) && name !== 'PORT'));
     const child = spawn(process.execPath, [bin, 'demo', '--once'], { cwd: root, env });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

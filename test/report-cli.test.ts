@@ -1,26 +1,16 @@
 /** `sla-bridge report` through the bin entry, reading the issue states a running bridge keeps in Redis. */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { trackerConnectors } from '../connectors/registry.js';
 import { parseLocalIso } from '../src/domain/local-time.js';
-import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, type TestBridge } from './support/bridge-harness.js';
+import { report } from './support/cli-process.js';
 import { issueCreated } from './support/jira-payloads.js';
 import { sharedRedis } from './support/redis-server.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
-
-const root = projectRoot();
-const bin = path.join(root, (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['sla-bridge']!);
-
-function report(args: string[], env: Record<string, string>) {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'REDIS_URL'));
-  const result = spawnSync(process.execPath, [bin, 'report', ...args], { cwd: root, encoding: 'utf8', env: { ...inherited, ...env } as NodeJS.ProcessEnv, timeout: 30_000 });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
 
 describe('sla-bridge report', function () {
   this.timeout(60_000);

@@ -1,43 +1,12 @@
 /** `sla-bridge serve` as an operator runs it: through the bin entry, configured by environment. */
 import { expect } from 'chai';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../src/project-root.js';
+import { exitOf, serve, startedUrl } from './support/cli-process.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
-
-const root = projectRoot();
-const bin = path.join(root, (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['sla-bridge']!);
-
-function serve(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in DEMO_SECRETS) && name !== 'REDIS_URL'));
-  return spawn(process.execPath, [bin, 'serve'], { cwd: root, env: { ...inherited, LOG_FORMAT: 'json', ...env } as NodeJS.ProcessEnv });
-}
-
-/** Resolves with the URL from the "bridge started" log line. */
-function startedUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((candidate) => candidate.includes('"bridge started"'));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
-}
-
-function exitOf(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; output: string }> {
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
-}
 
 describe('sla-bridge serve', function () {
   this.timeout(30_000);

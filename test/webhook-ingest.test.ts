@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { trackerConnectors } from '../connectors/registry.js';
 import { loadConfig } from '../src/config/load-config.js';
+import { urlTarget } from '../src/app/redis-target.js';
 import { parseLocalIso } from '../src/domain/local-time.js';
 import type { IssueSla } from '../src/domain/sla-clock.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
@@ -176,7 +177,7 @@ describe('webhook ingest', function () {
   describe('when Redis goes away', () => {
     it('answers 503 with Retry-After instead of 202, and /readyz turns 503 while /healthz stays 200', async () => {
       const redis = await spawnRedis();
-      const fragile = await startTestBridge({ redisUrl: redis.url, now: () => NOW, shutdownTimeoutMs: 500 });
+      const fragile = await startTestBridge({ redis: urlTarget(redis.url), now: () => NOW, shutdownTimeoutMs: 500 });
       try {
         const before = signedJira(issueCreated({ ...created, id: '10030', key: 'MB-30' }));
         expect((await post(fragile, 'jira-demo', before.raw, before.headers)).status).to.equal(202);

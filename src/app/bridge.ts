@@ -24,13 +24,15 @@ import { INGEST_QUEUE, type DeliveryJob } from './ingest-queue.js';
 import { IssueStore } from './issue-store.js';
 import type { Logger } from './logger.js';
 import { createRedis, waitUntilReady } from './redis-connection.js';
+import { checkPrefix, describeRedisTarget, type RedisTarget } from './redis-target.js';
 
 export type BridgeRole = 'api' | 'worker' | 'all';
 
 export interface BridgeOptions {
   readonly config: SlaConfig;
   readonly connectors: ConnectorRegistry;
-  readonly redisUrl: string;
+  /** Where the queues and issue states live: one server, a Sentinel-managed master, or a Cluster. */
+  readonly redis: RedisTarget;
   readonly logger: Logger;
   /** Namespace of every Redis key, so several bridges (or test runs) can share one Redis. */
   readonly prefix?: string;
@@ -76,9 +78,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const role = options.role ?? 'all';
   const now = options.now ?? Date.now;
   const logger = options.logger;
-  const requestRedis = createRedis(options.redisUrl, 'request');
+  checkPrefix(prefix, options.redis);
+  const requestRedis = createRedis(options.redis, 'request');
   try {
-    await waitUntilReady(requestRedis, options.redisUrl);
+    await waitUntilReady(requestRedis, options.redis);
   } catch (error) {
     requestRedis.disconnect();
     throw error;
@@ -95,7 +98,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const workers: Worker[] = [];
   const queues: Queue[] = [queue, timerCounter];
   if (role !== 'api') {
-    const workerRedis = createRedis(options.redisUrl, 'worker');
+    const workerRedis = createRedis(options.redis, 'worker');
     connections.push(workerRedis);
     const contracts = [...options.config.contracts.values()];
     const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: workerRedis, prefix });
@@ -114,7 +117,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       metrics,
     };
     const startWorker = <T>(name: string, processor: (job: Job<T>) => Promise<unknown>, concurrency: number) => {
-      const connection = createRedis(options.redisUrl, 'worker');
+      const connection = createRedis(options.redis, 'worker');
       connections.push(connection);
       const worker = new Worker<T>(name, processor, { connection, prefix, concurrency });
       worker.on('failed', (job, error) => logger.warn('job failed', { component: name, job: job?.id, attempt: job?.attemptsMade, error: error.message }));
@@ -146,7 +149,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
   let server: Server | undefined;
   if (role !== 'worker') {
-    const intake = new DeliveryIntake(queue, requestRedis, prefix);
+    const intake = new DeliveryIntake(queue, requestRedis, prefix, options.redis.kind === 'cluster' ? 0 : (options.redis.waitReplicas ?? 0));
     // Read-side handles of every queue, for the queue board; the workers have their own.
     const boardQueues = [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, CHAT_QUEUE, WRITE_BACK_QUEUE, RECONCILE_QUEUE].map((name) => {
       const handle = name === INGEST_QUEUE ? queue : new Queue(name, { connection: requestRedis, prefix, skipWaitingForReady: true });
@@ -162,7 +165,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   }
   const address = server?.address() as AddressInfo | undefined;
   const url = address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : undefined;
-  logger.info('bridge started', { component: 'bridge', role, url, sources: [...options.config.sources.keys()] });
+  logger.info('bridge started', { component: 'bridge', role, url, redis: describeRedisTarget(options.redis), sources: [...options.config.sources.keys()] });
 
   return {
     url,

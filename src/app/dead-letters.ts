@@ -11,7 +11,7 @@
  * millisecond have no defined order between them.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { createLogger, type Logger } from './logger.js';
 import { DeliveryFailure, type HttpMethod, type OutboundHttp, type OutboundRequest, type OutboundResponse } from './outbound-http.js';
 import { logTarget, redactHeaders, redactUrl } from './redact.js';
@@ -118,7 +118,7 @@ export class DeadLetterStore {
   private readonly logger: Logger;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     options: DeadLetterStoreOptions = {},
   ) {

@@ -4,17 +4,23 @@
  */
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryJobId, type DeliveryJob } from './ingest-queue.js';
-import { withTimeout } from './redis-connection.js';
+import { withTimeout, type RedisClient } from './redis-connection.js';
 
 const REDIS_TIMEOUT_MS = 2_000;
+/** How long a delivery may wait for the replicas; they normally answer within a millisecond. */
+const REPLICA_WAIT_MS = 1_000;
 
 export class DeliveryIntake {
+  /**
+   * `waitReplicas`: how many replicas must hold a delivery before the tracker hears 202. Redis
+   * replicates asynchronously, so without it a failover can drop deliveries the old master took.
+   */
   constructor(
     private readonly queue: Queue<DeliveryJob>,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
+    private readonly waitReplicas = 0,
   ) {}
 
   private dedupKey(sourceId: string, deliveryId: string): string {
@@ -26,8 +32,10 @@ export class DeliveryIntake {
   }
 
   /**
-   * Queues the delivery, then remembers it for the dedup window. Only after both succeed may the
-   * tracker hear 202: a delivery that was not stored must be retried by the tracker.
+   * Queues the delivery, waits for the replicas if asked to, then remembers it for the dedup
+   * window. Only after all of it succeeds may the tracker hear 202: a delivery that was not stored
+   * must be retried by the tracker. The dedup mark comes last, so a retry of a delivery the
+   * replicas did not confirm is queued (and waited for) again instead of called a duplicate.
    */
   async accept(job: DeliveryJob, dedupWindowMs: number): Promise<void> {
     await withTimeout(
@@ -35,6 +43,11 @@ export class DeliveryIntake {
       REDIS_TIMEOUT_MS,
       'queueing the delivery',
     );
+    if (this.waitReplicas > 0) {
+      // WAIT covers every earlier write of this connection, the queued job included.
+      const acknowledged = await withTimeout(this.redis.wait(this.waitReplicas, REPLICA_WAIT_MS), REDIS_TIMEOUT_MS, 'waiting for the replicas');
+      if (acknowledged < this.waitReplicas) throw new Error(`${acknowledged} of ${this.waitReplicas} replicas confirmed the delivery within ${REPLICA_WAIT_MS} ms`);
+    }
     await withTimeout(
       this.redis.set(this.dedupKey(job.sourceId, job.deliveryId), String(job.receivedAt), 'PX', dedupWindowMs),
       REDIS_TIMEOUT_MS,

@@ -15,7 +15,7 @@ export interface EmbeddedRedis {
   stop(): Promise<void>;
 }
 
-async function freeLoopbackPort(): Promise<number> {
+export async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -3,7 +3,7 @@
  * computed SLA state, and a lock so that one issue is applied by one worker at a time.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { IssueRef } from '../../connectors/connector.js';
 import { writeBackFieldsSchema, type WriteBackFields } from '../../connectors/shared/write-back-types.js';
 import { issueEventSchema, type IssueEvent } from '../domain/issue-event.js';
@@ -46,7 +46,7 @@ const LOCK_POLL_MS = 20;
 
 export class IssueStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,4 +1,8 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { describeRedisTarget, type RedisTarget } from './redis-target.js';
+
+/** One server, a Sentinel-managed master, or a Cluster: the same commands on all of them. */
+export type RedisClient = Redis | Cluster;
 
 /**
  * `request`: the webhook path and status reads fail fast while Redis is away (so the caller can
@@ -6,12 +10,54 @@ import { Redis, type RedisOptions } from 'ioredis';
  */
 export type ConnectionRole = 'request' | 'worker';
 
-export function createRedis(url: string, role: ConnectionRole): Redis {
-  const options: RedisOptions =
-    role === 'request'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: false }
-      : { maxRetriesPerRequest: null };
-  const redis = new Redis(url, { ...options, connectionName: `sla-bridge-${role}`, retryStrategy: (attempt) => Math.min(attempt * 200, 2_000) });
+function roleOptions(role: ConnectionRole): RedisOptions {
+  return role === 'request' ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 } : { maxRetriesPerRequest: null };
+}
+
+const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2_000);
+
+// A master demoted by a failover answers writes with READONLY until the connection moves on:
+// reconnect (through the sentinels, to the new master) and send the command again.
+const reconnectOnError = (error: Error) => (error.message.startsWith('READONLY') ? 2 : false);
+
+export function createRedis(target: RedisTarget, role: ConnectionRole): RedisClient {
+  const common: RedisOptions = { ...roleOptions(role), connectionName: `sla-bridge-${role}`, retryStrategy, reconnectOnError };
+  let redis: RedisClient;
+  switch (target.kind) {
+    case 'url':
+      // A password or database in the URL wins over REDIS_PASSWORD / REDIS_DB.
+      redis = new Redis(target.url, { ...common, ...(target.password === undefined ? {} : { password: target.password }), ...(target.db === undefined ? {} : { db: target.db }) });
+      break;
+    case 'sentinel':
+      redis = new Redis({
+        ...common,
+        sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
+        name: target.masterName,
+        password: target.password,
+        sentinelPassword: target.sentinelPassword,
+        db: target.db ?? 0,
+        // Without it a connection stays on the old master until that one is demoted and drops its
+        // clients, seconds later; writes in between would be lost with the old master's data.
+        failoverDetector: true,
+        sentinelRetryStrategy: retryStrategy,
+        // The failover detector's own sentinel connections come back within seconds, not a minute.
+        sentinelReconnectStrategy: () => 2_000,
+      });
+      break;
+    case 'cluster': {
+      const { enableOfflineQueue, ...perNode } = common;
+      const options: ClusterOptions = {
+        redisOptions: { ...perNode, password: target.password },
+        clusterRetryStrategy: retryStrategy,
+        ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+      };
+      redis = new Cluster(
+        target.nodes.map(({ host, port }) => ({ host, port })),
+        options,
+      );
+      break;
+    }
+  }
   // Connection errors are reported by readiness and by the failing calls; without a listener
   // ioredis would print every reconnect attempt as an unhandled error.
   redis.on('error', () => undefined);
@@ -27,12 +73,23 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Redis did not answer in time at startup; the message says where (without passwords) and why. */
+export class RedisUnreachableError extends Error {
+  override readonly name = 'RedisUnreachableError';
+}
+
 /** Waits until the connection is ready; a bridge that cannot reach Redis at startup says so and stops. */
-export async function waitUntilReady(redis: Redis, url: string, ms = 10_000): Promise<void> {
+export async function waitUntilReady(redis: RedisClient, target: RedisTarget, ms = 10_000): Promise<void> {
   if (redis.status === 'ready') return;
-  await withTimeout(
-    new Promise<void>((resolve) => redis.once('ready', () => resolve())),
-    ms,
-    `connecting to Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}`,
-  );
+  // The last connection error says why (refused, wrong password, no sentinel knows the master).
+  let lastError: string | undefined;
+  const onError = (error: Error) => (lastError = error.message);
+  redis.on('error', onError);
+  try {
+    await withTimeout(new Promise<void>((resolve) => redis.once('ready', () => resolve())), ms, `connecting to Redis (${describeRedisTarget(target)})`);
+  } catch (error) {
+    throw new RedisUnreachableError(`${(error as Error).message}${lastError ? `; last error: ${lastError}` : ''}`);
+  } finally {
+    redis.off('error', onError);
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { Metric } from '../domain/metric.js';
 import type { IssueSla } from '../domain/sla-clock.js';
 import { nextNotification, type NotificationKind } from '../domain/timer-plan.js';
@@ -54,7 +54,7 @@ const TIMER_JOB_OPTIONS: JobsOptions = {
 export class SlaTimers {
   constructor(
     private readonly queue: Queue<TimerJob>,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { RedisUnreachableError } from '../app/redis-connection.js';
+import { RedisTargetError } from '../app/redis-target.js';
 import { ConfigError } from '../config/config-error.js';
 import { packageVersion, projectRoot } from '../project-root.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
@@ -21,7 +23,7 @@ async function run(io: CliIo, action: () => number | Promise<number | void>): Pr
     if (error instanceof ConfigError) {
       io.err(`sla-bridge: the config has ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:`);
       io.err(error.message);
-    } else if (error instanceof UsageError) {
+    } else if (error instanceof UsageError || error instanceof RedisTargetError || error instanceof RedisUnreachableError) {
       io.err(`sla-bridge: ${error.message}`);
     } else {
       throw error;
@@ -57,7 +59,7 @@ export function buildProgram(io: CliIo = processIo): Command {
 
   program
     .command('serve')
-    .description('receive tracker webhooks and keep the SLA clocks (PORT, HOST, REDIS_URL from the environment)')
+    .description('receive tracker webhooks and keep the SLA clocks (PORT, HOST, and REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES from the environment)')
     .addOption(configOption())
     .addOption(new Option('--role <role>', 'api: webhooks only; worker: queue workers only; all: both').choices(['api', 'worker', 'all']).default('all'))
     .action((options: { config: string; role: string }) => run(io, () => serveCommand(options)));
@@ -70,7 +72,7 @@ export function buildProgram(io: CliIo = processIo): Command {
 
   program
     .command('report')
-    .description('the monthly SLA report of a contract, from the issue states in Redis (REDIS_URL, or the bridge\'s own)')
+    .description('the monthly SLA report of a contract, from the issue states in Redis (the one serve uses)')
     .requiredOption('--contract <id>', 'contract id, e.g. open2bizz-saas')
     .requiredOption('--month <YYYY-MM>', 'month, in the contract calendar\'s zone')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'html']).default('json'))

@@ -62,14 +62,13 @@ export async function reconcileCommand(
   }
   const since = parseSince(options.since, Date.now());
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', format: 'pretty' });
-  const prefix = env.SLA_BRIDGE_PREFIX ?? 'sla';
-  const result = await withBridgeRedis(env, async (url) => {
-    const redis = createRedis(url, 'worker');
+  const result = await withBridgeRedis(env, async (target, prefix) => {
+    const redis = createRedis(target, 'worker');
     const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: redis, prefix });
     const writeBacks = new Queue<WriteBackJob>(WRITE_BACK_QUEUE, { connection: redis, prefix });
     const progress = progressDisplay(progressStream, `${options.source} issues`);
     try {
-      await waitUntilReady(redis, url);
+      await waitUntilReady(redis, target);
       const contracts = [...config.contracts.values()];
       const deps = {
         store: new IssueStore(redis, prefix),

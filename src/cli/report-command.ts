@@ -19,11 +19,11 @@ export async function reportCommand(options: ReportOptions, io: CliIo, env: Node
   const config = loadConfig(options.config, env, { sources: false });
   const contract = config.contracts.get(options.contract);
   if (!contract) throw new UsageError(`--contract: unknown contract "${options.contract}" (known: ${[...config.contracts.keys()].join(', ')})`);
-  const states = await withBridgeRedis(env, async (url) => {
-    const redis = createRedis(url, 'request');
+  const states = await withBridgeRedis(env, async (where, prefix) => {
+    const redis = createRedis(where, 'request');
     try {
-      await waitUntilReady(redis, url);
-      const store = new IssueStore(redis, env.SLA_BRIDGE_PREFIX ?? 'sla');
+      await waitUntilReady(redis, where);
+      const store = new IssueStore(redis, prefix);
       return await store.loadStates(await store.listIssues());
     } finally {
       redis.disconnect();

@@ -5,6 +5,7 @@ import type { TrustProxy } from '../app/http-app.js';
 import { createLogger } from '../app/logger.js';
 import path from 'node:path';
 import { startEmbeddedRedis } from '../app/embedded-redis.js';
+import { keyPrefix, redisTargetFromEnv, urlTarget } from '../app/redis-target.js';
 import { loadConfig } from '../config/load-config.js';
 import { projectRoot } from '../project-root.js';
 import { UsageError } from './cli-io.js';
@@ -34,10 +35,13 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`PORT: "${env.PORT}" is not a port number`);
   const trustProxy = parseTrustProxy(env.SLA_BRIDGE_TRUST_PROXY);
+  const target = redisTargetFromEnv(env);
+  const prefix = keyPrefix(env, target);
   const config = loadConfig(options.config, env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', format: env.LOG_FORMAT === 'json' || !process.stdout.isTTY ? 'json' : 'pretty' });
-  // Without REDIS_URL the bridge runs its own redis-server, so a new user needs nothing else.
-  const embedded = env.REDIS_URL
+  // Without a Redis named in the environment the bridge runs its own redis-server, so a new user
+  // needs nothing else.
+  const embedded = target
     ? undefined
     : await startEmbeddedRedis({ dataDir: env.SLA_BRIDGE_DATA_DIR ?? path.join(projectRoot(), '.data', 'redis'), logger }).catch((error: Error) => {
         throw new UsageError(error.message);
@@ -47,12 +51,12 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     bridge = await startBridge({
       config,
       connectors: trackerConnectors,
-      redisUrl: env.REDIS_URL ?? embedded!.url,
+      redis: target ?? urlTarget(embedded!.url),
       logger,
       role: options.role as BridgeRole,
       port,
       host: env.HOST ?? '127.0.0.1',
-      prefix: env.SLA_BRIDGE_PREFIX ?? 'sla',
+      prefix,
       apiToken: env.SLA_BRIDGE_API_TOKEN || undefined,
       trustProxy,
     });

@@ -12,6 +12,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '../app/embedded-redis.js
 import { NOTIFY_QUEUE } from '../app/fire-timer.js';
 import { createLogger, type Logger } from '../app/logger.js';
 import { createRedis } from '../app/redis-connection.js';
+import { describeRedisTarget, urlTarget, type RedisTarget } from '../app/redis-target.js';
 import type { DueNotification } from '../app/sla-timers.js';
 import type { CliIo } from '../cli/cli-io.js';
 import { loadConfig } from '../config/load-config.js';
@@ -23,7 +24,8 @@ export interface DemoOptions {
   readonly once: boolean;
   readonly port: number;
   readonly host: string;
-  readonly redisUrl?: string | undefined;
+  /** The Redis the environment names; without one the demo runs its own. */
+  readonly redis?: RedisTarget | undefined;
   /** How long the demo waits for everything to arrive. */
   readonly timeoutMs?: number;
 }
@@ -70,14 +72,15 @@ export async function runDemo(options: DemoOptions, io: CliIo, parts: DemoParts 
   const tracker = await startStandInTracker(parts.tracker);
   let redis: EmbeddedRedis | undefined;
   let bridge: RunningBridge | undefined;
-  const redisUrl = options.redisUrl ?? (redis = await startEmbeddedRedis({})).url;
+  const target = options.redis ?? urlTarget((redis = await startEmbeddedRedis({})).url);
   const config = loadConfig(path.join(projectRoot(), 'config', 'demo'), { ...process.env, SLA_BRIDGE_DEMO_TRACKER_URL: tracker.url });
-  const prefix = `demo-${randomUUID().slice(0, 8)}`;
+  // Its own namespace, hash-tagged so that it also runs on a Cluster.
+  const prefix = `{demo-${randomUUID().slice(0, 8)}}`;
   const apiToken = `demo-${randomUUID().slice(0, 12)}`;
   bridge = await startBridge({
     config,
     connectors: trackerConnectors,
-    redisUrl,
+    redis: target,
     prefix,
     port: options.port,
     host: options.host,
@@ -85,7 +88,7 @@ export async function runDemo(options: DemoOptions, io: CliIo, parts: DemoParts 
     logger: parts.logger ?? createLogger({ format: 'pretty', level: 'info' }),
   });
   const url = bridge.url!;
-  const watcherRedis = createRedis(redisUrl, 'worker');
+  const watcherRedis = createRedis(target, 'worker');
   const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: watcherRedis, prefix });
   const stop = async () => {
     await bridge?.close();
@@ -95,7 +98,7 @@ export async function runDemo(options: DemoOptions, io: CliIo, parts: DemoParts 
     await redis?.stop();
   };
 
-  io.out(`sla-bridge demo: the bridge listens on ${url}, on ${options.redisUrl ? 'REDIS_URL' : 'its own redis-server'}.`);
+  io.out(`sla-bridge demo: the bridge listens on ${url}, on ${options.redis ? describeRedisTarget(options.redis) : 'its own redis-server'}.`);
   io.out('Contract "demo": reaction P1 within 10 s, round the clock, a warning at 50%. Sending a new P1 issue from Jira, Gitea and MantisBT:');
   const issues: DemoIssue[] = [];
   for (const sample of parts.webhooks ?? sampleWebhooks(trackerConnectors)) {

@@ -3,6 +3,7 @@ import { trackerConnectors } from '../../connectors/registry.js';
 import { startBridge, type BridgeOptions, type RunningBridge } from '../../src/app/bridge.js';
 import type { IssueState } from '../../src/app/issue-store.js';
 import { createLogger } from '../../src/app/logger.js';
+import { urlTarget } from '../../src/app/redis-target.js';
 import type { SlaConfig } from '../../src/config/load-config.js';
 import { sharedRedis, uniquePrefix } from './redis-server.js';
 import { shippedConfig } from './shipped-config.js';
@@ -12,8 +13,9 @@ export interface TestBridge extends RunningBridge {
   readonly prefix: string;
 }
 
+/** `redis` names the Redis (a URL, sentinels or cluster nodes); the suite's shared one by default. */
 export async function startTestBridge(overrides: Partial<BridgeOptions> & { config?: SlaConfig } = {}): Promise<TestBridge> {
-  const redisUrl = overrides.redisUrl ?? (await sharedRedis()).url;
+  const redis = overrides.redis ?? urlTarget((await sharedRedis()).url);
   const prefix = overrides.prefix ?? uniquePrefix('bridge');
   const bridge = await startBridge({
     config: shippedConfig(),
@@ -23,7 +25,7 @@ export async function startTestBridge(overrides: Partial<BridgeOptions> & { conf
     host: '127.0.0.1',
     workerConcurrency: 4,
     ...overrides,
-    redisUrl,
+    redis,
     prefix,
   });
   return { ...bridge, url: bridge.url!, prefix };
