@@ -56,7 +56,7 @@ function roughName(listed: unknown): string {
 function failureReason(error: unknown): string {
   if (error instanceof z.ZodError) {
     const issue = error.issues[0]!;
-    return `${formatPath(issue.path.filter((part): part is string | number => typeof part !== 'symbol')) || '(issue)'}: ${issue.message}`;
+    return `${formatPath(issue.path) || '(issue)'}: ${issue.message}`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -90,7 +90,7 @@ async function handleDelivery(
   const parsed = connector.payloadSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = formatPath(issue.path.filter((part): part is string | number => typeof part !== 'symbol')) || '(body)';
+    const field = formatPath(issue.path) || '(body)';
     return counted(deps, source.id, 'rejected', response, 400, { error: `${field}: ${issue.message}`, field });
   }
   const normalized = connector.normalize(source, parsed.data, delivery);

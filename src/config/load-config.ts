@@ -36,8 +36,9 @@ interface ConfigFile<T> {
   readonly lineOf: (path: PathPart[]) => number | undefined;
 }
 
-export function formatPath(parts: readonly PathPart[]): string {
-  return parts.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+/** `a.b[2].c`; symbol keys (never in JSON or YAML) are left out, so a zod issue's path goes in as is. */
+export function formatPath(parts: readonly PropertyKey[]): string {
+  return parts.filter((part): part is PathPart => typeof part !== 'symbol').map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
 }
 
 /** How a file is named in messages: relative to the working directory when it is below it. */

@@ -18,6 +18,7 @@ import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { projectRoot } from '../../src/project-root.js';
 import { interceptHttp } from '../support/http-interception.js';
 import { shippedConfig } from '../support/shipped-config.js';
+import { GITEA_ISSUE_42_WEBHOOKS } from '../support/gitea-story.js';
 
 const FIXTURES = path.join(projectRoot(), 'test/fixtures/gitea');
 const json = <T>(name: string): T => JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as T;
@@ -252,21 +253,7 @@ describe('Gitea/Forgejo reader (reconciliation)', () => {
     it('gives the same facts as the webhooks of the story (same type and content, within 60 s)', async () => {
       serveTimeline(issue42(), timeline42());
       const reconciled = eventsOf(await giteaReader.issueHistory(source(), issue42(), read));
-      const STORY = [
-        'issue-opened',
-        'issue-edited',
-        'label-updated-priority-1',
-        'issue-assigned',
-        'comment-by-agent',
-        'label-updated-waiting-for-customer',
-        'comment-by-customer',
-        'label-updated-waiting-removed',
-        'comment-edited',
-        'issue-closed',
-        'issue-reopened',
-        'issue-unassigned',
-      ];
-      const delivered = STORY.flatMap((name) => {
+      const delivered = GITEA_ISSUE_42_WEBHOOKS.flatMap((name) => {
         const { headers, body } = json<{ headers: Record<string, string>; body: unknown }>(name);
         const normalized = giteaConnector.normalize(source(), giteaConnector.payloadSchema.parse(body), { headers, rawBody: Buffer.from(JSON.stringify(body)) });
         return normalized.outcome === 'events' ? normalized.events : [];

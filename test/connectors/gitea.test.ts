@@ -16,6 +16,7 @@ import { issueEventSchema, type IssueEvent } from '../../src/domain/issue-event.
 import { runClock, type IssueSla, type MetricStatus } from '../../src/domain/sla-clock.js';
 import { projectRoot } from '../../src/project-root.js';
 import { shippedConfig } from '../support/shipped-config.js';
+import { GITEA_ISSUE_42_WEBHOOKS } from '../support/gitea-story.js';
 
 interface Fixture {
   readonly description: string;
@@ -486,20 +487,7 @@ describe('Gitea/Forgejo connector', () => {
   });
 
   describe('the #42 story through the SLA clock', () => {
-    const STORY = [
-      'issue-opened',
-      'issue-edited',
-      'label-updated-priority-1',
-      'issue-assigned',
-      'comment-by-agent',
-      'label-updated-waiting-for-customer',
-      'comment-by-customer',
-      'label-updated-waiting-removed',
-      'comment-edited',
-      'issue-closed',
-      'issue-reopened',
-      'issue-unassigned',
-    ].map((name) => `gitea/${name}`);
+    const STORY = GITEA_ISSUE_42_WEBHOOKS.map((name) => `gitea/${name}`);
 
     const eventsFor = (names: readonly string[]) =>
       names.flatMap((name) => {
