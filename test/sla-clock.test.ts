@@ -298,23 +298,126 @@ describe('SLA clock', () => {
 
     it('says why an issue is not covered', () => {
       const other = clock('gitea-demo', shippedContracts, '2026-11-30T10:00', open2bizzCreated('P1', '2026-11-30T09:00', { project: 'other/repo' }));
-      expect(other).to.deep.equal({ covered: false, reason: 'no contract covers gitea-demo project "other/repo"' });
+      expect(other).to.deep.equal({ covered: false, reason: 'no contract covers gitea-demo project "other/repo"', deleted: false });
       const early = clock('jira-demo', acmeContracts, '2025-12-31T10:00', acmeCreated('P1', '2025-12-31T09:00'));
       expect(early).to.deep.equal({
         covered: false,
         reason: 'no contract valid on the creation date covers jira-demo project "ACME": contract acme-support is valid from 2026-01-01',
+        deleted: false,
       });
       expect(runClock({ source: 'jira-demo', events: [] }, acmeContracts, 0)).to.deep.equal({ covered: false, reason: 'the issue history has no created event' });
     });
 
     it('follows an issue moved out of the covered project', () => {
       const sla = clock('jira-demo', acmeContracts, '2026-11-30T10:00', acmeCreated('P2'), { type: 'moved', at: '2026-11-30T09:30', project: 'OTHER' });
-      expect(sla).to.deep.equal({ covered: false, reason: 'no contract covers jira-demo project "OTHER"' });
+      expect(sla).to.deep.equal({ covered: false, reason: 'no contract covers jira-demo project "OTHER"', deleted: false });
     });
 
     it('makes every unmet metric not applicable when the issue is deleted', () => {
       const sla = clock('jira-demo', acmeContracts, '2026-11-30T10:00', acmeCreated('P2'), { type: 'deleted', at: '2026-11-30T09:30' });
       expect(metric(sla, 'reaction')).to.include({ state: 'not_applicable', reason: 'issue deleted' });
+      expect(covered(sla).deleted).to.equal(true);
+    });
+
+    it('says an issue no contract covers any more is deleted, so nothing is written to it', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T10:00', acmeCreated('P2'), { type: 'moved', at: '2026-11-30T09:20', project: 'OTHER' }, { type: 'deleted', at: '2026-11-30T09:30' });
+      expect(sla).to.deep.include({ covered: false, deleted: true });
+    });
+  });
+
+  describe('fields a delivery showed (observed)', () => {
+    const seen = (when: string, fields: Partial<{ status: string; paused: boolean; resolved: boolean; priority: 'P1' | 'P2' | 'P3' | 'P4'; assignee: string | null }> = {}): EventSpec =>
+      ({ type: 'observed', at: when, status: 'open', paused: false, resolved: false, priority: 'P2', assignee: null, ...fields }) as EventSpec;
+    const waiting: EventSpec = { type: 'status_changed', at: '2026-11-30T10:00', status: 'Waiting for Customer' };
+
+    // Each row: what the log holds besides the P2 creation at 09:00, and what the reaction clock then is at `now`.
+    const rows: { name: string; now: string; events: EventSpec[]; expect: (sla: IssueSla) => void }[] = [
+      {
+        name: 'a customer note on a waiting issue that the tracker moved back to open resumes the clocks at the note',
+        now: '2026-11-30T13:00',
+        events: [waiting, { type: 'commented', at: '2026-11-30T11:00', by: 'customer' }, seen('2026-11-30T11:00', { status: 'assigned' })],
+        expect: (sla) => {
+          const reaction = metric(sla, 'reaction');
+          expect(reaction.state).to.equal('running');
+          // 1h before the pause, 2h since 11:00; 4h target: due 14:00.
+          expect(reaction.elapsedMs).to.equal(3 * HOUR_MS);
+          expect(local(reaction.deadline)).to.equal('2026-11-30T14:00');
+          expect(covered(sla).status).to.equal('assigned');
+        },
+      },
+      {
+        name: 'the same note without the status it carried leaves the clocks paused',
+        now: '2026-11-30T13:00',
+        events: [waiting, { type: 'commented', at: '2026-11-30T11:00', by: 'customer' }],
+        expect: (sla) => expect(metric(sla, 'reaction').state).to.equal('paused'),
+      },
+      {
+        name: 'fields seen as the log already has them change nothing',
+        now: '2026-11-30T13:00',
+        events: [waiting, seen('2026-11-30T11:00', { status: 'Waiting for Customer' })],
+        expect: (sla) => expect(metric(sla, 'reaction')).to.include({ state: 'paused', remainingMs: 3 * HOUR_MS }),
+      },
+      {
+        name: 'a status seen for the first time meets a status target at that instant',
+        now: '2026-11-30T13:00',
+        events: [seen('2026-11-30T10:15', { status: 'In Progress' })],
+        expect: (sla) => expect(metric(sla, 'reaction')).to.include({ state: 'met', metAt: at('2026-11-30T10:15'), reason: 'met by status "in progress"' }),
+      },
+      {
+        name: 'an issue seen resolved is resolved at that instant',
+        now: '2026-11-30T13:00',
+        events: [seen('2026-11-30T12:00', { status: 'done', resolved: true })],
+        expect: (sla) => {
+          expect(metric(sla, 'resolution')).to.include({ state: 'met', metAt: at('2026-11-30T12:00'), reason: 'met by resolving the issue' });
+          expect(covered(sla).resolved).to.equal(true);
+        },
+      },
+      {
+        name: 'an issue seen unresolved after its resolution is reopened: resolution runs again',
+        now: '2026-12-01T10:00',
+        events: [{ type: 'resolved', at: '2026-11-30T13:00', status: 'done' }, seen('2026-12-01T09:00', { status: 'open' })],
+        expect: (sla) => {
+          expect(metric(sla, 'resolution')).to.include({ state: 'running', elapsedMs: 5 * HOUR_MS });
+          expect(metric(sla, 'reaction').state).to.equal('met');
+        },
+      },
+      {
+        name: 'a priority seen changed re-targets, keeping the elapsed time',
+        now: '2026-11-30T10:30',
+        events: [seen('2026-11-30T10:00', { priority: 'P1' })],
+        expect: (sla) => {
+          const reaction = metric(sla, 'reaction');
+          expect(reaction.segments!.map((segment) => segment.priority)).to.deep.equal(['P2', 'P1']);
+          expect(covered(sla).priority.effective).to.equal('P1');
+        },
+      },
+      {
+        name: 'an assignee seen for the first time is an assignment',
+        now: '2026-11-30T10:30',
+        events: [seen('2026-11-30T10:00', { assignee: 'ann' })],
+        expect: (sla) => expect(covered(sla).assignee).to.equal('ann'),
+      },
+    ];
+    for (const row of rows) {
+      it(row.name, () => row.expect(clock('jira-demo', acmeContracts, row.now, acmeCreated('P2'), ...row.events)));
+    }
+
+    it('gives the same answer whichever order the deliveries arrive in', () => {
+      const history: EventSpec[] = [
+        acmeCreated('P2'),
+        waiting,
+        seen('2026-11-30T10:30', { status: 'Waiting for Customer', paused: false }),
+        { type: 'commented', at: '2026-11-30T11:00', by: 'customer' },
+        seen('2026-11-30T11:00', { status: 'open' }),
+        seen('2026-11-30T12:00', { status: 'done', resolved: true }),
+      ];
+      const inOrder = clock('jira-demo', acmeContracts, '2026-11-30T13:00', ...history);
+      expect(metric(inOrder, 'resolution')).to.include({ state: 'met', metAt: at('2026-11-30T12:00') });
+      expect(clock('jira-demo', acmeContracts, '2026-11-30T13:00', ...[...history].reverse())).to.deep.equal(inOrder);
+    });
+
+    it('never brings a deleted issue back', () => {
+      const sla = clock('jira-demo', acmeContracts, '2026-11-30T13:00', acmeCreated('P2'), { type: 'deleted', at: '2026-11-30T10:00' }, seen('2026-11-30T10:00'));
       expect(covered(sla).deleted).to.equal(true);
     });
   });

@@ -63,7 +63,12 @@ export interface PriorityDecision {
 }
 
 export type IssueSla =
-  | { readonly covered: false; readonly reason: string }
+  | {
+      readonly covered: false;
+      readonly reason: string;
+      /** Deleted in the tracker: nothing may be written to it any more. Absent in states saved before. */
+      readonly deleted?: boolean;
+    }
   | {
       readonly covered: true;
       readonly contract: string;
@@ -143,6 +148,9 @@ function applyFacts(facts: IssueFacts, event: IssueEvent): void {
     case 'assigned':
       facts.assignee = event.assignee;
       return;
+    case 'observed':
+      Object.assign(facts, { status: event.status, statusPaused: event.paused, resolved: event.resolved, requested: event.priority, assignee: event.assignee });
+      return;
     case 'commented':
       return;
   }
@@ -162,15 +170,23 @@ interface EventChange {
   readonly event: IssueEvent;
   readonly statusEntered?: string | undefined;
   readonly assigneeEntered?: string | undefined;
+  /** The issue became resolved: by a `resolved` event, or seen resolved by an `observed` one. */
+  readonly resolved: boolean;
+  /** The issue became unresolved again, likewise. */
+  readonly reopened: boolean;
 }
 
 function describeChange(event: IssueEvent, before: IssueFacts | undefined, after: IssueFacts): EventChange {
   const statusChanged = !before || before.status.toLowerCase() !== after.status.toLowerCase();
   const assigneeChanged = !before || before.assignee !== after.assignee;
+  // An explicit `resolved` or `reopened` counts even as a restatement, as it always has.
+  const seen = event.type === 'observed' && before !== undefined;
   return {
     event,
     statusEntered: statusChanged ? after.status : undefined,
     assigneeEntered: assigneeChanged && after.assignee !== null ? after.assignee : undefined,
+    resolved: event.type === 'resolved' || (seen && !before.resolved && after.resolved),
+    reopened: event.type === 'reopened' || (seen && before.resolved && !after.resolved),
   };
 }
 
@@ -182,7 +198,7 @@ function meets(condition: string, change: EventChange): boolean {
     case 'assigned':
       return change.assigneeEntered !== undefined;
     case 'resolved':
-      return event.type === 'resolved';
+      return change.resolved;
   }
   if (!condition.startsWith('status:')) return false;
   return change.statusEntered?.toLowerCase() === condition.slice('status:'.length).toLowerCase();
@@ -246,7 +262,7 @@ function applyMeetings(tracks: readonly MetricTrack[], change: EventChange): voi
     }
   }
   // Reopening undoes the fix, not the reaction or the communicated response: only resolution resumes.
-  if (event.type === 'reopened') {
+  if (change.reopened) {
     for (const track of tracks) {
       if (track.rule.metric === 'resolution') {
         track.metAt = undefined;
@@ -384,7 +400,7 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
   const final = initialFacts();
   for (const event of rest) applyFacts(final, event);
   const coverage = findContract(contracts, { source: history.source, ...final }, final.createdAt);
-  if (!coverage.covered) return coverage;
+  if (!coverage.covered) return { ...coverage, deleted: final.deleted };
   const { contract } = coverage;
 
   const facts = initialFacts();
