@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { Source, SourceKind } from '../src/config/source.js';
 import type { IssueEvent } from '../src/domain/issue-event.js';
+import type { ShownFields } from './shared/owned-fields.js';
 import type { OutgoingRequest, WriteBackFields } from './shared/write-back-types.js';
 
 export interface WebhookDelivery {
@@ -27,7 +28,13 @@ export interface IssueRef {
 
 export type Normalized =
   | { readonly outcome: 'ignored'; readonly reason: string }
-  | { readonly outcome: 'events'; readonly issue: IssueRef; readonly events: readonly IssueEvent[] };
+  | {
+      readonly outcome: 'events';
+      readonly issue: IssueRef;
+      readonly events: readonly IssueEvent[];
+      /** What the delivery showed of the fields write-back owns, when the source writes back and it showed any. */
+      readonly shown?: ShownFields;
+    };
 
 export interface TrackerConnector<Payload = unknown> {
   /** Checks the signature over the raw body, before anything is parsed, in constant time. */
@@ -44,8 +51,20 @@ export interface TrackerConnector<Payload = unknown> {
    */
   normalize(source: Source, payload: Payload, delivery: WebhookDelivery): Normalized;
   readonly writeBack: WriteBackBuilder;
+  /**
+   * Whether the tracker's refusal of a write-back (a 4xx with its body) says the issue is gone,
+   * deleted with or without its project: then the bridge marks it deleted instead of failing.
+   * Only the tracker's own "no such issue" answer counts, not any 404 (a wrong base URL).
+   */
+  issueGone(refusal: TrackerRefusal): boolean;
   /** Reads the tracker's REST API for reconciliation (`sla-bridge reconcile`). */
   readonly reader?: TrackerReader;
+}
+
+export interface TrackerRefusal {
+  readonly status: number;
+  /** The answer's body: parsed JSON, or text. */
+  readonly data: unknown;
 }
 
 /** A read from the tracker's REST API; the connector adds its own auth headers. */
@@ -101,7 +120,8 @@ export type TrackerLookup = (request: OutgoingRequest) => Promise<unknown>;
 
 /**
  * The requests that make the tracker show `desired`, given what the bridge `previous`ly wrote
- * there (undefined: never): none when nothing changed, which is also what stops write loops.
+ * there (undefined: never) and what a delivery `shown` since of the owned fields: none when the
+ * tracker already shows it, which is also what stops write loops.
  */
 export type WriteBackBuilder = (
   source: Source,
@@ -109,6 +129,7 @@ export type WriteBackBuilder = (
   desired: WriteBackFields,
   previous: WriteBackFields | undefined,
   lookup: TrackerLookup,
+  shown?: ShownFields,
 ) => Promise<OutgoingRequest[]>;
 
 export type ConnectorRegistry = Readonly<Record<SourceKind, TrackerConnector<any>>>;

@@ -71,6 +71,16 @@ export function labelChangeEvents(source: Source, at: number, labels: readonly s
   ];
 }
 
+/**
+ * The issue as a delivery shows it at its last change: labels stand for priority and pause, the
+ * state for resolution. The clock takes any difference from its log as a change at `at`, so a lost
+ * `label_updated` or `closed` is caught up by the next delivery of the issue.
+ */
+export function observedEvent(source: Source, at: number, labels: readonly string[], state: GiteaState, assignee: string | null): IssueEvent {
+  const { status, paused } = labelStatus(source, labels, state);
+  return { type: 'observed', at, status, paused, resolved: state === 'closed', priority: priorityFrom(source, labels), assignee };
+}
+
 export const resolvedEvent = (at: number): IssueEvent => ({ type: 'resolved', at, status: 'closed' });
 
 /** A reopened issue waits again if it still carries the paused label. */

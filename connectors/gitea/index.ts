@@ -6,6 +6,7 @@ import { giteaPayloadSchema, type GiteaPayload } from './payload-schema.js';
 import { giteaReader } from './reader.js';
 import { signGiteaDelivery } from './sign.js';
 import { verifyGiteaDelivery } from './verify.js';
+import { giteaIssueGone } from './write-back.js';
 import { giteaWriteBack } from './write-back-with-labels.js';
 
 export type { GiteaPayload } from './payload-schema.js';
@@ -17,5 +18,6 @@ export const giteaConnector: TrackerConnector<GiteaPayload> = {
   payloadSchema: giteaPayloadSchema,
   normalize: normalizeGiteaDelivery,
   writeBack: giteaWriteBack,
+  issueGone: giteaIssueGone,
   reader: giteaReader,
 };

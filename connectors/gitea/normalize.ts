@@ -9,9 +9,11 @@ import type { Normalized, WebhookDelivery } from '../connector.js';
 import { commentActionEvents } from './comment-actions.js';
 import { giteaEvent } from './delivery-headers.js';
 import { issueActionEvents } from './issue-actions.js';
-import { createdEvent, stillClosed, type GiteaSubject } from './issue-facts.js';
+import { assigneeLogin, createdEvent, epochMs, labelNames, stillClosed, type GiteaSubject } from './issue-facts.js';
+import { observedEvent } from './fact-events.js';
 import { giteaIssueRef } from './issue-ref.js';
 import type { GiteaPayload } from './payload-schema.js';
+import { giteaShownFields } from './write-back.js';
 
 const ignored = (reason: string): Normalized => ({ outcome: 'ignored', reason });
 
@@ -26,13 +28,18 @@ function isPullRequest(event: string, eventType: string | undefined, payload: Gi
 }
 
 /**
- * Every delivery restates the issue as it is now: its creation (unless this delivery is it), and
- * its closing while it is closed, so an issue first heard of after it was closed is not left with
- * running clocks. For an issue the bridge already knows, both are repeats the clock ignores.
+ * Every delivery restates the issue as it is now: its creation (unless this delivery is it), its
+ * closing while it is closed, so an issue first heard of after it was closed is not left with
+ * running clocks, and its fields at its last change (`updated_at`), which catch up a change whose
+ * own delivery was lost (Gitea never retries). For an issue the bridge already knows, these are
+ * repeats the clock ignores.
  */
 function withCurrentState(subject: GiteaSubject, events: readonly IssueEvent[]): IssueEvent[] {
-  const created = events.some((event) => event.type === 'created') ? [] : [createdEvent(subject, true)];
-  return [...created, ...events, ...stillClosed(subject.issue, events)];
+  const { source, issue } = subject;
+  const opened = events.some((event) => event.type === 'created');
+  const created = opened ? [] : [createdEvent(subject, true)];
+  const observed = opened ? [] : [observedEvent(source, epochMs(issue.updated_at), labelNames(issue), issue.state, assigneeLogin(issue))];
+  return [...created, ...events, ...stillClosed(issue, events), ...observed];
 }
 
 export function normalizeGiteaDelivery(source: Source, payload: GiteaPayload, delivery: WebhookDelivery): Normalized {
@@ -46,5 +53,7 @@ export function normalizeGiteaDelivery(source: Source, payload: GiteaPayload, de
   const subject: GiteaSubject = { source, issue, repository };
   const result = event === 'issues' ? issueActionEvents(subject, payload.action) : commentActionEvents(subject, payload.action, payload.comment);
   if ('ignored' in result) return ignored(result.ignored);
-  return { outcome: 'events', issue: giteaIssueRef(issue, repository.full_name), events: withCurrentState(subject, result.events) };
+  const shown = source.writeBack.enabled ? giteaShownFields(source.writeBack, issue) : {};
+  const events = withCurrentState(subject, result.events);
+  return { outcome: 'events', issue: giteaIssueRef(issue, repository.full_name), events, ...(Object.keys(shown).length > 0 ? { shown } : {}) };
 }

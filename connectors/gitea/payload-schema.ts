@@ -33,6 +33,8 @@ export const giteaIssueSchema = z.looseObject({
   updated_at: timestamp,
   /** Set while closed; reopening clears it. */
   closed_at: timestamp.nullish(),
+  /** The deadline (RFC 3339, 23:59:59 of its day), null for none: write-back owns it. */
+  due_date: z.string().nullish(),
   /** Present (non-null) when the "issue" is a pull request. */
   pull_request: z.looseObject({}).nullish(),
 });

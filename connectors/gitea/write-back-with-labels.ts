@@ -7,9 +7,9 @@ import { buildWriteBack, LABEL_PAGE_SIZE, labelIdsFrom, MissingLabelIdError, rep
 
 const MAX_LABEL_PAGES = 20;
 
-export const giteaWriteBack: WriteBackBuilder = async (source, issue, desired, previous, lookup) => {
+export const giteaWriteBack: WriteBackBuilder = async (source, issue, desired, previous, lookup, shown) => {
   try {
-    return buildWriteBack(source, source.writeBack, issue, desired, previous);
+    return buildWriteBack(source, source.writeBack, issue, desired, previous, undefined, shown);
   } catch (error) {
     if (!(error instanceof MissingLabelIdError)) throw error;
     const pages: unknown[] = [];
@@ -18,6 +18,6 @@ export const giteaWriteBack: WriteBackBuilder = async (source, issue, desired, p
       pages.push(labels);
       if (!Array.isArray(labels) || labels.length < LABEL_PAGE_SIZE) break;
     }
-    return buildWriteBack(source, source.writeBack, issue, desired, previous, labelIdsFrom(...pages));
+    return buildWriteBack(source, source.writeBack, issue, desired, previous, labelIdsFrom(...pages), shown);
   }
 };

@@ -17,11 +17,12 @@
 import { z } from 'zod';
 import type { Source } from '../../src/config/source.js';
 import type { Instant } from '../../src/domain/business-calendar.js';
-import type { IssueRef } from '../connector.js';
+import { SECOND_MS } from '../../src/domain/duration.js';
+import type { IssueRef, TrackerRefusal } from '../connector.js';
+import { canonicalInstant, fieldsToWrite, type OwnedField, type ShownFields } from '../shared/owned-fields.js';
 import {
   breachStarted,
   breachText,
-  changedDueDate,
   inZone,
   JSON_HEADERS,
   lastWritten,
@@ -84,24 +85,47 @@ export function labelIdsFrom(...pages: unknown[]): Map<string, number> {
   return new Map(pages.flatMap((page) => labelListSchema.parse(page).map((label) => [label.name, label.id] as const)));
 }
 
-interface LabelChanges {
-  readonly add: readonly string[];
-  readonly remove: readonly string[];
+const DUE_DATE = 'due_date';
+const labelKey = (label: string) => `label:${label}`;
+
+/** The owned fields as Gitea holds them: the due date (23:59:59 of its day, to the second) and each SLA label, on or off. */
+export function giteaOwnedFields(config: WriteBackConfig, fields: WriteBackFields): OwnedField<string | boolean | null>[] {
+  const owned: OwnedField<string | boolean | null>[] = [];
+  if (config.due_date) {
+    const dueDate = giteaDueDate(fields.nearest, fields.zone);
+    owned.push({ key: DUE_DATE, value: dueDate, canonical: canonicalInstant(dueDate === null ? null : Date.parse(dueDate), SECOND_MS) });
+  }
+  for (const [label, on] of slaLabels(config, fields)) owned.push({ key: labelKey(label), value: on, canonical: on ? 'on' : null });
+  return owned;
 }
 
-function labelChanges(config: WriteBackConfig, desired: WriteBackFields, previous: WriteBackFields | undefined): LabelChanges {
-  const before = lastWritten(previous);
-  const add: string[] = [];
-  const remove: string[] = [];
-  const flags = [
-    [config.labels.at_risk, desired.atRisk, before.atRisk],
-    [config.labels.breached, desired.breached, before.breached],
-  ] as const;
-  for (const [label, wanted, had] of flags) {
-    if (label === undefined || wanted === had) continue;
-    (wanted ? add : remove).push(label);
+/** The configured SLA labels, each with whether the issue should carry it. */
+function slaLabels(config: WriteBackConfig, fields: WriteBackFields): [string, boolean][] {
+  const flags: [string | undefined, boolean][] = [
+    [config.labels.at_risk, fields.atRisk],
+    [config.labels.breached, fields.breached],
+  ];
+  return flags.filter((flag): flag is [string, boolean] => flag[0] !== undefined);
+}
+
+/**
+ * What an issue (as a webhook carries it) shows of the owned fields: `due_date` (RFC 3339 or null)
+ * and the labels. A key the payload leaves out is not shown.
+ */
+export function giteaShownFields(
+  config: WriteBackConfig,
+  issue: { readonly due_date?: string | null | undefined; readonly labels?: readonly { readonly name: string }[] | null | undefined },
+): ShownFields {
+  const shown: Record<string, string | null> = {};
+  if (config.due_date && issue.due_date !== undefined) {
+    const at = issue.due_date === null ? null : Date.parse(issue.due_date);
+    if (at === null || !Number.isNaN(at)) shown[DUE_DATE] = canonicalInstant(at, SECOND_MS);
   }
-  return { add, remove };
+  if (issue.labels !== undefined) {
+    const names = new Set((issue.labels ?? []).map((label) => label.name));
+    for (const label of [config.labels.at_risk, config.labels.breached]) if (label !== undefined) shown[labelKey(label)] = names.has(label) ? 'on' : null;
+  }
+  return shown;
 }
 
 export function buildWriteBack(
@@ -111,10 +135,13 @@ export function buildWriteBack(
   desired: WriteBackFields,
   previous: WriteBackFields | undefined,
   labelIds: ReadonlyMap<string, number> = new Map(),
+  shown?: ShownFields,
 ): OutgoingRequest[] {
   if (!config.enabled) return [];
-  const dueDate = changedDueDate(config, desired, previous, giteaDueDate);
-  const labels = labelChanges(config, desired, previous);
+  const changed = fieldsToWrite(giteaOwnedFields(config, desired), giteaOwnedFields(config, lastWritten(previous)), shown);
+  const dueDate = changed.find((field) => field.key === DUE_DATE);
+  const labelsTo = (on: boolean) => slaLabels(config, desired).filter(([label, wanted]) => wanted === on && changed.some((field) => field.key === labelKey(label))).map(([label]) => label);
+  const labels = { add: labelsTo(true), remove: labelsTo(false) };
   const comment = config.comment_on_breach && breachStarted(desired, previous);
   if (!dueDate && labels.add.length === 0 && labels.remove.length === 0 && !comment) return [];
 
@@ -162,4 +189,13 @@ export function buildWriteBack(
     });
   }
   return requests;
+}
+
+/**
+ * Gitea and Forgejo answer a request for an issue (or a repository) that is gone with 404 and their
+ * JSON error, `{"message": "The target couldn't be found.", "url": …}` or "issue does not exist …".
+ */
+export function giteaIssueGone({ status, data }: TrackerRefusal): boolean {
+  const message = (data as { message?: unknown } | null)?.message;
+  return status === 404 && typeof message === 'string' && /couldn't be found|does not exist|not found/i.test(message);
 }

@@ -1,5 +1,5 @@
 import type { TrackerConnector } from '../connector.js';
-import { buildWriteBack } from './write-back.js';
+import { buildWriteBack, jiraIssueGone } from './write-back.js';
 import { jiraDeliveryId } from './delivery-id.js';
 import { normalizeJira } from './normalize.js';
 import { jiraReader } from './reader.js';
@@ -14,6 +14,7 @@ export const jiraConnector: TrackerConnector<JiraPayload> = {
   sign: signJira,
   payloadSchema: jiraPayloadSchema,
   normalize: normalizeJira,
-  writeBack: async (source, issue, desired, previous) => buildWriteBack(source, source.writeBack, issue, desired, previous),
+  writeBack: async (source, issue, desired, previous, _lookup, shown) => buildWriteBack(source, source.writeBack, issue, desired, previous, shown),
+  issueGone: jiraIssueGone,
   reader: jiraReader,
 };

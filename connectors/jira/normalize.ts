@@ -7,6 +7,7 @@ import type { IssueEvent } from '../../src/domain/issue-event.js';
 import type { IssueRef, Normalized } from '../connector.js';
 import { isPausedStatus, isResolvedStatus } from '../shared/source-rules.js';
 import { changelogEvents } from './changelog-events.js';
+import { jiraShownFields } from './write-back.js';
 import { commentEvent } from './comment-event.js';
 import { currentState, environmentOf, priorityOf, stateBefore, type IssueState } from './issue-state.js';
 import type { JiraChangelogItem, JiraIssue, JiraPayload } from './payload-schema.js';
@@ -78,6 +79,32 @@ export function resolutionEvents(source: Source, { issue, now }: Pick<JiraDelive
   return built.some((event) => event.type === 'resolved') ? [] : [{ type: 'resolved', at, status: now.status }];
 }
 
+/** Events whose payload shows the issue as it is after something happened to it. */
+const SHOWS_CURRENT_ISSUE = new Set(['jira:issue_updated', 'comment_created']);
+
+/**
+ * The issue as the payload shows it, which the clock compares with its log: a change whose own
+ * webhook was lost (Data Center never retries) is taken from the next delivery that shows it.
+ * Only fields the payload has are stated: a Cloud comment's trimmed issue lacks labels and custom
+ * fields, which must not read as "no priority".
+ */
+export function observedEvents(source: Source, { payload, issue, now, at }: Pick<JiraDelivery, 'payload' | 'issue' | 'now' | 'at'>): IssueEvent[] {
+  if (!now || !SHOWS_CURRENT_ISSUE.has(payload.webhookEvent)) return [];
+  const shown = (field: string) => Object.hasOwn(issue.fields, field);
+  const priorityShown = shown(source.priority.field.toLowerCase() === 'labels' ? 'labels' : source.priority.field);
+  return [
+    {
+      type: 'observed',
+      at,
+      status: now.status,
+      paused: isPausedStatus(source, now.status),
+      resolved: isResolvedStatus(source, now.status),
+      ...(priorityShown ? { priority: priorityOf(source, now) } : {}),
+      ...(shown('assignee') ? { assignee: now.assignee } : {}),
+    },
+  ];
+}
+
 function readDelivery(source: Source, payload: JiraPayload, issue: JiraIssue): JiraDelivery {
   // Only an update's changelog lists changes; any other would describe the creation itself.
   const items = payload.webhookEvent === 'jira:issue_updated' ? (payload.changelog?.items ?? []) : [];
@@ -104,6 +131,7 @@ export function normalizeJira(source: Source, payload: JiraPayload): Normalized 
   }
   const delivery = readDelivery(source, payload, issue);
   const built = build(source, delivery);
-  const events = [...createdEvents(source, issue, delivery.before, true), ...built, ...resolutionEvents(source, delivery, built)];
-  return { outcome: 'events', issue: issueRef(source, issue), events };
+  const events = [...createdEvents(source, issue, delivery.before, true), ...built, ...resolutionEvents(source, delivery, built), ...observedEvents(source, delivery)];
+  const shown = source.writeBack.enabled && payload.webhookEvent !== 'jira:issue_deleted' ? jiraShownFields(source.writeBack, issue.fields) : {};
+  return { outcome: 'events', issue: issueRef(source, issue), events, ...(Object.keys(shown).length > 0 ? { shown } : {}) };
 }

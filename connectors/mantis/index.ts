@@ -4,7 +4,7 @@
  * plugin cannot see, reconciliation reads from the REST API (./reader.ts).
  */
 import type { TrackerConnector } from '../connector.js';
-import { buildWriteBack } from './write-back.js';
+import { buildWriteBack, mantisIssueGone } from './write-back.js';
 import { normalizeMantis } from './normalize.js';
 import { mantisPayloadSchema, type MantisPayload } from './payload-schema.js';
 import { mantisReader } from './reader.js';
@@ -18,6 +18,7 @@ export const mantisConnector: TrackerConnector<MantisPayload> = {
   sign: signMantis,
   payloadSchema: mantisPayloadSchema,
   normalize: normalizeMantis,
-  writeBack: async (source, issue, desired, previous) => buildWriteBack(source, source.writeBack, issue, desired, previous),
+  writeBack: async (source, issue, desired, previous, _lookup, shown) => buildWriteBack(source, source.writeBack, issue, desired, previous, shown),
+  issueGone: mantisIssueGone,
   reader: mantisReader,
 };

@@ -67,6 +67,25 @@ function environmentOf(source: Source, tags: readonly string[], customFields: Re
 }
 
 /**
+ * The issue as a delivery shows it: the clock takes any difference from its log as a change at
+ * `at`. MantisBT changes more than an event announces: a reporter's note on an issue in
+ * `feedback` first moves it on (`reassign_on_feedback`, on by default), then raises
+ * EVENT_BUGNOTE_ADD, whose payload then shows the new status.
+ */
+export function observedEvent(source: Source, issue: MantisFields, at: number): IssueEvent {
+  const status = issue.status.name;
+  return {
+    type: 'observed',
+    at,
+    status,
+    paused: isPausedStatus(source, status),
+    resolved: isResolvedStatus(source, status),
+    priority: priorityOf(source, issue),
+    assignee: issue.handler?.name ?? null,
+  };
+}
+
+/**
  * In the order a person would tell it: where the issue went, how urgent it became, who took it,
  * what state it is in now.
  */

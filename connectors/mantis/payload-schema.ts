@@ -45,6 +45,8 @@ const issue = z.looseObject({
   custom_fields: customFields,
   created_at: epochMs,
   updated_at: epochMs,
+  /** In ms, null for none; plugins before 1.1 leave it out. */
+  due_date: epochMs.nullable().optional(),
   view_url: z.string(),
 });
 
@@ -73,7 +75,8 @@ const common = {
 
 export const mantisPayloadSchema = z.discriminatedUnion('event', [
   z.looseObject({ event: z.literal('issue_reported'), ...common }),
-  z.looseObject({ event: z.literal('issue_updated'), ...common, previous }),
+  /** Without `previous` from a group action (plugin 1.1+), which has no state from before it. */
+  z.looseObject({ event: z.literal('issue_updated'), ...common, previous: previous.optional() }),
   z.looseObject({ event: z.literal('note_added'), ...common, note }),
   /** Sent just before MantisBT deletes the issue, so the issue is still complete. */
   z.looseObject({ event: z.literal('issue_deleted'), ...common }),

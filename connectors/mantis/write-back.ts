@@ -9,20 +9,24 @@
  * `due_date` goes through strtotime(): an ISO date-time with offset sets it, "" clears it, and it
  * is silently left alone unless the token's user reaches `due_date_update_threshold`.
  *
- * The saved update fires EVENT_UPDATE_BUG, so the SlaBridge plugin echoes it as issue_updated
- * with no change the clock uses. The note is private: the connector counts only public notes as
- * reactions, so the bridge's own note can never meet a metric.
+ * MantisBT 2.28 raises no plugin event for a REST update, so the PATCH is not echoed; a person's
+ * edit in the web UI is (EVENT_UPDATE_BUG), and its edit page re-saves every date custom field it
+ * shows at local midnight of its day: the plugin's payload then shows the owned fields changed and
+ * the bridge writes them again (../shared/owned-fields.ts). The note is private: the connector
+ * counts only public notes as reactions, so the bridge's own note can never meet a metric.
  */
 import type { Source } from '../../src/config/source.js';
 import type { Instant } from '../../src/domain/business-calendar.js';
-import type { IssueRef } from '../connector.js';
+import { SECOND_MS } from '../../src/domain/duration.js';
+import { METRICS } from '../../src/domain/metric.js';
+import type { IssueRef, TrackerRefusal } from '../connector.js';
+import { canonicalInstant, fieldsToWrite, type OwnedField, type ShownFields } from '../shared/owned-fields.js';
 import {
   breachStarted,
   breachText,
-  changedDueDate,
-  changedMetricFields,
   inZone,
   JSON_HEADERS,
+  lastWritten,
   requireApiToken,
   type OutgoingRequest,
   type WriteBackConfig,
@@ -47,16 +51,49 @@ export function mantisAuthorization(source: Source): string {
   return requireApiToken(source);
 }
 
+/** The due date's key among the custom fields' names: MantisBT keeps both in whole seconds. */
+const DUE_DATE = '(due date)';
+
+/** The owned fields as MantisBT holds them: custom fields by name, and the due date. */
+export function mantisOwnedFields(config: WriteBackConfig, fields: WriteBackFields): OwnedField<string>[] {
+  const owned: OwnedField<string>[] = [];
+  for (const metric of METRICS) {
+    const field = config.fields[metric];
+    const value = mantisTimestamp(fields.deadlines[metric]);
+    if (field !== undefined) owned.push({ key: field, value, canonical: value === '' ? null : value });
+  }
+  if (config.due_date) owned.push({ key: DUE_DATE, value: mantisDueDate(fields.nearest, fields.zone), canonical: canonicalInstant(fields.nearest, SECOND_MS) });
+  return owned;
+}
+
+/**
+ * What the plugin's issue shows of the owned fields: custom field values by name (epoch seconds,
+ * "" or null when empty) and `due_date` in ms (null for none; left out by plugins before 1.1).
+ */
+export function mantisShownFields(config: WriteBackConfig, issue: { readonly custom_fields: Readonly<Record<string, string | null>>; readonly due_date?: number | null | undefined }): ShownFields {
+  const shown: Record<string, string | null> = {};
+  for (const metric of METRICS) {
+    const field = config.fields[metric];
+    if (field === undefined || !Object.hasOwn(issue.custom_fields, field)) continue;
+    const value = issue.custom_fields[field] ?? null;
+    shown[field] = value === '' ? null : value;
+  }
+  if (config.due_date && issue.due_date !== undefined) shown[DUE_DATE] = canonicalInstant(issue.due_date, SECOND_MS);
+  return shown;
+}
+
 export function buildWriteBack(
   source: Source,
   config: WriteBackConfig,
   issue: IssueRef,
   desired: WriteBackFields,
   previous: WriteBackFields | undefined,
+  shown?: ShownFields,
 ): OutgoingRequest[] {
   if (!config.enabled) return [];
-  const fields = changedMetricFields(config, desired, previous, (deadline) => mantisTimestamp(deadline));
-  const dueDate = changedDueDate(config, desired, previous, mantisDueDate);
+  const changed = fieldsToWrite(mantisOwnedFields(config, desired), mantisOwnedFields(config, lastWritten(previous)), shown);
+  const fields = changed.filter((field) => field.key !== DUE_DATE);
+  const dueDate = changed.find((field) => field.key === DUE_DATE);
   const comment = config.comment_on_breach && breachStarted(desired, previous);
   if (fields.length === 0 && !dueDate && !comment) return [];
 
@@ -65,7 +102,7 @@ export function buildWriteBack(
   const requests: OutgoingRequest[] = [];
   if (fields.length > 0 || dueDate) {
     const patch: { custom_fields?: unknown[]; due_date?: string } = {};
-    if (fields.length > 0) patch.custom_fields = fields.map(({ field, value }) => ({ field: { name: field }, value }));
+    if (fields.length > 0) patch.custom_fields = fields.map(({ key, value }) => ({ field: { name: key }, value }));
     if (dueDate) patch.due_date = dueDate.value;
     requests.push({
       method: 'PATCH',
@@ -85,4 +122,17 @@ export function buildWriteBack(
     });
   }
   return requests;
+}
+
+/** MantisBT's error code for a bug id it does not have (core/constant_inc.php). */
+const ERROR_BUG_NOT_FOUND = 1100;
+
+/**
+ * MantisBT answers a PATCH of a deleted issue with 404 and its error as JSON: the code 1100 with
+ * "Issue #42 not found.", or a fault "Issue '42' does not exist." from its SOAP layer.
+ */
+export function mantisIssueGone({ status, data }: TrackerRefusal): boolean {
+  if (status !== 404 || data === null || typeof data !== 'object') return false;
+  const { code, message } = data as { code?: unknown; message?: unknown };
+  return code === ERROR_BUG_NOT_FOUND || (typeof message === 'string' && /^issue\b.*\b(not found|does not exist)/i.test(message));
 }

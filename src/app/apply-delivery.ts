@@ -42,7 +42,7 @@ export function storedEvents(job: DeliveryJob): StoredEvent[] {
  * The issue's SLA state at `now` from its whole event log, saved, with a write-back queued. Call
  * with the issue's lock held.
  */
-export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueId: string, now: number): Promise<IssueState> {
+export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueId: string, now: number, shownText?: string): Promise<IssueState> {
   const events = await deps.store.loadEvents(source, issueId);
   const state: IssueState = {
     source,
@@ -52,14 +52,14 @@ export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueI
     eventCount: events.length,
   };
   await deps.store.saveState(state);
-  await scheduleWriteBack(deps.writeBacks, deps.sources.get(source), issueId, state.sla, now);
+  await scheduleWriteBack(deps.writeBacks, deps.sources.get(source), issueId, state.sla, now, shownText);
   return state;
 }
 
 /** Recomputes and re-plans one issue; call with its lock held. */
-async function refreshIssue(deps: IssueWorkDeps, source: string, issueId: string): Promise<IssueState> {
+async function refreshIssue(deps: IssueWorkDeps, source: string, issueId: string, shownText?: string): Promise<IssueState> {
   const now = deps.now();
-  const state = await recomputeIssue(deps, source, issueId, now);
+  const state = await recomputeIssue(deps, source, issueId, now, shownText);
   await deps.timers.plan(source, issueId, state.sla, now);
   return state;
 }
@@ -87,7 +87,9 @@ export function createDeliveryProcessor(deps: IssueWorkDeps) {
     const { sourceId, issue } = job.data;
     return deps.store.withIssueLock(sourceId, issue.id, async () => {
       await deps.store.appendEvents(sourceId, issue, storedEvents(job.data));
-      const state = await refreshIssue(deps, sourceId, issue.id);
+      const { shown } = job.data;
+      const shownText = shown && deps.sources.get(sourceId)?.writeBack.enabled ? await deps.store.saveShown(sourceId, issue.id, shown) : undefined;
+      const state = await refreshIssue(deps, sourceId, issue.id, shownText);
       deps.metrics.processed(sourceId, (Date.now() - job.data.receivedAt) / 1000);
       deps.logger.debug('applied delivery', { source: sourceId, issue: issue.key, delivery: job.data.deliveryId, events: state.eventCount });
       return state;

@@ -137,7 +137,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     startWorker<ChatJob>(CHAT_QUEUE, createChatSendProcessor({ channels, http, deadLetters, logger, metrics }), concurrency);
     startWorker<WriteBackJob>(
       WRITE_BACK_QUEUE,
-      createWriteBackProcessor({ store: deps.store, sources, connectors: options.connectors, http, deadLetters, now, logger, metrics }),
+      createWriteBackProcessor({ store: deps.store, sources, connectors: options.connectors, http, deadLetters, ingest: queue, now, logger, metrics }),
       concurrency,
     );
     const reconcileQueue = new Queue<ReconcileJob>(RECONCILE_QUEUE, { connection: workerRedis, prefix });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { IssueEvent } from '../domain/issue-event.js';
 import type { IssueRef } from '../../connectors/connector.js';
+import type { ShownFields } from '../../connectors/shared/owned-fields.js';
 
 export const INGEST_QUEUE = 'sla-ingest';
 export const DELIVERY_JOB = 'delivery';
@@ -13,6 +14,8 @@ export interface DeliveryJob {
   readonly receivedAt: number;
   readonly issue: IssueRef;
   readonly events: readonly IssueEvent[];
+  /** What the delivery showed of the fields write-back owns (absent when it showed none). */
+  readonly shown?: ShownFields;
 }
 
 /** Deterministic, so the same delivery added twice (two racing requests) is one job. */

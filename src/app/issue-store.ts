@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
 import type { IssueRef } from '../../connectors/connector.js';
+import type { ShownFields } from '../../connectors/shared/owned-fields.js';
 import { writeBackFieldsSchema, type WriteBackFields } from '../../connectors/shared/write-back-types.js';
 import { issueEventSchema, type IssueEvent } from '../domain/issue-event.js';
 import type { IssueSla } from '../domain/sla-clock.js';
@@ -39,6 +40,21 @@ return added`;
 const RELEASE_LOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+// Deletes the key only while it holds what the caller read, so a value stored since stays.
+const DELETE_IF_SAME = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+// Counts the restores of one wanted state (ARGV[1]) within a window of ARGV[2] ms from the first:
+// another wanted state, or the window's end, starts the count again.
+const COUNT_RESTORE = `
+if redis.call('HGET', KEYS[1], 'wanted') ~= ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'wanted', ARGV[1], 'count', 0)
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return redis.call('HINCRBY', KEYS[1], 'count', 1)`;
 
 const LOCK_TTL_MS = 30_000;
 const LOCK_WAIT_MS = 10_000;
@@ -117,6 +133,36 @@ export class IssueStore {
 
   async saveWritten(source: string, issueId: string, written: WriteBackFields): Promise<void> {
     await this.redis.set(this.key(source, issueId, 'written'), JSON.stringify(written));
+  }
+
+  /**
+   * What the latest delivery showed of the fields write-back owns, replacing what an earlier one
+   * showed; answers the stored text, which `clearShown` takes back.
+   */
+  async saveShown(source: string, issueId: string, shown: ShownFields): Promise<string> {
+    const text = JSON.stringify(shown);
+    await this.redis.set(this.key(source, issueId, 'shown'), text);
+    return text;
+  }
+
+  async loadShown(source: string, issueId: string): Promise<{ readonly text: string; readonly shown: ShownFields } | undefined> {
+    const text = await this.redis.get(this.key(source, issueId, 'shown'));
+    return text ? { text, shown: JSON.parse(text) as ShownFields } : undefined;
+  }
+
+  /** Forgets what a delivery showed once the bridge has written over it, unless a newer delivery showed something since. */
+  async clearShown(source: string, issueId: string, text: string): Promise<void> {
+    await this.redis.eval(DELETE_IF_SAME, 1, this.key(source, issueId, 'shown'), text);
+  }
+
+  /** One more restore of owned fields someone else changed, for the wanted state `wanted`; answers how many within `windowMs`. */
+  async countRestore(source: string, issueId: string, wanted: string, windowMs: number): Promise<number> {
+    return (await this.redis.eval(COUNT_RESTORE, 1, this.key(source, issueId, 'restores'), wanted, windowMs)) as number;
+  }
+
+  async restoresOf(source: string, issueId: string, wanted: string): Promise<number> {
+    const [stored, count] = await this.redis.hmget(this.key(source, issueId, 'restores'), 'wanted', 'count');
+    return stored === wanted ? Number(count ?? 0) : 0;
   }
 
   /**

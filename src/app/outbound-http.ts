@@ -80,6 +80,8 @@ export interface OutboundHttpOptions {
 export interface DeliveryFailureDetails {
   readonly permanent: boolean;
   readonly status?: number;
+  /** The refusal's body (parsed JSON, or text), for telling what it means; never logged. */
+  readonly responseData?: unknown;
   /** The network error's code (ECONNRESET, ETIMEDOUT, …) when no response came. */
   readonly code?: string;
   readonly attempts: number;
@@ -100,6 +102,7 @@ export class DeliveryFailure extends Error {
   readonly attempts: number;
   readonly reason: string;
   readonly request: RedactedRequest;
+  declare readonly responseData: unknown;
 
   constructor(details: DeliveryFailureDetails) {
     super(
@@ -111,6 +114,8 @@ export class DeliveryFailure extends Error {
     this.attempts = details.attempts;
     this.reason = details.reason;
     this.request = details.request;
+    // Not enumerable: a failure may be logged or serialised whole, and the body is the tracker's business.
+    Object.defineProperty(this, 'responseData', { value: details.responseData, enumerable: false });
   }
 }
 
@@ -166,7 +171,15 @@ export function redactRequest(request: OutboundRequest): RedactedRequest {
 
 type Outcome =
   | { readonly ok: true; readonly status: number; readonly data: unknown; readonly headers: Record<string, string> }
-  | { readonly ok: false; readonly permanent: boolean; readonly status?: number; readonly code?: string; readonly reason: string; readonly retryAfterMs?: number };
+  | {
+      readonly ok: false;
+      readonly permanent: boolean;
+      readonly status?: number;
+      readonly responseData?: unknown;
+      readonly code?: string;
+      readonly reason: string;
+      readonly retryAfterMs?: number;
+    };
 
 const EXCERPT_LENGTH = 200;
 
@@ -244,6 +257,7 @@ export class OutboundHttp {
         const failure = new DeliveryFailure({
           permanent: outcome.permanent,
           status: outcome.status,
+          responseData: outcome.responseData,
           code: outcome.code,
           attempts: attempt,
           reason: outcome.reason,
@@ -272,7 +286,7 @@ export class OutboundHttp {
       if (status >= 200 && status < 300) return { ok: true, status, data: response.data, headers: headerRecord(response.headers) };
       const detail = scrubUrl(excerpt(response.data), request.url);
       const reason = `HTTP ${status}${detail ? `: ${detail}` : ''}`;
-      if (status !== 429 && status < 500) return { ok: false, permanent: true, status, reason };
+      if (status !== 429 && status < 500) return { ok: false, permanent: true, status, responseData: response.data, reason };
       const retryAfter = response.headers['retry-after'];
       const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined, this.now()) : undefined;
       return { ok: false, permanent: false, status, reason, retryAfterMs };

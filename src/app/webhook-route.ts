@@ -102,7 +102,7 @@ async function handleDelivery(
       return counted(deps, source.id, 'duplicate', response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });
     }
     await deps.intake.accept(
-      { sourceId: source.id, deliveryId, receivedAt: deps.now(), issue: normalized.issue, events: normalized.events },
+      { sourceId: source.id, deliveryId, receivedAt: deps.now(), issue: normalized.issue, events: normalized.events, ...(normalized.shown ? { shown: normalized.shown } : {}) },
       source.dedupWindowMs,
     );
   } catch (error) {

@@ -3,14 +3,17 @@
  * the job derives what the tracker should show from the latest state, asks the tracker's connector
  * for the requests that change what was last written, and sends them. Nothing changed: nothing is
  * sent, which is also why the tracker's echo webhook of our own write causes no second write.
+ * A delivery that shows an owned field changed by someone else gets it written again.
  */
 import { createHash } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import type { ConnectorRegistry } from '../../connectors/connector.js';
+import type { ConnectorRegistry, IssueRef } from '../../connectors/connector.js';
+import type { ShownFields } from '../../connectors/shared/owned-fields.js';
 import { writeBackFieldsFrom } from '../../connectors/shared/write-back-types.js';
 import type { Source } from '../config/source.js';
 import type { IssueSla } from '../domain/sla-clock.js';
 import type { DeadLetterStore } from './dead-letters.js';
+import { DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryJobId, type DeliveryJob } from './ingest-queue.js';
 import type { IssueStore } from './issue-store.js';
 import type { Logger } from './logger.js';
 import type { BridgeMetrics } from './metrics.js';
@@ -26,13 +29,33 @@ export interface WriteBackJob {
 
 const WRITE_BACK_JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } };
 
-/** Queues a write-back when the issue's source writes back; keyed by what should be shown, so repeats fold. */
-export async function scheduleWriteBack(queue: Queue<WriteBackJob>, source: Source | undefined, issueId: string, sla: IssueSla, now: number): Promise<void> {
-  if (!source?.writeBack.enabled) return;
+/**
+ * Queues a write-back when the issue's source writes back and the issue still exists in the
+ * tracker; keyed by what should be shown and by what a delivery just showed of the owned fields,
+ * so repeats fold and someone's edit of them gets a job of its own.
+ */
+export async function scheduleWriteBack(
+  queue: Queue<WriteBackJob>,
+  source: Source | undefined,
+  issueId: string,
+  sla: IssueSla,
+  now: number,
+  shownText = '',
+): Promise<void> {
+  if (!source?.writeBack.enabled || sla.deleted) return;
   const desired = JSON.stringify(writeBackFieldsFrom(sla, now));
-  const jobId = `wb-${createHash('sha256').update(`${source.id}\u0000${issueId}\u0000${desired}`).digest('hex').slice(0, 40)}`;
+  const jobId = `wb-${createHash('sha256').update(`${source.id}\u0000${issueId}\u0000${desired}\u0000${shownText}`).digest('hex').slice(0, 40)}`;
   await queue.add(WRITE_BACK_JOB, { source: source.id, issueId }, { ...WRITE_BACK_JOB_OPTIONS, jobId });
 }
+
+/**
+ * Restores of one wanted state within `RESTORE_WINDOW_MS` before the bridge leaves the tracker's
+ * value alone until the window ends: a tracker that stores a value other than the one sent would
+ * otherwise echo and be written again forever. People edit far less often: MantisBT truncates the
+ * dates at every web edit of an issue, and each one is restored.
+ */
+export const MAX_RESTORES = 3;
+export const RESTORE_WINDOW_MS = 10 * 60_000;
 
 export interface WriteBackDeps {
   readonly store: IssueStore;
@@ -40,12 +63,16 @@ export interface WriteBackDeps {
   readonly connectors: ConnectorRegistry;
   readonly http: OutboundHttp;
   readonly deadLetters: DeadLetterStore;
+  /** Where a tracker's "no such issue" answer goes, as the issue's deletion. */
+  readonly ingest: Queue<DeliveryJob>;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
 }
 
-export type WriteBackOutcome = { readonly outcome: 'unchanged' | 'written' | 'dead-lettered' | 'skipped'; readonly requests: number };
+export type WriteBackOutcome = { readonly outcome: 'unchanged' | 'written' | 'restored' | 'dead-lettered' | 'gone' | 'skipped'; readonly requests: number };
+
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
 export function createWriteBackProcessor(deps: WriteBackDeps) {
   const log = deps.logger.child({ component: 'write-back' });
@@ -53,22 +80,41 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
     const { source: sourceId, issueId } = job.data;
     const source = deps.sources.get(sourceId);
     if (!source?.writeBack.enabled) return { outcome: 'skipped', requests: 0 };
+    const connector = deps.connectors[source.kind];
     return deps.store.withIssueLock(
       sourceId,
       issueId,
       async () => {
         const state = await deps.store.loadState(sourceId, issueId);
-        if (!state) return { outcome: 'skipped', requests: 0 };
+        // A deleted issue gets nothing: the tracker would answer 404 to every write.
+        if (!state || state.sla.deleted) return { outcome: 'skipped', requests: 0 };
         const desired = writeBackFieldsFrom(state.sla, deps.now());
         const previous = await deps.store.loadWritten(sourceId, issueId);
         const lookup = async (request: Parameters<OutboundHttp['send']>[0]) => (await deps.http.send(request)).data;
-        const requests = await deps.connectors[source.kind].writeBack(source, state.issue, desired, previous, lookup);
+        const build = (shown?: ShownFields) => connector.writeBack(source, state.issue, desired, previous, lookup, shown);
+        const shown = await deps.store.loadShown(sourceId, issueId);
+        let requests = await build(shown?.shown);
+        const wanted = hashOf(JSON.stringify(desired));
+        // A restore: the requests differ from what the written state alone asks, because someone
+        // (or the tracker) changed an owned field since the bridge wrote it.
+        const restoring = shown !== undefined && JSON.stringify(requests) !== JSON.stringify(await build());
+        const exhausted = restoring && (await deps.store.restoresOf(sourceId, issueId, wanted)) >= MAX_RESTORES;
+        if (exhausted) {
+          log.warn('owned fields keep changing in the tracker; not restoring them again for a while', { source: sourceId, issue: state.issue.key, restores: MAX_RESTORES, windowMs: RESTORE_WINDOW_MS });
+          requests = await build();
+        }
         if (requests.length === 0) return { outcome: 'unchanged', requests: 0 };
         for (const request of requests) {
           try {
             await deps.http.send(request);
           } catch (error) {
             if (!(error instanceof DeliveryFailure)) throw error;
+            if (error.status !== undefined && connector.issueGone({ status: error.status, data: error.responseData })) {
+              await markGone(deps, sourceId, state.issue);
+              deps.metrics.writeBack(sourceId, 'gone');
+              log.info('the issue is gone from the tracker: marked deleted', { source: sourceId, issue: state.issue.key, status: error.status });
+              return { outcome: 'gone', requests: requests.length };
+            }
             // Not recorded as written: the next change of the issue tries again from what was.
             const id = await deps.deadLetters.add(error, request);
             deps.metrics.writeBack(sourceId, 'failed');
@@ -77,11 +123,24 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
           }
         }
         await deps.store.saveWritten(sourceId, issueId, desired);
-        deps.metrics.writeBack(sourceId, 'sent');
-        log.debug('written back', { source: sourceId, issue: state.issue.key, requests: requests.length });
-        return { outcome: 'written', requests: requests.length };
+        if (shown) await deps.store.clearShown(sourceId, issueId, shown.text);
+        const restored = restoring && !exhausted;
+        if (restored) await deps.store.countRestore(sourceId, issueId, wanted, RESTORE_WINDOW_MS);
+        deps.metrics.writeBack(sourceId, restored ? 'restored' : 'sent');
+        log.debug(restored ? 'restored owned fields' : 'written back', { source: sourceId, issue: state.issue.key, requests: requests.length });
+        return { outcome: restored ? 'restored' : 'written', requests: requests.length };
       },
       'write-back-lock',
     );
   };
+}
+
+/**
+ * The tracker says the issue does not exist: its deletion goes through the ingest queue like a
+ * delivery, so it is applied under the issue's lock and its timers are cancelled.
+ */
+async function markGone(deps: WriteBackDeps, sourceId: string, issue: IssueRef): Promise<void> {
+  const at = deps.now();
+  const deliveryId = `gone:${issue.id}`;
+  await deps.ingest.add(DELIVERY_JOB, { sourceId, deliveryId, receivedAt: at, issue, events: [{ type: 'deleted', at }] }, { ...DELIVERY_JOB_OPTIONS, jobId: deliveryJobId(sourceId, deliveryId) });
 }

@@ -38,19 +38,21 @@ export const issueEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('environment_changed'), at, environment: z.string().nullable() }),
   z.object({ type: z.literal('labels_changed'), at, labels: z.array(z.string()) }),
   /**
-   * The issue as a delivery showed it at `at`: every tracker event carries the issue's current
-   * fields, and where they differ from what the log says by then, that change happened unseen
-   * (MantisBT moves an issue out of `feedback` before it announces the reporter's note; a webhook
-   * got lost). The clock takes such a difference as the change, at this instant.
+   * The issue as a delivery showed it at `at`: tracker events carry the issue's current fields,
+   * and where they differ from what the log says by then, that change happened unseen (MantisBT
+   * moves an issue out of `feedback` before it announces the reporter's note; a webhook got lost).
+   * The clock takes such a difference as the change, at this instant. A field the delivery did not
+   * show is absent (a trimmed Jira Cloud comment payload has no labels), never a guess.
    */
   z.object({
     type: z.literal('observed'),
     at,
-    status: z.string().min(1),
-    paused: z.boolean().default(false),
-    resolved: z.boolean(),
-    priority: prioritySchema,
-    assignee: z.string().nullable(),
+    status: z.string().min(1).optional(),
+    /** With `status`: whether that status pauses the clocks. */
+    paused: z.boolean().optional(),
+    resolved: z.boolean().optional(),
+    priority: prioritySchema.optional(),
+    assignee: z.string().nullable().optional(),
   }),
 ]);
 

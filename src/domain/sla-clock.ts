@@ -149,7 +149,10 @@ function applyFacts(facts: IssueFacts, event: IssueEvent): void {
       facts.assignee = event.assignee;
       return;
     case 'observed':
-      Object.assign(facts, { status: event.status, statusPaused: event.paused, resolved: event.resolved, requested: event.priority, assignee: event.assignee });
+      if (event.status !== undefined) Object.assign(facts, { status: event.status, statusPaused: event.paused ?? false });
+      if (event.resolved !== undefined) facts.resolved = event.resolved;
+      if (event.priority !== undefined) facts.requested = event.priority;
+      if (event.assignee !== undefined) facts.assignee = event.assignee;
       return;
     case 'commented':
       return;

@@ -258,8 +258,8 @@ describe('Gitea/Forgejo reader (reconciliation)', () => {
         const normalized = giteaConnector.normalize(source(), giteaConnector.payloadSchema.parse(body), { headers, rawBody: Buffer.from(JSON.stringify(body)) });
         return normalized.outcome === 'events' ? normalized.events : [];
       });
-      // Synthetic created events restate the issue as each delivery saw it: not facts of their own.
-      const facts = delivered.filter((event) => event.type !== 'created' || !event.synthetic);
+      // Synthetic created and observed events restate the issue as each delivery saw it: not facts of their own.
+      const facts = delivered.filter((event) => event.type !== 'observed' && (event.type !== 'created' || !event.synthetic));
 
       // The recorded `opened` delivery already carries the title corrected at 09:15; the timeline
       // gives the title the issue was opened with. Titles are compared on their own.

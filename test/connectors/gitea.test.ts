@@ -94,6 +94,17 @@ const labelEvents = (time: number, labels: string[], priority: Created['priority
 
 const WAITING = 'status/waiting-for-customer';
 
+/** How every delivery but an opening shows the issue: at its last change (`updated_at`). */
+const observed = (time: number, priority: Created['priority'], assignee: string | null, status = 'open', paused = false): IssueEvent => ({
+  type: 'observed',
+  at: time,
+  status,
+  paused,
+  resolved: status === 'closed',
+  priority,
+  assignee,
+});
+
 interface Expectation {
   readonly fixture: string;
   readonly source?: () => Source;
@@ -116,17 +127,17 @@ const EXPECTATIONS: readonly Expectation[] = [
   {
     fixture: 'gitea/label-updated-priority-1',
     issue: ISSUE_42,
-    events: [created42({ assignee: null }), ...labelEvents(at('09:31:05'), ['priority/1'], 'P1', null)],
+    events: [created42({ assignee: null }), ...labelEvents(at('09:31:05'), ['priority/1'], 'P1', null), observed(at('09:31:05'), 'P1', null)],
   },
   {
     fixture: 'gitea/issue-assigned',
     issue: ISSUE_42,
-    events: [created42(), { type: 'assigned', at: at('09:40:12'), assignee: 'rbakker' }],
+    events: [created42(), { type: 'assigned', at: at('09:40:12'), assignee: 'rbakker' }, observed(at('09:40:12'), 'P1', 'rbakker')],
   },
   {
     fixture: 'gitea/comment-by-agent',
     issue: ISSUE_42,
-    events: [created42(), { type: 'commented', at: at('09:47:30'), by: 'agent', public: true }],
+    events: [created42(), { type: 'commented', at: at('09:47:30'), by: 'agent', public: true }, observed(at('09:47:30'), 'P1', 'rbakker')],
   },
   {
     fixture: 'gitea/label-updated-waiting-for-customer',
@@ -134,6 +145,7 @@ const EXPECTATIONS: readonly Expectation[] = [
     events: [
       created42({ labels: ['priority/1', WAITING], status: WAITING, paused: true }),
       ...labelEvents(at('10:05:18'), ['priority/1', WAITING], 'P1', null, WAITING, true),
+      observed(at('10:05:18'), 'P1', 'rbakker', WAITING, true),
     ],
   },
   {
@@ -142,28 +154,29 @@ const EXPECTATIONS: readonly Expectation[] = [
     events: [
       created42({ labels: ['priority/1', WAITING], status: WAITING, paused: true }),
       { type: 'commented', at: at('13:22:09'), by: 'customer', public: true },
+      observed(at('13:22:09'), 'P1', 'rbakker', WAITING, true),
     ],
   },
   {
     fixture: 'gitea/label-updated-waiting-removed',
     issue: ISSUE_42,
-    events: [created42(), ...labelEvents(at('13:30:41'), ['priority/1'], 'P1', null)],
+    events: [created42(), ...labelEvents(at('13:30:41'), ['priority/1'], 'P1', null), observed(at('13:30:41'), 'P1', 'rbakker')],
   },
   { fixture: 'gitea/comment-edited', ignored: 'comment edited: only new comments affect SLA clocks' },
   {
     fixture: 'gitea/issue-closed',
     issue: ISSUE_42,
-    events: [created42(), { type: 'resolved', at: at('16:02:57'), status: 'closed' }],
+    events: [created42(), { type: 'resolved', at: at('16:02:57'), status: 'closed' }, observed(at('16:02:57'), 'P1', 'rbakker', 'closed')],
   },
   {
     fixture: 'gitea/issue-reopened',
     issue: ISSUE_42,
-    events: [created42(), { type: 'reopened', at: at('10:15:03', '2026-11-27'), status: 'open' }],
+    events: [created42(), { type: 'reopened', at: at('10:15:03', '2026-11-27'), status: 'open' }, observed(at('10:15:03', '2026-11-27'), 'P1', 'rbakker')],
   },
   {
     fixture: 'gitea/issue-unassigned',
     issue: ISSUE_42,
-    events: [created42({ assignee: null }), { type: 'assigned', at: at('10:31:45', '2026-11-27'), assignee: null }],
+    events: [created42({ assignee: null }), { type: 'assigned', at: at('10:31:45', '2026-11-27'), assignee: null }, observed(at('10:31:45', '2026-11-27'), 'P1', null)],
   },
   {
     fixture: 'gitea/label-updated-env-test',
@@ -171,6 +184,7 @@ const EXPECTATIONS: readonly Expectation[] = [
     events: [
       created({ at: at('14:03:11', '2026-11-25'), title: TITLE_43, labels: ['env/test', 'priority/2'], environment: 'test', priority: 'P2' }),
       ...labelEvents(at('11:20:40'), ['env/test', 'priority/2'], 'P2', 'test'),
+      observed(at('11:20:40'), 'P2', null),
     ],
   },
   {
@@ -179,6 +193,7 @@ const EXPECTATIONS: readonly Expectation[] = [
     events: [
       created({ at: at('14:03:11', '2026-11-25'), title: TITLE_43, labels: [], priority: 'P4' }),
       ...labelEvents(at('11:58:27'), [], 'P4', null),
+      observed(at('11:58:27'), 'P4', null),
     ],
   },
   {
@@ -194,6 +209,7 @@ const EXPECTATIONS: readonly Expectation[] = [
       }),
       { type: 'commented', at: at('08:58:13'), by: 'customer', public: true },
       { type: 'resolved', at: at('15:20:36', '2026-11-24'), status: 'closed' },
+      observed(at('08:58:13'), 'P3', 'rbakker', 'closed'),
     ],
   },
   {
@@ -202,6 +218,7 @@ const EXPECTATIONS: readonly Expectation[] = [
     events: [
       created({ at: at('09:13:30'), title: 'Orders cannot be confirmed', labels: ['priority/2'], priority: 'P2' }),
       { type: 'deleted', at: at('09:13:30') },
+      observed(at('09:13:30'), 'P2', null),
     ],
   },
   { fixture: 'gitea/comment-on-pull-request', ignored: 'pull requests are not covered' },
@@ -221,6 +238,7 @@ const EXPECTATIONS: readonly Expectation[] = [
     events: [
       created({ at: at('08:47:19', '2026-11-30'), title: TITLE_7, labels: ['env/test', 'priority/3'], environment: 'test', priority: 'P3' }),
       { type: 'commented', at: at('09:25:40', '2026-11-30'), by: 'agent', public: true },
+      observed(at('09:25:40', '2026-11-30'), 'P3', null),
     ],
   },
 ];
@@ -269,7 +287,7 @@ describe('Gitea/Forgejo connector', () => {
     it('reads the Forgejo event header before the Gitea one', () => {
       const { body, headers } = fixture('forgejo/comment-by-agent');
       const normalized = normalizeDelivery(forgejo(), deliveryOf(body, { ...headers, 'x-gitea-event': 'push' }));
-      expect(eventsOf(normalized).map((event) => event.type)).to.deep.equal(['created', 'commented']);
+      expect(eventsOf(normalized).map((event) => event.type)).to.deep.equal(['created', 'commented', 'observed']);
     });
 
     it('ignores pull requests however they show: pull_request event, pull_request_comment type, is_pull or issue.pull_request', () => {

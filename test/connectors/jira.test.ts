@@ -95,6 +95,19 @@ const mb43Created = (changes: Partial<CreatedEvent> = {}): CreatedEvent => ({
   ...changes,
 });
 
+type ObservedEvent = Extract<IssueEvent, { type: 'observed' }>;
+/** How an update or a comment showed MB-42 (the payload's fields after the change). */
+const seen = (when: string, fields: Partial<ObservedEvent> = {}): ObservedEvent => ({
+  type: 'observed',
+  at: at(when),
+  status: 'Open',
+  paused: false,
+  resolved: false,
+  priority: 'P1',
+  assignee: 'Sanne Visser',
+  ...fields,
+});
+
 describe('Jira connector', () => {
   describe('normalize: each fixture gives exactly these events', () => {
     const cases: [fixture: string, expected: Normalized][] = [
@@ -108,13 +121,17 @@ describe('Jira connector', () => {
         {
           outcome: 'events',
           issue: MB42,
-          events: [mb42Created(), { type: 'assigned', at: at('2026-11-30T09:04:10.250'), assignee: 'Sanne Visser' }],
+          events: [mb42Created(), { type: 'assigned', at: at('2026-11-30T09:04:10.250'), assignee: 'Sanne Visser' }, seen('2026-11-30T09:04:10.250')],
         },
       ],
       [
         // Cloud's comment events carry a trimmed issue without `created`: no synthetic creation.
         'comment-created-agent',
-        { outcome: 'events', issue: MB42, events: [{ type: 'commented', at: at('2026-11-30T09:12:31.118'), by: 'agent', public: true }] },
+        {
+          outcome: 'events',
+          issue: MB42,
+          events: [{ type: 'commented', at: at('2026-11-30T09:12:31.118'), by: 'agent', public: true }, seen('2026-11-30T09:12:31.118')],
+        },
       ],
       [
         'issue-updated-labels',
@@ -125,6 +142,7 @@ describe('Jira connector', () => {
             mb42Created({ status: 'In Progress', assignee: 'Sanne Visser' }),
             { type: 'labels_changed', at: at('2026-11-30T09:30:05.871'), labels: ['env-test', 'webshop'] },
             { type: 'environment_changed', at: at('2026-11-30T09:30:05.871'), environment: 'test' },
+            seen('2026-11-30T09:30:05.871', { status: 'In Progress' }),
           ],
         },
       ],
@@ -133,25 +151,40 @@ describe('Jira connector', () => {
         {
           outcome: 'events',
           issue: MB42,
-          events: [mb42Working(), { type: 'status_changed', at: at('2026-11-30T09:45:00.733'), status: 'Waiting for customer', paused: true }],
+          events: [
+            mb42Working(),
+            { type: 'status_changed', at: at('2026-11-30T09:45:00.733'), status: 'Waiting for customer', paused: true },
+            seen('2026-11-30T09:45:00.733', { status: 'Waiting for customer', paused: true }),
+          ],
         },
       ],
       [
         'comment-created-customer',
-        { outcome: 'events', issue: MB42, events: [{ type: 'commented', at: at('2026-11-30T10:02:17.560'), by: 'customer', public: true }] },
+        {
+          outcome: 'events',
+          issue: MB42,
+          events: [
+            { type: 'commented', at: at('2026-11-30T10:02:17.560'), by: 'customer', public: true },
+            seen('2026-11-30T10:02:17.560', { status: 'Waiting for customer', paused: true }),
+          ],
+        },
       ],
       [
         'issue-updated-internal-comment',
         {
           outcome: 'events',
           issue: MB42,
-          events: [mb42Working(), { type: 'commented', at: at('2026-11-30T10:15:42.009'), by: 'agent', public: false }],
+          events: [mb42Working(), { type: 'commented', at: at('2026-11-30T10:15:42.009'), by: 'agent', public: false }, seen('2026-11-30T10:15:42.009', { status: 'In Progress' })],
         },
       ],
       [
         // The synthetic creation is the issue before the escalation, so Highest counts from 10:20 only.
         'issue-updated-priority',
-        { outcome: 'events', issue: MB43, events: [mb43Created(), { type: 'priority_changed', at: at('2026-11-30T10:20:44.318'), priority: 'P1' }] },
+        {
+          outcome: 'events',
+          issue: MB43,
+          events: [mb43Created(), { type: 'priority_changed', at: at('2026-11-30T10:20:44.318'), priority: 'P1' }, seen('2026-11-30T10:20:44.318', { assignee: null })],
+        },
       ],
       [
         'issue-updated-done',
@@ -162,6 +195,7 @@ describe('Jira connector', () => {
             mb42Working(),
             { type: 'status_changed', at: at('2026-11-30T14:30:12.377'), status: 'Done', paused: false },
             { type: 'resolved', at: at('2026-11-30T14:30:12.377'), status: 'Done' },
+            seen('2026-11-30T14:30:12.377', { status: 'Done', resolved: true }),
           ],
         },
       ],
@@ -174,6 +208,7 @@ describe('Jira connector', () => {
             mb42Working({ status: 'Done' }),
             { type: 'status_changed', at: at('2026-11-30T16:10:03.150'), status: 'Reopened', paused: false },
             { type: 'reopened', at: at('2026-11-30T16:10:03.150'), status: 'Reopened' },
+            seen('2026-11-30T16:10:03.150', { status: 'Reopened' }),
           ],
         },
       ],
@@ -185,6 +220,7 @@ describe('Jira connector', () => {
           events: [
             mb43Created({ at: at('2026-11-27T16:45'), project: 'SUP', priority: 'P2', title: 'Portal login loops back to the start page' }),
             { type: 'moved', at: at('2026-11-30T11:05:27.640'), project: 'MB', component: 'Portal' },
+            seen('2026-11-30T11:05:27.640', { priority: 'P2', assignee: null }),
           ],
         },
       ],
@@ -228,6 +264,7 @@ describe('Jira connector', () => {
       expect(eventsOf(normalizeBody(body))).to.deep.equal([
         mb42Created({ assignee: 'Sanne Visser' }),
         { type: 'commented', at: at('2026-11-30T09:12:31.118'), by: 'agent', public: true },
+        seen('2026-11-30T09:12:31.118'),
       ]);
     });
 
@@ -238,13 +275,13 @@ describe('Jira connector', () => {
 
     it('an edited comment is no new reaction', () => {
       const body = { ...bodyOf('issue-updated-internal-comment'), issue_event_type_name: 'issue_comment_edited' };
-      expect(eventsOf(normalizeBody(body))).to.deep.equal([mb42Working()]);
+      expect(eventsOf(normalizeBody(body))).to.deep.equal([mb42Working(), seen('2026-11-30T10:15:42.009', { status: 'In Progress' })]);
     });
 
     it('a comment restricted to a role is not public', () => {
       const body = bodyOf('comment-created-agent');
       body.comment = { ...body.comment, jsdPublic: undefined, visibility: { type: 'role', value: 'Developers', identifier: 'Developers' } };
-      expect(eventsOf(normalizeBody(body))).to.deep.equal([{ type: 'commented', at: at('2026-11-30T09:12:31.118'), by: 'agent', public: false }]);
+      expect(eventsOf(normalizeBody(body))).to.deep.equal([{ type: 'commented', at: at('2026-11-30T09:12:31.118'), by: 'agent', public: false }, seen('2026-11-30T09:12:31.118')]);
     });
 
     it('recognises an agent by a configured user name when Jira hides the e-mail address', () => {
@@ -263,6 +300,7 @@ describe('Jira connector', () => {
         mb42Working({ status: 'Done' }),
         { type: 'commented', at: at('2026-11-30T15:00'), by: 'customer', public: true },
         { type: 'resolved', at: at('2026-11-30T14:30:12.377'), status: 'Done' },
+        seen('2026-11-30T15:00', { status: 'Done', resolved: true }),
       ]);
     });
 
@@ -271,7 +309,7 @@ describe('Jira connector', () => {
       body.issue.fields.status.name = 'Closed';
       body.changelog.items = [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: '10001', fromString: 'Done', to: '6', toString: 'Closed' }];
       const events = eventsOf(normalizeBody(body));
-      expect(events.map((event) => event.type)).to.deep.equal(['created', 'status_changed', 'resolved']);
+      expect(events.map((event) => event.type)).to.deep.equal(['created', 'status_changed', 'resolved', 'observed']);
       expect(events[2]).to.deep.equal({ type: 'resolved', at: at('2026-11-30T14:30:12.377'), status: 'Closed' });
     });
 
@@ -282,6 +320,7 @@ describe('Jira connector', () => {
       expect(eventsOf(normalizeBody(body))).to.deep.equal([
         mb42Created({ assignee: 'Sanne Visser' }),
         { type: 'assigned', at: at('2026-11-30T09:04:10.250'), assignee: null },
+        seen('2026-11-30T09:04:10.250', { assignee: null }),
       ]);
     });
 
@@ -289,7 +328,7 @@ describe('Jira connector', () => {
       const body = bodyOf('issue-updated-priority');
       body.issue.fields.priority.name = 'Lowest';
       body.changelog.items = [{ field: 'priority', fieldtype: 'jira', fieldId: 'priority', from: '4', fromString: 'Low', to: '5', toString: 'Lowest' }];
-      expect(eventsOf(normalizeBody(body))).to.deep.equal([mb43Created({ priority: 'P4' })]);
+      expect(eventsOf(normalizeBody(body))).to.deep.equal([mb43Created({ priority: 'P4' }), seen('2026-11-30T10:20:44.318', { priority: 'P4', assignee: null })]);
     });
 
     it('reads priority from labels when the source says so', () => {
@@ -301,6 +340,7 @@ describe('Jira connector', () => {
         { type: 'labels_changed', at: at('2026-11-30T09:30:05.871'), labels: ['env-test', 'webshop'] },
         { type: 'priority_changed', at: at('2026-11-30T09:30:05.871'), priority: 'P4' },
         { type: 'environment_changed', at: at('2026-11-30T09:30:05.871'), environment: 'test' },
+        seen('2026-11-30T09:30:05.871', { status: 'In Progress', priority: 'P4' }),
       ]);
     });
 
@@ -313,7 +353,21 @@ describe('Jira connector', () => {
       expect(eventsOf(normalizeBody(body, byField))).to.deep.equal([
         mb42Working({ status: 'Waiting for customer', paused: true }),
         { type: 'environment_changed', at: at('2026-11-30T09:45:00.733'), environment: 'acceptance' },
+        seen('2026-11-30T09:45:00.733', { status: 'Waiting for customer', paused: true }),
       ]);
+    });
+
+    it('states only the fields a trimmed Cloud comment payload shows: no priority from a field it lacks', () => {
+      const source = jiraDemo();
+      const byField: Source = { ...source, priority: { ...source.priority, field: 'customfield_10070' } };
+      const body = bodyOf('comment-created-agent');
+      expect(Object.keys(body.issue.fields)).not.to.include('customfield_10070');
+      delete body.issue.fields.assignee;
+      const observed = eventsOf(normalizeBody(body, byField)).find((event) => event.type === 'observed');
+      expect(observed).to.deep.equal({ type: 'observed', at: at('2026-11-30T09:12:31.118'), status: 'Open', paused: false, resolved: false });
+      // The same payload with the field shows it, and the default priority is not claimed.
+      body.issue.fields.customfield_10070 = { value: 'Highest' };
+      expect(eventsOf(normalizeBody(body, byField)).find((event) => event.type === 'observed')).to.have.property('priority');
     });
 
     it('ignores other events by name, whatever they carry', () => {

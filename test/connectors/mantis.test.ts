@@ -66,8 +66,8 @@ function eventsOf(normalized: Normalized): readonly IssueEvent[] {
   return normalized.events;
 }
 
-/** The events after the synthetic created every delivery starts with. */
-const changesOf = (normalized: Normalized) => eventsOf(normalized).slice(1);
+/** The events between the synthetic created every delivery starts with and the observed fields an update or a note ends with. */
+const changesOf = (normalized: Normalized) => eventsOf(normalized).slice(1).filter((event) => event.type !== 'observed');
 
 const at = (time: string, date = '2026-11-23') => Date.parse(`${date}T${time}+01:00`);
 
@@ -101,6 +101,11 @@ function created(fields: Partial<Extract<IssueEvent, { type: 'created' }>>): Iss
 const TAKEN = { status: 'acknowledged', assignee: 'pbakker' } as const;
 const WAITING = { status: 'feedback', paused: true, assignee: 'pbakker' } as const;
 
+/** How an update or a note showed bug 1042: its fields as the plugin read them at the event. */
+function observed(when: number, fields: Partial<Extract<IssueEvent, { type: 'observed' }>> = {}): IssueEvent {
+  return { type: 'observed', at: when, status: 'new', paused: false, resolved: false, priority: 'P1', assignee: null, ...fields };
+}
+
 /** Each delivery's time is the fixture's `timestamp`: when the plugin saw the change. */
 const EXPECTATIONS: readonly { readonly fixture: string; readonly events: readonly IssueEvent[] }[] = [
   {
@@ -109,7 +114,7 @@ const EXPECTATIONS: readonly { readonly fixture: string; readonly events: readon
   },
   {
     fixture: '02-priority-raised',
-    events: [created({}), { type: 'priority_changed', at: at('09:31:40.187'), priority: 'P1' }],
+    events: [created({}), { type: 'priority_changed', at: at('09:31:40.187'), priority: 'P1' }, observed(at('09:31:40.187'))],
   },
   {
     fixture: '03-acknowledged-and-assigned',
@@ -117,23 +122,28 @@ const EXPECTATIONS: readonly { readonly fixture: string; readonly events: readon
       created(TAKEN),
       { type: 'assigned', at: at('10:02:17.054'), assignee: 'pbakker' },
       { type: 'status_changed', at: at('10:02:17.054'), status: 'acknowledged', paused: false },
+      observed(at('10:02:17.054'), TAKEN),
     ],
   },
   {
     fixture: '04-note-developer-public',
-    events: [created(TAKEN), { type: 'commented', at: at('10:05:51.730'), by: 'agent', public: true }],
+    events: [created(TAKEN), { type: 'commented', at: at('10:05:51.730'), by: 'agent', public: true }, observed(at('10:05:51.730'), TAKEN)],
   },
   {
     fixture: '05-note-developer-private',
-    events: [created(TAKEN), { type: 'commented', at: at('10:06:30.088'), by: 'agent', public: false }],
+    events: [created(TAKEN), { type: 'commented', at: at('10:06:30.088'), by: 'agent', public: false }, observed(at('10:06:30.088'), TAKEN)],
   },
   {
     fixture: '06-status-feedback',
-    events: [created(WAITING), { type: 'status_changed', at: at('14:20:09.301'), status: 'feedback', paused: true }],
+    events: [created(WAITING), { type: 'status_changed', at: at('14:20:09.301'), status: 'feedback', paused: true }, observed(at('14:20:09.301'), WAITING)],
   },
   {
     fixture: '07-note-reporter',
-    events: [created(WAITING), { type: 'commented', at: at('11:47:33.015', '2026-11-24'), by: 'customer', public: true }],
+    events: [
+      created(WAITING),
+      { type: 'commented', at: at('11:47:33.015', '2026-11-24'), by: 'customer', public: true },
+      observed(at('11:47:33.015', '2026-11-24'), WAITING),
+    ],
   },
   {
     fixture: '08-status-resolved',
@@ -141,6 +151,7 @@ const EXPECTATIONS: readonly { readonly fixture: string; readonly events: readon
       created({ status: 'resolved', assignee: 'pbakker' }),
       { type: 'status_changed', at: at('16:03:12.642', '2026-11-25'), status: 'resolved', paused: false },
       { type: 'resolved', at: at('16:03:12.642', '2026-11-25'), status: 'resolved' },
+      observed(at('16:03:12.642', '2026-11-25'), { status: 'resolved', resolved: true, assignee: 'pbakker' }),
     ],
   },
   {
@@ -149,6 +160,7 @@ const EXPECTATIONS: readonly { readonly fixture: string; readonly events: readon
       created(WAITING),
       { type: 'status_changed', at: at('09:12:45.009', '2026-11-26'), status: 'feedback', paused: true },
       { type: 'reopened', at: at('09:12:45.009', '2026-11-26'), status: 'feedback' },
+      observed(at('09:12:45.009', '2026-11-26'), WAITING),
     ],
   },
   {
@@ -294,6 +306,11 @@ describe('MantisBT connector', () => {
       }
     });
 
+    it('reads a group action (an update without a state from before) through the fields it shows', () => {
+      const events = eventsOf(normalizeFixture('03-acknowledged-and-assigned', (body) => delete body.previous));
+      expect(events.slice(1)).to.deep.equal([observed(at('10:02:17.054'), TAKEN)]);
+    });
+
     it('leaves the component out for an issue without a category', () => {
       const uncategorised = normalizeFixture('01-issue-reported', (body) => {
         body.issue.category = null;
@@ -329,7 +346,6 @@ describe('MantisBT connector', () => {
         const result = schema.safeParse(body);
         return result.success ? 'accepted' : result.error.issues[0]!.path.join('.');
       };
-      expect(refusal((body) => delete body.previous)).to.equal('previous');
       expect(refusal((body) => (body.issue.created_at = '2026-11-23T09:14:05+01:00'))).to.equal('issue.created_at');
       expect(refusal((body) => (body.timestamp = 1795422700187.5))).to.equal('timestamp');
       expect(refusal((body) => (body.issue.status = { id: 20 }))).to.equal('issue.status.name');
@@ -436,6 +452,23 @@ describe('MantisBT connector', () => {
         [at('09:14:05.412'), at('09:31:40.187'), 'P2'],
         [at('09:31:40.187'), at('14:20:09.301'), 'P1'],
       ]);
+    });
+
+    it('resumes at the reporter\'s note when MantisBT moved the issue out of feedback first (reassign_on_feedback)', () => {
+      // MantisBT changes the status before it raises EVENT_BUGNOTE_ADD, so the note shows it changed.
+      const answered = eventsOf(
+        normalizeFixture('07-note-reporter', (body) => {
+          body.issue.status = { id: 50, name: 'assigned' };
+        }),
+      );
+      const before = storyEvents(STORY.slice(0, 6));
+      const noteAt = at('11:47:33.015', '2026-11-24');
+      const resolution = metric(slaAt([...before, ...answered], at('13:00', '2026-11-24')), 'resolution');
+      expect(resolution.state).to.equal('running');
+      expect(resolution.segments!.at(-1)).to.include({ from: noteAt, to: null });
+      // Read as a comment only, the clock stayed paused in feedback.
+      const commentOnly = answered.filter((event) => event.type !== 'observed');
+      expect(metric(slaAt([...before, ...commentOnly], at('13:00', '2026-11-24')), 'resolution').state).to.equal('paused');
     });
 
     it('ends with the issue deleted', () => {

@@ -3,14 +3,18 @@
  * `previous`, and when the tracker's webhook for that write comes back the clock (which ignores the
  * fields it wrote) produces the same `desired` again, so every tracker must then ask for nothing,
  * or the bridge would write, be echoed and write again forever. `previous` goes through JSON as it
- * would through the store.
+ * would through the store. The echo also shows the owned fields as the tracker renders them (in
+ * its own zone, at its own precision): that must ask for nothing either, while any other value
+ * shown counts exactly as if the bridge had written it, so someone's edit is written over.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import type { IssueRef } from '../../connectors/connector.js';
-import { buildWriteBack as giteaWriteBack } from '../../connectors/gitea/write-back.js';
-import { buildWriteBack as jiraWriteBack } from '../../connectors/jira/write-back.js';
-import { buildWriteBack as mantisWriteBack } from '../../connectors/mantis/write-back.js';
+import { buildWriteBack as giteaWriteBack, giteaDueDate, giteaShownFields } from '../../connectors/gitea/write-back.js';
+import { buildWriteBack as jiraWriteBack, jiraDate, jiraShownFields } from '../../connectors/jira/write-back.js';
+import { buildWriteBack as mantisWriteBack, mantisShownFields } from '../../connectors/mantis/write-back.js';
+import type { ShownFields } from '../../connectors/shared/owned-fields.js';
 import { writeBackConfigSchema, writeBackFieldsSchema, type OutgoingRequest, type WriteBackFields } from '../../connectors/shared/write-back-types.js';
 import { sourceFileSchema } from '../../src/config/schema.js';
 import { compileSource, type Source } from '../../src/config/source.js';
@@ -32,23 +36,60 @@ function sourceOf(kind: 'jira' | 'gitea' | 'mantis'): Source {
 const everything = (more: { fields?: Record<string, string>; labels?: Record<string, string> }) =>
   writeBackConfigSchema.parse({ enabled: true, due_date: true, comment_on_breach: true, ...more });
 
-const TRACKERS: { name: string; build: (desired: WriteBackFields, previous: WriteBackFields | undefined) => OutgoingRequest[] }[] = [
+const JIRA_CONFIG = everything({ fields: { reaction: 'customfield_1', response: 'customfield_2', resolution: 'customfield_3' } });
+const GITEA_CONFIG = everything({ labels: { at_risk: 'sla/at-risk', breached: 'sla/breached' } });
+const MANTIS_CONFIG = everything({ fields: { reaction: 'A', response: 'B', resolution: 'C' } });
+
+/** What the tracker's webhook shows after storing `sent`: as each one renders and keeps it, not as we sent it. */
+const jiraShows = (sent: WriteBackFields): ShownFields => {
+  const field = (deadline: number | null) => (deadline === null ? null : DateTime.fromMillis(Math.floor(deadline / 60_000) * 60_000, { zone: 'Pacific/Auckland' }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZZ"));
+  return jiraShownFields(JIRA_CONFIG, {
+    customfield_1: field(sent.deadlines.reaction),
+    customfield_2: field(sent.deadlines.response),
+    customfield_3: field(sent.deadlines.resolution),
+    duedate: jiraDate(sent.nearest, sent.zone),
+    summary: 'unrelated',
+  });
+};
+const giteaShows = (sent: WriteBackFields): ShownFields => {
+  // Gitea keeps the deadline as Unix seconds and renders it in the server's zone.
+  const dueDate = giteaDueDate(sent.nearest, sent.zone);
+  const labels = [{ name: 'priority/1' }, ...(sent.atRisk ? [{ name: 'sla/at-risk' }] : []), ...(sent.breached ? [{ name: 'sla/breached' }] : [])];
+  return giteaShownFields(GITEA_CONFIG, { due_date: dueDate === null ? null : DateTime.fromISO(dueDate).setZone('America/Sao_Paulo').toISO({ suppressMilliseconds: true }), labels });
+};
+const mantisShows = (sent: WriteBackFields): ShownFields => {
+  const seconds = (deadline: number | null) => (deadline === null ? '' : String(Math.floor(deadline / 1000)));
+  const { reaction, response, resolution } = sent.deadlines;
+  return mantisShownFields(MANTIS_CONFIG, {
+    custom_fields: { A: seconds(reaction), B: seconds(response), C: resolution === null ? null : seconds(resolution), Other: 'x' },
+    due_date: sent.nearest === null ? null : Math.floor(sent.nearest / 1000) * 1000,
+  });
+};
+
+interface Tracker {
+  readonly name: string;
+  readonly build: (desired: WriteBackFields, previous: WriteBackFields | undefined, shown?: ShownFields) => OutgoingRequest[];
+  readonly shows: (sent: WriteBackFields) => ShownFields;
+}
+
+const TRACKERS: Tracker[] = [
   {
     name: 'Jira',
-    build: (desired, previous) =>
-      jiraWriteBack(sourceOf('jira'), everything({ fields: { reaction: 'customfield_1', response: 'customfield_2', resolution: 'customfield_3' } }), { id: '1', key: 'MB-1' }, desired, previous),
+    build: (desired, previous, shown) => jiraWriteBack(sourceOf('jira'), JIRA_CONFIG, { id: '1', key: 'MB-1' }, desired, previous, shown),
+    shows: jiraShows,
   },
   {
     name: 'Gitea',
-    build: (desired, previous) => {
+    build: (desired, previous, shown) => {
       const issue: IssueRef = { id: 'o/r#1', key: 'o/r#1' };
-      return giteaWriteBack(sourceOf('gitea'), everything({ labels: { at_risk: 'sla/at-risk', breached: 'sla/breached' } }), issue, desired, previous, new Map([['sla/at-risk', 1], ['sla/breached', 2]]));
+      return giteaWriteBack(sourceOf('gitea'), GITEA_CONFIG, issue, desired, previous, new Map([['sla/at-risk', 1], ['sla/breached', 2]]), shown);
     },
+    shows: giteaShows,
   },
   {
     name: 'MantisBT',
-    build: (desired, previous) =>
-      mantisWriteBack(sourceOf('mantis'), everything({ fields: { reaction: 'A', response: 'B', resolution: 'C' } }), { id: '1', key: '1' }, desired, previous),
+    build: (desired, previous, shown) => mantisWriteBack(sourceOf('mantis'), MANTIS_CONFIG, { id: '1', key: '1' }, desired, previous, shown),
+    shows: mantisShows,
   },
 ];
 
@@ -82,6 +123,25 @@ describe('write-back: the echo of our own write asks for nothing', () => {
         fc.property(fieldsArbitrary, (desired) => {
           const stored = writeBackFieldsSchema.parse(JSON.parse(JSON.stringify(desired)));
           expect(tracker.build(desired, stored)).to.deep.equal([]);
+        }),
+      );
+    });
+
+    const fieldWrites = (requests: OutgoingRequest[]) => requests.filter((request) => !/\/(comment|comments|notes)$/.test(request.url));
+
+    it(`${tracker.name}: the echo showing the fields as the tracker renders them asks for nothing, whatever was written before`, () => {
+      fc.assert(
+        fc.property(fieldsArbitrary, fc.option(fieldsArbitrary, { nil: undefined }), (desired, previous) => {
+          expect(fieldWrites(tracker.build(desired, previous, tracker.shows(desired)))).to.deep.equal([]);
+        }),
+      );
+    });
+
+    it(`${tracker.name}: a value someone else left in a field counts as if the bridge had written it`, () => {
+      fc.assert(
+        fc.property(fieldsArbitrary, fieldsArbitrary, (desired, other) => {
+          // Shown `other` over a written `desired`: the same requests as writing over `other`.
+          expect(fieldWrites(tracker.build(desired, desired, tracker.shows(other)))).to.deep.equal(fieldWrites(tracker.build(desired, other)));
         }),
       );
     });

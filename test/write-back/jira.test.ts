@@ -128,10 +128,17 @@ describe('write-back: Jira', () => {
       bodies: ['{"fields":{"customfield_10050":"2026-01-15T00:30:00.000+0100","duedate":"2026-01-15"}}'],
     },
     {
-      name: 'the same instant in another zone (contract moved calendar) is rewritten in that zone',
-      desired: { ...first, zone: 'Europe/London' },
-      previous: first,
-      bodies: ['{"fields":{"customfield_10050":"2026-07-01T13:39:00.000+0100"}}'],
+      // Jira keeps a date-time as an instant and shows it in each user's zone: only the due date's day moves.
+      name: 'the same instant in another zone (contract moved calendar): the date-time stays, the due date follows its day',
+      desired: { ...shows({ reaction: Date.parse('2026-07-01T00:30:00+02:00') }), zone: 'Europe/London' },
+      previous: shows({ reaction: Date.parse('2026-07-01T00:30:00+02:00') }),
+      bodies: ['{"fields":{"duedate":"2026-06-30"}}'],
+    },
+    {
+      name: 'whole minutes, rounded down: Jira\'s pickers keep no seconds, and the field never shows a later deadline',
+      desired: shows({ reaction: Date.parse('2026-07-01T14:39:59.999+02:00') }),
+      previous: undefined,
+      bodies: ['{"fields":{"customfield_10050":"2026-07-01T14:39:00.000+0200","duedate":"2026-07-01"}}'],
     },
   ];
 

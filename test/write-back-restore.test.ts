@@ -1,0 +1,329 @@
+/**
+ * The fields write-back owns, end to end through the real app, workers and Redis, with the trackers
+ * intercepted at their hosts: someone else's change of them is written over, the echo of that
+ * restore asks for nothing, a tracker that keeps changing them is not answered forever, and a
+ * deleted issue gets no write at all (MantisBT answers 404 for it). Instants are relative to now, on
+ * a round-the-clock calendar with week-long targets, so nothing breaches while the test runs.
+ */
+import { expect } from 'chai';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import nock from 'nock';
+import { trackerConnectors } from '../connectors/registry.js';
+import { jiraDateTime } from '../connectors/jira/write-back.js';
+import { DeadLetterStore } from '../src/app/dead-letters.js';
+import { MAX_RESTORES, WRITE_BACK_QUEUE, type WriteBackOutcome } from '../src/app/write-back.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { HOUR_MS } from '../src/domain/duration.js';
+import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
+import { interceptHttp } from './support/http-interception.js';
+import { sharedRedis } from './support/redis-server.js';
+import { writeConfig } from './support/temp-config.js';
+
+const JIRA = 'https://jira.example.com';
+const MANTIS = 'https://mantis.example.com';
+const ZONE = 'Europe/Amsterdam';
+const WEEK_MS = 7 * 24 * HOUR_MS;
+
+const CONFIG = {
+  'calendars/round-the-clock.yaml': 'zone: Europe/Amsterdam\nhours: 24x7\n',
+  'contracts/support.yaml': `
+customer: ACME
+calendar: round-the-clock
+covers:
+  - { source: jira-demo, project: MB }
+  - { source: mantis-demo, project: intranet }
+policies:
+  reaction: 1w
+  resolution: 2w
+`,
+  'sources/jira-demo.yaml': `
+kind: jira
+base_url: ${JIRA}
+webhook: { secrets: [jira-secret] }
+api: { user: sla-bot@example.com, token: jira-token }
+priority: { field: priority, map: { Highest: P1, High: P2 }, default: P3 }
+write_back: { enabled: true, fields: { reaction: customfield_10060 }, due_date: true }
+`,
+  'sources/mantis-demo.yaml': `
+kind: mantis
+base_url: ${MANTIS}
+webhook: { secrets: [mantis-secret] }
+api: { token: mantis-token }
+priority: { field: priority, map: { urgent: P1, high: P2 }, default: P3 }
+statuses: { resolved: [resolved, closed], paused: [feedback] }
+agents: { min_access_level: 55 }
+write_back: { enabled: true, fields: { reaction: SLA reaction, resolution: SLA resolution }, due_date: true }
+`,
+};
+
+/** What every write-back job answered, in the order they finished. */
+function outcomes(events: QueueEvents): WriteBackOutcome[] {
+  const seen: WriteBackOutcome[] = [];
+  events.on('completed', ({ returnvalue }) => seen.push(returnvalue as unknown as WriteBackOutcome));
+  return seen;
+}
+
+/** Waits for the next `count` write-back jobs to finish, failing loudly with what did finish. */
+async function nextOutcomes(seen: WriteBackOutcome[], from: number, count: number, timeoutMs = 10_000): Promise<WriteBackOutcome[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (seen.length < from + count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} write-back job(s) to finish within ${timeoutMs} ms; finished: ${JSON.stringify(seen.slice(from))}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return seen.slice(from, from + count);
+}
+
+describe('write-back: the fields the bridge owns', function () {
+  this.timeout(40_000);
+  interceptHttp({ cleanAfterEach: true });
+
+  let bridge: TestBridge;
+  let redis: Redis;
+  let eventsRedis: Redis;
+  let queueEvents: QueueEvents;
+  let writeBacks: Queue;
+  let seen: WriteBackOutcome[];
+
+  before(async () => {
+    const config = loadConfig(writeConfig(CONFIG), {});
+    bridge = await startTestBridge({ config });
+    const url = (await sharedRedis()).url;
+    redis = new Redis(url, { maxRetriesPerRequest: null });
+    eventsRedis = new Redis(url, { maxRetriesPerRequest: null });
+    queueEvents = new QueueEvents(WRITE_BACK_QUEUE, { connection: eventsRedis, prefix: bridge.prefix });
+    await queueEvents.waitUntilReady();
+    writeBacks = new Queue(WRITE_BACK_QUEUE, { connection: redis, prefix: bridge.prefix });
+    seen = outcomes(queueEvents);
+  });
+  after(async () => {
+    await bridge.close();
+    await queueEvents.close();
+    await writeBacks.close();
+    redis.disconnect();
+    eventsRedis.disconnect();
+  });
+
+  const deadLetters = async () => (await new DeadLetterStore(redis, bridge.prefix).list()).total;
+
+  /** Every delivery applied and every write-back job finished: what is not sent by now never will be. */
+  async function allDone(timeoutMs = 10_000): Promise<void> {
+    await waitForIdleQueue(bridge, timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await writeBacks.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      if (Object.values(counts).every((count) => count === 0)) return;
+      if (Date.now() > deadline) throw new Error(`write-back jobs still pending after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async function post(source: 'jira-demo' | 'mantis-demo', body: unknown, headers: Record<string, string>) {
+    const raw = Buffer.from(JSON.stringify(body));
+    const kind = source === 'jira-demo' ? 'jira' : 'mantis';
+    const signature = trackerConnectors[kind].sign(source === 'jira-demo' ? 'jira-secret' : 'mantis-secret', raw);
+    const result = await postRaw(`${bridge.url}/webhooks/${source}`, raw, { 'content-type': 'application/json', ...headers, ...signature });
+    expect(result.status, JSON.stringify(result.body)).to.equal(202);
+  }
+
+  describe('Jira', () => {
+    const created = Date.now() - 60_000;
+    const reactionDue = created + WEEK_MS;
+    /** Jira renders date-times in its own zone: here UTC, not the contract's. */
+    const jiraShows = (instant: number) => DateTime.fromMillis(Math.floor(instant / 60_000) * 60_000, { zone: 'UTC' }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZZ");
+    const dueDay = DateTime.fromMillis(reactionDue, { zone: ZONE }).toISODate()!;
+
+    function issue(id: string, fields: Record<string, unknown>) {
+      return {
+        id,
+        key: `MB-${id}`,
+        self: `${JIRA}/rest/api/2/issue/${id}`,
+        fields: {
+          summary: 'Checkout fails',
+          created: DateTime.fromMillis(created, { zone: ZONE }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZZ"),
+          priority: { name: 'Medium' },
+          status: { name: 'Open' },
+          project: { key: 'MB' },
+          components: [],
+          labels: [],
+          assignee: null,
+          customfield_10060: null,
+          duedate: null,
+          ...fields,
+        },
+      };
+    }
+    const event = (id: string, at: number, fields: Record<string, unknown>, webhookEvent = 'jira:issue_updated', items: unknown[] = []) => ({
+      timestamp: at,
+      webhookEvent,
+      issue_event_type_name: webhookEvent === 'jira:issue_created' ? 'issue_created' : 'issue_updated',
+      user: { accountId: 'person-1', displayName: 'Ann' },
+      issue: issue(id, fields),
+      changelog: { id: '1', items },
+    });
+    const send = (body: unknown) => post('jira-demo', body, { 'x-atlassian-webhook-identifier': randomUUID() });
+
+    function jiraPuts(id: string): Record<string, unknown>[] {
+      const bodies: Record<string, unknown>[] = [];
+      nock(JIRA)
+        .persist()
+        .put(`/rest/api/2/issue/${id}`)
+        .reply((_uri, body) => {
+          bodies.push((body as { fields: Record<string, unknown> }).fields);
+          return [204, ''];
+        });
+      return bodies;
+    }
+
+    it('writes the fields again when a person clears or changes them, and the restore\'s echo asks for nothing', async () => {
+      const puts = jiraPuts('60001');
+      const start = seen.length;
+      await send(event('60001', created, {}, 'jira:issue_created'));
+      expect(await nextOutcomes(seen, start, 1)).to.deep.equal([{ outcome: 'written', requests: 1 }]);
+      const written = { customfield_10060: jiraDateTime(reactionDue, ZONE), duedate: dueDay };
+      expect(puts).to.deep.equal([written]);
+
+      // Ann clears the deadline field and moves the due date by hand.
+      const edited = { customfield_10060: null, duedate: '2031-01-01' };
+      await send(event('60001', created + 30_000, edited, 'jira:issue_updated', [{ field: 'duedate', fieldId: 'duedate', from: dueDay, to: '2031-01-01' }]));
+      expect(await nextOutcomes(seen, start + 1, 1)).to.deep.equal([{ outcome: 'restored', requests: 1 }]);
+      expect(puts).to.deep.equal([written, written]);
+
+      // Jira's webhook for the restore shows the bridge's values, in Jira's own zone.
+      await send(event('60001', created + 40_000, { customfield_10060: jiraShows(reactionDue), duedate: dueDay }));
+      expect(await nextOutcomes(seen, start + 2, 1)).to.deep.equal([{ outcome: 'unchanged', requests: 0 }]);
+      expect(puts).to.have.length(2);
+    });
+
+    it(`stops restoring after ${MAX_RESTORES} restores of the same deadlines when the tracker keeps changing them`, async () => {
+      const puts = jiraPuts('60002');
+      const start = seen.length;
+      await send(event('60002', created, {}, 'jira:issue_created'));
+      await nextOutcomes(seen, start, 1);
+      // A tracker that stores something else than it was sent, every time (an automation rule, say).
+      const rounds = MAX_RESTORES + 2;
+      for (let round = 0; round < rounds; round += 1) {
+        await send(event('60002', created + (round + 1) * 1_000, { customfield_10060: null, duedate: null }));
+        await nextOutcomes(seen, start + 1 + round, 1);
+      }
+      expect(seen.slice(start + 1).map((outcome) => outcome.outcome)).to.deep.equal([
+        ...Array<string>(MAX_RESTORES).fill('restored'),
+        // The next ones find nothing to write: the written state alone asks for nothing.
+        ...Array<string>(rounds - MAX_RESTORES).fill('unchanged'),
+      ]);
+      expect(puts).to.have.length(1 + MAX_RESTORES);
+    });
+  });
+
+  describe('MantisBT', () => {
+    const reported = Date.now() - 60_000;
+    const seconds = (instant: number) => String(Math.floor(instant / 1000));
+
+    function mantisIssue(id: number, changes: Record<string, unknown> = {}) {
+      return {
+        id,
+        project: { id: 3, name: 'intranet' },
+        category: 'General',
+        status: { id: 10, name: 'new' },
+        priority: { id: 30, name: 'normal' },
+        severity: { id: 50, name: 'minor' },
+        handler: null,
+        summary: 'Printer offline',
+        reporter: { id: 7, name: 'jan', access_level: 25 },
+        tags: [],
+        custom_fields: { 'SLA reaction': '', 'SLA resolution': '' },
+        created_at: reported,
+        updated_at: reported,
+        due_date: null,
+        view_url: `${MANTIS}/view.php?id=${id}`,
+        ...changes,
+      };
+    }
+    const payload = (event: string, at: number, issue: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      event,
+      timestamp: at,
+      mantis_version: '2.28.4',
+      issue,
+      ...extra,
+    });
+    const send = (body: { event: string }) => post('mantis-demo', body, { 'x-mantis-event': body.event, 'x-mantis-delivery': randomUUID() });
+
+    function mantisPatches(id: number, reply: (count: number) => [number, unknown] = () => [200, { issues: [] }]): unknown[] {
+      const bodies: unknown[] = [];
+      nock(MANTIS)
+        .persist()
+        .patch(`/api/rest/issues/${id}`)
+        .reply((_uri, body) => {
+          bodies.push(body);
+          return reply(bodies.length);
+        });
+      return bodies;
+    }
+
+    it('restores the date fields a web edit re-saved at midnight', async () => {
+      const patches = mantisPatches(1101);
+      const start = seen.length;
+      await send(payload('issue_reported', reported, mantisIssue(1101)));
+      expect((await nextOutcomes(seen, start, 1))[0]!.outcome).to.equal('written');
+      const reaction = reported + WEEK_MS;
+      const resolution = reported + 2 * WEEK_MS;
+      const fields = [
+        { field: { name: 'SLA reaction' }, value: seconds(reaction) },
+        { field: { name: 'SLA resolution' }, value: seconds(resolution) },
+      ];
+      const dueDate = DateTime.fromMillis(Math.floor(reaction / 1000) * 1000, { zone: ZONE }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
+      expect(patches).to.deep.equal([{ custom_fields: fields, due_date: dueDate }]);
+
+      // A developer edits the summary on the web: MantisBT re-saves each date field at its day's local midnight.
+      const midnight = (instant: number) => seconds(DateTime.fromMillis(instant, { zone: ZONE }).startOf('day').toMillis());
+      const truncated = mantisIssue(1101, {
+        summary: 'Printer offline on floor 2',
+        custom_fields: { 'SLA reaction': midnight(reaction), 'SLA resolution': midnight(resolution) },
+        due_date: Math.floor(reaction / 1000) * 1000,
+      });
+      const previous = { project: truncated.project, category: 'General', status: truncated.status, priority: truncated.priority, severity: truncated.severity, handler: null };
+      await send(payload('issue_updated', reported + 20_000, truncated, { previous }));
+      expect(await nextOutcomes(seen, start + 1, 1)).to.deep.equal([{ outcome: 'restored', requests: 1 }]);
+      // Only the fields it changed: the due date was left alone.
+      expect(patches[1]).to.deep.equal({ custom_fields: fields });
+    });
+
+    it('writes nothing after the issue is deleted, and cancels its timers', async () => {
+      const patches = mantisPatches(1102);
+      const start = seen.length;
+      await send(payload('issue_reported', reported, mantisIssue(1102)));
+      await nextOutcomes(seen, start, 1);
+      expect(patches).to.have.length(1);
+      expect(await redis.hlen(`${bridge.prefix}:issue:mantis-demo:1102:timers`), 'timers planned while open').to.be.greaterThan(0);
+      await send(payload('issue_deleted', reported + 30_000, mantisIssue(1102)));
+      const state = await waitForState(bridge, 'mantis-demo', '1102', (candidate) => candidate.sla.deleted === true);
+      expect(state.sla.covered && state.sla.metrics.every((metric) => metric.state === 'not_applicable')).to.equal(true);
+      await allDone();
+      // The deletion queued no write-back: the only job that ever finished for this issue is the first.
+      expect(seen.slice(start)).to.have.length(1);
+      expect(patches).to.have.length(1);
+      expect(await deadLetters()).to.equal(0);
+      expect(await redis.hlen(`${bridge.prefix}:issue:mantis-demo:1102:timers`), 'timers left').to.equal(0);
+    });
+
+    it('marks an issue deleted when MantisBT answers that it does not exist, instead of a dead letter', async () => {
+      // The first write lands; the second finds the issue gone (deleted while the plugin was off).
+      const patches = mantisPatches(1103, (count) => (count === 1 ? [200, { issues: [] }] : [404, { message: 'Issue #1103 not found.', code: 1100, localized: 'Issue 1103 not found.' }]));
+      const start = seen.length;
+      await send(payload('issue_reported', reported, mantisIssue(1103)));
+      await nextOutcomes(seen, start, 1);
+      // Raised to urgent: the deadlines move, so the bridge writes again.
+      const raised = mantisIssue(1103, { priority: { id: 50, name: 'urgent' } });
+      await send(payload('issue_updated', reported + 10_000, raised, { previous: { project: raised.project, category: 'General', status: raised.status, priority: { id: 30, name: 'normal' }, severity: raised.severity, handler: null } }));
+      expect(await nextOutcomes(seen, start + 1, 1)).to.deep.equal([{ outcome: 'gone', requests: 1 }]);
+      const state = await waitForState(bridge, 'mantis-demo', '1103', (candidate) => candidate.sla.deleted === true);
+      expect(state.sla.deleted).to.equal(true);
+      expect(patches).to.have.length(2);
+      await allDone();
+      expect(await deadLetters()).to.equal(0);
+      expect(patches, 'nothing more written to the gone issue').to.have.length(2);
+    });
+  });
+});
