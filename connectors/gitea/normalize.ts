@@ -46,5 +46,5 @@ export function normalizeGiteaDelivery(source: Source, payload: GiteaPayload, de
   const subject: GiteaSubject = { source, issue, repository };
   const result = event === 'issues' ? issueActionEvents(subject, payload.action) : commentActionEvents(subject, payload.action, payload.comment);
   if ('ignored' in result) return ignored(result.ignored);
-  return { outcome: 'events', issue: giteaIssueRef(issue, repository.full_name), events: withCurrentState(subject, result.events) };
+  return { outcome: 'events', issue: giteaIssueRef(source, issue, repository), events: withCurrentState(subject, result.events) };
 }
