@@ -10,7 +10,7 @@ import { urlTarget } from '../src/app/redis-target.js';
 import { parseLocalIso } from '../src/domain/local-time.js';
 import type { IssueSla } from '../src/domain/sla-clock.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
-import { commentCreated, issueCreated } from './support/jira-payloads.js';
+import { commentCreated, issueCommented, issueCreated, serverCommentCreated } from './support/jira-payloads.js';
 import { spawnRedis } from './support/redis-server.js';
 import { DEMO_SECRETS, SHIPPED_CONFIG_DIR } from './support/shipped-config.js';
 
@@ -98,6 +98,62 @@ describe('webhook ingest', function () {
     }
     const state = await waitForState(bridge, 'jira-demo', '10004', (candidate) => reaction(candidate.sla)?.state === 'met');
     expect(reaction(state.sla)).to.deep.include({ metAt: parseLocalIso('2026-11-30T09:30:00+01:00', 'UTC'), reason: 'met by an agent comment' });
+  });
+
+  describe('a Jira Server comment_created, which names its issue only in comment.self', () => {
+    const ann = { name: 'ann', email: 'ann@megabite.example' };
+    const at = (time: string) => parseLocalIso(`2026-11-30T${time}+01:00`, 'UTC')!;
+    const send = async (body: unknown) => {
+      const { raw, headers } = signedJira(body);
+      const result = await post(bridge, 'jira-demo', raw, headers);
+      expect(result.status, JSON.stringify(result.body)).to.equal(202);
+    };
+
+    it('meets the reaction of a known issue and leaves its key, title and link as they are', async () => {
+      const fields = { ...created, id: '10050', key: 'MB-50' };
+      await send(issueCreated(fields));
+      await waitForIdleQueue(bridge);
+      await send(serverCommentCreated('10050', '2026-11-30T09:20:00+01:00', ann));
+      const state = await waitForState(bridge, 'jira-demo', '10050', (candidate) => reaction(candidate.sla)?.state === 'met');
+      expect(reaction(state.sla)).to.deep.include({ metAt: at('09:20:00'), reason: 'met by an agent comment' });
+      expect(state.issue).to.deep.equal({ id: '10050', key: 'MB-50', title: 'Mail server down', url: 'https://jira.example.com/browse/MB-50' });
+      expect(await bridge.store.resolveIssueId('jira-demo', 'MB-50')).to.equal('10050');
+    });
+
+    it('is kept for an issue first heard of through it, which its next webhook completes', async () => {
+      await send(serverCommentCreated('10051', '2026-11-30T09:10:00+01:00', ann));
+      const first = await waitForState(bridge, 'jira-demo', '10051');
+      expect(first.issue).to.deep.equal({ id: '10051', key: '10051' });
+      expect(first.sla).to.deep.equal({ covered: false, reason: 'the issue history has no created event' });
+
+      await send(issueCreated({ ...created, id: '10051', key: 'MB-51' }));
+      const completed = await waitForState(bridge, 'jira-demo', '10051', (candidate) => candidate.issue.key === 'MB-51');
+      expect(completed.issue).to.deep.equal({ id: '10051', key: 'MB-51', title: 'Mail server down', url: 'https://jira.example.com/browse/MB-51' });
+      expect(reaction(completed.sla)).to.deep.include({ state: 'met', metAt: at('09:10:00') });
+      expect(await bridge.store.resolveIssueId('jira-demo', 'MB-51')).to.equal('10051');
+      expect(await bridge.store.resolveIssueId('jira-demo', '10051')).to.equal('10051');
+    });
+
+    it('counts once when the same comment also comes as jira:issue_updated, in either order, at the earlier time', async () => {
+      const issues = { once: '10052', commentFirst: '10053', updateFirst: '10054' };
+      for (const id of Object.values(issues)) await send(issueCreated({ ...created, id, key: `MB-${id.slice(-2)}` }));
+      await waitForIdleQueue(bridge);
+      const comment = (id: string) => serverCommentCreated(id, '2026-11-30T09:30:00.000+01:00', ann);
+      const update = (id: string) => issueCommented({ ...created, id, key: `MB-${id.slice(-2)}` }, '2026-11-30T09:30:00.120+01:00', ann);
+      await send(comment(issues.once));
+      await send(comment(issues.commentFirst));
+      await send(update(issues.commentFirst));
+      await send(update(issues.updateFirst));
+      await send(comment(issues.updateFirst));
+      await waitForIdleQueue(bridge);
+
+      const once = await waitForState(bridge, 'jira-demo', issues.once, (candidate) => reaction(candidate.sla)?.state === 'met');
+      expect(reaction(once.sla)).to.deep.include({ metAt: at('09:30:00') });
+      for (const id of [issues.commentFirst, issues.updateFirst]) {
+        const twice = await waitForState(bridge, 'jira-demo', id, (candidate) => candidate.eventCount === once.eventCount + 1);
+        expect(twice.sla, id).to.deep.equal(once.sla);
+      }
+    });
   });
 
   it('answers 200 with the reason for an event that configuration ignores', async () => {
