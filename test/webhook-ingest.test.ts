@@ -4,11 +4,16 @@
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { trackerConnectors } from '../connectors/registry.js';
+import { BridgeMetrics } from '../src/app/metrics.js';
+import { refusalField } from '../src/app/refusal-field.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { urlTarget } from '../src/app/redis-target.js';
 import { parseLocalIso } from '../src/domain/local-time.js';
 import type { IssueSla } from '../src/domain/sla-clock.js';
+import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { commentCreated, issueCommented, issueCreated, serverCommentCreated } from './support/jira-payloads.js';
 import { spawnRedis } from './support/redis-server.js';
@@ -203,6 +208,83 @@ describe('webhook ingest', function () {
       const { raw, headers } = signedJira(issueCreated({ ...created, id: '10011', key: 'MB-11', summary }));
       expect((await post(bridge, 'jira-demo', raw, headers)).status).to.equal(202);
       expect((await waitForState(bridge, 'jira-demo', '10011')).issue.title).to.equal(summary);
+    });
+  });
+
+  describe('refusals in /metrics', () => {
+    const giteaOpened = () => JSON.parse(readFileSync(path.join(projectRoot(), 'test/fixtures/gitea/issue-opened.json'), 'utf8')).body as Record<string, any>;
+    const signedGitea = (body: unknown) => {
+      const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+      return { raw, headers: { 'content-type': 'application/json', 'x-gitea-event': 'issues', ...trackerConnectors.gitea.sign(DEMO_SECRETS.GITEA_WEBHOOK_SECRET, raw) } };
+    };
+
+    it('counts each 400 by source and the field that failed, array indexes folded, (body) for unreadable JSON', async () => {
+      const counting = await startTestBridge({ now: () => NOW });
+      try {
+        const refusals: [source: string, send: { raw: Buffer; headers: Record<string, string> }][] = [
+          ['jira-demo', signedRaw(Buffer.from('{"timestamp": 1, '))],
+          ['jira-demo', signedRaw(Buffer.alloc(0))],
+          ['jira-demo', signedJira({ ...issueCreated(created), webhookEvent: 'jira:issue_updated', issue: { ...issueCreated(created).issue, fields: {} } })],
+          ['jira-demo', signedJira({ timestamp: NOW, webhookEvent: 'comment_created', comment: { id: '1', self: 'https://jira.example.com/rest/api/2/issue/MB-1/comment/1' } })],
+          ['gitea-demo', signedGitea({ ...giteaOpened(), issue: { ...giteaOpened().issue, labels: [{ name: 'a' }, { id: 2 }] } })],
+          ['gitea-demo', signedGitea({ ...giteaOpened(), issue: { ...giteaOpened().issue, labels: [{ name: 'a' }, { name: 'b' }, { color: 'red' }] } })],
+        ];
+        for (const [source, { raw, headers }] of refusals) {
+          const result = await post(counting, source, raw, headers);
+          expect(result.status, JSON.stringify(result.body)).to.equal(400);
+        }
+        const accepted = signedGitea(giteaOpened());
+        expect((await post(counting, 'gitea-demo', accepted.raw, accepted.headers)).status).to.equal(202);
+
+        const lines = (await (await fetch(`${counting.url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('sla_bridge_webhook_refusals_total{'));
+        expect(lines.sort()).to.deep.equal([
+          'sla_bridge_webhook_refusals_total{source="gitea-demo",field="issue.labels[].name"} 2',
+          'sla_bridge_webhook_refusals_total{source="jira-demo",field="(body)"} 2',
+          'sla_bridge_webhook_refusals_total{source="jira-demo",field="comment.self"} 1',
+          'sla_bridge_webhook_refusals_total{source="jira-demo",field="issue.fields.created"} 1',
+        ]);
+      } finally {
+        await counting.close();
+      }
+    });
+
+    it('names the field in the answer, and never quotes the body of malformed JSON (it may hold a secret)', async () => {
+      const { raw, headers } = signedGitea('{"secret": hunter2-the-hook-secret}');
+      const result = await post(bridge, 'gitea-demo', raw, headers);
+      expect(result.status).to.equal(400);
+      expect(String(result.body.error)).to.match(/^malformed JSON: Unexpected token 'h' \(not valid JSON\)$/);
+      const bad = signedGitea({ ...giteaOpened(), issue: { ...giteaOpened().issue, created_at: 'yesterday' } });
+      const wrongField = await post(bridge, 'gitea-demo', bad.raw, bad.headers);
+      expect(wrongField.body).to.deep.include({ field: 'issue.created_at' });
+    });
+
+    const fields: [path: PropertyKey[], label: string][] = [
+      [[], '(body)'],
+      [['issue'], 'issue'],
+      [['issue', 'labels', 3, 'name'], 'issue.labels[].name'],
+      [['changelog', 'items', 0, 'field'], 'changelog.items[].field'],
+      [[0, 'id'], '[].id'],
+      [['custom_fields', Symbol('hidden'), 'x'], 'custom_fields.x'],
+      [['custom_fields', 'y'.repeat(200)], `custom_fields.${'y'.repeat(65)}…`],
+    ];
+    for (const [parts, label] of fields) {
+      it(`labels the path ${JSON.stringify(parts.map(String))} as ${label.slice(0, 40)}`, () => {
+        expect(refusalField(parts)).to.equal(label);
+      });
+    }
+
+    it('counts at most 50 distinct fields of a source by name, the rest as (other)', async () => {
+      const metrics = new BridgeMetrics();
+      for (let index = 0; index < 60; index += 1) metrics.refusal('jira-demo', `field${index}`);
+      metrics.refusal('jira-demo', 'field3');
+      metrics.refusal('gitea-demo', 'field55');
+      const text = await metrics.registry.getSingleMetricAsString('sla_bridge_webhook_refusals_total');
+      const counts = new Map(text.split('\n').filter((line) => line.startsWith('sla_bridge')).map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]));
+      expect(counts.get('sla_bridge_webhook_refusals_total{source="jira-demo",field="field3"}')).to.equal(2);
+      expect(counts.get('sla_bridge_webhook_refusals_total{source="jira-demo",field="field49"}')).to.equal(1);
+      expect(counts.get('sla_bridge_webhook_refusals_total{source="jira-demo",field="(other)"}')).to.equal(10);
+      expect(counts.get('sla_bridge_webhook_refusals_total{source="gitea-demo",field="field55"}')).to.equal(1);
+      expect(counts.size).to.equal(52);
     });
   });
 
