@@ -24,6 +24,12 @@ export interface IssueRef {
   readonly key: string;
   readonly title?: string | undefined;
   readonly url?: string | undefined;
+  /**
+   * Only the id is known (Jira Server's `comment_created` names its issue only in `comment.self`),
+   * and `key` repeats it: the store then keeps the key, title and url it already has, and the
+   * issue's next full webhook fills them in.
+   */
+  readonly partial?: boolean | undefined;
 }
 
 export type Normalized =

@@ -4,13 +4,18 @@
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { trackerConnectors } from '../connectors/registry.js';
+import { BridgeMetrics } from '../src/app/metrics.js';
+import { refusalField } from '../src/app/refusal-field.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { urlTarget } from '../src/app/redis-target.js';
 import { parseLocalIso } from '../src/domain/local-time.js';
 import type { IssueSla } from '../src/domain/sla-clock.js';
+import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
-import { commentCreated, issueCreated } from './support/jira-payloads.js';
+import { commentCreated, issueCommented, issueCreated, serverCommentCreated } from './support/jira-payloads.js';
 import { spawnRedis } from './support/redis-server.js';
 import { DEMO_SECRETS, SHIPPED_CONFIG_DIR } from './support/shipped-config.js';
 
@@ -100,6 +105,63 @@ describe('webhook ingest', function () {
     expect(reaction(state.sla)).to.deep.include({ metAt: parseLocalIso('2026-11-30T09:30:00+01:00', 'UTC'), reason: 'met by an agent comment' });
   });
 
+  describe('a Jira Server comment_created, which names its issue only in comment.self', () => {
+    const ann = { name: 'ann', email: 'ann@megabite.example' };
+    const at = (time: string) => parseLocalIso(`2026-11-30T${time}+01:00`, 'UTC')!;
+    const send = async (body: unknown) => {
+      const { raw, headers } = signedJira(body);
+      const result = await post(bridge, 'jira-demo', raw, headers);
+      expect(result.status, JSON.stringify(result.body)).to.equal(202);
+    };
+
+    it('meets the reaction of a known issue and leaves its key, title and link as they are', async () => {
+      const fields = { ...created, id: '10050', key: 'MB-50' };
+      await send(issueCreated(fields));
+      await waitForIdleQueue(bridge);
+      await send(serverCommentCreated('10050', '2026-11-30T09:20:00+01:00', ann));
+      const state = await waitForState(bridge, 'jira-demo', '10050', (candidate) => reaction(candidate.sla)?.state === 'met');
+      expect(reaction(state.sla)).to.deep.include({ metAt: at('09:20:00'), reason: 'met by an agent comment' });
+      expect(state.issue).to.deep.equal({ id: '10050', key: 'MB-50', title: 'Mail server down', url: 'https://jira.example.com/browse/MB-50' });
+      expect(await bridge.store.resolveIssueId('jira-demo', 'MB-50')).to.equal('10050');
+    });
+
+    it('is kept for an issue first heard of through it, which its next webhook completes', async () => {
+      await send(serverCommentCreated('10051', '2026-11-30T09:10:00+01:00', ann));
+      const first = await waitForState(bridge, 'jira-demo', '10051');
+      expect(first.issue).to.deep.equal({ id: '10051', key: '10051' });
+      expect(first.sla).to.deep.equal({ covered: false, reason: 'the issue history has no created event' });
+
+      await send(issueCreated({ ...created, id: '10051', key: 'MB-51' }));
+      const completed = await waitForState(bridge, 'jira-demo', '10051', (candidate) => candidate.issue.key === 'MB-51');
+      expect(completed.issue).to.deep.equal({ id: '10051', key: 'MB-51', title: 'Mail server down', url: 'https://jira.example.com/browse/MB-51' });
+      expect(reaction(completed.sla)).to.deep.include({ state: 'met', metAt: at('09:10:00') });
+      expect(await bridge.store.resolveIssueId('jira-demo', 'MB-51')).to.equal('10051');
+      expect(await bridge.store.resolveIssueId('jira-demo', '10051')).to.equal('10051');
+    });
+
+    it('counts once when the same comment also comes as jira:issue_updated, in either order, at the earlier time', async () => {
+      const issues = { once: '10052', commentFirst: '10053', updateFirst: '10054' };
+      for (const id of Object.values(issues)) await send(issueCreated({ ...created, id, key: `MB-${id.slice(-2)}` }));
+      await waitForIdleQueue(bridge);
+      const comment = (id: string) => serverCommentCreated(id, '2026-11-30T09:30:00.000+01:00', ann);
+      const update = (id: string) => issueCommented({ ...created, id, key: `MB-${id.slice(-2)}` }, '2026-11-30T09:30:00.120+01:00', ann);
+      await send(comment(issues.once));
+      await send(comment(issues.commentFirst));
+      await send(update(issues.commentFirst));
+      await send(update(issues.updateFirst));
+      await send(comment(issues.updateFirst));
+      await waitForIdleQueue(bridge);
+
+      const once = await waitForState(bridge, 'jira-demo', issues.once, (candidate) => reaction(candidate.sla)?.state === 'met');
+      expect(reaction(once.sla)).to.deep.include({ metAt: at('09:30:00') });
+      for (const id of [issues.commentFirst, issues.updateFirst]) {
+        // The update brings the comment again and how it showed the issue (observed).
+        const twice = await waitForState(bridge, 'jira-demo', id, (candidate) => candidate.eventCount === once.eventCount + 2);
+        expect(twice.sla, id).to.deep.equal(once.sla);
+      }
+    });
+  });
+
   it('answers 200 with the reason for an event that configuration ignores', async () => {
     const { raw, headers } = signedJira({ timestamp: NOW, webhookEvent: 'worklog_created', worklog: { id: '1' } });
     const jobs = await jobCount(bridge);
@@ -147,6 +209,83 @@ describe('webhook ingest', function () {
       const { raw, headers } = signedJira(issueCreated({ ...created, id: '10011', key: 'MB-11', summary }));
       expect((await post(bridge, 'jira-demo', raw, headers)).status).to.equal(202);
       expect((await waitForState(bridge, 'jira-demo', '10011')).issue.title).to.equal(summary);
+    });
+  });
+
+  describe('refusals in /metrics', () => {
+    const giteaOpened = () => JSON.parse(readFileSync(path.join(projectRoot(), 'test/fixtures/gitea/issue-opened.json'), 'utf8')).body as Record<string, any>;
+    const signedGitea = (body: unknown) => {
+      const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+      return { raw, headers: { 'content-type': 'application/json', 'x-gitea-event': 'issues', ...trackerConnectors.gitea.sign(DEMO_SECRETS.GITEA_WEBHOOK_SECRET, raw) } };
+    };
+
+    it('counts each 400 by source and the field that failed, array indexes folded, (body) for unreadable JSON', async () => {
+      const counting = await startTestBridge({ now: () => NOW });
+      try {
+        const refusals: [source: string, send: { raw: Buffer; headers: Record<string, string> }][] = [
+          ['jira-demo', signedRaw(Buffer.from('{"timestamp": 1, '))],
+          ['jira-demo', signedRaw(Buffer.alloc(0))],
+          ['jira-demo', signedJira({ ...issueCreated(created), webhookEvent: 'jira:issue_updated', issue: { ...issueCreated(created).issue, fields: {} } })],
+          ['jira-demo', signedJira({ timestamp: NOW, webhookEvent: 'comment_created', comment: { id: '1', self: 'https://jira.example.com/rest/api/2/issue/MB-1/comment/1' } })],
+          ['gitea-demo', signedGitea({ ...giteaOpened(), issue: { ...giteaOpened().issue, labels: [{ name: 'a' }, { id: 2 }] } })],
+          ['gitea-demo', signedGitea({ ...giteaOpened(), issue: { ...giteaOpened().issue, labels: [{ name: 'a' }, { name: 'b' }, { color: 'red' }] } })],
+        ];
+        for (const [source, { raw, headers }] of refusals) {
+          const result = await post(counting, source, raw, headers);
+          expect(result.status, JSON.stringify(result.body)).to.equal(400);
+        }
+        const accepted = signedGitea(giteaOpened());
+        expect((await post(counting, 'gitea-demo', accepted.raw, accepted.headers)).status).to.equal(202);
+
+        const lines = (await (await fetch(`${counting.url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('sla_bridge_webhook_refusals_total{'));
+        expect(lines.sort()).to.deep.equal([
+          'sla_bridge_webhook_refusals_total{source="gitea-demo",field="issue.labels[].name"} 2',
+          'sla_bridge_webhook_refusals_total{source="jira-demo",field="(body)"} 2',
+          'sla_bridge_webhook_refusals_total{source="jira-demo",field="comment.self"} 1',
+          'sla_bridge_webhook_refusals_total{source="jira-demo",field="issue.fields.created"} 1',
+        ]);
+      } finally {
+        await counting.close();
+      }
+    });
+
+    it('names the field in the answer, and never quotes the body of malformed JSON (it may hold a secret)', async () => {
+      const { raw, headers } = signedGitea('{"secret": hunter2-the-hook-secret}');
+      const result = await post(bridge, 'gitea-demo', raw, headers);
+      expect(result.status).to.equal(400);
+      expect(String(result.body.error)).to.match(/^malformed JSON: Unexpected token 'h' \(not valid JSON\)$/);
+      const bad = signedGitea({ ...giteaOpened(), issue: { ...giteaOpened().issue, created_at: 'yesterday' } });
+      const wrongField = await post(bridge, 'gitea-demo', bad.raw, bad.headers);
+      expect(wrongField.body).to.deep.include({ field: 'issue.created_at' });
+    });
+
+    const fields: [path: PropertyKey[], label: string][] = [
+      [[], '(body)'],
+      [['issue'], 'issue'],
+      [['issue', 'labels', 3, 'name'], 'issue.labels[].name'],
+      [['changelog', 'items', 0, 'field'], 'changelog.items[].field'],
+      [[0, 'id'], '[].id'],
+      [['custom_fields', Symbol('hidden'), 'x'], 'custom_fields.x'],
+      [['custom_fields', 'y'.repeat(200)], `custom_fields.${'y'.repeat(65)}…`],
+    ];
+    for (const [parts, label] of fields) {
+      it(`labels the path ${JSON.stringify(parts.map(String))} as ${label.slice(0, 40)}`, () => {
+        expect(refusalField(parts)).to.equal(label);
+      });
+    }
+
+    it('counts at most 50 distinct fields of a source by name, the rest as (other)', async () => {
+      const metrics = new BridgeMetrics();
+      for (let index = 0; index < 60; index += 1) metrics.refusal('jira-demo', `field${index}`);
+      metrics.refusal('jira-demo', 'field3');
+      metrics.refusal('gitea-demo', 'field55');
+      const text = await metrics.registry.getSingleMetricAsString('sla_bridge_webhook_refusals_total');
+      const counts = new Map(text.split('\n').filter((line) => line.startsWith('sla_bridge')).map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]));
+      expect(counts.get('sla_bridge_webhook_refusals_total{source="jira-demo",field="field3"}')).to.equal(2);
+      expect(counts.get('sla_bridge_webhook_refusals_total{source="jira-demo",field="field49"}')).to.equal(1);
+      expect(counts.get('sla_bridge_webhook_refusals_total{source="jira-demo",field="(other)"}')).to.equal(10);
+      expect(counts.get('sla_bridge_webhook_refusals_total{source="gitea-demo",field="field55"}')).to.equal(1);
+      expect(counts.size).to.equal(52);
     });
   });
 

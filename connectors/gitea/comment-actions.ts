@@ -12,6 +12,6 @@ export function commentActionEvents(
 ): ActionEvents {
   if (action !== 'created') return { ignored: `comment ${action ?? 'without an action'}: only new comments affect SLA clocks` };
   if (!comment) return { ignored: 'issue_comment event without a comment' };
-  const event = commentedEvent(source, comment.user, epochMs(comment.created_at));
+  const event = commentedEvent(source, comment.user ?? { login: undefined }, epochMs(comment.created_at));
   return event ? { events: [event] } : { ignored: 'a comment by the bridge itself (api.user)' };
 }

@@ -56,5 +56,5 @@ export async function giteaIssueHistory(source: Source, listed: unknown, read: T
   if (marker.success && marker.data.pull_request != null) return { outcome: 'ignored', reason: 'pull requests are not covered' };
   const issue = parseListed(source, listed);
   const timeline = await readTimeline(source, issue, read);
-  return { outcome: 'events', issue: giteaIssueRef(issue, issue.repository.full_name), events: replayTimeline(source, issue, timeline) };
+  return { outcome: 'events', issue: giteaIssueRef(source, issue, issue.repository), events: replayTimeline(source, issue, timeline) };
 }

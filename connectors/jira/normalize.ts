@@ -9,6 +9,7 @@ import { isPausedStatus, isResolvedStatus } from '../shared/source-rules.js';
 import { changelogEvents } from './changelog-events.js';
 import { jiraShownFields } from './write-back.js';
 import { commentEvent } from './comment-event.js';
+import { commentOnlyDelivery } from './comment-only.js';
 import { currentState, environmentOf, priorityOf, stateBefore, type IssueState } from './issue-state.js';
 import type { JiraChangelogItem, JiraIssue, JiraPayload } from './payload-schema.js';
 
@@ -126,8 +127,9 @@ export function normalizeJira(source: Source, payload: JiraPayload): Normalized 
   if (!build) return { outcome: 'ignored', reason: `${payload.webhookEvent}: not an event the SLA clock uses` };
   const { issue } = payload;
   if (!issue) {
-    // Older Jira Server versions send comment_created without the issue; the comment's jira:issue_updated carries it.
-    return { outcome: 'ignored', reason: `${payload.webhookEvent} without an issue` };
+    // Jira Server and Data Center send comment_created without the issue: comment.self names it.
+    const commentOnly = payload.webhookEvent === 'comment_created' ? commentOnlyDelivery(source, payload) : undefined;
+    return commentOnly ?? { outcome: 'ignored', reason: `${payload.webhookEvent} without an issue` };
   }
   const delivery = readDelivery(source, payload, issue);
   const built = build(source, delivery);

@@ -4,7 +4,14 @@
  * must never turn a delivery into a 400, which Jira Cloud does not retry.
  */
 import { z } from 'zod';
+import { issueIdOfCommentSelf } from './comment-self.js';
 import { parseJiraDateTime } from './jira-date-time.js';
+
+/**
+ * A field the bridge can do without: missing, or `null` as Jira's serializer writes an empty value
+ * (Jira Server leaves out or nulls fields Cloud always fills). Either way it reads as absent.
+ */
+const absent = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
 /** Jira's `2026-11-30T09:00:00.000+0100`, read as epoch ms. */
 export const jiraDateTime = z.string().transform((text, ctx) => {
@@ -25,10 +32,10 @@ const ownKeysOnly = (input: unknown) =>
 
 /** Cloud identifies people by accountId; Data Center by name. Email only where the site shows it. */
 const jiraUserSchema = z.looseObject({
-  accountId: z.string().optional(),
-  name: z.string().optional(),
-  displayName: z.string().optional(),
-  emailAddress: z.string().optional(),
+  accountId: absent(z.string()),
+  name: absent(z.string()),
+  displayName: absent(z.string()),
+  emailAddress: absent(z.string()),
 });
 export type JiraUser = z.output<typeof jiraUserSchema>;
 
@@ -40,13 +47,13 @@ const namedSchema = z.looseObject({ name: z.string() });
  * requires them for the issue events.
  */
 const issueFieldsSchema = z.looseObject({
-  summary: z.string().optional(),
-  created: jiraDateTime.optional(),
+  summary: absent(z.string()),
+  created: absent(jiraDateTime),
   priority: namedSchema.nullable().optional(),
-  status: z.looseObject({ name: z.string().min(1) }).optional(),
-  project: z.looseObject({ key: z.string().min(1) }).optional(),
-  components: z.array(namedSchema).optional(),
-  labels: z.array(z.string()).optional(),
+  status: absent(z.looseObject({ name: z.string().min(1) })),
+  project: absent(z.looseObject({ key: z.string().min(1) })),
+  components: absent(z.array(namedSchema)),
+  labels: absent(z.array(z.string())),
   assignee: jiraUserSchema.nullable().optional(),
   resolutiondate: jiraDateTime.nullable().optional(),
   environment: z.string().nullable().optional(),
@@ -65,7 +72,7 @@ export const changelogItemSchema = z.preprocess(
   ownKeysOnly,
   z.looseObject({
     field: z.string(),
-    fieldId: z.string().optional(),
+    fieldId: absent(z.string()),
     from: z.string().nullable().default(null),
     fromString: z.string().nullable().default(null),
     to: z.string().nullable().default(null),
@@ -75,10 +82,12 @@ export const changelogItemSchema = z.preprocess(
 export type JiraChangelogItem = z.output<typeof changelogItemSchema>;
 
 export const jiraCommentSchema = z.looseObject({
-  id: z.string(),
-  author: jiraUserSchema.optional(),
+  id: absent(z.string()),
+  /** `…/rest/api/2/issue/10013/comment/10001`: names the issue when the payload has no `issue` (Jira Server). */
+  self: absent(z.string()),
+  author: absent(jiraUserSchema),
   /** Jira Service Management: false for an internal note, which the customer never sees. */
-  jsdPublic: z.boolean().optional(),
+  jsdPublic: absent(z.boolean()),
   /** Set when the comment is restricted to a role or group. */
   visibility: z.looseObject({ type: z.string() }).nullable().optional(),
 });
@@ -94,15 +103,23 @@ export const jiraPayloadSchema = z
     timestamp: z.number().int(),
     webhookEvent: z.string().min(1),
     /** Finer than webhookEvent: `issue_commented`, `issue_assigned`, `issue_generic`... */
-    issue_event_type_name: z.string().optional(),
-    issue: jiraIssueSchema.optional(),
+    issue_event_type_name: absent(z.string()),
+    issue: absent(jiraIssueSchema),
     changelog: z.looseObject({ items: z.array(changelogItemSchema) }).nullable().optional(),
-    comment: jiraCommentSchema.optional(),
+    comment: absent(jiraCommentSchema),
   })
   .superRefine((payload, ctx) => {
     const missing = (path: (string | number)[]) =>
       ctx.addIssue({ code: 'custom', path, message: `a ${payload.webhookEvent} payload needs ${path.join('.')}` });
     if (payload.webhookEvent === 'comment_created' && !payload.comment) missing(['comment']);
+    // Without an issue, comment.self is the only way to know which issue the comment is on.
+    if (payload.webhookEvent === 'comment_created' && payload.comment && !payload.issue && issueIdOfCommentSelf(payload.comment.self) === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['comment', 'self'],
+        message: 'a comment_created payload without issue needs comment.self naming it (…/rest/api/2/issue/<id>/comment/<id>)',
+      });
+    }
     if (!isIssueEvent(payload.webhookEvent)) return;
     if (!payload.issue) return missing(['issue']);
     for (const field of ['created', 'project', 'status'] as const) {

@@ -79,13 +79,19 @@ export class IssueStore {
       this.key(source, issue.id, 'events'),
       ...args,
     )) as number;
-    await this.redis
-      .multi()
-      .hset(this.key(source, issue.id, 'ref'), { key: issue.key, title: issue.title ?? '', url: issue.url ?? '' })
-      .sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]))
-      // People ask by key (MB-42); a moved issue's old key keeps pointing at it.
-      .hset(`${this.prefix}:issue-keys:${source}`, issue.key, issue.id)
-      .exec();
+    const ref = this.key(source, issue.id, 'ref');
+    const transaction = this.redis.multi().sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]));
+    if (issue.partial) {
+      // A ref that knows only the id may start the ref of an issue not seen before, but must not
+      // blank the key, title and url of one that is known: HSETNX only fills what is empty.
+      transaction.hsetnx(ref, 'key', issue.key);
+    } else {
+      transaction
+        .hset(ref, { key: issue.key, title: issue.title ?? '', url: issue.url ?? '' })
+        // People ask by key (MB-42); a moved issue's old key keeps pointing at it.
+        .hset(`${this.prefix}:issue-keys:${source}`, issue.key, issue.id);
+    }
+    await transaction.exec();
     return added;
   }
 

@@ -8,6 +8,8 @@ export interface LoggerOptions {
   /** `json` for machines (the default in production), `pretty` for a terminal. */
   readonly format?: 'json' | 'pretty';
   readonly silent?: boolean;
+  /** Where the lines go instead of stdout/stderr: tests read them to check what is (never) logged. */
+  readonly stream?: NodeJS.WritableStream;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -25,6 +27,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level: options.level ?? 'info',
     silent: options.silent ?? false,
     format,
-    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
+    transports: [options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
   });
 }

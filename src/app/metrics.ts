@@ -6,9 +6,23 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export type WebhookOutcome = 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'unavailable';
 
+/** Distinct refused fields counted by name per source; any further one is counted as `(other)`. */
+const MAX_REFUSAL_FIELDS = 50;
+
 export class BridgeMetrics {
   readonly registry = new Registry();
   private readonly webhooks = new Counter({ name: 'sla_bridge_webhooks_total', help: 'Webhook deliveries by source and outcome', labelNames: ['source', 'outcome'] as const, registers: [this.registry] });
+  /**
+   * Deliveries answered 400, by the field that failed: a tracker upgrade that changes its payloads
+   * shows here as one field suddenly counting up, and each count is an event the tracker lost.
+   */
+  private readonly refusals = new Counter({
+    name: 'sla_bridge_webhook_refusals_total',
+    help: 'Webhook deliveries refused with 400, by source and the payload field that failed ((body) for unreadable JSON)',
+    labelNames: ['source', 'field'] as const,
+    registers: [this.registry],
+  });
+  private readonly refusedFields = new Map<string, Set<string>>();
   private readonly processing = new Histogram({
     name: 'sla_bridge_delivery_processing_seconds',
     help: 'From a delivery being accepted to its issue state being saved',
@@ -38,6 +52,14 @@ export class BridgeMetrics {
 
   webhook(source: string, outcome: WebhookOutcome): void {
     this.webhooks.inc({ source, outcome });
+  }
+
+  refusal(source: string, field: string): void {
+    const seen = this.refusedFields.get(source) ?? new Set<string>();
+    this.refusedFields.set(source, seen);
+    if (!seen.has(field) && seen.size >= MAX_REFUSAL_FIELDS) field = '(other)';
+    else seen.add(field);
+    this.refusals.inc({ source, field });
   }
 
   processed(source: string, seconds: number): void {

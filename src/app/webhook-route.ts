@@ -10,6 +10,7 @@ import { formatPath } from '../config/load-config.js';
 import type { DeliveryIntake } from './delivery-intake.js';
 import type { Logger } from './logger.js';
 import type { BridgeMetrics, WebhookOutcome } from './metrics.js';
+import { BODY_FIELD, refusalField } from './refusal-field.js';
 
 export interface WebhookRouteDeps {
   readonly sources: ReadonlyMap<string, Source>;
@@ -27,6 +28,11 @@ function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType.trim());
 }
 
+/** V8 quotes the start of the body in some of its JSON errors, and a body may hold a secret (Gitea 1.10-1.14 put one there): the quote is left out. */
+function jsonError(error: Error): string {
+  return error.message.replace(/, .* is not valid JSON$/s, ' (not valid JSON)');
+}
+
 function reply(response: Response, status: number, body: Record<string, unknown>): void {
   response.status(status).json(body);
 }
@@ -39,6 +45,15 @@ function rawBody(limit: number): RequestHandler {
 function counted(deps: WebhookRouteDeps, source: string, outcome: WebhookOutcome, response: Response, status: number, body: Record<string, unknown>): void {
   deps.metrics.webhook(source, outcome);
   reply(response, status, body);
+}
+
+/**
+ * A 400: the bridge cannot act on what the tracker sent, and no tracker retries a 400, so the event
+ * is lost. Counted by field, so that a tracker release that changed its payloads is seen.
+ */
+function refused(deps: WebhookRouteDeps, source: string, field: string, response: Response, body: Record<string, unknown>): void {
+  deps.metrics.refusal(source, field);
+  counted(deps, source, 'rejected', response, 400, body);
 }
 
 export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
@@ -57,7 +72,7 @@ export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
       if (error) {
         const type = (error as { type?: string }).type;
         if (type === 'entity.too.large') return counted(deps, sourceId, 'rejected', response, 413, { error: `body larger than ${source.bodyLimitBytes} bytes` });
-        return counted(deps, sourceId, 'rejected', response, 400, { error: `could not read the body: ${(error as Error).message}` });
+        return refused(deps, sourceId, BODY_FIELD, response, { error: `could not read the body: ${(error as Error).message}` });
       }
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       handleDelivery(deps, source, deps.connectors[source.kind], { headers: request.headers, rawBody }, response, log).catch((failure: unknown) => {
@@ -85,13 +100,13 @@ async function handleDelivery(
   try {
     json = JSON.parse(delivery.rawBody.toString('utf8'));
   } catch (error) {
-    return counted(deps, source.id, 'rejected', response, 400, { error: `malformed JSON: ${(error as Error).message}` });
+    return refused(deps, source.id, BODY_FIELD, response, { error: `malformed JSON: ${jsonError(error as Error)}` });
   }
   const parsed = connector.payloadSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = formatPath(issue.path) || '(body)';
-    return counted(deps, source.id, 'rejected', response, 400, { error: `${field}: ${issue.message}`, field });
+    const field = formatPath(issue.path) || BODY_FIELD;
+    return refused(deps, source.id, refusalField(issue.path), response, { error: `${field}: ${issue.message}`, field });
   }
   const normalized = connector.normalize(source, parsed.data, delivery);
   if (normalized.outcome === 'ignored') return counted(deps, source.id, 'ignored', response, 200, { status: 'ignored', reason: normalized.reason });

@@ -38,13 +38,16 @@ function sourcesByKind(): Record<SourceKind, Source> {
   };
 }
 
+/** A kind's fixtures: written from the tracker's documentation, and under eras/ as real servers of each release sent them. */
 function fixtures(kind: SourceKind): Fixture[] {
-  const dir = path.join(projectRoot(), 'test/fixtures', kind);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => ({ name, ...(JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as Omit<Fixture, 'name'>) }));
+  return ['', 'eras'].flatMap((folder) => {
+    const dir = path.join(projectRoot(), 'test/fixtures', kind, folder);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => ({ name: path.join(folder, name), ...(JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as Omit<Fixture, 'name'>) }));
+  });
 }
 
 const KINDS = Object.keys(trackerConnectors) as SourceKind[];

@@ -396,6 +396,75 @@ describe('Gitea/Forgejo connector', () => {
       body.issue!.state = 'merged';
       expect(giteaConnector.payloadSchema.safeParse(body).success).to.equal(false);
     });
+
+    // Go's RFC 3339 encoder: whole seconds in the server's zone, `Z` for UTC, fractions when there are any.
+    const times: [text: string, accepted: boolean][] = [
+      ['2026-11-26T09:12:44+01:00', true],
+      ['2026-11-26T08:12:44Z', true],
+      ['2026-11-26T03:12:44-05:00', true],
+      ['2026-11-26T13:57:44+05:45', true],
+      ['2026-11-26T08:12:44.5Z', true],
+      ['2026-11-26T09:12:44.123456789+01:00', true],
+      ['0001-01-01T00:00:00Z', true],
+      ['2026-11-26T09:12:44', false],
+      ['26-11-2026 09:12', false],
+    ];
+    for (const [text, accepted] of times) {
+      it(`${accepted ? 'accepts' : 'refuses'} the time ${text}`, () => {
+        const body = opened();
+        body.issue!.updated_at = text;
+        const result = giteaConnector.payloadSchema.safeParse(body);
+        expect(result.success).to.equal(accepted);
+        if (!accepted) expect(result.error?.issues[0]?.path).to.deep.equal(['issue', 'updated_at']);
+      });
+    }
+
+    it('takes what Gitea 1.10 to 1.14 send, and drops the webhook secret they put in the body', () => {
+      const body: Record<string, unknown> = { ...opened(), secret: 'the-hook-secret' };
+      delete (body.issue as Record<string, unknown>).html_url;
+      const payload = giteaConnector.payloadSchema.parse(body) as Record<string, unknown>;
+      expect(payload).not.to.have.property('secret');
+      expect(JSON.stringify(payload)).not.to.include('the-hook-secret');
+      expect(payload.issue).to.deep.equal(body.issue);
+    });
+
+    it('accepts Go nulls and missing fields the bridge can do without', () => {
+      const body = opened();
+      Object.assign(body.issue!, { id: null, html_url: null, assignee: null, assignees: null, labels: null, closed_at: null, pull_request: null });
+      Object.assign(body.repository!, { name: null, owner: null, html_url: null });
+      Object.assign(body, { sender: null, number: null, changes: null });
+      expect(giteaConnector.payloadSchema.safeParse(body).error?.issues).to.equal(undefined);
+    });
+  });
+
+  describe('the link of an issue whose server sends none', () => {
+    const refOf = (edit: (body: Record<string, Record<string, unknown>>) => void) =>
+      normalizeFixture(gitea(), 'gitea/comment-by-agent', (body) => edit(body as Record<string, Record<string, unknown>>));
+
+    it('is the repository link plus /issues/N, as Gitea before 1.11 would build it', () => {
+      const normalized = refOf((body) => {
+        delete body.issue!.html_url;
+        body.repository!.html_url = 'https://git.example.org/sub/open2bizz/odoo-customer/';
+      });
+      expect(normalized).to.deep.include({ outcome: 'events', issue: { ...ISSUE_42, url: 'https://git.example.org/sub/open2bizz/odoo-customer/issues/42' } });
+    });
+
+    it('is built from the source base URL when the repository has no link either, or an empty one from 1.20', () => {
+      for (const missing of [undefined, '']) {
+        const normalized = refOf((body) => {
+          body.issue!.html_url = missing;
+          body.repository!.html_url = missing;
+        });
+        expect(normalized, String(missing)).to.deep.include({ outcome: 'events', issue: ISSUE_42 });
+      }
+    });
+  });
+
+  describe('a comment without its author', () => {
+    it('counts as a customer comment', () => {
+      const events = eventsOf(normalizeFixture(gitea(), 'gitea/comment-by-agent', (body) => Object.assign(body.comment as object, { user: null })));
+      expect(events.filter((event) => event.type === 'commented')).to.deep.equal([{ type: 'commented', at: at('09:47:30'), by: 'customer', public: true }]);
+    });
   });
 
   describe('delivery id', () => {

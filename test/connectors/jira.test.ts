@@ -238,7 +238,9 @@ describe('Jira connector', () => {
     }
 
     it('covers every fixture file, and each gives events the engine accepts, none twice', () => {
-      const files = readdirSync(FIXTURE_DIR).map((file) => path.basename(file, '.json'));
+      const files = readdirSync(FIXTURE_DIR)
+        .filter((file) => file.endsWith('.json'))
+        .map((file) => path.basename(file, '.json'));
       expect(files).to.have.members(cases.map(([name]) => name));
       for (const name of files) {
         const normalized = normalizeBody(bodyOf(name));
@@ -268,9 +270,61 @@ describe('Jira connector', () => {
       ]);
     });
 
-    it('ignores a comment_created without an issue (older Jira Server)', () => {
-      const { issue: _issue, ...body } = bodyOf('comment-created-agent');
-      expect(normalizeBody(body)).to.deep.equal({ outcome: 'ignored', reason: 'comment_created without an issue' });
+    describe('a comment_created without an issue (Jira Server and Data Center)', () => {
+      const withoutIssue = (self: unknown) => {
+        const { issue: _issue, ...body } = bodyOf('comment-created-agent');
+        return { ...body, comment: { ...body.comment, self } };
+      };
+      const agentComment = { type: 'commented', at: at('2026-11-30T09:12:31.118'), by: 'agent', public: true };
+
+      const selfLinks: [self: string, issueId: string][] = [
+        ['https://jira.example.com/rest/api/2/issue/10013/comment/10001', '10013'],
+        ['https://jira.example.com/rest/api/3/issue/10013/comment/10001', '10013'],
+        ['https://jira.example.com/rest/api/latest/issue/10013/comment/10001', '10013'],
+        ['https://intranet.example.com/jira/rest/api/2/issue/26313/comment/31039', '26313'],
+        ['https://jira.example.com/rest/api/2/issue/10013/comment/10001/', '10013'],
+      ];
+      for (const [self, issueId] of selfLinks) {
+        it(`is the comment of the issue ${self} names, known by its id only`, () => {
+          expect(normalizeBody(withoutIssue(self))).to.deep.equal({ outcome: 'events', issue: { id: issueId, key: issueId, partial: true }, events: [agentComment] });
+        });
+      }
+
+      const unusable: [name: string, self: unknown][] = [
+        ['no self link', undefined],
+        ['a self link with the issue key instead of its id', 'https://jira.example.com/rest/api/2/issue/MB-42/comment/10001'],
+        ['a self link that is no comment', 'https://jira.example.com/rest/api/2/issue/10013'],
+        ['an empty self link', ''],
+      ];
+      for (const [name, self] of unusable) {
+        it(`is refused with the field when it has ${name}: nothing tells which issue it is on`, () => {
+          const result = jiraConnector.payloadSchema.safeParse(withoutIssue(self));
+          expect(result.success).to.equal(false);
+          expect(result.error?.issues.map((issue) => issue.path.join('.'))).to.deep.equal(['comment.self']);
+        });
+      }
+
+      it("ignores the bridge's own comment, so it starts no issue", () => {
+        const body = withoutIssue('https://jira.example.com/rest/api/2/issue/10013/comment/10001');
+        body.comment.author = { accountId: 'bot-1', displayName: 'SLA bot', emailAddress: 'sla-bot@megabite.example' };
+        expect(normalizeBody(body, { ...jiraDemo(), apiUser: 'sla-bot@megabite.example' })).to.deep.equal({ outcome: 'ignored', reason: 'a comment by the bridge itself (api.user)' });
+      });
+
+      it('prefers the issue object when both are there', () => {
+        const body = { ...bodyOf('comment-created-agent') };
+        body.comment = { ...body.comment, self: 'https://jira.example.com/rest/api/2/issue/99999/comment/1' };
+        expect(normalizeBody(body)).to.deep.include({ issue: MB42 });
+      });
+    });
+
+    it('reads fields Jira leaves null as absent', () => {
+      const body = bodyOf('issue-updated-assignee');
+      Object.assign(body.issue.fields, { labels: null, components: null, summary: null });
+      Object.assign(body, { issue_event_type_name: null });
+      body.changelog.items[0].fieldId = null;
+      const events = eventsOf(normalizeBody(body));
+      expect(events[0]).to.deep.include({ type: 'created', labels: [], component: undefined, title: undefined });
+      expect(events[1]).to.deep.equal({ type: 'assigned', at: at('2026-11-30T09:04:10.250'), assignee: 'Sanne Visser' });
     });
 
     it('an edited comment is no new reaction', () => {

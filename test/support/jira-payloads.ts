@@ -70,7 +70,7 @@ export function commentCreated(fields: JiraIssueFields, at: string, author: { em
     timestamp: epoch(at),
     webhookEvent: 'comment_created',
     comment: {
-      self: `https://jira.example.com/rest/api/2/issue/10001/comment/${id}`,
+      self: `https://jira.example.com/rest/api/2/issue/${fields.id ?? '10001'}/comment/${id}`,
       id,
       author: { accountId: `acc-${author.name}`, displayName: author.name, emailAddress: author.email },
       body: 'We are looking into it.',
@@ -91,5 +91,39 @@ export function fieldChanged(fields: JiraIssueFields, at: string, field: 'status
     user: { accountId: 'acc-agent', displayName: 'Agent' },
     issue: issue({ ...fields, [field]: to }),
     changelog: { id: historyId, items: [{ field, fieldtype: 'jira', fieldId: field, from: null, fromString: from, to: null, toString: to }] },
+  };
+}
+
+/** A Jira Server user, named by login (no accountId). */
+function serverUser(author: { email: string; name: string }) {
+  return { self: `https://jira.example.com/rest/api/2/user?username=${author.name}`, name: author.name, key: author.name, emailAddress: author.email, displayName: author.name, active: true };
+}
+
+function serverComment(issueId: string, at: string, author: { email: string; name: string }, id: string) {
+  return {
+    self: `https://jira.example.com/rest/api/2/issue/${issueId}/comment/${id}`,
+    id,
+    author: serverUser(author),
+    body: 'We are looking into it.',
+    updateAuthor: serverUser(author),
+    created: jiraTime(at),
+    updated: jiraTime(at),
+  };
+}
+
+/** Jira Server's `comment_created`: no `issue`, only the comment, whose `self` names the issue by id. */
+export function serverCommentCreated(issueId: string, at: string, author: { email: string; name: string }, id = '10300') {
+  return { timestamp: epoch(at), webhookEvent: 'comment_created', comment: serverComment(issueId, at, author, id) };
+}
+
+/** The `jira:issue_updated` (`issue_commented`) Jira sends for the same new comment, with the whole issue. */
+export function issueCommented(fields: JiraIssueFields, at: string, author: { email: string; name: string }, id = '10300') {
+  return {
+    timestamp: epoch(at),
+    webhookEvent: 'jira:issue_updated',
+    issue_event_type_name: 'issue_commented',
+    user: serverUser(author),
+    issue: issue(fields),
+    comment: serverComment(fields.id ?? '10001', at, author, id),
   };
 }
