@@ -334,7 +334,12 @@ describe('business time: slow reference', () => {
     expect(nlReference.referenceAdd(at('2026-11-27T09:00'), 480 * MINUTE_MS)).to.equal(at('2026-11-27T17:00'));
     // Outside hours counts from the next opening; Christmas and Boxing Day are closed.
     expect(nlReference.referenceAdd(at('2026-12-24T20:00'), MINUTE_MS)).to.equal(at('2026-12-28T09:01'));
-    expect(nlReference.referenceAdd(at('2026-12-24T20:00'), 0)).to.equal(at('2026-12-24T20:00'));
+    // Zero business time is due when work can begin: the start in working hours, else the next
+    // opening, also from exactly closing time (outside the window [09:00, 17:00)).
+    expect(nlReference.referenceAdd(at('2026-12-24T20:00'), 0)).to.equal(at('2026-12-28T09:00'));
+    expect(nlReference.referenceAdd(at('2026-11-27T17:00'), 0)).to.equal(at('2026-11-30T09:00'));
+    expect(nlReference.referenceAdd(at('2026-11-27T16:59'), 0)).to.equal(at('2026-11-27T16:59'));
+    expect(nlReference.referenceAddAll(at('2026-11-27T17:00'), 1)).to.deep.equal([at('2026-11-30T09:00'), at('2026-11-30T09:01')]);
     expect(nlReference.referenceBetween(at('2026-11-27T16:00'), at('2026-11-30T10:00'))).to.equal(120 * MINUTE_MS);
     expect(nlReference.referenceBetween(at('2026-11-30T10:00'), at('2026-11-27T16:00'))).to.equal(-120 * MINUTE_MS);
     expect(nlReference.referenceAddAll(at('2026-11-27T16:00'), 120)[120]).to.equal(at('2026-11-30T10:00'));
@@ -531,18 +536,23 @@ describe('business time: laws', () => {
     expect(calendar.add(early, d), `${name}: add(${early}, ${d}) <= add(${late}, ${d})`).to.be.at.most(calendar.add(late, d));
   };
   const earliest = ({ calendar, reference, name }: LawCase, a: number, d: number) => {
-    if (d === 0) {
-      expect(calendar.add(a, 0)).to.equal(a);
-      return;
-    }
     const due = calendar.add(a, d);
     const at = `${name}: due = add(${local(a, calendar.zone)} [${a}], ${d}) = ${local(due, calendar.zone)} [${due}]`;
+    if (d === 0) {
+      // When work can begin: no business time before it, and working time from it on.
+      expect(calendar.between(a, due), `${at}: between(a, due)`).to.equal(0);
+      expect(reference.isBusinessInstant(due), `${at}: it is business time (reference)`).to.equal(true);
+      expect(due, `${at}: where the first business ms begins`).to.equal(calendar.add(a, 1) - 1);
+      return;
+    }
     expect(reference.isBusinessInstant(due - 1), `${at}: the ms before it is business time (reference)`).to.equal(true);
     expect(calendar.between(due - 1, due), `${at}: between(due - 1, due)`).to.equal(1);
     expect(calendar.between(a, due - 1), `${at}: between(a, due - 1) < d`).to.be.below(d);
   };
   const additive = ({ calendar, name }: LawCase, a: number, d1: number, d2: number) => {
-    expect(calendar.add(calendar.add(a, d1), d2), `${name}: add(add(${a}, ${d1}), ${d2}) = add(${a}, ${d1 + d2})`).to.equal(calendar.add(a, d1 + d2));
+    const twoSteps = calendar.add(calendar.add(a, d1), d2);
+    if (d2 > 0) expect(twoSteps, `${name}: add(add(${a}, ${d1}), ${d2}) = add(${a}, ${d1 + d2})`).to.equal(calendar.add(a, d1 + d2));
+    else expect(twoSteps, `${name}: add(add(${a}, ${d1}), 0) = add(${a}, ${d1} + 1) - 1`).to.equal(calendar.add(a, d1 + 1) - 1);
   };
 
   it('4. round trip: between(a, add(a, d)) = d', () => {
@@ -591,11 +601,12 @@ describe('business time: laws', () => {
     );
   });
 
-  it('7. additivity: add(add(a, d1), d2) = add(a, d1 + d2), d1 = 0 included', () => {
-    // d1 = 0 holds by definition: add(a, 0) is a itself, so both sides are add(a, d2), whether or
-    // not a is inside working hours. The interesting case is d1 landing exactly on a closing time
+  it('7. additivity: add(add(a, d1), d2) = add(a, d1 + d2) for d2 > 0, d1 = 0 included', () => {
+    // d1 = 0: add(a, 0) is where work can begin, a itself or the next opening, and counting d2 from
+    // there is counting it from a. The interesting case is d1 landing exactly on a closing time
     // (whole working days and hours are likely durations): the second add must count from the
-    // next opening, as the single add does.
+    // next opening, as the single add does. d2 = 0 is not additive there: zero more work is due
+    // when work can begin again, the next opening, which is where the ms after d1 begins.
     fc.assert(fc.property(nlStart, nlDuration, nlDuration, (a, d1, d2) => additive(nlCase, a, d1, d2)), { numRuns: RUNS.nlLaw });
     fc.assert(
       fc.property(

@@ -76,6 +76,10 @@ describe('business calendar: days the clock skips or shows twice', () => {
       kwajalein, '1969-09-30T16:00+11:00', 2 * HOUR_MS, '1969-09-30T10:00-12:00',
     ],
     [
+      'St. John\'s, zero business time from Sunday 00:00 (the first time): the clock goes back into Saturday\'s window at 23:01',
+      stJohns, '2010-11-07T00:00-02:30', 0, '2010-11-06T23:01-03:30',
+    ],
+    [
       'Dublin went back from 03:00 Irish summer time (+00:34:39) to 02:25:21 GMT: from 02:00 (01:25:21 UTC) 1 h, then 10 min from 02:25:21',
       dublin, '1916-10-01T01:25:21Z', 70 * MINUTE_MS, '1916-10-01T02:35:21Z', 'UTC',
     ],

@@ -75,7 +75,7 @@ export class WindowedCalendar implements BusinessCalendar {
 
   add(start: Instant, businessMs: number): Instant {
     assertDuration(this.id, businessMs);
-    if (businessMs === 0) return start;
+    if (businessMs === 0) return this.workBegins(start);
     let table = this.tableFor(start);
     let target = positionInYear(table, start) + businessMs;
     for (let scanned = 0; target > table.total; scanned += 1) {
@@ -86,6 +86,21 @@ export class WindowedCalendar implements BusinessCalendar {
       table = this.table(table.year + 1);
     }
     return instantAtPosition(table, target);
+  }
+
+  /**
+   * Where no business time at all is due: when work can begin, so `start` itself in working time
+   * and the next opening outside it (also at closing time, the first moment after the window).
+   */
+  private workBegins(start: Instant): Instant {
+    let table = this.tableFor(start);
+    let position = positionInYear(table, start);
+    for (let scanned = 0; position >= table.total; scanned += 1) {
+      if (scanned >= MAX_YEARS_SCANNED) throw new RangeError(`calendar ${this.id}: no working time within ${MAX_YEARS_SCANNED} years`);
+      position = 0;
+      table = this.table(table.year + 1);
+    }
+    return openingAtPosition(table, position);
   }
 
   between(from: Instant, to: Instant): number {
@@ -257,14 +272,37 @@ function instantAtPosition(table: YearTable, position: number): Instant {
   throw new Error('business position outside its piece: year table is inconsistent');
 }
 
+/** The earliest instant at which `position` (0 <= position < total) business ms of the year have passed and working time goes on. */
+function openingAtPosition(table: YearTable, position: number): Instant {
+  const piece = firstPieceBeyond(table, position);
+  let remaining = position - table.businessBefore[piece]!;
+  for (let i = table.firstInterval[piece]!; i < table.firstInterval[piece + 1]!; i += 1) {
+    const length = table.intervalEnd[i]! - table.intervalStart[i]!;
+    if (remaining < length) return table.intervalStart[i]! + remaining;
+    remaining -= length;
+  }
+  throw new Error('business position outside its piece: year table is inconsistent');
+}
+
+/** The first piece whose business total at its end is beyond the position. */
+function firstPieceBeyond(table: YearTable, position: number): number {
+  let low = 0;
+  let high = table.pieceStart.length - 2;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (table.businessBefore[mid + 1]! > position) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
 /** The first piece whose business total at its end reaches the position. */
 function firstPieceReaching(table: YearTable, position: number): number {
   let low = 0;
   let high = table.pieceStart.length - 2;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    const after = table.businessBefore[mid + 1]!;
-    if (after >= position) high = mid;
+    if (table.businessBefore[mid + 1]! >= position) high = mid;
     else low = mid + 1;
   }
   return low;

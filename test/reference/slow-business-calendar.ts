@@ -22,7 +22,9 @@
  * Nothing is compiled, cached or searched: it is slow, and obviously right.
  *
  * `referenceAdd` is the earliest instant at which the business time since `start` reaches the
- * amount; for zero it is `start`.
+ * amount. For zero it is the first business instant at or after `start`: the start itself in
+ * working hours, else the next opening ("reaction and handling time start at the beginning of the
+ * next working day"), also from exactly closing time, which is outside its window.
  */
 import { DateTime } from 'luxon';
 
@@ -49,7 +51,7 @@ export interface SlowBusinessCalendar {
   readonly zone: string;
   /** Whether the instant t (any ms) lies in business time. */
   isBusinessInstant(t: number): boolean;
-  /** The earliest instant at which `ms` business ms counted from `start` have passed; `start` for 0. */
+  /** The earliest instant at which `ms` business ms counted from `start` have passed; for 0 the first business instant at or after `start`. */
   referenceAdd(start: number, ms: number): number;
   /** Business ms in [a, b), negative when b < a. */
   referenceBetween(a: number, b: number): number;
@@ -131,12 +133,11 @@ export function slowBusinessCalendar(spec: ReferenceCalendarSpec): SlowBusinessC
 
   const referenceAddAll = (start: number, minutes: number): number[] => {
     if (!Number.isInteger(minutes) || minutes < 0) throw new Error(`reference: minutes must be a whole number >= 0, got ${minutes}`);
-    const result = [start];
-    if (minutes === 0) return result;
+    const result: number[] = [];
     let counted = 0;
     for (const run of runs(start)) {
       if (!run.business) continue;
-      // Every whole minute of business time completed within this run.
+      // Every whole minute of business time reached within this run (0 at its start).
       while (result.length <= minutes && result.length * MINUTE_MS - counted <= run.end - run.start) {
         result.push(run.start + result.length * MINUTE_MS - counted);
       }
@@ -148,7 +149,6 @@ export function slowBusinessCalendar(spec: ReferenceCalendarSpec): SlowBusinessC
 
   const referenceAdd = (start: number, ms: number): number => {
     if (!Number.isInteger(ms) || ms < 0) throw new Error(`reference: ms must be a whole number >= 0, got ${ms}`);
-    if (ms === 0) return start;
     let counted = 0;
     for (const run of runs(start)) {
       if (!run.business) continue;
