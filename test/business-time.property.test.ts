@@ -20,7 +20,8 @@
  * (Kwajalein 1969-09-30), changes at 00:01 (America/St_Johns) or at midnight (America/Santiago,
  * America/Havana, Pacific/Apia 2010), back across New Year (America/Phoenix 1944), a change at New
  * Year (Asia/Kathmandu 1986, to +05:45), half-hour DST (Australia/Lord_Howe), Asia/Gaza, and LMT
- * offsets with seconds (America/New_York 1883, Europe/Dublin 1916, Africa/Monrovia 1972).
+ * offsets with seconds (America/New_York 1883, Europe/Dublin 1916, Africa/Monrovia 1972). Another
+ * property does the same around a random offset change of any IANA zone in any year from 1850.
  *
  * Properties are numbered as in the task: 1 add vs reference (nl-office), 2 add vs reference (random
  * calendars), 3 between vs reference, 4 round trip, 5 monotonicity, 6 earliest instant, 7 additivity,
@@ -78,6 +79,7 @@ const RUNS = {
   wallClockDst: 50,
   dstEdges: 25,
   clockChanges: 60,
+  anyZone: 30,
   clockChangesWallClock: 100,
 } as const;
 const LAW_SAMPLES = 25;
@@ -728,7 +730,7 @@ const CLOCK_CHANGE_YEARS: readonly (readonly [zone: string, firstYear: number, l
 ];
 const CLOCK_CHANGE_ZONES = [...new Set(CLOCK_CHANGE_YEARS.map(([zone]) => zone))];
 
-/** Every instant in the years at which the zone's offset changes, found by sampling every 6 h and bisecting. */
+/** Every instant in the years at which the zone's offset changes, found by sampling every 6 h and bisecting (changes are days apart). */
 function offsetChanges(zone: string, firstYear: number, lastYear: number): number[] {
   const offsetAt = (t: number) => DateTime.fromMillis(t, { zone }).offset;
   const changes: number[] = [];
@@ -787,6 +789,31 @@ describe('business time: days the clock skips or shows twice', () => {
         },
       ),
       { numRuns: RUNS.clockChanges },
+    );
+  });
+
+  it('add and between match the reference around an offset change of any IANA zone, in any year from 1850', function () {
+    this.timeout(120_000); // only a failure takes long: shrinking it
+    // A year without a change falls back to its New Year.
+    const anyChange = (zone: string): fc.Arbitrary<number> =>
+      fc
+        .tuple(fc.integer({ min: 1850, max: 2037 }), fc.nat(), fc.integer({ min: -30 * 60, max: 6 * 60 }))
+        .map(([year, pick, minutes]) => {
+          const changes = offsetChanges(zone, year, year);
+          const anchor = changes.length > 0 ? changes[pick % changes.length]! : DateTime.fromObject({ year }, { zone }).toMillis();
+          return anchor - (anchor % MINUTE_MS) + minutes * MINUTE_MS;
+        });
+    fc.assert(
+      fc.property(
+        scenario({ zones: Intl.supportedValuesOf('timeZone'), base: anyChange, week: weekFrom(windowsFrom(anyTimeEdge, sometimes)), closedWithin: [-2, 2] }),
+        fraction,
+        (s, share) => {
+          const b = build(s);
+          checkAddAgainstReference(b.calendar, b.reference, s.base, Math.round(share * Math.min(referenceBudget(b), 2 * b.longestDayMinutes)), describeScenario(s));
+          checkBetweenAgainstReference(b.calendar, b.reference, s.base, s.base + 2 * DAY_MINUTES * MINUTE_MS, describeScenario(s));
+        },
+      ),
+      { numRuns: RUNS.anyZone },
     );
   });
 
