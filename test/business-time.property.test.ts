@@ -1,6 +1,6 @@
 /**
  * Property tests of the business-time engine (WindowedCalendar, WallClockCalendar) against the slow
- * minute-by-minute reference in test/reference/slow-business-calendar.ts.
+ * reference in test/reference/slow-business-calendar.ts, which walks real time asking the wall clock.
  *
  * Windows and DST. Every zone under test changes its UTC offset between 01:00 and 03:00 local time
  * (Europe/Amsterdam 02:00/03:00, America/New_York 02:00/01:00, Australia/Sydney 02:00/03:00;
@@ -14,12 +14,22 @@
  * shows a time inside a window, so a window time that does not exist is skipped and one that
  * happens twice counts twice. The shipped calendars have no such edges.
  *
+ * Days the clock skips or shows twice. The last part of this file runs random calendars, with
+ * window edges anywhere, in zones whose history has such days: a skipped date (Pacific/Apia
+ * 2011-12-30, Pacific/Kiritimati 1994-12-31, Pacific/Kwajalein 1993-08-21), a date shown twice
+ * (Kwajalein 1969-09-30), changes at 00:01 (America/St_Johns) or at midnight (America/Santiago,
+ * America/Havana, Pacific/Apia 2010), back across New Year (America/Phoenix 1944), a change at New
+ * Year (Asia/Kathmandu 1986, to +05:45), half-hour DST (Australia/Lord_Howe), Asia/Gaza, and LMT
+ * offsets with seconds (America/New_York 1883, Europe/Dublin 1916, Africa/Monrovia 1972). Another
+ * property does the same around a random offset change of any IANA zone in any year from 1850.
+ *
  * Properties are numbered as in the task: 1 add vs reference (nl-office), 2 add vs reference (random
  * calendars), 3 between vs reference, 4 round trip, 5 monotonicity, 6 earliest instant, 7 additivity,
  * 8 24x7, 9 year boundary.
  *
- * Runtime: the reference evaluates luxon once per minute (~7 µs), so the reference comparisons keep
- * their walks to about three working days and check every duration / every end point of one walk.
+ * Runtime: the reference reads the wall clock about once per minute walked (~4 µs), so the reference
+ * comparisons keep their walks to about three working days and check every duration / every end
+ * point of one walk.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -68,6 +78,9 @@ const RUNS = {
   wallClock: 300,
   wallClockDst: 50,
   dstEdges: 25,
+  clockChanges: 60,
+  anyZone: 30,
+  clockChangesWallClock: 100,
 } as const;
 const LAW_SAMPLES = 25;
 
@@ -216,16 +229,18 @@ interface ScenarioOptions {
   readonly week?: fc.Arbitrary<WorkingWindow[][]>;
   /** Local dates closed in every scenario, from its base. */
   readonly alwaysClosed?: (base: number, zone: string) => string[];
+  /** The days around the base that may be closed; default two before to twelve after. */
+  readonly closedWithin?: readonly [number, number];
 }
 
-/** Random zone, random week, up to four random closed dates from two days before to twelve after the base. */
+/** Random zone, random week, up to four random closed dates from two days before to twelve after the base (or `closedWithin`). */
 function scenario(options: ScenarioOptions = {}): fc.Arbitrary<Scenario> {
   return fc.constantFrom(...(options.zones ?? ZONES)).chain((zone) =>
     fc
       .record({
         week: options.week ?? safeWeek,
         base: (options.base ?? startMinute)(zone),
-        closedOffsets: fc.uniqueArray(fc.integer({ min: -2, max: 12 }), { maxLength: 4 }),
+        closedOffsets: fc.uniqueArray(fc.integer({ min: options.closedWithin?.[0] ?? -2, max: options.closedWithin?.[1] ?? 12 }), { maxLength: 4 }),
       })
       .map(({ week, base, closedOffsets }) => ({
         zone,
@@ -291,7 +306,7 @@ function checkBetweenAgainstReference(calendar: BusinessCalendar, reference: Slo
   const prefix = reference.referenceBetweenAll(a, b);
   const total = prefix[prefix.length - 1]!;
   const show = (from: number, to: number, actual: number, expected: number) =>
-    `${what}: between(${local(from, reference.zone)} [${from}], ${local(to, reference.zone)} [${to}]) = ${actual / MINUTE_MS} min, reference ${expected} min`;
+    `${what}: between(${local(from, reference.zone)} [${from}], ${local(to, reference.zone)} [${to}]) = ${actual} ms, reference ${expected} ms`;
   for (let i = 0; i < prefix.length; i += 1) {
     const t = a + i * MINUTE_MS;
     const count = prefix[i]!;
@@ -303,10 +318,10 @@ function checkBetweenAgainstReference(calendar: BusinessCalendar, reference: Slo
     ];
     for (const [from, to, expected] of pairs) {
       const actual = calendar.between(from, to);
-      if (actual !== expected * MINUTE_MS) expect.fail(show(from, to, actual, expected));
+      if (actual !== expected) expect.fail(show(from, to, actual, expected));
     }
   }
-  expect(calendar.between(x, y), `${what}: between(${x}, ${y})`).to.equal(reference.referenceBetween(x, y) * MINUTE_MS);
+  expect(calendar.between(x, y), `${what}: between(${x}, ${y})`).to.equal(reference.referenceBetween(x, y));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,14 +331,19 @@ describe('business time: slow reference', () => {
 
   it('computes office-hours deadlines by hand-checkable examples', () => {
     // Friday 2026-11-27 16:00 + 2 h -> Monday 2026-11-30 10:00.
-    expect(nlReference.referenceAdd(at('2026-11-27T16:00'), 120)).to.equal(at('2026-11-30T10:00'));
+    expect(nlReference.referenceAdd(at('2026-11-27T16:00'), 120 * MINUTE_MS)).to.equal(at('2026-11-30T10:00'));
     // Due exactly at closing time, not at the next opening.
-    expect(nlReference.referenceAdd(at('2026-11-27T09:00'), 480)).to.equal(at('2026-11-27T17:00'));
+    expect(nlReference.referenceAdd(at('2026-11-27T09:00'), 480 * MINUTE_MS)).to.equal(at('2026-11-27T17:00'));
     // Outside hours counts from the next opening; Christmas and Boxing Day are closed.
-    expect(nlReference.referenceAdd(at('2026-12-24T20:00'), 1)).to.equal(at('2026-12-28T09:01'));
-    expect(nlReference.referenceAdd(at('2026-12-24T20:00'), 0)).to.equal(at('2026-12-24T20:00'));
-    expect(nlReference.referenceBetween(at('2026-11-27T16:00'), at('2026-11-30T10:00'))).to.equal(120);
-    expect(nlReference.referenceBetween(at('2026-11-30T10:00'), at('2026-11-27T16:00'))).to.equal(-120);
+    expect(nlReference.referenceAdd(at('2026-12-24T20:00'), MINUTE_MS)).to.equal(at('2026-12-28T09:01'));
+    // Zero business time is due when work can begin: the start in working hours, else the next
+    // opening, also from exactly closing time (outside the window [09:00, 17:00)).
+    expect(nlReference.referenceAdd(at('2026-12-24T20:00'), 0)).to.equal(at('2026-12-28T09:00'));
+    expect(nlReference.referenceAdd(at('2026-11-27T17:00'), 0)).to.equal(at('2026-11-30T09:00'));
+    expect(nlReference.referenceAdd(at('2026-11-27T16:59'), 0)).to.equal(at('2026-11-27T16:59'));
+    expect(nlReference.referenceAddAll(at('2026-11-27T17:00'), 1)).to.deep.equal([at('2026-11-30T09:00'), at('2026-11-30T09:01')]);
+    expect(nlReference.referenceBetween(at('2026-11-27T16:00'), at('2026-11-30T10:00'))).to.equal(120 * MINUTE_MS);
+    expect(nlReference.referenceBetween(at('2026-11-30T10:00'), at('2026-11-27T16:00'))).to.equal(-120 * MINUTE_MS);
     expect(nlReference.referenceAddAll(at('2026-11-27T16:00'), 120)[120]).to.equal(at('2026-11-30T10:00'));
     expect(nlReference.referenceBetweenAll(at('2026-11-27T16:00'), at('2026-11-30T10:00'))).to.have.length(66 * 60 + 1); // 66 hours of minutes, both ends
   });
@@ -334,7 +354,7 @@ describe('business time: slow reference', () => {
       week: Array.from({ length: 7 }, () => [{ startMinute: 0, endMinute: 240 }]),
       isClosed: () => false,
     });
-    const day = (iso: string) => night.referenceBetween(at(iso), at(iso) + 24 * HOUR_MS - HOUR_MS);
+    const day = (iso: string) => night.referenceBetween(at(iso), at(iso) + 24 * HOUR_MS - HOUR_MS) / MINUTE_MS;
     expect(day('2026-03-29T00:00')).to.equal(180); // spring forward: 02:00-03:00 does not exist
     expect(day('2026-10-25T00:00')).to.equal(300); // fall back: 02:00-03:00 happens twice
     expect(day('2026-06-01T00:00')).to.equal(240);
@@ -396,7 +416,7 @@ describe('business time: engine against the reference', () => {
   it('3. between matches the reference to the ms, for any ms near window edges', () => {
     const check = (calendar: BusinessCalendar, reference: SlowBusinessCalendar, a: number, length: number, what: string) => {
       const b = a + length;
-      const expected = reference.referenceBetweenMs(a, b);
+      const expected = reference.referenceBetween(a, b);
       const at = `${what}: between(${local(a, reference.zone)} [${a}], ${local(b, reference.zone)} [${b}])`;
       expect(calendar.between(a, b), at).to.equal(expected);
       expect(calendar.between(b, a), `${at} reversed`).to.equal(-expected);
@@ -518,18 +538,23 @@ describe('business time: laws', () => {
     expect(calendar.add(early, d), `${name}: add(${early}, ${d}) <= add(${late}, ${d})`).to.be.at.most(calendar.add(late, d));
   };
   const earliest = ({ calendar, reference, name }: LawCase, a: number, d: number) => {
-    if (d === 0) {
-      expect(calendar.add(a, 0)).to.equal(a);
-      return;
-    }
     const due = calendar.add(a, d);
     const at = `${name}: due = add(${local(a, calendar.zone)} [${a}], ${d}) = ${local(due, calendar.zone)} [${due}]`;
+    if (d === 0) {
+      // When work can begin: no business time before it, and working time from it on.
+      expect(calendar.between(a, due), `${at}: between(a, due)`).to.equal(0);
+      expect(reference.isBusinessInstant(due), `${at}: it is business time (reference)`).to.equal(true);
+      expect(due, `${at}: where the first business ms begins`).to.equal(calendar.add(a, 1) - 1);
+      return;
+    }
     expect(reference.isBusinessInstant(due - 1), `${at}: the ms before it is business time (reference)`).to.equal(true);
     expect(calendar.between(due - 1, due), `${at}: between(due - 1, due)`).to.equal(1);
     expect(calendar.between(a, due - 1), `${at}: between(a, due - 1) < d`).to.be.below(d);
   };
   const additive = ({ calendar, name }: LawCase, a: number, d1: number, d2: number) => {
-    expect(calendar.add(calendar.add(a, d1), d2), `${name}: add(add(${a}, ${d1}), ${d2}) = add(${a}, ${d1 + d2})`).to.equal(calendar.add(a, d1 + d2));
+    const twoSteps = calendar.add(calendar.add(a, d1), d2);
+    if (d2 > 0) expect(twoSteps, `${name}: add(add(${a}, ${d1}), ${d2}) = add(${a}, ${d1 + d2})`).to.equal(calendar.add(a, d1 + d2));
+    else expect(twoSteps, `${name}: add(add(${a}, ${d1}), 0) = add(${a}, ${d1} + 1) - 1`).to.equal(calendar.add(a, d1 + 1) - 1);
   };
 
   it('4. round trip: between(a, add(a, d)) = d', () => {
@@ -578,11 +603,12 @@ describe('business time: laws', () => {
     );
   });
 
-  it('7. additivity: add(add(a, d1), d2) = add(a, d1 + d2), d1 = 0 included', () => {
-    // d1 = 0 holds by definition: add(a, 0) is a itself, so both sides are add(a, d2), whether or
-    // not a is inside working hours. The interesting case is d1 landing exactly on a closing time
+  it('7. additivity: add(add(a, d1), d2) = add(a, d1 + d2) for d2 > 0, d1 = 0 included', () => {
+    // d1 = 0: add(a, 0) is where work can begin, a itself or the next opening, and counting d2 from
+    // there is counting it from a. The interesting case is d1 landing exactly on a closing time
     // (whole working days and hours are likely durations): the second add must count from the
-    // next opening, as the single add does.
+    // next opening, as the single add does. d2 = 0 is not additive there: zero more work is due
+    // when work can begin again, the next opening, which is where the ms after d1 begins.
     fc.assert(fc.property(nlStart, nlDuration, nlDuration, (a, d1, d2) => additive(nlCase, a, d1, d2)), { numRuns: RUNS.nlLaw });
     fc.assert(
       fc.property(
@@ -633,7 +659,7 @@ describe('business time: 24x7', () => {
     );
     fc.assert(
       fc.property(minuteNear(dstTransitionDays(zone, FIRST_YEAR, LAST_YEAR)), fc.integer({ min: 0, max: 6 * 60 }), (a, minutes) => {
-        expect(reference.referenceAdd(a, minutes)).to.equal(a + minutes * MINUTE_MS);
+        expect(reference.referenceAdd(a, minutes * MINUTE_MS)).to.equal(a + minutes * MINUTE_MS);
         expect(windowed.add(a, minutes * MINUTE_MS)).to.equal(a + minutes * MINUTE_MS);
       }),
       { numRuns: RUNS.wallClockDst },
@@ -647,7 +673,7 @@ describe('business time: 24x7', () => {
       expect(local(calendar.add(start, 4 * HOUR_MS), zone), calendar.id).to.equal('2026-10-25T03:30:00.000+01:00');
       expect(calendar.between(start, DateTime.fromISO('2026-10-25T03:30', { zone }).toMillis()), calendar.id).to.equal(4 * HOUR_MS);
     }
-    expect(local(reference.referenceAdd(start, 240), zone)).to.equal('2026-10-25T03:30:00.000+01:00');
+    expect(local(reference.referenceAdd(start, 240 * MINUTE_MS), zone)).to.equal('2026-10-25T03:30:00.000+01:00');
   });
 });
 
@@ -677,6 +703,133 @@ describe('business time: window edges inside the DST hours', () => {
         },
       ),
       { numRuns: RUNS.dstEdges },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Days the clock skips or shows twice
+
+/** Zones and local years whose days are not all one stretch of 24 hours (see the header). */
+const CLOCK_CHANGE_YEARS: readonly (readonly [zone: string, firstYear: number, lastYear: number])[] = [
+  ['Pacific/Apia', 2010, 2012],
+  ['America/St_Johns', 2010, 2011],
+  ['Pacific/Kiritimati', 1994, 1995],
+  ['Pacific/Kwajalein', 1969, 1969],
+  ['Pacific/Kwajalein', 1993, 1993],
+  ['America/Phoenix', 1943, 1944],
+  ['Asia/Kathmandu', 1985, 1986],
+  ['Australia/Lord_Howe', 2025, 2026],
+  ['America/Santiago', 2024, 2025],
+  ['America/Havana', 2024, 2025],
+  ['Asia/Gaza', 2024, 2025],
+  ['America/New_York', 1883, 1883],
+  ['Europe/Dublin', 1916, 1916],
+  ['Africa/Monrovia', 1972, 1972],
+  ['Europe/Amsterdam', 2025, 2026],
+];
+const CLOCK_CHANGE_ZONES = [...new Set(CLOCK_CHANGE_YEARS.map(([zone]) => zone))];
+
+/** Every instant in the years at which the zone's offset changes, found by sampling every 6 h and bisecting (changes are days apart). */
+function offsetChanges(zone: string, firstYear: number, lastYear: number): number[] {
+  const offsetAt = (t: number) => DateTime.fromMillis(t, { zone }).offset;
+  const changes: number[] = [];
+  const step = 6 * HOUR_MS;
+  for (let t = Date.UTC(firstYear, 0, 1) - DAY_MINUTES * MINUTE_MS; t < Date.UTC(lastYear + 1, 0, 2); t += step) {
+    let low = t;
+    let high = t + step;
+    if (offsetAt(low) === offsetAt(high)) continue;
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (offsetAt(middle) === offsetAt(low)) low = middle;
+      else high = middle;
+    }
+    changes.push(high);
+  }
+  return changes;
+}
+
+const clockChangeAnchors = new Map<string, number[]>();
+/** The zone's offset changes and New Years in its years under test. */
+function clockChangeAnchorsOf(zone: string): number[] {
+  let anchors = clockChangeAnchors.get(zone);
+  if (!anchors) {
+    anchors = CLOCK_CHANGE_YEARS.filter(([name]) => name === zone).flatMap(([, first, last]) => [
+      ...offsetChanges(zone, first, last),
+      ...yearEnds(zone, first, last).map((eve) => DateTime.fromMillis(eve, { zone }).plus({ days: 1 }).startOf('day').toMillis()),
+    ]);
+    clockChangeAnchors.set(zone, anchors);
+  }
+  return anchors;
+}
+
+/** A whole minute (now and then with some ms) from 30 h before to 6 h after one of the zone's anchors. */
+const nearClockChange = (zone: string): fc.Arbitrary<number> =>
+  fc
+    .tuple(fc.constantFrom(...clockChangeAnchorsOf(zone)), fc.integer({ min: -30 * 60, max: 6 * 60 }), fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: MINUTE_MS - 1 }) }))
+    .map(([anchor, minutes, ms]) => anchor - (anchor % MINUTE_MS) + minutes * MINUTE_MS + ms);
+
+/** Window edges anywhere, biased to the times around midnight and the hours clocks change at. */
+const anyTimeEdge = fc.oneof(
+  fc.integer({ min: 0, max: DAY_MINUTES }),
+  fc.constantFrom(0, 1, 15, 30, 45, 60, 61, 90, 120, 150, 180, 240, 540, 1020, 1380, 1381, 1410, 1439, DAY_MINUTES),
+);
+
+describe('business time: days the clock skips or shows twice', () => {
+  it('add and between match the reference in zones with skipped, repeated and broken days', function () {
+    this.timeout(120_000); // only a failure takes long: shrinking it
+    fc.assert(
+      fc.property(
+        scenario({ zones: CLOCK_CHANGE_ZONES, base: nearClockChange, week: weekFrom(windowsFrom(anyTimeEdge, sometimes)), closedWithin: [-2, 2] }),
+        fraction,
+        (s, share) => {
+          const b = build(s);
+          checkAddAgainstReference(b.calendar, b.reference, s.base, Math.round(share * Math.min(referenceBudget(b), 2 * b.longestDayMinutes)), describeScenario(s));
+          checkBetweenAgainstReference(b.calendar, b.reference, s.base, s.base + 2 * DAY_MINUTES * MINUTE_MS, describeScenario(s));
+        },
+      ),
+      { numRuns: RUNS.clockChanges },
+    );
+  });
+
+  it('add and between match the reference around an offset change of any IANA zone, in any year from 1850', function () {
+    this.timeout(120_000); // only a failure takes long: shrinking it
+    // A year without a change falls back to its New Year.
+    const anyChange = (zone: string): fc.Arbitrary<number> =>
+      fc
+        .tuple(fc.integer({ min: 1850, max: 2037 }), fc.nat(), fc.integer({ min: -30 * 60, max: 6 * 60 }))
+        .map(([year, pick, minutes]) => {
+          const changes = offsetChanges(zone, year, year);
+          const anchor = changes.length > 0 ? changes[pick % changes.length]! : DateTime.fromObject({ year }, { zone }).toMillis();
+          return anchor - (anchor % MINUTE_MS) + minutes * MINUTE_MS;
+        });
+    fc.assert(
+      fc.property(
+        scenario({ zones: Intl.supportedValuesOf('timeZone'), base: anyChange, week: weekFrom(windowsFrom(anyTimeEdge, sometimes)), closedWithin: [-2, 2] }),
+        fraction,
+        (s, share) => {
+          const b = build(s);
+          checkAddAgainstReference(b.calendar, b.reference, s.base, Math.round(share * Math.min(referenceBudget(b), 2 * b.longestDayMinutes)), describeScenario(s));
+          checkBetweenAgainstReference(b.calendar, b.reference, s.base, s.base + 2 * DAY_MINUTES * MINUTE_MS, describeScenario(s));
+        },
+      ),
+      { numRuns: RUNS.anyZone },
+    );
+  });
+
+  it('8. a 00:00-24:00 calendar is real elapsed time there too', () => {
+    const allWeek = Array.from({ length: 7 }, () => [{ startMinute: 0, endMinute: DAY_MINUTES }]);
+    const calendars = new Map(CLOCK_CHANGE_ZONES.map((zone) => [zone, new WindowedCalendar({ id: `all-day-${zone}`, zone, week: allWeek, closedDays: () => new Map() })]));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...CLOCK_CHANGE_ZONES).chain((zone) => fc.tuple(fc.constant(zone), nearClockChange(zone), fc.integer({ min: 0, max: 4 * 24 * HOUR_MS }))),
+        ([zone, a, d]) => {
+          const calendar = calendars.get(zone)!;
+          expect(calendar.add(a, d), `${zone}: add(${local(a, zone)}, ${d})`).to.equal(a + d);
+          expect(calendar.between(a, a + d), `${zone}: between(${local(a, zone)}, +${d})`).to.equal(d);
+        },
+      ),
+      { numRuns: RUNS.clockChangesWallClock },
     );
   });
 });

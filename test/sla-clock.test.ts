@@ -289,6 +289,70 @@ describe('SLA clock', () => {
     });
   });
 
+  describe('zero business time (contract zero-time: 2h, warnings "2h before" and "1h before"; P3 0s; P1 round the clock)', () => {
+    const zeroCreated = (priority: 'P1' | 'P2' | 'P3', when: string): EventSpec => ({ type: 'created', at: when, project: 'ZERO', priority, status: 'open' });
+    const warnings = (status: MetricStatus) => status.warnings!.map((w) => [w.label, w.elapsedMs, local(w.at)]);
+
+    const cases: [why: string, created: string, priority: 'P1' | 'P2', due: string, warned: [string, number, string][]][] = [
+      ['in office hours: the "2h before" warning at creation', '2026-11-30T10:00', 'P2', '2026-11-30T12:00', [['2h before', 0, '2026-11-30T10:00'], ['1h before', HOUR_MS, '2026-11-30T11:00']]],
+      ['at opening time: at creation', '2026-11-30T09:00', 'P2', '2026-11-30T11:00', [['2h before', 0, '2026-11-30T09:00'], ['1h before', HOUR_MS, '2026-11-30T10:00']]],
+      ['at closing time, Friday 17:00: at the next opening, Monday 09:00', '2026-11-27T17:00', 'P2', '2026-11-30T11:00', [['2h before', 0, '2026-11-30T09:00'], ['1h before', HOUR_MS, '2026-11-30T10:00']]],
+      ['on a Saturday: at the next opening', '2026-11-28T12:00', 'P2', '2026-11-30T11:00', [['2h before', 0, '2026-11-30T09:00'], ['1h before', HOUR_MS, '2026-11-30T10:00']]],
+      ['round the clock (P1), on a Saturday: at creation', '2026-11-28T12:00', 'P1', '2026-11-28T14:00', [['2h before', 0, '2026-11-28T12:00'], ['1h before', HOUR_MS, '2026-11-28T13:00']]],
+    ];
+    for (const [why, created, priority, due, warned] of cases) {
+      it(`keeps a warning at zero elapsed time, due when the clock starts counting: ${why}`, () => {
+        const reaction = metric(clock('jira-demo', acmeContracts, created, zeroCreated(priority, created)), 'reaction');
+        expect(local(reaction.deadline)).to.equal(due);
+        expect(warnings(reaction)).to.deep.equal(warned);
+      });
+    }
+
+    it('puts a warning at zero at the first working moment the clock runs, not at an opening spent paused', () => {
+      const reaction = metric(
+        clock(
+          'jira-demo',
+          acmeContracts,
+          '2026-11-30T10:30',
+          zeroCreated('P2', '2026-11-27T20:00'),
+          { type: 'status_changed', at: '2026-11-28T10:00', status: 'Waiting for Customer' },
+          { type: 'status_changed', at: '2026-11-30T10:00', status: 'open' },
+        ),
+        'reaction',
+      );
+      expect(warnings(reaction)).to.deep.equal([['2h before', 0, '2026-11-30T10:00'], ['1h before', HOUR_MS, '2026-11-30T11:00']]);
+      expect(local(reaction.deadline)).to.equal('2026-11-30T12:00');
+      expect(reaction.elapsedMs).to.equal(30 * MINUTE_MS);
+    });
+
+    it('has no zero warning yet while paused before any working time', () => {
+      const reaction = metric(
+        clock('jira-demo', acmeContracts, '2026-11-30T10:30', zeroCreated('P2', '2026-11-27T20:00'), { type: 'status_changed', at: '2026-11-28T10:00', status: 'Waiting for Customer' }),
+        'reaction',
+      );
+      expect(reaction).to.include({ state: 'paused', deadline: null });
+      expect(warnings(reaction)).to.deep.equal([['2h before', 0, null], ['1h before', HOUR_MS, null]]);
+    });
+
+    it('makes a 0s target due at the next opening outside office hours, with no warnings', () => {
+      const before = metric(clock('jira-demo', acmeContracts, '2026-11-30T09:00', zeroCreated('P3', '2026-11-27T17:00')), 'reaction');
+      expect(before).to.include({ state: 'running', remainingMs: 0 });
+      expect(local(before.deadline)).to.equal('2026-11-30T09:00');
+      expect(before.warnings).to.deep.equal([]);
+      const after = metric(clock('jira-demo', acmeContracts, '2026-11-30T09:01', zeroCreated('P3', '2026-11-27T17:00')), 'reaction');
+      expect(after.state).to.equal('breached');
+    });
+
+    it('makes a 0s target due at creation in office hours, met by an answer at that moment', () => {
+      const reaction = metric(
+        clock('jira-demo', acmeContracts, '2026-11-30T12:00', zeroCreated('P3', '2026-11-30T10:00'), { type: 'commented', at: '2026-11-30T10:00', by: 'agent' }),
+        'reaction',
+      );
+      expect(local(reaction.deadline)).to.equal('2026-11-30T10:00');
+      expect(reaction).to.include({ state: 'met', reason: 'met by an agent comment' });
+    });
+  });
+
   describe('coverage', () => {
     it('prefers the contract that names the component', () => {
       const sla = clock('jira-demo', acmeContracts, '2026-11-30T09:10', acmeCreated('P2', '2026-11-30T09:00', { component: 'billing' }));

@@ -69,4 +69,18 @@ describe('timer plan', () => {
     // 1 business hour ran after the breach before the pause; the repeat needs 1 more from 16:00.
     expect(plan('2026-11-30T16:10', sent, pause, resume)).to.deep.include({ label: 'escalation 1', at: '2026-11-30T17:00' });
   });
+
+  it('plans a warning at zero elapsed time ("2h before" a 2h target) for the next opening, then sends it at once', () => {
+    // Contract zero-time: reaction P2 2h, warnings "2h before" and "1h before"; reported on Saturday.
+    const saturday: IssueEventInput = { type: 'created', at: at('2026-11-28T12:00'), project: 'ZERO', priority: 'P2', status: 'open' };
+    const zeroPlan = (now: string, sent: string[]) => {
+      const sla = runClock({ source: 'jira-demo', events: [issueEventSchema.parse(saturday)] }, contracts, at(now));
+      if (!sla.covered) throw new Error(sla.reason);
+      const next = nextNotification(sla.metrics.find((metric) => metric.metric === 'reaction')!, new Set(sent), at(now));
+      return next && { label: next.label, at: toLocalIso(next.at, ZONE).slice(0, 16) };
+    };
+    expect(zeroPlan('2026-11-28T12:00', [])).to.deep.equal({ label: '2h before', at: '2026-11-30T09:00' });
+    expect(zeroPlan('2026-11-30T09:00', [])).to.deep.equal({ label: '2h before', at: '2026-11-30T09:00' });
+    expect(zeroPlan('2026-11-30T09:00', ['2h before'])).to.deep.equal({ label: '1h before', at: '2026-11-30T10:00' });
+  });
 });

@@ -6,7 +6,9 @@ export type Instant = number;
  *
  * `add` answers the earliest instant at which the business time elapsed since `start` reaches
  * `businessMs`: work that runs out exactly at closing time is due at closing time, and a start
- * outside working hours counts from the next opening. `between` is its inverse.
+ * outside working hours counts from the next opening. Zero business time is due when work can
+ * begin: at `start` in working hours, else at the next opening, also from exactly closing time
+ * (a window is [opening, closing)). `between` is its inverse.
  */
 export interface BusinessCalendar {
   readonly id: string;

@@ -282,7 +282,11 @@ function describeMeeting(condition: string): string {
   return `met by status "${condition.slice('status:'.length)}"`;
 }
 
-/** When the elapsed business time along the segments reaches each amount (ascending); null if not yet foreseeable. */
+/**
+ * When the elapsed business time along the segments reaches each amount (ascending); null if not yet
+ * foreseeable. Zero is reached where the clock can first count: at its start in working hours, else
+ * at the next opening, unless the clock stops before that.
+ */
 function crossingInstants(contract: Contract, segments: readonly ClockSegment[], amounts: readonly number[]): (Instant | null)[] {
   const reachedAt: (Instant | null)[] = amounts.map(() => null);
   let elapsed = 0;
@@ -290,8 +294,13 @@ function crossingInstants(contract: Contract, segments: readonly ClockSegment[],
     const calendar = calendarFor(contract, segment.priority);
     const length = segment.to === null ? Infinity : calendar.between(segment.from, segment.to);
     amounts.forEach((amount, index) => {
+      if (reachedAt[index] !== null) return;
       const needed = amount - elapsed;
-      if (reachedAt[index] === null && needed > 0 && needed <= length) reachedAt[index] = calendar.add(segment.from, needed);
+      if (needed > 0 && needed <= length) reachedAt[index] = calendar.add(segment.from, needed);
+      if (needed === 0) {
+        const begins = calendar.add(segment.from, 0);
+        if (segment.to === null || begins <= segment.to) reachedAt[index] = begins;
+      }
     });
     if (segment.to !== null) elapsed += length;
   }
@@ -345,7 +354,9 @@ function evaluateMetric(track: MetricTrack, contract: Contract, facts: IssueFact
           ? Math.ceil(warning.fraction * target.ms)
           : target.ms - durationToMs(warning.duration, calendar.dayMs, calendar.weekMs),
     }))
-    .filter((threshold) => threshold.elapsedMs > 0 && threshold.elapsedMs < target.ms)
+    // A warning at zero ("2h before" a 2h target) is due when the clock starts counting; one at or
+    // past the target would only repeat the breach.
+    .filter((threshold) => threshold.elapsedMs >= 0 && threshold.elapsedMs < target.ms)
     .sort((a, b) => a.elapsedMs - b.elapsedMs);
   const crossings = [...thresholds.map((threshold) => threshold.elapsedMs), target.ms];
   const reachedAt = crossingInstants(contract, track.segments, crossings);

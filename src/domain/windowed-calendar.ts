@@ -1,6 +1,7 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { assertDuration, type BusinessCalendar, type Instant } from './business-calendar.js';
 import { MINUTE_MS } from './duration.js';
+import { ZoneOffsets } from './zone-offsets.js';
 
 /** One opening of a working day, in minutes after local midnight; `endMinute` may be 1440 (24:00). */
 export interface WorkingWindow {
@@ -23,17 +24,21 @@ export interface WindowedCalendarSpec {
 const MAX_YEARS_SCANNED = 50;
 
 /**
- * Everything about one local calendar year, laid out so that a deadline is two binary searches:
- * the start instant of each local day, the business time accumulated before it, and the day's
- * working intervals as real instants (so DST days are exactly as long as they really are).
+ * Everything about one local calendar year, laid out so that a deadline is two binary searches.
+ * The year is what the wall clock really does: the real time from the first instant it shows
+ * 1 January 00:00 until the first instant it shows the next 1 January, cut into pieces during
+ * which it shows one local date at one UTC offset. A date the clock skips has no piece; one it shows
+ * twice (the clock goes back across midnight) has two; a day with a DST change is cut at the
+ * change. Each piece has the business time of the year before it and its working intervals as real
+ * instants, so every stretch is exactly as long as it really is.
  */
 interface YearTable {
   readonly year: number;
-  /** dayStart[i] is local midnight of day i; dayStart[days] is the next year's first midnight. */
-  readonly dayStart: Float64Array;
-  /** Business ms of the year before day i; businessBefore[days] is the year's total. */
+  /** pieceStart[i] is where piece i begins; pieceStart[pieces] is where the next year begins. */
+  readonly pieceStart: Float64Array;
+  /** Business ms of the year before piece i; businessBefore[pieces] is the year's total. */
   readonly businessBefore: Float64Array;
-  /** Working intervals of day i are intervals [firstInterval[i], firstInterval[i + 1]). */
+  /** Working intervals of piece i are intervals [firstInterval[i], firstInterval[i + 1]). */
   readonly firstInterval: Int32Array;
   readonly intervalStart: Float64Array;
   readonly intervalEnd: Float64Array;
@@ -51,6 +56,7 @@ export class WindowedCalendar implements BusinessCalendar {
   readonly dayMs: number;
   readonly weekMs: number;
   private readonly spec: WindowedCalendarSpec;
+  private readonly offsets: ZoneOffsets;
   private readonly years = new Map<number, YearTable>();
   private lastUsed: YearTable | undefined;
 
@@ -58,6 +64,7 @@ export class WindowedCalendar implements BusinessCalendar {
     if (spec.week.length !== 7) throw new Error(`calendar ${spec.id}: a week has 7 days, got ${spec.week.length}`);
     if (!DateTime.local().setZone(spec.zone).isValid) throw new Error(`calendar ${spec.id}: unknown time zone "${spec.zone}"`);
     this.spec = spec;
+    this.offsets = ZoneOffsets.of(spec.zone);
     this.id = spec.id;
     this.zone = spec.zone;
     this.dayMs = spec.dayMs ?? standardDayMs(spec.week);
@@ -68,7 +75,7 @@ export class WindowedCalendar implements BusinessCalendar {
 
   add(start: Instant, businessMs: number): Instant {
     assertDuration(this.id, businessMs);
-    if (businessMs === 0) return start;
+    if (businessMs === 0) return this.workBegins(start);
     let table = this.tableFor(start);
     let target = positionInYear(table, start) + businessMs;
     for (let scanned = 0; target > table.total; scanned += 1) {
@@ -79,6 +86,21 @@ export class WindowedCalendar implements BusinessCalendar {
       table = this.table(table.year + 1);
     }
     return instantAtPosition(table, target);
+  }
+
+  /**
+   * Where no business time at all is due: when work can begin, so `start` itself in working time
+   * and the next opening outside it (also at closing time, the first moment after the window).
+   */
+  private workBegins(start: Instant): Instant {
+    let table = this.tableFor(start);
+    let position = positionInYear(table, start);
+    for (let scanned = 0; position >= table.total; scanned += 1) {
+      if (scanned >= MAX_YEARS_SCANNED) throw new RangeError(`calendar ${this.id}: no working time within ${MAX_YEARS_SCANNED} years`);
+      position = 0;
+      table = this.table(table.year + 1);
+    }
+    return openingAtPosition(table, position);
   }
 
   between(from: Instant, to: Instant): number {
@@ -97,14 +119,17 @@ export class WindowedCalendar implements BusinessCalendar {
 
   private tableFor(instant: Instant): YearTable {
     const last = this.lastUsed;
-    if (last && instant >= last.dayStart[0]! && instant < last.dayStart[last.dayStart.length - 1]!) return last;
+    if (last && covers(last, instant)) return last;
     for (const table of this.years.values()) {
-      if (instant >= table.dayStart[0]! && instant < table.dayStart[table.dayStart.length - 1]!) {
+      if (covers(table, instant)) {
         this.lastUsed = table;
         return table;
       }
     }
-    const table = this.table(DateTime.fromMillis(instant, { zone: this.zone }).year);
+    // The year of the instant's local date has begun by then; it may have ended already when the
+    // clock went back across New Year (America/Phoenix, 1944) and shows the old year once more.
+    let table = this.table(new Date(instant + this.offsets.offsetAt(instant)).getUTCFullYear());
+    while (instant >= table.pieceStart[table.pieceStart.length - 1]!) table = this.table(table.year + 1);
     this.lastUsed = table;
     return table;
   }
@@ -112,11 +137,15 @@ export class WindowedCalendar implements BusinessCalendar {
   private table(year: number): YearTable {
     let table = this.years.get(year);
     if (!table) {
-      table = buildYearTable(this.spec, year);
+      table = buildYearTable(this.spec, this.offsets, year);
       this.years.set(year, table);
     }
     return table;
   }
+}
+
+function covers(table: YearTable, instant: Instant): boolean {
+  return instant >= table.pieceStart[0]! && instant < table.pieceStart[table.pieceStart.length - 1]!;
 }
 
 /** The most common length of an open weekday; on a tie the longer one. */
@@ -137,92 +166,70 @@ function standardDayMs(week: ReadonlyArray<ReadonlyArray<WorkingWindow>>): numbe
   return best * MINUTE_MS;
 }
 
-/** A stretch of a local day during which the zone's UTC offset is constant. */
-interface OffsetPiece {
-  readonly start: number;
-  readonly end: number;
-  readonly offsetMs: number;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/** The local date of a day number (days since 1970-01-01, local time) as YYYY-MM-DD. */
+function isoDate(dayNumber: number): string {
+  return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** The day [start, end) cut at its DST transition, if it has one (real zones have at most one a day). */
-function offsetPieces(zone: IANAZone, start: number, end: number): OffsetPiece[] {
-  const first = zone.offset(start);
-  const last = zone.offset(end - 1);
-  if (first === last) return [{ start, end, offsetMs: first * MINUTE_MS }];
-  let low = start;
-  let high = end - 1;
-  while (high - low > 1) {
-    const mid = Math.floor((low + high) / 2);
-    if (zone.offset(mid) === first) low = mid;
-    else high = mid;
-  }
-  return [
-    { start, end: high, offsetMs: first * MINUTE_MS },
-    { start: high, end, offsetMs: last * MINUTE_MS },
-  ];
+/** Monday 0 to Sunday 6; 1970-01-01 was a Thursday. */
+function weekdayIndex(dayNumber: number): number {
+  return (((dayNumber + 3) % 7) + 7) % 7;
 }
 
-/**
- * The real intervals of one day during which the wall clock shows a time inside one of the windows,
- * sorted and merged: a window time that does not exist (spring forward) is skipped, one that happens
- * twice (fall back) counts twice. `localMidnight` is the day's 00:00 as if the local time were UTC.
- */
-function dayIntervals(windows: readonly WorkingWindow[], localMidnight: number, pieces: readonly OffsetPiece[]): [number, number][] {
-  const candidates: [number, number][] = [];
-  for (const window of windows) {
-    for (const piece of pieces) {
-      const start = Math.max(piece.start, localMidnight + window.startMinute * MINUTE_MS - piece.offsetMs);
-      const end = Math.min(piece.end, localMidnight + window.endMinute * MINUTE_MS - piece.offsetMs);
-      if (end > start) candidates.push([start, end]);
+function buildYearTable(spec: WindowedCalendarSpec, offsets: ZoneOffsets, year: number): YearTable {
+  const closedByYear = new Map<number, ReadonlyMap<string, string>>();
+  const isClosed = (date: string): boolean => {
+    const dateYear = Number(date.slice(0, 4));
+    let closed = closedByYear.get(dateYear);
+    if (!closed) {
+      closed = spec.closedDays(dateYear);
+      closedByYear.set(dateYear, closed);
     }
-  }
-  // On a fall-back day the second pass through the repeated hour comes after later windows' first pass.
-  candidates.sort((a, b) => a[0] - b[0]);
-  const merged: [number, number][] = [];
-  for (const [start, end] of candidates) {
-    const previous = merged[merged.length - 1];
-    if (previous && previous[1] >= start) previous[1] = Math.max(previous[1], end);
-    else merged.push([start, end]);
-  }
-  return merged;
-}
-
-function buildYearTable(spec: WindowedCalendarSpec, year: number): YearTable {
-  const closed = spec.closedDays(year);
-  const zone = IANAZone.create(spec.zone);
-  let day = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: spec.zone }).startOf('day');
-  const days = day.daysInYear;
-  const dayStart = new Float64Array(days + 1);
-  const businessBefore = new Float64Array(days + 1);
-  const firstInterval = new Int32Array(days + 1);
+    return closed.has(date);
+  };
+  const pieceStart: number[] = [];
+  const businessBefore: number[] = [];
+  const firstInterval: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
   let total = 0;
-  for (let i = 0; i < days; i += 1) {
-    const next = day.plus({ days: 1 }).startOf('day');
-    dayStart[i] = day.toMillis();
-    businessBefore[i] = total;
-    firstInterval[i] = starts.length;
-    const windows = spec.week[day.weekday - 1]!;
-    if (windows.length > 0 && !closed.has(day.toISODate()!)) {
-      const pieces = offsetPieces(zone, day.toMillis(), next.toMillis());
-      const localMidnight = Date.UTC(day.year, day.month - 1, day.day);
-      for (const [start, end] of dayIntervals(windows, localMidnight, pieces)) {
-        starts.push(start);
-        ends.push(end);
-        total += end - start;
+  const yearStart = offsets.firstInstantShowing(Date.UTC(year, 0, 1));
+  const yearEnd = offsets.firstInstantShowing(Date.UTC(year + 1, 0, 1));
+  for (const { start, end, offsetMs } of offsets.stretches(yearStart, yearEnd)) {
+    // Within a stretch local time runs with real time; cut it at each local midnight.
+    for (let from = start; from < end; ) {
+      const dayNumber = Math.floor((from + offsetMs) / DAY_MS);
+      const midnight = dayNumber * DAY_MS - offsetMs; // where this date's 00:00 would be at this offset
+      const to = Math.min(end, midnight + DAY_MS);
+      pieceStart.push(from);
+      businessBefore.push(total);
+      firstInterval.push(starts.length);
+      const windows = spec.week[weekdayIndex(dayNumber)]!;
+      if (windows.length > 0 && !isClosed(isoDate(dayNumber))) {
+        // Window times outside [from, to) do not happen in this piece: skipped, or in another piece.
+        for (const window of windows) {
+          const open = Math.max(from, midnight + window.startMinute * MINUTE_MS);
+          const close = Math.min(to, midnight + window.endMinute * MINUTE_MS);
+          if (close > open) {
+            starts.push(open);
+            ends.push(close);
+            total += close - open;
+          }
+        }
       }
+      from = to;
     }
-    day = next;
   }
-  dayStart[days] = day.toMillis();
-  businessBefore[days] = total;
-  firstInterval[days] = starts.length;
+  pieceStart.push(yearEnd);
+  businessBefore.push(total);
+  firstInterval.push(starts.length);
   return {
     year,
-    dayStart,
-    businessBefore,
-    firstInterval,
+    pieceStart: Float64Array.from(pieceStart),
+    businessBefore: Float64Array.from(businessBefore),
+    firstInterval: Int32Array.from(firstInterval),
     intervalStart: Float64Array.from(starts),
     intervalEnd: Float64Array.from(ends),
     total,
@@ -243,10 +250,9 @@ function lastAtOrBelow(sorted: Float64Array, value: number, limit: number): numb
 
 /** Business ms of the table's year that lie before `instant`. */
 function positionInYear(table: YearTable, instant: Instant): number {
-  const days = table.dayStart.length - 1;
-  const day = lastAtOrBelow(table.dayStart, instant, days - 1);
-  let position = table.businessBefore[day]!;
-  for (let i = table.firstInterval[day]!; i < table.firstInterval[day + 1]!; i += 1) {
+  const piece = lastAtOrBelow(table.pieceStart, instant, table.pieceStart.length - 2);
+  let position = table.businessBefore[piece]!;
+  for (let i = table.firstInterval[piece]!; i < table.firstInterval[piece + 1]!; i += 1) {
     const start = table.intervalStart[i]!;
     if (instant <= start) break;
     position += Math.min(instant, table.intervalEnd[i]!) - start;
@@ -256,19 +262,48 @@ function positionInYear(table: YearTable, instant: Instant): number {
 
 /** The earliest instant at which `position` (0 < position <= total) business ms of the year have passed. */
 function instantAtPosition(table: YearTable, position: number): Instant {
-  // First day whose end-of-day business total reaches the position.
+  const piece = firstPieceReaching(table, position);
+  let remaining = position - table.businessBefore[piece]!;
+  for (let i = table.firstInterval[piece]!; i < table.firstInterval[piece + 1]!; i += 1) {
+    const length = table.intervalEnd[i]! - table.intervalStart[i]!;
+    if (remaining <= length) return table.intervalStart[i]! + remaining;
+    remaining -= length;
+  }
+  throw new Error('business position outside its piece: year table is inconsistent');
+}
+
+/** The earliest instant at which `position` (0 <= position < total) business ms of the year have passed and working time goes on. */
+function openingAtPosition(table: YearTable, position: number): Instant {
+  const piece = firstPieceBeyond(table, position);
+  let remaining = position - table.businessBefore[piece]!;
+  for (let i = table.firstInterval[piece]!; i < table.firstInterval[piece + 1]!; i += 1) {
+    const length = table.intervalEnd[i]! - table.intervalStart[i]!;
+    if (remaining < length) return table.intervalStart[i]! + remaining;
+    remaining -= length;
+  }
+  throw new Error('business position outside its piece: year table is inconsistent');
+}
+
+/** The first piece whose business total at its end is beyond the position. */
+function firstPieceBeyond(table: YearTable, position: number): number {
   let low = 0;
-  let high = table.dayStart.length - 2;
+  let high = table.pieceStart.length - 2;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (table.businessBefore[mid + 1]! > position) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/** The first piece whose business total at its end reaches the position. */
+function firstPieceReaching(table: YearTable, position: number): number {
+  let low = 0;
+  let high = table.pieceStart.length - 2;
   while (low < high) {
     const mid = (low + high) >>> 1;
     if (table.businessBefore[mid + 1]! >= position) high = mid;
     else low = mid + 1;
   }
-  let remaining = position - table.businessBefore[low]!;
-  for (let i = table.firstInterval[low]!; i < table.firstInterval[low + 1]!; i += 1) {
-    const length = table.intervalEnd[i]! - table.intervalStart[i]!;
-    if (remaining <= length) return table.intervalStart[i]! + remaining;
-    remaining -= length;
-  }
-  throw new Error('business position outside its day: year table is inconsistent');
+  return low;
 }

@@ -1,30 +1,35 @@
 /**
  * A slow, deliberately dumb reference for business-time arithmetic, used by the property tests to
- * check the production engine (src/domain/windowed-calendar.ts).
+ * check the production engine (src/domain/windowed-calendar.ts). It shares no code with the engine
+ * and knows nothing about time-zone transitions: it only asks the wall clock.
  *
- * The whole definition is `isBusinessMinute`: the minute [t, t + 60 s) is business time when, in
- * the calendar's zone, the local date of t is not closed and the local time of day of t (hour * 60 +
- * minute, as luxon reads it) lies in one of that weekday's windows [startMinute, endMinute).
- * `referenceAdd` and `referenceBetween` only walk real time minute by minute and count such minutes.
- * Nothing is compiled, cached or searched, so it is slow, and obviously right.
+ * The whole definition is `isBusinessInstant`: the instant t is business time when the wall clock of
+ * the calendar's zone at t (the platform's Intl.DateTimeFormat, asked directly) shows a date that is
+ * not closed, on a weekday one of whose windows [startMinute, endMinute) contains the hour * 60 +
+ * minute it shows. Business time is the real time during which that holds. So everything about
+ * skipped and repeated local time follows without being written down: a date the clock skips is
+ * never shown and never counts (Pacific/Apia, 2011-12-30), a window time the clock shows twice
+ * counts twice (America/St_Johns, 2010-11-06 23:01-24:00), a window time it never shows is
+ * skipped, and a closed date is closed however often it is shown.
  *
- * Why minute steps are exact: every instant the tests use is a whole minute, window boundaries are
- * whole minutes, and every UTC offset of the zones under test is a whole number of minutes whose
- * changes (DST) happen at whole hours. A minute therefore never straddles a window edge, a local
- * midnight or a DST transition, and is either entirely business time or entirely not.
+ * The walk goes through real time in runs during which the wall clock shows one local minute, each
+ * asked once: from t the clock reaches its next whole minute after d ms; when it shows exactly d ms
+ * more at t + d, its offset did not change in between and the run is [t, t + d). Otherwise the
+ * offset changed within that minute, and the run ends at the next whole real second instead: the tz
+ * database changes offsets only at whole seconds, and its offsets (LMT ones included) are whole
+ * seconds, so the wall clock shows one minute throughout a real second. (Two changes that cancel
+ * out within one minute would fool the check; the nearest two changes of any zone are days apart.)
+ * Nothing is compiled, cached or searched: it is slow, and obviously right.
  *
- * DST: the walk is in real time, so a window's business length on a DST day is whatever real time
- * its local times really cover (a 00:00-04:00 window lasts 3 h on a spring-forward night and 5 h on
- * a fall-back night in Europe/Amsterdam). A window *edge* inside the DST hours follows from the same
- * rule, minute by minute: an edge in the skipped hour (spring forward) takes effect at the first
- * existing local time after it (02:30 -> 03:00 in Amsterdam), and in the repeated hour (fall back)
- * every minute whose local time is inside the window counts, both times round; the repeated minutes
- * before a start edge in that hour do not (02:30-05:00 in Amsterdam on the fall-back night is 02:30-
- * 03:00 summer time plus 02:30-05:00 winter time: 3 h).
+ * `referenceAdd` is the earliest instant at which the business time since `start` reaches the
+ * amount. For zero it is the first business instant at or after `start`: the start itself in
+ * working hours, else the next opening ("reaction and handling time start at the beginning of the
+ * next working day"), also from exactly closing time, which is outside its window.
  */
 import { DateTime } from 'luxon';
 
 export const MINUTE_MS = 60_000;
+const SECOND_MS = 1_000;
 
 export interface ReferenceWindow {
   readonly startMinute: number;
@@ -34,114 +39,152 @@ export interface ReferenceWindow {
 
 export interface ReferenceCalendarSpec {
   readonly zone: string;
-  /** Seven lists of windows, Monday first (luxon weekday 1 = Monday). */
+  /** Seven lists of windows, Monday first. */
   readonly week: ReadonlyArray<ReadonlyArray<ReferenceWindow>>;
   /** Whether a local date (YYYY-MM-DD) is closed all day. */
   readonly isClosed: (localDate: string) => boolean;
-  /** Guard against a runaway walk; the tests keep their durations well below it. Default: 60 days. */
-  readonly maxSteps?: number;
+  /** Guard against a runaway walk, in real ms; the tests keep their walks well below it. Default: 60 days. */
+  readonly maxWalkMs?: number;
 }
 
 export interface SlowBusinessCalendar {
   readonly zone: string;
-  /** Whether the minute [t, t + 1 min) is business time; t must be a whole minute. */
-  isBusinessMinute(t: number): boolean;
-  /** Whether the instant t (any ms) lies in business time: the minute containing it does. */
+  /** Whether the instant t (any ms) lies in business time. */
   isBusinessInstant(t: number): boolean;
-  /** The instant right after the business minute that completes `minutes` business minutes counted from `start`; `start` itself for 0. */
-  referenceAdd(start: number, minutes: number): number;
-  /** Business minutes in [a, b), negative when b < a. */
+  /** The earliest instant at which `ms` business ms counted from `start` have passed; for 0 the first business instant at or after `start`. */
+  referenceAdd(start: number, ms: number): number;
+  /** Business ms in [a, b), negative when b < a. */
   referenceBetween(a: number, b: number): number;
-  /** Business ms in [a, b) for any ms a <= b: the overlap with [a, b) of every business minute. */
-  referenceBetweenMs(a: number, b: number): number;
-  /** `result[k]` is `referenceAdd(start, k)` for every k from 0 to `minutes`, from one walk. */
+  /** `result[k]` is `referenceAdd(start, k minutes)` for every k from 0 to `minutes`, from one walk. */
   referenceAddAll(start: number, minutes: number): number[];
-  /** `result[i]` is `referenceBetween(a, a + i minutes)` for every whole minute from a to b (b >= a), from one walk. */
+  /** `result[i]` is `referenceBetween(a, a + i minutes)` for every whole minute from a to b (b - a whole minutes, b >= a), from one walk. */
   referenceBetweenAll(a: number, b: number): number[];
 }
 
-function assertWholeMinute(what: string, t: number): void {
-  if (!Number.isInteger(t) || t % MINUTE_MS !== 0) throw new Error(`reference: ${what} must be a whole minute, got ${t}`);
+/** What the wall clock shows at one instant. */
+interface WallClock {
+  readonly date: string;
+  /** Monday 0 to Sunday 6. */
+  readonly weekday: number;
+  readonly minuteOfDay: number;
+  /** The local date-time written as if it were UTC, in ms. */
+  readonly localMs: number;
 }
+
+interface Run {
+  readonly start: number;
+  readonly end: number;
+  readonly business: boolean;
+}
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const modulo = (value: number, divisor: number): number => ((value % divisor) + divisor) % divisor;
 
 export function slowBusinessCalendar(spec: ReferenceCalendarSpec): SlowBusinessCalendar {
   if (spec.week.length !== 7) throw new Error('reference: a week has 7 days');
-  const maxSteps = spec.maxSteps ?? 60 * 24 * 60;
+  const maxWalkMs = spec.maxWalkMs ?? 60 * 24 * 60 * MINUTE_MS;
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone: spec.zone,
+    hourCycle: 'h23',
+    weekday: 'short',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
 
-  const isBusinessMinute = (t: number): boolean => {
-    assertWholeMinute('minute', t);
-    const local = DateTime.fromMillis(t, { zone: spec.zone });
-    if (!local.isValid) throw new Error(`reference: invalid zone ${spec.zone}`);
-    const minuteOfDay = local.hour * 60 + local.minute;
-    const windows = spec.week[local.weekday - 1]!;
-    const inWindow = windows.some((w) => w.startMinute <= minuteOfDay && minuteOfDay < w.endMinute);
-    return inWindow && !spec.isClosed(local.toISODate()!);
+  const wallClock = (t: number): WallClock => {
+    const parts: Record<string, string> = {};
+    for (const part of format.formatToParts(t)) parts[part.type] = part.value;
+    const [year, month, day, hour, minute, second] = [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second].map(Number) as [number, number, number, number, number, number];
+    const weekday = WEEKDAYS.indexOf(parts.weekday!);
+    if (weekday < 0 || [year, month, day, hour, minute, second].some(Number.isNaN)) throw new Error(`reference: cannot read the wall clock of ${spec.zone} at ${t}`);
+    return {
+      date: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+      weekday,
+      minuteOfDay: hour * 60 + minute,
+      localMs: Date.UTC(year, month - 1, day, hour, minute, second) + modulo(t, SECOND_MS),
+    };
   };
 
-  const isBusinessInstant = (t: number): boolean => isBusinessMinute(t - (((t % MINUTE_MS) + MINUTE_MS) % MINUTE_MS));
+  const isBusiness = (clock: WallClock): boolean =>
+    spec.week[clock.weekday]!.some((w) => w.startMinute <= clock.minuteOfDay && clock.minuteOfDay < w.endMinute) && !spec.isClosed(clock.date);
 
-  const referenceAdd = (start: number, minutes: number): number => {
-    assertWholeMinute('start', start);
-    if (!Number.isInteger(minutes) || minutes < 0) throw new Error(`reference: minutes must be a whole number >= 0, got ${minutes}`);
-    let counted = 0;
-    let t = start;
-    for (let steps = 0; counted < minutes; steps += 1) {
-      if (steps >= maxSteps) throw new Error(`reference: more than ${maxSteps} minutes walked from ${new Date(start).toISOString()}`);
-      if (isBusinessMinute(t)) counted += 1;
-      t += MINUTE_MS;
+  const isBusinessInstant = (t: number): boolean => isBusiness(wallClock(t));
+
+  /** The runs of real time from `from` on, each showing one local minute. */
+  function* runs(from: number): Generator<Run> {
+    if (!Number.isInteger(from)) throw new Error(`reference: instants are whole ms, got ${from}`);
+    let t = from;
+    let here = wallClock(t);
+    for (;;) {
+      if (t - from > maxWalkMs) throw new Error(`reference: walked more than ${maxWalkMs} ms from ${new Date(from).toISOString()}`);
+      const toNextMinute = MINUTE_MS - modulo(here.localMs, MINUTE_MS);
+      const there = wallClock(t + toNextMinute);
+      const steady = there.localMs - here.localMs === toNextMinute;
+      const end = steady ? t + toNextMinute : t + SECOND_MS - modulo(t, SECOND_MS);
+      yield { start: t, end, business: isBusiness(here) };
+      t = end;
+      here = steady ? there : wallClock(t);
     }
-    return t;
+  }
+
+  const referenceAddAll = (start: number, minutes: number): number[] => {
+    if (!Number.isInteger(minutes) || minutes < 0) throw new Error(`reference: minutes must be a whole number >= 0, got ${minutes}`);
+    const result: number[] = [];
+    let counted = 0;
+    for (const run of runs(start)) {
+      if (!run.business) continue;
+      // Every whole minute of business time reached within this run (0 at its start).
+      while (result.length <= minutes && result.length * MINUTE_MS - counted <= run.end - run.start) {
+        result.push(run.start + result.length * MINUTE_MS - counted);
+      }
+      if (result.length > minutes) return result;
+      counted += run.end - run.start;
+    }
+    throw new Error('reference: unreachable');
+  };
+
+  const referenceAdd = (start: number, ms: number): number => {
+    if (!Number.isInteger(ms) || ms < 0) throw new Error(`reference: ms must be a whole number >= 0, got ${ms}`);
+    let counted = 0;
+    for (const run of runs(start)) {
+      if (!run.business) continue;
+      if (ms - counted <= run.end - run.start) return run.start + ms - counted;
+      counted += run.end - run.start;
+    }
+    throw new Error('reference: unreachable');
   };
 
   const referenceBetween = (a: number, b: number): number => {
-    assertWholeMinute('a', a);
-    assertWholeMinute('b', b);
     if (b < a) return -referenceBetween(b, a);
-    if ((b - a) / MINUTE_MS > maxSteps) throw new Error(`reference: more than ${maxSteps} minutes between the instants`);
     let counted = 0;
-    for (let t = a; t < b; t += MINUTE_MS) if (isBusinessMinute(t)) counted += 1;
-    return counted;
-  };
-
-  const referenceBetweenMs = (a: number, b: number): number => {
-    if (!Number.isInteger(a) || !Number.isInteger(b) || b < a) throw new Error('reference: referenceBetweenMs needs whole ms a <= b');
-    if ((b - a) / MINUTE_MS > maxSteps) throw new Error(`reference: more than ${maxSteps} minutes between the instants`);
-    let counted = 0;
-    for (let minute = a - (((a % MINUTE_MS) + MINUTE_MS) % MINUTE_MS); minute < b; minute += MINUTE_MS) {
-      if (isBusinessMinute(minute)) counted += Math.min(b, minute + MINUTE_MS) - Math.max(a, minute);
+    for (const run of runs(a)) {
+      if (run.start >= b) return counted;
+      if (run.business) counted += Math.min(b, run.end) - run.start;
     }
-    return counted;
-  };
-
-  const referenceAddAll = (start: number, minutes: number): number[] => {
-    assertWholeMinute('start', start);
-    if (!Number.isInteger(minutes) || minutes < 0) throw new Error(`reference: minutes must be a whole number >= 0, got ${minutes}`);
-    const result = [start];
-    let t = start;
-    for (let steps = 0; result.length <= minutes; steps += 1) {
-      if (steps >= maxSteps) throw new Error(`reference: more than ${maxSteps} minutes walked from ${new Date(start).toISOString()}`);
-      const business = isBusinessMinute(t);
-      t += MINUTE_MS;
-      if (business) result.push(t);
-    }
-    return result;
+    throw new Error('reference: unreachable');
   };
 
   const referenceBetweenAll = (a: number, b: number): number[] => {
-    assertWholeMinute('a', a);
-    assertWholeMinute('b', b);
-    if (b < a) throw new Error('reference: referenceBetweenAll needs a <= b');
-    if ((b - a) / MINUTE_MS > maxSteps) throw new Error(`reference: more than ${maxSteps} minutes between the instants`);
+    if (b < a || (b - a) % MINUTE_MS !== 0) throw new Error('reference: referenceBetweenAll needs b >= a, whole minutes apart');
+    const steps = (b - a) / MINUTE_MS;
     const result = [0];
     let counted = 0;
-    for (let t = a; t < b; t += MINUTE_MS) {
-      if (isBusinessMinute(t)) counted += 1;
-      result.push(counted);
+    for (const run of runs(a)) {
+      // The whole minutes after a that this run reaches, each with the business time before it.
+      for (let point = a + result.length * MINUTE_MS; result.length <= steps && point <= run.end; point += MINUTE_MS) {
+        result.push(counted + (run.business ? point - run.start : 0));
+      }
+      if (result.length > steps) return result;
+      if (run.business) counted += run.end - run.start;
     }
-    return result;
+    throw new Error('reference: unreachable');
   };
 
-  return { zone: spec.zone, isBusinessMinute, isBusinessInstant, referenceAdd, referenceBetween, referenceBetweenMs, referenceAddAll, referenceBetweenAll };
+  return { zone: spec.zone, isBusinessInstant, referenceAdd, referenceBetween, referenceAddAll, referenceBetweenAll };
 }
 
 // ---------------------------------------------------------------------------------------------
