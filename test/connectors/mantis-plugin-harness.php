@@ -197,6 +197,10 @@ function tag_bug_get_attached( $p_bug_id ) {
 	return $t_rows;
 }
 
+/** MantisBT caches the linked fields per request; this stand-in reads the world afresh anyway. */
+function custom_field_clear_cache( $p_field_id = null ) {
+}
+
 /** Keyed by field name, as custom_field_api.php returns them; type 0 is a string field. */
 function custom_field_get_all_linked_fields( $p_bug_id ) {
 	$t_world = &world();

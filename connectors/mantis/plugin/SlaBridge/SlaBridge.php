@@ -266,7 +266,13 @@ class SlaBridgePlugin extends MantisPlugin {
 		return $t_names;
 	}
 
+	/**
+	 * Read afresh every time: custom_field_get_all_linked_fields() caches per request, and
+	 * custom_field_set_value() does not clear that cache, so after bug_update.php has saved the
+	 * edit page's custom fields it would still return what EVENT_UPDATE_BUG_DATA read before.
+	 */
 	private function custom_fields( $p_bug_id ) {
+		custom_field_clear_cache();
 		$t_values = array();
 		foreach( custom_field_get_all_linked_fields( $p_bug_id ) as $t_name => $t_field ) {
 			$t_values[(string)$t_name] = $t_field['value'] === null ? null : (string)$t_field['value'];
