@@ -8,23 +8,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import {
-  ACCESS,
   addNote,
   changeStatus,
   configureSlaBridge,
-  createCustomField,
-  createProject,
-  createUser,
-  CUSTOM_FIELD_DATE,
   deleteIssue,
   editIssue,
   installMantis,
-  installPlugin,
   MantisRest,
   PRIORITY,
   reportIssue,
   resolveIssue,
-  setConfig,
+  setUpServiceDesk,
   STATUS,
   type InstallTimings,
 } from './mantisbt.js';
@@ -65,17 +59,8 @@ async function main(outDir: string): Promise<void> {
   const notes: Record<string, unknown> = { timings };
   try {
     const started = Date.now();
-    const projectId = await createProject(mantis.admin, 'Customer portal');
-    for (const name of ['SLA reaction', 'SLA resolution']) {
-      await createCustomField(mantis.admin, name, { type: CUSTOM_FIELD_DATE, displayUpdate: true, projectIds: [projectId] });
-    }
-    await setConfig(mantis.admin, 'due_date_update_threshold', ACCESS.developer);
-    await setConfig(mantis.admin, 'due_date_view_threshold', ACCESS.reporter);
-    await installPlugin(mantis.admin, 'SlaBridge');
+    const { projectId, customer, agent, bridgeUser } = await setUpServiceDesk(mantis);
     await configureSlaBridge(mantis.admin, { url: receiver.url, secret: SECRET });
-    const customer = await createUser(mantis, 'customer', ACCESS.reporter, 'Carla Customer');
-    const agent = await createUser(mantis, 'agent', ACCESS.developer, 'Aart Agent');
-    const bridgeUser = await createUser(mantis, 'slabridge', ACCESS.developer, 'SLA bridge');
     timings.setup = Date.now() - started;
     const asCustomer = new MantisRest(mantis.url, customer.token);
     const asAgent = new MantisRest(mantis.url, agent.token);

@@ -48,8 +48,8 @@ function startChild(command: string, args: string[], logFile: string, env: NodeJ
   let output = '';
   const keep = (chunk: Buffer) => {
     output += chunk.toString();
-    // Only the tail is ever shown; a long run must not grow without bound.
-    if (output.length > 200_000) output = output.slice(-100_000);
+    // Bounded; a suite's worth of php -S request lines (the suite counts them) fits easily.
+    if (output.length > 20_000_000) output = output.slice(-10_000_000);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -720,4 +720,44 @@ export class MantisRest {
 /** A custom field's value in a REST issue, by field name ("" when empty, undefined when not shown). */
 export function customFieldValue(issue: { custom_fields?: Array<{ field: { name: string }; value: string }> }, name: string): string | undefined {
   return issue.custom_fields?.find((field) => field.field.name === name)?.value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The service desk both the suite and the recorder work in
+
+export const SLA_FIELDS = { reaction: 'SLA reaction', resolution: 'SLA resolution' } as const;
+
+export interface ServiceDesk {
+  readonly projectId: number;
+  readonly projectName: string;
+  /** A customer: reporter (25). */
+  readonly customer: MantisUserAccount;
+  /** The provider's agent: developer (55). */
+  readonly agent: MantisUserAccount;
+  /**
+   * The user whose token the bridge writes back with: a manager, since clearing the fields of a
+   * resolved issue needs update_readonly_bug_threshold (manager by default; below it MantisBT
+   * answers 403 "Issue 'N' is readonly").
+   */
+  readonly bridgeUser: MantisUserAccount;
+}
+
+/**
+ * One project with the two SLA Date custom fields on its edit page, due dates editable by
+ * developers (and visible to reporters), the SlaBridge plugin installed (not yet configured),
+ * a customer, an agent and the bridge's API user.
+ */
+export async function setUpServiceDesk(mantis: RunningMantis, projectName = 'Customer portal'): Promise<ServiceDesk> {
+  const projectId = await createProject(mantis.admin, projectName);
+  for (const name of Object.values(SLA_FIELDS)) {
+    await createCustomField(mantis.admin, name, { type: CUSTOM_FIELD_DATE, displayUpdate: true, projectIds: [projectId] });
+  }
+  await setConfig(mantis.admin, 'due_date_update_threshold', ACCESS.developer);
+  await setConfig(mantis.admin, 'due_date_view_threshold', ACCESS.reporter);
+  await installPlugin(mantis.admin, 'SlaBridge');
+  // One after the other: submitting a form purges every token of that form in the admin's session.
+  const customer = await createUser(mantis, 'customer', ACCESS.reporter, 'Carla Customer');
+  const agent = await createUser(mantis, 'agent', ACCESS.developer, 'Aart Agent');
+  const bridgeUser = await createUser(mantis, 'slabridge', ACCESS.manager, 'SLA bridge');
+  return { projectId, projectName, customer, agent, bridgeUser };
 }
