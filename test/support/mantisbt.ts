@@ -42,9 +42,16 @@ interface Child {
   output(): string;
 }
 
+/** Process groups still running, killed if this process exits without stopping them (a crashed run). */
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const group of liveGroups) signalGroup(group, 'SIGKILL');
+});
+
 function startChild(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): Promise<Child> {
   // Its own process group: php -S forks workers that must be stopped with it.
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+  child.once('spawn', () => liveGroups.add(child.pid!));
   let output = '';
   const keep = (chunk: Buffer) => {
     output += chunk.toString();
@@ -54,7 +61,9 @@ function startChild(command: string, args: string[], logFile: string, env: NodeJ
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   return new Promise((resolve, reject) => {
-    child.once('spawn', () => resolve({ process: child, log: logFile, output: () => output }));
+    // mariadbd writes to its --log-error file, php -S to stderr.
+    const fromFile = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+    child.once('spawn', () => resolve({ process: child, log: logFile, output: () => output || fromFile() }));
     child.once('error', (error: NodeJS.ErrnoException) =>
       reject(new Error(error.code === 'ENOENT' ? `${command} is not installed (see .ci/run for the Debian packages)` : `${command}: ${error.message}`)),
     );
@@ -78,13 +87,19 @@ function tail(text: string, lines = 8): string {
 
 function stopChild(child: Child | undefined): Promise<void> {
   return new Promise((resolve) => {
-    if (!child || child.process.exitCode !== null || child.process.signalCode !== null) return resolve();
+    if (!child) return resolve();
     const group = -child.process.pid!;
+    if (child.process.exitCode !== null || child.process.signalCode !== null) {
+      signalGroup(group, 'SIGKILL');
+      liveGroups.delete(-group);
+      return resolve();
+    }
     const timer = setTimeout(() => signalGroup(group, 'SIGKILL'), 10_000);
     child.process.once('exit', () => {
       clearTimeout(timer);
       // Workers that outlive their parent would keep the output pipes (and this process) alive.
       signalGroup(group, 'SIGKILL');
+      liveGroups.delete(-group);
       resolve();
     });
     signalGroup(group, 'SIGTERM');
