@@ -161,6 +161,13 @@ async function main(outDir: string): Promise<void> {
     // 9. The agent resolves it.
     await record('web-resolve', 'the developer resolves the issue as fixed on bug_change_status_page.php', () => resolveIssue(agent.web, restIssue, 'Certificate renewed.'), () => restView(restIssue));
 
+    // 9b. Writing to the resolved issue: MantisBT makes it read-only below update_readonly_bug_threshold.
+    const clear = { custom_fields: [{ field: { name: 'SLA resolution' }, value: '' }], due_date: '' };
+    await record('rest-patch-resolved', 'a developer, then the manager-level API user, PATCH the resolved issue as write-back.ts would', async () => ({
+      as_developer: await asAgent.request('PATCH', `issues/${restIssue}`, clear),
+      as_manager: { status: (await asBridge.request('PATCH', `issues/${restIssue}`, clear)).status },
+    }));
+
     // 10. A REST update of the priority: no plugin event.
     await record('rest-patch-priority', 'the developer PATCHes the web-reported issue priority to urgent', () => asAgent.patchIssue(webIssue, { priority: { name: 'urgent' } }), () => restView(webIssue));
 
@@ -170,23 +177,27 @@ async function main(outDir: string): Promise<void> {
       rest_patch_after_delete: await asBridge.request('PATCH', `issues/${webIssue}`, { custom_fields: [{ field: { name: 'SLA reaction' }, value: '' }] }),
     }));
 
-    // 12. Created and patched at once through REST: what the history says.
-    await record(
-      'rest-create-then-patch',
-      'the reporter POSTs an issue (priority normal) and the developer PATCHes its priority to high right away',
-      async () => {
-        const created = await asCustomer.createIssue({ projectId, summary: 'Search is slow', priority: 'normal' });
-        await asAgent.patchIssue(created.id, { priority: { name: 'high' } });
-        return { rest_issue_id: created.id };
-      },
-      async () => {
-        const id = receiver.received.length > 0 ? Number((JSON.parse(receiver.received.at(-1)!.body) as { issue: { id: number } }).issue.id) : 0;
-        return {
-          ...(await restView(id)),
-          history_rows: await mantis.sql(`SELECT id, user_id, FROM_UNIXTIME(date_modified), field_name, old_value, new_value, type FROM mantis_bug_history_table WHERE bug_id = ${id} ORDER BY id`),
-        };
-      },
-    );
+    // 12. Created and patched at once through REST: what the history says, for one integration
+    // (the same user) and for two people.
+    const createThenPatch = async (scenario: string, description: string, creator: MantisRest) =>
+      record(
+        scenario,
+        description,
+        async () => {
+          const created = await creator.createIssue({ projectId, summary: 'Search is slow', priority: 'normal' });
+          await asAgent.patchIssue(created.id, { priority: { name: 'high' } });
+          return { rest_issue_id: created.id };
+        },
+        async () => {
+          const id = Number((JSON.parse(receiver.received.at(-1)!.body) as { issue: { id: number } }).issue.id);
+          return {
+            ...(await restView(id)),
+            history_rows: await mantis.sql(`SELECT id, user_id, FROM_UNIXTIME(date_modified), field_name, old_value, new_value, type FROM mantis_bug_history_table WHERE bug_id = ${id} ORDER BY id`),
+          };
+        },
+      );
+    await createThenPatch('rest-create-then-patch', 'the developer POSTs an issue (priority normal) and PATCHes its priority to high right away', asAgent);
+    await createThenPatch('rest-create-then-patch-other-user', 'the reporter POSTs an issue (priority normal) and the developer PATCHes its priority to high right away', asCustomer);
     notes.phpLogErrors = mantis
       .phpLog()
       .split('\n')
