@@ -205,6 +205,8 @@ class SlaBridgePlugin extends MantisPlugin {
 				'tags' => $this->tags( $p_bug_id ),
 				# An empty PHP array would encode as [] where an object is expected.
 				'custom_fields' => (object)$this->custom_fields( $p_bug_id ),
+				# Epoch ms, null for none. The bridge writes it back; the web edit page saves it to the minute.
+				'due_date' => date_is_null( $t_bug->due_date ) ? null : (int)$t_bug->due_date * 1000,
 				'created_at' => (int)$t_bug->date_submitted * 1000,
 				'updated_at' => (int)$t_bug->last_updated * 1000,
 				'view_url' => string_get_bug_view_url_with_fqdn( $p_bug_id ),
