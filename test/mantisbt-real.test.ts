@@ -403,9 +403,17 @@ if (missing) {
     });
 
     it('a REST client that creates an issue and patches it at once: reconcile keeps the patch', async () => {
-      // One integration, one token: the same user reports and, in the same second, raises the priority.
-      const created = await asAgent.createIssue({ projectId: desk.projectId, summary: 'Search is slow', priority: 'normal' });
-      await asAgent.patchIssue(created.id, { priority: { name: 'high' } });
+      // One integration, one token: the same user reports and, in the same second, raises the
+      // priority. The bridge's write-back waits meanwhile, as it does whenever the client is the
+      // quicker one: its history rows would otherwise come between the creation and the patch.
+      await writeBacks.pause();
+      let created: { id: number };
+      try {
+        created = await asAgent.createIssue({ projectId: desk.projectId, summary: 'Search is slow', priority: 'normal' });
+        await asAgent.patchIssue(created.id, { priority: { name: 'high' } });
+      } finally {
+        await writeBacks.resume();
+      }
       await settled();
       const run = await reconcile();
       expect(run.code, run.err).to.equal(0);

@@ -197,7 +197,8 @@ async function startMariadb(root: string): Promise<Database> {
   await run('mariadb-install-db', ['--no-defaults', ...asRoot, `--datadir=${datadir}`, '--auth-root-authentication-method=socket', '--skip-test-db']);
   const port = await freeLoopbackPort();
   const child = await startChild(
-    'mariadbd',
+    // Debian installs it in /usr/sbin, which a non-login PATH may lack.
+    existsSync('/usr/sbin/mariadbd') ? '/usr/sbin/mariadbd' : 'mariadbd',
     [
       '--no-defaults',
       ...asRoot,
