@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { isRedisVariable } from '../src/app/redis-target.js';
 import { WRITE_BACK_QUEUE } from '../src/app/write-back.js';
 import type { IssueState } from '../src/app/issue-store.js';
 import { loadConfig } from '../src/config/load-config.js';
@@ -261,7 +262,9 @@ if (missing) {
     async function reconcile(): Promise<{ code: number | null; out: string; err: string }> {
       const root = projectRoot();
       const bin = path.join(root, (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['sla-bridge']!);
-      const env = { ...process.env, REDIS_URL: (await sharedRedis()).url, SLA_BRIDGE_PREFIX: bridge.prefix, LOG_LEVEL: 'warn' };
+      // As an operator runs it next to the bridge: the bridge's Redis and prefix, nothing else of ours.
+      const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !isRedisVariable(name)));
+      const env = { ...inherited, REDIS_URL: (await sharedRedis()).url, SLA_BRIDGE_PREFIX: bridge.prefix, LOG_LEVEL: 'warn' };
       return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [bin, 'reconcile', '--source', SOURCE, '--since', '1h', '--config', configDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
