@@ -67,6 +67,8 @@ class BugData {
 	public $category_id;
 	public $date_submitted;
 	public $last_updated;
+	# date_get_null(): MantisBT stores "no due date" as 1.
+	public $due_date = 1;
 	public $summary;
 	public $view_state = VS_PUBLIC;
 }
@@ -195,6 +197,14 @@ function tag_bug_get_attached( $p_bug_id ) {
 		$t_rows[] = array( 'id' => $t_index + 1, 'name' => $t_name, 'description' => '', 'user_attached' => 31, 'date_attached' => 1795421645 );
 	}
 	return $t_rows;
+}
+
+function date_is_null( $p_date ) {
+	return $p_date == 1;
+}
+
+/** MantisBT caches the linked fields per request; this stand-in reads the world afresh anyway. */
+function custom_field_clear_cache( $p_field_id = null ) {
 }
 
 /** Keyed by field name, as custom_field_api.php returns them; type 0 is a string field. */

@@ -205,6 +205,8 @@ class SlaBridgePlugin extends MantisPlugin {
 				'tags' => $this->tags( $p_bug_id ),
 				# An empty PHP array would encode as [] where an object is expected.
 				'custom_fields' => (object)$this->custom_fields( $p_bug_id ),
+				# Epoch ms, null for none. The bridge writes it back; the web edit page saves it to the minute.
+				'due_date' => date_is_null( $t_bug->due_date ) ? null : (int)$t_bug->due_date * 1000,
 				'created_at' => (int)$t_bug->date_submitted * 1000,
 				'updated_at' => (int)$t_bug->last_updated * 1000,
 				'view_url' => string_get_bug_view_url_with_fqdn( $p_bug_id ),
@@ -266,7 +268,13 @@ class SlaBridgePlugin extends MantisPlugin {
 		return $t_names;
 	}
 
+	/**
+	 * Read afresh every time: custom_field_get_all_linked_fields() caches per request, and
+	 * custom_field_set_value() does not clear that cache, so after bug_update.php has saved the
+	 * edit page's custom fields it would still return what EVENT_UPDATE_BUG_DATA read before.
+	 */
 	private function custom_fields( $p_bug_id ) {
+		custom_field_clear_cache();
 		$t_values = array();
 		foreach( custom_field_get_all_linked_fields( $p_bug_id ) as $t_name => $t_field ) {
 			$t_values[(string)$t_name] = $t_field['value'] === null ? null : (string)$t_field['value'];
