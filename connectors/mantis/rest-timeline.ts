@@ -29,12 +29,35 @@ export interface IssueTimeline {
 }
 
 /**
- * Reporting an issue writes its rows right after `issue-new`: the status and handler it was
- * reported with (BugData::create), the tags attached on the report page (IssueAddCommand), all
- * before the plugin reads the issue for `issue_reported`. A user cannot save a change within the
- * next seconds, so the reporter's rows this close to the creation belong to it.
+ * Reporting an issue writes its rows right after `issue-new`, by the reporter, before the plugin
+ * reads the issue for `issue_reported`: the status it was assigned and its handler (BugData::create
+ * logs `status`, then `handler_id`, each once) and the tags (IssueAddCommand). Custom fields are set
+ * without a history row. Nothing else: only rows of these kinds count as the creation, and the
+ * first other row is a change, however soon it came (a REST client that creates and patches at
+ * once, in the same second, with the same token).
  */
 const CREATION_WINDOW_MS = 2_000;
+
+/** How many rows from `first` the creation wrote. */
+function creationRows(rows: readonly Row[], first: number, createdAt: number, reporterId: number | undefined): number {
+  let end = first;
+  const seen = new Set<string>();
+  for (; end < rows.length; end += 1) {
+    const row = rows[end]!;
+    if (row.at - createdAt > CREATION_WINDOW_MS || (reporterId !== undefined && row.userId !== reporterId)) break;
+    const kind = row.change?.kind;
+    // Rows the timeline does not read (files, monitors, relationships) are neither.
+    if (kind === undefined || kind === 'tag_added') continue;
+    // The creation logs the status before the handler, and each once.
+    if ((kind !== 'status' && kind !== 'handler') || seen.has(kind) || (kind === 'status' && seen.has('handler'))) break;
+    seen.add(kind);
+  }
+  // An update logs the handler before the status: a handler row followed by a status row of the
+  // same save is an assignment after the creation, not the creation's own.
+  const last = rows[end - 1];
+  if (end > first && last?.change?.kind === 'handler' && rows[end]?.change?.kind === 'status' && rows[end]!.at === last.at && rows[end]!.userId === last.userId) end -= 1;
+  return end;
+}
 
 interface Row {
   readonly at: number;
@@ -62,10 +85,10 @@ export function issueTimeline(source: Source, issue: RestIssue, projectNames: Re
   states[rows.length] = current;
   for (let index = rows.length - 1; index >= 0; index -= 1) states[index] = undo(states[index + 1]!, rows[index]!.change);
 
-  const createdAt = issue.created_at;
-  const reporterId = rows.find((row) => row.newIssue)?.userId;
-  let first = 0;
-  while (first < rows.length && rows[first]!.at - createdAt <= CREATION_WINDOW_MS && (reporterId === undefined || rows[first]!.userId === reporterId)) first += 1;
+  const newIssue = rows.findIndex((row) => row.newIssue);
+  const reporterId = rows[newIssue]?.userId;
+  // Rows before `issue-new` (a migrated issue) are not changes either.
+  const first = creationRows(rows, newIssue + 1, issue.created_at, reporterId);
 
   const changes: IssueEvent[] = [];
   for (const { from, to, at } of saves(rows, first)) changes.push(...changesBetween(source, states[from]!, states[to]!, at));

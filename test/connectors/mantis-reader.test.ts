@@ -641,6 +641,25 @@ describe('MantisBT reader (reconciliation through the REST API)', () => {
       expect(await eventsOf(createMantisReader(), issue)).to.deep.equal([{ ...BUG_1042_CREATED, status: 'assigned', assignee: 'pbakker' }]);
     });
 
+    it('keeps a change a REST client saved right after the creation, in the same second with the same token', async () => {
+      // MantisBT 2.28.4, recorded: POST /issues then PATCH priority gives issue-new and a priority row, one second, one user.
+      const issue = reportedBug();
+      Object.assign(issue, { priority: enumValue('priority', 50) });
+      issue.history.push(enumRow('09:14:05', JAN, 'priority', 40, 50));
+      expect(await eventsOf(createMantisReader(), issue)).to.deep.equal([BUG_1042_CREATED, { type: 'priority_changed', at: at('09:14:05'), priority: 'P1' }]);
+    });
+
+    it('keeps an assignment saved right after a creation without a handler (an update logs the handler, then the status)', async () => {
+      const issue = reportedBug();
+      Object.assign(issue, { handler: PIETER, status: enumValue('status', 50) });
+      issue.history.push(fieldRow('09:14:06', JAN, 'handler', { id: 0 }, PIETER), enumRow('09:14:06', JAN, 'status', 10, 50));
+      expect(await eventsOf(createMantisReader(), issue)).to.deep.equal([
+        BUG_1042_CREATED,
+        { type: 'assigned', at: at('09:14:06'), assignee: 'pbakker' },
+        { type: 'status_changed', at: at('09:14:06'), status: 'assigned', paused: false },
+      ]);
+    });
+
     it('reads the issue on its own when the listing left the history out', async () => {
       projectUsers(api());
       const listedIssue = issue1042();
