@@ -259,14 +259,15 @@ if (missing) {
       return mantis.phpLog().split('\n').filter((line) => new RegExp(`\\]: PATCH /api/rest/issues/${id}\\b`).test(line)).length;
     }
 
-    async function reconcile(): Promise<{ code: number | null; out: string; err: string }> {
+    async function reconcile(options: { readonly json?: boolean; readonly logLevel?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {
       const root = projectRoot();
       const bin = path.join(root, (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['sla-bridge']!);
       // As an operator runs it next to the bridge: the bridge's Redis and prefix, nothing else of ours.
       const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !isRedisVariable(name)));
-      const env = { ...inherited, REDIS_URL: (await sharedRedis()).url, SLA_BRIDGE_PREFIX: bridge.prefix, LOG_LEVEL: 'warn' };
+      const env = { ...inherited, REDIS_URL: (await sharedRedis()).url, SLA_BRIDGE_PREFIX: bridge.prefix, LOG_LEVEL: options.logLevel ?? 'warn' };
+      const args = ['reconcile', '--source', SOURCE, '--since', '1h', '--config', configDir, ...(options.json ? ['--json'] : [])];
       return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [bin, 'reconcile', '--source', SOURCE, '--since', '1h', '--config', configDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         let err = '';
         child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -418,8 +419,11 @@ if (missing) {
         await writeBacks.resume();
       }
       await settled();
-      const run = await reconcile();
+      // As a script reads it: --json on stdout, every log line (info here) on stderr.
+      const run = await reconcile({ json: true, logLevel: 'info' });
       expect(run.code, run.err).to.equal(0);
+      expect(JSON.parse(run.out)).to.deep.include({ source: SOURCE }).and.to.have.property('added').above(0);
+      expect(run.err).to.contain('reconciled missed events');
       const current = await state(created.id, covered(() => true));
       expect(current.sla.covered && current.sla.priority.effective, 'the priority after reconcile (MantisBT: high)').to.equal('P2');
       await writtenBack(created.id, covered((m) => m.reaction.priority === 'P2'));

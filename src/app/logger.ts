@@ -10,6 +10,8 @@ export interface LoggerOptions {
   readonly silent?: boolean;
   /** Where the lines go instead of stdout/stderr: tests read them to check what is (never) logged. */
   readonly stream?: NodeJS.WritableStream;
+  /** Every line to stderr: a command's stdout holds only its output (e.g. `reconcile --json`). */
+  readonly stderrOnly?: boolean;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -27,6 +29,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level: options.level ?? 'info',
     silent: options.silent ?? false,
     format,
-    transports: [options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
+    transports: [
+      options.stream
+        ? new winston.transports.Stream({ stream: options.stream })
+        : new winston.transports.Console({ stderrLevels: options.stderrOnly ? Object.keys(winston.config.npm.levels) : ['error', 'warn'] }),
+    ],
   });
 }

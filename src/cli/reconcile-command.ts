@@ -61,7 +61,7 @@ export async function reconcileCommand(
     throw new UsageError(`--source: ${(error as Error).message}`);
   }
   const since = parseSince(options.since, Date.now());
-  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', format: 'pretty' });
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', format: 'pretty', stderrOnly: true });
   const result = await withBridgeRedis(env, async (target, prefix) => {
     const redis = createRedis(target, 'worker');
     const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: redis, prefix });
