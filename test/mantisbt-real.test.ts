@@ -27,6 +27,7 @@ import {
   configureSlaBridge,
   customFieldValue,
   deleteIssue,
+  groupAction,
   editIssue,
   installMantis,
   MantisRest,
@@ -367,6 +368,16 @@ if (missing) {
         resolution: exact.resolution,
       });
       expect(restored.dueDate, 'the due date after the edit').to.equal(exact.dueDate);
+      await expectNoDeadLetters();
+    });
+
+    it('a group action (View Issues: Update Priority) raises no EVENT_UPDATE_BUG: the plugin sends the issue as it is, and the deadlines follow', async () => {
+      const id = await reportIssue(desk.customer.web, { projectId: desk.projectId, summary: 'Backups fail', priority: PRIORITY.normal });
+      await writtenBack(id, covered((m) => m.reaction.priority === 'P3'));
+      await groupAction(desk.agent.web, [id], 'UP_PRIOR', { priority: String(PRIORITY.urgent) });
+      expect((await view(id)).priority, 'MantisBT raised it').to.equal('urgent');
+      const { state: current, shown } = await writtenBack(id, covered((m) => m.reaction.priority === 'P1'));
+      expect(shown).to.deep.include(written(current));
       await expectNoDeadLetters();
     });
 

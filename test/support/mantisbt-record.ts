@@ -65,7 +65,7 @@ async function main(outDir: string): Promise<void> {
     const asCustomer = new MantisRest(mantis.url, customer.token);
     const asAgent = new MantisRest(mantis.url, agent.token);
     const asBridge = new MantisRest(mantis.url, bridgeUser.token);
-    const pluginVersion = '1.0.0';
+    const pluginVersion = '1.1.0';
 
     let seen = 0;
     const record = async (scenario: string, description: string, action: () => Promise<unknown>, extra: () => Promise<Record<string, unknown>> = async () => ({})) => {

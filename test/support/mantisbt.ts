@@ -665,6 +665,12 @@ export async function resolveIssue(web: MantisWeb, issueId: number, note = ''): 
   await changeStatus(web, issueId, STATUS.resolved, { resolution: '20', bugnote_text: note });
 }
 
+/** View Issues' group action: the issues ticked, the action chosen, then its page's form (e.g. UP_PRIOR with `priority`). */
+export async function groupAction(web: MantisWeb, issueIds: readonly number[], action: string, values: FormValues = {}): Promise<void> {
+  const page = await web.post('bug_actiongroup_page.php', [['action', action], ...issueIds.map((id): [string, string] => ['bug_arr[]', String(id)])]);
+  await web.submit(page, 'bug_actiongroup.php', values);
+}
+
 /** The issue page's Delete button, then the confirmation page's Delete Issues. */
 export async function deleteIssue(web: MantisWeb, issueId: number): Promise<void> {
   const confirm = await web.submit(`view.php?id=${issueId}`, 'bug_actiongroup_page.php');

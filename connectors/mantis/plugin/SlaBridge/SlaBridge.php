@@ -9,6 +9,8 @@
  *   POST <url>
  *   Content-Type: application/json
  *   X-Mantis-Event: issue_reported | issue_updated | note_added | issue_deleted
+ *
+ * An `issue_updated` from a group action has no `previous` (plugin 1.1+).
  *   X-Mantis-Delivery: <random UUID v4, one per POST>
  *   X-Mantis-Signature: <hex HMAC-SHA256 of the body under the shared secret>
  *
@@ -32,7 +34,7 @@ class SlaBridgePlugin extends MantisPlugin {
 		$this->name = plugin_lang_get( 'title' );
 		$this->description = plugin_lang_get( 'description' );
 		$this->page = 'config';
-		$this->version = '1.0.0';
+		$this->version = '1.1.0';
 		$this->requires = array( 'MantisCore' => '2.0.0' );
 		$this->author = 'sla-bridge';
 		$this->contact = '';
@@ -55,6 +57,7 @@ class SlaBridgePlugin extends MantisPlugin {
 			'EVENT_UPDATE_BUG' => 'on_update',
 			'EVENT_BUGNOTE_ADD' => 'on_note',
 			'EVENT_BUG_DELETED' => 'on_delete',
+			'EVENT_BUG_ACTION' => 'on_group_action',
 		);
 	}
 
@@ -92,6 +95,21 @@ class SlaBridgePlugin extends MantisPlugin {
 		$this->deliver( 'note_added', function() use ( $p_bug_id, $p_bugnote_id ) {
 			$t_issue = $this->issue( (int)$p_bug_id );
 			return array( 'issue' => $t_issue, 'note' => $this->note( (int)$p_bugnote_id, $t_issue['project']['id'] ) );
+		} );
+	}
+
+	/**
+	 * A group action (View Issues: select issues, then Update Priority, Update Status, Assign,
+	 * Resolve, Move...) saves its change without EVENT_UPDATE_BUG and leaves no state from before:
+	 * the issue as it is now tells the bridge what changed. A deletion is announced by
+	 * EVENT_BUG_DELETED already, and the issue is gone by now.
+	 */
+	function on_group_action( $p_event, $p_action, $p_bug_id ) {
+		if( $p_action === 'DELETE' || !bug_exists( (int)$p_bug_id ) ) {
+			return;
+		}
+		$this->deliver( 'issue_updated', function() use ( $p_bug_id ) {
+			return array( 'issue' => $this->issue( (int)$p_bug_id ) );
 		} );
 	}
 
