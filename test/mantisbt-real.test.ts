@@ -28,6 +28,8 @@ import {
   customFieldValue,
   deleteIssue,
   groupAction,
+  protectSlaFields,
+  unprotectSlaFields,
   editIssue,
   installMantis,
   MantisRest,
@@ -400,6 +402,25 @@ if (missing) {
       expect(current.sla.covered && current.sla.deleted).to.equal(true);
       expect(patchesOf(id) - patchesBefore, 'write-backs to the deleted issue').to.equal(0);
       await expectNoDeadLetters();
+    });
+
+    it('protected as README.md says (off the edit page, written from the bridge user\'s level only), an agent\'s web edit leaves the fields alone', async () => {
+      const id = await reportIssue(desk.customer.web, { projectId: desk.projectId, summary: 'Mail is slow', priority: PRIORITY.normal });
+      const before = await writtenBack(id, covered((m) => m.reaction.state === 'running'));
+      const exact = written(before.state);
+      await protectSlaFields(mantis.admin, desk);
+      try {
+        const patchesBefore = patchesOf(id);
+        await editIssue(desk.agent.web, id, { summary: 'Mail is slow since Monday' });
+        expect((await asAgent.getIssue(id)).summary, 'the edit was saved').to.equal('Mail is slow since Monday');
+        const afterEdit = await view(id);
+        expect({ reaction: afterEdit.reaction, resolution: afterEdit.resolution, dueDate: afterEdit.dueDate }, 'MantisBT kept the exact deadlines').to.deep.equal(exact);
+        await settled();
+        expect(patchesOf(id) - patchesBefore, 'nothing to restore').to.equal(0);
+        await expectNoDeadLetters();
+      } finally {
+        await unprotectSlaFields(mantis.admin, desk);
+      }
     });
 
     it('a REST PATCH of the priority fires no plugin event: reconcile picks it up and the deadlines follow', async () => {

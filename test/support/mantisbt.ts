@@ -665,6 +665,25 @@ export async function resolveIssue(web: MantisWeb, issueId: number, note = ''): 
   await changeStatus(web, issueId, STATUS.resolved, { resolution: '20', bugnote_text: note });
 }
 
+/**
+ * The protection README.md recommends: the SLA fields off the edit page and writable from the
+ * bridge user's level only, and the due date set from that level only.
+ */
+export async function protectSlaFields(admin: MantisWeb, desk: ServiceDesk): Promise<void> {
+  for (const id of Object.values(desk.fieldIds)) {
+    await admin.submit(`manage_custom_field_edit_page.php?field_id=${id}`, 'manage_custom_field_update.php', { display_update: undefined, access_level_rw: String(ACCESS.manager) });
+  }
+  await setConfig(admin, 'due_date_update_threshold', ACCESS.manager);
+}
+
+/** Back to the suite's set-up: the fields on the edit page, writable by everyone, the due date by developers. */
+export async function unprotectSlaFields(admin: MantisWeb, desk: ServiceDesk): Promise<void> {
+  for (const id of Object.values(desk.fieldIds)) {
+    await admin.submit(`manage_custom_field_edit_page.php?field_id=${id}`, 'manage_custom_field_update.php', { display_update: 'on', access_level_rw: String(ACCESS.viewer) });
+  }
+  await setConfig(admin, 'due_date_update_threshold', ACCESS.developer);
+}
+
 /** View Issues' group action: the issues ticked, the action chosen, then its page's form (e.g. UP_PRIOR with `priority`). */
 export async function groupAction(web: MantisWeb, issueIds: readonly number[], action: string, values: FormValues = {}): Promise<void> {
   const page = await web.post('bug_actiongroup_page.php', [['action', action], ...issueIds.map((id): [string, string] => ['bug_arr[]', String(id)])]);
@@ -762,6 +781,8 @@ export interface ServiceDesk {
    * answers 403 "Issue 'N' is readonly").
    */
   readonly bridgeUser: MantisUserAccount;
+  /** The SLA date fields' ids, by metric. */
+  readonly fieldIds: Readonly<Record<keyof typeof SLA_FIELDS, number>>;
 }
 
 /**
@@ -771,8 +792,9 @@ export interface ServiceDesk {
  */
 export async function setUpServiceDesk(mantis: RunningMantis, projectName = 'Customer portal'): Promise<ServiceDesk> {
   const projectId = await createProject(mantis.admin, projectName);
-  for (const name of Object.values(SLA_FIELDS)) {
-    await createCustomField(mantis.admin, name, { type: CUSTOM_FIELD_DATE, displayUpdate: true, projectIds: [projectId] });
+  const fieldIds = {} as Record<keyof typeof SLA_FIELDS, number>;
+  for (const [metric, name] of Object.entries(SLA_FIELDS) as [keyof typeof SLA_FIELDS, string][]) {
+    fieldIds[metric] = await createCustomField(mantis.admin, name, { type: CUSTOM_FIELD_DATE, displayUpdate: true, projectIds: [projectId] });
   }
   await setConfig(mantis.admin, 'due_date_update_threshold', ACCESS.developer);
   await setConfig(mantis.admin, 'due_date_view_threshold', ACCESS.reporter);
@@ -781,5 +803,5 @@ export async function setUpServiceDesk(mantis: RunningMantis, projectName = 'Cus
   const customer = await createUser(mantis, 'customer', ACCESS.reporter, 'Carla Customer');
   const agent = await createUser(mantis, 'agent', ACCESS.developer, 'Aart Agent');
   const bridgeUser = await createUser(mantis, 'slabridge', ACCESS.manager, 'SLA bridge');
-  return { projectId, projectName, customer, agent, bridgeUser };
+  return { projectId, projectName, customer, agent, bridgeUser, fieldIds };
 }
