@@ -23,6 +23,7 @@ import { sharedRedis } from './support/redis-server.js';
 import { writeConfig } from './support/temp-config.js';
 
 const JIRA = 'https://jira.example.com';
+const GITEA = 'https://gitea.example.com';
 const MANTIS = 'https://mantis.example.com';
 const ZONE = 'Europe/Amsterdam';
 const WEEK_MS = 7 * 24 * HOUR_MS;
@@ -35,6 +36,7 @@ calendar: round-the-clock
 covers:
   - { source: jira-demo, project: MB }
   - { source: mantis-demo, project: intranet }
+  - { source: gitea-demo, project: acme/app }
 policies:
   reaction: 1w
   resolution: 2w
@@ -46,6 +48,14 @@ webhook: { secrets: [jira-secret] }
 api: { user: sla-bot@example.com, token: jira-token }
 priority: { field: priority, map: { Highest: P1, High: P2 }, default: P3 }
 write_back: { enabled: true, fields: { reaction: customfield_10060 }, due_date: true }
+`,
+  'sources/gitea-demo.yaml': `
+kind: gitea
+base_url: ${GITEA}
+webhook: { secrets: [gitea-secret] }
+api: { token: gitea-token }
+priority: { field: labels, map: { priority/1: P1 }, default: P3 }
+write_back: { enabled: true, due_date: true, labels: { at_risk: sla/at-risk, breached: sla/breached } }
 `,
   'sources/mantis-demo.yaml': `
 kind: mantis
@@ -66,15 +76,7 @@ function outcomes(events: QueueEvents): WriteBackOutcome[] {
   return seen;
 }
 
-/** Waits for the next `count` write-back jobs to finish, failing loudly with what did finish. */
-async function nextOutcomes(seen: WriteBackOutcome[], from: number, count: number, timeoutMs = 10_000): Promise<WriteBackOutcome[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (seen.length < from + count) {
-    if (Date.now() > deadline) throw new Error(`expected ${count} write-back job(s) to finish within ${timeoutMs} ms; finished: ${JSON.stringify(seen.slice(from))}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return seen.slice(from, from + count);
-}
+type Outcome = WriteBackOutcome['outcome'];
 
 describe('write-back: the fields the bridge owns', function () {
   this.timeout(40_000);
@@ -108,6 +110,31 @@ describe('write-back: the fields the bridge owns', function () {
 
   const deadLetters = async () => (await new DeadLetterStore(redis, bridge.prefix).list()).total;
 
+  /**
+   * What the issue's write-back jobs did, in the order they finished. Timers re-plan an issue and
+   * queue write-backs of their own, so a test looks for what it expects, not at positions.
+   */
+  const outcomesOf = (issueId: string): Outcome[] => seen.filter((done) => done.issueId === issueId).map((done) => done.outcome);
+
+  /** Waits until one of the issue's jobs after the first `after` did `wanted` (any, when undefined), failing loudly with what they did. */
+  async function waitForOutcome(issueId: string, wanted: Outcome | undefined, after: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const done = () => outcomesOf(issueId).slice(after).some((outcome) => wanted === undefined || outcome === wanted);
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`no write-back of issue ${issueId} was ${wanted ?? 'done'} within ${timeoutMs} ms; they were: ${JSON.stringify(outcomesOf(issueId))}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** After `send`, once a job of the issue ran and everything is done: what its jobs since did. */
+  async function quietAfter(issueId: string, send: () => Promise<void>): Promise<Outcome[]> {
+    const mark = outcomesOf(issueId).length;
+    await send();
+    await waitForOutcome(issueId, undefined, mark);
+    await allDone();
+    return outcomesOf(issueId).slice(mark);
+  }
+
   /** Every delivery applied and every write-back job finished: what is not sent by now never will be. */
   async function allDone(timeoutMs = 10_000): Promise<void> {
     await waitForIdleQueue(bridge, timeoutMs);
@@ -120,10 +147,10 @@ describe('write-back: the fields the bridge owns', function () {
     }
   }
 
-  async function post(source: 'jira-demo' | 'mantis-demo', body: unknown, headers: Record<string, string>) {
+  async function post(source: 'jira-demo' | 'mantis-demo' | 'gitea-demo', body: unknown, headers: Record<string, string>) {
     const raw = Buffer.from(JSON.stringify(body));
-    const kind = source === 'jira-demo' ? 'jira' : 'mantis';
-    const signature = trackerConnectors[kind].sign(source === 'jira-demo' ? 'jira-secret' : 'mantis-secret', raw);
+    const kind = ({ 'jira-demo': 'jira', 'mantis-demo': 'mantis', 'gitea-demo': 'gitea' } as const)[source];
+    const signature = trackerConnectors[kind].sign(`${kind}-secret`, raw);
     const result = await postRaw(`${bridge.url}/webhooks/${source}`, raw, { 'content-type': 'application/json', ...headers, ...signature });
     expect(result.status, JSON.stringify(result.body)).to.equal(202);
   }
@@ -179,41 +206,106 @@ describe('write-back: the fields the bridge owns', function () {
 
     it('writes the fields again when a person clears or changes them, and the restore\'s echo asks for nothing', async () => {
       const puts = jiraPuts('60001');
-      const start = seen.length;
       await send(event('60001', created, {}, 'jira:issue_created'));
-      expect(await nextOutcomes(seen, start, 1)).to.deep.equal([{ outcome: 'written', requests: 1 }]);
+      await waitForOutcome('60001', 'written', 0);
+      await allDone();
       const written = { customfield_10060: jiraDateTime(reactionDue, ZONE), duedate: dueDay };
       expect(puts).to.deep.equal([written]);
 
       // Ann clears the deadline field and moves the due date by hand.
+      const mark = outcomesOf('60001').length;
       const edited = { customfield_10060: null, duedate: '2031-01-01' };
       await send(event('60001', created + 30_000, edited, 'jira:issue_updated', [{ field: 'duedate', fieldId: 'duedate', from: dueDay, to: '2031-01-01' }]));
-      expect(await nextOutcomes(seen, start + 1, 1)).to.deep.equal([{ outcome: 'restored', requests: 1 }]);
+      await waitForOutcome('60001', 'restored', mark);
+      await allDone();
       expect(puts).to.deep.equal([written, written]);
 
       // Jira's webhook for the restore shows the bridge's values, in Jira's own zone.
-      await send(event('60001', created + 40_000, { customfield_10060: jiraShows(reactionDue), duedate: dueDay }));
-      expect(await nextOutcomes(seen, start + 2, 1)).to.deep.equal([{ outcome: 'unchanged', requests: 0 }]);
+      const echoed = await quietAfter('60001', () => send(event('60001', created + 40_000, { customfield_10060: jiraShows(reactionDue), duedate: dueDay })));
+      expect(echoed.every((outcome) => outcome === 'unchanged'), JSON.stringify(echoed)).to.equal(true);
       expect(puts).to.have.length(2);
     });
 
     it(`stops restoring after ${MAX_RESTORES} restores of the same deadlines when the tracker keeps changing them`, async () => {
       const puts = jiraPuts('60002');
-      const start = seen.length;
       await send(event('60002', created, {}, 'jira:issue_created'));
-      await nextOutcomes(seen, start, 1);
+      await waitForOutcome('60002', 'written', 0);
+      await allDone();
       // A tracker that stores something else than it was sent, every time (an automation rule, say).
       const rounds = MAX_RESTORES + 2;
       for (let round = 0; round < rounds; round += 1) {
-        await send(event('60002', created + (round + 1) * 1_000, { customfield_10060: null, duedate: null }));
-        await nextOutcomes(seen, start + 1 + round, 1);
+        await quietAfter('60002', () => send(event('60002', created + (round + 1) * 1_000, { customfield_10060: null, duedate: null })));
       }
-      expect(seen.slice(start + 1).map((outcome) => outcome.outcome)).to.deep.equal([
-        ...Array<string>(MAX_RESTORES).fill('restored'),
-        // The next ones find nothing to write: the written state alone asks for nothing.
-        ...Array<string>(rounds - MAX_RESTORES).fill('unchanged'),
-      ]);
+      const restores = outcomesOf('60002').filter((outcome) => outcome === 'restored');
+      expect(restores).to.have.length(MAX_RESTORES);
+      // The next ones find nothing to write: the written state alone asks for nothing.
+      expect(outcomesOf('60002').slice(-(rounds - MAX_RESTORES))).to.deep.equal(Array<Outcome>(rounds - MAX_RESTORES).fill('unchanged'));
       expect(puts).to.have.length(1 + MAX_RESTORES);
+    });
+  });
+
+  describe('Gitea', () => {
+    // Four days into a week's reaction: past the 50% warning, so the issue carries sla/at-risk.
+    const created = Date.now() - 4 * 24 * HOUR_MS;
+    const stamp = (instant: number) => DateTime.fromMillis(instant, { zone: 'UTC' }).toISO({ suppressMilliseconds: true })!;
+    // Gitea keeps the deadline's day at 23:59:59 and renders it in its own zone.
+    const dueDate = DateTime.fromMillis(created + WEEK_MS, { zone: ZONE }).set({ hour: 23, minute: 59, second: 59, millisecond: 0 });
+
+    function delivery(action: string, at: number, issue: Record<string, unknown>) {
+      return {
+        action,
+        number: 9,
+        issue: {
+          id: 9009,
+          number: 9,
+          title: 'App crashes on login',
+          html_url: `${GITEA}/acme/app/issues/9`,
+          state: 'open',
+          labels: [],
+          assignee: null,
+          assignees: null,
+          created_at: stamp(created),
+          updated_at: stamp(at),
+          closed_at: null,
+          due_date: null,
+          pull_request: null,
+          ...issue,
+        },
+        repository: { id: 3, name: 'app', full_name: 'acme/app', owner: { login: 'acme' }, html_url: `${GITEA}/acme/app` },
+        sender: { login: 'ann' },
+      };
+    }
+    const send = (body: unknown, type = 'issues') => post('gitea-demo', body, { 'x-gitea-event': 'issues', 'x-gitea-event-type': type, 'x-gitea-delivery': randomUUID() });
+
+    it('puts the SLA label and the due date back when someone takes them off, and the echo asks for nothing', async () => {
+      const calls: { method: string; path: string; body: unknown }[] = [];
+      const record = (method: string) => (uri: string, body: unknown): [number, unknown] => {
+        calls.push({ method, path: uri, body });
+        return [method === 'PATCH' ? 201 : 200, method === 'GET' ? [{ id: 901, name: 'sla/at-risk' }, { id: 902, name: 'sla/breached' }] : {}];
+      };
+      nock(GITEA).persist().patch(/.*/).reply(record('PATCH')).post(/.*/).reply(record('POST')).get(/.*/).reply(record('GET')).delete(/.*/).reply(record('DELETE'));
+      const id = 'acme/app#9';
+      await send(delivery('opened', created, {}));
+      await waitForOutcome(id, 'written', 0);
+      await allDone();
+      const written = [
+        { method: 'PATCH', path: '/api/v1/repos/acme/app/issues/9', body: { due_date: dueDate.toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") } },
+        { method: 'POST', path: '/api/v1/repos/acme/app/issues/9/labels', body: { labels: ['sla/at-risk'] } },
+      ];
+      expect(calls).to.deep.equal(written);
+
+      // Someone clears the labels and moves the deadline.
+      const mark = outcomesOf(id).length;
+      await send(delivery('label_cleared', created + 60_000, { labels: [], due_date: '2031-01-01T23:59:59+01:00' }), 'issue_label');
+      await waitForOutcome(id, 'restored', mark);
+      await allDone();
+      expect(calls.slice(2)).to.deep.equal(written);
+
+      // Gitea's webhooks for the restore: the label back, the deadline in Gitea's own zone.
+      const echo = { labels: [{ id: 901, name: 'sla/at-risk' }], due_date: dueDate.setZone('Asia/Tokyo').toISO({ suppressMilliseconds: true }) };
+      const echoed = await quietAfter(id, () => send(delivery('label_updated', created + 70_000, echo), 'issue_label'));
+      expect(echoed.every((outcome) => outcome === 'unchanged'), JSON.stringify(echoed)).to.equal(true);
+      expect(calls).to.have.length(4);
     });
   });
 
@@ -264,9 +356,9 @@ describe('write-back: the fields the bridge owns', function () {
 
     it('restores the date fields a web edit re-saved at midnight', async () => {
       const patches = mantisPatches(1101);
-      const start = seen.length;
       await send(payload('issue_reported', reported, mantisIssue(1101)));
-      expect((await nextOutcomes(seen, start, 1))[0]!.outcome).to.equal('written');
+      await waitForOutcome('1101', 'written', 0);
+      await allDone();
       const reaction = reported + WEEK_MS;
       const resolution = reported + 2 * WEEK_MS;
       const fields = [
@@ -284,25 +376,29 @@ describe('write-back: the fields the bridge owns', function () {
         due_date: Math.floor(reaction / 1000) * 1000,
       });
       const previous = { project: truncated.project, category: 'General', status: truncated.status, priority: truncated.priority, severity: truncated.severity, handler: null };
+      const mark = outcomesOf('1101').length;
       await send(payload('issue_updated', reported + 20_000, truncated, { previous }));
-      expect(await nextOutcomes(seen, start + 1, 1)).to.deep.equal([{ outcome: 'restored', requests: 1 }]);
+      await waitForOutcome('1101', 'restored', mark);
+      await allDone();
+      expect(patches).to.have.length(2);
       // Only the fields it changed: the due date was left alone.
       expect(patches[1]).to.deep.equal({ custom_fields: fields });
     });
 
     it('writes nothing after the issue is deleted, and cancels its timers', async () => {
       const patches = mantisPatches(1102);
-      const start = seen.length;
       await send(payload('issue_reported', reported, mantisIssue(1102)));
-      await nextOutcomes(seen, start, 1);
+      await waitForOutcome('1102', 'written', 0);
+      await allDone();
+      const jobs = outcomesOf('1102').length;
       expect(patches).to.have.length(1);
       expect(await redis.hlen(`${bridge.prefix}:issue:mantis-demo:1102:timers`), 'timers planned while open').to.be.greaterThan(0);
       await send(payload('issue_deleted', reported + 30_000, mantisIssue(1102)));
       const state = await waitForState(bridge, 'mantis-demo', '1102', (candidate) => candidate.sla.deleted === true);
       expect(state.sla.covered && state.sla.metrics.every((metric) => metric.state === 'not_applicable')).to.equal(true);
       await allDone();
-      // The deletion queued no write-back: the only job that ever finished for this issue is the first.
-      expect(seen.slice(start)).to.have.length(1);
+      // The deletion queued no write-back.
+      expect(outcomesOf('1102')).to.have.length(jobs);
       expect(patches).to.have.length(1);
       expect(await deadLetters()).to.equal(0);
       expect(await redis.hlen(`${bridge.prefix}:issue:mantis-demo:1102:timers`), 'timers left').to.equal(0);
@@ -311,13 +407,14 @@ describe('write-back: the fields the bridge owns', function () {
     it('marks an issue deleted when MantisBT answers that it does not exist, instead of a dead letter', async () => {
       // The first write lands; the second finds the issue gone (deleted while the plugin was off).
       const patches = mantisPatches(1103, (count) => (count === 1 ? [200, { issues: [] }] : [404, { message: 'Issue #1103 not found.', code: 1100, localized: 'Issue 1103 not found.' }]));
-      const start = seen.length;
       await send(payload('issue_reported', reported, mantisIssue(1103)));
-      await nextOutcomes(seen, start, 1);
+      await waitForOutcome('1103', 'written', 0);
+      await allDone();
+      const mark = outcomesOf('1103').length;
       // Raised to urgent: the deadlines move, so the bridge writes again.
       const raised = mantisIssue(1103, { priority: { id: 50, name: 'urgent' } });
       await send(payload('issue_updated', reported + 10_000, raised, { previous: { project: raised.project, category: 'General', status: raised.status, priority: { id: 30, name: 'normal' }, severity: raised.severity, handler: null } }));
-      expect(await nextOutcomes(seen, start + 1, 1)).to.deep.equal([{ outcome: 'gone', requests: 1 }]);
+      await waitForOutcome('1103', 'gone', mark);
       const state = await waitForState(bridge, 'mantis-demo', '1103', (candidate) => candidate.sla.deleted === true);
       expect(state.sla.deleted).to.equal(true);
       expect(patches).to.have.length(2);

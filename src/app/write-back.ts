@@ -70,7 +70,12 @@ export interface WriteBackDeps {
   readonly metrics: BridgeMetrics;
 }
 
-export type WriteBackOutcome = { readonly outcome: 'unchanged' | 'written' | 'restored' | 'dead-lettered' | 'gone' | 'skipped'; readonly requests: number };
+/** What a write-back job did, for which issue (the queue board shows it). */
+export interface WriteBackOutcome {
+  readonly outcome: 'unchanged' | 'written' | 'restored' | 'dead-lettered' | 'gone' | 'skipped';
+  readonly requests: number;
+  readonly issueId: string;
+}
 
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
@@ -79,7 +84,7 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
   return async (job: Job<WriteBackJob>): Promise<WriteBackOutcome> => {
     const { source: sourceId, issueId } = job.data;
     const source = deps.sources.get(sourceId);
-    if (!source?.writeBack.enabled) return { outcome: 'skipped', requests: 0 };
+    if (!source?.writeBack.enabled) return { outcome: 'skipped', requests: 0, issueId };
     const connector = deps.connectors[source.kind];
     return deps.store.withIssueLock(
       sourceId,
@@ -87,7 +92,7 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
       async () => {
         const state = await deps.store.loadState(sourceId, issueId);
         // A deleted issue gets nothing: the tracker would answer 404 to every write.
-        if (!state || state.sla.deleted) return { outcome: 'skipped', requests: 0 };
+        if (!state || state.sla.deleted) return { outcome: 'skipped', requests: 0, issueId };
         const desired = writeBackFieldsFrom(state.sla, deps.now());
         const previous = await deps.store.loadWritten(sourceId, issueId);
         const lookup = async (request: Parameters<OutboundHttp['send']>[0]) => (await deps.http.send(request)).data;
@@ -103,7 +108,7 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
           log.warn('owned fields keep changing in the tracker; not restoring them again for a while', { source: sourceId, issue: state.issue.key, restores: MAX_RESTORES, windowMs: RESTORE_WINDOW_MS });
           requests = await build();
         }
-        if (requests.length === 0) return { outcome: 'unchanged', requests: 0 };
+        if (requests.length === 0) return { outcome: 'unchanged', requests: 0, issueId };
         for (const request of requests) {
           try {
             await deps.http.send(request);
@@ -113,13 +118,13 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
               await markGone(deps, sourceId, state.issue);
               deps.metrics.writeBack(sourceId, 'gone');
               log.info('the issue is gone from the tracker: marked deleted', { source: sourceId, issue: state.issue.key, status: error.status });
-              return { outcome: 'gone', requests: requests.length };
+              return { outcome: 'gone', requests: requests.length, issueId };
             }
             // Not recorded as written: the next change of the issue tries again from what was.
             const id = await deps.deadLetters.add(error, request);
             deps.metrics.writeBack(sourceId, 'failed');
             log.warn('write-back dead-lettered', { source: sourceId, issue: state.issue.key, deadLetter: id, reason: error.reason });
-            return { outcome: 'dead-lettered', requests: requests.length };
+            return { outcome: 'dead-lettered', requests: requests.length, issueId };
           }
         }
         await deps.store.saveWritten(sourceId, issueId, desired);
@@ -128,7 +133,7 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
         if (restored) await deps.store.countRestore(sourceId, issueId, wanted, RESTORE_WINDOW_MS);
         deps.metrics.writeBack(sourceId, restored ? 'restored' : 'sent');
         log.debug(restored ? 'restored owned fields' : 'written back', { source: sourceId, issue: state.issue.key, requests: requests.length });
-        return { outcome: restored ? 'restored' : 'written', requests: requests.length };
+        return { outcome: restored ? 'restored' : 'written', requests: requests.length, issueId };
       },
       'write-back-lock',
     );
