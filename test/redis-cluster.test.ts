@@ -20,8 +20,9 @@ import { postRaw, startTestBridge, waitForState, type TestBridge } from './suppo
 import { exitOf, report, serve } from './support/cli-process.js';
 import { interceptHttp } from './support/http-interception.js';
 import { issueCreated } from './support/jira-payloads.js';
-import { command, startCluster, waitFor, type ClusterSetup } from './support/redis-topology.js';
+import { command, startCluster, type ClusterSetup } from './support/redis-topology.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
+import { waitFor } from './support/wait-for.js';
 
 const PASSWORD = `cluster-${randomUUID()}`;
 const CONFIG_DIR = path.join(projectRoot(), 'test/fixtures/timer-config');
@@ -83,7 +84,7 @@ describe('the bridge on Redis Cluster', function () {
     const page = await waitFor('the refused breach to be dead-lettered', async () => {
       const { body } = await api<DeadLetterPage>('/dead-letters');
       return body.total > 0 ? body : undefined;
-    }, 15_000);
+    }, { timeoutMs: 15_000 });
     const [letter] = page.letters;
     expect(letter).to.deep.include({ status: 400 });
     expect(letter!.description).to.match(/breach .*MB-911/);

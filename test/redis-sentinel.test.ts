@@ -18,8 +18,9 @@ import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type PostResu
 import { exitOf, report, serve, startedUrl } from './support/cli-process.js';
 import { commentCreated, issueCreated, type JiraIssueFields } from './support/jira-payloads.js';
 import { uniquePrefix } from './support/redis-server.js';
-import { command, startSentinelSetup, waitFor, type SentinelSetup } from './support/redis-topology.js';
+import { command, startSentinelSetup, type SentinelSetup } from './support/redis-topology.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
+import { waitFor } from './support/wait-for.js';
 
 const PASSWORD = `data-${randomUUID()}`;
 const SENTINEL_PASSWORD = `sentinel-${randomUUID()}`;
@@ -171,10 +172,10 @@ describe('the bridge on Redis Sentinel', function () {
 
     // Sentinel demotes the old master to a replica of the new one; the waiting bridge, which had
     // nothing confirmed meanwhile, accepts again once that replica confirms.
-    await waitFor('the old master to rejoin as a replica', async () => /connected_slaves:1/.test(String(await command(replica!.port, PASSWORD, 'INFO', 'replication'))), 20_000);
+    await waitFor('the old master to rejoin as a replica', async () => /connected_slaves:1/.test(String(await command(replica!.port, PASSWORD, 'INFO', 'replication'))), { timeoutMs: 20_000 });
     const rejoinedMs = Date.now() - started;
     const rejoined = Date.now();
-    await waitFor('a confirmed delivery after the rejoin', async () => posting!.answers.some(({ status, at }) => status === 202 && at > rejoined), 5_000);
+    await waitFor('a confirmed delivery after the rejoin', async () => posting!.answers.some(({ status, at }) => status === 202 && at > rejoined), { timeoutMs: 5_000 });
     await posting.stop();
     const statuses = posting.answers.map(({ status }) => status);
     expect([...new Set(statuses)].sort(), statuses.join(',')).to.deep.equal([202, 503]);
