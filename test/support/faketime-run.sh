@@ -82,4 +82,7 @@ fi
 
 echo "faketime-run: clock at $(TZ=$ZONE date -d "@$target" '+%F %T %z (%Z)') $ZONE = $(date -u -d "@$target" +%FT%TZ); FAKETIME=$FAKETIME; on the real clock: ${wrapped[*]:-nothing}"
 if [ $# -eq 0 ]; then set -- 'test/**/*.test.ts'; fi
-exec node_modules/.bin/mocha "$@"
+# Not exec: the EXIT trap removes the wrappers afterwards.
+status=0
+node_modules/.bin/mocha "$@" || status=$?
+exit "$status"
