@@ -9,13 +9,15 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { trackerConnectors } from '../connectors/registry.js';
-import { parseLocalIso } from '../src/domain/local-time.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, type TestBridge } from './support/bridge-harness.js';
 import { issueCreated } from './support/jira-payloads.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
+import { fixtureNow } from './support/test-clock.js';
 
 const TOKEN = 'dashboard-token';
+// From the real clock (test-clock.ts): the issues' timers stay pending instead of firing in a loop.
+const NOW = fixtureNow({ zone: 'Europe/Amsterdam' });
 // Chromium's background services would try the (closed) network at every start.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -32,7 +34,7 @@ describe('dashboard in Chromium', function () {
 
   /** A page in a new context that never leaves the bridge (bull-board links a web font), recording what it sends. */
   async function freshPage(): Promise<{ page: Page; sent: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, timezoneId: 'America/New_York' });
     const sent: string[] = [];
     page.on('request', (request) => sent.push(`${request.method()} ${request.url()} ${JSON.stringify(request.headers())}${request.url().endsWith('/api/session') ? '' : ` ${request.postData() ?? ''}`}`));
     await page.route((url) => !url.href.startsWith(bridge.url), (route) => route.abort());
@@ -49,12 +51,13 @@ describe('dashboard in Chromium', function () {
   }
 
   before(async () => {
-    bridge = await startTestBridge({ apiToken: TOKEN, now: () => parseLocalIso('2026-11-30T10:00:00+01:00', 'UTC')! });
-    for (const [id, key, at] of [
-      ['10201', 'MB-201', '2026-11-30T09:00:00+01:00'],
-      ['10202', 'MB-202', '2026-11-30T07:30:00+01:00'],
-      ['10203', 'MB-203', '2026-11-30T05:30:00+01:00'],
+    bridge = await startTestBridge({ apiToken: TOKEN, now: () => NOW.toMillis() });
+    for (const [id, key, hoursBefore] of [
+      ['10201', 'MB-201', 1], // running
+      ['10202', 'MB-202', 2.5], // at risk
+      ['10203', 'MB-203', 4.5], // breached 30 min ago
     ] as const) {
+      const at = NOW.minus({ hours: hoursBefore }).toISO()!;
       const raw = Buffer.from(JSON.stringify(issueCreated({ created: at, id, key })));
       const headers = { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': randomUUID(), ...trackerConnectors.jira.sign(DEMO_SECRETS.JIRA_WEBHOOK_SECRET, raw) };
       expect((await postRaw(`${bridge.url}/webhooks/jira-demo`, raw, headers)).status).to.equal(202);
@@ -82,8 +85,13 @@ describe('dashboard in Chromium', function () {
     expect(await page.locator('section[data-contract="megabite-standard"] a[href="https://jira.example.com/browse/MB-203"]').count()).to.equal(1);
     expect(await page.locator('section[data-contract="open2bizz-saas"] rect.compliance').count()).to.equal(6);
     expect(await rows.first().locator('td').last().textContent()).to.equal('30m overdue');
-    // In the contract's zone, whatever the browser's.
-    expect(await rows.first().locator('td').nth(4).textContent()).to.equal('30 Nov 2026, 09:30 Europe/Amsterdam');
+    // In the contract's zone, whatever the browser's (New York here): e.g. "30 Nov 2026, 09:30".
+    const shown = String(await rows.first().locator('td').nth(4).textContent());
+    const deadline = NOW.minus({ minutes: 30 });
+    const parts = /^(\d{1,2}) ([A-Z][a-z]{2,3}) (\d{4}), (\d{2}:\d{2}) Europe\/Amsterdam$/.exec(shown);
+    expect(parts, shown).to.not.equal(null);
+    // Month names as the browser's ICU writes them ("Sep" or "Sept"): compared by their first three letters.
+    expect([Number(parts![1]), parts![2]!.slice(0, 3), Number(parts![3]), parts![4]], shown).to.deep.equal([deadline.day, deadline.setLocale('en').toFormat('LLL'), deadline.year, deadline.toFormat('HH:mm')]);
     expect(await page.isVisible('#login')).to.equal(false);
     // The token from the address was traded for the session cookie and is gone from the address.
     expect(page.url()).to.equal(`${bridge.url}/dashboard`);

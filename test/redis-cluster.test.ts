@@ -20,14 +20,17 @@ import { postRaw, startTestBridge, waitForState, type TestBridge } from './suppo
 import { exitOf, report, serve } from './support/cli-process.js';
 import { interceptHttp } from './support/http-interception.js';
 import { issueCreated } from './support/jira-payloads.js';
-import { command, startCluster, waitFor, type ClusterSetup } from './support/redis-topology.js';
+import { command, startCluster, type ClusterSetup } from './support/redis-topology.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
+import { waitFor } from './support/wait-for.js';
 
 const PASSWORD = `cluster-${randomUUID()}`;
 const CONFIG_DIR = path.join(projectRoot(), 'test/fixtures/timer-config');
 const SLACK = 'https://hooks.slack.com';
 const SLACK_PATH = '/services/T0000/B0000/timer-test';
 const API_TOKEN = `token-${randomUUID()}`;
+/** The zone of the timer config's round-the-clock calendar, which the report counts months in. */
+const ZONE = 'Europe/Amsterdam';
 
 interface DeadLetterPage {
   readonly total: number;
@@ -41,6 +44,8 @@ describe('the bridge on Redis Cluster', function () {
   let bridge: TestBridge;
   const prefix = `{cluster-${randomUUID().slice(0, 8)}}`;
   let slackAnswers = 400;
+  /** When the one issue of these tests was created: the report's month is that instant's, not the clock's. */
+  let created: DateTime;
 
   interceptHttp();
 
@@ -71,8 +76,8 @@ describe('the bridge on Redis Cluster', function () {
   };
 
   it('applies a webhook, fires its timers, dead-letters the refused breach and replays it', async () => {
-    const created = DateTime.now().toISO();
-    const raw = Buffer.from(JSON.stringify(issueCreated({ created, id: '91001', key: 'MB-911' })));
+    created = DateTime.now().setZone(ZONE);
+    const raw = Buffer.from(JSON.stringify(issueCreated({ created: created.toISO()!, id: '91001', key: 'MB-911' })));
     const headers = { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': randomUUID(), ...trackerConnectors.jira.sign('timer-test-secret', raw) };
     const accepted = await postRaw(`${bridge.url}/webhooks/jira-demo`, raw, headers);
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(202);
@@ -83,7 +88,7 @@ describe('the bridge on Redis Cluster', function () {
     const page = await waitFor('the refused breach to be dead-lettered', async () => {
       const { body } = await api<DeadLetterPage>('/dead-letters');
       return body.total > 0 ? body : undefined;
-    }, 15_000);
+    }, { timeoutMs: 15_000 });
     const [letter] = page.letters;
     expect(letter).to.deep.include({ status: 400 });
     expect(letter!.description).to.match(/breach .*MB-911/);
@@ -127,7 +132,8 @@ describe('the bridge on Redis Cluster', function () {
   it('report reads the month from REDIS_CLUSTER_NODES; serve refuses a prefix without a hash tag', async () => {
     const nodes = cluster.nodes.map(({ port }) => `127.0.0.1:${port}`).join(',');
     const env = { REDIS_CLUSTER_NODES: nodes, REDIS_PASSWORD: PASSWORD, SLA_BRIDGE_PREFIX: prefix };
-    const month = DateTime.now().setZone('Europe/Amsterdam').toFormat('yyyy-MM');
+    // The issue's month in the calendar's zone; the clock may be in the next one by now.
+    const month = created.toFormat('yyyy-MM');
     const printed = report(['--contract', 'fast', '--month', month, '--config', CONFIG_DIR], env);
     expect(printed.code, printed.err).to.equal(0);
     const parsed = JSON.parse(printed.out) as { issues: number; breaches: { key: string }[] };

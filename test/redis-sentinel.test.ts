@@ -12,22 +12,27 @@ import type { RedisTarget } from '../src/app/redis-target.js';
 import { freeLoopbackPort } from '../src/app/embedded-redis.js';
 import { deliveryJobId } from '../src/app/ingest-queue.js';
 import { createRedis, RedisUnreachableError, waitUntilReady } from '../src/app/redis-connection.js';
-import { parseLocalIso } from '../src/domain/local-time.js';
 import type { IssueSla } from '../src/domain/sla-clock.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type PostResult, type TestBridge } from './support/bridge-harness.js';
 import { exitOf, report, serve, startedUrl } from './support/cli-process.js';
 import { commentCreated, issueCreated, type JiraIssueFields } from './support/jira-payloads.js';
 import { uniquePrefix } from './support/redis-server.js';
-import { command, startSentinelSetup, waitFor, type SentinelSetup } from './support/redis-topology.js';
+import { command, startSentinelSetup, type SentinelSetup } from './support/redis-topology.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
+import { fixtureNow } from './support/test-clock.js';
+import { waitFor } from './support/wait-for.js';
 
 const PASSWORD = `data-${randomUUID()}`;
 const SENTINEL_PASSWORD = `sentinel-${randomUUID()}`;
-const NOW = parseLocalIso('2026-11-30T10:00:00+01:00', 'UTC')!;
+// The bridges' clock, from the real one (test-clock.ts): their timers stay pending instead of
+// firing in a loop, which would load the very Redis whose failover is measured.
+const NOW = fixtureNow({ zone: 'Europe/Amsterdam' });
+/** Every issue here is a P1 reported an hour before `now`: 3 h left of megabite-standard's 4 h. */
+const CREATED = NOW.minus({ hours: 1 });
 const AGENT = { name: 'Ann', email: 'ann@megabite.example' };
 
 function issue(n: number): JiraIssueFields {
-  return { created: '2026-11-30T09:00:00+01:00', id: String(81000 + n), key: `MB-${810 + n}` };
+  return { created: CREATED.toISO()!, id: String(81000 + n), key: `MB-${810 + n}` };
 }
 
 function signed(body: unknown, delivery = randomUUID()) {
@@ -112,8 +117,8 @@ describe('the bridge on Redis Sentinel', function () {
       sentinelPassword: SENTINEL_PASSWORD,
     };
     const logger = capturingLogger(logLines);
-    bridge = await startTestBridge({ redis: target, now: () => NOW, logger, shutdownTimeoutMs: 2_000 });
-    waiting = await startTestBridge({ redis: { ...target, waitReplicas: 1 }, now: () => NOW, logger, shutdownTimeoutMs: 2_000 });
+    bridge = await startTestBridge({ redis: target, now: () => NOW.toMillis(), logger, shutdownTimeoutMs: 2_000 });
+    waiting = await startTestBridge({ redis: { ...target, waitReplicas: 1 }, now: () => NOW.toMillis(), logger, shutdownTimeoutMs: 2_000 });
   });
   after(async () => {
     await posting?.stop();
@@ -163,7 +168,7 @@ describe('the bridge on Redis Sentinel', function () {
     expect(JSON.parse((await stateOn(replica!.port, bridge.prefix, issue(2).id!))!)).to.deep.equal(state);
     // The issue from before the failover goes on from its log on the new master.
     const before = (await bridge.store.loadState('jira-demo', issue(1).id!))!;
-    const comment = signed(commentCreated(issue(1), '2026-11-30T09:20:00+01:00', AGENT));
+    const comment = signed(commentCreated(issue(1), CREATED.plus({ minutes: 20 }).toISO()!, AGENT));
     expect((await postRaw(`${bridge.url}/webhooks/jira-demo`, comment.raw, comment.headers)).status).to.equal(202);
     const met = await waitForState(bridge, 'jira-demo', issue(1).id!, (candidate) => reaction(candidate.sla)?.state === 'met');
     expect(met.eventCount).to.be.greaterThan(before.eventCount);
@@ -171,10 +176,10 @@ describe('the bridge on Redis Sentinel', function () {
 
     // Sentinel demotes the old master to a replica of the new one; the waiting bridge, which had
     // nothing confirmed meanwhile, accepts again once that replica confirms.
-    await waitFor('the old master to rejoin as a replica', async () => /connected_slaves:1/.test(String(await command(replica!.port, PASSWORD, 'INFO', 'replication'))), 20_000);
+    await waitFor('the old master to rejoin as a replica', async () => /connected_slaves:1/.test(String(await command(replica!.port, PASSWORD, 'INFO', 'replication'))), { timeoutMs: 20_000 });
     const rejoinedMs = Date.now() - started;
     const rejoined = Date.now();
-    await waitFor('a confirmed delivery after the rejoin', async () => posting!.answers.some(({ status, at }) => status === 202 && at > rejoined), 5_000);
+    await waitFor('a confirmed delivery after the rejoin', async () => posting!.answers.some(({ status, at }) => status === 202 && at > rejoined), { timeoutMs: 5_000 });
     await posting.stop();
     const statuses = posting.answers.map(({ status }) => status);
     expect([...new Set(statuses)].sort(), statuses.join(',')).to.deep.equal([202, 503]);
@@ -247,7 +252,7 @@ describe('the bridge on Redis Sentinel', function () {
     expect(output).to.not.include(PASSWORD);
     expect(output).to.not.include(SENTINEL_PASSWORD);
 
-    const printed = report(['--contract', 'megabite-standard', '--month', '2026-11'], env);
+    const printed = report(['--contract', 'megabite-standard', '--month', CREATED.toFormat('yyyy-MM')], env);
     expect(printed.code, printed.err).to.equal(0);
     expect((JSON.parse(printed.out) as { issues: number }).issues).to.equal(1);
   });

@@ -2,26 +2,48 @@
  * Timers end to end on real time: a signed webhook comes in, delayed BullMQ jobs fire at the
  * warning, the breach and the escalation of a contract with second-scale targets on a 24x7
  * calendar, and each notification is handed over exactly once. No timing claims: only order,
- * counts and content.
+ * counts and content; every wait is for an event, and a check that nothing more came waits for
+ * the queues to have nothing left to do.
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { trackerConnectors } from '../connectors/registry.js';
 import { NOTIFY_QUEUE } from '../src/app/fire-timer.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadConfig, type SlaConfig } from '../src/config/load-config.js';
 import { projectRoot } from '../src/project-root.js';
 import { Queue, type Job } from 'bullmq';
 import nock from 'nock';
 import { CHAT_QUEUE } from '../src/app/notify.js';
+import type { IssueState } from '../src/app/issue-store.js';
+import { TIMER_QUEUE } from '../src/app/sla-timers.js';
 import { Redis } from 'ioredis';
-import { postRaw, startTestBridge, type TestBridge } from './support/bridge-harness.js';
+import { postRaw, startTestBridge, waitForIdleQueue, waitForQuiet, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { commentCreated, issueCreated, priorityChanged } from './support/jira-payloads.js';
 import { sharedRedis } from './support/redis-server.js';
+import { writeConfig } from './support/temp-config.js';
 import { interceptHttp } from './support/http-interception.js';
+import { waitFor, waitUntil } from './support/wait-for.js';
 
-const config = loadConfig(path.join(projectRoot(), 'test/fixtures/timer-config'), {});
+const CONFIG_DIR = path.join(projectRoot(), 'test/fixtures/timer-config');
+const config = loadConfig(CONFIG_DIR, {});
+
+/** The same config without escalations: after the breach nothing is due, however long a bridge is down. */
+function withoutEscalations(): SlaConfig {
+  const files = Object.fromEntries(
+    ['calendars/round-the-clock.yaml', 'channels/managers.yaml', 'contracts/fast.yaml', 'sources/jira-demo.yaml'].map((name) => [name, readFileSync(path.join(CONFIG_DIR, name), 'utf8')]),
+  );
+  const contract = files['contracts/fast.yaml']!;
+  if (!/^escalation:.*\n/m.test(contract)) throw new Error('contracts/fast.yaml has no escalation line to drop');
+  const dir = writeConfig({ ...files, 'contracts/fast.yaml': contract.replace(/^escalation:.*\n/m, '') });
+  try {
+    return loadConfig(dir, {});
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function send(bridge: TestBridge, body: unknown) {
   const raw = Buffer.from(JSON.stringify(body));
@@ -34,6 +56,8 @@ async function notifiedJobs(queue: Queue, issueId: string) {
   const jobs = await queue.getJobs(['completed', 'active', 'waiting', 'failed']);
   return jobs.filter((job) => job.data?.issueId === issueId).sort((a, b) => a.data.at - b.data.at);
 }
+
+const reaction = ({ sla }: IssueState) => (sla.covered ? sla.metrics.find((metric) => metric.metric === 'reaction') : undefined);
 
 async function notificationsOf(queue: Queue, issueId: string): Promise<string[]> {
   return (await notifiedJobs(queue, issueId)).map((job) => job.data.label as string);
@@ -68,25 +92,16 @@ describe('SLA timers', function () {
   });
 
   it('fires the warning, the breach and the escalation once each, in order', async () => {
-    const created = DateTime.now().toISO();
-    await send(bridge, issueCreated({ created, id: '40001', key: 'MB-401' }));
-    const deadline = Date.now() + 20_000;
-    let labels: string[] = [];
-    while (Date.now() < deadline) {
-      labels = await notificationsOf(notifyQueue, '40001');
-      if (labels.length >= 3) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(labels).to.deep.equal(['50%', 'breach', 'escalation 1']);
+    await send(bridge, issueCreated({ created: DateTime.now().toISO(), id: '40001', key: 'MB-401' }));
+    await waitUntil('three notifications of MB-401', () => notificationsOf(notifyQueue, '40001'), (labels) => labels.length >= 3, { timeoutMs: 20_000 });
+    // Nothing more comes: the escalation limit is 1, so once the escalation has fired no timer is
+    // planned any more. A second escalation would keep a timer delayed and this wait from ending.
+    await waitForQuiet(bridge);
+    expect(await notificationsOf(notifyQueue, '40001')).to.deep.equal(['50%', 'breach', 'escalation 1']);
     // The breach and the escalation went to the managers' Slack channel, in Dutch; the warning to the console.
-    const until = Date.now() + 5_000;
-    while (Date.now() < until && slackTexts.filter((text) => text.includes('MB-401')).length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
     const ours = slackTexts.filter((text) => text.includes('MB-401'));
     expect(ours).to.have.length(2);
     expect(ours[0]).to.match(/Reactietijd overschreden.*MB-401 Mail server down \(Fast Customer, P1\)/);
-    // Nothing more comes: the escalation limit is 1.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect(await notificationsOf(notifyQueue, '40001')).to.deep.equal(['50%', 'breach', 'escalation 1']);
   });
 
   it('never notifies for a metric met before its first threshold: the planned timer is stale', async () => {
@@ -94,39 +109,42 @@ describe('SLA timers', function () {
     const fields = { created: created.toISO(), id: '40002', key: 'MB-402' };
     await send(bridge, issueCreated(fields));
     await send(bridge, commentCreated(fields, created.plus({ milliseconds: 500 }).toISO(), { name: 'Ann', email: 'ann@megabite.example' }));
-    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    await waitForState(bridge, 'jira-demo', '40002', (state) => reaction(state)?.state === 'met');
+    // A timer left planned for the warning would keep the queues busy until it fired.
+    await waitForQuiet(bridge);
     expect(await notificationsOf(notifyQueue, '40002')).to.deep.equal([]);
   });
 
   it('after downtime past the deadline, notifies once, late, saying so, and standing for the missed warning', async () => {
-    const down = await startTestBridge({ config });
+    const noEscalations = withoutEscalations();
+    const down = await startTestBridge({ config: noEscalations });
     await send(down, issueCreated({ created: DateTime.now().toISO(), id: '40003', key: 'MB-403' }));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const applied = await waitForState(down, 'jira-demo', '40003');
+    await waitForIdleQueue(down);
+    expect((await down.pendingJobs())[TIMER_QUEUE], 'the warning timer is planned').to.equal(1);
     await down.close();
-    await new Promise((resolve) => setTimeout(resolve, 7_500));
-    const up = await startTestBridge({ config, prefix: down.prefix });
+    // Down until well past the deadline: a notification more than a second after its instant is late.
+    const deadline = reaction(applied)!.deadline!;
+    await waitFor('the reaction deadline to be 2 s past while no bridge runs', () => Date.now() > deadline + 2_000, { timeoutMs: 15_000, intervalMs: 50 });
+    const up = await startTestBridge({ config: noEscalations, prefix: down.prefix });
     const queue = new Queue(NOTIFY_QUEUE, { connection: redis, prefix: down.prefix });
+    const chat = new Queue(CHAT_QUEUE, { connection: redis, prefix: down.prefix });
     try {
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && (await notificationsOf(queue, '40003')).length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-      const [first] = await notifiedJobs(queue, '40003');
-      expect(first?.data).to.deep.include({ label: 'breach', kind: 'breach', skipped: ['50%'] });
-      const chat = new Queue(CHAT_QUEUE, { connection: redis, prefix: down.prefix });
-      try {
-        const until = Date.now() + 10_000;
-        let sent: Job[] = [];
-        while (Date.now() < until && sent.length === 0) {
-          sent = (await chat.getJobs(['completed'])).filter((job) => job.data.notification.issue.id === '40003');
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        expect(sent[0]?.data.notification.late).to.deep.include({ skipped: ['50%'] });
-        expect(String(sent[0]?.returnvalue.text)).to.match(/te laat verstuurd: de bridge was uitgevallen; .*50%/);
-      } finally {
-        await chat.close();
-      }
+      const [first] = await waitUntil('a notification of MB-403', () => notifiedJobs(queue, '40003'), (jobs) => jobs.length > 0);
+      expect(first!.data).to.deep.include({ label: 'breach', kind: 'breach', skipped: ['50%'] });
+      const [sent] = await waitUntil(
+        'the late breach of MB-403 to be sent',
+        async () => (await chat.getJobs(['completed'])).filter((job: Job) => job.data.notification.issue.id === '40003'),
+        (jobs) => jobs.length > 0,
+      );
+      expect(sent!.data.notification.late).to.deep.include({ skipped: ['50%'] });
+      expect(String(sent!.returnvalue.text)).to.match(/te laat verstuurd: de bridge was uitgevallen; .*50%/);
+      await waitForQuiet(up);
+      expect(await notificationsOf(queue, '40003'), 'once').to.deep.equal(['breach']);
     } finally {
       await up.close();
       await queue.close();
+      await chat.close();
     }
   });
 
@@ -143,9 +161,9 @@ describe('SLA timers', function () {
         send(bridge, commentCreated(fields, later(200), { name: 'Carl', email: 'carl@customer.example' }, '2')),
         send(other, priorityChanged(fields, later(300), 'Highest', 'Highest')),
       ]);
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && (await notificationsOf(notifyQueue, '40004')).length < 3) await new Promise((resolve) => setTimeout(resolve, 200));
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await waitUntil('three notifications of MB-404', () => notificationsOf(notifyQueue, '40004'), (labels) => labels.length >= 3, { timeoutMs: 20_000 });
+      // Both bridges share the prefix, so this is the sign that neither has anything left to fire.
+      await waitForQuiet(bridge);
       expect(await notificationsOf(notifyQueue, '40004')).to.deep.equal(['50%', 'breach', 'escalation 1']);
     } finally {
       await other.close();

@@ -1,18 +1,22 @@
 /**
  * The status API over real SLA state: issues filtered by state, contract, source and metric and
  * ordered by time to breach, one issue with its event history, the contracts. Times are the
- * megabite-standard contract's (P1: 4 h round the clock) with `now` at 10:00.
+ * megabite-standard contract's (P1: 4 h round the clock), relative to a `now` from the real clock
+ * (test-clock.ts), so that the issues' timers are pending on any day.
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { trackerConnectors } from '../connectors/registry.js';
-import { parseLocalIso } from '../src/domain/local-time.js';
 import { postRaw, startTestBridge, waitForIdleQueue, type TestBridge } from './support/bridge-harness.js';
 import { issueCreated } from './support/jira-payloads.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
+import { fixtureNow } from './support/test-clock.js';
 
 const TOKEN = 'status-api-token';
-const NOW = parseLocalIso('2026-11-30T10:00:00+01:00', 'UTC')!;
+// At least 5 h into its month: the three issues, created up to 4.5 h before, are one month's report.
+const NOW = fixtureNow({ zone: 'Europe/Amsterdam', intoMonth: { hours: 5 } });
+const MONTH = NOW.toFormat('yyyy-MM');
+const hoursBefore = (hours: number) => NOW.minus({ hours }).toISO()!;
 
 describe('status API', () => {
   let bridge: TestBridge;
@@ -23,11 +27,11 @@ describe('status API', () => {
   const keys = (body: Record<string, any>) => (body.issues as { issue: { key: string } }[]).map((entry) => entry.issue.key);
 
   before(async () => {
-    bridge = await startTestBridge({ apiToken: TOKEN, now: () => NOW });
+    bridge = await startTestBridge({ apiToken: TOKEN, now: () => NOW.toMillis() });
     const created = [
-      ['10101', 'MB-101', '2026-11-30T09:00:00+01:00'], // running, 50% at 11:00
-      ['10102', 'MB-102', '2026-11-30T07:30:00+01:00'], // at risk: 50% passed at 09:30, deadline 11:30
-      ['10103', 'MB-103', '2026-11-30T05:30:00+01:00'], // breached at 09:30
+      ['10101', 'MB-101', hoursBefore(1)], // running, 50% in 1 h
+      ['10102', 'MB-102', hoursBefore(2.5)], // at risk: 50% passed 30 min ago, deadline in 1.5 h
+      ['10103', 'MB-103', hoursBefore(4.5)], // breached 30 min ago
     ];
     for (const [id, key, at] of created) {
       const raw = Buffer.from(JSON.stringify(issueCreated({ created: at!, id, key })));
@@ -62,7 +66,7 @@ describe('status API', () => {
   it('shows one issue with every metric and its event history, by key or id', async () => {
     const byKey = await api('/issues/jira-demo/MB-102');
     expect(byKey.status).to.equal(200);
-    expect(byKey.body.sla.metrics[0]).to.deep.include({ metric: 'reaction', state: 'running', deadline: parseLocalIso('2026-11-30T11:30:00+01:00', 'UTC') });
+    expect(byKey.body.sla.metrics[0]).to.deep.include({ metric: 'reaction', state: 'running', deadline: NOW.plus({ hours: 1.5 }).toMillis() });
     expect(byKey.body.events.map((event: { type: string }) => event.type)).to.include('created');
     expect((await api('/issues/jira-demo/10102')).body.issue.key).to.equal('MB-102');
     expect((await api('/issues/jira-demo/MB-999')).status).to.equal(404);
@@ -95,17 +99,17 @@ describe('status API', () => {
   });
 
   it('serves the monthly report as JSON, CSV and HTML', async () => {
-    const { status, body } = await api('/reports/megabite-standard/2026-11');
+    const { status, body } = await api(`/reports/megabite-standard/${MONTH}`);
     expect(status).to.equal(200);
-    expect(body).to.deep.include({ contract: 'megabite-standard', month: '2026-11', issues: 3 });
+    expect(body).to.deep.include({ contract: 'megabite-standard', month: MONTH, issues: 3 });
     expect(body.metrics[0]).to.deep.include({ metric: 'reaction', met: 0, breached: 1, open: 2 });
     expect(body.breaches.map((breach: { key: string }) => breach.key)).to.deep.equal(['MB-103']);
-    const csv = await fetch(`${bridge.url}/api/reports/megabite-standard/2026-11?format=csv`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const csv = await fetch(`${bridge.url}/api/reports/megabite-standard/${MONTH}?format=csv`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(csv.headers.get('content-type')).to.match(/^text\/csv/);
     expect(await csv.text()).to.match(/^contract,customer,month/);
-    const html = await fetch(`${bridge.url}/api/reports/megabite-standard/2026-11?format=html`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const html = await fetch(`${bridge.url}/api/reports/megabite-standard/${MONTH}?format=html`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(await html.text()).to.include('<svg');
     expect((await api('/reports/megabite-standard/2026-13')).body.field).to.equal('month');
-    expect((await api('/reports/nobody/2026-11')).status).to.equal(404);
+    expect((await api(`/reports/nobody/${MONTH}`)).status).to.equal(404);
   });
 });

@@ -11,16 +11,19 @@ import { BridgeMetrics } from '../src/app/metrics.js';
 import { refusalField } from '../src/app/refusal-field.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { urlTarget } from '../src/app/redis-target.js';
-import { parseLocalIso } from '../src/domain/local-time.js';
 import type { IssueSla } from '../src/domain/sla-clock.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { commentCreated, issueCommented, issueCreated, serverCommentCreated } from './support/jira-payloads.js';
 import { spawnRedis } from './support/redis-server.js';
 import { DEMO_SECRETS, SHIPPED_CONFIG_DIR } from './support/shipped-config.js';
+import { fixtureNow } from './support/test-clock.js';
 
-const NOW = parseLocalIso('2026-11-30T10:00:00+01:00', 'UTC')!;
-const created = { created: '2026-11-30T09:00:00+01:00' };
+// From the real clock (test-clock.ts), so the issues' timers are pending, not firing in a loop.
+const NOW = fixtureNow({ zone: 'Europe/Amsterdam' });
+/** A megabite-standard P1 reported an hour ago: 4 h round the clock, so 3 h to go. */
+const CREATED = NOW.minus({ hours: 1 });
+const created = { created: CREATED.toISO()! };
 
 interface SignOptions {
   readonly secret?: string;
@@ -57,7 +60,7 @@ describe('webhook ingest', function () {
   let bridge: TestBridge;
 
   before(async () => {
-    bridge = await startTestBridge({ now: () => NOW });
+    bridge = await startTestBridge({ now: () => NOW.toMillis() });
   });
   after(async () => {
     await bridge.close();
@@ -72,7 +75,7 @@ describe('webhook ingest', function () {
     const state = await waitForState(bridge, 'jira-demo', '10001');
     expect(state.issue).to.deep.include({ key: 'MB-1', title: 'Mail server down', url: 'https://jira.example.com/browse/MB-1' });
     expect(state.sla).to.deep.include({ covered: true, contract: 'megabite-standard' });
-    expect(reaction(state.sla)).to.deep.include({ state: 'running', priority: 'P1', deadline: parseLocalIso('2026-11-30T13:00:00+01:00', 'UTC') });
+    expect(reaction(state.sla)).to.deep.include({ state: 'running', priority: 'P1', deadline: NOW.plus({ hours: 3 }).toMillis() });
   });
 
   it('answers 200 for a duplicate delivery and queues no second job', async () => {
@@ -97,12 +100,12 @@ describe('webhook ingest', function () {
 
   it('meets the reaction with a public agent comment', async () => {
     const fields = { ...created, id: '10004', key: 'MB-4' };
-    for (const body of [issueCreated(fields), commentCreated(fields, '2026-11-30T09:30:00+01:00', { name: 'Ann', email: 'ann@megabite.example' })]) {
+    for (const body of [issueCreated(fields), commentCreated(fields, CREATED.plus({ minutes: 30 }).toISO()!, { name: 'Ann', email: 'ann@megabite.example' })]) {
       const { raw, headers } = signedJira(body);
       expect((await post(bridge, 'jira-demo', raw, headers)).status).to.equal(202);
     }
     const state = await waitForState(bridge, 'jira-demo', '10004', (candidate) => reaction(candidate.sla)?.state === 'met');
-    expect(reaction(state.sla)).to.deep.include({ metAt: parseLocalIso('2026-11-30T09:30:00+01:00', 'UTC'), reason: 'met by an agent comment' });
+    expect(reaction(state.sla)).to.deep.include({ metAt: CREATED.plus({ minutes: 30 }).toMillis(), reason: 'met by an agent comment' });
   });
 
   describe('a Jira Server comment_created, which names its issue only in comment.self', () => {
@@ -163,7 +166,7 @@ describe('webhook ingest', function () {
   });
 
   it('answers 200 with the reason for an event that configuration ignores', async () => {
-    const { raw, headers } = signedJira({ timestamp: NOW, webhookEvent: 'worklog_created', worklog: { id: '1' } });
+    const { raw, headers } = signedJira({ timestamp: NOW.toMillis(), webhookEvent: 'worklog_created', worklog: { id: '1' } });
     const jobs = await jobCount(bridge);
     const result = await post(bridge, 'jira-demo', raw, headers);
     expect(result.status, JSON.stringify(result.body)).to.equal(200);
@@ -291,7 +294,7 @@ describe('webhook ingest', function () {
 
   it('accepts both secrets during a rotation', async () => {
     const env = { ...DEMO_SECRETS, JIRA_WEBHOOK_SECRET_NEXT: 'the-next-secret' };
-    const rotating = await startTestBridge({ config: loadConfig(SHIPPED_CONFIG_DIR, env), now: () => NOW });
+    const rotating = await startTestBridge({ config: loadConfig(SHIPPED_CONFIG_DIR, env), now: () => NOW.toMillis() });
     try {
       for (const secret of [DEMO_SECRETS.JIRA_WEBHOOK_SECRET, 'the-next-secret']) {
         const { raw, headers } = signedJira(issueCreated({ ...created, id: '10020', key: 'MB-20' }), { secret });
@@ -316,7 +319,7 @@ describe('webhook ingest', function () {
   describe('when Redis goes away', () => {
     it('answers 503 with Retry-After instead of 202, and /readyz turns 503 while /healthz stays 200', async () => {
       const redis = await spawnRedis();
-      const fragile = await startTestBridge({ redis: urlTarget(redis.url), now: () => NOW, shutdownTimeoutMs: 500 });
+      const fragile = await startTestBridge({ redis: urlTarget(redis.url), now: () => NOW.toMillis(), shutdownTimeoutMs: 500 });
       try {
         const before = signedJira(issueCreated({ ...created, id: '10030', key: 'MB-30' }));
         expect((await post(fragile, 'jira-demo', before.raw, before.headers)).status).to.equal(202);

@@ -1,7 +1,8 @@
 /**
  * Write-back end to end: a signed Jira webhook comes in, the worker computes the deadline and the
  * bridge PUTs it into Jira's fields (nock at Jira's host); Jira's echo webhook of that very change
- * causes no second write; a real change (priority) does.
+ * causes no second write; a real change (priority) does. Each step waits until the write-back job
+ * of its delivery has finished, so "no second write" is checked after the job that would send it.
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
@@ -9,17 +10,19 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import nock from 'nock';
 import { trackerConnectors } from '../connectors/registry.js';
-import { WRITE_BACK_QUEUE } from '../src/app/write-back.js';
+import { WRITE_BACK_QUEUE, type WriteBackOutcome } from '../src/app/write-back.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { projectRoot } from '../src/project-root.js';
-import { postRaw, startTestBridge, waitForIdleQueue, type TestBridge } from './support/bridge-harness.js';
+import { postRaw, startTestBridge, type TestBridge } from './support/bridge-harness.js';
 import { issueCreated, priorityChanged } from './support/jira-payloads.js';
-import { Queue } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sharedRedis } from './support/redis-server.js';
 import { interceptHttp } from './support/http-interception.js';
+import { waitUntil } from './support/wait-for.js';
 
 const config = loadConfig(path.join(projectRoot(), 'test/fixtures/writeback-config'), {});
+const ZONE = 'Europe/Amsterdam';
 
 async function send(bridge: TestBridge, body: unknown) {
   const raw = Buffer.from(JSON.stringify(body));
@@ -28,12 +31,17 @@ async function send(bridge: TestBridge, body: unknown) {
   expect(result.status, JSON.stringify(result.body)).to.equal(202);
 }
 
+/** Jira's rendering of a custom date-time field, and of the due date, for a deadline in the contract's zone. */
+const jiraDateTime = (at: DateTime) => at.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZZ");
+
 describe('write-back into the tracker', function () {
   this.timeout(30_000);
   const puts: { fields: Record<string, string | null>; authorization: string }[] = [];
+  /** What each finished write-back job did, in order: written, unchanged, ... */
+  const outcomes: string[] = [];
   let bridge: TestBridge;
-  let redis: Redis;
-  let writeBacks: Queue;
+  let events: QueueEvents;
+  let eventsRedis: Redis;
 
   interceptHttp();
 
@@ -46,32 +54,34 @@ describe('write-back into the tracker', function () {
         return [204, ''];
       });
     bridge = await startTestBridge({ config });
-    redis = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
-    writeBacks = new Queue(WRITE_BACK_QUEUE, { connection: redis, prefix: bridge.prefix });
+    // From the start of the prefix's event stream, so no completion is missed.
+    eventsRedis = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
+    events = new QueueEvents(WRITE_BACK_QUEUE, { connection: eventsRedis, prefix: bridge.prefix, lastEventId: '0-0' });
+    events.on('completed', ({ returnvalue }) => outcomes.push((returnvalue as unknown as WriteBackOutcome).outcome));
+    await events.waitUntilReady();
   });
   after(async () => {
     await bridge.close();
-    await writeBacks.close();
-    redis.disconnect();
+    await events.close();
+    eventsRedis.disconnect();
   });
 
-  async function settled() {
-    await waitForIdleQueue(bridge);
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const counts = await writeBacks.getJobCounts('waiting', 'active', 'delayed');
-      if (Object.values(counts).every((count) => count === 0)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  /** Until the write-back job of the latest delivery has finished; says what it did. */
+  async function writeBackDone(count: number): Promise<string> {
+    const done = await waitUntil(`write-back job ${count} to finish`, () => [...outcomes], (seen) => seen.length >= count);
+    expect(done, 'one write-back job per delivery').to.have.length(count);
+    return done[count - 1]!;
   }
 
   it('writes the deadline, ignores its own echo, and writes again on a real change', async () => {
-    const created = DateTime.fromISO('2026-11-30T09:00:00+01:00');
+    // A P1 reported a quarter of an hour ago: reaction within 1 h round the clock, so 45 min to go.
+    const created = DateTime.now().setZone(ZONE).startOf('second').minus({ minutes: 15 });
+    const p1Deadline = created.plus({ hours: 1 });
     const fields = { created: created.toISO()!, id: '50001', key: 'MB-501' };
     await send(bridge, issueCreated(fields));
-    await settled();
+    expect(await writeBackDone(1)).to.equal('written');
     expect(puts).to.have.length(1);
-    expect(puts[0]!.fields).to.deep.equal({ customfield_10060: '2026-11-30T10:00:00.000+0100', duedate: '2026-11-30' });
+    expect(puts[0]!.fields).to.deep.equal({ customfield_10060: jiraDateTime(p1Deadline), duedate: p1Deadline.toISODate() });
     expect(puts[0]!.authorization).to.equal(`Basic ${Buffer.from('sla-bot@example.com:jira-api-token').toString('base64')}`);
 
     // Jira's webhook for the bridge's own change: the same fields, by the bot user.
@@ -84,18 +94,23 @@ describe('write-back into the tracker', function () {
       changelog: {
         id: '20001',
         items: [
-          { field: 'SLA reaction deadline', fieldtype: 'custom', fieldId: 'customfield_10060', from: null, fromString: null, to: '2026-11-30T10:00:00.000+0100', toString: '30/Nov/26 10:00 AM' },
-          { field: 'duedate', fieldtype: 'jira', fieldId: 'duedate', from: null, fromString: null, to: '2026-11-30', toString: '2026-11-30 00:00:00.0' },
+          { field: 'SLA reaction deadline', fieldtype: 'custom', fieldId: 'customfield_10060', from: null, fromString: null, to: jiraDateTime(p1Deadline), toString: p1Deadline.toFormat('dd/LLL/yy h:mm a') },
+          { field: 'duedate', fieldtype: 'jira', fieldId: 'duedate', from: null, fromString: null, to: p1Deadline.toISODate(), toString: `${p1Deadline.toISODate()} 00:00:00.0` },
         ],
       },
     };
     await send(bridge, echo);
-    await settled();
+    expect(await writeBackDone(2), 'the echo changes nothing to write').to.equal('unchanged');
     expect(puts, 'no write caused by the echo').to.have.length(1);
 
+    // Down to P2 (2 h) ten minutes after creation: the deadline moves, the due date only with its day.
     await send(bridge, priorityChanged(fields, created.plus({ minutes: 10 }).toISO()!, 'Highest', 'High'));
-    await settled();
+    expect(await writeBackDone(3)).to.equal('written');
+    const p2Deadline = created.plus({ hours: 2 });
     expect(puts).to.have.length(2);
-    expect(puts[1]!.fields).to.deep.equal({ customfield_10060: '2026-11-30T11:00:00.000+0100' });
+    expect(puts[1]!.fields).to.deep.equal({
+      customfield_10060: jiraDateTime(p2Deadline),
+      ...(p2Deadline.toISODate() === p1Deadline.toISODate() ? {} : { duedate: p2Deadline.toISODate() }),
+    });
   });
 });

@@ -63,6 +63,26 @@ function instantsIn(value: unknown, found = new Set<number>()): Set<number> {
   return found;
 }
 
+/** A copy of `value` with its `pick`-th value (depth first, modulo their number) set to `replacement`, or removed. */
+function withOneValueChanged(value: unknown, pick: number, replacement: unknown): unknown {
+  const copy = structuredClone(value);
+  const slots: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+  const collect = (node: unknown) => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, child] of Object.entries(node)) {
+      slots.push({ parent: node as Record<string, unknown>, key: Array.isArray(node) ? Number(key) : key });
+      collect(child);
+    }
+  };
+  collect(copy);
+  if (slots.length === 0) return copy;
+  const { parent, key } = slots[pick % slots.length]!;
+  if (replacement !== undefined) (parent as Record<string | number, unknown>)[key] = replacement;
+  else if (Array.isArray(parent)) parent.splice(key as number, 1);
+  else delete parent[key as string];
+  return copy;
+}
+
 describe('tracker connector conformance', function () {
   this.timeout(60_000);
   const sources = sourcesByKind();
@@ -107,9 +127,30 @@ describe('tracker connector conformance', function () {
             const probe = { headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])), rawBody: Buffer.from(body) };
             expect(connector.verify(source, probe).ok).to.equal(false);
             connector.deliveryId(probe);
-            connector.payloadSchema.safeParse(body);
           }),
           { numRuns: 200 },
+        );
+      });
+
+      it('refuses JSON that is not its payload with a message, and normalizes what it accepts without throwing', () => {
+        // Arbitrary JSON, and near misses: a fixture with one value replaced or removed.
+        const body = fc.oneof(
+          fc.jsonValue(),
+          fc.tuple(fc.constantFrom(...all), fc.nat(), fc.option(fc.jsonValue(), { nil: undefined })).map(([fixture, pick, value]) => withOneValueChanged(fixture.body, pick, value)),
+        );
+        fc.assert(
+          fc.property(fc.constantFrom(...all), body, (fixture, json) => {
+            const parsed = connector.payloadSchema.safeParse(json);
+            if (!parsed.success) {
+              // What the webhook route answers 400 with.
+              expect(parsed.error.issues[0]!.message).to.be.a('string').and.not.equal('');
+              return;
+            }
+            const rawBody = Buffer.from(JSON.stringify(json));
+            const normalized = connector.normalize(source, parsed.data, { headers: { ...fixture.headers, ...connector.sign(SECRET, rawBody) }, rawBody });
+            expect(normalized.outcome).to.be.oneOf(['events', 'ignored']);
+          }),
+          { numRuns: 300 },
         );
       });
 

@@ -1,16 +1,29 @@
 /** A real bridge (HTTP server, queue, workers) on a real Redis, for end-to-end tests. */
+import { Queue } from 'bullmq';
 import { trackerConnectors } from '../../connectors/registry.js';
 import { startBridge, type BridgeOptions, type RunningBridge } from '../../src/app/bridge.js';
+import { NOTIFY_QUEUE } from '../../src/app/fire-timer.js';
+import { INGEST_QUEUE } from '../../src/app/ingest-queue.js';
 import type { IssueState } from '../../src/app/issue-store.js';
 import { createLogger } from '../../src/app/logger.js';
+import { CHAT_QUEUE } from '../../src/app/notify.js';
+import { createRedis, type RedisClient } from '../../src/app/redis-connection.js';
 import { urlTarget } from '../../src/app/redis-target.js';
+import { TIMER_QUEUE } from '../../src/app/sla-timers.js';
+import { WRITE_BACK_QUEUE } from '../../src/app/write-back.js';
 import type { SlaConfig } from '../../src/config/load-config.js';
 import { sharedRedis, uniquePrefix } from './redis-server.js';
 import { shippedConfig } from './shipped-config.js';
+import { waitUntil } from './wait-for.js';
+
+/** Every queue a webhook's consequences pass through (reconciliation runs on its own schedule). */
+export const WORK_QUEUES = [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, CHAT_QUEUE, WRITE_BACK_QUEUE] as const;
 
 export interface TestBridge extends RunningBridge {
   readonly url: string;
   readonly prefix: string;
+  /** Per work queue, how many jobs wait, run or are delayed (timers and retries) in this prefix. */
+  pendingJobs(): Promise<Record<string, number>>;
 }
 
 /** `redis` names the Redis (a URL, sentinels or cluster nodes); the suite's shared one by default. */
@@ -28,8 +41,31 @@ export async function startTestBridge(overrides: Partial<BridgeOptions> & { conf
     redis,
     prefix,
   });
-  return { ...bridge, url: bridge.url!, prefix };
+  // Opened on first use only: a test that counts the bridge's Redis clients sees just the bridge's.
+  let handles: { connection: RedisClient; queues: Queue[] } | undefined;
+  return {
+    ...bridge,
+    url: bridge.url!,
+    prefix,
+    async pendingJobs() {
+      if (!handles) {
+        const connection = createRedis(redis, 'request');
+        handles = { connection, queues: WORK_QUEUES.map((name) => new Queue(name, { connection, prefix })) };
+      }
+      const counts = await Promise.all(handles.queues.map(async (queue) => [queue.name, sum(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'))] as const));
+      return Object.fromEntries(counts);
+    },
+    async close() {
+      await bridge.close();
+      if (handles) {
+        await Promise.all(handles.queues.map((queue) => queue.close()));
+        handles.connection.disconnect();
+      }
+    },
+  };
 }
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, count) => total + count, 0);
 
 export interface PostResult {
   readonly status: number;
@@ -57,23 +93,26 @@ export async function waitForState(
   ready: (state: IssueState) => boolean = () => true,
   timeoutMs = 10_000,
 ): Promise<IssueState> {
-  const deadline = Date.now() + timeoutMs;
-  let last: IssueState | undefined;
-  while (Date.now() < deadline) {
-    last = await bridge.store.loadState(source, issueId);
-    if (last && ready(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`issue ${source}/${issueId} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+  const state = await waitUntil(
+    `issue ${source}/${issueId} to reach the expected state`,
+    () => bridge.store.loadState(source, issueId),
+    (candidate) => candidate !== undefined && ready(candidate),
+    { timeoutMs },
+  );
+  return state!;
 }
 
 /** Waits until the ingest queue has no waiting, active or delayed jobs. */
 export async function waitForIdleQueue(bridge: RunningBridge, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const counts = await bridge.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    if (Object.values(counts).every((count) => count === 0)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('the ingest queue did not drain');
+  await waitUntil('the ingest queue to drain', () => bridge.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), (counts) => sum(counts) === 0, { timeoutMs });
+}
+
+/**
+ * Waits until nothing is left to happen: no job waits, runs or is delayed in any work queue, so no
+ * timer is planned and no message or write-back is on its way. A job hands its consequences on
+ * before it completes, so no moment between jobs looks quiet. Check that what was expected has
+ * happened first: this is the sign that nothing more will, which a negative check needs.
+ */
+export async function waitForQuiet(bridge: TestBridge, timeoutMs = 15_000): Promise<void> {
+  await waitUntil('every work queue to be empty (no planned timer, no message or write-back on its way)', () => bridge.pendingJobs(), (counts) => sum(counts) === 0, { timeoutMs });
 }

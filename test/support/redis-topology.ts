@@ -9,28 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freeLoopbackPort } from '../../src/app/embedded-redis.js';
+import { waitFor } from './wait-for.js';
 
 export interface RedisProcess {
   readonly port: number;
   /** A fresh client to this process; the caller disconnects it. */
   client(): Redis;
   stop(): Promise<void>;
-}
-
-/** Polls `check` every 25 ms until it yields something truthy; fails with `what` after `ms`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const result = await check();
-      if (result) return result;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
 }
 
 function connect(port: number, password: string | undefined): Redis {

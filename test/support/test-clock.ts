@@ -1,0 +1,30 @@
+/**
+ * A `now` for a bridge on an injected clock, placed relative to the real one.
+ *
+ * The bridge computes SLA state at its injected `now`, but BullMQ delays its timers on the real
+ * clock (sla-timers.ts: delay = instant - Date.now()). With `now` fixed at an instant the real clock
+ * has passed, every timer due between the two is promoted at once, found early by the injected
+ * clock and planned again at once, in a loop, and none stays pending. So a test with an injected
+ * clock takes its `now` from here and states its fixtures relative to it: then every timer after
+ * `now` is also after the real now, and the test means the same on any day.
+ */
+import { DateTime, type DurationLike } from 'luxon';
+
+export interface FixtureNowOptions {
+  /** The zone the fixtures are stated in (the contract's calendar). */
+  readonly zone: string;
+  /**
+   * How far into its month `now` must be, so that fixtures up to this long before it fall in the
+   * same month (for a monthly report). `now` then lies up to this much after the real now.
+   */
+  readonly intoMonth?: DurationLike;
+}
+
+/** The real now to the minute in `zone`, moved forward just enough to be `intoMonth` into its month. */
+export function fixtureNow({ zone, intoMonth = { milliseconds: 0 } }: FixtureNowOptions): DateTime {
+  const real = DateTime.now().setZone(zone);
+  const earliest = real.startOf('month').plus(intoMonth);
+  // Rounded up, so that `now` is never before the real now.
+  const now = real.startOf('minute').plus({ minutes: real.equals(real.startOf('minute')) ? 0 : 1 });
+  return now < earliest ? earliest : now;
+}
