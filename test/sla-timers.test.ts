@@ -22,7 +22,7 @@ import { TIMER_QUEUE } from '../src/app/sla-timers.js';
 import { Redis } from 'ioredis';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForQuiet, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { commentCreated, issueCreated, priorityChanged } from './support/jira-payloads.js';
-import { sharedRedis } from './support/redis-server.js';
+import { sharedRedis, uniquePrefix } from './support/redis-server.js';
 import { writeConfig } from './support/temp-config.js';
 import { interceptHttp } from './support/http-interception.js';
 import { waitFor, waitUntil } from './support/wait-for.js';
@@ -145,6 +145,23 @@ describe('SLA timers', function () {
       await up.close();
       await queue.close();
       await chat.close();
+    }
+  });
+
+  it('a worker whose clock is behind the others\' fires each threshold once, at its own clock\'s instant, without looping', async () => {
+    // Its timers come up by the clock of whoever promotes them, seconds early by its own.
+    const behind = await startTestBridge({ config, prefix: uniquePrefix('skew'), now: () => Date.now() - 8_000 });
+    const queue = new Queue(NOTIFY_QUEUE, { connection: redis, prefix: behind.prefix });
+    try {
+      await send(behind, issueCreated({ created: DateTime.now().toISO(), id: '40005', key: 'MB-405' }));
+      const labels = await waitUntil('three notifications of MB-405', () => notifiedJobs(queue, '40005'), (jobs) => jobs.length >= 3, { timeoutMs: 30_000 });
+      // A timer re-planned at once whenever it came up early would keep the timer queue busy for ever.
+      await waitForQuiet(behind);
+      expect(labels.map((job) => job.data.label)).to.deep.equal(['50%', 'breach', 'escalation 1']);
+      for (const job of labels) expect(job.data.firedAt, `${job.data.label} fired by the worker's own clock, not before`).to.be.at.least(job.data.at);
+    } finally {
+      await behind.close();
+      await queue.close();
     }
   });
 

@@ -110,7 +110,8 @@ describe('webhook ingest', function () {
 
   describe('a Jira Server comment_created, which names its issue only in comment.self', () => {
     const ann = { name: 'ann', email: 'ann@megabite.example' };
-    const at = (time: string) => parseLocalIso(`2026-11-30T${time}+01:00`, 'UTC')!;
+    /** Minutes after the issue was created. */
+    const after = (minutes: number) => CREATED.plus({ minutes });
     const send = async (body: unknown) => {
       const { raw, headers } = signedJira(body);
       const result = await post(bridge, 'jira-demo', raw, headers);
@@ -121,15 +122,15 @@ describe('webhook ingest', function () {
       const fields = { ...created, id: '10050', key: 'MB-50' };
       await send(issueCreated(fields));
       await waitForIdleQueue(bridge);
-      await send(serverCommentCreated('10050', '2026-11-30T09:20:00+01:00', ann));
+      await send(serverCommentCreated('10050', after(20).toISO()!, ann));
       const state = await waitForState(bridge, 'jira-demo', '10050', (candidate) => reaction(candidate.sla)?.state === 'met');
-      expect(reaction(state.sla)).to.deep.include({ metAt: at('09:20:00'), reason: 'met by an agent comment' });
+      expect(reaction(state.sla)).to.deep.include({ metAt: after(20).toMillis(), reason: 'met by an agent comment' });
       expect(state.issue).to.deep.equal({ id: '10050', key: 'MB-50', title: 'Mail server down', url: 'https://jira.example.com/browse/MB-50' });
       expect(await bridge.store.resolveIssueId('jira-demo', 'MB-50')).to.equal('10050');
     });
 
     it('is kept for an issue first heard of through it, which its next webhook completes', async () => {
-      await send(serverCommentCreated('10051', '2026-11-30T09:10:00+01:00', ann));
+      await send(serverCommentCreated('10051', after(10).toISO()!, ann));
       const first = await waitForState(bridge, 'jira-demo', '10051');
       expect(first.issue).to.deep.equal({ id: '10051', key: '10051' });
       expect(first.sla).to.deep.equal({ covered: false, reason: 'the issue history has no created event' });
@@ -137,7 +138,7 @@ describe('webhook ingest', function () {
       await send(issueCreated({ ...created, id: '10051', key: 'MB-51' }));
       const completed = await waitForState(bridge, 'jira-demo', '10051', (candidate) => candidate.issue.key === 'MB-51');
       expect(completed.issue).to.deep.equal({ id: '10051', key: 'MB-51', title: 'Mail server down', url: 'https://jira.example.com/browse/MB-51' });
-      expect(reaction(completed.sla)).to.deep.include({ state: 'met', metAt: at('09:10:00') });
+      expect(reaction(completed.sla)).to.deep.include({ state: 'met', metAt: after(10).toMillis() });
       expect(await bridge.store.resolveIssueId('jira-demo', 'MB-51')).to.equal('10051');
       expect(await bridge.store.resolveIssueId('jira-demo', '10051')).to.equal('10051');
     });
@@ -146,8 +147,8 @@ describe('webhook ingest', function () {
       const issues = { once: '10052', commentFirst: '10053', updateFirst: '10054' };
       for (const id of Object.values(issues)) await send(issueCreated({ ...created, id, key: `MB-${id.slice(-2)}` }));
       await waitForIdleQueue(bridge);
-      const comment = (id: string) => serverCommentCreated(id, '2026-11-30T09:30:00.000+01:00', ann);
-      const update = (id: string) => issueCommented({ ...created, id, key: `MB-${id.slice(-2)}` }, '2026-11-30T09:30:00.120+01:00', ann);
+      const comment = (id: string) => serverCommentCreated(id, after(30).toISO()!, ann);
+      const update = (id: string) => issueCommented({ ...created, id, key: `MB-${id.slice(-2)}` }, after(30).plus({ milliseconds: 120 }).toISO()!, ann);
       await send(comment(issues.once));
       await send(comment(issues.commentFirst));
       await send(update(issues.commentFirst));
@@ -156,7 +157,7 @@ describe('webhook ingest', function () {
       await waitForIdleQueue(bridge);
 
       const once = await waitForState(bridge, 'jira-demo', issues.once, (candidate) => reaction(candidate.sla)?.state === 'met');
-      expect(reaction(once.sla)).to.deep.include({ metAt: at('09:30:00') });
+      expect(reaction(once.sla)).to.deep.include({ metAt: after(30).toMillis() });
       for (const id of [issues.commentFirst, issues.updateFirst]) {
         // The update brings the comment again and how it showed the issue (observed).
         const twice = await waitForState(bridge, 'jira-demo', id, (candidate) => candidate.eventCount === once.eventCount + 2);
@@ -223,13 +224,13 @@ describe('webhook ingest', function () {
     };
 
     it('counts each 400 by source and the field that failed, array indexes folded, (body) for unreadable JSON', async () => {
-      const counting = await startTestBridge({ now: () => NOW });
+      const counting = await startTestBridge({ now: () => NOW.toMillis() });
       try {
         const refusals: [source: string, send: { raw: Buffer; headers: Record<string, string> }][] = [
           ['jira-demo', signedRaw(Buffer.from('{"timestamp": 1, '))],
           ['jira-demo', signedRaw(Buffer.alloc(0))],
           ['jira-demo', signedJira({ ...issueCreated(created), webhookEvent: 'jira:issue_updated', issue: { ...issueCreated(created).issue, fields: {} } })],
-          ['jira-demo', signedJira({ timestamp: NOW, webhookEvent: 'comment_created', comment: { id: '1', self: 'https://jira.example.com/rest/api/2/issue/MB-1/comment/1' } })],
+          ['jira-demo', signedJira({ timestamp: NOW.toMillis(), webhookEvent: 'comment_created', comment: { id: '1', self: 'https://jira.example.com/rest/api/2/issue/MB-1/comment/1' } })],
           ['gitea-demo', signedGitea({ ...giteaOpened(), issue: { ...giteaOpened().issue, labels: [{ name: 'a' }, { id: 2 }] } })],
           ['gitea-demo', signedGitea({ ...giteaOpened(), issue: { ...giteaOpened().issue, labels: [{ name: 'a' }, { name: 'b' }, { color: 'red' }] } })],
         ];

@@ -17,8 +17,13 @@ export const NOTIFY_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 
-/** Promotion is never this early; a job much earlier than its instant was planned for another state. */
-const MAX_EARLY_MS = 5_000;
+/**
+ * How far the machines' clocks may differ. A job comes up when the clock of the worker that
+ * promotes it reaches its instant; a worker whose clock is behind that one gets it early, and waits
+ * for its instant by its own clock: re-planning instead would have it promoted again at once, in a
+ * loop. A job earlier still was planned for another state, and is re-planned.
+ */
+const MAX_CLOCK_SKEW_MS = 60_000;
 
 export interface TimerDeps extends IssueWorkDeps {
   readonly notifications: Queue<DueNotification>;
@@ -27,9 +32,9 @@ export interface TimerDeps extends IssueWorkDeps {
 export function createTimerProcessor(deps: TimerDeps) {
   return async (job: Job<TimerJob>): Promise<DueNotification | null> => {
     const { source, issueId } = job.data;
-    // A delayed job may be promoted a little before its instant; the plan is checked at the instant.
+    // A delayed job may come up before its instant by this worker's clock; the plan is checked at the instant.
     const early = job.data.at - deps.now();
-    if (early > 0 && early <= MAX_EARLY_MS) await new Promise((resolve) => setTimeout(resolve, early));
+    if (early > 0 && early <= MAX_CLOCK_SKEW_MS) await new Promise((resolve) => setTimeout(resolve, early));
     return deps.store.withIssueLock(source, issueId, async () => {
       const now = deps.now();
       const state = await recomputeIssue(deps, source, issueId, now);

@@ -72,9 +72,10 @@ export class SlaTimers {
 
   /**
    * Makes the pending timers of an issue match its current state: at most one per metric, at the
-   * next unsent notification. `wallNow` is the real clock, which BullMQ delays are measured in.
+   * next unsent notification. Delays are measured on the bridge's clock `now`, the one the timer
+   * is checked against when it fires.
    */
-  async plan(source: string, issueId: string, sla: IssueSla, now: number, wallNow = Date.now()): Promise<void> {
+  async plan(source: string, issueId: string, sla: IssueSla, now: number): Promise<void> {
     const plannedKey = this.plannedKey(source, issueId);
     const planned = await this.redis.hgetall(plannedKey);
     const metrics = sla.covered ? sla.metrics : [];
@@ -92,7 +93,7 @@ export class SlaTimers {
       // A fresh id per plan: the job that is firing right now may still hold the previous one.
       const jobId = `timer-${hash(source, issueId, status.metric)}-${randomUUID().slice(0, 8)}`;
       const data: TimerJob = { source, issueId, metric: status.metric, label: next.label, at: next.at };
-      await this.queue.add(TIMER_JOB, data, { ...TIMER_JOB_OPTIONS, jobId, delay: Math.max(0, next.at - wallNow) });
+      await this.queue.add(TIMER_JOB, data, { ...TIMER_JOB_OPTIONS, jobId, delay: Math.max(0, next.at - now) });
       await this.redis.hset(plannedKey, status.metric, jobId);
     }
     const measured = new Set(metrics.map((status) => status.metric as string));
