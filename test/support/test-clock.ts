@@ -1,12 +1,12 @@
 /**
  * A `now` for a bridge on an injected clock, placed relative to the real one.
  *
- * The bridge computes SLA state at its injected `now`, but BullMQ delays its timers on the real
- * clock (sla-timers.ts: delay = instant - Date.now()). With `now` fixed at an instant the real clock
- * has passed, every timer due between the two is promoted at once, found early by the injected
- * clock and planned again at once, in a loop, and none stays pending. So a test with an injected
- * clock takes its `now` from here and states its fixtures relative to it: then every timer after
- * `now` is also after the real now, and the test means the same on any day.
+ * The bridge plans its timers on its injected `now` (sla-timers.ts), but BullMQ promotes them on the
+ * real clock, and an injected clock that stands still never reaches them: with `now` fixed at an
+ * instant the real clock has passed, every timer due between the two comes up, is found early and is
+ * planned again, and none stays pending. So a test with an injected clock takes its `now` from here
+ * and states its fixtures relative to it: then every timer after `now` is also after the real now,
+ * and the test means the same on any day.
  */
 import { DateTime, type DurationLike } from 'luxon';
 
