@@ -32,7 +32,8 @@ async function send(bridge: TestBridge, body: unknown) {
 }
 
 /** Jira's rendering of a custom date-time field, and of the due date, for a deadline in the contract's zone. */
-const jiraDateTime = (at: DateTime) => at.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZZ");
+/** As the bridge writes a Jira date-time: whole minutes, rounded down (the precision of Jira's pickers). */
+const jiraDateTime = (at: DateTime) => at.startOf('minute').toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZZ");
 
 describe('write-back into the tracker', function () {
   this.timeout(30_000);
