@@ -55,8 +55,7 @@ export const gitlabSourceSettingsSchema = z
       .prefault({}),
     projects: z.array(namespacedPath('project')).default([]),
     groups: z.array(groupPath).default([]),
-  })
-  .prefault({});
+  });
 
 export type GitlabSourceSettingsFile = z.output<typeof gitlabSourceSettingsSchema>;
 
