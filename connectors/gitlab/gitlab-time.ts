@@ -4,8 +4,8 @@
  * `to_s`: `2017-12-10 16:37:38 UTC`, or `2017-12-10 17:37:38 +0100` on an instance whose
  * `gitlab_rails['time_zone']` is not UTC (gitlab.com sent that form in 2016, 2017 and 2023). The
  * same payloads carry `as_json` times in ISO 8601 elsewhere (`2019-06-05T14:32:20.211Z` in labels),
- * gitlab.com sends ISO 8601 with milliseconds in issue attributes by 2026, a self-managed 17.11 in
- * +08:00 wrote `2025-03-19T16:19:36.993+08:00`, and the REST API always writes ISO 8601. Every form
+ * gitlab.com sends ISO 8601 with milliseconds in issue attributes by 2026, a Self-Managed 17.11 in
+ * +08:00 wrote `2025-03-19T16:19:36.993+08:00` in a release hook, and the REST API writes ISO 8601. Every form
  * carries its offset; a time without one is refused, as reading it in the bridge's zone would shift
  * every clock.
  */

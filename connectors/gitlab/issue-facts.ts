@@ -1,6 +1,6 @@
 /**
  * What a webhook's issue shows: the project it is in, its labels, state, assignee and type. Old
- * payloads show less (no `project` before 8.5, no labels in 8.x, no assignee names in a Note
+ * payloads show less (no `project` before 8.5, no labels in 2016's, never assignee names in a Note
  * Hook); what a payload does not show is undefined here, never guessed.
  */
 import type { Source } from '../../src/config/source.js';

@@ -17,7 +17,7 @@ export interface IssueSubject {
   readonly project: string;
   readonly issue: GitlabIssue;
   readonly facts: IssueFacts;
-  /** Whether the payload shows the labels at all (8.x payloads do not). */
+  /** Whether the payload shows the labels at all (2016-era payloads do not). */
   readonly labelsShown: boolean;
   readonly assignee: string | null | undefined;
 }
@@ -38,7 +38,7 @@ export function createdEvent(subject: IssueSubject, synthetic: boolean): IssueEv
 export const changeTime = (hook: GitlabIssueHook): number => epochMs(hook.changes?.updated_at?.current ?? hook.object_attributes.updated_at);
 
 /**
- * What an update changed. With `changes` (9.5+) only the relations it names; an older update does
+ * What an update changed. With `changes` only the relations it names; a 2016-era update does
  * not say, so it restates the labels and the assignee it shows (repeats are no-ops for the clock).
  * An update of nothing the SLA reads (title, description, the due date) gives no events of its
  * own, but the delivery still counts: it shows the owned fields to write-back.

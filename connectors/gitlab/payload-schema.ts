@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { gitlabTimestamp } from './gitlab-time.js';
 
-/** Webhook users carry `username` (names the user), `name`, and since 16.x `email` (often "[REDACTED]"). */
+/** Webhook users carry `username` (names the user), `name`, and in newer bodies `email` ("[REDACTED]" unless public). */
 export const gitlabUserSchema = z.looseObject({
   username: z.string().nullish(),
   name: z.string().nullish(),
@@ -34,9 +34,9 @@ export const gitlabIssueSchema = z.looseObject({
   id: z.number().int().nullish(),
   iid: z.number().int().positive(),
   title: z.string(),
-  /** `opened` or `closed`; added to the Note Hook's `issue` in 13.x, which before had only `state_id`... */
+  /** `opened` or `closed`, in every recording (the Note Hook's `issue` included). */
   state: z.string().nullish(),
-  /** 1 opened, 2 closed (the database column, in payloads since 13.x). */
+  /** 1 opened, 2 closed: the database column, in the 2023 and later recordings. */
   state_id: z.number().int().nullish(),
   created_at: gitlabTimestamp,
   /** Every save bumps it, label and assignee changes included (`IssuableBaseService#update_timestamp?`). */
@@ -45,12 +45,12 @@ export const gitlabIssueSchema = z.looseObject({
   /** The day only, `2026-11-30`; null for none. Write-back owns it. */
   due_date: z.string().nullish(),
   confidential: z.boolean().nullish(),
-  /** In `object_attributes` and the Note Hook's `issue` since 14.x; older bodies list labels only at the top level. */
+  /** In `object_attributes` and the Note Hook's `issue` in the 2023 and later recordings; older Issue Hooks list them only at the top level, 2016's nowhere. */
   labels: z.array(labelSchema).nullish(),
   /** Ids only: the Note Hook's `issue` never names its assignees. */
   assignee_ids: z.array(z.number().int()).nullish(),
   assignee_id: z.number().int().nullish(),
-  /** `unknown`, `low`, `medium`, `high`, `critical`; meaningful on incidents (13.x+). */
+  /** `unknown`, `low`, `medium`, `high`, `critical`; only an incident's is ever set. */
   severity: z.string().nullish(),
   /** The work item type, `Issue`, `Incident`, `Task` … (17.2+). */
   type: z.string().nullish(),
@@ -72,18 +72,18 @@ export const gitlabChangesSchema = z.looseObject({
 
 export const gitlabIssueHookSchema = z.looseObject({
   object_kind: z.enum(['issue', 'work_item']),
-  /** `issue`, `confidential_issue`, `work_item` … (10.x+). */
+  /** `issue`, `confidential_issue`, `work_item` … (not yet in the 2017 recordings). */
   event_type: z.string().nullish(),
   user: gitlabUserSchema.nullish(),
   project: gitlabProjectSchema.nullish(),
   repository: repositorySchema.nullish(),
   object_attributes: gitlabIssueSchema,
-  /** The labels as they are now; before 14.x the only place they are listed. */
+  /** The labels as they are now; in older bodies the only place they are listed. */
   labels: z.array(labelSchema).nullish(),
-  /** Sent only while the issue has assignees (IssuableBuilder), since 9.x; 8.x sent one `assignee`. */
+  /** Sent only while the issue has assignees (IssuableBuilder); 2016 bodies have one `assignee`. */
   assignees: z.array(gitlabUserSchema).nullish(),
   assignee: gitlabUserSchema.nullish(),
-  /** What this update changed (9.5+); a relation appears only when it changed. */
+  /** What this update changed (not in 2016 bodies); a relation appears only when it changed. */
   changes: gitlabChangesSchema.nullish(),
 });
 

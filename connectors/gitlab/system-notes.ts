@@ -2,7 +2,8 @@
  * Assignee changes, which GitLab keeps only as system notes (there is no resource event for them),
  * as SystemNotes::IssuablesService writes them in English whatever the user's language:
  * `assigned to @a`, `assigned to @a, @b and @c and unassigned @d`, `unassigned @d`,
- * `removed assignee` / `removed all assignees`, and before 9.x `Reassigned to @a`.
+ * `removed assignee` / `removed all assignees`, and in older releases `Reassigned to @a` and
+ * `Assignee removed`.
  */
 export type AssigneeChange = { readonly added: readonly string[]; readonly removed: readonly string[] } | { readonly removedAll: true } | { readonly replacedBy: string };
 
@@ -10,7 +11,7 @@ const usernames = (text: string): string[] => [...text.matchAll(/@([A-Za-z0-9_][
 
 export function assigneeChange(body: string): AssigneeChange | null {
   const text = body.trim();
-  if (/^removed (all )?assignees?$/i.test(text)) return { removedAll: true };
+  if (/^(removed (all )?assignees?|assignee removed)$/i.test(text)) return { removedAll: true };
   const reassigned = /^reassigned to @(\S+)$/i.exec(text);
   if (reassigned) return { replacedBy: reassigned[1]!.replace(/\.$/, '') };
   const match = /^(?:assigned to (.+?))?(?:(?:^| and )unassigned (.+))?$/.exec(text);

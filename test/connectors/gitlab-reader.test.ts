@@ -349,6 +349,7 @@ describe('GitLab reader (reconciliation)', () => {
       ['unassigned @rbakker', { added: [], removed: ['rbakker'] }],
       ['removed assignee', { removedAll: true }],
       ['removed all assignees', { removedAll: true }],
+      ['Assignee removed', { removedAll: true }],
       ['Reassigned to @rbakker', { replacedBy: 'rbakker' }],
       ['changed due date to December 31, 2026', null],
       ['assigned to nobody in particular', null],
