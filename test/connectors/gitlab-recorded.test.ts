@@ -84,7 +84,7 @@ const STORIES: readonly IssueStory[] = [
       'gitlab-com-2017-comment-created',
     ],
     issue: { id: `${HELLO}#1`, key: `${HELLO}#1`, title: 'found a bug', url: `https://gitlab.com/${HELLO}/issues/1` },
-    events: [
+    events: ([
       created({ at: utc('2017-12-10T16:37:38Z'), project: HELLO, title: 'found a bug', synthetic: false }),
       created({ at: utc('2017-12-10T16:37:38Z'), project: HELLO, title: 'found a bug' }),
       observed(utc('2017-12-10T16:38:25Z')),
@@ -100,8 +100,9 @@ const STORIES: readonly IssueStory[] = [
       created({ at: utc('2017-12-10T16:37:38Z'), project: HELLO, title: 'found a bug' }),
       { type: 'commented', at: utc('2017-12-10T16:43:38Z'), by: 'customer', public: true },
       { type: 'observed', at: utc('2017-12-10T16:43:38Z'), resolved: false, assignee: null },
+    ] satisfies IssueEvent[])
       // The store keeps one synthetic creation per issue (`created:synthetic`): the first.
-    ].filter((event, index, all) => event.type !== 'created' || !event.synthetic || !all.slice(0, index).some((earlier) => earlier.type === 'created' && earlier.synthetic)),
+      .filter((event, index, all) => event.type !== 'created' || !event.synthetic || !all.slice(0, index).some((earlier) => earlier.type === 'created' && earlier.synthetic)),
   },
   {
     // gitlab.com, May 2023: an internal note, then a comment, on one public issue.

@@ -455,7 +455,7 @@ describe('GitLab connector', () => {
     const NOW = Date.parse('2026-11-26T08:47:31Z');
     const signing = (required: boolean, keys = [KEY, NEXT_KEY]): Source => ({ ...gitlab(), secrets: ['token'], gitlab: { ...DEFAULT_GITLAB_SETTINGS, signing: { keys, required, toleranceMs: 300_000 } } });
     const verify = (headers: IncomingHttpHeaders, source = signing(true), now = NOW, body = rawBody) => verifyGitlabDelivery(source, { headers, rawBody: body }, now);
-    const signed = (token = TOKEN, sentAt = NOW - 1_000) => ({ 'x-gitlab-token': 'token', ...signGitlabDeliveryWithToken(token, rawBody, sentAt, 'f5e5f430-f57b-4e6e-9fac-d9128cd7232f') });
+    const signed = (token = TOKEN, sentAt = NOW - 1_000): Record<string, string> => ({ 'x-gitlab-token': 'token', ...signGitlabDeliveryWithToken(token, rawBody, sentAt, 'f5e5f430-f57b-4e6e-9fac-d9128cd7232f') });
 
     it('signs as the standardwebhooks library does (the reference)', () => {
       const headers = signGitlabDeliveryWithToken(TOKEN, rawBody, NOW, 'msg-1');
