@@ -312,7 +312,8 @@ export const sourceFileSchema = z
       ctx.addIssue({ code: 'custom', path: ['reconcile', 'every'], message: 'reconciliation reads the tracker\'s REST API: set api.token' });
     }
     if (source.reconcile.repositories.length > 0 && source.kind !== 'gitea' && source.kind !== 'forgejo') {
-      ctx.addIssue({ code: 'custom', path: ['reconcile', 'repositories'], message: `only Gitea and Forgejo sources list repositories, not ${source.kind}` });
+      const hint = source.kind === 'gitlab' ? ' (a GitLab source names projects and groups under gitlab.projects and gitlab.groups)' : '';
+      ctx.addIssue({ code: 'custom', path: ['reconcile', 'repositories'], message: `only Gitea and Forgejo sources list repositories, not ${source.kind}${hint}` });
     }
     for (const issue of writeBackIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
     for (const issue of gitlabSourceIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
