@@ -23,6 +23,7 @@ const DEMO_ISSUES = [
   { key: 'DEMO-1', writtenTo: '/jira/rest/api/2/issue/90001' },
   { key: 'demo/shop#1', writtenTo: '/gitea/api/v1/repos/demo/shop/issues/1' },
   { key: '90003', writtenTo: '/mantis/api/rest/issues/90003' },
+  { key: 'demo/helpdesk#1', writtenTo: '/gitlab/api/v4/projects/demo%2Fhelpdesk/issues/1' },
 ];
 const bin = path.join(root, (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['sla-bridge']!);
 
@@ -48,7 +49,7 @@ describe('sla-bridge demo', function () {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code, output).to.equal(0);
-    for (const webhook of ['jira-demo (DEMO-1', 'gitea-demo (demo/shop#1', 'mantis-demo (90003']) expect(output).to.include(`POST /webhooks/${webhook}`);
+    for (const webhook of ['jira-demo (DEMO-1', 'gitea-demo (demo/shop#1', 'mantis-demo (90003', 'gitlab-demo (demo/helpdesk#1']) expect(output).to.include(`POST /webhooks/${webhook}`);
     expect(output).to.match(/breach \(breach\) of DEMO-1 sent to the console channel/);
     expect(output).to.match(/write-back PUT \/jira\/rest\/api\/2\/issue\/90001 \{"fields":\{"customfield_10060":.*\} -> 200\n/);
     expect(output).to.include('sla-bridge demo: every expected warning, breach and write-back arrived.');
@@ -67,7 +68,7 @@ describe('sla-bridge demo', function () {
       const [, url, token] = dashboard!;
       expect(next.slice(2)).to.deep.equal([`  API        curl -H 'Authorization: Bearer ${token}' ${url}/api/issues`, `  metrics    ${url}/metrics`, 'Ctrl-C stops the demo.']);
       const issues = (await (await fetch(`${url}/api/issues`, { headers: { authorization: `Bearer ${token}` } })).json()) as { issues: { issue: { key: string } }[] };
-      expect(issues.issues.map((entry) => entry.issue.key).sort()).to.deep.equal(['90003', 'DEMO-1', 'demo/shop#1']);
+      expect(issues.issues.map((entry) => entry.issue.key).sort()).to.deep.equal(['90003', 'DEMO-1', 'demo/helpdesk#1', 'demo/shop#1']);
       const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
       expect(login.status, 'the dashboard link logs in').to.equal(204);
       expect((await fetch(`${url}/dashboard`)).status).to.equal(200);
@@ -108,6 +109,7 @@ describe('sla-bridge demo', function () {
       "  DEMO-1: not within 2 s; the bridge's log above may say why",
       "  demo/shop#1: not within 2 s; the bridge's log above may say why",
       "  90003: not within 2 s; the bridge's log above may say why",
+      "  demo/helpdesk#1: not within 2 s; the bridge's log above may say why",
     ]);
   });
 });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseDuration, type Duration } from '../domain/duration.js';
 import { isHolidayDate } from '../domain/holidays.js';
 import { writeBackConfigSchema, writeBackIssues } from '../../connectors/shared/write-back-types.js';
+import { gitlabSourceIssues, gitlabSourceSettingsSchema } from '../../connectors/gitlab/source-settings.js';
 import { metricSchema } from '../domain/metric.js';
 import { prioritySchema, type Priority } from '../domain/priority.js';
 
@@ -228,7 +229,7 @@ export const contractFileSchema = z
   });
 export type ContractFile = z.infer<typeof contractFileSchema>;
 
-export const SOURCE_KINDS = ['jira', 'gitea', 'forgejo', 'mantis'] as const;
+export const SOURCE_KINDS = ['jira', 'gitea', 'forgejo', 'mantis', 'gitlab'] as const;
 
 /** `1mb`, `512kb`, `100b` */
 export const byteSizeSchema = z.string().transform((text, ctx) => {
@@ -259,7 +260,7 @@ export const sourceFileSchema = z
     api: z.strictObject({ token: z.string().optional(), user: z.string().optional() }).default({}),
     priority: z
       .strictObject({
-        /** Jira: `priority`; Mantis: `priority` or `severity`; Gitea: `labels`. */
+        /** Jira: `priority`; Mantis: `priority` or `severity`; Gitea: `labels`; GitLab: `labels` or `severity`. */
         field: z.string().min(1),
         map: z.record(z.string().min(1), prioritySchema),
         default: prioritySchema,
@@ -303,15 +304,19 @@ export const sourceFileSchema = z
         repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, { error: 'expected owner/name' })).default([]),
       })
       .prefault({}),
+    /** GitLab only: Standard Webhooks signing, the projects and groups to reconcile (connectors/gitlab/source-settings.ts). */
+    gitlab: gitlabSourceSettingsSchema.optional(),
   })
   .superRefine((source, ctx) => {
     if (source.reconcile.every && !source.api.token) {
       ctx.addIssue({ code: 'custom', path: ['reconcile', 'every'], message: 'reconciliation reads the tracker\'s REST API: set api.token' });
     }
     if (source.reconcile.repositories.length > 0 && source.kind !== 'gitea' && source.kind !== 'forgejo') {
-      ctx.addIssue({ code: 'custom', path: ['reconcile', 'repositories'], message: `only Gitea and Forgejo sources list repositories, not ${source.kind}` });
+      const hint = source.kind === 'gitlab' ? ' (a GitLab source names projects and groups under gitlab.projects and gitlab.groups)' : '';
+      ctx.addIssue({ code: 'custom', path: ['reconcile', 'repositories'], message: `only Gitea and Forgejo sources list repositories, not ${source.kind}${hint}` });
     }
     for (const issue of writeBackIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+    for (const issue of gitlabSourceIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
     const secrets = source.webhook.secrets.filter((secret) => secret !== '');
     if (secrets.length === 0 && !source.webhook.insecure) {
       ctx.addIssue({

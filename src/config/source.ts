@@ -2,6 +2,7 @@ import type { Priority } from '../domain/priority.js';
 import { durationToMs } from '../domain/duration.js';
 import type { SourceFile } from './schema.js';
 import type { WriteBackConfig } from '../../connectors/shared/write-back-types.js';
+import { compileGitlabSettings, type GitlabSettings } from '../../connectors/gitlab/source-settings.js';
 
 export type SourceKind = SourceFile['kind'];
 
@@ -31,6 +32,8 @@ export interface Source {
     /** Gitea/Forgejo `owner/name`; empty: every repository the token can see. */
     readonly repositories: readonly string[];
   };
+  /** GitLab sources only: signing keys, the projects and groups to reconcile. */
+  readonly gitlab?: GitlabSettings | undefined;
 }
 
 const lower = (values: Iterable<string>) => new Set([...values].map((value) => value.toLowerCase()));
@@ -57,5 +60,6 @@ export function compileSource(id: string, file: SourceFile): Source {
       repositories: file.reconcile.repositories,
     },
     agents: { users: lower(file.agents.users), domains: file.agents.domains.map((domain) => domain.toLowerCase().replace(/^@/, '')), minAccessLevel: file.agents.min_access_level },
+    ...(file.kind === 'gitlab' ? { gitlab: compileGitlabSettings(file.gitlab) } : {}),
   };
 }

@@ -16,7 +16,7 @@ export interface SampleWebhook {
   readonly body: Buffer;
 }
 
-const SECRETS: Record<string, string> = { 'jira-demo': 'demo-jira-secret', 'gitea-demo': 'demo-gitea-secret', 'mantis-demo': 'demo-mantis-secret' };
+const SECRETS: Record<string, string> = { 'jira-demo': 'demo-jira-secret', 'gitea-demo': 'demo-gitea-secret', 'mantis-demo': 'demo-mantis-secret', 'gitlab-demo': 'demo-gitlab-secret' };
 
 function jiraIssueCreated(now: DateTime) {
   return {
@@ -90,11 +90,41 @@ function mantisIssueReported(now: DateTime) {
   };
 }
 
+/** An Issue Hook as GitLab sends one for a new issue (test/fixtures/gitlab/issue-opened.json, trimmed). */
+function gitlabIssueOpened(now: DateTime) {
+  const at = now.toUTC().toISO();
+  const label = { id: 1, title: 'priority::1', type: 'ProjectLabel' };
+  return {
+    object_kind: 'issue',
+    event_type: 'issue',
+    user: { id: 31, name: 'Customer', username: 'customer' },
+    project: { id: 4, path_with_namespace: 'demo/helpdesk', web_url: 'https://gitlab.example.com/demo/helpdesk' },
+    object_attributes: {
+      id: 90004,
+      iid: 1,
+      title: 'Customer portal returns 500',
+      state: 'opened',
+      created_at: at,
+      updated_at: at,
+      closed_at: null,
+      due_date: null,
+      assignee_ids: [],
+      labels: [label],
+      type: 'Issue',
+      url: 'https://gitlab.example.com/demo/helpdesk/-/issues/1',
+      action: 'open',
+    },
+    labels: [label],
+    changes: { created_at: { previous: null, current: at } },
+  };
+}
+
 export function sampleWebhooks(connectors: ConnectorRegistry, now = DateTime.now().setZone('Europe/Amsterdam')): SampleWebhook[] {
   const samples: { source: string; kind: SourceKind; issueId: string; issueKey: string; payload: unknown; headers: Record<string, string> }[] = [
     { source: 'jira-demo', kind: 'jira', issueId: '90001', issueKey: 'DEMO-1', payload: jiraIssueCreated(now), headers: { 'x-atlassian-webhook-identifier': randomUUID() } },
     { source: 'gitea-demo', kind: 'gitea', issueId: 'demo/shop#1', issueKey: 'demo/shop#1', payload: giteaIssueOpened(now), headers: { 'x-gitea-event': 'issues', 'x-gitea-event-type': 'issues', 'x-gitea-delivery': randomUUID() } },
     { source: 'mantis-demo', kind: 'mantis', issueId: '90003', issueKey: '90003', payload: mantisIssueReported(now), headers: { 'x-mantis-event': 'issue_reported', 'x-mantis-delivery': randomUUID() } },
+    { source: 'gitlab-demo', kind: 'gitlab', issueId: 'demo/helpdesk#1', issueKey: 'demo/helpdesk#1', payload: gitlabIssueOpened(now), headers: { 'x-gitlab-event': 'Issue Hook', 'idempotency-key': randomUUID() } },
   ];
   return samples.map(({ payload, headers, ...sample }) => {
     const body = Buffer.from(JSON.stringify(payload));

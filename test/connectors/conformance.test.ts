@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WebhookDelivery } from '../../connectors/connector.js';
+import { signGitlabDeliveryWithToken } from '../../connectors/gitlab/sign.js';
+import { DEFAULT_GITLAB_SETTINGS } from '../../connectors/gitlab/source-settings.js';
 import { trackerConnectors } from '../../connectors/registry.js';
 import type { SlaConfig } from '../../src/config/load-config.js';
 import type { Source, SourceKind } from '../../src/config/source.js';
@@ -35,7 +37,18 @@ function sourcesByKind(): Record<SourceKind, Source> {
     gitea: demo('gitea-demo'),
     forgejo: { ...demo('gitea-demo'), id: 'forgejo-demo', kind: 'forgejo' },
     mantis: demo('mantis-demo'),
+    // GitLab sends its secret token as it is; only its Standard Webhooks signature covers the body.
+    gitlab: { ...demo('gitlab-demo'), gitlab: { ...DEFAULT_GITLAB_SETTINGS, signing: { keys: [GITLAB_SIGNING_KEY], required: true, toleranceMs: 300_000 } } },
   };
+}
+
+const GITLAB_SIGNING_KEY = Buffer.alloc(32, 7);
+const GITLAB_SIGNING_TOKEN = `whsec_${GITLAB_SIGNING_KEY.toString('base64')}`;
+
+/** The headers a genuine sender adds: for GitLab also the signature of a hook with a signing token. */
+function signedHeaders(kind: SourceKind, secret: string, rawBody: Buffer): Record<string, string> {
+  const headers = trackerConnectors[kind].sign(secret, rawBody);
+  return kind === 'gitlab' ? { ...headers, ...signGitlabDeliveryWithToken(GITLAB_SIGNING_TOKEN, rawBody) } : headers;
 }
 
 /** A kind's fixtures: written from the tracker's documentation, and under eras/ as real servers of each release sent them. */
@@ -52,9 +65,11 @@ function fixtures(kind: SourceKind): Fixture[] {
 
 const KINDS = Object.keys(trackerConnectors) as SourceKind[];
 
-/** Every instant a payload states: epoch-ms numbers and ISO-8601 strings (Jira writes +0100). */
+/** Every instant a payload states: epoch-ms numbers and ISO-8601 strings (Jira writes +0100), and GitLab's `2017-12-10 16:37:38 UTC`. */
 function instantsIn(value: unknown, found = new Set<number>()): Set<number> {
   if (typeof value === 'number' && value > 1e12 && value < 1e13) found.add(value);
+  const ruby = typeof value === 'string' && /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) (UTC|[+-]\d{4})$/.exec(value);
+  if (ruby) found.add(Date.parse(`${ruby[1]}T${ruby[2]}${ruby[3] === 'UTC' ? 'Z' : ruby[3]!.replace(/(\d{2})$/, ':$1')}`));
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
     const parsed = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
     if (!Number.isNaN(parsed)) found.add(parsed);
@@ -108,7 +123,7 @@ describe('tracker connector conformance', function () {
       const all = fixtures(kind);
       const delivery = (fixture: Fixture, secret = SECRET): WebhookDelivery => {
         const rawBody = Buffer.from(JSON.stringify(fixture.body));
-        return { headers: { ...fixture.headers, ...connector.sign(secret, rawBody) }, rawBody };
+        return { headers: { ...fixture.headers, ...signedHeaders(kind, secret, rawBody) }, rawBody };
       };
 
       it('verifies what it signs, and refuses another secret or a changed body', () => {

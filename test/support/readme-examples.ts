@@ -66,6 +66,16 @@ const TRACKERS: { name: string; source: Source; issue: IssueRef }[] = [
     issue: { id: 'open2bizz/odoo-customer#7', key: 'open2bizz/odoo-customer#7' },
   },
   {
+    name: 'gitlab',
+    source: source('gitlab-demo', {
+      kind: 'gitlab',
+      base_url: 'https://gitlab.example.com',
+      priority: { field: 'labels', map: {}, default: 'P3' },
+      write_back: { enabled: true, due_date: true, labels: { at_risk: 'sla::at-risk', breached: 'sla::breached' } },
+    }),
+    issue: { id: 'open2bizz/odoo-customer#7', key: 'open2bizz/odoo-customer#7' },
+  },
+  {
     name: 'mantis',
     source: source('mantis-demo', {
       kind: 'mantis',

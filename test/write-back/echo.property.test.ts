@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import type { IssueRef } from '../../connectors/connector.js';
 import { buildWriteBack as giteaWriteBack, giteaDueDate, giteaShownFields } from '../../connectors/gitea/write-back.js';
+import { buildWriteBack as gitlabWriteBack, gitlabDueDate, gitlabShownFields } from '../../connectors/gitlab/write-back.js';
 import { buildWriteBack as jiraWriteBack, jiraDate, jiraShownFields } from '../../connectors/jira/write-back.js';
 import { buildWriteBack as mantisWriteBack, mantisShownFields } from '../../connectors/mantis/write-back.js';
 import type { ShownFields } from '../../connectors/shared/owned-fields.js';
@@ -20,7 +21,7 @@ import { sourceFileSchema } from '../../src/config/schema.js';
 import { compileSource, type Source } from '../../src/config/source.js';
 import { METRICS } from '../../src/domain/metric.js';
 
-function sourceOf(kind: 'jira' | 'gitea' | 'mantis'): Source {
+function sourceOf(kind: 'jira' | 'gitea' | 'mantis' | 'gitlab'): Source {
   return compileSource(
     `${kind}-demo`,
     sourceFileSchema.parse({
@@ -28,7 +29,7 @@ function sourceOf(kind: 'jira' | 'gitea' | 'mantis'): Source {
       base_url: `https://${kind}.example.com`,
       webhook: { secrets: ['s'] },
       api: { token: 't', user: kind === 'jira' ? 'bot@example.com' : undefined },
-      priority: { field: 'priority', map: {}, default: 'P3' },
+      priority: { field: kind === 'gitlab' ? 'labels' : 'priority', map: {}, default: 'P3' },
     }),
   );
 }
@@ -38,6 +39,7 @@ const everything = (more: { fields?: Record<string, string>; labels?: Record<str
 
 const JIRA_CONFIG = everything({ fields: { reaction: 'customfield_1', response: 'customfield_2', resolution: 'customfield_3' } });
 const GITEA_CONFIG = everything({ labels: { at_risk: 'sla/at-risk', breached: 'sla/breached' } });
+const GITLAB_CONFIG = everything({ labels: { at_risk: 'sla::at-risk', breached: 'sla::breached' } });
 const MANTIS_CONFIG = everything({ fields: { reaction: 'A', response: 'B', resolution: 'C' } });
 
 /** What the tracker's webhook shows after storing `sent`: as each one renders and keeps it, not as we sent it. */
@@ -56,6 +58,11 @@ const giteaShows = (sent: WriteBackFields): ShownFields => {
   const dueDate = giteaDueDate(sent.nearest, sent.zone);
   const labels = [{ name: 'priority/1' }, ...(sent.atRisk ? [{ name: 'sla/at-risk' }] : []), ...(sent.breached ? [{ name: 'sla/breached' }] : [])];
   return giteaShownFields(GITEA_CONFIG, { due_date: dueDate === null ? null : DateTime.fromISO(dueDate).setZone('America/Sao_Paulo').toISO({ suppressMilliseconds: true }), labels });
+};
+const gitlabShows = (sent: WriteBackFields): ShownFields => {
+  // GitLab keeps the day and lists the labels by title, the issue's own ones too.
+  const labels = ['priority::1', ...(sent.atRisk ? ['sla::at-risk'] : []), ...(sent.breached ? ['sla::breached'] : [])].sort();
+  return gitlabShownFields(GITLAB_CONFIG, { due_date: gitlabDueDate(sent.nearest, sent.zone) }, labels);
 };
 const mantisShows = (sent: WriteBackFields): ShownFields => {
   const seconds = (deadline: number | null) => (deadline === null ? '' : String(Math.floor(deadline / 1000)));
@@ -85,6 +92,11 @@ const TRACKERS: Tracker[] = [
       return giteaWriteBack(sourceOf('gitea'), GITEA_CONFIG, issue, desired, previous, new Map([['sla/at-risk', 1], ['sla/breached', 2]]), shown);
     },
     shows: giteaShows,
+  },
+  {
+    name: 'GitLab',
+    build: (desired, previous, shown) => gitlabWriteBack(sourceOf('gitlab'), GITLAB_CONFIG, { id: 'g/p#1', key: 'g/p#1' }, desired, previous, shown),
+    shows: gitlabShows,
   },
   {
     name: 'MantisBT',

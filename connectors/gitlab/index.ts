@@ -1,0 +1,28 @@
+/**
+ * GitLab (gitlab.com, Self-Managed and Dedicated): Issue Hook and Note Hook deliveries, the due
+ * date and SLA labels written back, reconciliation from the issues' notes and resource events.
+ */
+import type { TrackerConnector } from '../connector.js';
+import { gitlabDeliveryId } from './delivery-id.js';
+import { normalizeGitlabDelivery } from './normalize.js';
+import { gitlabPayloadSchema, type GitlabPayload } from './payload-schema.js';
+import { gitlabReader } from './reader.js';
+import { signGitlabDelivery } from './sign.js';
+import { verifyGitlabDelivery } from './verify.js';
+import { gitlabIssueGone, gitlabWriteBack } from './write-back.js';
+
+export type { GitlabPayload } from './payload-schema.js';
+export { gitlabSourceSettingsSchema, type GitlabSettings } from './source-settings.js';
+
+export const displayName = 'GitLab';
+
+export const gitlabConnector: TrackerConnector<GitlabPayload> = {
+  verify: (source, delivery) => verifyGitlabDelivery(source, delivery),
+  deliveryId: gitlabDeliveryId,
+  sign: (secret) => signGitlabDelivery(secret),
+  payloadSchema: gitlabPayloadSchema,
+  normalize: normalizeGitlabDelivery,
+  writeBack: gitlabWriteBack,
+  issueGone: gitlabIssueGone,
+  reader: gitlabReader,
+};

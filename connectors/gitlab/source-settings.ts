@@ -1,0 +1,120 @@
+/**
+ * The settings only a GitLab source has, under `gitlab:` in its source file. Everything else
+ * (priority, statuses, agents, write_back, reconcile.every) is the shared source schema.
+ *
+ * ```yaml
+ * gitlab:
+ *   signing:                    # GitLab's "Signing token" (Standard Webhooks)
+ *     secrets: ["${GITLAB_SIGNING_TOKEN:-}", "${GITLAB_SIGNING_TOKEN_NEXT:-}"]   # whsec_<base64>
+ *     required: false           # true: refuse a delivery that carries no valid webhook-signature
+ *     tolerance: 5m             # how far webhook-timestamp may be from the bridge's clock
+ *   projects: [acme/support/app]   # reconciliation reads these projects' issues …
+ *   groups: [acme/support]         # … and these groups' (with their subgroups); neither: every issue the token sees
+ * ```
+ *
+ * Priority from an incident's severity is `priority.field: severity` of the shared schema, whose
+ * `field` only GitLab reads that way (see `gitlabSourceIssues`).
+ *
+ * Not supported: agents by group membership. Deciding agent or customer happens while the webhook
+ * is answered, without any read of the GitLab API (normalize is synchronous), and a reconciled
+ * comment must come out the same as its webhook did; so agents are listed by username in
+ * `agents.users` (`GET /groups/:id/members/all` lists a group's).
+ */
+import { z } from 'zod';
+import { parseDuration, durationToMs, type Duration } from '../../src/domain/duration.js';
+
+/** `group/project`, `group/subgroup/project`: a namespaced path as GitLab's API takes it, URL-encoded. */
+const namespacedPath = (what: string) =>
+  z.string().regex(/^[^/\s]+(\/[^/\s]+)+$/, { error: `expected the ${what}'s full path, e.g. acme/support/app` });
+
+const groupPath = z.string().regex(/^[^/\s]+(\/[^/\s]+)*$/, { error: "expected the group's full path, e.g. acme/support" });
+
+const toleranceSchema = z.string().transform((text, ctx): Duration => {
+  const duration = parseDuration(text);
+  if (!duration) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (use e.g. 5m or 30s)` });
+    return z.NEVER;
+  }
+  return duration;
+});
+
+/** Standard Webhooks secrets: `whsec_` and the base64 of the key GitLab generates (32 bytes). */
+const signingSecret = z.string().refine((secret) => secret === '' || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret), {
+  error: 'expected a GitLab signing token, whsec_ followed by base64',
+});
+
+export const gitlabSourceSettingsSchema = z
+  .strictObject({
+    signing: z
+      .strictObject({
+        /** Up to two, for a rotation; empty strings (an unset `${VAR:-}`) are dropped. */
+        secrets: z.array(signingSecret).max(2, { error: 'at most two signing tokens (the current one and the next)' }).default([]),
+        required: z.boolean().default(false),
+        tolerance: toleranceSchema.prefault('5m'),
+      })
+      .prefault({}),
+    projects: z.array(namespacedPath('project')).default([]),
+    groups: z.array(groupPath).default([]),
+  });
+
+export type GitlabSourceSettingsFile = z.output<typeof gitlabSourceSettingsSchema>;
+
+/** The settings as the connector uses them. */
+export interface GitlabSettings {
+  readonly signing: {
+    /** The HMAC keys (decoded from `whsec_…`), non-empty. */
+    readonly keys: readonly Buffer[];
+    readonly required: boolean;
+    readonly toleranceMs: number;
+  };
+  readonly projects: readonly string[];
+  readonly groups: readonly string[];
+}
+
+export const DEFAULT_GITLAB_SETTINGS: GitlabSettings = {
+  signing: { keys: [], required: false, toleranceMs: 5 * 60_000 },
+  projects: [],
+  groups: [],
+};
+
+export function compileGitlabSettings(file: GitlabSourceSettingsFile | undefined): GitlabSettings {
+  if (!file) return DEFAULT_GITLAB_SETTINGS;
+  const secrets = file.signing.secrets.filter((secret) => secret !== '');
+  return {
+    signing: {
+      keys: secrets.map((secret) => Buffer.from(secret.slice('whsec_'.length), 'base64')),
+      required: file.signing.required,
+      // Real time, not business time: a day is 24 h here.
+      toleranceMs: durationToMs(file.signing.tolerance, 86_400_000, 7 * 86_400_000),
+    },
+    projects: file.projects,
+    groups: file.groups,
+  };
+}
+
+/** The parts of a parsed source file the GitLab checks need. */
+export interface GitlabSourceFacts {
+  readonly kind: string;
+  readonly priority: { readonly field: string };
+  readonly gitlab?: GitlabSourceSettingsFile | undefined;
+}
+
+export interface GitlabSourceIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** What a source file asks that GitLab cannot do, or GitLab settings on another tracker. */
+export function gitlabSourceIssues(source: GitlabSourceFacts): GitlabSourceIssue[] {
+  if (source.kind !== 'gitlab') {
+    return source.gitlab === undefined ? [] : [{ path: ['gitlab'], message: `gitlab settings are for GitLab sources, not ${source.kind}` }];
+  }
+  const issues: GitlabSourceIssue[] = [];
+  if (source.priority.field !== 'labels' && source.priority.field !== 'severity') {
+    issues.push({ path: ['priority', 'field'], message: `GitLab priorities come from labels or an incident's severity: use labels or severity, not "${source.priority.field}"` });
+  }
+  if (source.gitlab?.signing.required && source.gitlab.signing.secrets.every((secret) => secret === '')) {
+    issues.push({ path: ['gitlab', 'signing', 'secrets'], message: 'signing is required, so set the signing token (whsec_…) GitLab signs with' });
+  }
+  return issues;
+}
