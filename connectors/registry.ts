@@ -1,6 +1,7 @@
 /** Every tracker connector, by source kind: the only list `src/` consults. */
 import type { ConnectorRegistry } from './connector.js';
 import { giteaConnector } from './gitea/index.js';
+import { githubConnector } from './github/index.js';
 import { jiraConnector } from './jira/index.js';
 import { mantisConnector } from './mantis/index.js';
 
@@ -9,4 +10,5 @@ export const trackerConnectors: ConnectorRegistry = {
   gitea: giteaConnector,
   forgejo: giteaConnector,
   mantis: mantisConnector,
+  github: githubConnector,
 };

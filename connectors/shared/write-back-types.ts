@@ -45,8 +45,8 @@ const labelsSchema = z
  *   custom field by id (`customfield_10050`); Mantis: a date custom field by name.
  * - `due_date` (all): the tracker's own due date shows the nearest open deadline. The bridge then
  *   owns that field: a due date set by hand is overwritten at the next write.
- * - `labels` (Gitea/Forgejo): label names put on while the SLA is at risk or breached. The labels
- *   must already exist in the repository: Gitea silently skips names it does not know.
+ * - `labels` (Gitea/Forgejo, GitHub): label names put on while the SLA is at risk or breached. The
+ *   labels must already exist in the repository: Gitea silently skips names it does not know.
  * - `comment_on_breach` (all): one comment when the issue goes from not breached to breached.
  */
 export const writeBackConfigSchema = z.strictObject({
@@ -93,8 +93,8 @@ export function writeBackIssues(source: WriteBackSourceFacts): WriteBackIssue[] 
   if ((source.kind === 'gitea' || source.kind === 'forgejo') && fields.length > 0) {
     issues.push({ path: at('fields'), message: 'Gitea and Forgejo issues have no custom fields; use due_date and labels' });
   }
-  if (source.kind !== 'gitea' && source.kind !== 'forgejo' && labels.length > 0) {
-    issues.push({ path: at('labels'), message: 'SLA labels are written to Gitea and Forgejo only; use fields on this tracker' });
+  if (source.kind !== 'gitea' && source.kind !== 'forgejo' && source.kind !== 'github' && labels.length > 0) {
+    issues.push({ path: at('labels'), message: 'SLA labels are written to Gitea, Forgejo and GitHub only; use fields on this tracker' });
   }
   // compileSource turns an empty token (an unset ${VAR:-}) into none, so an empty one is missing too.
   if (config.enabled && !source.api.token) {

@@ -35,6 +35,7 @@ function sourcesByKind(): Record<SourceKind, Source> {
     gitea: demo('gitea-demo'),
     forgejo: { ...demo('gitea-demo'), id: 'forgejo-demo', kind: 'forgejo' },
     mantis: demo('mantis-demo'),
+    github: demo('github-demo'),
   };
 }
 

@@ -7,6 +7,7 @@ export const DEMO_SECRETS = {
   JIRA_WEBHOOK_SECRET: 'jira-demo-secret',
   GITEA_WEBHOOK_SECRET: 'gitea-demo-secret',
   MANTIS_WEBHOOK_SECRET: 'mantis-demo-secret',
+  GITHUB_WEBHOOK_SECRET: 'github-demo-secret',
 } as const;
 
 export const SHIPPED_CONFIG_DIR = path.join(projectRoot(), 'config');
