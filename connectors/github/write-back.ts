@@ -110,6 +110,24 @@ export function githubRequests(
 }
 
 /**
+ * The requests that make GitHub show `desired`, given the Project date as just read (and the item
+ * it is in) when the source writes one: what the async builder sends once it has looked that up.
+ */
+export function buildWriteBack(
+  source: Source,
+  issue: IssueRef,
+  desired: WriteBackFields,
+  previous: WriteBackFields | undefined,
+  shown: ShownFields | undefined,
+  projectDate: ProjectDateWrite | undefined,
+): OutgoingRequest[] {
+  if (!source.writeBack.enabled) return [];
+  const project = source.writeBack.due_date ? source.github?.project : undefined;
+  const changed = changedGithubFields(source.writeBack, project, desired, previous, shown, projectDate?.target);
+  return githubRequests(source, issue, desired, previous, changed, projectDate);
+}
+
+/**
  * GitHub's "no such issue": 410 "This issue was deleted", 301 "Moved Permanently" for an issue
  * transferred to another repository (the bridge follows no redirect), and 404 "Not Found" with
  * its documentation link. A token that may not see the repository gets the same 404; a missing
