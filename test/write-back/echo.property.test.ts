@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import type { IssueRef } from '../../connectors/connector.js';
 import { buildWriteBack as giteaWriteBack, giteaDueDate, giteaShownFields } from '../../connectors/gitea/write-back.js';
+import { buildWriteBack as githubWriteBack, githubProjectDate, githubShownFields, PROJECT_DATE } from '../../connectors/github/write-back.js';
 import { buildWriteBack as jiraWriteBack, jiraDate, jiraShownFields } from '../../connectors/jira/write-back.js';
 import { buildWriteBack as mantisWriteBack, mantisShownFields } from '../../connectors/mantis/write-back.js';
 import type { ShownFields } from '../../connectors/shared/owned-fields.js';
@@ -20,7 +21,7 @@ import { sourceFileSchema } from '../../src/config/schema.js';
 import { compileSource, type Source } from '../../src/config/source.js';
 import { METRICS } from '../../src/domain/metric.js';
 
-function sourceOf(kind: 'jira' | 'gitea' | 'mantis'): Source {
+function sourceOf(kind: 'jira' | 'gitea' | 'mantis' | 'github', writeBack: Record<string, unknown> = {}): Source {
   return compileSource(
     `${kind}-demo`,
     sourceFileSchema.parse({
@@ -29,6 +30,7 @@ function sourceOf(kind: 'jira' | 'gitea' | 'mantis'): Source {
       webhook: { secrets: ['s'] },
       api: { token: 't', user: kind === 'jira' ? 'bot@example.com' : undefined },
       priority: { field: 'priority', map: {}, default: 'P3' },
+      write_back: writeBack,
     }),
   );
 }
@@ -39,6 +41,13 @@ const everything = (more: { fields?: Record<string, string>; labels?: Record<str
 const JIRA_CONFIG = everything({ fields: { reaction: 'customfield_1', response: 'customfield_2', resolution: 'customfield_3' } });
 const GITEA_CONFIG = everything({ labels: { at_risk: 'sla/at-risk', breached: 'sla/breached' } });
 const MANTIS_CONFIG = everything({ fields: { reaction: 'A', response: 'B', resolution: 'C' } });
+const GITHUB_SOURCE = sourceOf('github', {
+  enabled: true,
+  due_date: true,
+  comment_on_breach: true,
+  labels: { at_risk: 'sla/at-risk', breached: 'sla/breached' },
+  project: { owner: 'o', number: 1, field: 'SLA due' },
+});
 
 /** What the tracker's webhook shows after storing `sent`: as each one renders and keeps it, not as we sent it. */
 const jiraShows = (sent: WriteBackFields): ShownFields => {
@@ -66,6 +75,19 @@ const mantisShows = (sent: WriteBackFields): ShownFields => {
   });
 };
 
+/** GitHub's webhooks show the labels; the Project date is read from the project just before the write (held). */
+const githubShows = (sent: WriteBackFields): ShownFields => {
+  const labels = [{ name: 'priority/1' }, ...(sent.atRisk ? [{ name: 'sla/at-risk' }] : []), ...(sent.breached ? [{ name: 'sla/breached' }] : [])];
+  return { ...githubShownFields(GITHUB_SOURCE.writeBack, { labels }), [PROJECT_DATE]: githubProjectDate(sent.nearest, sent.zone) };
+};
+/** What the project holds: what a read just showed, or else what the bridge last wrote there. */
+function githubBuild(desired: WriteBackFields, previous: WriteBackFields | undefined, shown?: ShownFields): OutgoingRequest[] {
+  const date = shown && Object.hasOwn(shown, PROJECT_DATE) ? shown[PROJECT_DATE]! : previous ? githubProjectDate(previous.nearest, previous.zone) : null;
+  const { [PROJECT_DATE]: _read, ...labels } = shown ?? {};
+  const target = { projectId: 'PVT_1', fieldId: 'PVTF_1', issueId: 'I_1', itemId: 'PVTI_1', date };
+  return githubWriteBack(GITHUB_SOURCE, { id: 'o/r#1', key: 'o/r#1' }, desired, previous, shown ? labels : undefined, { project: GITHUB_SOURCE.github!.project!, target });
+}
+
 interface Tracker {
   readonly name: string;
   readonly build: (desired: WriteBackFields, previous: WriteBackFields | undefined, shown?: ShownFields) => OutgoingRequest[];
@@ -91,6 +113,7 @@ const TRACKERS: Tracker[] = [
     build: (desired, previous, shown) => mantisWriteBack(sourceOf('mantis'), MANTIS_CONFIG, { id: '1', key: '1' }, desired, previous, shown),
     shows: mantisShows,
   },
+  { name: 'GitHub', build: githubBuild, shows: githubShows },
 ];
 
 // 2000 to 2100, across DST changes in zones with and without them, and a half-hour offset.
