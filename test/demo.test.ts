@@ -41,7 +41,7 @@ describe('sla-bridge demo', function () {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code, output).to.equal(0);
-    for (const webhook of ['jira-demo (DEMO-1', 'gitea-demo (demo/shop#1', 'mantis-demo (90003']) expect(output).to.include(`POST /webhooks/${webhook}`);
+    for (const webhook of ['jira-demo (DEMO-1', 'gitea-demo (demo/shop#1', 'github-demo (demo/app#1', 'mantis-demo (90003']) expect(output).to.include(`POST /webhooks/${webhook}`);
     expect(output).to.match(/breach \(breach\) of DEMO-1 sent to the console channel/);
     expect(output).to.match(/write-back PUT \/jira\/rest\/api\/2\/issue\/90001 \{"fields":\{"customfield_10060":.*\} -> 200\n/);
     expect(output).to.include('sla-bridge demo: every expected warning, breach and write-back arrived.');
@@ -61,7 +61,7 @@ describe('sla-bridge demo', function () {
       const [, url, token] = dashboard!;
       expect(next.slice(2)).to.deep.equal([`  API        curl -H 'Authorization: Bearer ${token}' ${url}/api/issues`, `  metrics    ${url}/metrics`, 'Ctrl-C stops the demo.']);
       const issues = (await (await fetch(`${url}/api/issues`, { headers: { authorization: `Bearer ${token}` } })).json()) as { issues: { issue: { key: string } }[] };
-      expect(issues.issues.map((entry) => entry.issue.key).sort()).to.deep.equal(['90003', 'DEMO-1', 'demo/shop#1']);
+      expect(issues.issues.map((entry) => entry.issue.key).sort()).to.deep.equal(['90003', 'DEMO-1', 'demo/app#1', 'demo/shop#1']);
       const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
       expect(login.status, 'the dashboard link logs in').to.equal(204);
       expect((await fetch(`${url}/dashboard`)).status).to.equal(200);
@@ -91,9 +91,11 @@ describe('sla-bridge demo', function () {
     const { io, run } = await demo({ timeoutMs: 2_000 });
     expect(await run.finished).to.equal(1);
     expect(io.lines.err).to.deep.equal([
-      'sla-bridge demo: did not arrive: 50% of DEMO-1; breach of DEMO-1; 50% of demo/shop#1; breach of demo/shop#1; 50% of 90003; breach of 90003',
+      // GitHub issues have no due date: its labels are all the demo writes, and only from the warning on.
+      'sla-bridge demo: did not arrive: 50% of DEMO-1; breach of DEMO-1; 50% of demo/shop#1; breach of demo/shop#1; 50% of demo/app#1; breach of demo/app#1; write-back of demo/app#1; 50% of 90003; breach of 90003',
       "  DEMO-1: not within 2 s; the bridge's log above may say why",
       "  demo/shop#1: not within 2 s; the bridge's log above may say why",
+      "  demo/app#1: not within 2 s; the bridge's log above may say why",
       "  90003: not within 2 s; the bridge's log above may say why",
     ]);
   });
