@@ -155,11 +155,12 @@ describe('write-back: the write_back config block', () => {
     ]);
   });
 
-  it('has no fields on Gitea or Forgejo, and labels nowhere else', () => {
+  it('has no fields on Gitea or Forgejo, and labels on nothing but those and GitHub', () => {
+    expect(messages('github', { labels: { at_risk: 'sla/at-risk' } })).to.deep.equal([]);
     expect(messages('gitea', { labels: { at_risk: 'sla/at-risk' }, due_date: true })).to.deep.equal([]);
     expect(messages('forgejo', { fields: { reaction: 'x' } })).to.have.lengthOf(1);
     expect(messages('mantis', { fields: { reaction: 'SLA reaction deadline' }, labels: { breached: 'sla' } })).to.deep.equal([
-      'write_back.labels: SLA labels are written to Gitea and Forgejo only; use fields on this tracker',
+      'write_back.labels: SLA labels are written to Gitea, Forgejo and GitHub only; use fields on this tracker',
     ]);
   });
 
