@@ -2,6 +2,7 @@
 import type { ConnectorRegistry } from './connector.js';
 import { giteaConnector } from './gitea/index.js';
 import { gitlabConnector } from './gitlab/index.js';
+import { githubConnector } from './github/index.js';
 import { jiraConnector } from './jira/index.js';
 import { mantisConnector } from './mantis/index.js';
 
@@ -11,4 +12,5 @@ export const trackerConnectors: ConnectorRegistry = {
   forgejo: giteaConnector,
   mantis: mantisConnector,
   gitlab: gitlabConnector,
+  github: githubConnector,
 };

@@ -22,6 +22,8 @@ const root = projectRoot();
 const DEMO_ISSUES = [
   { key: 'DEMO-1', writtenTo: '/jira/rest/api/2/issue/90001' },
   { key: 'demo/shop#1', writtenTo: '/gitea/api/v1/repos/demo/shop/issues/1' },
+  // GitHub issues have no due date: its labels are all the demo writes, and only from the warning on.
+  { key: 'demo/app#1', writtenTo: '/github/api/v3/repos/demo/app/issues/1' },
   { key: '90003', writtenTo: '/mantis/api/rest/issues/90003' },
   { key: 'demo/helpdesk#1', writtenTo: '/gitlab/api/v4/projects/demo%2Fhelpdesk/issues/1' },
 ];
@@ -49,7 +51,7 @@ describe('sla-bridge demo', function () {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code, output).to.equal(0);
-    for (const webhook of ['jira-demo (DEMO-1', 'gitea-demo (demo/shop#1', 'mantis-demo (90003', 'gitlab-demo (demo/helpdesk#1']) expect(output).to.include(`POST /webhooks/${webhook}`);
+    for (const webhook of ['jira-demo (DEMO-1', 'gitea-demo (demo/shop#1', 'github-demo (demo/app#1', 'mantis-demo (90003', 'gitlab-demo (demo/helpdesk#1']) expect(output).to.include(`POST /webhooks/${webhook}`);
     expect(output).to.match(/breach \(breach\) of DEMO-1 sent to the console channel/);
     expect(output).to.match(/write-back PUT \/jira\/rest\/api\/2\/issue\/90001 \{"fields":\{"customfield_10060":.*\} -> 200\n/);
     expect(output).to.include('sla-bridge demo: every expected warning, breach and write-back arrived.');
@@ -68,7 +70,7 @@ describe('sla-bridge demo', function () {
       const [, url, token] = dashboard!;
       expect(next.slice(2)).to.deep.equal([`  API        curl -H 'Authorization: Bearer ${token}' ${url}/api/issues`, `  metrics    ${url}/metrics`, 'Ctrl-C stops the demo.']);
       const issues = (await (await fetch(`${url}/api/issues`, { headers: { authorization: `Bearer ${token}` } })).json()) as { issues: { issue: { key: string } }[] };
-      expect(issues.issues.map((entry) => entry.issue.key).sort()).to.deep.equal(['90003', 'DEMO-1', 'demo/helpdesk#1', 'demo/shop#1']);
+      expect(issues.issues.map((entry) => entry.issue.key).sort()).to.deep.equal(['90003', 'DEMO-1', 'demo/app#1', 'demo/helpdesk#1', 'demo/shop#1']);
       const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
       expect(login.status, 'the dashboard link logs in').to.equal(204);
       expect((await fetch(`${url}/dashboard`)).status).to.equal(200);
@@ -108,6 +110,7 @@ describe('sla-bridge demo', function () {
       `sla-bridge demo: did not arrive: ${missing.join('; ')}`,
       "  DEMO-1: not within 2 s; the bridge's log above may say why",
       "  demo/shop#1: not within 2 s; the bridge's log above may say why",
+      "  demo/app#1: not within 2 s; the bridge's log above may say why",
       "  90003: not within 2 s; the bridge's log above may say why",
       "  demo/helpdesk#1: not within 2 s; the bridge's log above may say why",
     ]);

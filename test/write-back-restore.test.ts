@@ -9,6 +9,8 @@ import { expect } from 'chai';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import nock from 'nock';
 import { trackerConnectors } from '../connectors/registry.js';
@@ -17,6 +19,7 @@ import { DeadLetterStore } from '../src/app/dead-letters.js';
 import { MAX_RESTORES, WRITE_BACK_QUEUE, type WriteBackOutcome } from '../src/app/write-back.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { HOUR_MS } from '../src/domain/duration.js';
+import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { interceptHttp } from './support/http-interception.js';
 import { sharedRedis } from './support/redis-server.js';
@@ -25,6 +28,7 @@ import { writeConfig } from './support/temp-config.js';
 const JIRA = 'https://jira.example.com';
 const GITEA = 'https://gitea.example.com';
 const MANTIS = 'https://mantis.example.com';
+const GITHUB_API = 'https://api.github.com';
 const ZONE = 'Europe/Amsterdam';
 const WEEK_MS = 7 * 24 * HOUR_MS;
 
@@ -37,6 +41,7 @@ covers:
   - { source: jira-demo, project: MB }
   - { source: mantis-demo, project: intranet }
   - { source: gitea-demo, project: acme/app }
+  - { source: github-demo, project: acme/app }
 policies:
   reaction: 1w
   resolution: 2w
@@ -56,6 +61,14 @@ webhook: { secrets: [gitea-secret] }
 api: { token: gitea-token }
 priority: { field: labels, map: { priority/1: P1 }, default: P3 }
 write_back: { enabled: true, due_date: true, labels: { at_risk: sla/at-risk, breached: sla/breached } }
+`,
+  'sources/github-demo.yaml': `
+kind: github
+base_url: https://github.com
+webhook: { secrets: [github-secret] }
+api: { token: github-token }
+priority: { field: labels, map: { priority/1: P1 }, default: P3 }
+write_back: { enabled: true, due_date: true, project: { owner: acme, number: 2, field: SLA due }, labels: { at_risk: sla/at-risk, breached: sla/breached } }
 `,
   'sources/mantis-demo.yaml': `
 kind: mantis
@@ -147,9 +160,9 @@ describe('write-back: the fields the bridge owns', function () {
     }
   }
 
-  async function post(source: 'jira-demo' | 'mantis-demo' | 'gitea-demo', body: unknown, headers: Record<string, string>) {
+  async function post(source: 'jira-demo' | 'mantis-demo' | 'gitea-demo' | 'github-demo', body: unknown, headers: Record<string, string>) {
     const raw = Buffer.from(JSON.stringify(body));
-    const kind = ({ 'jira-demo': 'jira', 'mantis-demo': 'mantis', 'gitea-demo': 'gitea' } as const)[source];
+    const kind = ({ 'jira-demo': 'jira', 'mantis-demo': 'mantis', 'gitea-demo': 'gitea', 'github-demo': 'github' } as const)[source];
     const signature = trackerConnectors[kind].sign(`${kind}-secret`, raw);
     const result = await postRaw(`${bridge.url}/webhooks/${source}`, raw, { 'content-type': 'application/json', ...headers, ...signature });
     expect(result.status, JSON.stringify(result.body)).to.equal(202);
@@ -306,6 +319,95 @@ describe('write-back: the fields the bridge owns', function () {
       const echoed = await quietAfter(id, () => send(delivery('label_updated', created + 70_000, echo), 'issue_label'));
       expect(echoed.every((outcome) => outcome === 'unchanged'), JSON.stringify(echoed)).to.equal(true);
       expect(calls).to.have.length(4);
+    });
+  });
+
+  describe('GitHub', () => {
+    // Four days into a week's reaction: past the 50% warning, so the issue carries sla/at-risk.
+    const created = Date.now() - 4 * 24 * HOUR_MS;
+    const stamp = (instant: number) => new Date(Math.floor(instant / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    const dueDay = DateTime.fromMillis(created + WEEK_MS, { zone: ZONE }).toISODate()!;
+    /** The #42 story's labeled delivery (test/fixtures/github), moved to acme/app#9 and to now. */
+    const recorded = JSON.parse(readFileSync(path.join(projectRoot(), 'test/fixtures/github/labeled-priority-1.json'), 'utf8')) as { body: Record<string, any> };
+
+    function delivery(action: string, at: number, labels: string[]) {
+      const body = structuredClone(recorded.body);
+      Object.assign(body, { action, label: { name: labels[0] ?? 'sla/at-risk' } });
+      Object.assign(body.issue, {
+        number: 9,
+        html_url: 'https://github.com/acme/app/issues/9',
+        title: 'App crashes on login',
+        labels: labels.map((name) => ({ name, color: 'fbca04' })),
+        created_at: stamp(created),
+        updated_at: stamp(at),
+      });
+      Object.assign(body.repository, { full_name: 'acme/app', name: 'app', html_url: 'https://github.com/acme/app' });
+      return body;
+    }
+    const send = (body: unknown) => post('github-demo', body, { 'x-github-event': 'issues', 'x-github-delivery': randomUUID() });
+
+    /** GitHub with one Project: the date field holds what the last mutation set (or what a person typed). */
+    function fakeGithub() {
+      const project = { date: null as string | null, itemAdded: false };
+      const calls: string[] = [];
+      nock(GITHUB_API)
+        .persist()
+        .post('/graphql')
+        .reply((_uri, body) => {
+          const { query, variables } = body as { query: string; variables: Record<string, string> };
+          const name = query.startsWith('query(') ? 'query' : /\{ (\w+)\(input/.exec(query)![1]!;
+          calls.push(name === 'updateProjectV2ItemFieldValue' ? `${name} ${variables.date}` : name);
+          if (name === 'updateProjectV2ItemFieldValue') project.date = variables.date!;
+          if (name === 'clearProjectV2ItemFieldValue') project.date = null;
+          if (name === 'addProjectV2ItemById') {
+            project.itemAdded = true;
+            return [200, { data: { addProjectV2ItemById: { item: { id: 'PVTI_9' } } } }];
+          }
+          if (name !== 'query') return [200, { data: {} }];
+          const items = project.itemAdded ? [{ id: 'PVTI_9', project: { id: 'PVT_2' }, fieldValueByName: project.date === null ? null : { date: project.date } }] : [];
+          return [200, { data: { repository: { issue: { id: 'I_9', projectItems: { nodes: items } } }, repositoryOwner: { projectV2: { id: 'PVT_2', field: { id: 'PVTF_due', name: 'SLA due', dataType: 'DATE' } } } } }];
+        })
+        .post(/\/repos\/acme\/app\/issues\/9\/labels/)
+        .reply((uri, body) => {
+          calls.push(`POST ${uri} ${JSON.stringify(body)}`);
+          return [200, []];
+        })
+        .delete(/\/repos\/acme\/app\/issues\/9\/labels\/.*/)
+        .reply((uri) => {
+          calls.push(`DELETE ${uri}`);
+          return [200, []];
+        });
+      return { project, calls };
+    }
+
+    it('puts the SLA label and the Project date back when someone changes them, and the echo asks for nothing', async () => {
+      const github = fakeGithub();
+      const id = 'acme/app#9';
+      await send(delivery('opened', created, []));
+      await waitForOutcome(id, 'written', 0);
+      await allDone();
+      // Read, add the issue to the project; then the label and the date. (Other jobs of the issue,
+      // queued by its timers, read the project too: what matters is what was written.)
+      const writes = (calls: string[]) => calls.filter((call) => call !== 'query');
+      expect(github.calls[0]).to.equal('query');
+      expect(writes(github.calls)).to.deep.equal(['addProjectV2ItemById', 'POST /repos/acme/app/issues/9/labels {"labels":["sla/at-risk"]}', `updateProjectV2ItemFieldValue ${dueDay}`]);
+      expect(github.project.date).to.equal(dueDay);
+
+      // Someone takes the label off and types another date into the project.
+      github.project.date = '2031-01-01';
+      const mark = outcomesOf(id).length;
+      const before = github.calls.length;
+      await send(delivery('unlabeled', created + 60_000, []));
+      await waitForOutcome(id, 'restored', mark);
+      await allDone();
+      expect(writes(github.calls.slice(before))).to.deep.equal(['POST /repos/acme/app/issues/9/labels {"labels":["sla/at-risk"]}', `updateProjectV2ItemFieldValue ${dueDay}`]);
+      expect(github.project.date).to.equal(dueDay);
+
+      // GitHub's webhook for the restored label: every job finds the label and the date as written.
+      const after = github.calls.length;
+      const echoed = await quietAfter(id, () => send(delivery('labeled', created + 70_000, ['sla/at-risk'])));
+      expect(echoed.every((outcome) => outcome === 'unchanged'), JSON.stringify(echoed)).to.equal(true);
+      expect(github.calls.slice(after).every((call) => call === 'query'), JSON.stringify(github.calls.slice(after))).to.equal(true);
     });
   });
 

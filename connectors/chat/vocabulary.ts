@@ -45,7 +45,7 @@ export interface Vocabulary {
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-const TRACKERS = { jira: 'Jira', gitea: 'Gitea', forgejo: 'Forgejo', mantis: 'MantisBT', gitlab: 'GitLab' } as const;
+const TRACKERS = { jira: 'Jira', gitea: 'Gitea', forgejo: 'Forgejo', mantis: 'MantisBT', gitlab: 'GitLab', github: 'GitHub' } as const;
 
 const en: Vocabulary = {
   metric: { reaction: 'reaction time', response: 'response time', resolution: 'resolution time' },

@@ -45,9 +45,9 @@ const labelsSchema = z
  *   custom field by id (`customfield_10050`); Mantis: a date custom field by name.
  * - `due_date` (all): the tracker's own due date shows the nearest open deadline. The bridge then
  *   owns that field: a due date set by hand is overwritten at the next write.
- * - `labels` (Gitea/Forgejo, GitLab): label names put on while the SLA is at risk or breached. In
- *   Gitea the labels must already exist (it silently skips names it does not know); GitLab creates
- *   a project label it does not have.
+ * - `labels` (Gitea/Forgejo, GitLab, GitHub): label names put on while the SLA is at risk or
+ *   breached. In Gitea the labels must already exist (it silently skips names it does not know);
+ *   GitLab and GitHub create a label they do not have.
  * - `comment_on_breach` (all): one comment when the issue goes from not breached to breached.
  */
 export const writeBackConfigSchema = z.strictObject({
@@ -91,12 +91,13 @@ export function writeBackIssues(source: WriteBackSourceFacts): WriteBackIssue[] 
       }
     }
   }
-  const labelled = source.kind === 'gitea' || source.kind === 'forgejo' || source.kind === 'gitlab';
+  const labelled = source.kind === 'gitea' || source.kind === 'forgejo' || source.kind === 'gitlab' || source.kind === 'github';
   if (labelled && fields.length > 0) {
-    issues.push({ path: at('fields'), message: `${source.kind === 'gitlab' ? 'GitLab' : 'Gitea and Forgejo'} issues have no custom fields; use due_date and labels` });
+    const tracker = { gitlab: 'GitLab', github: 'GitHub' }[source.kind as 'gitlab' | 'github'] ?? 'Gitea and Forgejo';
+    issues.push({ path: at('fields'), message: `${tracker} issues have no custom fields; use due_date and labels` });
   }
   if (!labelled && labels.length > 0) {
-    issues.push({ path: at('labels'), message: 'SLA labels are written to Gitea, Forgejo and GitLab only; use fields on this tracker' });
+    issues.push({ path: at('labels'), message: 'SLA labels are written to Gitea, Forgejo, GitLab and GitHub only; use fields on this tracker' });
   }
   // compileSource turns an empty token (an unset ${VAR:-}) into none, so an empty one is missing too.
   if (config.enabled && !source.api.token) {

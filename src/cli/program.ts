@@ -34,7 +34,7 @@ async function run(io: CliIo, action: () => number | Promise<number | void>): Pr
 
 export function buildProgram(io: CliIo = processIo): Command {
   const program = new Command('sla-bridge')
-    .description('SLA clocks, breach warnings and deadline write-back for Jira, Gitea/Forgejo, GitLab and MantisBT')
+    .description('SLA clocks, breach warnings and deadline write-back for Jira, Gitea/Forgejo, GitLab, GitHub and MantisBT')
     .version(packageVersion())
     .showHelpAfterError();
 

@@ -8,6 +8,7 @@ import { parseDuration, type Duration } from '../domain/duration.js';
 import { isHolidayDate } from '../domain/holidays.js';
 import { writeBackConfigSchema, writeBackIssues } from '../../connectors/shared/write-back-types.js';
 import { gitlabSourceIssues, gitlabSourceSettingsSchema } from '../../connectors/gitlab/source-settings.js';
+import { githubAgentsShape, githubSettingsIssues, githubWriteBackShape } from '../../connectors/github/source-settings.js';
 import { metricSchema } from '../domain/metric.js';
 import { prioritySchema, type Priority } from '../domain/priority.js';
 
@@ -229,7 +230,7 @@ export const contractFileSchema = z
   });
 export type ContractFile = z.infer<typeof contractFileSchema>;
 
-export const SOURCE_KINDS = ['jira', 'gitea', 'forgejo', 'mantis', 'gitlab'] as const;
+export const SOURCE_KINDS = ['jira', 'gitea', 'forgejo', 'mantis', 'gitlab', 'github'] as const;
 
 /** `1mb`, `512kb`, `100b` */
 export const byteSizeSchema = z.string().transform((text, ctx) => {
@@ -289,10 +290,12 @@ export const sourceFileSchema = z
         domains: z.array(z.string().min(1)).default([]),
         /** MantisBT: everyone with at least this access level (55 = developer) is an agent. */
         min_access_level: z.number().int().optional(),
+        /** GitHub: comments whose author_association is one of these (connectors/github/source-settings.ts). */
+        ...githubAgentsShape,
       })
       .prefault({}),
     /** Writing the deadlines back into the tracker's own fields. */
-    write_back: writeBackConfigSchema.prefault({}),
+    write_back: writeBackConfigSchema.extend(githubWriteBackShape).prefault({}),
     /** Asking the tracker's REST API what changed, to catch lost webhooks (needs `api.token`). */
     reconcile: z
       .strictObject({
@@ -300,7 +303,7 @@ export const sourceFileSchema = z
         every: durationSchema.optional(),
         /** How far back each periodic run looks; twice `every` when absent, so a missed run is covered. */
         lookback: durationSchema.optional(),
-        /** Gitea/Forgejo: the repositories (`owner/name`) to read; without it every repository the token can see. */
+        /** Gitea/Forgejo: the repositories (`owner/name`) to read; without it every repository the token can see. GitHub: required. */
         repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, { error: 'expected owner/name' })).default([]),
       })
       .prefault({}),
@@ -311,10 +314,14 @@ export const sourceFileSchema = z
     if (source.reconcile.every && !source.api.token) {
       ctx.addIssue({ code: 'custom', path: ['reconcile', 'every'], message: 'reconciliation reads the tracker\'s REST API: set api.token' });
     }
-    if (source.reconcile.repositories.length > 0 && source.kind !== 'gitea' && source.kind !== 'forgejo') {
+    if (source.reconcile.repositories.length > 0 && source.kind !== 'gitea' && source.kind !== 'forgejo' && source.kind !== 'github') {
       const hint = source.kind === 'gitlab' ? ' (a GitLab source names projects and groups under gitlab.projects and gitlab.groups)' : '';
-      ctx.addIssue({ code: 'custom', path: ['reconcile', 'repositories'], message: `only Gitea and Forgejo sources list repositories, not ${source.kind}${hint}` });
+      ctx.addIssue({ code: 'custom', path: ['reconcile', 'repositories'], message: `only Gitea, Forgejo and GitHub sources list repositories, not ${source.kind}${hint}` });
     }
+    if (source.reconcile.every && source.kind === 'github' && source.reconcile.repositories.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['reconcile', 'repositories'], message: 'GitHub has no search by update time across repositories: list the repositories (owner/name) to reconcile' });
+    }
+    for (const issue of githubSettingsIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
     for (const issue of writeBackIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
     for (const issue of gitlabSourceIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
     const secrets = source.webhook.secrets.filter((secret) => secret !== '');

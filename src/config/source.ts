@@ -3,6 +3,7 @@ import { durationToMs } from '../domain/duration.js';
 import type { SourceFile } from './schema.js';
 import type { WriteBackConfig } from '../../connectors/shared/write-back-types.js';
 import { compileGitlabSettings, type GitlabSettings } from '../../connectors/gitlab/source-settings.js';
+import { compileGithubSettings, type GithubSettings } from '../../connectors/github/source-settings.js';
 
 export type SourceKind = SourceFile['kind'];
 
@@ -29,11 +30,13 @@ export interface Source {
   readonly reconcile: {
     readonly everyMs?: number | undefined;
     readonly lookbackMs?: number | undefined;
-    /** Gitea/Forgejo `owner/name`; empty: every repository the token can see. */
+    /** Gitea/Forgejo `owner/name`; empty: every repository the token can see. GitHub: the repositories to read. */
     readonly repositories: readonly string[];
   };
   /** GitLab sources only: signing keys, the projects and groups to reconcile. */
   readonly gitlab?: GitlabSettings | undefined;
+  /** GitHub sources only: author associations of agents and the Project that shows the due date. */
+  readonly github?: GithubSettings | undefined;
 }
 
 const lower = (values: Iterable<string>) => new Set([...values].map((value) => value.toLowerCase()));
@@ -61,5 +64,6 @@ export function compileSource(id: string, file: SourceFile): Source {
     },
     agents: { users: lower(file.agents.users), domains: file.agents.domains.map((domain) => domain.toLowerCase().replace(/^@/, '')), minAccessLevel: file.agents.min_access_level },
     ...(file.kind === 'gitlab' ? { gitlab: compileGitlabSettings(file.gitlab) } : {}),
+    ...(file.kind === 'github' ? { github: compileGithubSettings(file) } : {}),
   };
 }

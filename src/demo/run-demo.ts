@@ -45,6 +45,7 @@ const DEFAULT_TIMEOUT_MS = 45_000;
 const WRITE_BACK_PATHS: Record<string, string> = {
   '90001': '/jira/rest/api/2/issue/90001',
   'demo/shop#1': '/gitea/api/v1/repos/demo/shop/issues/1',
+  'demo/app#1': '/github/api/v3/repos/demo/app/issues/1',
   '90003': '/mantis/api/rest/issues/90003',
   'demo/helpdesk#1': '/gitlab/api/v4/projects/demo%2Fhelpdesk/issues/1',
 };
@@ -100,7 +101,7 @@ export async function runDemo(options: DemoOptions, io: CliIo, parts: DemoParts 
   };
 
   io.out(`sla-bridge demo: the bridge listens on ${url}, on ${options.redis ? describeRedisTarget(options.redis) : 'its own redis-server'}.`);
-  io.out('Contract "demo": reaction P1 within 10 s, round the clock, a warning at 50%. Sending a new P1 issue from Jira, Gitea, MantisBT and GitLab:');
+  io.out('Contract "demo": reaction P1 within 10 s, round the clock, a warning at 50%. Sending a new P1 issue from Jira, Gitea, MantisBT, GitLab and GitHub:');
   const issues: DemoIssue[] = [];
   for (const sample of parts.webhooks ?? sampleWebhooks(trackerConnectors)) {
     const response = await fetch(`${url}/webhooks/${sample.source}`, { method: 'POST', headers: sample.headers, body: sample.body });

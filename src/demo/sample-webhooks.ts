@@ -16,7 +16,7 @@ export interface SampleWebhook {
   readonly body: Buffer;
 }
 
-const SECRETS: Record<string, string> = { 'jira-demo': 'demo-jira-secret', 'gitea-demo': 'demo-gitea-secret', 'mantis-demo': 'demo-mantis-secret', 'gitlab-demo': 'demo-gitlab-secret' };
+const SECRETS: Record<string, string> = { 'jira-demo': 'demo-jira-secret', 'gitea-demo': 'demo-gitea-secret', 'mantis-demo': 'demo-mantis-secret', 'gitlab-demo': 'demo-gitlab-secret', 'github-demo': 'demo-github-secret' };
 
 function jiraIssueCreated(now: DateTime) {
   return {
@@ -62,6 +62,33 @@ function giteaIssueOpened(now: DateTime) {
     },
     repository: { full_name: 'demo/shop', name: 'shop', owner: { login: 'demo' } },
     sender: { login: 'customer' },
+  };
+}
+
+function githubIssueOpened(now: DateTime) {
+  const at = now.toUTC().toISO({ suppressMilliseconds: true });
+  const customer = { login: 'customer', id: 90004, type: 'User', site_admin: false };
+  return {
+    action: 'opened',
+    issue: {
+      id: 90004,
+      number: 1,
+      title: 'Login page returns 500',
+      html_url: 'https://github.com/demo/app/issues/1',
+      user: customer,
+      labels: [{ id: 1, name: 'priority/1', color: 'b60205', default: false }],
+      state: 'open',
+      assignee: null,
+      assignees: [],
+      comments: 0,
+      created_at: at,
+      updated_at: at,
+      closed_at: null,
+      author_association: 'NONE',
+      state_reason: null,
+    },
+    repository: { id: 9004, name: 'app', full_name: 'demo/app', private: true, html_url: 'https://github.com/demo/app', owner: { login: 'demo', type: 'Organization' } },
+    sender: customer,
   };
 }
 
@@ -123,6 +150,7 @@ export function sampleWebhooks(connectors: ConnectorRegistry, now = DateTime.now
   const samples: { source: string; kind: SourceKind; issueId: string; issueKey: string; payload: unknown; headers: Record<string, string> }[] = [
     { source: 'jira-demo', kind: 'jira', issueId: '90001', issueKey: 'DEMO-1', payload: jiraIssueCreated(now), headers: { 'x-atlassian-webhook-identifier': randomUUID() } },
     { source: 'gitea-demo', kind: 'gitea', issueId: 'demo/shop#1', issueKey: 'demo/shop#1', payload: giteaIssueOpened(now), headers: { 'x-gitea-event': 'issues', 'x-gitea-event-type': 'issues', 'x-gitea-delivery': randomUUID() } },
+    { source: 'github-demo', kind: 'github', issueId: 'demo/app#1', issueKey: 'demo/app#1', payload: githubIssueOpened(now), headers: { 'x-github-event': 'issues', 'x-github-delivery': randomUUID() } },
     { source: 'mantis-demo', kind: 'mantis', issueId: '90003', issueKey: '90003', payload: mantisIssueReported(now), headers: { 'x-mantis-event': 'issue_reported', 'x-mantis-delivery': randomUUID() } },
     { source: 'gitlab-demo', kind: 'gitlab', issueId: 'demo/helpdesk#1', issueKey: 'demo/helpdesk#1', payload: gitlabIssueOpened(now), headers: { 'x-gitlab-event': 'Issue Hook', 'idempotency-key': randomUUID() } },
   ];

@@ -1,6 +1,6 @@
 /**
  * A tracker stand-in on loopback for the demo: it accepts the bridge's write-back requests the way
- * Jira, Gitea, MantisBT and GitLab answer them, and keeps them (with its answer) so the demo can show what
+ * Jira, Gitea, MantisBT, GitLab and GitHub answer them, and keeps them (with its answer) so the demo can show what
  * was written and tell a write the tracker took from one it refused.
  */
 import type { Server } from 'node:http';

@@ -39,6 +39,7 @@ function sourcesByKind(): Record<SourceKind, Source> {
     mantis: demo('mantis-demo'),
     // GitLab sends its secret token as it is; only its Standard Webhooks signature covers the body.
     gitlab: { ...demo('gitlab-demo'), gitlab: { ...DEFAULT_GITLAB_SETTINGS, signing: { keys: [GITLAB_SIGNING_KEY], required: true, toleranceMs: 300_000 } } },
+    github: demo('github-demo'),
   };
 }
 

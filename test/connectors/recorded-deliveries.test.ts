@@ -1,5 +1,5 @@
 /**
- * Deliveries as real Gitea, Forgejo and Jira servers sent them (test/fixtures/<kind>/eras, with
+ * Deliveries as real Gitea, Forgejo, Jira and GitHub servers sent them (test/fixtures/<kind>/eras, with
  * their provenance), through the real express app, queue and workers: each is accepted and lands
  * in the issue's log as exactly these events. Then a property: taking away or nulling what the
  * bridge can do without, or adding fields it does not know, never turns one into a 400.
@@ -31,13 +31,20 @@ interface Fixture {
 
 const SECRET = 'recorded-deliveries-secret';
 const FIXTURES = path.join(projectRoot(), 'test/fixtures');
-/** Which source receives the fixtures of each folder: forgejo is the Gitea demo source as Forgejo. */
-const SOURCE_OF: Record<string, string> = { gitea: 'gitea-demo', forgejo: 'forgejo-demo', jira: 'jira-demo' };
+/** Which source receives the fixtures of each folder: forgejo is the Gitea demo source as Forgejo; GitHub Enterprise Server deliveries go to a server of their own. */
+const SOURCE_OF: Record<string, string> = { gitea: 'gitea-demo', forgejo: 'forgejo-demo', jira: 'jira-demo', github: 'github-demo' };
+const sourceOfFixture = (name: string) => (name.startsWith('github/eras/ghes-') ? 'ghes-demo' : SOURCE_OF[name.split('/')[0]!]!);
 
 function config(): SlaConfig {
   const shipped = shippedConfig().sources;
   const demo = (id: string): Source => ({ ...shipped.get(id)!, secrets: [SECRET] });
-  const sources = [demo('gitea-demo'), { ...demo('gitea-demo'), id: 'forgejo-demo', kind: 'forgejo' as const }, demo('jira-demo')];
+  const sources = [
+    demo('gitea-demo'),
+    { ...demo('gitea-demo'), id: 'forgejo-demo', kind: 'forgejo' as const },
+    demo('jira-demo'),
+    demo('github-demo'),
+    { ...demo('github-demo'), id: 'ghes-demo', baseUrl: 'https://octocoders.github.io' },
+  ];
   return { ...shippedConfig(), sources: new Map(sources.map((source) => [source.id, source])) };
 }
 
@@ -45,7 +52,10 @@ function fixturesIn(folder: string): Fixture[] {
   const dir = path.join(FIXTURES, folder);
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
-    .map((file) => ({ name: `${folder}/${file.replace(/\.json$/, '')}`, source: SOURCE_OF[folder.split('/')[0]!]!, ...JSON.parse(readFileSync(path.join(dir, file), 'utf8')) }));
+    .map((file) => {
+      const name = `${folder}/${file.replace(/\.json$/, '')}`;
+      return { name, source: sourceOfFixture(name), ...JSON.parse(readFileSync(path.join(dir, file), 'utf8')) };
+    });
 }
 
 const recorded = (name: string): Fixture => fixturesIn(path.dirname(name)).find((fixture) => fixture.name === name)!;
@@ -164,6 +174,42 @@ const STORIES: readonly IssueStory[] = [
     ],
   },
   {
+    // GitHub.com, the docs' examples of 2019: the comment is the repository OWNER's, an association github-demo counts as an agent.
+    deliveries: ['github/eras/dotcom-2019-issue-opened', 'github/eras/dotcom-2019-comment-created'],
+    source: 'github-demo',
+    issue: { id: 'Codertocat/Hello-World#1', key: 'Codertocat/Hello-World#1', title: 'Spelling error in the README file', url: 'https://github.com/Codertocat/Hello-World/issues/1' },
+    events: [
+      created({ at: at('2019-05-15T15:20:18Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat', synthetic: false }),
+      created({ at: at('2019-05-15T15:20:18Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat' }),
+      { type: 'commented', at: at('2019-05-15T15:20:21Z'), by: 'agent', public: true },
+      observed(at('2019-05-15T15:20:21Z'), { assignee: 'Codertocat' }),
+    ],
+  },
+  {
+    deliveries: ['github/eras/dotcom-2026-issue-opened'],
+    source: 'github-demo',
+    issue: {
+      id: 'DhruvShetty22/zulip-test#33',
+      key: 'DhruvShetty22/zulip-test#33',
+      title: 'This is a very long Issue title to test topic truncation when renaming.',
+      url: 'https://github.com/DhruvShetty22/zulip-test/issues/33',
+    },
+    events: [created({ at: at('2026-01-23T17:01:17Z'), project: 'DhruvShetty22/zulip-test', title: 'This is a very long Issue title to test topic truncation when renaming.', synthetic: false })],
+  },
+  {
+    deliveries: ['github/eras/ghes-3.5-issue-labeled'],
+    source: 'ghes-demo',
+    issue: { id: 'Codertocat/Hello-World#1', key: 'Codertocat/Hello-World#1', title: 'Spelling error in the README file', url: 'https://octocoders.github.io/Codertocat/Hello-World/issues/1' },
+    events: [
+      created({ at: at('2019-05-15T19:37:53Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat' }),
+      { type: 'labels_changed', at: at('2019-05-15T19:37:54Z'), labels: ['bug'] },
+      { type: 'priority_changed', at: at('2019-05-15T19:37:54Z'), priority: 'P4' },
+      { type: 'environment_changed', at: at('2019-05-15T19:37:54Z'), environment: null },
+      { type: 'status_changed', at: at('2019-05-15T19:37:54Z'), status: 'open', paused: false },
+      observed(at('2019-05-15T19:37:54Z'), { assignee: 'Codertocat' }),
+    ],
+  },
+  {
     deliveries: ['jira/eras/cloud-comment-created'],
     source: 'jira-demo',
     issue: { id: '10000', key: 'ZUL-1', title: 'A minor issue', url: 'https://jira.example.com/browse/ZUL-1' },
@@ -172,7 +218,18 @@ const STORIES: readonly IssueStory[] = [
 ];
 
 /** What the bridge cannot do without, as payload paths (array indexes as []); anything else may go. */
-const REQUIRED: Record<'gitea' | 'jira', ReadonlySet<string>> = {
+const REQUIRED: Record<'gitea' | 'jira' | 'github', ReadonlySet<string>> = {
+  github: new Set([
+    'issue.number',
+    'issue.created_at',
+    'issue.updated_at',
+    'issue.labels[].name',
+    'issue.assignee.login',
+    'issue.assignees[].login',
+    'comment.created_at',
+    'comment.user.login',
+    'repository.full_name',
+  ]),
   gitea: new Set([
     'issue.number',
     'issue.title',
@@ -252,8 +309,8 @@ describe('deliveries recorded from real servers', function () {
   };
 
   it('has a story for every recorded delivery', () => {
-    const told = new Set([...STORIES.flatMap((story) => story.deliveries), 'gitea/eras/1.25-pr-comment-created']);
-    const files = ['gitea/eras', 'forgejo/eras', 'jira/eras'].flatMap(fixturesIn).map((fixture) => fixture.name);
+    const told = new Set([...STORIES.flatMap((story) => story.deliveries), 'gitea/eras/1.25-pr-comment-created', 'github/eras/dotcom-2019-pr-comment-created', 'github/eras/dotcom-2019-ping']);
+    const files = ['gitea/eras', 'forgejo/eras', 'jira/eras', 'github/eras'].flatMap(fixturesIn).map((fixture) => fixture.name);
     expect(files.sort()).to.deep.equal([...told].sort());
   });
 
@@ -279,6 +336,15 @@ describe('deliveries recorded from real servers', function () {
     expect(result.body).to.deep.include({ status: 'ignored', reason: 'pull requests are not covered' });
   });
 
+  it('answers a comment on a pull request (GitHub.com, 2019) and a ping 200 with the reason, not 400', async () => {
+    const comment = recorded('github/eras/dotcom-2019-pr-comment-created');
+    expect((await post(comment, comment.body)).body).to.deep.include({ status: 'ignored', reason: 'pull requests are not covered' });
+    const ping = recorded('github/eras/dotcom-2019-ping');
+    const answer = await post(ping, ping.body);
+    expect(answer.status).to.equal(200);
+    expect(answer.body).to.deep.include({ status: 'ignored', reason: 'ping from hook 109948940: the webhook reaches the bridge' });
+  });
+
   it("never stores, logs or answers the webhook secret Gitea 1.10-1.14 put in the body", async () => {
     const fixture = recorded('gitea/eras/1.11-dev-issue-opened');
     const secret = `hook-secret-${randomUUID()}`;
@@ -295,13 +361,13 @@ describe('deliveries recorded from real servers', function () {
   });
 
   it('never answers 400 for a recorded delivery with fields it does not know added, or fields it can do without taken away or nulled', async () => {
-    const all = ['gitea/eras', 'forgejo/eras', 'jira/eras', 'gitea', 'forgejo', 'jira'].flatMap(fixturesIn);
+    const all = ['gitea/eras', 'forgejo/eras', 'jira/eras', 'github/eras', 'gitea', 'forgejo', 'jira', 'github'].flatMap(fixturesIn);
     const byName = new Map(all.map((fixture) => [fixture.name, fixture]));
     // Drawn by name, so that a counterexample names the fixture instead of printing it.
     const mutation = fc.constantFrom(...byName.keys()).chain((name) => {
       const fixture = byName.get(name)!;
       const { properties, objects } = pathsOf(fixture.body);
-      const kind = kindOf(fixture.source) === 'jira' ? 'jira' : 'gitea';
+      const kind = ({ jira: 'jira', github: 'github' } as const)[kindOf(fixture.source) as 'jira' | 'github'] ?? 'gitea';
       const optional = properties.filter((parts) => !REQUIRED[kind].has(refusalField(parts)));
       const edit = fc.record({ parts: fc.constantFrom(...optional), to: fc.constantFrom('removed', 'null') });
       const extra = fc.record({ parts: fc.constantFrom(...objects), key: fc.stringMatching(/^x_[a-z0-9_]{1,10}$/), value: fc.jsonValue({ maxDepth: 2 }) });

@@ -6,7 +6,7 @@
 import { chatChannels } from '../../connectors/chat/registry.js';
 import type { SlaNotification } from '../../connectors/chat/notification.js';
 import { isHttpPost } from '../../connectors/chat/chat-channel.js';
-import type { IssueRef } from '../../connectors/connector.js';
+import type { IssueRef, TrackerLookup } from '../../connectors/connector.js';
 import { trackerConnectors } from '../../connectors/registry.js';
 import type { OutgoingRequest, WriteBackFields } from '../../connectors/shared/write-back-types.js';
 import { sourceFileSchema } from '../../src/config/schema.js';
@@ -44,7 +44,21 @@ function source(id: string, file: Record<string, unknown>): Source {
   return compileSource(id, sourceFileSchema.parse({ webhook: { secrets: ['secret'] }, api: { token: 'token' }, priority: { field: 'priority', map: {}, default: 'P3' }, ...file }));
 }
 
-const TRACKERS: { name: string; source: Source; issue: IssueRef }[] = [
+/** Gitea's label ids, as `GET /repos/{owner}/{repo}/labels` lists them. */
+const giteaLabels: TrackerLookup = async () => [
+  { id: 11, name: 'sla/at-risk' },
+  { id: 12, name: 'sla/breached' },
+];
+
+/** GitHub's answer to the Project query: the project, its Date field, and the issue's item, without a date yet. */
+const githubProject: TrackerLookup = async () => ({
+  data: {
+    repository: { issue: { id: 'I_kwDOM2ucVc7Wq007', projectItems: { nodes: [{ id: 'PVTI_lADOB6677c4A1b2czgXyZ01', project: { id: 'PVT_kwDOB6677c4A1b2c' }, fieldValueByName: null }] } } },
+    repositoryOwner: { projectV2: { id: 'PVT_kwDOB6677c4A1b2c', field: { id: 'PVTF_lADOB6677c4A1b2czgP0Q7s', name: 'SLA due', dataType: 'DATE' } } },
+  },
+});
+
+const TRACKERS: { name: string; source: Source; issue: IssueRef; lookup?: TrackerLookup }[] = [
   {
     name: 'jira',
     source: source('jira-demo', {
@@ -64,6 +78,18 @@ const TRACKERS: { name: string; source: Source; issue: IssueRef }[] = [
       write_back: { enabled: true, due_date: true, labels: { at_risk: 'sla/at-risk', breached: 'sla/breached' } },
     }),
     issue: { id: 'open2bizz/odoo-customer#7', key: 'open2bizz/odoo-customer#7' },
+    lookup: giteaLabels,
+  },
+  {
+    name: 'github',
+    source: source('github-demo', {
+      kind: 'github',
+      base_url: 'https://github.com',
+      priority: { field: 'labels', map: {}, default: 'P3' },
+      write_back: { enabled: true, labels: { at_risk: 'sla/at-risk', breached: 'sla/breached' }, due_date: true, project: { owner: 'open2bizz', number: 3, field: 'SLA due' } },
+    }),
+    issue: { id: 'open2bizz/odoo-customer#7', key: 'open2bizz/odoo-customer#7' },
+    lookup: githubProject,
   },
   {
     name: 'gitlab',
@@ -89,20 +115,17 @@ const TRACKERS: { name: string; source: Source; issue: IssueRef }[] = [
 const pretty = (body: string) => (body === '' ? '' : `\n${JSON.stringify(JSON.parse(body), null, 2)}`);
 const shown = (request: OutgoingRequest) => `${request.method} ${request.url}${pretty(request.body)}`;
 
-/** Gitea's label ids, as `GET /repos/{owner}/{repo}/labels` lists them. */
-const giteaLabels = async () => [
-  { id: 11, name: 'sla/at-risk' },
-  { id: 12, name: 'sla/breached' },
-];
-
 export async function readmeExamples(): Promise<Record<string, string>> {
   const examples: Record<string, string> = {};
   examples['console-breach'] = (chatChannels.console.buildRequest({}, BREACH) as { log: string }).log;
   const slack = chatChannels.slack.buildRequest({ url: 'https://hooks.slack.com/services/T000/B000/XXXX' } as never, BREACH);
   if (!isHttpPost(slack)) throw new Error('slack builds an HTTP request');
   examples['slack-breach'] = JSON.stringify(JSON.parse(slack.body), null, 2);
-  for (const { name, source: tracker, issue } of TRACKERS) {
-    const requests = await trackerConnectors[tracker.kind].writeBack(tracker, issue, AT_RISK, undefined, giteaLabels);
+  const nothingToLookUp: TrackerLookup = async (request) => {
+    throw new Error(`the example looks nothing up: ${request.description}`);
+  };
+  for (const { name, source: tracker, issue, lookup } of TRACKERS) {
+    const requests = await trackerConnectors[tracker.kind].writeBack(tracker, issue, AT_RISK, undefined, lookup ?? nothingToLookUp);
     examples[`${name}-write-back`] = requests.map(shown).join('\n\n');
   }
   return examples;

@@ -8,6 +8,7 @@ export const DEMO_SECRETS = {
   GITEA_WEBHOOK_SECRET: 'gitea-demo-secret',
   MANTIS_WEBHOOK_SECRET: 'mantis-demo-secret',
   GITLAB_WEBHOOK_SECRET: 'gitlab-demo-secret',
+  GITHUB_WEBHOOK_SECRET: 'github-demo-secret',
 } as const;
 
 export const SHIPPED_CONFIG_DIR = path.join(projectRoot(), 'config');

@@ -13,6 +13,7 @@ import { DateTime } from 'luxon';
 import type { IssueRef } from '../../connectors/connector.js';
 import { buildWriteBack as giteaWriteBack, giteaDueDate, giteaShownFields } from '../../connectors/gitea/write-back.js';
 import { buildWriteBack as gitlabWriteBack, gitlabDueDate, gitlabShownFields } from '../../connectors/gitlab/write-back.js';
+import { buildWriteBack as githubWriteBack, githubProjectDate, githubShownFields, PROJECT_DATE } from '../../connectors/github/write-back.js';
 import { buildWriteBack as jiraWriteBack, jiraDate, jiraShownFields } from '../../connectors/jira/write-back.js';
 import { buildWriteBack as mantisWriteBack, mantisShownFields } from '../../connectors/mantis/write-back.js';
 import type { ShownFields } from '../../connectors/shared/owned-fields.js';
@@ -21,7 +22,7 @@ import { sourceFileSchema } from '../../src/config/schema.js';
 import { compileSource, type Source } from '../../src/config/source.js';
 import { METRICS } from '../../src/domain/metric.js';
 
-function sourceOf(kind: 'jira' | 'gitea' | 'mantis' | 'gitlab'): Source {
+function sourceOf(kind: 'jira' | 'gitea' | 'mantis' | 'gitlab' | 'github', writeBack: Record<string, unknown> = {}): Source {
   return compileSource(
     `${kind}-demo`,
     sourceFileSchema.parse({
@@ -30,6 +31,7 @@ function sourceOf(kind: 'jira' | 'gitea' | 'mantis' | 'gitlab'): Source {
       webhook: { secrets: ['s'] },
       api: { token: 't', user: kind === 'jira' ? 'bot@example.com' : undefined },
       priority: { field: kind === 'gitlab' ? 'labels' : 'priority', map: {}, default: 'P3' },
+      write_back: writeBack,
     }),
   );
 }
@@ -41,6 +43,13 @@ const JIRA_CONFIG = everything({ fields: { reaction: 'customfield_1', response: 
 const GITEA_CONFIG = everything({ labels: { at_risk: 'sla/at-risk', breached: 'sla/breached' } });
 const GITLAB_CONFIG = everything({ labels: { at_risk: 'sla::at-risk', breached: 'sla::breached' } });
 const MANTIS_CONFIG = everything({ fields: { reaction: 'A', response: 'B', resolution: 'C' } });
+const GITHUB_SOURCE = sourceOf('github', {
+  enabled: true,
+  due_date: true,
+  comment_on_breach: true,
+  labels: { at_risk: 'sla/at-risk', breached: 'sla/breached' },
+  project: { owner: 'o', number: 1, field: 'SLA due' },
+});
 
 /** What the tracker's webhook shows after storing `sent`: as each one renders and keeps it, not as we sent it. */
 const jiraShows = (sent: WriteBackFields): ShownFields => {
@@ -73,6 +82,19 @@ const mantisShows = (sent: WriteBackFields): ShownFields => {
   });
 };
 
+/** GitHub's webhooks show the labels; the Project date is read from the project just before the write (held). */
+const githubShows = (sent: WriteBackFields): ShownFields => {
+  const labels = [{ name: 'priority/1' }, ...(sent.atRisk ? [{ name: 'sla/at-risk' }] : []), ...(sent.breached ? [{ name: 'sla/breached' }] : [])];
+  return { ...githubShownFields(GITHUB_SOURCE.writeBack, { labels }), [PROJECT_DATE]: githubProjectDate(sent.nearest, sent.zone) };
+};
+/** What the project holds: what a read just showed, or else what the bridge last wrote there. */
+function githubBuild(desired: WriteBackFields, previous: WriteBackFields | undefined, shown?: ShownFields): OutgoingRequest[] {
+  const date = shown && Object.hasOwn(shown, PROJECT_DATE) ? shown[PROJECT_DATE]! : previous ? githubProjectDate(previous.nearest, previous.zone) : null;
+  const { [PROJECT_DATE]: _read, ...labels } = shown ?? {};
+  const target = { projectId: 'PVT_1', fieldId: 'PVTF_1', issueId: 'I_1', itemId: 'PVTI_1', date };
+  return githubWriteBack(GITHUB_SOURCE, { id: 'o/r#1', key: 'o/r#1' }, desired, previous, shown ? labels : undefined, { project: GITHUB_SOURCE.github!.project!, target });
+}
+
 interface Tracker {
   readonly name: string;
   readonly build: (desired: WriteBackFields, previous: WriteBackFields | undefined, shown?: ShownFields) => OutgoingRequest[];
@@ -103,6 +125,7 @@ const TRACKERS: Tracker[] = [
     build: (desired, previous, shown) => mantisWriteBack(sourceOf('mantis'), MANTIS_CONFIG, { id: '1', key: '1' }, desired, previous, shown),
     shows: mantisShows,
   },
+  { name: 'GitHub', build: githubBuild, shows: githubShows },
 ];
 
 // 2000 to 2100, across DST changes in zones with and without them, and a half-hour offset.

@@ -155,13 +155,14 @@ describe('write-back: the write_back config block', () => {
     ]);
   });
 
-  it('has no fields on Gitea, Forgejo or GitLab, and labels nowhere else', () => {
+  it('has no fields on Gitea, Forgejo, GitLab or GitHub, and labels nowhere else', () => {
+    expect(messages('github', { labels: { at_risk: 'sla/at-risk' } })).to.deep.equal([]);
     expect(messages('gitea', { labels: { at_risk: 'sla/at-risk' }, due_date: true })).to.deep.equal([]);
     expect(messages('gitlab', { labels: { at_risk: 'sla::at-risk' }, due_date: true })).to.deep.equal([]);
     expect(messages('forgejo', { fields: { reaction: 'x' } })).to.have.lengthOf(1);
     expect(messages('gitlab', { fields: { reaction: 'x' } })).to.deep.equal(['write_back.fields: GitLab issues have no custom fields; use due_date and labels']);
     expect(messages('mantis', { fields: { reaction: 'SLA reaction deadline' }, labels: { breached: 'sla' } })).to.deep.equal([
-      'write_back.labels: SLA labels are written to Gitea, Forgejo and GitLab only; use fields on this tracker',
+      'write_back.labels: SLA labels are written to Gitea, Forgejo, GitLab and GitHub only; use fields on this tracker',
     ]);
   });
 

@@ -1,0 +1,30 @@
+/**
+ * GitHub Issues, on GitHub.com, GitHub Enterprise Cloud and GitHub Enterprise Server: `issues` and
+ * `issue_comment` webhooks (signed X-Hub-Signature-256), labels for priority and pauses, SLA labels
+ * and a Project date written back, the REST timeline read for reconciliation.
+ */
+import type { TrackerConnector } from '../connector.js';
+import { githubDeliveryId } from './delivery-id.js';
+import { normalizeGithubDelivery } from './normalize.js';
+import { githubPayloadSchema, type GithubPayload } from './payload-schema.js';
+import { githubReader } from './reader.js';
+import { signGithubDelivery } from './sign.js';
+import { verifyGithubDelivery } from './verify.js';
+import { githubIssueGone } from './write-back.js';
+import { githubWriteBack } from './write-back-with-project.js';
+
+export type { GithubPayload } from './payload-schema.js';
+export { githubSourceSettingsSchema, type GithubSettings, type GithubSourceSettingsFile } from './source-settings.js';
+
+export const displayName = 'GitHub';
+
+export const githubConnector: TrackerConnector<GithubPayload> = {
+  verify: verifyGithubDelivery,
+  deliveryId: githubDeliveryId,
+  sign: signGithubDelivery,
+  payloadSchema: githubPayloadSchema,
+  normalize: normalizeGithubDelivery,
+  writeBack: githubWriteBack,
+  issueGone: githubIssueGone,
+  reader: githubReader,
+};
