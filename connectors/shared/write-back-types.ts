@@ -92,9 +92,9 @@ export function writeBackIssues(source: WriteBackSourceFacts): WriteBackIssue[] 
     }
   }
   const labelled = source.kind === 'gitea' || source.kind === 'forgejo' || source.kind === 'gitlab' || source.kind === 'github';
-  if (labelled && fields.length > 0) {
-    const tracker = { gitlab: 'GitLab', github: 'GitHub' }[source.kind as 'gitlab' | 'github'] ?? 'Gitea and Forgejo';
-    issues.push({ path: at('fields'), message: `${tracker} issues have no custom fields; use due_date and labels` });
+  // GitHub's own settings check says what to use there instead (connectors/github/source-settings.ts).
+  if (labelled && source.kind !== 'github' && fields.length > 0) {
+    issues.push({ path: at('fields'), message: `${source.kind === 'gitlab' ? 'GitLab' : 'Gitea and Forgejo'} issues have no custom fields; use due_date and labels` });
   }
   if (!labelled && labels.length > 0) {
     issues.push({ path: at('labels'), message: 'SLA labels are written to Gitea, Forgejo, GitLab and GitHub only; use fields on this tracker' });
