@@ -43,6 +43,8 @@ export type Normalized =
     };
 
 export interface TrackerConnector<Payload = unknown> {
+  /** The tracker's name as people write it: `Jira`, `GitLab`, `MantisBT`. */
+  readonly displayName: string;
   /** Checks the signature over the raw body, before anything is parsed, in constant time. */
   verify(source: Source, delivery: WebhookDelivery): Verdict;
   /** The tracker's delivery id, the same on its retries; undefined when the tracker sends none. */

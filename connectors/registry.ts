@@ -9,7 +9,8 @@ import { mantisConnector } from './mantis/index.js';
 export const trackerConnectors: ConnectorRegistry = {
   jira: jiraConnector,
   gitea: giteaConnector,
-  forgejo: giteaConnector,
+  // Forgejo sends every Gitea header and body; only its name differs.
+  forgejo: { ...giteaConnector, displayName: 'Forgejo' },
   mantis: mantisConnector,
   gitlab: gitlabConnector,
   github: githubConnector,

@@ -8,6 +8,7 @@ import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import path from 'node:path';
 import { configureChatChannel } from '../connectors/chat/configured-channel.js';
+import { trackerConnectors } from '../connectors/registry.js';
 import { IssueStore, type IssueState } from '../src/app/issue-store.js';
 import { createLogger } from '../src/app/logger.js';
 import { BridgeMetrics } from '../src/app/metrics.js';
@@ -72,7 +73,7 @@ describe('notification routing and quiet hours', () => {
     async function route(kind: DueNotification['kind'], contracts = fixture.contracts) {
       const due: DueNotification = { id: `notify-${kind}-${Math.random()}`, source: 'jira-demo', issueId: '7', metric: 'reaction', kind, label: kind === 'warning' ? '50%' : 'breach', at: now, firedAt: now, skipped: [] };
       const withRoutes = new Map([...contracts].map(([id, contract]) => [id, { ...contract, notify: { warnings: ['team'], breaches: ['managers'] } }]));
-      const process = createNotifyProcessor({ store: new IssueStore(redis, prefix), contracts: withRoutes, sources: new Map(), channels, chat, now: () => now, logger: createLogger({ silent: true }), metrics: new BridgeMetrics() });
+      const process = createNotifyProcessor({ store: new IssueStore(redis, prefix), contracts: withRoutes, sources: new Map(), trackers: trackerConnectors, channels, chat, now: () => now, logger: createLogger({ silent: true }), metrics: new BridgeMetrics() });
       const channelIds = await process({ data: due } as Job<DueNotification>);
       const jobs = await Promise.all(channelIds.map((channelId) => chat.getJob(`${due.id}-${channelId}`)));
       return jobs.map((job) => ({ channel: job!.data.channelId, language: job!.data.notification.language, delay: job!.opts.delay ?? 0 }));

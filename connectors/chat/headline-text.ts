@@ -3,7 +3,8 @@
  * files (`75%`, `2h before`) and the timer plan (`breach`, `escalation 2`); those shapes are read
  * and said in the message's language, anything else is quoted as written.
  */
-import type { NotificationKind, SlaNotification } from './notification.js';
+import type { NotificationKind } from '../../src/domain/timer-plan.js';
+import type { SlaNotification } from './notification.js';
 import { localizeDuration } from './time-text.js';
 import type { Vocabulary } from './vocabulary.js';
 

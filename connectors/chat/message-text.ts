@@ -5,7 +5,8 @@
  */
 import { cleanText } from './clean-text.js';
 import { headlineText, KIND_EMOJI, thresholdLabel } from './headline-text.js';
-import type { Language, SlaNotification } from './notification.js';
+import type { Language } from '../../src/domain/language.js';
+import type { SlaNotification } from './notification.js';
 import { shortDuration, deadlineText, remainingText } from './time-text.js';
 import { VOCABULARY } from './vocabulary.js';
 
@@ -56,7 +57,7 @@ export function messageText(notification: SlaNotification): MessageText {
   const words = VOCABULARY[notification.language];
   const key = cleanText(notification.issue.key, NAME_MAX);
   const customer = cleanText(notification.customer, NAME_MAX);
-  const tracker = words.tracker[notification.tracker.kind];
+  const tracker = cleanText(notification.tracker.name ?? notification.tracker.kind, NAME_MAX);
   const priority = notification.priority.effective;
   const reason = cleanText(notification.priority.reason, REASON_MAX, '');
   const title = cleanText(notification.issue.title, TITLE_MAX, words.noTitle);

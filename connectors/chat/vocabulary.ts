@@ -3,11 +3,10 @@
  * one more entry and a missing translation is a type error, not an English word in a Dutch message.
  */
 import type { Metric } from '../../src/domain/metric.js';
-import type { Language, SlaNotification } from './notification.js';
+import type { Language } from '../../src/domain/language.js';
 
 export interface Vocabulary {
   readonly metric: Readonly<Record<Metric, string>>;
-  readonly tracker: Readonly<Record<SlaNotification['tracker']['kind'], string>>;
   readonly label: {
     readonly customer: string;
     readonly issue: string;
@@ -45,11 +44,8 @@ export interface Vocabulary {
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-const TRACKERS = { jira: 'Jira', gitea: 'Gitea', forgejo: 'Forgejo', mantis: 'MantisBT', gitlab: 'GitLab', github: 'GitHub' } as const;
-
 const en: Vocabulary = {
   metric: { reaction: 'reaction time', response: 'response time', resolution: 'resolution time' },
-  tracker: TRACKERS,
   label: {
     customer: 'Customer',
     issue: 'Issue',
@@ -85,7 +81,6 @@ const en: Vocabulary = {
 
 const nl: Vocabulary = {
   metric: { reaction: 'reactietijd', response: 'responstijd', resolution: 'oplostijd' },
-  tracker: TRACKERS,
   label: {
     customer: 'Klant',
     issue: 'Melding',

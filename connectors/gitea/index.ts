@@ -12,6 +12,7 @@ import { giteaWriteBack } from './write-back-with-labels.js';
 export type { GiteaPayload } from './payload-schema.js';
 
 export const giteaConnector: TrackerConnector<GiteaPayload> = {
+  displayName: 'Gitea',
   verify: verifyGiteaDelivery,
   deliveryId: giteaDeliveryId,
   sign: signGiteaDelivery,

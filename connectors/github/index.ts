@@ -19,6 +19,7 @@ export { githubSourceSettingsSchema, type GithubSettings, type GithubSourceSetti
 export const displayName = 'GitHub';
 
 export const githubConnector: TrackerConnector<GithubPayload> = {
+  displayName,
   verify: verifyGithubDelivery,
   deliveryId: githubDeliveryId,
   sign: signGithubDelivery,

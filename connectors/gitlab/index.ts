@@ -17,6 +17,7 @@ export { gitlabSourceSettingsSchema, type GitlabSettings } from './source-settin
 export const displayName = 'GitLab';
 
 export const gitlabConnector: TrackerConnector<GitlabPayload> = {
+  displayName,
   verify: (source, delivery) => verifyGitlabDelivery(source, delivery),
   deliveryId: gitlabDeliveryId,
   sign: (secret) => signGitlabDelivery(secret),

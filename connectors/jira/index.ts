@@ -9,6 +9,7 @@ import { signJira, verifyJira } from './verify.js';
 export type { JiraPayload } from './payload-schema.js';
 
 export const jiraConnector: TrackerConnector<JiraPayload> = {
+  displayName: 'Jira',
   verify: verifyJira,
   deliveryId: jiraDeliveryId,
   sign: signJira,

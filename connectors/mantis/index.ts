@@ -13,6 +13,7 @@ import { mantisDeliveryId, signMantis, verifyMantis } from './verify.js';
 export type { MantisPayload } from './payload-schema.js';
 
 export const mantisConnector: TrackerConnector<MantisPayload> = {
+  displayName: 'MantisBT',
   verify: verifyMantis,
   deliveryId: mantisDeliveryId,
   sign: signMantis,

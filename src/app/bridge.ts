@@ -130,7 +130,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const { channels, sources } = options.config;
     startWorker<DueNotification>(
       NOTIFY_QUEUE,
-      createNotifyProcessor({ store: deps.store, contracts: options.config.contracts, sources, channels, chat: chatQueue, now, logger, metrics }),
+      createNotifyProcessor({ store: deps.store, contracts: options.config.contracts, sources, trackers: options.connectors, channels, chat: chatQueue, now, logger, metrics }),
       concurrency,
     );
     const deadLetters = new DeadLetterStore(workerRedis, prefix);

@@ -5,7 +5,9 @@
  * quiet hours end unless a breach may bypass them.
  */
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import type { Language, SlaNotification } from '../../connectors/chat/notification.js';
+import type { SlaNotification } from '../../connectors/chat/notification.js';
+import type { ConnectorRegistry } from '../../connectors/connector.js';
+import type { Language } from '../domain/language.js';
 import { CONSOLE_CHANNEL, type Channel } from '../config/channel.js';
 import type { Source } from '../config/source.js';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
@@ -38,6 +40,8 @@ export interface NotifyDeps {
   readonly store: IssueStore;
   readonly contracts: ReadonlyMap<string, Contract>;
   readonly sources: ReadonlyMap<string, Source>;
+  /** For the trackers' names in messages. */
+  readonly trackers: ConnectorRegistry;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly chat: Queue<ChatJob>;
   readonly now: () => number;
@@ -56,7 +60,7 @@ function routedChannels(deps: NotifyDeps, contract: Contract | undefined, due: D
   return channels.length > 0 ? channels : [CONSOLE_CHANNEL];
 }
 
-export function buildNotification(due: DueNotification, state: IssueState, status: MetricStatus, language: Language, trackerKind: SlaNotification['tracker']['kind']): SlaNotification | undefined {
+export function buildNotification(due: DueNotification, state: IssueState, status: MetricStatus, language: Language, tracker: Omit<SlaNotification['tracker'], 'source'>): SlaNotification | undefined {
   if (!state.sla.covered || status.deadline == null) return undefined;
   const lateBy = due.firedAt - due.at;
   return {
@@ -67,7 +71,7 @@ export function buildNotification(due: DueNotification, state: IssueState, statu
     language,
     customer: state.sla.customer,
     contract: state.sla.contract,
-    tracker: { kind: trackerKind, source: state.source },
+    tracker: { ...tracker, source: state.source },
     issue: { id: state.issue.id, key: state.issue.key, title: state.issue.title ?? '', ...(state.issue.url ? { url: state.issue.url } : {}) },
     priority: { effective: state.sla.priority.effective, reason: state.sla.priority.reason },
     metric: due.metric,
@@ -86,12 +90,14 @@ export function createNotifyProcessor(deps: NotifyDeps) {
     if (!state?.sla.covered) return [];
     const status = state.sla.metrics.find((metric) => metric.metric === due.metric);
     const contract = deps.contracts.get(state.sla.contract);
-    const trackerKind = deps.sources.get(due.source)?.kind ?? 'jira';
+    const source = deps.sources.get(due.source);
+    // A source taken out of the config since the timer was planned: its id is all there is to name.
+    const tracker = source ? { kind: source.kind, name: deps.trackers[source.kind].displayName } : { kind: 'unknown', name: due.source };
     if (due.kind === 'breach') deps.metrics.breach(state.sla.contract, due.metric);
     const sent: string[] = [];
     for (const channel of routedChannels(deps, contract, due)) {
       const language = channel.language ?? contract?.notify?.language ?? 'en';
-      const notification = status && buildNotification(due, state, status, language, trackerKind);
+      const notification = status && buildNotification(due, state, status, language, tracker);
       if (!notification) continue;
       const now = deps.now();
       const quiet = channel.quietHours && !(channel.quietHours.bypassBreaches && due.kind !== 'warning') ? channel.quietHours.calendar : undefined;

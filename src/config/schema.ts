@@ -9,6 +9,9 @@ import { isHolidayDate } from '../domain/holidays.js';
 import { writeBackConfigSchema, writeBackIssues } from '../../connectors/shared/write-back-types.js';
 import { gitlabSourceIssues, gitlabSourceSettingsSchema } from '../../connectors/gitlab/source-settings.js';
 import { githubAgentsShape, githubSettingsIssues, githubWriteBackShape } from '../../connectors/github/source-settings.js';
+import { meetConditionSchema, metricStartSchema } from '../domain/contract.js';
+import { languageSchema } from '../domain/language.js';
+import { zoneSchema } from '../domain/local-time.js';
 import { metricSchema } from '../domain/metric.js';
 import { prioritySchema, type Priority } from '../domain/priority.js';
 
@@ -49,10 +52,6 @@ export const localDateSchema = z
   .refine((text) => /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text).isValid, {
     error: (issue) => `${JSON.stringify(issue.input)} is not a date (use YYYY-MM-DD)`,
   });
-
-export const zoneSchema = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone (e.g. Europe/Amsterdam)`,
-});
 
 function minuteOfDay(text: string): number | undefined {
   const match = /^(\d{2}):(\d{2})$/.exec(text);
@@ -139,16 +138,6 @@ export const calendarFileSchema = z
   });
 export type CalendarFile = z.infer<typeof calendarFileSchema>;
 
-/** What meets a metric: a public agent comment, an assignment, resolving, or reaching a status. */
-export const meetConditionSchema = z.string().refine((text) => /^(agent_comment|assigned|resolved|status:.+)$/.test(text), {
-  error: (issue) =>
-    `${JSON.stringify(issue.input)} is not a meeting event (use agent_comment, assigned, resolved or status:<name>)`,
-});
-export type MeetCondition = z.infer<typeof meetConditionSchema>;
-
-export const metricStartSchema = z.enum(['created', 'reaction_met', 'response_met']);
-export type MetricStart = z.infer<typeof metricStartSchema>;
-
 export const metricDefinitionSchema = z.strictObject({
   starts: metricStartSchema.default('created'),
   met_by: z.array(meetConditionSchema).min(1),
@@ -209,7 +198,7 @@ export const contractFileSchema = z
     /** Where notifications go: warnings to the team, breaches and escalations to the managers. */
     notify: z
       .strictObject({
-        language: z.enum(['en', 'nl']).optional(),
+        language: languageSchema.optional(),
         warnings: z.array(idSchema).default([]),
         breaches: z.array(idSchema).default([]),
       })
@@ -340,7 +329,7 @@ export const channelFileSchema = z.strictObject({
   kind: z.enum(['slack', 'teams', 'mattermost', 'google-chat', 'webhook', 'console']),
   description: z.string().optional(),
   /** The channel's language wins over the contract's; English when neither says. */
-  language: z.enum(['en', 'nl']).optional(),
+  language: languageSchema.optional(),
   /** Messages are held until the calendar is open; breaches and escalations may bypass that. */
   quiet_hours: z.strictObject({ calendar: idSchema, bypass_breaches: z.boolean().default(true) }).optional(),
   /** The chat system's own settings (webhook URL, ...), checked by that system's schema. */

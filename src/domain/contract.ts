@@ -1,12 +1,19 @@
+import { z } from 'zod';
 import type { BusinessCalendar } from './business-calendar.js';
 import { durationToMs, formatDuration, type Duration } from './duration.js';
+import type { Language } from './language.js';
 import type { Metric } from './metric.js';
 import type { Priority } from './priority.js';
 
-export type MetricStart = 'created' | 'reaction_met' | 'response_met';
+/** When a metric's clock starts: at creation, or when an earlier metric is met. */
+export const metricStartSchema = z.enum(['created', 'reaction_met', 'response_met']);
+export type MetricStart = z.infer<typeof metricStartSchema>;
 
-/** `agent_comment`, `assigned`, `resolved` or `status:<name>`. */
-export type MeetCondition = string;
+/** What meets a metric: a public agent comment, an assignment, resolving, or reaching a status. */
+export const meetConditionSchema = z.string().refine((text) => /^(agent_comment|assigned|resolved|status:.+)$/.test(text), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a meeting event (use agent_comment, assigned, resolved or status:<name>)`,
+});
+export type MeetCondition = z.infer<typeof meetConditionSchema>;
 
 export interface MetricRule {
   readonly metric: Metric;
@@ -50,7 +57,7 @@ export interface Contract {
   readonly metrics: readonly MetricRule[];
   readonly warnings: readonly WarningRule[];
   /** Channel ids for warnings and for breaches/escalations; none configured: the console. */
-  readonly notify?: { readonly language?: 'en' | 'nl' | undefined; readonly warnings: readonly string[]; readonly breaches: readonly string[] } | undefined;
+  readonly notify?: { readonly language?: Language | undefined; readonly warnings: readonly string[]; readonly breaches: readonly string[] } | undefined;
   /** Repeats of the breach message while the metric stays unmet, in business time of its calendar. */
   readonly escalation?: { readonly every: Duration; readonly max?: number | undefined } | undefined;
 }

@@ -6,11 +6,14 @@
  * pause, resume, met or reopen simply yields a different (or no) next notification; a timer that
  * fires checks that it is still the plan before anything is sent.
  */
+import { z } from 'zod';
 import type { Instant } from './business-calendar.js';
 import type { Metric } from './metric.js';
 import type { MetricStatus } from './sla-clock.js';
 
-export type NotificationKind = 'warning' | 'breach' | 'escalation';
+export const NOTIFICATION_KINDS = ['warning', 'breach', 'escalation'] as const;
+export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
+export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
 export interface PlannedNotification {
   readonly metric: Metric;

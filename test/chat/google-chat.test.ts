@@ -34,7 +34,7 @@ describe('google chat channel', () => {
     // Another metric, kind and language, and the issue moved to a new key: same issue id, same thread.
     expect(build({ kind: 'breach', threshold: 'breach', metric: 'resolution', language: 'nl', issue: { ...BASE.issue, key: 'OPS-7' } }).thread.threadKey).to.equal(first);
     expect(build({ issue: { ...BASE.issue, id: '10043' } }).thread.threadKey).not.to.equal(first);
-    expect(build({ tracker: { kind: 'jira', source: 'jira-other' } }).thread.threadKey).not.to.equal(first);
+    expect(build({ tracker: { kind: 'jira', name: 'Jira', source: 'jira-other' } }).thread.threadKey).not.to.equal(first);
   });
 
   it('has the summary as text and one card with a header', () => {

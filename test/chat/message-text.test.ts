@@ -136,7 +136,7 @@ describe('chat message text', () => {
 
     it('link the issue and name its tracker and source', () => {
       expect(fieldOf(en(), 'issue')).to.deep.include({ value: 'MB-42 in Jira (jira-demo)', link: 'https://jira.example.com/browse/MB-42' });
-      const mantis = nl({ tracker: { kind: 'mantis', source: 'mantis-demo' }, issue: { id: '7', key: '7', title: 'x' } });
+      const mantis = nl({ tracker: { kind: 'mantis', name: 'MantisBT', source: 'mantis-demo' }, issue: { id: '7', key: '7', title: 'x' } });
       expect(fieldOf(mantis, 'issue')).to.deep.equal({ key: 'issue', label: 'Melding', value: '7 in MantisBT (mantis-demo)' });
       expect(mantis.linkLabel).to.equal('7 openen in MantisBT');
       expect(en().linkLabel).to.equal('Open MB-42 in Jira');

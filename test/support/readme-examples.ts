@@ -20,7 +20,7 @@ const BREACH: SlaNotification = {
   language: 'nl',
   customer: 'Open2Bizz klant',
   contract: 'open2bizz-saas',
-  tracker: { kind: 'gitea', source: 'gitea-demo' },
+  tracker: { kind: 'gitea', name: 'Gitea', source: 'gitea-demo' },
   issue: { id: 'open2bizz/odoo-customer#7', key: 'open2bizz/odoo-customer#7', title: 'Odoo is traag', url: 'https://gitea.example.com/open2bizz/odoo-customer/issues/7' },
   priority: { effective: 'P1', reason: 'P1 as set in the tracker' },
   metric: 'reaction',

@@ -4,7 +4,7 @@
  * notifications and clients that cannot render attachments.
  */
 import type { MessageText } from '../message-text.js';
-import type { NotificationKind } from '../notification.js';
+import type { NotificationKind } from '../../../src/domain/timer-plan.js';
 import type { MattermostConfig } from './config.js';
 import { escapeMarkdown, markdownLink } from './markdown.js';
 

@@ -4,7 +4,7 @@
  * posts `attachments[*].content` as is.
  */
 import type { MessageText } from '../message-text.js';
-import type { NotificationKind } from '../notification.js';
+import type { NotificationKind } from '../../../src/domain/timer-plan.js';
 import { neutralizeCardMarkdown } from './card-text.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
