@@ -16,7 +16,7 @@ import { DateTime } from 'luxon';
 // TZ=Europe/Amsterdam gives the same instants.
 import moment from 'moment-timezone';
 import 'moment-business-time';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import type { BusinessCalendar } from '../src/domain/business-calendar.js';
 import { projectRoot } from '../src/project-root.js';
 
@@ -39,7 +39,7 @@ const CHUNK = 128;
 const GOAL_RATIO = 20;
 
 function nlOffice(): BusinessCalendar {
-  const calendar = loadConfig(path.join(projectRoot(), 'config'), {}, { sources: false }).calendars.get('nl-office');
+  const calendar = loadBridgeConfig(path.join(projectRoot(), 'config'), {}, { sources: false }).calendars.get('nl-office');
   if (!calendar) throw new Error('calendar nl-office is missing from config/calendars');
   return calendar;
 }

@@ -15,13 +15,13 @@ import { NOTIFY_QUEUE } from '../src/app/fire-timer.js';
 import { createLogger } from '../src/app/logger.js';
 import { urlTarget } from '../src/app/redis-target.js';
 import type { DueNotification } from '../src/app/sla-timers.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { issueCreated } from '../test/support/jira-payloads.js';
 import { spawnRedis } from '../test/support/redis-server.js';
 
 const ISSUES = 300;
-const config = loadConfig(path.join(projectRoot(), 'test/fixtures/timer-config'), {});
+const config = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/timer-config'), {});
 
 const redis = await spawnRedis();
 const bridge = await startBridge({ config, connectors: trackerConnectors, redis: urlTarget(redis.url), logger: createLogger({ silent: true }), port: 0, prefix: 'bench' });

@@ -10,7 +10,7 @@ import { trackerConnectors } from '../connectors/registry.js';
 import { startBridge } from '../src/app/bridge.js';
 import { createLogger } from '../src/app/logger.js';
 import { urlTarget } from '../src/app/redis-target.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { issueCreated } from '../test/support/jira-payloads.js';
 import { spawnRedis } from '../test/support/redis-server.js';
 import { DEMO_SECRETS, SHIPPED_CONFIG_DIR } from '../test/support/shipped-config.js';
@@ -35,7 +35,7 @@ async function timeRequests(count: number, send: (index: number) => Promise<Resp
 
 const redis = await spawnRedis();
 const bridge = await startBridge({
-  config: loadConfig(SHIPPED_CONFIG_DIR, DEMO_SECRETS),
+  config: loadBridgeConfig(SHIPPED_CONFIG_DIR, DEMO_SECRETS),
   connectors: trackerConnectors,
   redis: urlTarget(redis.url),
   logger: createLogger({ silent: true }),

@@ -4,10 +4,12 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
-import type { Source, SourceKind } from '../src/config/source.js';
+import type { Source } from '../src/config/source.js';
+import type { SettingsShape, SourceSettings } from '../src/config/source-settings.js';
 import type { IssueEvent } from '../src/domain/issue-event.js';
 import type { ShownFields } from './shared/owned-fields.js';
-import type { OutgoingRequest, WriteBackFields } from './shared/write-back-types.js';
+import type { OutboundRequest } from './outbound-request.js';
+import type { WriteBackFields } from '../src/domain/write-back-fields.js';
 
 export interface WebhookDelivery {
   /** Header names are lower-case, as Node gives them. */
@@ -45,12 +47,18 @@ export type Normalized =
 export interface TrackerConnector<Payload = unknown> {
   /** The tracker's name as people write it: `Jira`, `GitLab`, `MantisBT`. */
   readonly displayName: string;
+  /** The keys only this tracker's source files have, their checks, and what they compile to (`source.settings`). */
+  readonly settings: SourceSettings<SettingsShape, unknown>;
   /** Checks the signature over the raw body, before anything is parsed, in constant time. */
   verify(source: Source, delivery: WebhookDelivery): Verdict;
   /** The tracker's delivery id, the same on its retries; undefined when the tracker sends none. */
   deliveryId(delivery: WebhookDelivery): string | undefined;
-  /** The headers a genuine sender adds for this body: used by tests and the demo. */
-  sign(secret: string, rawBody: Buffer): Record<string, string>;
+  /**
+   * The headers a genuine sender adds for this body with this secret, and with `source` also what
+   * the source's settings make the tracker add (GitLab's Standard Webhooks signature): used by
+   * tests and the demo.
+   */
+  sign(secret: string, rawBody: Buffer, source?: Source): Record<string, string>;
   readonly payloadSchema: z.ZodType<Payload>;
   /**
    * The engine events of one delivery, stamped with the tracker's own times. The issue's current
@@ -124,7 +132,7 @@ export interface TrackerReader {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 /** Reads from the tracker on behalf of a write-back (e.g. Gitea's label ids); answers the response body. */
-export type TrackerLookup = (request: OutgoingRequest) => Promise<unknown>;
+export type TrackerLookup = (request: OutboundRequest) => Promise<unknown>;
 
 /**
  * The requests that make the tracker show `desired`, given what the bridge `previous`ly wrote
@@ -138,6 +146,14 @@ export type WriteBackBuilder = (
   previous: WriteBackFields | undefined,
   lookup: TrackerLookup,
   shown?: ShownFields,
-) => Promise<OutgoingRequest[]>;
+) => Promise<OutboundRequest[]>;
 
-export type ConnectorRegistry = Readonly<Record<SourceKind, TrackerConnector<any>>>;
+/** Every tracker the bridge has, by source kind (connectors/registry.ts). */
+export type ConnectorRegistry = Readonly<Record<string, TrackerConnector<any>>>;
+
+/** The connector of a source's kind; the config loader only accepts sources of kinds the registry has. */
+export function connectorOf(registry: ConnectorRegistry, kind: string): TrackerConnector<any> {
+  const connector = registry[kind];
+  if (!connector) throw new Error(`no tracker connector for kind "${kind}" (known: ${Object.keys(registry).join(', ')})`);
+  return connector;
+}

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { ConfigError } from '../src/config/config-error.js';
-import { loadConfig, type Env } from '../src/config/load-config.js';
+import { type Env } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { resolveTarget } from '../src/domain/contract.js';
 import { parseLocalIso, toLocalIso } from '../src/domain/local-time.js';
 import { MINIMAL_CONTRACT, OFFICE_CALENDAR, writeConfig } from './support/temp-config.js';
@@ -9,7 +10,7 @@ import { MINIMAL_CONTRACT, OFFICE_CALENDAR, writeConfig } from './support/temp-c
 function problemsOf(files: Record<string, string>, env: Env = {}): { dir: string; lines: string[] } {
   const dir = writeConfig(files);
   try {
-    loadConfig(dir, env);
+    loadBridgeConfig(dir, env);
   } catch (error) {
     expect(error).to.be.instanceOf(ConfigError);
     return { dir, lines: (error as ConfigError).message.split('\n') };
@@ -20,7 +21,7 @@ function problemsOf(files: Record<string, string>, env: Env = {}): { dir: string
 describe('config loader', () => {
   it('loads a valid config into typed calendars and contracts', () => {
     const dir = writeConfig({ 'calendars/office.yaml': OFFICE_CALENDAR, 'contracts/acme.yaml': MINIMAL_CONTRACT });
-    const config = loadConfig(dir, {});
+    const config = loadBridgeConfig(dir, {});
     expect([...config.calendars.keys()]).to.deep.equal(['office']);
     const contract = config.contracts.get('acme')!;
     expect(contract.customer).to.equal('ACME');
@@ -102,6 +103,21 @@ describe('config loader', () => {
       /contracts\/acme\.yaml: .*\(line \d+\)$/,
     ],
     [
+      'a tracker kind the bridge does not have lists the ones it has',
+      { 'sources/desk.yaml': 'kind: redmine\nbase_url: https://desk.example.com\nwebhook: { secrets: [s] }\npriority: { field: priority, map: {}, default: P3 }\n' },
+      /sources\/desk\.yaml: kind: "redmine" is not a tracker kind \(use one of jira, gitea, forgejo, mantis, gitlab, github\)/,
+    ],
+    [
+      "another tracker's own setting is named as that tracker's",
+      { 'sources/desk.yaml': 'kind: jira\nbase_url: https://desk.example.com\nwebhook: { secrets: [s] }\npriority: { field: priority, map: {}, default: P3 }\nagents: { min_access_level: 55 }\n' },
+      /sources\/desk\.yaml: agents\.min_access_level: is a setting of MantisBT sources, not of this kind \(line 5\)$/,
+    ],
+    [
+      'a chat system the bridge does not have lists the ones it has',
+      { 'channels/team.yaml': 'kind: irc\nsettings: {}\n' },
+      /channels\/team\.yaml: kind: "irc" is not a chat system \(use one of slack, teams, mattermost, google-chat, webhook, console\)/,
+    ],
+    [
       'a bad warning threshold',
       { 'contracts/acme.yaml': `${MINIMAL_CONTRACT}warnings: ["50%", "120%"]\n` },
       /contracts\/acme\.yaml: warnings\[1\]: "120%" is not a warning/,
@@ -130,7 +146,7 @@ describe('config loader', () => {
 
     it('substitutes environment variables in string values', () => {
       const dir = writeConfig({ 'calendars/office.yaml': OFFICE_CALENDAR, 'contracts/acme.yaml': withVariable });
-      expect(loadConfig(dir, { ACME_CUSTOMER_NAME: 'ACME B.V. #1: "quoted"' }).contracts.get('acme')!.customer).to.equal(
+      expect(loadBridgeConfig(dir, { ACME_CUSTOMER_NAME: 'ACME B.V. #1: "quoted"' }).contracts.get('acme')!.customer).to.equal(
         'ACME B.V. #1: "quoted"',
       );
     });
@@ -143,7 +159,7 @@ describe('config loader', () => {
     it('uses a ${VAR:-default} fallback and keeps $${literal}', () => {
       const text = MINIMAL_CONTRACT.replace('customer: ACME', () => 'customer: "${UNSET_NAME:-ACME} $${NOT_A_VAR}"');
       const dir = writeConfig({ 'calendars/office.yaml': OFFICE_CALENDAR, 'contracts/acme.yaml': text });
-      expect(loadConfig(dir, {}).contracts.get('acme')!.customer).to.equal('ACME ${NOT_A_VAR}');
+      expect(loadBridgeConfig(dir, {}).contracts.get('acme')!.customer).to.equal('ACME ${NOT_A_VAR}');
     });
   });
 
@@ -151,13 +167,13 @@ describe('config loader', () => {
     it('closes Good Friday when it is added by name, as the shipped calendar comment says', () => {
       const calendar = OFFICE_CALENDAR.replace('add: [Liberation Day]', 'add: [Liberation Day, Good Friday]');
       const dir = writeConfig({ 'calendars/office.yaml': calendar, 'contracts/acme.yaml': MINIMAL_CONTRACT });
-      expect(loadConfig(dir, {}).calendars.get('office')!.closedReason('2026-04-03')).to.equal('Good Friday');
+      expect(loadBridgeConfig(dir, {}).calendars.get('office')!.closedReason('2026-04-03')).to.equal('Good Friday');
     });
 
     it('removes holidays by name and by date, and adds dates and extra closed days', () => {
       const calendar = `${OFFICE_CALENDAR.replace('add: [Liberation Day]', 'add: [Liberation Day, "12-24"]\n  remove: [Boxing Day, "2026-05-05"]')}closed:\n  - { date: 2026-11-30, reason: company outing }\n`;
       const dir = writeConfig({ 'calendars/office.yaml': calendar, 'contracts/acme.yaml': MINIMAL_CONTRACT });
-      const office = loadConfig(dir, {}).calendars.get('office')!;
+      const office = loadBridgeConfig(dir, {}).calendars.get('office')!;
       expect(office.closedReason('2026-12-26')).to.equal(undefined);
       expect(office.closedReason('2026-05-05')).to.equal(undefined);
       expect(office.closedReason('2027-05-05')).to.equal('Liberation Day');
@@ -169,7 +185,7 @@ describe('config loader', () => {
     it('supports several windows per day, with d the standard day length', () => {
       const split = OFFICE_CALENDAR.replace(/\["09:00-17:00"\]/g, '["08:30-12:00", "13:00-17:30"]');
       const dir = writeConfig({ 'calendars/office.yaml': split, 'contracts/acme.yaml': MINIMAL_CONTRACT.replace('P2: 8h', 'P2: 1d') });
-      const contract = loadConfig(dir, {}).contracts.get('acme')!;
+      const contract = loadBridgeConfig(dir, {}).contracts.get('acme')!;
       const target = resolveTarget(contract, 'reaction', 'P2')!;
       expect(target.ms).to.equal(8 * 3_600_000);
       const from = parseLocalIso('2026-11-30T11:00:00', 'Europe/Amsterdam')!;

@@ -17,8 +17,8 @@ import {
   redactRequest,
   type DeliveryFailureDetails,
   type OutboundHttpOptions,
-  type OutboundRequest,
 } from '../src/app/outbound-http.js';
+import type { OutboundRequest } from '../connectors/outbound-request.js';
 import { redactUrl } from '../src/app/redact.js';
 import { createRedis, waitUntilReady, type RedisClient } from '../src/app/redis-connection.js';
 import { urlTarget } from '../src/app/redis-target.js';

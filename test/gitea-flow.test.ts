@@ -11,13 +11,13 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import nock from 'nock';
 import { trackerConnectors } from '../connectors/registry.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForQuiet, type TestBridge } from './support/bridge-harness.js';
 import { interceptHttp } from './support/http-interception.js';
 import { waitFor } from './support/wait-for.js';
 
-const config = loadConfig(path.join(projectRoot(), 'test/fixtures/gitea-flow-config'), {});
+const config = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/gitea-flow-config'), {});
 const ISSUE = '/api/v1/repos/open2bizz/odoo-customer/issues/77';
 const ZONE = 'Europe/Amsterdam';
 

@@ -12,7 +12,7 @@ import { githubConnector } from '../connectors/github/index.js';
 import type { IssueState } from '../src/app/issue-store.js';
 import type { CliIo } from '../src/cli/cli-io.js';
 import { reconcileCommand } from '../src/cli/reconcile-command.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { GITHUB_ISSUE_42_WEBHOOKS } from './support/github-story.js';
@@ -79,7 +79,7 @@ describe('reconcile: a GitHub source', function () {
   let complete: TestBridge;
 
   before(async () => {
-    const config = loadConfig(CONFIG_DIR, {});
+    const config = loadBridgeConfig(CONFIG_DIR, {});
     [lossy, complete] = await Promise.all([startTestBridge({ config }), startTestBridge({ config })]);
   });
   after(async () => {

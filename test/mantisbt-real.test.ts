@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
 import { isRedisVariable } from '../src/app/redis-target.js';
 import { WRITE_BACK_QUEUE } from '../src/app/write-back.js';
 import type { IssueState } from '../src/app/issue-store.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import type { MetricStatus } from '../src/domain/sla-clock.js';
 import { projectRoot } from '../src/project-root.js';
 import { startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
@@ -162,7 +162,7 @@ if (missing) {
       const secret = randomUUID();
       configDir = writeConfig(configFiles(mantis.url, desk.bridgeUser.token, desk.bridgeUser.username, secret, desk.projectName));
       started = Date.now();
-      bridge = await startTestBridge({ config: loadConfig(configDir, {}), apiToken });
+      bridge = await startTestBridge({ config: loadBridgeConfig(configDir, {}), apiToken });
       redis = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
       writeBacks = new Queue(WRITE_BACK_QUEUE, { connection: redis, prefix: bridge.prefix });
       await configureSlaBridge(mantis.admin, { url: `${bridge.url}/webhooks/${SOURCE}`, secret });

@@ -15,7 +15,7 @@ import { BridgeMetrics } from '../src/app/metrics.js';
 import { CHAT_QUEUE, createNotifyProcessor, nextOpening, type ChatJob } from '../src/app/notify.js';
 import type { DueNotification } from '../src/app/sla-timers.js';
 import type { Channel } from '../src/config/channel.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { issueEventSchema } from '../src/domain/issue-event.js';
 import { parseLocalIso, toLocalIso } from '../src/domain/local-time.js';
 import { runClock } from '../src/domain/sla-clock.js';
@@ -24,7 +24,7 @@ import { sharedRedis, uniquePrefix } from './support/redis-server.js';
 
 const ZONE = 'Europe/Amsterdam';
 const at = (local: string) => parseLocalIso(local, ZONE)!;
-const fixture = loadConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {});
+const fixture = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {});
 const office = fixture.calendars.get('office')!;
 
 describe('notification routing and quiet hours', () => {
@@ -73,7 +73,7 @@ describe('notification routing and quiet hours', () => {
     async function route(kind: DueNotification['kind'], contracts = fixture.contracts) {
       const due: DueNotification = { id: `notify-${kind}-${Math.random()}`, source: 'jira-demo', issueId: '7', metric: 'reaction', kind, label: kind === 'warning' ? '50%' : 'breach', at: now, firedAt: now, skipped: [] };
       const withRoutes = new Map([...contracts].map(([id, contract]) => [id, { ...contract, notify: { warnings: ['team'], breaches: ['managers'] } }]));
-      const process = createNotifyProcessor({ store: new IssueStore(redis, prefix), contracts: withRoutes, sources: new Map(), trackers: trackerConnectors, channels, chat, now: () => now, logger: createLogger({ silent: true }), metrics: new BridgeMetrics() });
+      const process = createNotifyProcessor({ store: new IssueStore(redis, prefix), contracts: withRoutes, sources: new Map(), trackers: trackerConnectors, channels, fallbackChannel: fixture.fallbackChannel, chat, now: () => now, logger: createLogger({ silent: true }), metrics: new BridgeMetrics() });
       const channelIds = await process({ data: due } as Job<DueNotification>);
       const jobs = await Promise.all(channelIds.map((channelId) => chat.getJob(`${due.id}-${channelId}`)));
       return jobs.map((job) => ({ channel: job!.data.channelId, language: job!.data.notification.language, delay: job!.opts.delay ?? 0 }));

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { trackerConnectors } from '../connectors/registry.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { issueEventSchema, type IssueEventInput } from '../src/domain/issue-event.js';
 import { parseLocalIso } from '../src/domain/local-time.js';
 import { runClock } from '../src/domain/sla-clock.js';
@@ -31,7 +31,7 @@ describe('out-of-order and duplicated events', function () {
   this.timeout(60_000);
 
   it('the clock gives the ordered result for any arrival order with repeats', () => {
-    const contracts = [...loadConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {}).contracts.values()];
+    const contracts = [...loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {}).contracts.values()];
     const history: IssueEventInput[] = [
       { type: 'created', at: at('2026-11-30T09:00'), project: 'ACME', priority: 'P3', status: 'open' },
       { type: 'priority_changed', at: at('2026-11-30T09:30'), priority: 'P2' },

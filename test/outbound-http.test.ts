@@ -15,9 +15,9 @@ import {
   OutboundHttp,
   parseRetryAfter,
   type OutboundHttpOptions,
-  type OutboundRequest,
   type RetryPolicy,
 } from '../src/app/outbound-http.js';
+import type { OutboundRequest } from '../connectors/outbound-request.js';
 import { interceptHttp } from './support/http-interception.js';
 
 const CHAT = 'https://chat.example.test';

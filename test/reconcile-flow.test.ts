@@ -6,7 +6,7 @@ import type { IssueState } from '../src/app/issue-store.js';
 import { parseSince, reconcileCommand } from '../src/cli/reconcile-command.js';
 import { progressDisplay } from '../src/cli/progress-display.js';
 import type { CliIo } from '../src/cli/cli-io.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { startTestBridge, postRaw, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { interceptHttp } from './support/http-interception.js';
 import { storyRestIssue, storyWebhooks, type JiraStory } from './support/jira-rest.js';
@@ -16,7 +16,7 @@ import { waitUntil } from './support/wait-for.js';
 
 const JIRA = 'https://jira.example.com';
 const ENV = { ...DEMO_SECRETS, JIRA_API_TOKEN: 'jira-token', JIRA_API_USER: 'bot@megabite.example' };
-const config = () => loadConfig(SHIPPED_CONFIG_DIR, ENV);
+const config = () => loadBridgeConfig(SHIPPED_CONFIG_DIR, ENV);
 
 // Mega Bite (nl-24x7): a Medium issue escalated to Highest (P1: reaction within 4 h), answered by
 // an agent at 09:30, resolved at 11:00.

@@ -14,7 +14,7 @@ import { DeadLetterStore } from '../src/app/dead-letters.js';
 import { OutboundHttp } from '../src/app/outbound-http.js';
 import { createRedis, waitUntilReady, type RedisClient } from '../src/app/redis-connection.js';
 import type { RedisTarget } from '../src/app/redis-target.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { exitOf, report, serve } from './support/cli-process.js';
@@ -59,7 +59,7 @@ describe('the bridge on Redis Cluster', function () {
     bridge = await startTestBridge({
       redis: target,
       prefix,
-      config: loadConfig(CONFIG_DIR, {}),
+      config: loadBridgeConfig(CONFIG_DIR, {}),
       apiToken: API_TOKEN,
       http: new OutboundHttp({ sleep: async () => undefined }),
       shutdownTimeoutMs: 2_000,

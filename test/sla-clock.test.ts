@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import path from 'node:path';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import type { Contract } from '../src/domain/contract.js';
 import { HOUR_MS, MINUTE_MS } from '../src/domain/duration.js';
 import type { IssueEventInput } from '../src/domain/issue-event.js';
@@ -18,7 +18,7 @@ const ZONE = 'Europe/Amsterdam';
 const at = (local: string) => parseLocalIso(local, ZONE)!;
 const local = (instant: number | null | undefined) => (instant == null ? instant : toLocalIso(instant, ZONE).slice(0, 16));
 
-const fixture = loadConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {});
+const fixture = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {});
 const acmeContracts = [...fixture.contracts.values()];
 const shippedContracts = [...shippedConfig().contracts.values()];
 

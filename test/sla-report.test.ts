@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { reportCsv, reportHtml } from '../src/app/report-format.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { HOUR_MS } from '../src/domain/duration.js';
 import { issueEventSchema, type IssueEventInput } from '../src/domain/issue-event.js';
 import { parseLocalIso } from '../src/domain/local-time.js';
@@ -14,7 +14,7 @@ import { buildReport, percentile, type ReportIssue } from '../src/domain/sla-rep
 import { projectRoot } from '../src/project-root.js';
 
 const at = (local: string) => parseLocalIso(local, 'Europe/Amsterdam')!;
-const config = loadConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {});
+const config = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {});
 const contract = config.contracts.get('acme-support')!;
 const NOW = at('2026-12-02T12:00');
 

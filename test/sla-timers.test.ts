@@ -12,7 +12,8 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { trackerConnectors } from '../connectors/registry.js';
 import { NOTIFY_QUEUE } from '../src/app/fire-timer.js';
-import { loadConfig, type SlaConfig } from '../src/config/load-config.js';
+import { type SlaConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { Queue, type Job } from 'bullmq';
 import nock from 'nock';
@@ -28,7 +29,7 @@ import { interceptHttp } from './support/http-interception.js';
 import { waitFor, waitUntil } from './support/wait-for.js';
 
 const CONFIG_DIR = path.join(projectRoot(), 'test/fixtures/timer-config');
-const config = loadConfig(CONFIG_DIR, {});
+const config = loadBridgeConfig(CONFIG_DIR, {});
 
 /** The same config without escalations: after the breach nothing is due, however long a bridge is down. */
 function withoutEscalations(): SlaConfig {
@@ -39,7 +40,7 @@ function withoutEscalations(): SlaConfig {
   if (!/^escalation:.*\n/m.test(contract)) throw new Error('contracts/fast.yaml has no escalation line to drop');
   const dir = writeConfig({ ...files, 'contracts/fast.yaml': contract.replace(/^escalation:.*\n/m, '') });
   try {
-    return loadConfig(dir, {});
+    return loadBridgeConfig(dir, {});
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import path from 'node:path';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { issueEventSchema, type IssueEventInput } from '../src/domain/issue-event.js';
 import { parseLocalIso, toLocalIso } from '../src/domain/local-time.js';
 import { runClock, type MetricStatus } from '../src/domain/sla-clock.js';
@@ -14,7 +14,7 @@ import { projectRoot } from '../src/project-root.js';
 
 const ZONE = 'Europe/Amsterdam';
 const at = (local: string) => parseLocalIso(local, ZONE)!;
-const contracts = [...loadConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {}).contracts.values()];
+const contracts = [...loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {}).contracts.values()];
 const created: IssueEventInput = { type: 'created', at: at('2026-11-30T09:00'), project: 'ACME', priority: 'P2', status: 'open' };
 
 function reaction(now: string, ...more: IssueEventInput[]): MetricStatus {

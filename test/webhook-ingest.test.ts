@@ -9,7 +9,7 @@ import path from 'node:path';
 import { trackerConnectors } from '../connectors/registry.js';
 import { BridgeMetrics } from '../src/app/metrics.js';
 import { refusalField } from '../src/app/refusal-field.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { urlTarget } from '../src/app/redis-target.js';
 import type { IssueSla } from '../src/domain/sla-clock.js';
 import { projectRoot } from '../src/project-root.js';
@@ -295,7 +295,7 @@ describe('webhook ingest', function () {
 
   it('accepts both secrets during a rotation', async () => {
     const env = { ...DEMO_SECRETS, JIRA_WEBHOOK_SECRET_NEXT: 'the-next-secret' };
-    const rotating = await startTestBridge({ config: loadConfig(SHIPPED_CONFIG_DIR, env), now: () => NOW.toMillis() });
+    const rotating = await startTestBridge({ config: loadBridgeConfig(SHIPPED_CONFIG_DIR, env), now: () => NOW.toMillis() });
     try {
       for (const secret of [DEMO_SECRETS.JIRA_WEBHOOK_SECRET, 'the-next-secret']) {
         const { raw, headers } = signedJira(issueCreated({ ...created, id: '10020', key: 'MB-20' }), { secret });

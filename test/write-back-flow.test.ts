@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import nock from 'nock';
 import { trackerConnectors } from '../connectors/registry.js';
 import { WRITE_BACK_QUEUE, type WriteBackOutcome } from '../src/app/write-back.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, type TestBridge } from './support/bridge-harness.js';
 import { issueCreated, priorityChanged } from './support/jira-payloads.js';
@@ -21,7 +21,7 @@ import { sharedRedis } from './support/redis-server.js';
 import { interceptHttp } from './support/http-interception.js';
 import { waitUntil } from './support/wait-for.js';
 
-const config = loadConfig(path.join(projectRoot(), 'test/fixtures/writeback-config'), {});
+const config = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/writeback-config'), {});
 const ZONE = 'Europe/Amsterdam';
 
 async function send(bridge: TestBridge, body: unknown) {

@@ -17,7 +17,7 @@ import { trackerConnectors } from '../connectors/registry.js';
 import { jiraDateTime } from '../connectors/jira/write-back.js';
 import { DeadLetterStore } from '../src/app/dead-letters.js';
 import { MAX_RESTORES, WRITE_BACK_QUEUE, type WriteBackOutcome } from '../src/app/write-back.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
 import { HOUR_MS } from '../src/domain/duration.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
@@ -103,7 +103,7 @@ describe('write-back: the fields the bridge owns', function () {
   let seen: WriteBackOutcome[];
 
   before(async () => {
-    const config = loadConfig(writeConfig(CONFIG), {});
+    const config = loadBridgeConfig(writeConfig(CONFIG), {});
     bridge = await startTestBridge({ config });
     const url = (await sharedRedis()).url;
     redis = new Redis(url, { maxRetriesPerRequest: null });

@@ -5,14 +5,15 @@
  * bytes that failed.
  */
 import { z } from 'zod';
+import type { OutboundRequest } from '../outbound-request.js';
 import type { SlaNotification } from './notification.js';
 
 export const CHAT_CHANNEL_KINDS = ['slack', 'teams', 'mattermost', 'google-chat', 'webhook', 'console'] as const;
 export const chatChannelKindSchema = z.enum(CHAT_CHANNEL_KINDS);
 export type ChatChannelKind = z.infer<typeof chatChannelKindSchema>;
 
-export interface HttpPost {
-  readonly url: string;
+/** An outbound request to a chat system: always a POST of a string. */
+export interface HttpPost extends Omit<OutboundRequest, 'method' | 'headers' | 'body' | 'description'> {
   readonly method: 'POST';
   readonly headers: Readonly<Record<string, string>>;
   /** The exact bytes to send (as UTF-8): signatures are computed over this string. */
@@ -24,16 +25,32 @@ export interface LogLine {
   readonly log: string;
 }
 
-export type OutgoingRequest = HttpPost | LogLine;
+/** What a chat channel makes of a notification: a POST to send, or a line for the log. */
+export type ChatOutput = HttpPost | LogLine;
 
-export function isHttpPost(request: OutgoingRequest): request is HttpPost {
+export function isHttpPost(request: ChatOutput): request is HttpPost {
   return 'url' in request;
 }
 
-export interface ChatChannel<Config, Kind extends ChatChannelKind = ChatChannelKind> {
+export interface ChatChannel<Config, Kind extends string = ChatChannelKind> {
   readonly kind: Kind;
   /** Parses the channel's settings from the config file; messages name the problem, never echo a URL. */
   readonly configSchema: z.ZodType<Config>;
   /** Pure and deterministic; never throws for a notification that passed `slaNotificationSchema`. */
-  buildRequest(config: Config, notification: SlaNotification): OutgoingRequest;
+  buildRequest(config: Config, notification: SlaNotification): ChatOutput;
+}
+
+/** A channel bound to its parsed settings. */
+export interface ConfiguredChatChannel {
+  readonly kind: string;
+  buildRequest(notification: SlaNotification): ChatOutput;
+}
+
+/**
+ * Parses `rawConfig` with the channel's own schema, once, up front, so a mistake fails at startup
+ * instead of at the first breach; throws the schema's ZodError.
+ */
+export function configureChannel(channel: ChatChannel<unknown, string>, rawConfig: unknown): ConfiguredChatChannel {
+  const config = channel.configSchema.parse(rawConfig);
+  return { kind: channel.kind, buildRequest: (notification) => channel.buildRequest(config, notification) };
 }

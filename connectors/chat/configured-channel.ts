@@ -1,21 +1,11 @@
 /**
- * A channel bound to its parsed settings. The registry's channels are typed per kind; config files
- * arrive untyped, so this is the one place that pairs a kind with its own schema: the config is
- * parsed once, up front, and a mistake fails at startup instead of at the first breach.
+ * A chat system of the registry bound to its settings, by kind: the registry types every kind's
+ * channel with its own settings, and this pairs them.
  */
-import type { ChatChannel, ChatChannelKind, OutgoingRequest } from './chat-channel.js';
-import type { SlaNotification } from './notification.js';
+import { configureChannel, type ChatChannel, type ChatChannelKind, type ConfiguredChatChannel } from './chat-channel.js';
 import { chatChannels } from './registry.js';
-
-export interface ConfiguredChatChannel {
-  readonly kind: ChatChannelKind;
-  buildRequest(notification: SlaNotification): OutgoingRequest;
-}
 
 /** Throws the schema's ZodError when `rawConfig` is not valid for `kind`. */
 export function configureChatChannel(kind: ChatChannelKind, rawConfig: unknown): ConfiguredChatChannel {
-  // Safe: the registry's type pairs every kind with the schema whose output its buildRequest takes.
-  const channel = chatChannels[kind] as ChatChannel<unknown>;
-  const config = channel.configSchema.parse(rawConfig);
-  return { kind, buildRequest: (notification) => channel.buildRequest(config, notification) };
+  return configureChannel(chatChannels[kind] as ChatChannel<unknown, string>, rawConfig);
 }

@@ -7,6 +7,7 @@ import type { Source } from '../../src/config/source.js';
 import type { ChangedIssuesPage, ReadRequest, TrackerRead } from '../connector.js';
 import { READ_PAGE_SIZE, repoIssuesRequest, searchIssuesRequest } from './reader-requests.js';
 import { pullRequestMarkerSchema } from './rest-schema.js';
+import { giteaSettings } from './source-settings.js';
 
 /** 50,000 issues per listing: past it the server is taken to ignore `page`. */
 const MAX_LIST_PAGES = 1_000;
@@ -42,8 +43,8 @@ const issuesOf = (page: ListedPage): unknown[] => page.items.filter((item) => !i
 
 export async function* giteaChangedIssues(source: Source, since: number, read: TrackerRead): AsyncGenerator<ChangedIssuesPage> {
   const listings: Listing[] =
-    source.reconcile.repositories.length > 0
-      ? source.reconcile.repositories.map((repository) => (page: number) => repoIssuesRequest(source, repository, since, page))
+    giteaSettings(source).repositories.length > 0
+      ? giteaSettings(source).repositories.map((repository) => (page: number) => repoIssuesRequest(source, repository, since, page))
       : [(page: number) => searchIssuesRequest(source, since, page)];
   // Every listing's first page before any is handed on, so that the total is known from the start.
   const firstPages: ListedPage[] = [];

@@ -1,6 +1,7 @@
 /** Gitea and Forgejo: one connector serves both kinds, as Forgejo sends every Gitea header too. */
 import type { TrackerConnector } from '../connector.js';
 import { giteaDeliveryId } from './delivery-id.js';
+import { giteaSourceSettings } from './source-settings.js';
 import { normalizeGiteaDelivery } from './normalize.js';
 import { giteaPayloadSchema, type GiteaPayload } from './payload-schema.js';
 import { giteaReader } from './reader.js';
@@ -13,6 +14,7 @@ export type { GiteaPayload } from './payload-schema.js';
 
 export const giteaConnector: TrackerConnector<GiteaPayload> = {
   displayName: 'Gitea',
+  settings: giteaSourceSettings('Gitea'),
   verify: verifyGiteaDelivery,
   deliveryId: giteaDeliveryId,
   sign: signGiteaDelivery,
@@ -22,3 +24,6 @@ export const giteaConnector: TrackerConnector<GiteaPayload> = {
   issueGone: giteaIssueGone,
   reader: giteaReader,
 };
+
+/** Forgejo sends every Gitea header and body; only its name differs. */
+export const forgejoConnector: TrackerConnector<GiteaPayload> = { ...giteaConnector, displayName: 'Forgejo', settings: giteaSourceSettings('Forgejo') };

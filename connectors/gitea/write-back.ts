@@ -20,17 +20,10 @@ import type { Instant } from '../../src/domain/business-calendar.js';
 import { SECOND_MS } from '../../src/domain/duration.js';
 import type { IssueRef, TrackerRefusal } from '../connector.js';
 import { canonicalInstant, fieldsToWrite, type OwnedField, type ShownFields } from '../shared/owned-fields.js';
-import {
-  breachStarted,
-  breachText,
-  inZone,
-  JSON_HEADERS,
-  lastWritten,
-  requireApiToken,
-  type OutgoingRequest,
-  type WriteBackConfig,
-  type WriteBackFields,
-} from '../shared/write-back-types.js';
+import { JSON_HEADERS, breachStarted, breachText, inZone, lastWritten, requireApiToken } from '../shared/write-back-requests.js';
+import type { OutboundRequest } from '../outbound-request.js';
+import type { WriteBackConfig } from '../../src/config/write-back-config.js';
+import type { WriteBackFields } from '../../src/domain/write-back-fields.js';
 
 export interface GiteaIssueAddress {
   readonly owner: string;
@@ -67,7 +60,7 @@ const headersFor = (source: Source) => ({ Authorization: `token ${requireApiToke
 export const LABEL_PAGE_SIZE = 50;
 
 /** One page of the repository's labels, for `labelIdsFrom`; a full page means there may be another. */
-export function repoLabelsRequest(source: Source, issue: IssueRef, page = 1): OutgoingRequest {
+export function repoLabelsRequest(source: Source, issue: IssueRef, page = 1): OutboundRequest {
   const address = giteaIssueAddress(issue);
   return {
     method: 'GET',
@@ -136,7 +129,7 @@ export function buildWriteBack(
   previous: WriteBackFields | undefined,
   labelIds: ReadonlyMap<string, number> = new Map(),
   shown?: ShownFields,
-): OutgoingRequest[] {
+): OutboundRequest[] {
   if (!config.enabled) return [];
   const changed = fieldsToWrite(giteaOwnedFields(config, desired), giteaOwnedFields(config, lastWritten(previous)), shown);
   const dueDate = changed.find((field) => field.key === DUE_DATE);
@@ -152,7 +145,7 @@ export function buildWriteBack(
   const headers = headersFor(source);
   const issueUrl = `${repoPath(source, address)}/issues/${address.index}`;
   const describe = (what: string) => `${source.kind} ${source.id}: ${what} of ${issue.key}`;
-  const requests: OutgoingRequest[] = [];
+  const requests: OutboundRequest[] = [];
 
   if (dueDate) {
     const body = dueDate.value === null ? { unset_due_date: true } : { due_date: dueDate.value };

@@ -8,6 +8,7 @@ import type { Source } from '../../src/config/source.js';
 import type { ChangedIssuesPage, ReadRequest, TrackerRead } from '../connector.js';
 import { nextPageUrl, pageRequest, repoIssuesRequest } from './reader-requests.js';
 import { pullRequestMarkerSchema } from './rest-schema.js';
+import { githubSettings } from './source-settings.js';
 
 /** 100,000 issues per repository: past it the server is taken to loop. */
 const MAX_LIST_PAGES = 1_000;
@@ -24,10 +25,11 @@ async function readPage(read: TrackerRead, request: ReadRequest): Promise<{ item
 }
 
 export async function* githubChangedIssues(source: Source, since: number, read: TrackerRead): AsyncGenerator<ChangedIssuesPage> {
-  if (source.reconcile.repositories.length === 0) {
+  const { repositories } = githubSettings(source);
+  if (repositories.length === 0) {
     throw new Error(`${source.kind} ${source.id}: set reconcile.repositories to the repositories (owner/name) to reconcile; GitHub has no search by update time across them`);
   }
-  for (const repository of source.reconcile.repositories) {
+  for (const repository of repositories) {
     const first = repoIssuesRequest(source, repository, since);
     let page = await readPage(read, first);
     for (let number = 1; ; ) {

@@ -7,6 +7,7 @@
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { environmentFrom, isAgent, isBridgeUser, isPausedStatus, priorityFrom } from '../shared/source-rules.js';
+import { githubSettings } from './source-settings.js';
 
 export type GithubState = 'open' | 'closed';
 
@@ -113,7 +114,7 @@ export interface CommentAuthor {
 export function isGithubAgent(source: Source, author: CommentAuthor): boolean {
   if (isAgent(source, { names: [author.login] })) return true;
   const association = author.association?.toUpperCase();
-  return association !== undefined && (source.github?.associations as ReadonlySet<string> | undefined)?.has(association) === true;
+  return association !== undefined && (githubSettings(source).associations as ReadonlySet<string>).has(association);
 }
 
 /**

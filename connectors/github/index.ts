@@ -14,12 +14,15 @@ import { githubIssueGone } from './write-back.js';
 import { githubWriteBack } from './write-back-with-project.js';
 
 export type { GithubPayload } from './payload-schema.js';
-export { githubSourceSettingsSchema, type GithubSettings, type GithubSourceSettingsFile } from './source-settings.js';
+import { githubSourceSettings } from './source-settings.js';
+
+export type { GithubSettings } from './source-settings.js';
 
 export const displayName = 'GitHub';
 
 export const githubConnector: TrackerConnector<GithubPayload> = {
   displayName,
+  settings: githubSourceSettings,
   verify: verifyGithubDelivery,
   deliveryId: githubDeliveryId,
   sign: signGithubDelivery,

@@ -14,8 +14,8 @@
 import { z } from 'zod';
 import type { Source } from '../../src/config/source.js';
 import type { IssueRef, TrackerLookup } from '../connector.js';
-import type { OutgoingRequest } from '../shared/write-back-types.js';
-import { requireApiToken } from '../shared/write-back-types.js';
+import type { OutboundRequest } from '../outbound-request.js';
+import { requireApiToken } from '../shared/write-back-requests.js';
 import { githubApiHeaders, githubApiUrls } from './api-urls.js';
 import { githubIssueAddress } from './issue-ref.js';
 import type { GithubProject } from './source-settings.js';
@@ -49,7 +49,7 @@ export interface ProjectDateTarget {
 
 const projectName = (project: GithubProject) => (project.id !== undefined ? `project ${project.id}` : `project ${project.owner}#${project.number}`);
 
-function graphqlRequest(source: Source, query: string, variables: Record<string, unknown>, description: string): OutgoingRequest {
+function graphqlRequest(source: Source, query: string, variables: Record<string, unknown>, description: string): OutboundRequest {
   return {
     method: 'POST',
     url: githubApiUrls(source).graphql,
@@ -60,7 +60,7 @@ function graphqlRequest(source: Source, query: string, variables: Record<string,
 }
 
 /** The query that finds the project, its field and the issue's item with its date. */
-export function projectItemQuery(source: Source, project: GithubProject, issue: IssueRef): OutgoingRequest {
+export function projectItemQuery(source: Source, project: GithubProject, issue: IssueRef): OutboundRequest {
   const { owner, repo, number } = githubIssueAddress(issue);
   const common = { owner, repo, number, field: project.field };
   const [query, variables] = project.id !== undefined ? [BY_ID, { ...common, project: project.id }] : [BY_NUMBER, { ...common, projectOwner: project.owner, projectNumber: project.number }];
@@ -130,7 +130,7 @@ export async function addProjectItem(source: Source, project: GithubProject, iss
 }
 
 /** The request that makes the field show `date`, or empties it. */
-export function projectDateRequest(source: Source, project: GithubProject, issue: IssueRef, target: ProjectDateTarget & { readonly itemId: string }, date: string | null): OutgoingRequest {
+export function projectDateRequest(source: Source, project: GithubProject, issue: IssueRef, target: ProjectDateTarget & { readonly itemId: string }, date: string | null): OutboundRequest {
   const ids = { project: target.projectId, item: target.itemId, field: target.fieldId };
   const description = `${source.kind} ${source.id}: SLA due date of ${issue.key} in ${projectName(project)}`;
   return date === null ? graphqlRequest(source, CLEAR, ids, description) : graphqlRequest(source, UPDATE, { ...ids, date }, description);

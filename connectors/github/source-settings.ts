@@ -1,6 +1,5 @@
 /**
- * The source settings only a GitHub source has, documented for the source-file schema (which owns
- * the YAML keys today) and compiled into `Source.github`:
+ * The source settings only a GitHub source has, compiled into its `Source.settings`:
  *
  * ```yaml
  * agents:
@@ -23,6 +22,10 @@
  * and a reconciled comment must be classified the same way as its webhook was.
  */
 import { z } from 'zod';
+import type { Source } from '../../src/config/source.js';
+import { sourceSettings, type SourceIssue } from '../../src/config/source-settings.js';
+import { repositoriesSchema } from '../shared/repositories.js';
+import { noCustomFields } from '../shared/settings-checks.js';
 
 /** Every `author_association` GitHub documents for issues and comments. */
 export const AUTHOR_ASSOCIATIONS = ['COLLABORATOR', 'CONTRIBUTOR', 'FIRST_TIMER', 'FIRST_TIME_CONTRIBUTOR', 'MANNEQUIN', 'MEMBER', 'NONE', 'OWNER'] as const;
@@ -55,59 +58,36 @@ export const githubProjectSchema = z
   });
 export type GithubProject = z.output<typeof githubProjectSchema>;
 
-/** Spread into the source file's `agents:` block. */
-export const githubAgentsShape = { associations: z.array(associationSchema).default([]) };
-/** Spread into the source file's `write_back:` block. */
-export const githubWriteBackShape = { project: githubProjectSchema.optional() };
-
-/** The GitHub-only settings, as the blocks they belong to. */
-export const githubSourceSettingsSchema = z.strictObject({
-  agents: z.strictObject(githubAgentsShape).prefault({}),
-  write_back: z.strictObject(githubWriteBackShape).prefault({}),
-});
-export type GithubSourceSettingsFile = z.output<typeof githubSourceSettingsSchema>;
-
 /** What a GitHub source compiles them to. */
 export interface GithubSettings {
   readonly associations: ReadonlySet<AuthorAssociation>;
   readonly project?: GithubProject | undefined;
+  /** The repositories (`owner/name`) reconciliation reads: GitHub has no search by update time across them. */
+  readonly repositories: readonly string[];
 }
 
-export function compileGithubSettings(file: GithubSourceSettingsFile): GithubSettings {
-  return { associations: new Set(file.agents.associations), project: file.write_back.project };
-}
+/** A GitHub source's own settings: the registry pairs every source with its own connector's. */
+export const githubSettings = (source: Source): GithubSettings => (source.settings as GithubSettings | undefined) ?? { associations: new Set(), repositories: [] };
 
-interface SettingsFacts {
-  readonly kind: string;
-  readonly agents: { readonly associations: readonly string[] };
-  readonly write_back: {
-    readonly due_date: boolean;
-    readonly project?: GithubProject | undefined;
-    readonly fields: Readonly<Record<string, string | undefined>>;
-  };
-}
-
-export interface SettingsIssue {
-  readonly path: readonly string[];
-  readonly message: string;
-}
-
-/** What a source file asks of the GitHub-only settings that its kind cannot do. */
-export function githubSettingsIssues(source: SettingsFacts): SettingsIssue[] {
-  const issues: SettingsIssue[] = [];
-  if (source.kind !== 'github') {
-    if (source.agents.associations.length > 0) issues.push({ path: ['agents', 'associations'], message: `author associations are GitHub's; ${source.kind} has none` });
-    if (source.write_back.project) issues.push({ path: ['write_back', 'project'], message: `GitHub Projects are written by GitHub sources only, not ${source.kind}` });
+/** `agents.associations`, `write_back.project` and `reconcile.repositories`, and what a GitHub source file may ask. */
+export const githubSourceSettings = sourceSettings({
+  shape: {
+    agents: { associations: z.array(associationSchema).default([]) },
+    write_back: { project: githubProjectSchema.optional() },
+    reconcile: { repositories: repositoriesSchema },
+  },
+  check: (file) => {
+    const issues: SourceIssue[] = [...noCustomFields('GitHub', file.write_back, 'use labels, and due_date with write_back.project')];
+    if (file.write_back.due_date && !file.write_back.project) {
+      issues.push({ path: ['write_back', 'due_date'], message: 'GitHub issues have no due date: set write_back.project to the Project whose Date field shows it' });
+    }
+    if (file.write_back.project && !file.write_back.due_date) {
+      issues.push({ path: ['write_back', 'project'], message: 'the project field shows the due date: set due_date: true as well' });
+    }
+    if (file.reconcile.every && file.reconcile.repositories.length === 0) {
+      issues.push({ path: ['reconcile', 'repositories'], message: 'GitHub has no search by update time across repositories: list the repositories (owner/name) to reconcile' });
+    }
     return issues;
-  }
-  if (Object.values(source.write_back.fields).some((field) => field !== undefined)) {
-    issues.push({ path: ['write_back', 'fields'], message: 'GitHub issues have no custom fields; use labels, and due_date with write_back.project' });
-  }
-  if (source.write_back.due_date && !source.write_back.project) {
-    issues.push({ path: ['write_back', 'due_date'], message: 'GitHub issues have no due date: set write_back.project to the Project whose Date field shows it' });
-  }
-  if (source.write_back.project && !source.write_back.due_date) {
-    issues.push({ path: ['write_back', 'project'], message: 'the project field shows the due date: set due_date: true as well' });
-  }
-  return issues;
-}
+  },
+  compile: (file): GithubSettings => ({ associations: new Set(file.agents.associations), project: file.write_back.project, repositories: file.reconcile.repositories }),
+});

@@ -8,11 +8,12 @@
 import type { WriteBackBuilder } from '../connector.js';
 import { changedGithubFields, githubRequests, PROJECT_DATE, type ProjectDateWrite } from './write-back.js';
 import { addProjectItem, readProjectDate } from './project-date.js';
+import { githubSettings } from './source-settings.js';
 
 export const githubWriteBack: WriteBackBuilder = async (source, issue, desired, previous, lookup, shown) => {
   const config = source.writeBack;
   if (!config.enabled) return [];
-  const project = config.due_date ? source.github?.project : undefined;
+  const project = config.due_date ? githubSettings(source).project : undefined;
   const target = project && (desired.nearest !== null || previous !== undefined) ? await readProjectDate(source, project, issue, lookup) : undefined;
   const changed = changedGithubFields(config, project, desired, previous, shown, target);
   let projectDate: ProjectDateWrite | undefined;

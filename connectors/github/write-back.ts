@@ -11,11 +11,15 @@
 import type { Source } from '../../src/config/source.js';
 import type { IssueRef, TrackerRefusal } from '../connector.js';
 import { fieldsToWrite, type OwnedField, type ShownFields } from '../shared/owned-fields.js';
-import { breachStarted, breachText, inZone, lastWritten, requireApiToken, type OutgoingRequest, type WriteBackConfig, type WriteBackFields } from '../shared/write-back-types.js';
+import { breachStarted, breachText, inZone, lastWritten, requireApiToken } from '../shared/write-back-requests.js';
+import type { OutboundRequest } from '../outbound-request.js';
+import type { WriteBackConfig } from '../../src/config/write-back-config.js';
+import type { WriteBackFields } from '../../src/domain/write-back-fields.js';
 import { githubApiHeaders, githubApiUrls, repoPath } from './api-urls.js';
 import { githubIssueAddress } from './issue-ref.js';
 import { projectDateRequest, type ProjectDateTarget } from './project-date.js';
 import type { GithubProject } from './source-settings.js';
+import { githubSettings } from './source-settings.js';
 
 /** The key of the Project date among the owned fields. */
 export const PROJECT_DATE = 'project_date';
@@ -81,7 +85,7 @@ export function githubRequests(
   previous: WriteBackFields | undefined,
   changed: readonly OwnedField<string | boolean | null>[],
   projectDate: ProjectDateWrite | undefined,
-): OutgoingRequest[] {
+): OutboundRequest[] {
   const config = source.writeBack;
   const labelsTo = (on: boolean) => slaLabels(config, desired).filter(([label, wanted]) => wanted === on && changed.some((field) => field.key === labelKey(label))).map(([label]) => label);
   const add = labelsTo(true);
@@ -95,7 +99,7 @@ export function githubRequests(
   const headers = githubApiHeaders(requireApiToken(source));
   const withBody = { ...headers, 'Content-Type': 'application/json' };
   const describe = (what: string) => `${source.kind} ${source.id}: ${what} of ${issue.key}`;
-  const requests: OutgoingRequest[] = [];
+  const requests: OutboundRequest[] = [];
   if (add.length > 0) {
     requests.push({ method: 'POST', url: `${issueUrl}/labels`, headers: withBody, body: JSON.stringify({ labels: add }), description: describe(`SLA label ${add.join(', ')}`) });
   }
@@ -120,9 +124,9 @@ export function buildWriteBack(
   previous: WriteBackFields | undefined,
   shown: ShownFields | undefined,
   projectDate: ProjectDateWrite | undefined,
-): OutgoingRequest[] {
+): OutboundRequest[] {
   if (!source.writeBack.enabled) return [];
-  const project = source.writeBack.due_date ? source.github?.project : undefined;
+  const project = source.writeBack.due_date ? githubSettings(source).project : undefined;
   const changed = changedGithubFields(source.writeBack, project, desired, previous, shown, projectDate?.target);
   return githubRequests(source, issue, desired, previous, changed, projectDate);
 }

@@ -9,10 +9,10 @@ import type { ChangedIssuesPage, TrackerRead } from '../connector.js';
 import { isCoveredType } from './issue-facts.js';
 import { pagedRead } from './paged-read.js';
 import { changedIssuesRequest, type IssueListing } from './reader-requests.js';
-import { DEFAULT_GITLAB_SETTINGS } from './source-settings.js';
+import { gitlabSettings } from './source-settings.js';
 
 function listingsOf(source: Source): IssueListing[] {
-  const { projects, groups } = source.gitlab ?? DEFAULT_GITLAB_SETTINGS;
+  const { projects, groups } = gitlabSettings(source);
   const listings: IssueListing[] = [...projects.map((path) => ({ kind: 'project' as const, path })), ...groups.map((path) => ({ kind: 'group' as const, path }))];
   return listings.length > 0 ? listings : [{ kind: 'all' }];
 }

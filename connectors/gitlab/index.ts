@@ -12,15 +12,18 @@ import { verifyGitlabDelivery } from './verify.js';
 import { gitlabIssueGone, gitlabWriteBack } from './write-back.js';
 
 export type { GitlabPayload } from './payload-schema.js';
-export { gitlabSourceSettingsSchema, type GitlabSettings } from './source-settings.js';
+import { gitlabSourceSettings } from './source-settings.js';
+
+export type { GitlabSettings } from './source-settings.js';
 
 export const displayName = 'GitLab';
 
 export const gitlabConnector: TrackerConnector<GitlabPayload> = {
   displayName,
+  settings: gitlabSourceSettings,
   verify: (source, delivery) => verifyGitlabDelivery(source, delivery),
   deliveryId: gitlabDeliveryId,
-  sign: (secret) => signGitlabDelivery(secret),
+  sign: signGitlabDelivery,
   payloadSchema: gitlabPayloadSchema,
   normalize: normalizeGitlabDelivery,
   writeBack: gitlabWriteBack,

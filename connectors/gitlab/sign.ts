@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { Source } from '../../src/config/source.js';
+import { gitlabSettings } from './source-settings.js';
 import { standardWebhookSignature } from './standard-webhooks.js';
 
-/** The header a hook with this secret token sends: GitLab sends the token itself. */
-export function signGitlabDelivery(secret: string): Record<string, string> {
-  return { 'x-gitlab-token': secret };
+/**
+ * The headers a hook with this secret token sends: GitLab sends the token itself, and a hook with a
+ * signing token (the source's `gitlab.signing`) also the Standard Webhooks signature of the body.
+ */
+export function signGitlabDelivery(secret: string, rawBody: Buffer, source?: Source): Record<string, string> {
+  const key = source && gitlabSettings(source).signing.keys[0];
+  return { 'x-gitlab-token': secret, ...(key ? signGitlabDeliveryWithToken(`whsec_${key.toString('base64')}`, rawBody) : {}) };
 }
 
 /** The Standard Webhooks headers of a hook with a signing token (`whsec_…`), at `now`. */

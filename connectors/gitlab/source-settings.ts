@@ -13,7 +13,7 @@
  * ```
  *
  * Priority from an incident's severity is `priority.field: severity` of the shared schema, whose
- * `field` only GitLab reads that way (see `gitlabSourceIssues`).
+ * `field` only GitLab reads that way (see `gitlabSourceSettings`).
  *
  * Not supported: agents by group membership. Deciding agent or customer happens while the webhook
  * is answered, without any read of the GitLab API (normalize is synchronous), and a reconciled
@@ -21,6 +21,9 @@
  * `agents.users` (`GET /groups/:id/members/all` lists a group's).
  */
 import { z } from 'zod';
+import type { Source } from '../../src/config/source.js';
+import { sourceSettings, type SourceIssue } from '../../src/config/source-settings.js';
+import { noCustomFields } from '../shared/settings-checks.js';
 import { parseDuration, durationToMs, type Duration } from '../../src/domain/duration.js';
 
 /** `group/project`, `group/subgroup/project`: a namespaced path as GitLab's API takes it, URL-encoded. */
@@ -92,29 +95,21 @@ export function compileGitlabSettings(file: GitlabSourceSettingsFile | undefined
   };
 }
 
-/** The parts of a parsed source file the GitLab checks need. */
-export interface GitlabSourceFacts {
-  readonly kind: string;
-  readonly priority: { readonly field: string };
-  readonly gitlab?: GitlabSourceSettingsFile | undefined;
-}
+/** A GitLab source's own settings: the registry pairs every source with its own connector's. */
+export const gitlabSettings = (source: Source): GitlabSettings => (source.settings as GitlabSettings | undefined) ?? DEFAULT_GITLAB_SETTINGS;
 
-export interface GitlabSourceIssue {
-  readonly path: readonly (string | number)[];
-  readonly message: string;
-}
-
-/** What a source file asks that GitLab cannot do, or GitLab settings on another tracker. */
-export function gitlabSourceIssues(source: GitlabSourceFacts): GitlabSourceIssue[] {
-  if (source.kind !== 'gitlab') {
-    return source.gitlab === undefined ? [] : [{ path: ['gitlab'], message: `gitlab settings are for GitLab sources, not ${source.kind}` }];
-  }
-  const issues: GitlabSourceIssue[] = [];
-  if (source.priority.field !== 'labels' && source.priority.field !== 'severity') {
-    issues.push({ path: ['priority', 'field'], message: `GitLab priorities come from labels or an incident's severity: use labels or severity, not "${source.priority.field}"` });
-  }
-  if (source.gitlab?.signing.required && source.gitlab.signing.secrets.every((secret) => secret === '')) {
-    issues.push({ path: ['gitlab', 'signing', 'secrets'], message: 'signing is required, so set the signing token (whsec_…) GitLab signs with' });
-  }
-  return issues;
-}
+/** The `gitlab:` block, and what a GitLab source file may ask. */
+export const gitlabSourceSettings = sourceSettings({
+  shape: { top: { gitlab: gitlabSourceSettingsSchema.optional() } },
+  check: (file) => {
+    const issues: SourceIssue[] = [];
+    if (file.priority.field !== 'labels' && file.priority.field !== 'severity') {
+      issues.push({ path: ['priority', 'field'], message: `GitLab priorities come from labels or an incident's severity: use labels or severity, not "${file.priority.field}"` });
+    }
+    if (file.gitlab?.signing.required && file.gitlab.signing.secrets.every((secret) => secret === '')) {
+      issues.push({ path: ['gitlab', 'signing', 'secrets'], message: 'signing is required, so set the signing token (whsec_…) GitLab signs with' });
+    }
+    return [...issues, ...noCustomFields('GitLab', file.write_back, 'use due_date and labels')];
+  },
+  compile: (file) => compileGitlabSettings(file.gitlab),
+});

@@ -10,7 +10,7 @@ import type { Source } from '../../src/config/source.js';
 import type { Verdict, WebhookDelivery } from '../connector.js';
 import { unsignedVerdict } from '../shared/hmac.js';
 import { header } from './delivery-headers.js';
-import { DEFAULT_GITLAB_SETTINGS } from './source-settings.js';
+import { gitlabSettings } from './source-settings.js';
 import { verifyStandardWebhook } from './standard-webhooks.js';
 
 /** Digests first, so that the comparison takes the same time whatever the lengths. */
@@ -26,7 +26,7 @@ function verifyToken(secrets: readonly string[], token: string | undefined): Ver
 
 /** `now` is the receiving clock, for the signature's timestamp tolerance. */
 export function verifyGitlabDelivery(source: Source, delivery: WebhookDelivery, now = Date.now()): Verdict {
-  const { signing } = source.gitlab ?? DEFAULT_GITLAB_SETTINGS;
+  const { signing } = gitlabSettings(source);
   const signature = header(delivery.headers, 'webhook-signature');
   if (signing.keys.length > 0 && (signature !== undefined || signing.required)) {
     const verdict = verifyStandardWebhook(

@@ -12,17 +12,10 @@ import type { Instant } from '../../src/domain/business-calendar.js';
 import type { Source } from '../../src/config/source.js';
 import type { IssueRef, TrackerRefusal, WriteBackBuilder } from '../connector.js';
 import { fieldsToWrite, type OwnedField, type ShownFields } from '../shared/owned-fields.js';
-import {
-  breachStarted,
-  breachText,
-  inZone,
-  JSON_HEADERS,
-  lastWritten,
-  requireApiToken,
-  type OutgoingRequest,
-  type WriteBackConfig,
-  type WriteBackFields,
-} from '../shared/write-back-types.js';
+import { JSON_HEADERS, breachStarted, breachText, inZone, lastWritten, requireApiToken } from '../shared/write-back-requests.js';
+import type { OutboundRequest } from '../outbound-request.js';
+import type { WriteBackConfig } from '../../src/config/write-back-config.js';
+import type { WriteBackFields } from '../../src/domain/write-back-fields.js';
 import { encodedPath, gitlabIssueAddress } from './issue-ref.js';
 
 
@@ -85,7 +78,7 @@ export function buildWriteBack(
   desired: WriteBackFields,
   previous: WriteBackFields | undefined,
   shown?: ShownFields,
-): OutgoingRequest[] {
+): OutboundRequest[] {
   if (!config.enabled) return [];
   const changed = fieldsToWrite(gitlabOwnedFields(config, desired), gitlabOwnedFields(config, lastWritten(previous)), shown);
   const dueDate = changed.find((field) => field.key === DUE_DATE);
@@ -99,7 +92,7 @@ export function buildWriteBack(
   const issueUrl = `${apiBase(source)}/projects/${encodedPath(project)}/issues/${iid}`;
   const headers = gitlabHeaders(source);
   const describe = (what: string) => `gitlab ${source.id}: ${what} of ${issue.key}`;
-  const requests: OutgoingRequest[] = [];
+  const requests: OutboundRequest[] = [];
   if (dueDate || add.length > 0 || remove.length > 0) {
     const body: Record<string, string | null> = {};
     if (dueDate) body.due_date = dueDate.value as string | null;

@@ -3,6 +3,7 @@ import { buildWriteBack, jiraIssueGone } from './write-back.js';
 import { jiraDeliveryId } from './delivery-id.js';
 import { normalizeJira } from './normalize.js';
 import { jiraReader } from './reader.js';
+import { jiraSourceSettings } from './source-settings.js';
 import { jiraPayloadSchema, type JiraPayload } from './payload-schema.js';
 import { signJira, verifyJira } from './verify.js';
 
@@ -10,6 +11,7 @@ export type { JiraPayload } from './payload-schema.js';
 
 export const jiraConnector: TrackerConnector<JiraPayload> = {
   displayName: 'Jira',
+  settings: jiraSourceSettings,
   verify: verifyJira,
   deliveryId: jiraDeliveryId,
   sign: signJira,

@@ -18,17 +18,10 @@ import { MINUTE_MS } from '../../src/domain/duration.js';
 import { METRICS } from '../../src/domain/metric.js';
 import type { IssueRef, TrackerRefusal } from '../connector.js';
 import { canonicalInstant, fieldsToWrite, type OwnedField, type ShownFields } from '../shared/owned-fields.js';
-import {
-  breachStarted,
-  breachText,
-  inZone,
-  JSON_HEADERS,
-  lastWritten,
-  requireApiToken,
-  type OutgoingRequest,
-  type WriteBackConfig,
-  type WriteBackFields,
-} from '../shared/write-back-types.js';
+import { JSON_HEADERS, breachStarted, breachText, inZone, lastWritten, requireApiToken } from '../shared/write-back-requests.js';
+import type { OutboundRequest } from '../outbound-request.js';
+import type { WriteBackConfig } from '../../src/config/write-back-config.js';
+import type { WriteBackFields } from '../../src/domain/write-back-fields.js';
 import { parseJiraDateTime } from './jira-date-time.js';
 
 /**
@@ -102,7 +95,7 @@ export function buildWriteBack(
   desired: WriteBackFields,
   previous: WriteBackFields | undefined,
   shown?: ShownFields,
-): OutgoingRequest[] {
+): OutboundRequest[] {
   if (!config.enabled) return [];
   // null clears a field in Jira, which is what a met or paused metric shows.
   const fields: Record<string, string | null> = {};
@@ -112,7 +105,7 @@ export function buildWriteBack(
 
   const headers = { Authorization: jiraAuthorization(source), ...JSON_HEADERS };
   const issueUrl = `${source.baseUrl}/rest/api/2/issue/${encodeURIComponent(issue.id)}`;
-  const requests: OutgoingRequest[] = [];
+  const requests: OutboundRequest[] = [];
   if (Object.keys(fields).length > 0) {
     requests.push({
       method: 'PUT',

@@ -8,12 +8,14 @@ import { buildWriteBack, mantisIssueGone } from './write-back.js';
 import { normalizeMantis } from './normalize.js';
 import { mantisPayloadSchema, type MantisPayload } from './payload-schema.js';
 import { mantisReader } from './reader.js';
+import { mantisSourceSettings } from './source-settings.js';
 import { mantisDeliveryId, signMantis, verifyMantis } from './verify.js';
 
 export type { MantisPayload } from './payload-schema.js';
 
 export const mantisConnector: TrackerConnector<MantisPayload> = {
   displayName: 'MantisBT',
+  settings: mantisSourceSettings,
   verify: verifyMantis,
   deliveryId: mantisDeliveryId,
   sign: signMantis,

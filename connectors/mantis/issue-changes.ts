@@ -7,6 +7,7 @@ import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import type { Priority } from '../../src/domain/priority.js';
 import { environmentFrom, isAgent, isPausedStatus, isResolvedStatus, priorityFrom, type TrackerUser } from '../shared/source-rules.js';
+import { mantisSettings } from './source-settings.js';
 
 /** A MantisBT enum value: the number stored and its English name (not the localized label). */
 export interface MantisEnumValue {
@@ -148,16 +149,27 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && b.every((item) => set.has(item));
 }
 
+/** A MantisBT user: `accessLevel` is the one in the issue's project, where known. */
+export interface MantisUserFacts extends TrackerUser {
+  readonly accessLevel?: number | null | undefined;
+}
+
+/** An agent by name or e-mail, or by access level in the issue's project (`agents.min_access_level`). */
+export function isMantisAgent(source: Source, user: MantisUserFacts): boolean {
+  const min = mantisSettings(source).minAccessLevel;
+  return isAgent(source, user) || (min !== undefined && user.accessLevel != null && user.accessLevel >= min);
+}
+
 export interface MantisNoteFacts {
   readonly text: string;
   readonly public: boolean;
   /** null when the author is unknown, e.g. deleted from MantisBT. */
-  readonly author: TrackerUser | null;
+  readonly author: MantisUserFacts | null;
 }
 
 /** A note without text only books time: MantisBT itself sends no e-mail for it, and it answers no one. */
 export function commentEvent(source: Source, note: MantisNoteFacts, at: number): IssueEvent[] {
   if (note.text.trim() === '') return [];
-  const by = note.author && isAgent(source, note.author) ? 'agent' : 'customer';
+  const by = note.author && isMantisAgent(source, note.author) ? 'agent' : 'customer';
   return [{ type: 'commented', at, by, public: note.public }];
 }

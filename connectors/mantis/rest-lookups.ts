@@ -5,6 +5,7 @@
 import { isNotFound, restGet, type MantisRest } from './rest-request.js';
 import { parseRest, restProjectListSchema, restProjectUsersSchema } from './rest-schema.js';
 import { RunCache } from './run-cache.js';
+import { mantisSettings } from './source-settings.js';
 
 const USERS_PAGE_SIZE = 50;
 const MAX_AGE_MS = 15 * 60_000;
@@ -35,7 +36,7 @@ export class MantisLookups {
    * REST users never do, so the project's users at that level or above are read instead.
    */
   async agentLevel(rest: MantisRest, projectId: number, userId: number): Promise<number | undefined> {
-    const min = rest.source.agents.minAccessLevel;
+    const min = mantisSettings(rest.source).minAccessLevel;
     if (min === undefined) return undefined;
     const levels = await this.agentLevels.get(rest.source.id, `${projectId}@${min}`, () => projectAgents(rest, projectId, min));
     return levels.get(userId);

@@ -21,17 +21,10 @@ import { SECOND_MS } from '../../src/domain/duration.js';
 import { METRICS } from '../../src/domain/metric.js';
 import type { IssueRef, TrackerRefusal } from '../connector.js';
 import { canonicalInstant, fieldsToWrite, type OwnedField, type ShownFields } from '../shared/owned-fields.js';
-import {
-  breachStarted,
-  breachText,
-  inZone,
-  JSON_HEADERS,
-  lastWritten,
-  requireApiToken,
-  type OutgoingRequest,
-  type WriteBackConfig,
-  type WriteBackFields,
-} from '../shared/write-back-types.js';
+import { JSON_HEADERS, breachStarted, breachText, inZone, lastWritten, requireApiToken } from '../shared/write-back-requests.js';
+import type { OutboundRequest } from '../outbound-request.js';
+import type { WriteBackConfig } from '../../src/config/write-back-config.js';
+import type { WriteBackFields } from '../../src/domain/write-back-fields.js';
 
 /** A date custom field's value: epoch seconds as a string, "" for none. */
 export function mantisTimestamp(deadline: Instant | null): string {
@@ -89,7 +82,7 @@ export function buildWriteBack(
   desired: WriteBackFields,
   previous: WriteBackFields | undefined,
   shown?: ShownFields,
-): OutgoingRequest[] {
+): OutboundRequest[] {
   if (!config.enabled) return [];
   const changed = fieldsToWrite(mantisOwnedFields(config, desired), mantisOwnedFields(config, lastWritten(previous)), shown);
   const fields = changed.filter((field) => field.key !== DUE_DATE);
@@ -99,7 +92,7 @@ export function buildWriteBack(
 
   const headers = { Authorization: mantisAuthorization(source), ...JSON_HEADERS };
   const issueUrl = `${source.baseUrl}/api/rest/issues/${encodeURIComponent(issue.id)}`;
-  const requests: OutgoingRequest[] = [];
+  const requests: OutboundRequest[] = [];
   if (fields.length > 0 || dueDate) {
     const patch: { custom_fields?: unknown[]; due_date?: string } = {};
     if (fields.length > 0) patch.custom_fields = fields.map(({ key, value }) => ({ field: { name: key }, value }));

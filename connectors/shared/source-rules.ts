@@ -24,15 +24,14 @@ export function environmentFrom(source: Source, labels: readonly string[], field
 export interface TrackerUser {
   readonly names?: readonly (string | null | undefined)[];
   readonly email?: string | null | undefined;
-  readonly accessLevel?: number | null | undefined;
 }
 
+/** An agent by name or e-mail (`agents.users`, `agents.domains`); trackers add their own rules. */
 export function isAgent(source: Source, user: TrackerUser): boolean {
-  const { users, domains, minAccessLevel } = source.agents;
+  const { users, domains } = source.agents;
   if (user.names?.some((name) => name && users.has(name.toLowerCase()))) return true;
   const email = user.email?.toLowerCase();
-  if (email && (users.has(email) || domains.some((domain) => email.endsWith(`@${domain}`)))) return true;
-  return minAccessLevel !== undefined && user.accessLevel != null && user.accessLevel >= minAccessLevel;
+  return email !== undefined && (users.has(email) || domains.some((domain) => email.endsWith(`@${domain}`)));
 }
 
 export const isResolvedStatus = (source: Source, status: string) => source.statuses.resolved.has(status.toLowerCase());

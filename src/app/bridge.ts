@@ -130,11 +130,11 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const { channels, sources } = options.config;
     startWorker<DueNotification>(
       NOTIFY_QUEUE,
-      createNotifyProcessor({ store: deps.store, contracts: options.config.contracts, sources, trackers: options.connectors, channels, chat: chatQueue, now, logger, metrics }),
+      createNotifyProcessor({ store: deps.store, contracts: options.config.contracts, sources, trackers: options.connectors, channels, fallbackChannel: options.config.fallbackChannel, chat: chatQueue, now, logger, metrics }),
       concurrency,
     );
     const deadLetters = new DeadLetterStore(workerRedis, prefix);
-    startWorker<ChatJob>(CHAT_QUEUE, createChatSendProcessor({ channels, http, deadLetters, logger, metrics }), concurrency);
+    startWorker<ChatJob>(CHAT_QUEUE, createChatSendProcessor({ channels, fallbackChannel: options.config.fallbackChannel, http, deadLetters, logger, metrics }), concurrency);
     startWorker<WriteBackJob>(
       WRITE_BACK_QUEUE,
       createWriteBackProcessor({ store: deps.store, sources, connectors: options.connectors, http, deadLetters, ingest: queue, now, logger, metrics }),

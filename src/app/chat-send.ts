@@ -2,7 +2,7 @@
 import type { Job } from 'bullmq';
 import { isHttpPost } from '../../connectors/chat/chat-channel.js';
 import { messageText, plainText } from '../../connectors/chat/message-text.js';
-import { CONSOLE_CHANNEL, type Channel } from '../config/channel.js';
+import type { Channel } from '../config/channel.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { Logger } from './logger.js';
 import type { BridgeMetrics } from './metrics.js';
@@ -11,6 +11,8 @@ import { DeliveryFailure, type OutboundHttp } from './outbound-http.js';
 
 export interface ChatSendDeps {
   readonly channels: ReadonlyMap<string, Channel>;
+  /** For a message whose channel is no longer configured. */
+  readonly fallbackChannel: Channel;
   readonly http: OutboundHttp;
   readonly deadLetters: DeadLetterStore;
   readonly logger: Logger;
@@ -23,7 +25,7 @@ export function createChatSendProcessor(deps: ChatSendDeps) {
   const consoleLog = deps.logger.child({ component: 'console-channel' });
   return async (job: Job<ChatJob>): Promise<ChatSendOutcome> => {
     const { channelId, notification } = job.data;
-    const channel = deps.channels.get(channelId) ?? CONSOLE_CHANNEL;
+    const channel = deps.channels.get(channelId) ?? deps.fallbackChannel;
     const request = channel.chat.buildRequest(notification);
     const text = plainText(messageText(notification));
     if (!isHttpPost(request)) {

@@ -13,7 +13,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
 import { createLogger, type Logger } from './logger.js';
-import { DeliveryFailure, type HttpMethod, type OutboundHttp, type OutboundRequest, type OutboundResponse } from './outbound-http.js';
+import type { HttpMethod, OutboundRequest } from '../../connectors/outbound-request.js';
+import { DeliveryFailure, type OutboundHttp, type OutboundResponse } from './outbound-http.js';
 import { logTarget, redactHeaders, redactUrl } from './redact.js';
 
 export const DEFAULT_MAX_DEAD_LETTERS = 10_000;

@@ -6,9 +6,9 @@
  */
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { SlaNotification } from '../../connectors/chat/notification.js';
-import type { ConnectorRegistry } from '../../connectors/connector.js';
+import { type ConnectorRegistry, connectorOf } from '../../connectors/connector.js';
 import type { Language } from '../domain/language.js';
-import { CONSOLE_CHANNEL, type Channel } from '../config/channel.js';
+import type { Channel } from '../config/channel.js';
 import type { Source } from '../config/source.js';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
 import type { Contract } from '../domain/contract.js';
@@ -43,6 +43,8 @@ export interface NotifyDeps {
   /** For the trackers' names in messages. */
   readonly trackers: ConnectorRegistry;
   readonly channels: ReadonlyMap<string, Channel>;
+  /** Where a notification goes when its contract names no channel. */
+  readonly fallbackChannel: Channel;
   readonly chat: Queue<ChatJob>;
   readonly now: () => number;
   readonly logger: Logger;
@@ -57,7 +59,7 @@ export function nextOpening(calendar: BusinessCalendar, now: number): number {
 function routedChannels(deps: NotifyDeps, contract: Contract | undefined, due: DueNotification): Channel[] {
   const ids = due.kind === 'warning' ? contract?.notify?.warnings : contract?.notify?.breaches;
   const channels = (ids ?? []).flatMap((id) => deps.channels.get(id) ?? []);
-  return channels.length > 0 ? channels : [CONSOLE_CHANNEL];
+  return channels.length > 0 ? channels : [deps.fallbackChannel];
 }
 
 export function buildNotification(due: DueNotification, state: IssueState, status: MetricStatus, language: Language, tracker: Omit<SlaNotification['tracker'], 'source'>): SlaNotification | undefined {
@@ -92,7 +94,7 @@ export function createNotifyProcessor(deps: NotifyDeps) {
     const contract = deps.contracts.get(state.sla.contract);
     const source = deps.sources.get(due.source);
     // A source taken out of the config since the timer was planned: its id is all there is to name.
-    const tracker = source ? { kind: source.kind, name: deps.trackers[source.kind].displayName } : { kind: 'unknown', name: due.source };
+    const tracker = source ? { kind: source.kind, name: connectorOf(deps.trackers, source.kind).displayName } : { kind: 'unknown', name: due.source };
     if (due.kind === 'breach') deps.metrics.breach(state.sla.contract, due.metric);
     const sent: string[] = [];
     for (const channel of routedChannels(deps, contract, due)) {

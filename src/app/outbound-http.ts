@@ -9,22 +9,10 @@
  * the retry sends it again. Write-back should be idempotent (PUT the deadline, not "add a comment").
  */
 import axios, { type AxiosInstance } from 'axios';
+import type { HttpMethod, OutboundRequest } from '../../connectors/outbound-request.js';
 import { createLogger, type Logger } from './logger.js';
 import { logTarget, redactHeaders, redactUrl, scrubUrl } from './redact.js';
 
-export type HttpMethod = 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE';
-
-export interface OutboundRequest {
-  readonly url: string;
-  readonly method: HttpMethod;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** A string is sent as is (text/plain unless a Content-Type header says otherwise); anything else as JSON. */
-  readonly body?: string | object;
-  /** For logs and dead letters, e.g. "slack team channel: warning MB-42". Logged as is, so no secrets. */
-  readonly description: string;
-  /** Per-attempt timeout; the client's `timeoutMs` when absent. */
-  readonly timeoutMs?: number;
-}
 
 /** The request as it may be shown and logged: no credentials, no webhook secrets, no body. */
 export interface RedactedRequest {

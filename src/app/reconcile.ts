@@ -5,7 +5,7 @@
  * `reconcile.every`, by a repeating job inside the bridge.
  */
 import { z } from 'zod';
-import type { ConnectorRegistry, TrackerRead } from '../../connectors/connector.js';
+import { type ConnectorRegistry, type TrackerRead, connectorOf } from '../../connectors/connector.js';
 import { formatPath } from '../config/load-config.js';
 import type { Source } from '../config/source.js';
 import { applyToldEvents, type IssueWorkDeps } from './apply-delivery.js';
@@ -64,7 +64,7 @@ function failureReason(error: unknown): string {
 export function reconcilableSource(deps: Pick<ReconcileDeps, 'sources' | 'connectors'>, sourceId: string): Source {
   const source = deps.sources.get(sourceId);
   if (!source) throw new Error(`unknown source "${sourceId}" (known: ${[...deps.sources.keys()].join(', ') || 'none'})`);
-  if (!deps.connectors[source.kind].reader) throw new Error(`source ${sourceId}: ${source.kind} cannot be reconciled`);
+  if (!connectorOf(deps.connectors, source.kind).reader) throw new Error(`source ${sourceId}: ${source.kind} cannot be reconciled`);
   if (!source.apiToken) throw new Error(`source ${sourceId} has no api.token: reconciliation reads the tracker's REST API`);
   return source;
 }
@@ -76,7 +76,7 @@ export async function reconcileSource(
   onProgress: (progress: ReconcileProgress) => void = () => undefined,
 ): Promise<ReconcileResult> {
   const source = reconcilableSource(deps, sourceId);
-  const reader = deps.connectors[source.kind].reader!;
+  const reader = connectorOf(deps.connectors, source.kind).reader!;
   let checked = 0;
   let updated = 0;
   let added = 0;

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import type { ConnectorRegistry, WebhookDelivery } from '../../connectors/connector.js';
+import { type ConnectorRegistry, type WebhookDelivery, connectorOf } from '../../connectors/connector.js';
 import type { Source, SourceKind } from '../config/source.js';
 import { formatPath } from '../config/load-config.js';
 import type { DeliveryIntake } from './delivery-intake.js';
@@ -75,7 +75,7 @@ export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
         return refused(deps, sourceId, BODY_FIELD, response, { error: `could not read the body: ${(error as Error).message}` });
       }
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      handleDelivery(deps, source, deps.connectors[source.kind], { headers: request.headers, rawBody }, response, log).catch((failure: unknown) => {
+      handleDelivery(deps, source, connectorOf(deps.connectors, source.kind), { headers: request.headers, rawBody }, response, log).catch((failure: unknown) => {
         log.error('webhook failed', { source: sourceId, error: (failure as Error).message });
         if (!response.headersSent) reply(response, 500, { error: 'internal error' });
       });

@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import type { ConnectorRegistry, IssueRef } from '../../connectors/connector.js';
+import { type ConnectorRegistry, type IssueRef, connectorOf } from '../../connectors/connector.js';
 import type { ShownFields } from '../../connectors/shared/owned-fields.js';
-import { writeBackFieldsFrom } from '../../connectors/shared/write-back-types.js';
+import { writeBackFieldsFrom } from '../domain/write-back-fields.js';
 import type { Source } from '../config/source.js';
 import type { IssueSla } from '../domain/sla-clock.js';
 import type { DeadLetterStore } from './dead-letters.js';
@@ -85,7 +85,7 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
     const { source: sourceId, issueId } = job.data;
     const source = deps.sources.get(sourceId);
     if (!source?.writeBack.enabled) return { outcome: 'skipped', requests: 0, issueId };
-    const connector = deps.connectors[source.kind];
+    const connector = connectorOf(deps.connectors, source.kind);
     return deps.store.withIssueLock(
       sourceId,
       issueId,

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/load-config.js';
+import { loadBridgeConfig } from '../app/plugins.js';
 import { resolveTarget } from '../domain/contract.js';
 import { parseLocalIso, toLocalIso } from '../domain/local-time.js';
 import { METRICS, metricSchema } from '../domain/metric.js';
@@ -20,7 +20,7 @@ export function deadlineCommand(options: DeadlineOptions, io: CliIo): number {
   if (!priority.success) throw new UsageError(`--priority: "${options.priority}" is not a priority (use ${PRIORITIES.join(', ')})`);
   const metric = metricSchema.safeParse(options.metric.toLowerCase());
   if (!metric.success) throw new UsageError(`--metric: "${options.metric}" is not a metric (use ${METRICS.join(', ')})`);
-  const config = loadConfig(options.config, process.env, { sources: false });
+  const config = loadBridgeConfig(options.config, process.env, { sources: false });
   const contract = config.contracts.get(options.contract);
   if (!contract) {
     throw new UsageError(`--contract: unknown contract "${options.contract}" (known: ${[...config.contracts.keys()].join(', ')})`);

@@ -15,7 +15,7 @@ import { reconcilableSource, reconcileSource, trackerRead, type ReconcileProgres
 import { createRedis, waitUntilReady } from '../app/redis-connection.js';
 import { SlaTimers, TIMER_QUEUE, type TimerJob } from '../app/sla-timers.js';
 import { WRITE_BACK_QUEUE, type WriteBackJob } from '../app/write-back.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadBridgeConfig } from '../app/plugins.js';
 import { durationToMs, parseDuration } from '../domain/duration.js';
 import { withBridgeRedis } from './bridge-redis.js';
 import { UsageError, type CliIo } from './cli-io.js';
@@ -54,7 +54,7 @@ export async function reconcileCommand(
   connectors: ConnectorRegistry = trackerConnectors,
   progressStream: NodeJS.WriteStream = process.stderr,
 ): Promise<number> {
-  const config = loadConfig(options.config, env);
+  const config = loadBridgeConfig(options.config, env);
   try {
     reconcilableSource({ sources: config.sources, connectors }, options.source);
   } catch (error) {

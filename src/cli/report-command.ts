@@ -1,7 +1,7 @@
 import { IssueStore } from '../app/issue-store.js';
 import { reportCsv, reportHtml } from '../app/report-format.js';
 import { createRedis, waitUntilReady } from '../app/redis-connection.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadBridgeConfig } from '../app/plugins.js';
 import { buildReport, MONTH } from '../domain/sla-report.js';
 import { withBridgeRedis } from './bridge-redis.js';
 import { UsageError, type CliIo } from './cli-io.js';
@@ -16,7 +16,7 @@ export interface ReportOptions {
 export async function reportCommand(options: ReportOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (!MONTH.test(options.month)) throw new UsageError(`--month: "${options.month}" is not a month (use YYYY-MM)`);
   if (!['json', 'csv', 'html'].includes(options.format)) throw new UsageError(`--format: "${options.format}" is not json, csv or html`);
-  const config = loadConfig(options.config, env, { sources: false });
+  const config = loadBridgeConfig(options.config, env, { sources: false });
   const contract = config.contracts.get(options.contract);
   if (!contract) throw new UsageError(`--contract: unknown contract "${options.contract}" (known: ${[...config.contracts.keys()].join(', ')})`);
   const states = await withBridgeRedis(env, async (where, prefix) => {

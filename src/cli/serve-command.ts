@@ -6,7 +6,7 @@ import { createLogger } from '../app/logger.js';
 import path from 'node:path';
 import { startEmbeddedRedis } from '../app/embedded-redis.js';
 import { keyPrefix, redisTargetFromEnv, urlTarget } from '../app/redis-target.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { UsageError } from './cli-io.js';
 
@@ -37,7 +37,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   const trustProxy = parseTrustProxy(env.SLA_BRIDGE_TRUST_PROXY);
   const target = redisTargetFromEnv(env);
   const prefix = keyPrefix(env, target);
-  const config = loadConfig(options.config, env);
+  const config = loadBridgeConfig(options.config, env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', format: env.LOG_FORMAT === 'json' || !process.stdout.isTTY ? 'json' : 'pretty' });
   // Without a Redis named in the environment the bridge runs its own redis-server, so a new user
   // needs nothing else.

@@ -1,8 +1,8 @@
-import { loadConfig } from '../config/load-config.js';
+import { loadBridgeConfig } from '../app/plugins.js';
 import type { CliIo } from './cli-io.js';
 
 export function validateCommand(configDir: string, io: CliIo): number {
-  const config = loadConfig(configDir);
+  const config = loadBridgeConfig(configDir);
   const list = (ids: Iterable<string>) => [...ids].sort().join(', ');
   io.out(
     `${config.dir}: valid (${config.calendars.size} calendars, ${config.contracts.size} contracts: ${list(config.contracts.keys())}; ` +

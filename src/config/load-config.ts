@@ -14,9 +14,10 @@ import { compileCalendar, compileContract, type PathPart } from './compile-confi
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { substituteEnv, type UnsetVariable } from './env-substitution.js';
 import { ZodError } from 'zod';
-import { configureChatChannel } from '../../connectors/chat/configured-channel.js';
+import { configureChannel, type ChatChannel } from '../../connectors/chat/chat-channel.js';
 import { type Channel } from './channel.js';
-import { calendarFileSchema, channelFileSchema, contractFileSchema, sourceFileSchema } from './schema.js';
+import { calendarFileSchema, channelFileSchema, contractFileSchema } from './schema.js';
+import { sourceFileSchema, type SourceTrackers } from './source-schema.js';
 import { compileSource, type Source } from './source.js';
 
 export interface SlaConfig {
@@ -25,6 +26,20 @@ export interface SlaConfig {
   readonly contracts: ReadonlyMap<string, Contract>;
   readonly sources: ReadonlyMap<string, Source>;
   readonly channels: ReadonlyMap<string, Channel>;
+  /** Where notifications go when a contract names no channel: a new user sees warnings in the log at once. */
+  readonly fallbackChannel: Channel;
+}
+
+/**
+ * The trackers and chat systems the bridge has, which the config's sources and channels may
+ * name, each with its own settings' schema. Built in one place (src/app/plugins.ts) and passed in,
+ * so the config knows no tracker or chat system by name.
+ */
+export interface ConfigPlugins {
+  readonly trackers: SourceTrackers & Readonly<Record<string, { readonly displayName: string }>>;
+  readonly chats: Readonly<Record<string, ChatChannel<unknown, string>>>;
+  /** The chat system of `fallbackChannel`, with no settings (the console). */
+  readonly fallbackChat: string;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -73,16 +88,22 @@ function lineLocator(doc: Document, lines: LineCounter) {
   };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { parts: PathPart[]; message: string }[] {
+/** Says which kinds of file a key is known in, when the file's own kind does not know it. */
+type KeyOwners = (path: readonly PathPart[]) => string | undefined;
+
+function describeIssue(issue: z.core.$ZodIssue, owners?: KeyOwners): { parts: PathPart[]; message: string }[] {
   const parts = issue.path.filter((part): part is PathPart => typeof part !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ parts: [...parts, key], message: 'is not a known setting (misspelt?)' }));
+    return issue.keys.map((key) => {
+      const owner = owners?.([...parts, key]);
+      return { parts: [...parts, key], message: owner ? `is a setting of ${owner} sources, not of this kind` : 'is not a known setting (misspelt?)' };
+    });
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return [{ parts, message: 'is required' }];
   return [{ parts, message: issue.message }];
 }
 
-function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, problems: ProblemList): ConfigFile<z.output<S>>[] {
+function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, problems: ProblemList, owners?: KeyOwners): ConfigFile<z.output<S>>[] {
   const files: ConfigFile<z.output<S>>[] = [];
   for (const file of yamlFiles(dir)) {
     const display = displayName(file);
@@ -105,7 +126,7 @@ function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, 
     const parsed = schema.safeParse(raw ?? {}, { reportInput: true });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        for (const { parts, message } of describeIssue(issue)) problems.add(display, parts, message, lineOf(parts));
+        for (const { parts, message } of describeIssue(issue, owners)) problems.add(display, parts, message, lineOf(parts));
       }
       continue;
     }
@@ -122,11 +143,28 @@ function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, 
 }
 
 export interface LoadOptions {
-  /** Also load `sources/` (the webhook secrets): the server needs them, the `deadline` command does not. */
+  readonly plugins: ConfigPlugins;
+  /** Also load `sources/` (the webhook secrets): the server needs them (the default), the `deadline` command does not. */
   readonly sources?: boolean;
 }
 
-export function loadConfig(dir: string, env: Env = process.env, options: LoadOptions = { sources: true }): SlaConfig {
+/** The trackers whose own settings include the key at `path` of a source file, by name. */
+function trackerKeyOwners(trackers: ConfigPlugins['trackers']): KeyOwners {
+  return (path) => {
+    // Trackers add keys at the top level or directly in a block, never deeper.
+    if (path.length > 2) return undefined;
+    const [block, key] = path.length === 1 ? ['top', path[0]] : path;
+    const owners = Object.values(trackers).filter((tracker) => {
+      const shape = tracker.settings?.shape[block as keyof NonNullable<typeof tracker.settings>['shape']];
+      return typeof key === 'string' && shape !== undefined && Object.hasOwn(shape, key);
+    });
+    return owners.length > 0 ? [...new Set(owners.map((tracker) => tracker.displayName))].join(' and ') : undefined;
+  };
+}
+
+export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConfig {
+  const { plugins } = options;
+  const loadSources = options.sources ?? true;
   const problems = new ProblemList();
   if (!existsSync(dir)) throw new ConfigError([{ file: displayName(dir), path: '', message: 'config directory does not exist' }]);
 
@@ -153,8 +191,8 @@ export function loadConfig(dir: string, env: Env = process.env, options: LoadOpt
     contracts.set(file.id, contract);
   }
   const sources = new Map<string, Source>();
-  const sourceFiles = options.sources ? readConfigFiles(path.join(dir, 'sources'), sourceFileSchema, env, problems) : [];
-  for (const file of sourceFiles) sources.set(file.id, compileSource(file.id, file.data));
+  const sourceFiles = loadSources ? readConfigFiles(path.join(dir, 'sources'), sourceFileSchema(plugins.trackers), env, problems, trackerKeyOwners(plugins.trackers)) : [];
+  for (const file of sourceFiles) sources.set(file.id, compileSource(file.id, file.data, plugins.trackers[file.data.kind]?.settings));
   for (const file of contractFiles) {
     file.data.covers.forEach((coverage, index) => {
       if (sources.size > 0 && !sources.has(coverage.source)) {
@@ -165,12 +203,17 @@ export function loadConfig(dir: string, env: Env = process.env, options: LoadOpt
   }
 
   const channels = new Map<string, Channel>();
-  for (const file of options.sources ? readConfigFiles(path.join(dir, 'channels'), channelFileSchema, env, problems) : []) {
+  for (const file of loadSources ? readConfigFiles(path.join(dir, 'channels'), channelFileSchema, env, problems) : []) {
     const report = (parts: PathPart[], message: string) => problems.add(file.display, parts, message, file.lineOf(parts));
     const quietCalendar = file.data.quiet_hours ? calendars.get(file.data.quiet_hours.calendar) : undefined;
     if (file.data.quiet_hours && !quietCalendar) report(['quiet_hours', 'calendar'], `unknown calendar "${file.data.quiet_hours.calendar}"`);
+    const system = plugins.chats[file.data.kind];
+    if (!system) {
+      report(['kind'], `"${file.data.kind}" is not a chat system (use one of ${Object.keys(plugins.chats).join(', ')})`);
+      continue;
+    }
     try {
-      const chat = configureChatChannel(file.data.kind, file.data.settings);
+      const chat = configureChannel(system, file.data.settings);
       channels.set(file.id, {
         id: file.id,
         kind: file.data.kind,
@@ -183,7 +226,7 @@ export function loadConfig(dir: string, env: Env = process.env, options: LoadOpt
       for (const issue of error.issues) for (const { parts, message } of describeIssue(issue)) report(['settings', ...parts], message);
     }
   }
-  if (options.sources) {
+  if (loadSources) {
     for (const file of contractFiles) {
       for (const list of ['warnings', 'breaches'] as const) {
         file.data.notify?.[list].forEach((channelId, index) => {
@@ -200,5 +243,6 @@ export function loadConfig(dir: string, env: Env = process.env, options: LoadOpt
   }
 
   if (problems.problems.length > 0) throw new ConfigError(problems.problems);
-  return { dir, calendars, contracts, sources, channels };
+  const fallbackChannel: Channel = { id: plugins.fallbackChat, kind: plugins.fallbackChat, chat: configureChannel(plugins.chats[plugins.fallbackChat]!, {}) };
+  return { dir, calendars, contracts, sources, channels, fallbackChannel };
 }

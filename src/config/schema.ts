@@ -6,9 +6,6 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseDuration, type Duration } from '../domain/duration.js';
 import { isHolidayDate } from '../domain/holidays.js';
-import { writeBackConfigSchema, writeBackIssues } from '../../connectors/shared/write-back-types.js';
-import { gitlabSourceIssues, gitlabSourceSettingsSchema } from '../../connectors/gitlab/source-settings.js';
-import { githubAgentsShape, githubSettingsIssues, githubWriteBackShape } from '../../connectors/github/source-settings.js';
 import { meetConditionSchema, metricStartSchema } from '../domain/contract.js';
 import { languageSchema } from '../domain/language.js';
 import { zoneSchema } from '../domain/local-time.js';
@@ -219,8 +216,6 @@ export const contractFileSchema = z
   });
 export type ContractFile = z.infer<typeof contractFileSchema>;
 
-export const SOURCE_KINDS = ['jira', 'gitea', 'forgejo', 'mantis', 'gitlab', 'github'] as const;
-
 /** `1mb`, `512kb`, `100b` */
 export const byteSizeSchema = z.string().transform((text, ctx) => {
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)$/i.exec(text.trim());
@@ -232,101 +227,10 @@ export const byteSizeSchema = z.string().transform((text, ctx) => {
   return Math.round(Number(match[1]) * unit);
 });
 
-export const sourceFileSchema = z
-  .strictObject({
-    id: idSchema.optional(),
-    kind: z.enum(SOURCE_KINDS),
-    description: z.string().optional(),
-    base_url: z.url({ error: 'expected the tracker\'s base URL, e.g. https://jira.example.com' }),
-    webhook: z
-      .strictObject({
-        /** Up to two accepted secrets, so a secret can be rotated without downtime. */
-        secrets: z.array(z.string()).max(2, { error: 'at most two secrets (the current one and the next)' }).default([]),
-        insecure: z.boolean().default(false),
-        dedup_window: durationSchema.prefault('24h'),
-        body_limit: byteSizeSchema.prefault('1mb'),
-      })
-      .prefault({}),
-    api: z.strictObject({ token: z.string().optional(), user: z.string().optional() }).default({}),
-    priority: z
-      .strictObject({
-        /** Jira: `priority`; Mantis: `priority` or `severity`; Gitea: `labels`; GitLab: `labels` or `severity`. */
-        field: z.string().min(1),
-        map: z.record(z.string().min(1), prioritySchema),
-        default: prioritySchema,
-      }),
-    environment: z
-      .strictObject({
-        /** Labels that mark the issue's environment, e.g. `env/test: test`. */
-        labels: z.record(z.string().min(1), z.string().min(1)).default({}),
-        /** A field holding the environment (Jira `environment` or a custom field id; a Mantis custom field). */
-        field: z.string().min(1).optional(),
-      })
-      .prefault({}),
-    statuses: z
-      .strictObject({
-        /** Tracker statuses (Gitea: labels) in which the issue counts as resolved. */
-        resolved: z.array(z.string().min(1)).default([]),
-        /** Tracker statuses (Gitea: labels) in which every SLA clock stands still. */
-        paused: z.array(z.string().min(1)).default([]),
-      })
-      .prefault({}),
-    agents: z
-      .strictObject({
-        /** User names, logins, account ids or e-mail addresses of the provider's agents. */
-        users: z.array(z.string().min(1)).default([]),
-        /** Everyone with an e-mail address in these domains is an agent, e.g. `open2bizz.nl`. */
-        domains: z.array(z.string().min(1)).default([]),
-        /** MantisBT: everyone with at least this access level (55 = developer) is an agent. */
-        min_access_level: z.number().int().optional(),
-        /** GitHub: comments whose author_association is one of these (connectors/github/source-settings.ts). */
-        ...githubAgentsShape,
-      })
-      .prefault({}),
-    /** Writing the deadlines back into the tracker's own fields. */
-    write_back: writeBackConfigSchema.extend(githubWriteBackShape).prefault({}),
-    /** Asking the tracker's REST API what changed, to catch lost webhooks (needs `api.token`). */
-    reconcile: z
-      .strictObject({
-        /** Run periodically inside the bridge; without it only `sla-bridge reconcile` runs it. */
-        every: durationSchema.optional(),
-        /** How far back each periodic run looks; twice `every` when absent, so a missed run is covered. */
-        lookback: durationSchema.optional(),
-        /** Gitea/Forgejo: the repositories (`owner/name`) to read; without it every repository the token can see. GitHub: required. */
-        repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, { error: 'expected owner/name' })).default([]),
-      })
-      .prefault({}),
-    /** GitLab only: Standard Webhooks signing, the projects and groups to reconcile (connectors/gitlab/source-settings.ts). */
-    gitlab: gitlabSourceSettingsSchema.optional(),
-  })
-  .superRefine((source, ctx) => {
-    if (source.reconcile.every && !source.api.token) {
-      ctx.addIssue({ code: 'custom', path: ['reconcile', 'every'], message: 'reconciliation reads the tracker\'s REST API: set api.token' });
-    }
-    if (source.reconcile.repositories.length > 0 && source.kind !== 'gitea' && source.kind !== 'forgejo' && source.kind !== 'github') {
-      const hint = source.kind === 'gitlab' ? ' (a GitLab source names projects and groups under gitlab.projects and gitlab.groups)' : '';
-      ctx.addIssue({ code: 'custom', path: ['reconcile', 'repositories'], message: `only Gitea, Forgejo and GitHub sources list repositories, not ${source.kind}${hint}` });
-    }
-    if (source.reconcile.every && source.kind === 'github' && source.reconcile.repositories.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['reconcile', 'repositories'], message: 'GitHub has no search by update time across repositories: list the repositories (owner/name) to reconcile' });
-    }
-    for (const issue of githubSettingsIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
-    for (const issue of writeBackIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
-    for (const issue of gitlabSourceIssues(source)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
-    const secrets = source.webhook.secrets.filter((secret) => secret !== '');
-    if (secrets.length === 0 && !source.webhook.insecure) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['webhook', 'secrets'],
-        message: 'a source without a webhook secret is refused; set one, or `insecure: true` to accept unsigned webhooks',
-      });
-    }
-  });
-export type SourceFile = z.infer<typeof sourceFileSchema>;
-
 export const channelFileSchema = z.strictObject({
   id: idSchema.optional(),
-  kind: z.enum(['slack', 'teams', 'mattermost', 'google-chat', 'webhook', 'console']),
+  /** A chat system the bridge has (connectors/chat/registry.ts); the config loader checks it. */
+  kind: z.string().min(1),
   description: z.string().optional(),
   /** The channel's language wins over the contract's; English when neither says. */
   language: languageSchema.optional(),

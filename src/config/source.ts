@@ -1,17 +1,18 @@
 import type { Priority } from '../domain/priority.js';
 import { durationToMs } from '../domain/duration.js';
-import type { SourceFile } from './schema.js';
-import type { WriteBackConfig } from '../../connectors/shared/write-back-types.js';
-import { compileGitlabSettings, type GitlabSettings } from '../../connectors/gitlab/source-settings.js';
-import { compileGithubSettings, type GithubSettings } from '../../connectors/github/source-settings.js';
+import type { CoreSourceFile, SettingsShape } from './source-file.js';
+import type { SourceSettings } from './source-settings.js';
+import type { WriteBackConfig } from './write-back-config.js';
 
-export type SourceKind = SourceFile['kind'];
+/** A tracker kind: a key of the connector registry (`jira`, `gitea`, `gitlab`, ...). */
+export type SourceKind = string;
 
 /**
  * One configured tracker instance: how to verify its webhooks and how to read its issues. Names
- * and statuses are compared case-insensitively, so maps are keyed by lower-cased names.
+ * and statuses are compared case-insensitively, so maps are keyed by lower-cased names. What only
+ * one tracker has is in `settings`, compiled by its connector.
  */
-export interface Source {
+export interface Source<Settings = unknown> {
   readonly id: string;
   readonly kind: SourceKind;
   readonly baseUrl: string;
@@ -25,45 +26,42 @@ export interface Source {
   readonly priority: { readonly field: string; readonly map: ReadonlyMap<string, Priority>; readonly default: Priority };
   readonly environment: { readonly labels: ReadonlyMap<string, string>; readonly field?: string | undefined };
   readonly statuses: { readonly resolved: ReadonlySet<string>; readonly paused: ReadonlySet<string> };
-  readonly agents: { readonly users: ReadonlySet<string>; readonly domains: readonly string[]; readonly minAccessLevel?: number | undefined };
+  readonly agents: { readonly users: ReadonlySet<string>; readonly domains: readonly string[] };
   readonly writeBack: WriteBackConfig;
   readonly reconcile: {
     readonly everyMs?: number | undefined;
     readonly lookbackMs?: number | undefined;
-    /** Gitea/Forgejo `owner/name`; empty: every repository the token can see. GitHub: the repositories to read. */
-    readonly repositories: readonly string[];
   };
-  /** GitLab sources only: signing keys, the projects and groups to reconcile. */
-  readonly gitlab?: GitlabSettings | undefined;
-  /** GitHub sources only: author associations of agents and the Project that shows the due date. */
-  readonly github?: GithubSettings | undefined;
+  readonly settings: Settings;
 }
 
 const lower = (values: Iterable<string>) => new Set([...values].map((value) => value.toLowerCase()));
 const lowerKeys = <V>(record: Record<string, V>) => new Map(Object.entries(record).map(([key, value]) => [key.toLowerCase(), value]));
+const DAY_MS = 86_400_000;
 
-export function compileSource(id: string, file: SourceFile): Source {
+/** A parsed source file as the bridge uses it; `settings` compiles what only its tracker has. */
+export function compileSource(id: string, file: CoreSourceFile, settings?: SourceSettings<SettingsShape, unknown>): Source {
+  const { enabled, fields, due_date, labels, comment_on_breach } = file.write_back;
   return {
     id,
     kind: file.kind,
     baseUrl: file.base_url.replace(/\/+$/, ''),
     secrets: file.webhook.secrets.filter((secret) => secret !== ''),
     insecure: file.webhook.insecure,
-    dedupWindowMs: durationToMs(file.webhook.dedup_window, 86_400_000, 7 * 86_400_000),
+    // Real time: a day of the dedup window is 24 h.
+    dedupWindowMs: durationToMs(file.webhook.dedup_window, DAY_MS, 7 * DAY_MS),
     bodyLimitBytes: file.webhook.body_limit,
     apiToken: file.api.token || undefined,
     apiUser: file.api.user || undefined,
     priority: { field: file.priority.field, map: lowerKeys(file.priority.map), default: file.priority.default },
     environment: { labels: lowerKeys(file.environment.labels), field: file.environment.field },
     statuses: { resolved: lower(file.statuses.resolved), paused: lower(file.statuses.paused) },
-    writeBack: file.write_back,
+    writeBack: { enabled, fields, due_date, labels, comment_on_breach },
     reconcile: {
-      everyMs: file.reconcile.every && durationToMs(file.reconcile.every, 86_400_000, 7 * 86_400_000),
-      lookbackMs: file.reconcile.lookback && durationToMs(file.reconcile.lookback, 86_400_000, 7 * 86_400_000),
-      repositories: file.reconcile.repositories,
+      everyMs: file.reconcile.every && durationToMs(file.reconcile.every, DAY_MS, 7 * DAY_MS),
+      lookbackMs: file.reconcile.lookback && durationToMs(file.reconcile.lookback, DAY_MS, 7 * DAY_MS),
     },
-    agents: { users: lower(file.agents.users), domains: file.agents.domains.map((domain) => domain.toLowerCase().replace(/^@/, '')), minAccessLevel: file.agents.min_access_level },
-    ...(file.kind === 'gitlab' ? { gitlab: compileGitlabSettings(file.gitlab) } : {}),
-    ...(file.kind === 'github' ? { github: compileGithubSettings(file) } : {}),
+    agents: { users: lower(file.agents.users), domains: file.agents.domains.map((domain) => domain.toLowerCase().replace(/^@/, '')) },
+    settings: settings ? settings.compile(file as Parameters<typeof settings.compile>[0]) : undefined,
   };
 }

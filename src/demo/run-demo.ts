@@ -15,7 +15,7 @@ import { createRedis } from '../app/redis-connection.js';
 import { describeRedisTarget, urlTarget, type RedisTarget } from '../app/redis-target.js';
 import type { DueNotification } from '../app/sla-timers.js';
 import type { CliIo } from '../cli/cli-io.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { sampleWebhooks, type SampleWebhook } from './sample-webhooks.js';
 import { startStandInTracker, type StandInTracker, type StandInTrackerOptions } from './stand-in-tracker.js';
@@ -75,7 +75,7 @@ export async function runDemo(options: DemoOptions, io: CliIo, parts: DemoParts 
   let redis: EmbeddedRedis | undefined;
   let bridge: RunningBridge | undefined;
   const target = options.redis ?? urlTarget((redis = await startEmbeddedRedis({})).url);
-  const config = loadConfig(path.join(projectRoot(), 'config', 'demo'), { ...process.env, SLA_BRIDGE_DEMO_TRACKER_URL: tracker.url });
+  const config = loadBridgeConfig(path.join(projectRoot(), 'config', 'demo'), { ...process.env, SLA_BRIDGE_DEMO_TRACKER_URL: tracker.url });
   // Its own namespace, hash-tagged so that it also runs on a Cluster.
   const prefix = `{demo-${randomUUID().slice(0, 8)}}`;
   const apiToken = `demo-${randomUUID().slice(0, 12)}`;

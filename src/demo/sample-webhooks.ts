@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { ConnectorRegistry } from '../../connectors/connector.js';
+import { type ConnectorRegistry, connectorOf } from '../../connectors/connector.js';
 import type { SourceKind } from '../config/source.js';
 
 export interface SampleWebhook {
@@ -156,6 +156,6 @@ export function sampleWebhooks(connectors: ConnectorRegistry, now = DateTime.now
   ];
   return samples.map(({ payload, headers, ...sample }) => {
     const body = Buffer.from(JSON.stringify(payload));
-    return { ...sample, body, headers: { 'content-type': 'application/json', ...headers, ...connectors[sample.kind].sign(SECRETS[sample.source]!, body) } };
+    return { ...sample, body, headers: { 'content-type': 'application/json', ...headers, ...connectorOf(connectors, sample.kind).sign(SECRETS[sample.source]!, body) } };
   });
 }

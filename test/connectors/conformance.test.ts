@@ -8,12 +8,13 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { WebhookDelivery } from '../../connectors/connector.js';
-import { signGitlabDeliveryWithToken } from '../../connectors/gitlab/sign.js';
-import { DEFAULT_GITLAB_SETTINGS } from '../../connectors/gitlab/source-settings.js';
+import YAML from 'yaml';
+import { connectorOf, type WebhookDelivery } from '../../connectors/connector.js';
 import { trackerConnectors } from '../../connectors/registry.js';
+import { PLUGINS } from '../../src/app/plugins.js';
 import type { SlaConfig } from '../../src/config/load-config.js';
-import type { Source, SourceKind } from '../../src/config/source.js';
+import { parseSource } from '../../src/config/source-schema.js';
+import type { Source } from '../../src/config/source.js';
 import { issueEventSchema } from '../../src/domain/issue-event.js';
 import { projectRoot } from '../../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from '../support/bridge-harness.js';
@@ -28,32 +29,23 @@ interface Fixture {
 
 const SECRET = 'conformance-secret';
 
-/** One source per kind, each with a known secret; forgejo is the Gitea demo source as Forgejo. */
-function sourcesByKind(): Record<SourceKind, Source> {
-  const shipped = shippedConfig().sources;
-  const demo = (id: string) => ({ ...shipped.get(id)!, secrets: [SECRET] });
-  return {
-    jira: demo('jira-demo'),
-    gitea: demo('gitea-demo'),
-    forgejo: { ...demo('gitea-demo'), id: 'forgejo-demo', kind: 'forgejo' },
-    mantis: demo('mantis-demo'),
-    // GitLab sends its secret token as it is; only its Standard Webhooks signature covers the body.
-    gitlab: { ...demo('gitlab-demo'), gitlab: { ...DEFAULT_GITLAB_SETTINGS, signing: { keys: [GITLAB_SIGNING_KEY], required: true, toleranceMs: 300_000 } } },
-    github: demo('github-demo'),
-  };
-}
-
-const GITLAB_SIGNING_KEY = Buffer.alloc(32, 7);
-const GITLAB_SIGNING_TOKEN = `whsec_${GITLAB_SIGNING_KEY.toString('base64')}`;
-
-/** The headers a genuine sender adds: for GitLab also the signature of a hook with a signing token. */
-function signedHeaders(kind: SourceKind, secret: string, rawBody: Buffer): Record<string, string> {
-  const headers = trackerConnectors[kind].sign(secret, rawBody);
-  return kind === 'gitlab' ? { ...headers, ...signGitlabDeliveryWithToken(GITLAB_SIGNING_TOKEN, rawBody) } : headers;
+/**
+ * The source a kind's fixtures are checked against, with a known secret: the one its fixtures
+ * bring (test/fixtures/<kind>/source.yaml), or its shipped demo source (config/sources/<kind>-demo.yaml).
+ */
+function sourceOf(kind: string): Source {
+  const file = path.join(projectRoot(), 'test/fixtures', kind, 'source.yaml');
+  if (existsSync(file)) {
+    const raw = YAML.parse(readFileSync(file, 'utf8')) as { id: string };
+    return { ...parseSource(raw.id, raw, PLUGINS.trackers), secrets: [SECRET] };
+  }
+  const shipped = shippedConfig().sources.get(`${kind}-demo`);
+  if (!shipped) throw new Error(`tracker kind ${kind} has neither test/fixtures/${kind}/source.yaml nor a demo source (config/sources/${kind}-demo.yaml)`);
+  return { ...shipped, secrets: [SECRET] };
 }
 
 /** A kind's fixtures: written from the tracker's documentation, and under eras/ as real servers of each release sent them. */
-function fixtures(kind: SourceKind): Fixture[] {
+function fixtures(kind: string): Fixture[] {
   return ['', 'eras'].flatMap((folder) => {
     const dir = path.join(projectRoot(), 'test/fixtures', kind, folder);
     if (!existsSync(dir)) return [];
@@ -64,7 +56,8 @@ function fixtures(kind: SourceKind): Fixture[] {
   });
 }
 
-const KINDS = Object.keys(trackerConnectors) as SourceKind[];
+/** Every tracker the bridge has: a new one is checked here by adding its fixtures. */
+const KINDS = Object.keys(trackerConnectors);
 
 /** Every instant a payload states: epoch-ms numbers and ISO-8601 strings (Jira writes +0100), and GitLab's `2017-12-10 16:37:38 UTC`. */
 function instantsIn(value: unknown, found = new Set<number>()): Set<number> {
@@ -101,8 +94,8 @@ function withOneValueChanged(value: unknown, pick: number, replacement: unknown)
 
 describe('tracker connector conformance', function () {
   this.timeout(60_000);
-  const sources = sourcesByKind();
-  const config: SlaConfig = { ...shippedConfig(), sources: new Map(Object.values(sources).map((source) => [source.id, source])) };
+  const sources = new Map(KINDS.map((kind) => [kind, sourceOf(kind)]));
+  const config: SlaConfig = { ...shippedConfig(), sources: new Map([...sources.values()].map((source) => [source.id, source])) };
   let bridge: TestBridge;
 
   before(async () => {
@@ -117,14 +110,14 @@ describe('tracker connector conformance', function () {
   });
 
   for (const kind of KINDS) {
-    const connector = trackerConnectors[kind];
-    const source = sources[kind];
+    const connector = connectorOf(trackerConnectors, kind);
+    const source = sources.get(kind)!;
 
     describe(kind, () => {
       const all = fixtures(kind);
       const delivery = (fixture: Fixture, secret = SECRET): WebhookDelivery => {
         const rawBody = Buffer.from(JSON.stringify(fixture.body));
-        return { headers: { ...fixture.headers, ...signedHeaders(kind, secret, rawBody) }, rawBody };
+        return { headers: { ...fixture.headers, ...connector.sign(secret, rawBody, source) }, rawBody };
       };
 
       it('verifies what it signs, and refuses another secret or a changed body', () => {

@@ -41,7 +41,7 @@ const source = (overrides: Partial<Source> = {}): Source => ({
   apiUser: 'sla-bridge',
   ...overrides,
 });
-const withRepositories = (...repositories: string[]): Source => source({ reconcile: { repositories } });
+const withRepositories = (...repositories: string[]): Source => source({ settings: { repositories } });
 
 const issue42 = (): Json => json<Json>('rest/issue-42');
 const timeline42 = (): Entry[] => json<Entry[]>('rest/timeline-42');

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ChangedIssuesPage, IssueRef, Normalized, TrackerRead } from '../../connectors/connector.js';
 import { githubConnector } from '../../connectors/github/index.js';
+import { githubSettings } from '../../connectors/github/source-settings.js';
 import { githubReader } from '../../connectors/github/reader.js';
 import { OutboundHttp } from '../../src/app/outbound-http.js';
 import type { Source } from '../../src/config/source.js';
@@ -32,11 +33,14 @@ const TITLE_42 = "Sales orders cannot be confirmed: 'Missing required account on
 const ORIGINAL_TITLE_42 = 'Sales orders cannot be confirmed';
 const WAITING = 'status/waiting-for-customer';
 
+const demo = () => shippedConfig().sources.get('github-demo')!;
+/** The shipped source, reconciling `repositories`. */
+const withRepositories = (repositories: string[]) => ({ ...githubSettings(demo()), repositories });
 const source = (overrides: Partial<Source> = {}): Source => ({
-  ...shippedConfig().sources.get('github-demo')!,
+  ...demo(),
   apiToken: TOKEN,
   apiUser: 'sla-bridge',
-  reconcile: { repositories: [REPO] },
+  settings: withRepositories([REPO]),
   ...overrides,
 });
 
@@ -150,7 +154,7 @@ describe('GitHub reader (reconciliation)', () => {
         .query(LIST_QUERY)
         .reply(200, [listedIssue(12, 'open2bizz/odoo-hosting')]);
 
-      const pages = await allPages(githubReader.changedIssues(source({ reconcile: { repositories: [REPO, 'open2bizz/odoo-hosting'] } }), SINCE, read));
+      const pages = await allPages(githubReader.changedIssues(source({ settings: withRepositories([REPO, 'open2bizz/odoo-hosting']) }), SINCE, read));
 
       expect(pages.map(numbers)).to.deep.equal([Array.from({ length: 99 }, (_, i) => 100 - i), [1], [12]]);
       expect(pages.map((page) => page.total)).to.deep.equal([undefined, undefined, undefined]);
@@ -183,7 +187,7 @@ describe('GitHub reader (reconciliation)', () => {
     });
 
     it('needs the repositories and api.token, and says so naming the source, before any request', async () => {
-      const noRepositories = await failure(allPages(githubReader.changedIssues(source({ reconcile: { repositories: [] } }), SINCE, read)));
+      const noRepositories = await failure(allPages(githubReader.changedIssues(source({ settings: withRepositories([]) }), SINCE, read)));
       expect(noRepositories.message).to.match(/^github github-demo: set reconcile.repositories/);
       const noToken = await failure(allPages(githubReader.changedIssues(source({ apiToken: undefined }), SINCE, read)));
       expect(noToken.message).to.equal('github github-demo: reconciliation reads issues through the GitHub API, which needs api.token; none is set');

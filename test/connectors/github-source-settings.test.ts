@@ -5,9 +5,8 @@
  */
 import { expect } from 'chai';
 import { githubApiUrls } from '../../connectors/github/api-urls.js';
-import { githubSourceSettingsSchema } from '../../connectors/github/index.js';
 import { ConfigError } from '../../src/config/config-error.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadBridgeConfig } from '../../src/app/plugins.js';
 import { MINIMAL_CONTRACT, OFFICE_CALENDAR, writeConfig } from '../support/temp-config.js';
 
 const source = (kind: string, more: string) => `
@@ -21,7 +20,7 @@ ${more}
 
 function load(kind: string, more: string) {
   const dir = writeConfig({ 'calendars/office.yaml': OFFICE_CALENDAR, 'contracts/acme.yaml': MINIMAL_CONTRACT, 'sources/gitea-demo.yaml': source(kind, more) });
-  return loadConfig(dir, {});
+  return loadBridgeConfig(dir, {});
 }
 
 function problems(kind: string, more: string): string[] {
@@ -43,8 +42,8 @@ describe('GitHub source settings', () => {
       'github',
       'agents: { users: [support], associations: [owner, MEMBER] }\nwrite_back: { due_date: true, project: { owner: open2bizz, number: 3, field: SLA due } }',
     ).sources.get('gitea-demo')!;
-    expect(compiled.github).to.deep.equal({ associations: new Set(['OWNER', 'MEMBER']), project: { owner: 'open2bizz', number: 3, field: 'SLA due' } });
-    expect(load('gitea', '').sources.get('gitea-demo')!.github).to.equal(undefined);
+    expect(compiled.settings).to.deep.equal({ associations: new Set(['OWNER', 'MEMBER']), project: { owner: 'open2bizz', number: 3, field: 'SLA due' }, repositories: [] });
+    expect(load('gitea', '').sources.get('gitea-demo')!.settings).to.deep.equal({ repositories: [] });
   });
 
   const rows: { name: string; kind: string; more: string; problems: string[] }[] = [
@@ -54,12 +53,12 @@ describe('GitHub source settings', () => {
       more: 'agents: { associations: [MAINTAINER] }',
       problems: ['agents.associations[0]: "MAINTAINER" is not a GitHub author_association (use COLLABORATOR, CONTRIBUTOR, FIRST_TIMER, FIRST_TIME_CONTRIBUTOR, MANNEQUIN, MEMBER, NONE, OWNER)'],
     },
-    { name: 'associations on another tracker', kind: 'gitea', more: 'agents: { associations: [MEMBER] }', problems: ["agents.associations: author associations are GitHub's; gitea has none"] },
+    { name: 'associations on another tracker', kind: 'gitea', more: 'agents: { associations: [MEMBER] }', problems: ['agents.associations: is a setting of GitHub sources, not of this kind'] },
     {
       name: 'a project on another tracker',
       kind: 'jira',
       more: 'write_back: { due_date: true, project: { owner: o, number: 1, field: F } }',
-      problems: ['write_back.project: GitHub Projects are written by GitHub sources only, not jira'],
+      problems: ['write_back.project: is a setting of GitHub sources, not of this kind'],
     },
     { name: 'a due date without a project', kind: 'github', more: 'write_back: { due_date: true }', problems: ['write_back.due_date: GitHub issues have no due date: set write_back.project to the Project whose Date field shows it'] },
     {
@@ -101,12 +100,9 @@ describe('GitHub source settings', () => {
   }
 
   it('accept repositories to reconcile on GitHub', () => {
-    expect(load('github', 'reconcile: { every: 15m, repositories: [open2bizz/odoo-customer] }').sources.get('gitea-demo')!.reconcile.repositories).to.deep.equal(['open2bizz/odoo-customer']);
+    expect(load('github', 'reconcile: { every: 15m, repositories: [open2bizz/odoo-customer] }').sources.get('gitea-demo')!.settings).to.deep.include({ repositories: ['open2bizz/odoo-customer'] });
   });
 
-  it('are one documented schema, as the blocks they belong to', () => {
-    expect(githubSourceSettingsSchema.parse({ agents: { associations: ['member'] } })).to.deep.equal({ agents: { associations: ['MEMBER'] }, write_back: {} });
-  });
 
   describe('API addresses from base_url', () => {
     const rows: [baseUrl: string, rest: string, graphql: string, web: string][] = [

@@ -334,7 +334,7 @@ describe('GitHub connector', () => {
       }
       // Before 2017 comments had no author_association: only the login tells.
       expect(commentBy('someone', undefined)).to.have.property('by', 'customer');
-      const loginsOnly: Source = { ...github(), github: { associations: new Set() } };
+      const loginsOnly: Source = { ...github(), settings: { associations: new Set(), repositories: [] } };
       expect(commentBy('someone', 'MEMBER', loginsOnly)).to.have.property('by', 'customer');
     });
 

@@ -34,7 +34,7 @@ const TITLE_42 = "Sales orders cannot be confirmed: 'Missing required account on
 const WAITING = 'status::waiting-for-customer';
 
 const source = (overrides: Partial<Source> = {}): Source => ({ ...shippedConfig().sources.get('gitlab-demo')!, apiToken: TOKEN, apiUser: 'sla-bridge', ...overrides });
-const withListings = (projects: string[], groups: string[] = []): Source => source({ gitlab: { ...DEFAULT_GITLAB_SETTINGS, projects, groups } });
+const withListings = (projects: string[], groups: string[] = []): Source => source({ settings: { ...DEFAULT_GITLAB_SETTINGS, projects, groups } });
 
 const issue42 = (): Json => json<Json>('rest/issue-42');
 const notes42 = (): Json[] => json<Json[]>('rest/notes-42');

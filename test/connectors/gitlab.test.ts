@@ -14,7 +14,8 @@ import { gitlabConnector, type GitlabPayload } from '../../connectors/gitlab/ind
 import { signGitlabDeliveryWithToken } from '../../connectors/gitlab/sign.js';
 import { DEFAULT_GITLAB_SETTINGS, compileGitlabSettings, gitlabSourceSettingsSchema } from '../../connectors/gitlab/source-settings.js';
 import { verifyGitlabDelivery } from '../../connectors/gitlab/verify.js';
-import { sourceFileSchema } from '../../src/config/schema.js';
+import { PLUGINS } from '../../src/app/plugins.js';
+import { sourceFileSchema } from '../../src/config/source-schema.js';
 import type { Source } from '../../src/config/source.js';
 import { issueEventSchema, type IssueEvent } from '../../src/domain/issue-event.js';
 import { runClock, type IssueSla, type MetricStatus } from '../../src/domain/sla-clock.js';
@@ -453,7 +454,7 @@ describe('GitLab connector', () => {
     const NEXT_TOKEN = `whsec_${NEXT_KEY.toString('base64')}`;
     const rawBody = Buffer.from(JSON.stringify(fixture('note-by-agent').body));
     const NOW = Date.parse('2026-11-26T08:47:31Z');
-    const signing = (required: boolean, keys = [KEY, NEXT_KEY]): Source => ({ ...gitlab(), secrets: ['token'], gitlab: { ...DEFAULT_GITLAB_SETTINGS, signing: { keys, required, toleranceMs: 300_000 } } });
+    const signing = (required: boolean, keys = [KEY, NEXT_KEY]): Source => ({ ...gitlab(), secrets: ['token'], settings: { ...DEFAULT_GITLAB_SETTINGS, signing: { keys, required, toleranceMs: 300_000 } } });
     const verify = (headers: IncomingHttpHeaders, source = signing(true), now = NOW, body = rawBody) => verifyGitlabDelivery(source, { headers, rawBody: body }, now);
     const signed = (token = TOKEN, sentAt = NOW - 1_000): Record<string, string> => ({ 'x-gitlab-token': 'token', ...signGitlabDeliveryWithToken(token, rawBody, sentAt, 'f5e5f430-f57b-4e6e-9fac-d9128cd7232f') });
 
@@ -512,7 +513,7 @@ describe('GitLab connector', () => {
 
   describe('source settings', () => {
     const file = (gitlabSettings: unknown, more: Record<string, unknown> = {}) =>
-      sourceFileSchema.safeParse({ kind: 'gitlab', base_url: 'https://gitlab.example.com', webhook: { secrets: ['s'] }, priority: { field: 'labels', map: {}, default: 'P4' }, gitlab: gitlabSettings, ...more });
+      sourceFileSchema(PLUGINS.trackers).safeParse({ kind: 'gitlab', base_url: 'https://gitlab.example.com', webhook: { secrets: ['s'] }, priority: { field: 'labels', map: {}, default: 'P4' }, gitlab: gitlabSettings, ...more });
 
     it('compiles the signing tokens into their keys, dropping unset ones', () => {
       const parsed = gitlabSourceSettingsSchema.parse({ signing: { secrets: [`whsec_${Buffer.alloc(32, 7).toString('base64')}`, ''], required: true, tolerance: '2m' }, projects: ['acme/support/app'] });
@@ -527,7 +528,8 @@ describe('GitLab connector', () => {
       expect(problems(file(undefined, { priority: { field: 'priority', map: {}, default: 'P4' } }))).to.deep.equal([
         ['priority.field', 'GitLab priorities come from labels or an incident\'s severity: use labels or severity, not "priority"'],
       ]);
-      expect(problems(file({}, { kind: 'gitea' }))).to.deep.equal([['gitlab', 'gitlab settings are for GitLab sources, not gitea']]);
+      // Another tracker's source has no gitlab block (the config loader names whose setting it is).
+      expect(file({}, { kind: 'gitea' }).error?.issues.map((issue) => [issue.code, (issue as { keys?: string[] }).keys])).to.deep.equal([['unrecognized_keys', ['gitlab']]]);
       expect(problems(file({ signing: { tolerance: 'soon' } }))).to.deep.equal([['gitlab.signing.tolerance', '"soon" is not a duration (use e.g. 5m or 30s)']]);
     });
   });

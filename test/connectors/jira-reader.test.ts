@@ -5,7 +5,7 @@ import type { TrackerRead } from '../../connectors/connector.js';
 import { updatedSinceJql } from '../../connectors/jira/changed-issues.js';
 import { OutboundHttp } from '../../src/app/outbound-http.js';
 import { trackerRead } from '../../src/app/reconcile.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadBridgeConfig } from '../../src/app/plugins.js';
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { missedEvents } from '../../src/domain/missed-events.js';
@@ -17,7 +17,7 @@ const JIRA = 'https://jira.example.com';
 const reader = jiraConnector.reader!;
 
 function source(credentials: { JIRA_API_USER?: string }): Source {
-  return loadConfig(SHIPPED_CONFIG_DIR, { ...DEMO_SECRETS, JIRA_API_TOKEN: 'jira-token', ...credentials }).sources.get('jira-demo')!;
+  return loadBridgeConfig(SHIPPED_CONFIG_DIR, { ...DEMO_SECRETS, JIRA_API_TOKEN: 'jira-token', ...credentials }).sources.get('jira-demo')!;
 }
 const cloud = () => source({ JIRA_API_USER: 'bot@megabite.example' });
 const dataCenter = () => source({});

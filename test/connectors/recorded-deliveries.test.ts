@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { IssueRef } from '../../connectors/connector.js';
+import { type IssueRef, connectorOf } from '../../connectors/connector.js';
 import { trackerConnectors } from '../../connectors/registry.js';
 import { createLogger } from '../../src/app/logger.js';
 import { refusalField } from '../../src/app/refusal-field.js';
@@ -64,7 +64,7 @@ const kindOf = (source: string) => config().sources.get(source)!.kind;
 
 function signed(fixture: Pick<Fixture, 'source' | 'headers'>, body: unknown) {
   const raw = Buffer.from(JSON.stringify(body));
-  return { raw, headers: { ...fixture.headers, ...trackerConnectors[kindOf(fixture.source)].sign(SECRET, raw) } };
+  return { raw, headers: { ...fixture.headers, ...connectorOf(trackerConnectors, kindOf(fixture.source)).sign(SECRET, raw) } };
 }
 
 const at = (iso: string) => Date.parse(iso);

@@ -6,11 +6,13 @@
 import { chatChannels } from '../../connectors/chat/registry.js';
 import type { SlaNotification } from '../../connectors/chat/notification.js';
 import { isHttpPost } from '../../connectors/chat/chat-channel.js';
-import type { IssueRef, TrackerLookup } from '../../connectors/connector.js';
+import { type IssueRef, type TrackerLookup, connectorOf } from '../../connectors/connector.js';
 import { trackerConnectors } from '../../connectors/registry.js';
-import type { OutgoingRequest, WriteBackFields } from '../../connectors/shared/write-back-types.js';
-import { sourceFileSchema } from '../../src/config/schema.js';
-import { compileSource, type Source } from '../../src/config/source.js';
+import type { OutboundRequest } from '../../connectors/outbound-request.js';
+import type { WriteBackFields } from '../../src/domain/write-back-fields.js';
+import { PLUGINS } from '../../src/app/plugins.js';
+import { parseSource } from '../../src/config/source-schema.js';
+import type { Source } from '../../src/config/source.js';
 
 /** An Open2Bizz P1 on Monday 30 November 2026, reported at 14:30: react by 16:30, fix by Wednesday 14:30. */
 const BREACH: SlaNotification = {
@@ -41,7 +43,7 @@ const AT_RISK: WriteBackFields = {
 };
 
 function source(id: string, file: Record<string, unknown>): Source {
-  return compileSource(id, sourceFileSchema.parse({ webhook: { secrets: ['secret'] }, api: { token: 'token' }, priority: { field: 'priority', map: {}, default: 'P3' }, ...file }));
+  return parseSource(id, { webhook: { secrets: ['secret'] }, api: { token: 'token' }, priority: { field: 'priority', map: {}, default: 'P3' }, ...file }, PLUGINS.trackers);
 }
 
 /** Gitea's label ids, as `GET /repos/{owner}/{repo}/labels` lists them. */
@@ -112,8 +114,8 @@ const TRACKERS: { name: string; source: Source; issue: IssueRef; lookup?: Tracke
   },
 ];
 
-const pretty = (body: string) => (body === '' ? '' : `\n${JSON.stringify(JSON.parse(body), null, 2)}`);
-const shown = (request: OutgoingRequest) => `${request.method} ${request.url}${pretty(request.body)}`;
+const pretty = (body: OutboundRequest['body']) => (body === undefined || body === '' ? '' : `\n${JSON.stringify(typeof body === 'string' ? JSON.parse(body) : body, null, 2)}`);
+const shown = (request: OutboundRequest) => `${request.method} ${request.url}${pretty(request.body)}`;
 
 export async function readmeExamples(): Promise<Record<string, string>> {
   const examples: Record<string, string> = {};
@@ -125,7 +127,7 @@ export async function readmeExamples(): Promise<Record<string, string>> {
     throw new Error(`the example looks nothing up: ${request.description}`);
   };
   for (const { name, source: tracker, issue, lookup } of TRACKERS) {
-    const requests = await trackerConnectors[tracker.kind].writeBack(tracker, issue, AT_RISK, undefined, lookup ?? nothingToLookUp);
+    const requests = await connectorOf(trackerConnectors, tracker.kind).writeBack(tracker, issue, AT_RISK, undefined, lookup ?? nothingToLookUp);
     examples[`${name}-write-back`] = requests.map(shown).join('\n\n');
   }
   return examples;

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { loadConfig, type SlaConfig } from '../../src/config/load-config.js';
+import { type SlaConfig } from '../../src/config/load-config.js';
+import { loadBridgeConfig } from '../../src/app/plugins.js';
 import { projectRoot } from '../../src/project-root.js';
 
 /** The webhook secrets the shipped sources read from the environment. */
@@ -17,6 +18,6 @@ let shipped: SlaConfig | undefined;
 
 /** The config/ directory a new user gets, loaded once per test run. */
 export function shippedConfig(): SlaConfig {
-  shipped ??= loadConfig(SHIPPED_CONFIG_DIR, DEMO_SECRETS);
+  shipped ??= loadBridgeConfig(SHIPPED_CONFIG_DIR, DEMO_SECRETS);
   return shipped;
 }

@@ -13,27 +13,28 @@ import { DateTime } from 'luxon';
 import type { IssueRef } from '../../connectors/connector.js';
 import { buildWriteBack as giteaWriteBack, giteaDueDate, giteaShownFields } from '../../connectors/gitea/write-back.js';
 import { buildWriteBack as gitlabWriteBack, gitlabDueDate, gitlabShownFields } from '../../connectors/gitlab/write-back.js';
+import { githubSettings } from '../../connectors/github/source-settings.js';
 import { buildWriteBack as githubWriteBack, githubProjectDate, githubShownFields, PROJECT_DATE } from '../../connectors/github/write-back.js';
 import { buildWriteBack as jiraWriteBack, jiraDate, jiraShownFields } from '../../connectors/jira/write-back.js';
 import { buildWriteBack as mantisWriteBack, mantisShownFields } from '../../connectors/mantis/write-back.js';
 import type { ShownFields } from '../../connectors/shared/owned-fields.js';
-import { writeBackConfigSchema, writeBackFieldsSchema, type OutgoingRequest, type WriteBackFields } from '../../connectors/shared/write-back-types.js';
-import { sourceFileSchema } from '../../src/config/schema.js';
-import { compileSource, type Source } from '../../src/config/source.js';
+import { writeBackConfigSchema } from '../../src/config/write-back-config.js';
+import { type WriteBackFields, writeBackFieldsSchema } from '../../src/domain/write-back-fields.js';
+import type { OutboundRequest } from '../../connectors/outbound-request.js';
+import { PLUGINS } from '../../src/app/plugins.js';
+import { parseSource } from '../../src/config/source-schema.js';
+import type { Source } from '../../src/config/source.js';
 import { METRICS } from '../../src/domain/metric.js';
 
 function sourceOf(kind: 'jira' | 'gitea' | 'mantis' | 'gitlab' | 'github', writeBack: Record<string, unknown> = {}): Source {
-  return compileSource(
-    `${kind}-demo`,
-    sourceFileSchema.parse({
+  return parseSource(`${kind}-demo`, {
       kind,
       base_url: `https://${kind}.example.com`,
       webhook: { secrets: ['s'] },
       api: { token: 't', user: kind === 'jira' ? 'bot@example.com' : undefined },
       priority: { field: kind === 'gitlab' ? 'labels' : 'priority', map: {}, default: 'P3' },
       write_back: writeBack,
-    }),
-  );
+    }, PLUGINS.trackers);
 }
 
 const everything = (more: { fields?: Record<string, string>; labels?: Record<string, string> }) =>
@@ -88,16 +89,16 @@ const githubShows = (sent: WriteBackFields): ShownFields => {
   return { ...githubShownFields(GITHUB_SOURCE.writeBack, { labels }), [PROJECT_DATE]: githubProjectDate(sent.nearest, sent.zone) };
 };
 /** What the project holds: what a read just showed, or else what the bridge last wrote there. */
-function githubBuild(desired: WriteBackFields, previous: WriteBackFields | undefined, shown?: ShownFields): OutgoingRequest[] {
+function githubBuild(desired: WriteBackFields, previous: WriteBackFields | undefined, shown?: ShownFields): OutboundRequest[] {
   const date = shown && Object.hasOwn(shown, PROJECT_DATE) ? shown[PROJECT_DATE]! : previous ? githubProjectDate(previous.nearest, previous.zone) : null;
   const { [PROJECT_DATE]: _read, ...labels } = shown ?? {};
   const target = { projectId: 'PVT_1', fieldId: 'PVTF_1', issueId: 'I_1', itemId: 'PVTI_1', date };
-  return githubWriteBack(GITHUB_SOURCE, { id: 'o/r#1', key: 'o/r#1' }, desired, previous, shown ? labels : undefined, { project: GITHUB_SOURCE.github!.project!, target });
+  return githubWriteBack(GITHUB_SOURCE, { id: 'o/r#1', key: 'o/r#1' }, desired, previous, shown ? labels : undefined, { project: githubSettings(GITHUB_SOURCE).project!, target });
 }
 
 interface Tracker {
   readonly name: string;
-  readonly build: (desired: WriteBackFields, previous: WriteBackFields | undefined, shown?: ShownFields) => OutgoingRequest[];
+  readonly build: (desired: WriteBackFields, previous: WriteBackFields | undefined, shown?: ShownFields) => OutboundRequest[];
   readonly shows: (sent: WriteBackFields) => ShownFields;
 }
 
@@ -162,7 +163,7 @@ describe('write-back: the echo of our own write asks for nothing', () => {
       );
     });
 
-    const fieldWrites = (requests: OutgoingRequest[]) => requests.filter((request) => !/\/(comment|comments|notes)$/.test(request.url));
+    const fieldWrites = (requests: OutboundRequest[]) => requests.filter((request) => !/\/(comment|comments|notes)$/.test(request.url));
 
     it(`${tracker.name}: the echo showing the fields as the tracker renders them asks for nothing, whatever was written before`, () => {
       fc.assert(

@@ -18,14 +18,11 @@ import {
   MissingLabelIdError,
   repoLabelsRequest,
 } from '../../connectors/gitea/write-back.js';
-import {
-  NOTHING_TO_SHOW,
-  writeBackConfigSchema,
-  type OutgoingRequest,
-  type WriteBackFields,
-} from '../../connectors/shared/write-back-types.js';
-import { sourceFileSchema } from '../../src/config/schema.js';
-import { compileSource } from '../../src/config/source.js';
+import { NOTHING_TO_SHOW, type WriteBackFields } from '../../src/domain/write-back-fields.js';
+import { writeBackConfigSchema } from '../../src/config/write-back-config.js';
+import type { OutboundRequest } from '../../connectors/outbound-request.js';
+import { PLUGINS } from '../../src/app/plugins.js';
+import { parseSource } from '../../src/config/source-schema.js';
 import { interceptHttp } from '../support/http-interception.js';
 
 const GITEA = 'https://gitea.example.com';
@@ -34,16 +31,13 @@ const ISSUE: IssueRef = { id: 'open2bizz/odoo-customer#7', key: 'open2bizz/odoo-
 const ISSUE_PATH = '/api/v1/repos/open2bizz/odoo-customer/issues/7';
 const AUTH = 'token gitea-token';
 
-const source = compileSource(
-  'gitea-demo',
-  sourceFileSchema.parse({
+const source = parseSource('gitea-demo', {
     kind: 'gitea',
     base_url: GITEA,
     webhook: { secrets: ['s'] },
     api: { token: 'gitea-token' },
     priority: { field: 'labels', map: { 'priority/1': 'P1' }, default: 'P4' },
-  }),
-);
+  }, PLUGINS.trackers);
 
 const CONFIG = writeBackConfigSchema.parse({
   enabled: true,
@@ -67,7 +61,7 @@ const shows = (nearest: number | null, overrides: Partial<WriteBackFields> = {})
 
 const at = (iso: string) => Date.parse(iso);
 
-async function sendAll(requests: readonly OutgoingRequest[]): Promise<void> {
+async function sendAll(requests: readonly OutboundRequest[]): Promise<void> {
   for (const request of requests) {
     await axios.request({
       method: request.method,

@@ -10,10 +10,12 @@ import nock from 'nock';
 import type { IssueRef, TrackerLookup } from '../../connectors/connector.js';
 import { githubConnector } from '../../connectors/github/index.js';
 import { githubIssueAddress } from '../../connectors/github/issue-ref.js';
-import { NOTHING_TO_SHOW, type OutgoingRequest, type WriteBackFields } from '../../connectors/shared/write-back-types.js';
+import { NOTHING_TO_SHOW, type WriteBackFields } from '../../src/domain/write-back-fields.js';
+import type { OutboundRequest } from '../../connectors/outbound-request.js';
 import { OutboundHttp } from '../../src/app/outbound-http.js';
-import { sourceFileSchema } from '../../src/config/schema.js';
-import { compileSource, type Source } from '../../src/config/source.js';
+import { PLUGINS } from '../../src/app/plugins.js';
+import { parseSource } from '../../src/config/source-schema.js';
+import type { Source } from '../../src/config/source.js';
 import { interceptHttp } from '../support/http-interception.js';
 
 const API = 'https://api.github.com';
@@ -23,9 +25,7 @@ const ISSUE_PATH = '/repos/open2bizz/odoo-customer/issues/7';
 const HEADERS = { authorization: 'Bearer github-token', accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
 
 function source(writeBack: Record<string, unknown>, more: Record<string, unknown> = {}): Source {
-  return compileSource(
-    'github-demo',
-    sourceFileSchema.parse({
+  return parseSource('github-demo', {
       kind: 'github',
       base_url: 'https://github.com',
       webhook: { secrets: ['s'] },
@@ -33,8 +33,7 @@ function source(writeBack: Record<string, unknown>, more: Record<string, unknown
       priority: { field: 'labels', map: { 'priority/1': 'P1' }, default: 'P4' },
       write_back: { enabled: true, ...writeBack },
       ...more,
-    }),
-  );
+    }, PLUGINS.trackers);
 }
 
 const LABELS = { at_risk: 'sla/at-risk', breached: 'sla/breached' };
@@ -53,7 +52,7 @@ const at = (iso: string) => Date.parse(iso);
 
 const http = new OutboundHttp({ retry: { maxAttempts: 1 } });
 const lookup: TrackerLookup = async (request) => (await http.send(request)).data;
-const sendAll = async (requests: readonly OutgoingRequest[]) => {
+const sendAll = async (requests: readonly OutboundRequest[]) => {
   for (const request of requests) await http.send(request);
 };
 const build = (src: Source, desired: WriteBackFields, previous: WriteBackFields | undefined, shown?: Record<string, string | null>) =>

@@ -14,7 +14,7 @@ import nock from 'nock';
 import { gitlabConnector } from '../../connectors/gitlab/index.js';
 import { DeadLetterStore } from '../../src/app/dead-letters.js';
 import { WRITE_BACK_QUEUE, type WriteBackOutcome } from '../../src/app/write-back.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadBridgeConfig } from '../../src/app/plugins.js';
 import { HOUR_MS } from '../../src/domain/duration.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from '../support/bridge-harness.js';
 import { interceptHttp } from '../support/http-interception.js';
@@ -58,7 +58,7 @@ describe('write-back: GitLab, end to end', function () {
   const seen: WriteBackOutcome[] = [];
 
   before(async () => {
-    bridge = await startTestBridge({ config: loadConfig(writeConfig(CONFIG), {}) });
+    bridge = await startTestBridge({ config: loadBridgeConfig(writeConfig(CONFIG), {}) });
     const url = (await sharedRedis()).url;
     redis = new Redis(url, { maxRetriesPerRequest: null });
     eventsRedis = new Redis(url, { maxRetriesPerRequest: null });

@@ -12,9 +12,11 @@ import type { IssueRef } from '../../connectors/connector.js';
 import { gitlabConnector } from '../../connectors/gitlab/index.js';
 import { gitlabIssueAddress } from '../../connectors/gitlab/issue-ref.js';
 import { buildWriteBack, gitlabShownFields } from '../../connectors/gitlab/write-back.js';
-import { NOTHING_TO_SHOW, writeBackConfigSchema, type OutgoingRequest, type WriteBackFields } from '../../connectors/shared/write-back-types.js';
-import { sourceFileSchema } from '../../src/config/schema.js';
-import { compileSource } from '../../src/config/source.js';
+import { NOTHING_TO_SHOW, type WriteBackFields } from '../../src/domain/write-back-fields.js';
+import { writeBackConfigSchema } from '../../src/config/write-back-config.js';
+import type { OutboundRequest } from '../../connectors/outbound-request.js';
+import { PLUGINS } from '../../src/app/plugins.js';
+import { parseSource } from '../../src/config/source-schema.js';
 import { interceptHttp } from '../support/http-interception.js';
 
 const GITLAB = 'https://gitlab.example.com';
@@ -22,16 +24,13 @@ const ZONE = 'Europe/Amsterdam';
 const ISSUE: IssueRef = { id: 'open2bizz/support/odoo-customer#7', key: 'open2bizz/support/odoo-customer#7' };
 const ISSUE_PATH = '/api/v4/projects/open2bizz%2Fsupport%2Fodoo-customer/issues/7';
 
-const source = compileSource(
-  'gitlab-demo',
-  sourceFileSchema.parse({
+const source = parseSource('gitlab-demo', {
     kind: 'gitlab',
     base_url: `${GITLAB}/`,
     webhook: { secrets: ['s'] },
     api: { token: 'glpat-token' },
     priority: { field: 'labels', map: { 'priority::1': 'P1' }, default: 'P4' },
-  }),
-);
+  }, PLUGINS.trackers);
 
 const CONFIG = writeBackConfigSchema.parse({ enabled: true, due_date: true, labels: { at_risk: 'sla::at-risk', breached: 'sla::breached' }, comment_on_breach: true });
 
@@ -44,7 +43,7 @@ const shows = (nearest: number | null, overrides: Partial<WriteBackFields> = {})
 });
 const at = (iso: string) => Date.parse(iso);
 
-async function sendAll(requests: readonly OutgoingRequest[]): Promise<void> {
+async function sendAll(requests: readonly OutboundRequest[]): Promise<void> {
   for (const request of requests) {
     await axios.request({ method: request.method, url: request.url, headers: request.headers, data: request.body === '' ? undefined : request.body, transformRequest: [(data: unknown) => data] });
   }

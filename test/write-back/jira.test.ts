@@ -8,14 +8,12 @@ import { expect } from 'chai';
 import nock from 'nock';
 import type { IssueRef } from '../../connectors/connector.js';
 import { buildWriteBack } from '../../connectors/jira/write-back.js';
-import {
-  NOTHING_TO_SHOW,
-  writeBackConfigSchema,
-  type OutgoingRequest,
-  type WriteBackFields,
-} from '../../connectors/shared/write-back-types.js';
-import { sourceFileSchema } from '../../src/config/schema.js';
-import { compileSource, type Source } from '../../src/config/source.js';
+import { NOTHING_TO_SHOW, type WriteBackFields } from '../../src/domain/write-back-fields.js';
+import { writeBackConfigSchema } from '../../src/config/write-back-config.js';
+import type { OutboundRequest } from '../../connectors/outbound-request.js';
+import { PLUGINS } from '../../src/app/plugins.js';
+import { parseSource } from '../../src/config/source-schema.js';
+import type { Source } from '../../src/config/source.js';
 import { interceptHttp } from '../support/http-interception.js';
 
 const JIRA = 'https://jira.example.com';
@@ -27,16 +25,13 @@ const SUMMER_LATER = Date.parse('2026-07-03T10:00:00+02:00');
 const WINTER = Date.parse('2026-01-15T09:00:00+01:00');
 
 function jiraSource(api: { token?: string; user?: string } = { token: 'jira-token', user: 'bot@megabite.example' }): Source {
-  return compileSource(
-    'jira-demo',
-    sourceFileSchema.parse({
+  return parseSource('jira-demo', {
       kind: 'jira',
       base_url: `${JIRA}/`,
       webhook: { secrets: ['s'] },
       api,
       priority: { field: 'priority', map: { Highest: 'P1' }, default: 'P3' },
-    }),
-  );
+    }, PLUGINS.trackers);
 }
 
 const CONFIG = writeBackConfigSchema.parse({
@@ -61,7 +56,7 @@ function shows(overrides: Partial<WriteBackFields> & { reaction?: number | null;
 const BASIC = 'Basic Ym90QG1lZ2FiaXRlLmV4YW1wbGU6amlyYS10b2tlbg==';
 
 /** Sends the requests as the bridge will: the body string as is, no re-serialising. */
-async function sendAll(requests: readonly OutgoingRequest[]): Promise<void> {
+async function sendAll(requests: readonly OutboundRequest[]): Promise<void> {
   for (const request of requests) {
     await axios.request({
       method: request.method,

@@ -9,14 +9,11 @@ import { expect } from 'chai';
 import nock from 'nock';
 import type { IssueRef } from '../../connectors/connector.js';
 import { buildWriteBack } from '../../connectors/mantis/write-back.js';
-import {
-  NOTHING_TO_SHOW,
-  writeBackConfigSchema,
-  type OutgoingRequest,
-  type WriteBackFields,
-} from '../../connectors/shared/write-back-types.js';
-import { sourceFileSchema } from '../../src/config/schema.js';
-import { compileSource } from '../../src/config/source.js';
+import { NOTHING_TO_SHOW, type WriteBackFields } from '../../src/domain/write-back-fields.js';
+import { writeBackConfigSchema } from '../../src/config/write-back-config.js';
+import type { OutboundRequest } from '../../connectors/outbound-request.js';
+import { PLUGINS } from '../../src/app/plugins.js';
+import { parseSource } from '../../src/config/source-schema.js';
 import { interceptHttp } from '../support/http-interception.js';
 
 const MANTIS = 'https://mantis.example.com';
@@ -24,16 +21,13 @@ const ZONE = 'Europe/Amsterdam';
 const ISSUE: IssueRef = { id: '42', key: '42' };
 const ISSUE_PATH = '/api/rest/issues/42';
 
-const source = compileSource(
-  'mantis-demo',
-  sourceFileSchema.parse({
+const source = parseSource('mantis-demo', {
     kind: 'mantis',
     base_url: MANTIS,
     webhook: { secrets: ['s'] },
     api: { token: 'mantis-token' },
     priority: { field: 'priority', map: { urgent: 'P1' }, default: 'P3' },
-  }),
-);
+  }, PLUGINS.trackers);
 
 const CONFIG = writeBackConfigSchema.parse({
   enabled: true,
@@ -57,7 +51,7 @@ function shows(reaction: number | null, resolution: number | null = null, overri
   };
 }
 
-async function sendAll(requests: readonly OutgoingRequest[]): Promise<void> {
+async function sendAll(requests: readonly OutboundRequest[]): Promise<void> {
   for (const request of requests) {
     await axios.request({
       method: request.method,
@@ -153,7 +147,7 @@ describe('write-back: MantisBT', () => {
   it('names a metric met after its deadline in the note', () => {
     const metLate = shows(null, SUMMER_LATER, { breached: true, breachedMetrics: ['reaction'] });
     const [note] = build(metLate, shows(null, SUMMER_LATER)).filter((request) => request.url.endsWith('/notes'));
-    expect(JSON.parse(note!.body)).to.deep.equal({ text: 'SLA breached on 42: reaction was met after its deadline.', view_state: { name: 'private' } });
+    expect(JSON.parse(note!.body as string)).to.deep.equal({ text: 'SLA breached on 42: reaction was met after its deadline.', view_state: { name: 'private' } });
   });
 
   it('echo: what the tracker holds after our write (previous = desired) asks for nothing', () => {

@@ -3,20 +3,14 @@
  * Times are Europe/Amsterdam; 2026-11-30 is a Monday (+01:00).
  */
 import { expect } from 'chai';
-import { sourceFileSchema } from '../../src/config/schema.js';
-import type { SourceKind } from '../../src/config/source.js';
+import { PLUGINS } from '../../src/app/plugins.js';
+import { sourceFileSchema } from '../../src/config/source-schema.js';
+import { writeBackConfigSchema } from '../../src/config/write-back-config.js';
 import { parseLocalIso } from '../../src/domain/local-time.js';
 import { issueEventSchema, type IssueEventInput } from '../../src/domain/issue-event.js';
 import { runClock, type IssueSla, type MetricState, type MetricStatus } from '../../src/domain/sla-clock.js';
 import type { Metric } from '../../src/domain/metric.js';
-import {
-  NOTHING_TO_SHOW,
-  writeBackConfigSchema,
-  writeBackFieldsFrom,
-  writeBackFieldsSchema,
-  writeBackIssues,
-  type WriteBackConfig,
-} from '../../connectors/shared/write-back-types.js';
+import { NOTHING_TO_SHOW, writeBackFieldsFrom, writeBackFieldsSchema } from '../../src/domain/write-back-fields.js';
 import { shippedConfig } from '../support/shipped-config.js';
 
 const ZONE = 'Europe/Amsterdam';
@@ -140,13 +134,19 @@ describe('write-back: the write_back config block', () => {
     expect(writeBackConfigSchema.safeParse({ fields: { reactions: 'customfield_1' } }).success).to.equal(false);
   });
 
-  const facts = (kind: SourceKind, writeBack: unknown, token: string | undefined = 'secret') => ({
-    kind,
-    api: { token },
-    write_back: writeBackConfigSchema.parse(writeBack),
-  });
-  const messages = (kind: SourceKind, writeBack: unknown, token?: string) =>
-    writeBackIssues(facts(kind, writeBack, token)).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Checked as a source file of each tracker, with the shipped trackers' own checks.
+  const schema = sourceFileSchema(PLUGINS.trackers);
+  const messages = (kind: string, writeBack: unknown, token = 'secret') => {
+    const result = schema.safeParse({
+      kind,
+      base_url: 'https://tracker.example.com',
+      webhook: { secrets: ['s'] },
+      api: { token },
+      priority: { field: kind === 'gitlab' ? 'labels' : 'priority', map: {}, default: 'P3' },
+      write_back: writeBack,
+    });
+    return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  };
 
   it('takes Jira custom fields by id only', () => {
     expect(messages('jira', { enabled: true, fields: { reaction: 'customfield_10050' }, due_date: true })).to.deep.equal([]);
@@ -159,27 +159,16 @@ describe('write-back: the write_back config block', () => {
     expect(messages('github', { labels: { at_risk: 'sla/at-risk' } })).to.deep.equal([]);
     expect(messages('gitea', { labels: { at_risk: 'sla/at-risk' }, due_date: true })).to.deep.equal([]);
     expect(messages('gitlab', { labels: { at_risk: 'sla::at-risk' }, due_date: true })).to.deep.equal([]);
-    expect(messages('forgejo', { fields: { reaction: 'x' } })).to.have.lengthOf(1);
+    expect(messages('forgejo', { fields: { reaction: 'x' } })).to.deep.equal(['write_back.fields: Forgejo issues have no custom fields; use due_date and labels']);
     expect(messages('gitlab', { fields: { reaction: 'x' } })).to.deep.equal(['write_back.fields: GitLab issues have no custom fields; use due_date and labels']);
     expect(messages('mantis', { fields: { reaction: 'SLA reaction deadline' }, labels: { breached: 'sla' } })).to.deep.equal([
-      'write_back.labels: SLA labels are written to Gitea, Forgejo, GitLab and GitHub only; use fields on this tracker',
+      'write_back.labels: the bridge writes no SLA labels to MantisBT; use fields',
     ]);
+    expect(messages('jira', { labels: { breached: 'sla' } })).to.deep.equal(['write_back.labels: the bridge writes no SLA labels to Jira; use fields']);
   });
 
   it('needs an API token once enabled, an empty one (unset ${VAR:-}) counting as none', () => {
     expect(messages('mantis', { enabled: true, due_date: true }, '')).to.deep.equal(['api.token: write_back is enabled, so the source needs an API token']);
     expect(messages('mantis', { enabled: false, due_date: true }, '')).to.deep.equal([]);
-  });
-
-  it('fits next to the parsed source file the lead will put it in', () => {
-    const file = sourceFileSchema.parse({
-      kind: 'jira',
-      base_url: 'https://jira.example.com',
-      webhook: { secrets: ['s'] },
-      api: { token: 't', user: 'bot@example.com' },
-      priority: { field: 'priority', map: { Highest: 'P1' }, default: 'P3' },
-    });
-    const writeBack: WriteBackConfig = writeBackConfigSchema.parse({ enabled: true, fields: { resolution: 'customfield_10052' } });
-    expect(writeBackIssues({ ...file, write_back: writeBack })).to.deep.equal([]);
   });
 });
