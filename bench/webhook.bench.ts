@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { trackerConnectors } from '../connectors/registry.js';
 import { startBridge } from '../src/app/bridge.js';
 import { createLogger } from '../src/app/logger.js';
-import { urlTarget } from '../src/app/redis-target.js';
+import { urlTarget } from '../src/app/store/redis-target.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { issueCreated } from '../test/support/jira-payloads.js';
 import { spawnRedis } from '../test/support/redis-server.js';

@@ -1,6 +1,6 @@
 /**
  * An HTTP request the bridge sends: a write-back to a tracker, a lookup for one, a chat message.
- * Connectors build it; the bridge sends it with its retries (src/app/outbound-http.ts) and keeps
+ * Connectors build it; the bridge sends it with its retries (src/app/outbound/outbound-http.ts) and keeps
  * it, when it fails for good, as a dead letter that can be sent again.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

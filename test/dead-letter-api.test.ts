@@ -5,8 +5,8 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import nock from 'nock';
-import { DeadLetterStore } from '../src/app/dead-letters.js';
-import { OutboundHttp } from '../src/app/outbound-http.js';
+import { DeadLetterStore } from '../src/app/store/dead-letters.js';
+import { OutboundHttp } from '../src/app/outbound/outbound-http.js';
 import { startTestBridge, type TestBridge } from './support/bridge-harness.js';
 import { sharedRedis } from './support/redis-server.js';
 import { interceptHttp } from './support/http-interception.js';

@@ -10,18 +10,18 @@ import {
   DeadLetterNotFound,
   DeadLetterStore,
   type DeadLetterStoreOptions,
-} from '../src/app/dead-letters.js';
+} from '../src/app/store/dead-letters.js';
 import {
   DeliveryFailure,
   OutboundHttp,
   redactRequest,
   type DeliveryFailureDetails,
   type OutboundHttpOptions,
-} from '../src/app/outbound-http.js';
+} from '../src/app/outbound/outbound-http.js';
 import type { OutboundRequest } from '../connectors/outbound-request.js';
-import { redactUrl } from '../src/app/redact.js';
-import { createRedis, waitUntilReady, type RedisClient } from '../src/app/redis-connection.js';
-import { urlTarget } from '../src/app/redis-target.js';
+import { redactUrl } from '../src/app/outbound/redact.js';
+import { createRedis, waitUntilReady, type RedisClient } from '../src/app/store/redis-connection.js';
+import { urlTarget } from '../src/app/store/redis-target.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
 
 const TRACKER = 'https://tracker.example.test';

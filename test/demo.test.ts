@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { trackerConnectors } from '../connectors/registry.js';
 import { createLogger } from '../src/app/logger.js';
-import { isRedisVariable, urlTarget } from '../src/app/redis-target.js';
+import { isRedisVariable, urlTarget } from '../src/app/store/redis-target.js';
 import type { CliIo } from '../src/cli/cli-io.js';
 import { runDemo, type DemoOptions, type DemoParts } from '../src/demo/run-demo.js';
 import { sampleWebhooks } from '../src/demo/sample-webhooks.js';

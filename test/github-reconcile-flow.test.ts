@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { githubConnector } from '../connectors/github/index.js';
-import type { IssueState } from '../src/app/issue-store.js';
+import type { IssueState } from '../src/app/store/issue-store.js';
 import type { CliIo } from '../src/cli/cli-io.js';
 import { reconcileCommand } from '../src/cli/reconcile-command.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';

@@ -16,7 +16,7 @@ import {
   parseRetryAfter,
   type OutboundHttpOptions,
   type RetryPolicy,
-} from '../src/app/outbound-http.js';
+} from '../src/app/outbound/outbound-http.js';
 import type { OutboundRequest } from '../connectors/outbound-request.js';
 import { interceptHttp } from './support/http-interception.js';
 

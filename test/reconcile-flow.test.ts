@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { PassThrough } from 'node:stream';
 import { jiraConnector } from '../connectors/jira/index.js';
-import type { IssueState } from '../src/app/issue-store.js';
+import type { IssueState } from '../src/app/store/issue-store.js';
 import { parseSince, reconcileCommand } from '../src/cli/reconcile-command.js';
 import { progressDisplay } from '../src/cli/progress-display.js';
 import type { CliIo } from '../src/cli/cli-io.js';

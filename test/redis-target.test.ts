@@ -1,6 +1,6 @@
 /** Which Redis the environment names: every accepted form, and a clear error naming the variable for the rest. */
 import { expect } from 'chai';
-import { describeRedisTarget, keyPrefix, redisTargetFromEnv, RedisTargetError, type RedisTarget } from '../src/app/redis-target.js';
+import { describeRedisTarget, keyPrefix, redisTargetFromEnv, RedisTargetError, type RedisTarget } from '../src/app/store/redis-target.js';
 
 const SECRET = 'pa55-w0rd-SECRET';
 

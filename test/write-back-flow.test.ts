@@ -10,7 +10,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import nock from 'nock';
 import { trackerConnectors } from '../connectors/registry.js';
-import { WRITE_BACK_QUEUE, type WriteBackOutcome } from '../src/app/write-back.js';
+import { WRITE_BACK_QUEUE, type WriteBackOutcome } from '../src/app/jobs/write-back.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, type TestBridge } from './support/bridge-harness.js';

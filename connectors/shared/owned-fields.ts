@@ -7,7 +7,7 @@
  * Each field is compared as canonical text at the tracker's own precision (a Gitea due date is a
  * day, a MantisBT date field a second), keyed by the connector's own name for the field. The echo
  * of the bridge's own write then compares equal, so a restore never starts a write loop; the
- * write-back job also stops restoring a value the tracker keeps changing (see src/app/write-back.ts).
+ * write-back job also stops restoring a value the tracker keeps changing (see src/app/jobs/write-back.ts).
  */
 
 /**

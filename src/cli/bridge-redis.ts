@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { runningEmbeddedRedis, startEmbeddedRedis } from '../app/embedded-redis.js';
-import { keyPrefix, redisTargetFromEnv, urlTarget, type RedisTarget } from '../app/redis-target.js';
+import { runningEmbeddedRedis, startEmbeddedRedis } from '../app/store/embedded-redis.js';
+import { keyPrefix, redisTargetFromEnv, urlTarget, type RedisTarget } from '../app/store/redis-target.js';
 import { projectRoot } from '../project-root.js';
 import { UsageError } from './cli-io.js';
 

@@ -1,5 +1,5 @@
-import { startEmbeddedRedis } from '../app/embedded-redis.js';
-import { redisTargetFromEnv } from '../app/redis-target.js';
+import { startEmbeddedRedis } from '../app/store/embedded-redis.js';
+import { redisTargetFromEnv } from '../app/store/redis-target.js';
 import { runDemo } from '../demo/run-demo.js';
 import { UsageError, type CliIo } from './cli-io.js';
 

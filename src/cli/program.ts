@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { RedisUnreachableError } from '../app/redis-connection.js';
-import { RedisTargetError } from '../app/redis-target.js';
+import { RedisUnreachableError } from '../app/store/redis-connection.js';
+import { RedisTargetError } from '../app/store/redis-target.js';
 import { ConfigError } from '../config/config-error.js';
 import { packageVersion, projectRoot } from '../project-root.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';

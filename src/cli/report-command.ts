@@ -1,6 +1,6 @@
-import { IssueStore } from '../app/issue-store.js';
+import { IssueStore } from '../app/store/issue-store.js';
 import { reportCsv, reportHtml } from '../app/report-format.js';
-import { createRedis, waitUntilReady } from '../app/redis-connection.js';
+import { createRedis, waitUntilReady } from '../app/store/redis-connection.js';
 import { loadBridgeConfig } from '../app/plugins.js';
 import { buildReport, MONTH } from '../domain/sla-report.js';
 import { withBridgeRedis } from './bridge-redis.js';

@@ -1,11 +1,11 @@
 import express from 'express';
 import { trackerConnectors } from '../../connectors/registry.js';
 import { startBridge, type BridgeRole } from '../app/bridge.js';
-import type { TrustProxy } from '../app/http-app.js';
+import type { TrustProxy } from '../app/http/http-app.js';
 import { createLogger } from '../app/logger.js';
 import path from 'node:path';
-import { startEmbeddedRedis } from '../app/embedded-redis.js';
-import { keyPrefix, redisTargetFromEnv, urlTarget } from '../app/redis-target.js';
+import { startEmbeddedRedis } from '../app/store/embedded-redis.js';
+import { keyPrefix, redisTargetFromEnv, urlTarget } from '../app/store/redis-target.js';
 import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { UsageError } from './cli-io.js';

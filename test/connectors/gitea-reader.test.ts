@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ChangedIssuesPage, IssueRef, Normalized, TrackerRead } from '../../connectors/connector.js';
 import { giteaConnector } from '../../connectors/gitea/index.js';
 import { giteaReader } from '../../connectors/gitea/reader.js';
-import { OutboundHttp } from '../../src/app/outbound-http.js';
+import { OutboundHttp } from '../../src/app/outbound/outbound-http.js';
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { projectRoot } from '../../src/project-root.js';

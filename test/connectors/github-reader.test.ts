@@ -13,7 +13,7 @@ import type { ChangedIssuesPage, IssueRef, Normalized, TrackerRead } from '../..
 import { githubConnector } from '../../connectors/github/index.js';
 import { githubSettings } from '../../connectors/github/source-settings.js';
 import { githubReader } from '../../connectors/github/reader.js';
-import { OutboundHttp } from '../../src/app/outbound-http.js';
+import { OutboundHttp } from '../../src/app/outbound/outbound-http.js';
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { projectRoot } from '../../src/project-root.js';

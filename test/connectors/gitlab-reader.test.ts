@@ -14,7 +14,7 @@ import { gitlabConnector } from '../../connectors/gitlab/index.js';
 import { gitlabReader } from '../../connectors/gitlab/reader.js';
 import { DEFAULT_GITLAB_SETTINGS } from '../../connectors/gitlab/source-settings.js';
 import { assigneeChange } from '../../connectors/gitlab/system-notes.js';
-import { OutboundHttp } from '../../src/app/outbound-http.js';
+import { OutboundHttp } from '../../src/app/outbound/outbound-http.js';
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { projectRoot } from '../../src/project-root.js';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { ChangedIssuesPage, Normalized, TrackerRead, TrackerReader } from '../../connectors/connector.js';
 import { mantisConnector } from '../../connectors/mantis/index.js';
 import { createMantisReader, mantisReader } from '../../connectors/mantis/reader.js';
-import { OutboundHttp } from '../../src/app/outbound-http.js';
+import { OutboundHttp } from '../../src/app/outbound/outbound-http.js';
 import type { Source } from '../../src/config/source.js';
 import { issueEventSchema, type IssueEvent } from '../../src/domain/issue-event.js';
 import { projectRoot } from '../../src/project-root.js';

@@ -13,7 +13,7 @@ import { PassThrough } from 'node:stream';
 import { type IssueRef, connectorOf } from '../../connectors/connector.js';
 import { trackerConnectors } from '../../connectors/registry.js';
 import { createLogger } from '../../src/app/logger.js';
-import { refusalField } from '../../src/app/refusal-field.js';
+import { refusalField } from '../../src/app/http/refusal-field.js';
 import type { SlaConfig } from '../../src/config/load-config.js';
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';

@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isRedisVariable } from '../../src/app/redis-target.js';
+import { isRedisVariable } from '../../src/app/store/redis-target.js';
 import { projectRoot } from '../../src/project-root.js';
 import { DEMO_SECRETS } from './shipped-config.js';
 

@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freeLoopbackPort } from '../../src/app/embedded-redis.js';
+import { freeLoopbackPort } from '../../src/app/store/embedded-redis.js';
 import { projectRoot } from '../../src/project-root.js';
 
 export const MANTIS_VERSION = '2.28.4';

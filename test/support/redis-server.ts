@@ -4,7 +4,7 @@
  * Never a mock.
  */
 import { randomUUID } from 'node:crypto';
-import { startEmbeddedRedis, type EmbeddedRedis } from '../../src/app/embedded-redis.js';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../../src/app/store/embedded-redis.js';
 
 export type TestRedis = EmbeddedRedis;
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freeLoopbackPort } from '../../src/app/embedded-redis.js';
+import { freeLoopbackPort } from '../../src/app/store/embedded-redis.js';
 import { waitFor } from './wait-for.js';
 
 export interface RedisProcess {

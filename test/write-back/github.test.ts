@@ -12,7 +12,7 @@ import { githubConnector } from '../../connectors/github/index.js';
 import { githubIssueAddress } from '../../connectors/github/issue-ref.js';
 import { NOTHING_TO_SHOW, type WriteBackFields } from '../../src/domain/write-back-fields.js';
 import type { OutboundRequest } from '../../connectors/outbound-request.js';
-import { OutboundHttp } from '../../src/app/outbound-http.js';
+import { OutboundHttp } from '../../src/app/outbound/outbound-http.js';
 import { PLUGINS } from '../../src/app/plugins.js';
 import { parseSource } from '../../src/config/source-schema.js';
 import type { Source } from '../../src/config/source.js';

@@ -5,11 +5,11 @@
  * `reconcile.every`, by a repeating job inside the bridge.
  */
 import { z } from 'zod';
-import { type ConnectorRegistry, type TrackerRead, connectorOf } from '../../connectors/connector.js';
-import { formatPath } from '../config/load-config.js';
-import type { Source } from '../config/source.js';
+import { type ConnectorRegistry, type TrackerRead, connectorOf } from '../../../connectors/connector.js';
+import { formatPath } from '../../config/load-config.js';
+import type { Source } from '../../config/source.js';
 import { applyToldEvents, type IssueWorkDeps } from './apply-delivery.js';
-import type { OutboundHttp } from './outbound-http.js';
+import type { OutboundHttp } from '../outbound/outbound-http.js';
 
 export interface ReconcileDeps extends IssueWorkDeps {
   readonly connectors: ConnectorRegistry;

@@ -4,12 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { type ConnectorRegistry, type WebhookDelivery, connectorOf } from '../../connectors/connector.js';
-import type { Source, SourceKind } from '../config/source.js';
-import { formatPath } from '../config/load-config.js';
+import { type ConnectorRegistry, type WebhookDelivery, connectorOf } from '../../../connectors/connector.js';
+import type { Source, SourceKind } from '../../config/source.js';
+import { formatPath } from '../../config/load-config.js';
 import type { DeliveryIntake } from './delivery-intake.js';
-import type { Logger } from './logger.js';
-import type { BridgeMetrics, WebhookOutcome } from './metrics.js';
+import type { Logger } from '../logger.js';
+import type { BridgeMetrics, WebhookOutcome } from '../metrics.js';
 import { BODY_FIELD, refusalField } from './refusal-field.js';
 
 export interface WebhookRouteDeps {

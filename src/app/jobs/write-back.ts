@@ -7,17 +7,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import { type ConnectorRegistry, type IssueRef, connectorOf } from '../../connectors/connector.js';
-import type { ShownFields } from '../../connectors/shared/owned-fields.js';
-import { writeBackFieldsFrom } from '../domain/write-back-fields.js';
-import type { Source } from '../config/source.js';
-import type { IssueSla } from '../domain/sla-clock.js';
-import type { DeadLetterStore } from './dead-letters.js';
-import { DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryJobId, type DeliveryJob } from './ingest-queue.js';
-import type { IssueStore } from './issue-store.js';
-import type { Logger } from './logger.js';
-import type { BridgeMetrics } from './metrics.js';
-import { DeliveryFailure, type OutboundHttp } from './outbound-http.js';
+import { type ConnectorRegistry, type IssueRef, connectorOf } from '../../../connectors/connector.js';
+import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
+import { writeBackFieldsFrom } from '../../domain/write-back-fields.js';
+import type { Source } from '../../config/source.js';
+import type { IssueSla } from '../../domain/sla-clock.js';
+import type { DeadLetterStore } from '../store/dead-letters.js';
+import { DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryJobId, type DeliveryJob } from './pipeline.js';
+import type { IssueStore } from '../store/issue-store.js';
+import type { Logger } from '../logger.js';
+import type { BridgeMetrics } from '../metrics.js';
+import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 
 export const WRITE_BACK_QUEUE = 'sla-write-back';
 export const WRITE_BACK_JOB = 'write-back';

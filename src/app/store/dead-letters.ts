@@ -12,10 +12,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
-import { createLogger, type Logger } from './logger.js';
-import type { HttpMethod, OutboundRequest } from '../../connectors/outbound-request.js';
-import { DeliveryFailure, type OutboundHttp, type OutboundResponse } from './outbound-http.js';
-import { logTarget, redactHeaders, redactUrl } from './redact.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { HttpMethod, OutboundRequest } from '../../../connectors/outbound-request.js';
+import { DeliveryFailure, type OutboundHttp, type OutboundResponse } from '../outbound/outbound-http.js';
+import { logTarget, redactHeaders, redactUrl } from '../outbound/redact.js';
 
 export const DEFAULT_MAX_DEAD_LETTERS = 10_000;
 export const DEFAULT_LIST_LIMIT = 50;

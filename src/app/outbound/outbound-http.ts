@@ -9,8 +9,8 @@
  * the retry sends it again. Write-back should be idempotent (PUT the deadline, not "add a comment").
  */
 import axios, { type AxiosInstance } from 'axios';
-import type { HttpMethod, OutboundRequest } from '../../connectors/outbound-request.js';
-import { createLogger, type Logger } from './logger.js';
+import type { HttpMethod, OutboundRequest } from '../../../connectors/outbound-request.js';
+import { createLogger, type Logger } from '../logger.js';
 import { logTarget, redactHeaders, redactUrl, scrubUrl } from './redact.js';
 
 

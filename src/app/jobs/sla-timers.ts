@@ -6,10 +6,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import type { RedisClient } from './redis-connection.js';
-import type { Metric } from '../domain/metric.js';
-import type { IssueSla } from '../domain/sla-clock.js';
-import { nextNotification, type NotificationKind } from '../domain/timer-plan.js';
+import type { RedisClient } from '../store/redis-connection.js';
+import type { Metric } from '../../domain/metric.js';
+import type { IssueSla } from '../../domain/sla-clock.js';
+import { nextNotification, type NotificationKind } from '../../domain/timer-plan.js';
 
 export const TIMER_QUEUE = 'sla-timers';
 export const TIMER_JOB = 'timer';

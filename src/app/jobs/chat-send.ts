@@ -1,13 +1,13 @@
 /** Sends one chat message; a permanent failure goes to the dead-letter list instead of being lost. */
 import type { Job } from 'bullmq';
-import { isHttpPost } from '../../connectors/chat/chat-channel.js';
-import { messageText, plainText } from '../../connectors/chat/message-text.js';
-import type { Channel } from '../config/channel.js';
-import type { DeadLetterStore } from './dead-letters.js';
-import type { Logger } from './logger.js';
-import type { BridgeMetrics } from './metrics.js';
+import { isHttpPost } from '../../../connectors/chat/chat-channel.js';
+import { messageText, plainText } from '../../../connectors/chat/message-text.js';
+import type { Channel } from '../../config/channel.js';
+import type { DeadLetterStore } from '../store/dead-letters.js';
+import type { Logger } from '../logger.js';
+import type { BridgeMetrics } from '../metrics.js';
 import type { ChatJob } from './notify.js';
-import { DeliveryFailure, type OutboundHttp } from './outbound-http.js';
+import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 
 export interface ChatSendDeps {
   readonly channels: ReadonlyMap<string, Channel>;

@@ -6,16 +6,16 @@
  */
 import { createHash } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
-import type { IssueRef } from '../../connectors/connector.js';
-import type { Source } from '../config/source.js';
-import type { Contract } from '../domain/contract.js';
-import type { IssueEvent } from '../domain/issue-event.js';
-import { missedEvents } from '../domain/missed-events.js';
-import { runClock } from '../domain/sla-clock.js';
-import type { DeliveryJob } from './ingest-queue.js';
-import type { IssueState, IssueStore, StoredEvent } from './issue-store.js';
-import type { Logger } from './logger.js';
-import type { BridgeMetrics } from './metrics.js';
+import type { IssueRef } from '../../../connectors/connector.js';
+import type { Source } from '../../config/source.js';
+import type { Contract } from '../../domain/contract.js';
+import type { IssueEvent } from '../../domain/issue-event.js';
+import { missedEvents } from '../../domain/missed-events.js';
+import { runClock } from '../../domain/sla-clock.js';
+import type { DeliveryJob } from './pipeline.js';
+import type { IssueState, IssueStore, StoredEvent } from '../store/issue-store.js';
+import type { Logger } from '../logger.js';
+import type { BridgeMetrics } from '../metrics.js';
 import type { SlaTimers } from './sla-timers.js';
 import { scheduleWriteBack, type WriteBackJob } from './write-back.js';
 

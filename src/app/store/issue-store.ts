@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
-import type { IssueRef } from '../../connectors/connector.js';
-import type { ShownFields } from '../../connectors/shared/owned-fields.js';
-import { type WriteBackFields, writeBackFieldsSchema } from '../domain/write-back-fields.js';
-import { issueEventSchema, type IssueEvent } from '../domain/issue-event.js';
-import type { IssueSla } from '../domain/sla-clock.js';
+import type { IssueRef } from '../../../connectors/connector.js';
+import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
+import { type WriteBackFields, writeBackFieldsSchema } from '../../domain/write-back-fields.js';
+import { issueEventSchema, type IssueEvent } from '../../domain/issue-event.js';
+import type { IssueSla } from '../../domain/sla-clock.js';
 
 
 export interface StoredEvent {

@@ -9,15 +9,15 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { Contract } from '../domain/contract.js';
-import { formatDuration } from '../domain/duration.js';
-import { metricSchema } from '../domain/metric.js';
-import type { MetricStatus } from '../domain/sla-clock.js';
-import { buildReport, MONTH } from '../domain/sla-report.js';
-import { reportCsv, reportHtml } from './report-format.js';
-import type { IssueState, IssueStore } from './issue-store.js';
-import { DeadLetterBusy, DeadLetterNotFound, type DeadLetterStore } from './dead-letters.js';
-import { DeliveryFailure, type OutboundHttp } from './outbound-http.js';
+import type { Contract } from '../../domain/contract.js';
+import { formatDuration } from '../../domain/duration.js';
+import { metricSchema } from '../../domain/metric.js';
+import type { MetricStatus } from '../../domain/sla-clock.js';
+import { buildReport, MONTH } from '../../domain/sla-report.js';
+import { reportCsv, reportHtml } from '../report-format.js';
+import type { IssueState, IssueStore } from '../store/issue-store.js';
+import { DeadLetterBusy, DeadLetterNotFound, type DeadLetterStore } from '../store/dead-letters.js';
+import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 import { apiAuth, sessionRouter, type ApiAuthDeps } from './api-auth.js';
 
 export interface ApiDeps extends ApiAuthDeps {

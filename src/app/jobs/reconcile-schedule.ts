@@ -5,9 +5,9 @@
  * reconciling an interval twice adds nothing.
  */
 import type { Job, Queue } from 'bullmq';
-import type { Source } from '../config/source.js';
-import type { Logger } from './logger.js';
-import type { BridgeMetrics } from './metrics.js';
+import type { Source } from '../../config/source.js';
+import type { Logger } from '../logger.js';
+import type { BridgeMetrics } from '../metrics.js';
 import { reconcileSource, type ReconcileDeps, type ReconcileResult } from './reconcile.js';
 
 export const RECONCILE_QUEUE = 'sla-reconcile';

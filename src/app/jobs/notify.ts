@@ -5,17 +5,17 @@
  * quiet hours end unless a breach may bypass them.
  */
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import type { SlaNotification } from '../../connectors/chat/notification.js';
-import { type ConnectorRegistry, connectorOf } from '../../connectors/connector.js';
-import type { Language } from '../domain/language.js';
-import type { Channel } from '../config/channel.js';
-import type { Source } from '../config/source.js';
-import type { BusinessCalendar } from '../domain/business-calendar.js';
-import type { Contract } from '../domain/contract.js';
-import type { MetricStatus } from '../domain/sla-clock.js';
-import type { IssueState, IssueStore } from './issue-store.js';
-import type { Logger } from './logger.js';
-import type { BridgeMetrics } from './metrics.js';
+import type { SlaNotification } from '../../../connectors/chat/notification.js';
+import { type ConnectorRegistry, connectorOf } from '../../../connectors/connector.js';
+import type { Language } from '../../domain/language.js';
+import type { Channel } from '../../config/channel.js';
+import type { Source } from '../../config/source.js';
+import type { BusinessCalendar } from '../../domain/business-calendar.js';
+import type { Contract } from '../../domain/contract.js';
+import type { MetricStatus } from '../../domain/sla-clock.js';
+import type { IssueState, IssueStore } from '../store/issue-store.js';
+import type { Logger } from '../logger.js';
+import type { BridgeMetrics } from '../metrics.js';
 import type { DueNotification } from './sla-timers.js';
 
 export const CHAT_QUEUE = 'sla-chat';

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import { DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryJobId, type DeliveryJob } from './ingest-queue.js';
-import { withTimeout, type RedisClient } from './redis-connection.js';
+import { DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryJobId, type DeliveryJob } from '../jobs/pipeline.js';
+import { withTimeout, type RedisClient } from '../store/redis-connection.js';
 
 const REDIS_TIMEOUT_MS = 2_000;
 /** How long a delivery may wait for the replicas; they normally answer within a millisecond. */

@@ -1,9 +1,9 @@
 /** The queue between the webhook endpoint and the workers: one job per accepted delivery. */
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
-import type { IssueEvent } from '../domain/issue-event.js';
-import type { IssueRef } from '../../connectors/connector.js';
-import type { ShownFields } from '../../connectors/shared/owned-fields.js';
+import type { IssueEvent } from '../../domain/issue-event.js';
+import type { IssueRef } from '../../../connectors/connector.js';
+import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
 
 export const INGEST_QUEUE = 'sla-ingest';
 export const DELIVERY_JOB = 'delivery';
