@@ -11,14 +11,13 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { trackerConnectors } from '../connectors/registry.js';
 import { startBridge } from '../src/app/bridge.js';
-import { NOTIFY_QUEUE } from '../src/app/jobs/fire-timer.js';
 import { createLogger } from '../src/app/logger.js';
 import { urlTarget } from '../src/app/store/redis-target.js';
-import type { DueNotification } from '../src/app/jobs/sla-timers.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { issueCreated } from '../test/support/jira-payloads.js';
 import { spawnRedis } from '../test/support/redis-server.js';
+import { type DueNotification, NOTIFY_QUEUE } from '../src/app/jobs/pipeline.js';
 
 const ISSUES = 300;
 const config = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/timer-config'), {});

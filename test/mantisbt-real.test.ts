@@ -15,7 +15,6 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { isRedisVariable } from '../src/app/store/redis-target.js';
-import { WRITE_BACK_QUEUE } from '../src/app/jobs/write-back.js';
 import type { IssueState } from '../src/app/store/issue-store.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import type { MetricStatus } from '../src/domain/sla-clock.js';
@@ -46,6 +45,7 @@ import {
 } from './support/mantisbt.js';
 import { sharedRedis } from './support/redis-server.js';
 import { writeConfig } from './support/temp-config.js';
+import { WRITE_BACK_QUEUE } from '../src/app/jobs/pipeline.js';
 
 const SOURCE = 'mantis-real';
 const HOUR = 3_600_000;

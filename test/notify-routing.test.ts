@@ -12,8 +12,7 @@ import { trackerConnectors } from '../connectors/registry.js';
 import { IssueStore, type IssueState } from '../src/app/store/issue-store.js';
 import { createLogger } from '../src/app/logger.js';
 import { BridgeMetrics } from '../src/app/metrics.js';
-import { CHAT_QUEUE, createNotifyProcessor, nextOpening, type ChatJob } from '../src/app/jobs/notify.js';
-import type { DueNotification } from '../src/app/jobs/sla-timers.js';
+import { createNotifyProcessor, nextOpening } from '../src/app/jobs/notify.js';
 import type { Channel } from '../src/config/channel.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { issueEventSchema } from '../src/domain/issue-event.js';
@@ -21,6 +20,7 @@ import { parseLocalIso, toLocalIso } from '../src/domain/local-time.js';
 import { runClock } from '../src/domain/sla-clock.js';
 import { projectRoot } from '../src/project-root.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
+import { CHAT_QUEUE, type ChatJob, type DueNotification } from '../src/app/jobs/pipeline.js';
 
 const ZONE = 'Europe/Amsterdam';
 const at = (local: string) => parseLocalIso(local, ZONE)!;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import nock from 'nock';
 import { trackerConnectors } from '../connectors/registry.js';
-import { WRITE_BACK_QUEUE, type WriteBackOutcome } from '../src/app/jobs/write-back.js';
+import { type WriteBackOutcome } from '../src/app/jobs/write-back.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, type TestBridge } from './support/bridge-harness.js';
@@ -20,6 +20,7 @@ import { Redis } from 'ioredis';
 import { sharedRedis } from './support/redis-server.js';
 import { interceptHttp } from './support/http-interception.js';
 import { waitUntil } from './support/wait-for.js';
+import { WRITE_BACK_QUEUE } from '../src/app/jobs/pipeline.js';
 
 const config = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/writeback-config'), {});
 const ZONE = 'Europe/Amsterdam';

@@ -16,7 +16,7 @@ import nock from 'nock';
 import { trackerConnectors } from '../connectors/registry.js';
 import { jiraDateTime } from '../connectors/jira/write-back.js';
 import { DeadLetterStore } from '../src/app/store/dead-letters.js';
-import { MAX_RESTORES, WRITE_BACK_QUEUE, type WriteBackOutcome } from '../src/app/jobs/write-back.js';
+import { MAX_RESTORES, type WriteBackOutcome } from '../src/app/jobs/write-back.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { HOUR_MS } from '../src/domain/duration.js';
 import { projectRoot } from '../src/project-root.js';
@@ -24,6 +24,7 @@ import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBrid
 import { interceptHttp } from './support/http-interception.js';
 import { sharedRedis } from './support/redis-server.js';
 import { writeConfig } from './support/temp-config.js';
+import { WRITE_BACK_QUEUE } from '../src/app/jobs/pipeline.js';
 
 const JIRA = 'https://jira.example.com';
 const GITEA = 'https://gitea.example.com';

@@ -3,18 +3,15 @@
  * bridge missed, straight into the issue states in Redis (REDIS_URL, or the bridge's own). Timers
  * and write-backs it causes are queued for the bridge's workers, running or started later.
  */
-import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
 import type { ConnectorRegistry } from '../../connectors/connector.js';
 import { trackerConnectors } from '../../connectors/registry.js';
-import { IssueStore } from '../app/store/issue-store.js';
+import { createIssueWork } from '../app/jobs/issue-work.js';
 import { createLogger } from '../app/logger.js';
 import { BridgeMetrics } from '../app/metrics.js';
 import { OutboundHttp } from '../app/outbound/outbound-http.js';
 import { reconcilableSource, reconcileSource, trackerRead, type ReconcileProgress, type ReconcileResult } from '../app/jobs/reconcile.js';
 import { createRedis, waitUntilReady } from '../app/store/redis-connection.js';
-import { SlaTimers, TIMER_QUEUE, type TimerJob } from '../app/jobs/sla-timers.js';
-import { WRITE_BACK_QUEUE, type WriteBackJob } from '../app/jobs/write-back.js';
 import { loadBridgeConfig } from '../app/plugins.js';
 import { durationToMs, parseDuration } from '../domain/duration.js';
 import { withBridgeRedis } from './bridge-redis.js';
@@ -64,29 +61,15 @@ export async function reconcileCommand(
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', format: 'pretty', stderrOnly: true });
   const result = await withBridgeRedis(env, async (target, prefix) => {
     const redis = createRedis(target, 'worker');
-    const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: redis, prefix });
-    const writeBacks = new Queue<WriteBackJob>(WRITE_BACK_QUEUE, { connection: redis, prefix });
+    const work = createIssueWork({ redis, prefix, config, now: Date.now, logger, metrics: new BridgeMetrics() });
     const progress = progressDisplay(progressStream, `${options.source} issues`);
     try {
       await waitUntilReady(redis, target);
-      const contracts = [...config.contracts.values()];
-      const deps = {
-        store: new IssueStore(redis, prefix),
-        timers: new SlaTimers(timerQueue, redis, prefix),
-        sources: config.sources,
-        writeBacks,
-        contracts: () => contracts,
-        now: Date.now,
-        logger,
-        metrics: new BridgeMetrics(),
-        connectors,
-        read: trackerRead(new OutboundHttp({ logger })),
-      };
+      const deps = { ...work, connectors, read: trackerRead(new OutboundHttp({ logger })) };
       return await reconcileSource(deps, options.source, since, (step: ReconcileProgress) => progress.update(step.checked, step.total));
     } finally {
       progress.stop();
-      await timerQueue.close();
-      await writeBacks.close();
+      for (const queue of work.queues) await queue.close();
       redis.disconnect();
     }
   });

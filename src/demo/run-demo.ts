@@ -9,16 +9,15 @@ import { Queue } from 'bullmq';
 import { trackerConnectors } from '../../connectors/registry.js';
 import { startBridge, type RunningBridge } from '../app/bridge.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../app/store/embedded-redis.js';
-import { NOTIFY_QUEUE } from '../app/jobs/fire-timer.js';
 import { createLogger, type Logger } from '../app/logger.js';
 import { createRedis } from '../app/store/redis-connection.js';
 import { describeRedisTarget, urlTarget, type RedisTarget } from '../app/store/redis-target.js';
-import type { DueNotification } from '../app/jobs/sla-timers.js';
 import type { CliIo } from '../cli/cli-io.js';
 import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { sampleWebhooks, type SampleWebhook } from './sample-webhooks.js';
 import { startStandInTracker, type StandInTracker, type StandInTrackerOptions } from './stand-in-tracker.js';
+import { type DueNotification, NOTIFY_QUEUE } from '../app/jobs/pipeline.js';
 
 export interface DemoOptions {
   readonly once: boolean;

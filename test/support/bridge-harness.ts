@@ -2,15 +2,11 @@
 import { Queue } from 'bullmq';
 import { trackerConnectors } from '../../connectors/registry.js';
 import { startBridge, type BridgeOptions, type RunningBridge } from '../../src/app/bridge.js';
-import { NOTIFY_QUEUE } from '../../src/app/jobs/fire-timer.js';
-import { INGEST_QUEUE } from '../../src/app/jobs/pipeline.js';
+import { CHAT_QUEUE, INGEST_QUEUE, NOTIFY_QUEUE, TIMER_QUEUE, WRITE_BACK_QUEUE } from '../../src/app/jobs/pipeline.js';
 import type { IssueState } from '../../src/app/store/issue-store.js';
 import { createLogger } from '../../src/app/logger.js';
-import { CHAT_QUEUE } from '../../src/app/jobs/notify.js';
 import { createRedis, type RedisClient } from '../../src/app/store/redis-connection.js';
 import { urlTarget } from '../../src/app/store/redis-target.js';
-import { TIMER_QUEUE } from '../../src/app/jobs/sla-timers.js';
-import { WRITE_BACK_QUEUE } from '../../src/app/jobs/write-back.js';
 import type { SlaConfig } from '../../src/config/load-config.js';
 import { sharedRedis, uniquePrefix } from './redis-server.js';
 import { shippedConfig } from './shipped-config.js';

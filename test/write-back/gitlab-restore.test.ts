@@ -13,13 +13,14 @@ import { DateTime } from 'luxon';
 import nock from 'nock';
 import { gitlabConnector } from '../../connectors/gitlab/index.js';
 import { DeadLetterStore } from '../../src/app/store/dead-letters.js';
-import { WRITE_BACK_QUEUE, type WriteBackOutcome } from '../../src/app/jobs/write-back.js';
+import { type WriteBackOutcome } from '../../src/app/jobs/write-back.js';
 import { loadBridgeConfig } from '../../src/app/plugins.js';
 import { HOUR_MS } from '../../src/domain/duration.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from '../support/bridge-harness.js';
 import { interceptHttp } from '../support/http-interception.js';
 import { sharedRedis } from '../support/redis-server.js';
 import { writeConfig } from '../support/temp-config.js';
+import { WRITE_BACK_QUEUE } from '../../src/app/jobs/pipeline.js';
 
 const GITLAB = 'https://gitlab.example.com';
 const ZONE = 'Europe/Amsterdam';

@@ -5,30 +5,13 @@
  * order, once.
  */
 import { createHash } from 'node:crypto';
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { IssueRef } from '../../../connectors/connector.js';
-import type { Source } from '../../config/source.js';
-import type { Contract } from '../../domain/contract.js';
 import type { IssueEvent } from '../../domain/issue-event.js';
 import { missedEvents } from '../../domain/missed-events.js';
-import { runClock } from '../../domain/sla-clock.js';
+import type { IssueState, StoredEvent } from '../store/issue-store.js';
+import { refreshIssue, type IssueWorkDeps } from './issue-work.js';
 import type { DeliveryJob } from './pipeline.js';
-import type { IssueState, IssueStore, StoredEvent } from '../store/issue-store.js';
-import type { Logger } from '../logger.js';
-import type { BridgeMetrics } from '../metrics.js';
-import type { SlaTimers } from './sla-timers.js';
-import { scheduleWriteBack, type WriteBackJob } from './write-back.js';
-
-export interface IssueWorkDeps {
-  readonly store: IssueStore;
-  readonly timers: SlaTimers;
-  readonly sources: ReadonlyMap<string, Source>;
-  readonly writeBacks: Queue<WriteBackJob>;
-  readonly contracts: () => Iterable<Contract>;
-  readonly now: () => number;
-  readonly logger: Logger;
-  readonly metrics: BridgeMetrics;
-}
 
 /** Event ids: stable per delivery, and one synthetic created per issue (the first one seen). */
 export function storedEvents(job: DeliveryJob): StoredEvent[] {
@@ -36,32 +19,6 @@ export function storedEvents(job: DeliveryJob): StoredEvent[] {
     id: event.type === 'created' && event.synthetic ? 'created:synthetic' : `${job.deliveryId}#${index}`,
     event,
   }));
-}
-
-/**
- * The issue's SLA state at `now` from its whole event log, saved, with a write-back queued. Call
- * with the issue's lock held.
- */
-export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueId: string, now: number, shownText?: string): Promise<IssueState> {
-  const events = await deps.store.loadEvents(source, issueId);
-  const state: IssueState = {
-    source,
-    issue: await deps.store.loadRef(source, issueId),
-    sla: runClock({ source, events }, deps.contracts(), now),
-    computedAt: now,
-    eventCount: events.length,
-  };
-  await deps.store.saveState(state);
-  await scheduleWriteBack(deps.writeBacks, deps.sources.get(source), issueId, state.sla, now, shownText);
-  return state;
-}
-
-/** Recomputes and re-plans one issue; call with its lock held. */
-async function refreshIssue(deps: IssueWorkDeps, source: string, issueId: string, shownText?: string): Promise<IssueState> {
-  const now = deps.now();
-  const state = await recomputeIssue(deps, source, issueId, now, shownText);
-  await deps.timers.plan(source, issueId, state.sla, now);
-  return state;
 }
 
 /** Reconciled events are named by what they say, so a second run stores nothing twice. */

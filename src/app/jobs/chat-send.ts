@@ -6,8 +6,8 @@ import type { Channel } from '../../config/channel.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
-import type { ChatJob } from './notify.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
+import type { ChatJob } from './pipeline.js';
 
 export interface ChatSendDeps {
   readonly channels: ReadonlyMap<string, Channel>;

@@ -2,20 +2,9 @@
  * A timer fires: recompute the issue, and if the notification it was planned for is still due
  * (the version guard), hand it to the notifier exactly once; then plan the next timer.
  */
-import type { Job, JobsOptions, Queue } from 'bullmq';
-import { recomputeIssue, type IssueWorkDeps } from './apply-delivery.js';
-import type { DueNotification, TimerJob } from './sla-timers.js';
-
-export const NOTIFY_QUEUE = 'sla-notify';
-export const NOTIFY_JOB = 'notify';
-
-/** Kept for a month after sending: the job id is what makes a notification happen once. */
-export const NOTIFY_JOB_OPTIONS: JobsOptions = {
-  attempts: 6,
-  backoff: { type: 'exponential', delay: 1_000 },
-  removeOnComplete: { age: 30 * 24 * 3600 },
-  removeOnFail: { age: 30 * 24 * 3600 },
-};
+import type { Job, Queue } from 'bullmq';
+import { recomputeIssue, type IssueWorkDeps } from './issue-work.js';
+import { NOTIFY_JOB, NOTIFY_JOB_OPTIONS, type DueNotification, type TimerJob } from './pipeline.js';
 
 /**
  * How far the machines' clocks may differ. A job comes up when the clock of the worker that

@@ -4,7 +4,7 @@
  * none. Each (notification, channel) is one job with a deterministic id, held until the channel's
  * quiet hours end unless a breach may bypass them.
  */
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { SlaNotification } from '../../../connectors/chat/notification.js';
 import { type ConnectorRegistry, connectorOf } from '../../../connectors/connector.js';
 import type { Language } from '../../domain/language.js';
@@ -16,22 +16,7 @@ import type { MetricStatus } from '../../domain/sla-clock.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
-import type { DueNotification } from './sla-timers.js';
-
-export const CHAT_QUEUE = 'sla-chat';
-export const CHAT_JOB = 'send';
-
-export interface ChatJob {
-  readonly channelId: string;
-  readonly notification: SlaNotification;
-}
-
-const CHAT_JOB_OPTIONS: JobsOptions = {
-  // Retries happen inside the HTTP sender; a job is retried only when a worker died while sending.
-  attempts: 3,
-  removeOnComplete: { age: 30 * 24 * 3600 },
-  removeOnFail: { age: 30 * 24 * 3600 },
-};
+import { CHAT_JOB, CHAT_JOB_OPTIONS, chatJobId, type ChatJob, type DueNotification } from './pipeline.js';
 
 /** Timers fire within a second of their instant; later than that, the message says it is late. */
 const LATE_AFTER_MS = 1_000;
@@ -104,7 +89,7 @@ export function createNotifyProcessor(deps: NotifyDeps) {
       const now = deps.now();
       const quiet = channel.quietHours && !(channel.quietHours.bypassBreaches && due.kind !== 'warning') ? channel.quietHours.calendar : undefined;
       const delay = quiet ? Math.max(0, nextOpening(quiet, now) - now) : 0;
-      await deps.chat.add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: `${due.id}-${channel.id}`, delay });
+      await deps.chat.add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(due.id, channel.id), delay });
       if (delay > 0) deps.logger.info('held for quiet hours', { component: 'notify', channel: channel.id, notification: due.id, delayMs: delay });
       sent.push(channel.id);
     }

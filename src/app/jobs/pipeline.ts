@@ -1,9 +1,28 @@
-/** The queue between the webhook endpoint and the workers: one job per accepted delivery. */
+/**
+ * The bridge's pipeline, in the order work flows through it: every queue, the data of its jobs,
+ * their ids and options. Each job's processor lives in its own file next to this one.
+ *
+ *   webhook ──▶ ingest ──▶ (apply: event log, SLA state) ──▶ timers ──▶ notify ──▶ chat
+ *                                         │
+ *                                         └──▶ write-back          reconcile ──▶ (apply)
+ *
+ * Ids are deterministic wherever a repeat must fold into one job: the same delivery accepted
+ * twice, the same notification claimed by two workers, the same write-back asked for twice.
+ */
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
-import type { IssueEvent } from '../../domain/issue-event.js';
+import type { SlaNotification } from '../../../connectors/chat/notification.js';
 import type { IssueRef } from '../../../connectors/connector.js';
 import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
+import type { IssueEvent } from '../../domain/issue-event.js';
+import type { Metric } from '../../domain/metric.js';
+import type { NotificationKind } from '../../domain/timer-plan.js';
+
+const DAY_S = 24 * 3600;
+const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex');
+
+// ---------------------------------------------------------------------------------------------
+// ingest: one job per accepted delivery; its worker applies the events to the issue
 
 export const INGEST_QUEUE = 'sla-ingest';
 export const DELIVERY_JOB = 'delivery';
@@ -18,14 +37,122 @@ export interface DeliveryJob {
   readonly shown?: ShownFields;
 }
 
-/** Deterministic, so the same delivery added twice (two racing requests) is one job. */
-export function deliveryJobId(sourceId: string, deliveryId: string): string {
-  return `delivery-${createHash('sha256').update(`${sourceId}\u0000${deliveryId}`).digest('hex').slice(0, 40)}`;
-}
+/** The same delivery added twice (two racing requests, a replay) is one job. */
+export const deliveryJobId = (sourceId: string, deliveryId: string) => `delivery-${hash(sourceId, deliveryId).slice(0, 40)}`;
 
 export const DELIVERY_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
+  removeOnComplete: { age: DAY_S, count: 10_000 },
+  removeOnFail: { age: 7 * DAY_S },
 };
+
+// ---------------------------------------------------------------------------------------------
+// timers: one delayed job per (issue, metric) at its next warning, breach or escalation
+
+export const TIMER_QUEUE = 'sla-timers';
+export const TIMER_JOB = 'timer';
+
+export interface TimerJob {
+  readonly source: string;
+  readonly issueId: string;
+  readonly metric: Metric;
+  readonly label: string;
+  /** The instant the notification is due, as planned. */
+  readonly at: number;
+}
+
+/** A fresh id per plan: the job that is firing right now may still hold the previous one. */
+export const timerJobId = (source: string, issueId: string, metric: Metric, plan: string) => `timer-${hash(source, issueId, metric).slice(0, 32)}-${plan}`;
+
+export const TIMER_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 200 },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * DAY_S },
+};
+
+// ---------------------------------------------------------------------------------------------
+// notify: the claim a fired timer hands over, exactly one per (issue, metric, threshold)
+
+export const NOTIFY_QUEUE = 'sla-notify';
+export const NOTIFY_JOB = 'notify';
+
+export interface DueNotification {
+  readonly id: string;
+  readonly source: string;
+  readonly issueId: string;
+  readonly metric: Metric;
+  readonly kind: NotificationKind;
+  readonly label: string;
+  readonly at: number;
+  readonly firedAt: number;
+  readonly skipped: readonly string[];
+}
+
+/** The claim's id, and the notify job's: what makes a notification happen once. */
+export const notificationId = (source: string, issueId: string, metric: Metric, label: string) => `notify-${hash(source, issueId, metric, label).slice(0, 32)}`;
+
+/** Kept for a month after sending, so that a late duplicate claim still finds its id taken. */
+export const NOTIFY_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 30 * DAY_S },
+  removeOnFail: { age: 30 * DAY_S },
+};
+
+// ---------------------------------------------------------------------------------------------
+// chat: one message per (notification, channel), held through the channel's quiet hours
+
+export const CHAT_QUEUE = 'sla-chat';
+export const CHAT_JOB = 'send';
+
+export interface ChatJob {
+  readonly channelId: string;
+  readonly notification: SlaNotification;
+}
+
+export const chatJobId = (notificationId: string, channelId: string) => `${notificationId}-${channelId}`;
+
+export const CHAT_JOB_OPTIONS: JobsOptions = {
+  // Retries happen inside the HTTP sender; a job is retried only when a worker died while sending.
+  attempts: 3,
+  removeOnComplete: { age: 30 * DAY_S },
+  removeOnFail: { age: 30 * DAY_S },
+};
+
+// ---------------------------------------------------------------------------------------------
+// write-back: the tracker's fields brought up to what the issue's state shows
+
+export const WRITE_BACK_QUEUE = 'sla-write-back';
+export const WRITE_BACK_JOB = 'write-back';
+
+export interface WriteBackJob {
+  readonly source: string;
+  readonly issueId: string;
+}
+
+/**
+ * Keyed by what should be shown and by what a delivery just showed of the owned fields: repeats
+ * fold, and someone's edit of them gets a job of its own.
+ */
+export const writeBackJobId = (source: string, issueId: string, desired: string, shownText: string) => `wb-${hash(source, issueId, desired, shownText).slice(0, 40)}`;
+
+export const WRITE_BACK_JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { age: 7 * DAY_S } };
+
+// ---------------------------------------------------------------------------------------------
+// reconcile: one job scheduler per source with `reconcile.every`
+
+export const RECONCILE_QUEUE = 'sla-reconcile';
+export const RECONCILE_JOB = 'reconcile';
+
+export interface ReconcileJob {
+  readonly sourceId: string;
+}
+
+export const reconcileSchedulerId = (sourceId: string) => `reconcile:${sourceId}`;
+
+export const RECONCILE_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+
+/** Every queue, in the order of the pipeline: for the queue board and the metrics. */
+export const QUEUES = [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, CHAT_QUEUE, WRITE_BACK_QUEUE, RECONCILE_QUEUE] as const;

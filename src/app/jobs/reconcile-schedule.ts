@@ -6,17 +6,10 @@
  */
 import type { Job, Queue } from 'bullmq';
 import type { Source } from '../../config/source.js';
+import { RECONCILE_JOB, RECONCILE_JOB_OPTIONS, reconcileSchedulerId, type ReconcileJob } from './pipeline.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { reconcileSource, type ReconcileDeps, type ReconcileResult } from './reconcile.js';
-
-export const RECONCILE_QUEUE = 'sla-reconcile';
-
-export interface ReconcileJob {
-  readonly sourceId: string;
-}
-
-const schedulerId = (sourceId: string) => `reconcile:${sourceId}`;
 
 export function lookbackMs(source: Source): number | undefined {
   if (!source.reconcile.everyMs) return undefined;
@@ -26,7 +19,7 @@ export function lookbackMs(source: Source): number | undefined {
 /** Schedules the configured sources and drops the schedules of sources no longer configured so. */
 export async function scheduleReconciliation(queue: Queue<ReconcileJob>, sources: Iterable<Source>): Promise<void> {
   const wanted = new Map<string, Source>();
-  for (const source of sources) if (source.reconcile.everyMs) wanted.set(schedulerId(source.id), source);
+  for (const source of sources) if (source.reconcile.everyMs) wanted.set(reconcileSchedulerId(source.id), source);
   for (const scheduler of await queue.getJobSchedulers()) {
     if (!wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
   }
@@ -34,7 +27,7 @@ export async function scheduleReconciliation(queue: Queue<ReconcileJob>, sources
     await queue.upsertJobScheduler(
       id,
       { every: source.reconcile.everyMs! },
-      { name: 'reconcile', data: { sourceId: source.id }, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+      { name: RECONCILE_JOB, data: { sourceId: source.id }, opts: RECONCILE_JOB_OPTIONS },
     );
   }
 }

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { type ConnectorRegistry, type TrackerRead, connectorOf } from '../../../connectors/connector.js';
 import { formatPath } from '../../config/load-config.js';
 import type { Source } from '../../config/source.js';
-import { applyToldEvents, type IssueWorkDeps } from './apply-delivery.js';
+import { applyToldEvents } from './apply-delivery.js';
+import type { IssueWorkDeps } from './issue-work.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 
 export interface ReconcileDeps extends IssueWorkDeps {

@@ -4,52 +4,15 @@
  * fires re-checks against the issue's current state (the version guard) before it claims the
  * notification, so a timer planned for an older state never notifies.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import type { Job, Queue } from 'bullmq';
 import type { RedisClient } from '../store/redis-connection.js';
 import type { Metric } from '../../domain/metric.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
-import { nextNotification, type NotificationKind } from '../../domain/timer-plan.js';
-
-export const TIMER_QUEUE = 'sla-timers';
-export const TIMER_JOB = 'timer';
-
-export interface TimerJob {
-  readonly source: string;
-  readonly issueId: string;
-  readonly metric: Metric;
-  readonly label: string;
-  /** The instant the notification is due, as planned. */
-  readonly at: number;
-}
-
-/** The claim a fired timer hands to the notifier: exactly one per (issue, metric, threshold). */
-export interface DueNotification {
-  readonly id: string;
-  readonly source: string;
-  readonly issueId: string;
-  readonly metric: Metric;
-  readonly kind: NotificationKind;
-  readonly label: string;
-  readonly at: number;
-  readonly firedAt: number;
-  readonly skipped: readonly string[];
-}
-
-const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
-
-export function notificationId(source: string, issueId: string, metric: Metric, label: string): string {
-  return `notify-${hash(source, issueId, metric, label)}`;
-}
+import { nextNotification } from '../../domain/timer-plan.js';
+import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobId, type DueNotification, type TimerJob } from './pipeline.js';
 
 const PENDING_STATES = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
-
-const TIMER_JOB_OPTIONS: JobsOptions = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 200 },
-  removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
 
 export class SlaTimers {
   constructor(
@@ -90,8 +53,7 @@ export class SlaTimers {
         await this.redis.hdel(plannedKey, status.metric);
         continue;
       }
-      // A fresh id per plan: the job that is firing right now may still hold the previous one.
-      const jobId = `timer-${hash(source, issueId, status.metric)}-${randomUUID().slice(0, 8)}`;
+      const jobId = timerJobId(source, issueId, status.metric, randomUUID().slice(0, 8));
       const data: TimerJob = { source, issueId, metric: status.metric, label: next.label, at: next.at };
       await this.queue.add(TIMER_JOB, data, { ...TIMER_JOB_OPTIONS, jobId, delay: Math.max(0, next.at - now) });
       await this.redis.hset(plannedKey, status.metric, jobId);

@@ -6,34 +6,20 @@
  * A delivery that shows an owned field changed by someone else gets it written again.
  */
 import { createHash } from 'node:crypto';
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { type ConnectorRegistry, type IssueRef, connectorOf } from '../../../connectors/connector.js';
 import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
 import { writeBackFieldsFrom } from '../../domain/write-back-fields.js';
 import type { Source } from '../../config/source.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
-import { DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryJobId, type DeliveryJob } from './pipeline.js';
+import { DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryJobId, WRITE_BACK_JOB, WRITE_BACK_JOB_OPTIONS, writeBackJobId, type DeliveryJob, type WriteBackJob } from './pipeline.js';
 import type { IssueStore } from '../store/issue-store.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 
-export const WRITE_BACK_QUEUE = 'sla-write-back';
-export const WRITE_BACK_JOB = 'write-back';
-
-export interface WriteBackJob {
-  readonly source: string;
-  readonly issueId: string;
-}
-
-const WRITE_BACK_JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } };
-
-/**
- * Queues a write-back when the issue's source writes back and the issue still exists in the
- * tracker; keyed by what should be shown and by what a delivery just showed of the owned fields,
- * so repeats fold and someone's edit of them gets a job of its own.
- */
+/** Queues a write-back when the issue's source writes back and the issue still exists in the tracker. */
 export async function scheduleWriteBack(
   queue: Queue<WriteBackJob>,
   source: Source | undefined,
@@ -44,8 +30,7 @@ export async function scheduleWriteBack(
 ): Promise<void> {
   if (!source?.writeBack.enabled || sla.deleted) return;
   const desired = JSON.stringify(writeBackFieldsFrom(sla, now));
-  const jobId = `wb-${createHash('sha256').update(`${source.id}\u0000${issueId}\u0000${desired}\u0000${shownText}`).digest('hex').slice(0, 40)}`;
-  await queue.add(WRITE_BACK_JOB, { source: source.id, issueId }, { ...WRITE_BACK_JOB_OPTIONS, jobId });
+  await queue.add(WRITE_BACK_JOB, { source: source.id, issueId }, { ...WRITE_BACK_JOB_OPTIONS, jobId: writeBackJobId(source.id, issueId, desired, shownText) });
 }
 
 /**

@@ -1,0 +1,58 @@
+/** The HTTP side of a bridge: webhooks, the status API, the dashboard and the queue board, listening. */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import type { ConnectorRegistry } from '../../../connectors/connector.js';
+import type { SlaConfig } from '../../config/load-config.js';
+import { INGEST_QUEUE, QUEUES, type DeliveryJob } from '../jobs/pipeline.js';
+import type { Logger } from '../logger.js';
+import type { BridgeMetrics } from '../metrics.js';
+import type { OutboundHttp } from '../outbound/outbound-http.js';
+import { DeadLetterStore } from '../store/dead-letters.js';
+import type { IssueStore } from '../store/issue-store.js';
+import type { RedisClient } from '../store/redis-connection.js';
+import { DeliveryIntake } from './delivery-intake.js';
+import { createHttpApp, type TrustProxy } from './http-app.js';
+
+export interface HttpParts {
+  readonly config: SlaConfig;
+  readonly connectors: ConnectorRegistry;
+  /** The request-side connection: fails fast while Redis is away, so webhooks get 503. */
+  readonly redis: RedisClient;
+  readonly prefix: string;
+  readonly ingest: Queue<DeliveryJob>;
+  readonly store: IssueStore;
+  /** Answer a webhook 202 only once this many replicas hold it. */
+  readonly waitReplicas: number;
+  readonly http: OutboundHttp;
+  readonly apiToken: string | undefined;
+  readonly trustProxy: TrustProxy | undefined;
+  readonly port: number;
+  readonly host: string;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly metrics: BridgeMetrics;
+}
+
+export interface RunningHttp {
+  readonly server: Server;
+  readonly url: string;
+  /** The queue board's read-side handles, to close with the server. */
+  readonly queues: readonly Queue[];
+}
+
+export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
+  const { config, redis, prefix, ingest, now, logger, metrics } = parts;
+  const intake = new DeliveryIntake(ingest, redis, prefix, parts.waitReplicas);
+  // Read-side handles of every queue, for the queue board; the workers have their own.
+  const board = QUEUES.map((name) => (name === INGEST_QUEUE ? ingest : new Queue(name, { connection: redis, prefix, skipWaitingForReady: true })) as Queue);
+  const api = { token: parts.apiToken, now, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board };
+  const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, api, metrics, now, logger, trustProxy: parts.trustProxy });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(parts.port, parts.host, () => resolve(listening));
+    listening.on('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return { server, url, queues: board.filter((queue) => queue !== ingest) };
+}

@@ -1,0 +1,86 @@
+/**
+ * What every job that touches an issue's SLA state needs, and the one place that builds it (for
+ * `serve`'s workers, `sla-bridge reconcile` and the tests): the issue store, the timers, the
+ * write-back queue, the config, the clock. Recomputing an issue is shared by the delivery, timer
+ * and reconcile jobs.
+ */
+import { Queue } from 'bullmq';
+import type { SlaConfig } from '../../config/load-config.js';
+import type { Source } from '../../config/source.js';
+import type { Contract } from '../../domain/contract.js';
+import { runClock } from '../../domain/sla-clock.js';
+import type { Logger } from '../logger.js';
+import type { BridgeMetrics } from '../metrics.js';
+import { IssueStore, type IssueState } from '../store/issue-store.js';
+import type { RedisClient } from '../store/redis-connection.js';
+import { TIMER_QUEUE, WRITE_BACK_QUEUE, type TimerJob, type WriteBackJob } from './pipeline.js';
+import { SlaTimers } from './sla-timers.js';
+import { scheduleWriteBack } from './write-back.js';
+
+export interface IssueWorkDeps {
+  readonly store: IssueStore;
+  readonly timers: SlaTimers;
+  readonly sources: ReadonlyMap<string, Source>;
+  readonly writeBacks: Queue<WriteBackJob>;
+  readonly contracts: () => Iterable<Contract>;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly metrics: BridgeMetrics;
+}
+
+export interface IssueWork extends IssueWorkDeps {
+  /** The queues opened for it, to close when done. */
+  readonly queues: readonly Queue[];
+}
+
+/** The issue-work dependencies on one Redis connection (the caller owns and closes the connection). */
+export function createIssueWork(parts: {
+  readonly redis: RedisClient;
+  readonly prefix: string;
+  readonly config: Pick<SlaConfig, 'contracts' | 'sources'>;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly metrics: BridgeMetrics;
+}): IssueWork {
+  const { redis, prefix } = parts;
+  const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: redis, prefix });
+  const writeBacks = new Queue<WriteBackJob>(WRITE_BACK_QUEUE, { connection: redis, prefix });
+  const contracts = [...parts.config.contracts.values()];
+  return {
+    store: new IssueStore(redis, prefix),
+    timers: new SlaTimers(timerQueue, redis, prefix),
+    sources: parts.config.sources,
+    writeBacks,
+    contracts: () => contracts,
+    now: parts.now,
+    logger: parts.logger,
+    metrics: parts.metrics,
+    queues: [timerQueue, writeBacks],
+  };
+}
+
+/**
+ * The issue's SLA state at `now` from its whole event log, saved, with a write-back queued. Call
+ * with the issue's lock held.
+ */
+export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueId: string, now: number, shownText?: string): Promise<IssueState> {
+  const events = await deps.store.loadEvents(source, issueId);
+  const state: IssueState = {
+    source,
+    issue: await deps.store.loadRef(source, issueId),
+    sla: runClock({ source, events }, deps.contracts(), now),
+    computedAt: now,
+    eventCount: events.length,
+  };
+  await deps.store.saveState(state);
+  await scheduleWriteBack(deps.writeBacks, deps.sources.get(source), issueId, state.sla, now, shownText);
+  return state;
+}
+
+/** Recomputes and re-plans one issue; call with its lock held. */
+export async function refreshIssue(deps: IssueWorkDeps, source: string, issueId: string, shownText?: string): Promise<IssueState> {
+  const now = deps.now();
+  const state = await recomputeIssue(deps, source, issueId, now, shownText);
+  await deps.timers.plan(source, issueId, state.sla, now);
+  return state;
+}
