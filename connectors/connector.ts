@@ -73,8 +73,12 @@ export interface TrackerConnector<Payload = unknown> {
    * Only the tracker's own "no such issue" answer counts, not any 404 (a wrong base URL).
    */
   issueGone(refusal: TrackerRefusal): boolean;
-  /** Reads the tracker's REST API for reconciliation (`sla-bridge reconcile`). */
-  readonly reader?: TrackerReader;
+  /**
+   * Makes a reader of the tracker's REST API for reconciliation (`sla-bridge reconcile`), one per
+   * bridge or command: a reader may remember answers for a run (MantisBT keeps project names and
+   * who is an agent), and two bridges in one process must not share them.
+   */
+  readonly createReader?: () => TrackerReader;
 }
 
 export interface TrackerRefusal {

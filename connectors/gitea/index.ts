@@ -22,7 +22,7 @@ export const giteaConnector: TrackerConnector<GiteaPayload> = {
   normalize: normalizeGiteaDelivery,
   writeBack: giteaWriteBack,
   issueGone: giteaIssueGone,
-  reader: giteaReader,
+  createReader: () => giteaReader,
 };
 
 /** Forgejo sends every Gitea header and body; only its name differs. */

@@ -30,5 +30,5 @@ export const githubConnector: TrackerConnector<GithubPayload> = {
   normalize: normalizeGithubDelivery,
   writeBack: githubWriteBack,
   issueGone: githubIssueGone,
-  reader: githubReader,
+  createReader: () => githubReader,
 };

@@ -28,5 +28,5 @@ export const gitlabConnector: TrackerConnector<GitlabPayload> = {
   normalize: normalizeGitlabDelivery,
   writeBack: gitlabWriteBack,
   issueGone: gitlabIssueGone,
-  reader: gitlabReader,
+  createReader: () => gitlabReader,
 };

@@ -19,5 +19,5 @@ export const jiraConnector: TrackerConnector<JiraPayload> = {
   normalize: normalizeJira,
   writeBack: async (source, issue, desired, previous, _lookup, shown) => buildWriteBack(source, source.writeBack, issue, desired, previous, shown),
   issueGone: jiraIssueGone,
-  reader: jiraReader,
+  createReader: () => jiraReader,
 };

@@ -7,7 +7,7 @@ import type { TrackerConnector } from '../connector.js';
 import { buildWriteBack, mantisIssueGone } from './write-back.js';
 import { normalizeMantis } from './normalize.js';
 import { mantisPayloadSchema, type MantisPayload } from './payload-schema.js';
-import { mantisReader } from './reader.js';
+import { createMantisReader } from './reader.js';
 import { mantisSourceSettings } from './source-settings.js';
 import { mantisDeliveryId, signMantis, verifyMantis } from './verify.js';
 
@@ -23,5 +23,5 @@ export const mantisConnector: TrackerConnector<MantisPayload> = {
   normalize: normalizeMantis,
   writeBack: async (source, issue, desired, previous, _lookup, shown) => buildWriteBack(source, source.writeBack, issue, desired, previous, shown),
   issueGone: mantisIssueGone,
-  reader: mantisReader,
+  createReader: () => createMantisReader(),
 };

@@ -88,8 +88,6 @@ export function createMantisReader(lookups: MantisLookups = new MantisLookups())
   };
 }
 
-export const mantisReader: TrackerReader = createMantisReader();
-
 async function fetchIssue(rest: MantisRest, id: number): Promise<RestIssue> {
   const what = `issue ${id}`;
   const { issues } = parseRest(restIssueListSchema, await restGet(rest, `/issues/${id}`, what), `mantis ${rest.source.id}: ${what}`);

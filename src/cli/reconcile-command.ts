@@ -10,7 +10,7 @@ import { createIssueWork } from '../app/jobs/issue-work.js';
 import { createLogger } from '../app/logger.js';
 import { BridgeMetrics } from '../app/metrics.js';
 import { OutboundHttp } from '../app/outbound/outbound-http.js';
-import { reconcilableSource, reconcileSource, trackerRead, type ReconcileProgress, type ReconcileResult } from '../app/jobs/reconcile.js';
+import { reconcilableSource, reconcileSource, trackerRead, trackerReaders, type ReconcileProgress, type ReconcileResult } from '../app/jobs/reconcile.js';
 import { createRedis, waitUntilReady } from '../app/store/redis-connection.js';
 import { loadBridgeConfig } from '../app/plugins.js';
 import { durationToMs, parseDuration } from '../domain/duration.js';
@@ -52,8 +52,9 @@ export async function reconcileCommand(
   progressStream: NodeJS.WriteStream = process.stderr,
 ): Promise<number> {
   const config = loadBridgeConfig(options.config, env);
+  const readers = trackerReaders(connectors);
   try {
-    reconcilableSource({ sources: config.sources, connectors }, options.source);
+    reconcilableSource({ sources: config.sources, readers }, options.source);
   } catch (error) {
     throw new UsageError(`--source: ${(error as Error).message}`);
   }
@@ -65,7 +66,7 @@ export async function reconcileCommand(
     const progress = progressDisplay(progressStream, `${options.source} issues`);
     try {
       await waitUntilReady(redis, target);
-      const deps = { ...work, connectors, read: trackerRead(new OutboundHttp({ logger })) };
+      const deps = { ...work, readers, read: trackerRead(new OutboundHttp({ logger })) };
       return await reconcileSource(deps, options.source, since, (step: ReconcileProgress) => progress.update(step.checked, step.total));
     } finally {
       progress.stop();

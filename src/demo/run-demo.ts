@@ -12,12 +12,18 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '../app/store/embedded-re
 import { createLogger, type Logger } from '../app/logger.js';
 import { createRedis } from '../app/store/redis-connection.js';
 import { describeRedisTarget, urlTarget, type RedisTarget } from '../app/store/redis-target.js';
-import type { CliIo } from '../cli/cli-io.js';
 import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { sampleWebhooks, type SampleWebhook } from './sample-webhooks.js';
 import { startStandInTracker, type StandInTracker, type StandInTrackerOptions } from './stand-in-tracker.js';
 import { type DueNotification, NOTIFY_QUEUE } from '../app/jobs/pipeline.js';
+
+
+/** Where the demo tells its story: a terminal for `sla-bridge demo`, a buffer in tests. */
+export interface DemoOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
 
 export interface DemoOptions {
   readonly once: boolean;
@@ -69,7 +75,7 @@ export interface DemoRun {
   stop(): Promise<void>;
 }
 
-export async function runDemo(options: DemoOptions, io: CliIo, parts: DemoParts = {}): Promise<DemoRun> {
+export async function runDemo(options: DemoOptions, io: DemoOutput, parts: DemoParts = {}): Promise<DemoRun> {
   const tracker = await startStandInTracker(parts.tracker);
   let redis: EmbeddedRedis | undefined;
   let bridge: RunningBridge | undefined;
@@ -142,7 +148,7 @@ const accepted = (status: number) => status >= 200 && status < 300;
  * Shows notifications and write-backs as they arrive, until every expected one has arrived or can
  * no longer arrive (its webhook was rejected, or the tracker refused the write), or the time is up.
  */
-async function watch(issues: DemoIssue[], notifications: Queue<DueNotification>, tracker: StandInTracker, io: CliIo, timeoutMs: number): Promise<WatchResult> {
+async function watch(issues: DemoIssue[], notifications: Queue<DueNotification>, tracker: StandInTracker, io: DemoOutput, timeoutMs: number): Promise<WatchResult> {
   const seen = new Set<string>();
   let shownRequests = 0;
   const deadline = Date.now() + timeoutMs;

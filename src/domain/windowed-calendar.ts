@@ -64,7 +64,7 @@ export class WindowedCalendar implements BusinessCalendar {
     if (spec.week.length !== 7) throw new Error(`calendar ${spec.id}: a week has 7 days, got ${spec.week.length}`);
     if (!DateTime.local().setZone(spec.zone).isValid) throw new Error(`calendar ${spec.id}: unknown time zone "${spec.zone}"`);
     this.spec = spec;
-    this.offsets = ZoneOffsets.of(spec.zone);
+    this.offsets = new ZoneOffsets(spec.zone);
     this.id = spec.id;
     this.zone = spec.zone;
     this.dayMs = spec.dayMs ?? standardDayMs(spec.week);

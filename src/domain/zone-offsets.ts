@@ -17,7 +17,7 @@ const HOUR_MS = 3_600_000;
  * so 12 h leaves a wide margin.
  */
 const SAMPLE_MS = 12 * HOUR_MS;
-/** Changes are looked up per block of real time, so that every calendar of a zone shares them. */
+/** Changes are looked up per block of real time and kept, since a calendar asks the same years again and again. */
 const BLOCK_MS = 64 * SAMPLE_MS;
 
 /** No zone's offset is this far from UTC (the extremes are LMT offsets of about 16 h). */
@@ -32,25 +32,15 @@ interface Change {
 type Block = readonly Change[];
 
 /**
- * The offsets of one IANA zone, read from the platform's time-zone data through luxon and cached:
- * the data cannot change while the process runs.
+ * The offsets of one IANA zone, read from the platform's time-zone data through luxon. Each
+ * calendar owns one, so what it caches lives and goes with the calendar's config.
  */
 export class ZoneOffsets {
-  private static readonly byZone = new Map<string, ZoneOffsets>();
   private readonly blocks = new Map<number, Block>();
   private readonly zone: IANAZone;
 
-  private constructor(name: string) {
+  constructor(name: string) {
     this.zone = IANAZone.create(name);
-  }
-
-  static of(name: string): ZoneOffsets {
-    let offsets = ZoneOffsets.byZone.get(name);
-    if (!offsets) {
-      offsets = new ZoneOffsets(name);
-      ZoneOffsets.byZone.set(name, offsets);
-    }
-    return offsets;
   }
 
   /** The offset in ms at an instant; luxon gives minutes, with a fraction for offsets with seconds. */

@@ -119,7 +119,7 @@ describe('Gitea/Forgejo reader (reconciliation)', () => {
   const read: TrackerRead = (request) => http.send({ ...request, method: request.method ?? 'GET' }).then((response) => ({ data: response.data, headers: response.headers }));
 
   it('is the gitea connector’s reader', () => {
-    expect(giteaConnector.reader).to.equal(giteaReader);
+    expect(giteaConnector.createReader?.()).to.equal(giteaReader);
   });
 
   describe('changedIssues', () => {

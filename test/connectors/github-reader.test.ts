@@ -137,7 +137,7 @@ describe('GitHub reader (reconciliation)', () => {
   const read: TrackerRead = (request) => http.send({ ...request, method: request.method ?? 'GET' }).then((response) => ({ data: response.data, headers: response.headers }));
 
   it('is the github connector’s reader', () => {
-    expect(githubConnector.reader).to.equal(githubReader);
+    expect(githubConnector.createReader?.()).to.equal(githubReader);
   });
 
   describe('changedIssues', () => {

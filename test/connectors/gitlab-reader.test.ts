@@ -114,7 +114,7 @@ describe('GitLab reader (reconciliation)', () => {
   const read: TrackerRead = (request) => http.send({ ...request, method: request.method ?? 'GET' }).then((response) => ({ data: response.data, headers: response.headers }));
 
   it('is the gitlab connector’s reader', () => {
-    expect(gitlabConnector.reader).to.equal(gitlabReader);
+    expect(gitlabConnector.createReader?.()).to.equal(gitlabReader);
   });
 
   describe('changedIssues', () => {

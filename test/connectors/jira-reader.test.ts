@@ -14,7 +14,7 @@ import { DEMO_SECRETS, SHIPPED_CONFIG_DIR } from '../support/shipped-config.js';
 import { storyRestIssue, storyWebhooks, type JiraStory } from '../support/jira-rest.js';
 
 const JIRA = 'https://jira.example.com';
-const reader = jiraConnector.reader!;
+const reader = jiraConnector.createReader!();
 
 function source(credentials: { JIRA_API_USER?: string }): Source {
   return loadBridgeConfig(SHIPPED_CONFIG_DIR, { ...DEMO_SECRETS, JIRA_API_TOKEN: 'jira-token', ...credentials }).sources.get('jira-demo')!;

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChangedIssuesPage, Normalized, TrackerRead, TrackerReader } from '../../connectors/connector.js';
 import { mantisConnector } from '../../connectors/mantis/index.js';
-import { createMantisReader, mantisReader } from '../../connectors/mantis/reader.js';
+import { createMantisReader } from '../../connectors/mantis/reader.js';
 import { OutboundHttp } from '../../src/app/outbound/outbound-http.js';
 import type { Source } from '../../src/config/source.js';
 import { issueEventSchema, type IssueEvent } from '../../src/domain/issue-event.js';
@@ -151,8 +151,10 @@ function projectUsers(scope: nock.Scope, projectId = 7, times = 1): nock.Scope {
 describe('MantisBT reader (reconciliation through the REST API)', () => {
   interceptHttp({ cleanAfterEach: true });
 
-  it('is the Mantis connector’s reader', () => {
-    expect(mantisConnector.reader).to.equal(mantisReader);
+  it('is made anew for each bridge, so two bridges never share what a run remembered', () => {
+    const reader = mantisConnector.createReader!();
+    expect(reader).to.have.all.keys('changedIssues', 'issueHistory');
+    expect(mantisConnector.createReader!()).to.not.equal(reader);
   });
 
   describe('changedIssues', () => {

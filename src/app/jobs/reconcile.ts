@@ -5,7 +5,7 @@
  * `reconcile.every`, by a repeating job inside the bridge.
  */
 import { z } from 'zod';
-import { type ConnectorRegistry, type TrackerRead, connectorOf } from '../../../connectors/connector.js';
+import type { ConnectorRegistry, TrackerRead, TrackerReader } from '../../../connectors/connector.js';
 import { formatPath } from '../../config/load-config.js';
 import type { Source } from '../../config/source.js';
 import { applyToldEvents } from './apply-delivery.js';
@@ -13,8 +13,18 @@ import type { IssueWorkDeps } from './issue-work.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 
 export interface ReconcileDeps extends IssueWorkDeps {
-  readonly connectors: ConnectorRegistry;
   readonly read: TrackerRead;
+  /** This bridge's (or this command's) readers, by tracker kind: see `trackerReaders`. */
+  readonly readers: TrackerReaders;
+}
+
+export type TrackerReaders = ReadonlyMap<string, TrackerReader>;
+
+/** One reader per kind that can be reconciled, made for one bridge or one command. */
+export function trackerReaders(connectors: ConnectorRegistry): TrackerReaders {
+  const readers = new Map<string, TrackerReader>();
+  for (const [kind, connector] of Object.entries(connectors)) if (connector.createReader) readers.set(kind, connector.createReader());
+  return readers;
 }
 
 export interface ReconcileProgress {
@@ -62,10 +72,10 @@ function failureReason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function reconcilableSource(deps: Pick<ReconcileDeps, 'sources' | 'connectors'>, sourceId: string): Source {
+export function reconcilableSource(deps: Pick<ReconcileDeps, 'sources' | 'readers'>, sourceId: string): Source {
   const source = deps.sources.get(sourceId);
   if (!source) throw new Error(`unknown source "${sourceId}" (known: ${[...deps.sources.keys()].join(', ') || 'none'})`);
-  if (!connectorOf(deps.connectors, source.kind).reader) throw new Error(`source ${sourceId}: ${source.kind} cannot be reconciled`);
+  if (!deps.readers.has(source.kind)) throw new Error(`source ${sourceId}: ${source.kind} cannot be reconciled`);
   if (!source.apiToken) throw new Error(`source ${sourceId} has no api.token: reconciliation reads the tracker's REST API`);
   return source;
 }
@@ -77,7 +87,7 @@ export async function reconcileSource(
   onProgress: (progress: ReconcileProgress) => void = () => undefined,
 ): Promise<ReconcileResult> {
   const source = reconcilableSource(deps, sourceId);
-  const reader = connectorOf(deps.connectors, source.kind).reader!;
+  const reader = deps.readers.get(source.kind)!;
   let checked = 0;
   let updated = 0;
   let added = 0;

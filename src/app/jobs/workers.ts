@@ -30,7 +30,7 @@ import {
   type TimerJob,
   type WriteBackJob,
 } from './pipeline.js';
-import { trackerRead } from './reconcile.js';
+import { trackerRead, trackerReaders } from './reconcile.js';
 import { createReconcileProcessor, scheduleReconciliation } from './reconcile-schedule.js';
 import { createWriteBackProcessor } from './write-back.js';
 
@@ -84,6 +84,6 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics }));
   await scheduleReconciliation(reconcile, sources.values());
   // One source at a time: the runs read trackers other people use.
-  start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, connectors, read: trackerRead(http) }), 1);
+  start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), read: trackerRead(http) }), 1);
   return { workers, queues: [...work.queues, notifications, chat, reconcile], connections };
 }
