@@ -3,6 +3,7 @@
  * the registry; adding a tracker (GitLab, Redmine, YouTrack) means adding one folder next to this.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { DateTime } from 'luxon';
 import type { z } from 'zod';
 import type { Source } from '../src/config/source.js';
 import type { SettingsShape, SourceSettings } from '../src/config/source-settings.js';
@@ -79,6 +80,17 @@ export interface TrackerConnector<Payload = unknown> {
    * who is an agent), and two bridges in one process must not share them.
    */
   readonly createReader?: () => TrackerReader;
+  /** The new issue `sla-bridge demo` sends as this tracker, to the demo config's source of this kind. */
+  readonly demo?: TrackerDemo;
+}
+
+export interface TrackerDemo {
+  readonly issueId: string;
+  readonly issueKey: string;
+  /** The issue's path in the tracker's API, below the source's `base_url`: where its write-backs go. */
+  readonly writeBackPath: string;
+  /** A new P1 issue created at `now`: the payload and the tracker's own headers, unsigned. */
+  webhook(now: DateTime): { readonly payload: unknown; readonly headers: Readonly<Record<string, string>> };
 }
 
 export interface TrackerRefusal {

@@ -1,5 +1,6 @@
 /** Gitea and Forgejo: one connector serves both kinds, as Forgejo sends every Gitea header too. */
 import type { TrackerConnector } from '../connector.js';
+import { giteaDemo } from './demo-issue.js';
 import { giteaDeliveryId } from './delivery-id.js';
 import { giteaSourceSettings } from './source-settings.js';
 import { normalizeGiteaDelivery } from './normalize.js';
@@ -23,6 +24,7 @@ export const giteaConnector: TrackerConnector<GiteaPayload> = {
   writeBack: giteaWriteBack,
   issueGone: giteaIssueGone,
   createReader: () => giteaReader,
+  demo: giteaDemo,
 };
 
 /** Forgejo sends every Gitea header and body; only its name differs. */

@@ -4,6 +4,7 @@
  * and a Project date written back, the REST timeline read for reconciliation.
  */
 import type { TrackerConnector } from '../connector.js';
+import { githubDemo } from './demo-issue.js';
 import { githubDeliveryId } from './delivery-id.js';
 import { normalizeGithubDelivery } from './normalize.js';
 import { githubPayloadSchema, type GithubPayload } from './payload-schema.js';
@@ -31,4 +32,5 @@ export const githubConnector: TrackerConnector<GithubPayload> = {
   writeBack: githubWriteBack,
   issueGone: githubIssueGone,
   createReader: () => githubReader,
+  demo: githubDemo,
 };

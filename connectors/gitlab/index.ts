@@ -3,6 +3,7 @@
  * date and SLA labels written back, reconciliation from the issues' notes and resource events.
  */
 import type { TrackerConnector } from '../connector.js';
+import { gitlabDemo } from './demo-issue.js';
 import { gitlabDeliveryId } from './delivery-id.js';
 import { normalizeGitlabDelivery } from './normalize.js';
 import { gitlabPayloadSchema, type GitlabPayload } from './payload-schema.js';
@@ -29,4 +30,5 @@ export const gitlabConnector: TrackerConnector<GitlabPayload> = {
   writeBack: gitlabWriteBack,
   issueGone: gitlabIssueGone,
   createReader: () => gitlabReader,
+  demo: gitlabDemo,
 };

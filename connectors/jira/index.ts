@@ -1,4 +1,5 @@
 import type { TrackerConnector } from '../connector.js';
+import { jiraDemo } from './demo-issue.js';
 import { buildWriteBack, jiraIssueGone } from './write-back.js';
 import { jiraDeliveryId } from './delivery-id.js';
 import { normalizeJira } from './normalize.js';
@@ -20,4 +21,5 @@ export const jiraConnector: TrackerConnector<JiraPayload> = {
   writeBack: async (source, issue, desired, previous, _lookup, shown) => buildWriteBack(source, source.writeBack, issue, desired, previous, shown),
   issueGone: jiraIssueGone,
   createReader: () => jiraReader,
+  demo: jiraDemo,
 };

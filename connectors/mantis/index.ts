@@ -4,6 +4,7 @@
  * plugin cannot see, reconciliation reads from the REST API (./reader.ts).
  */
 import type { TrackerConnector } from '../connector.js';
+import { mantisDemo } from './demo-issue.js';
 import { buildWriteBack, mantisIssueGone } from './write-back.js';
 import { normalizeMantis } from './normalize.js';
 import { mantisPayloadSchema, type MantisPayload } from './payload-schema.js';
@@ -24,4 +25,5 @@ export const mantisConnector: TrackerConnector<MantisPayload> = {
   writeBack: async (source, issue, desired, previous, _lookup, shown) => buildWriteBack(source, source.writeBack, issue, desired, previous, shown),
   issueGone: mantisIssueGone,
   createReader: () => createMantisReader(),
+  demo: mantisDemo,
 };

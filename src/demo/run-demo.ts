@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Queue } from 'bullmq';
+import { connectorOf } from '../../connectors/connector.js';
 import { trackerConnectors } from '../../connectors/registry.js';
 import { startBridge, type RunningBridge } from '../app/bridge.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../app/store/embedded-redis.js';
@@ -46,18 +47,10 @@ export interface DemoParts {
 const EXPECTED_NOTIFICATIONS = ['50%', 'breach'];
 const DEFAULT_TIMEOUT_MS = 45_000;
 
-/** Which part of the stand-in tracker's URL space each demo issue is written to. */
-const WRITE_BACK_PATHS: Record<string, string> = {
-  '90001': '/jira/rest/api/2/issue/90001',
-  'demo/shop#1': '/gitea/api/v1/repos/demo/shop/issues/1',
-  'demo/app#1': '/github/api/v3/repos/demo/app/issues/1',
-  '90003': '/mantis/api/rest/issues/90003',
-  'demo/helpdesk#1': '/gitlab/api/v4/projects/demo%2Fhelpdesk/issues/1',
-};
-
 interface DemoIssue {
   readonly id: string;
   readonly key: string;
+  readonly writeBackPath: string;
   /** Why nothing of this issue can arrive: the bridge did not accept its webhook. */
   readonly rejected: string | undefined;
 }
@@ -106,14 +99,16 @@ export async function runDemo(options: DemoOptions, io: DemoOutput, parts: DemoP
   };
 
   io.out(`sla-bridge demo: the bridge listens on ${url}, on ${options.redis ? describeRedisTarget(options.redis) : 'its own redis-server'}.`);
-  io.out('Contract "demo": reaction P1 within 10 s, round the clock, a warning at 50%. Sending a new P1 issue from Jira, Gitea, MantisBT, GitLab and GitHub:');
+  const samples = parts.webhooks ?? sampleWebhooks(trackerConnectors, config.sources.values());
+  const trackers = [...new Set(samples.map((sample) => connectorOf(trackerConnectors, sample.kind).displayName))];
+  io.out(`Contract "demo": reaction P1 within 10 s, round the clock, a warning at 50%. Sending a new P1 issue from ${listed(trackers)}:`);
   const issues: DemoIssue[] = [];
-  for (const sample of parts.webhooks ?? sampleWebhooks(trackerConnectors)) {
+  for (const sample of samples) {
     const response = await fetch(`${url}/webhooks/${sample.source}`, { method: 'POST', headers: sample.headers, body: sample.body });
     const answer = (await response.json().catch(() => ({}))) as { error?: string; reason?: string };
     const refusal = response.status === 202 ? undefined : `${response.status}: ${answer.error ?? answer.reason ?? 'no reason given'}`;
     io.out(`  POST /webhooks/${sample.source} (${sample.issueKey}, signed like ${sample.kind} does) -> ${refusal ?? response.status}`);
-    issues.push({ id: sample.issueId, key: sample.issueKey, rejected: refusal && `the bridge did not accept its webhook (${refusal})` });
+    issues.push({ id: sample.issueId, key: sample.issueKey, writeBackPath: sample.writeBackPath, rejected: refusal && `the bridge did not accept its webhook (${refusal})` });
   }
   io.out('Watch the console channel below: a warning after about 5 s, the breach after 10 s. Write-backs to the stand-in tracker are shown as they happen.');
   const dashboard = `${url}/dashboard#token=${apiToken}`;
@@ -142,6 +137,9 @@ export async function runDemo(options: DemoOptions, io: DemoOutput, parts: DemoP
   return { finished, stop };
 }
 
+/** `Jira, Gitea and GitHub`. */
+const listed = (names: readonly string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
+
 const accepted = (status: number) => status >= 200 && status < 300;
 
 /**
@@ -152,7 +150,7 @@ async function watch(issues: DemoIssue[], notifications: Queue<DueNotification>,
   const seen = new Set<string>();
   let shownRequests = 0;
   const deadline = Date.now() + timeoutMs;
-  const writes = (issue: DemoIssue) => tracker.requests.filter((request) => request.path.startsWith(WRITE_BACK_PATHS[issue.id] ?? '\u0000'));
+  const writes = (issue: DemoIssue) => tracker.requests.filter((request) => request.path.startsWith(issue.writeBackPath));
   const written = (issue: DemoIssue) => writes(issue).some((request) => request.method !== 'GET' && accepted(request.status));
   const refused = (issue: DemoIssue) => writes(issue).find((request) => !accepted(request.status));
   const missingOf = (issue: DemoIssue) => [
