@@ -80,6 +80,13 @@ export interface TrackerConnector<Payload = unknown> {
    * who is an agent), and two bridges in one process must not share them.
    */
   readonly createReader?: () => TrackerReader;
+  /**
+   * The usernames in the groups the source names as agents (GitLab `agents.groups`, GitHub
+   * `agents.teams`), read from the tracker's API; undefined when it names none. The bridge reads
+   * them ahead (src/app/store/agent-directory.ts) and counts them in `source.agents.users`, so
+   * `normalize` and the reader stay free of lookups.
+   */
+  readonly agentMembers?: (source: Source, read: TrackerRead) => Promise<readonly string[] | undefined>;
   /** The new issue `sla-bridge demo` sends as this tracker, to the demo config's source of this kind. */
   readonly demo?: TrackerDemo;
 }

@@ -4,6 +4,7 @@
  * and a Project date written back, the REST timeline read for reconciliation.
  */
 import type { TrackerConnector } from '../connector.js';
+import { githubAgentMembers } from './agent-members.js';
 import { githubDemo } from './demo-issue.js';
 import { githubDeliveryId } from './delivery-id.js';
 import { normalizeGithubDelivery } from './normalize.js';
@@ -32,5 +33,6 @@ export const githubConnector: TrackerConnector<GithubPayload> = {
   writeBack: githubWriteBack,
   issueGone: githubIssueGone,
   createReader: () => githubReader,
+  agentMembers: githubAgentMembers,
   demo: githubDemo,
 };

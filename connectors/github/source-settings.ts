@@ -5,6 +5,7 @@
  * agents:
  *   users: [open2bizz-support]              # logins, as for every tracker
  *   associations: [OWNER, MEMBER, COLLABORATOR]
+ *   teams: [open2bizz/support]              # org/team-slug
  * write_back:
  *   due_date: true                          # GitHub issues have no due date: it goes into ...
  *   project: { owner: open2bizz, number: 3, field: SLA due }   # ... a date field of a Project
@@ -17,9 +18,10 @@
  * - `write_back.project`: the Projects (v2) board whose Date field shows the nearest open deadline;
  *   by `owner` (organisation or user login) and `number` as in its URL, or by its node `id`.
  *
- * Team membership (`GET /orgs/{org}/teams/{team}/memberships/{user}`) is not offered: a delivery
- * is turned into events without I/O, so a team could only be known from a list read beforehand,
- * and a reconciled comment must be classified the same way as its webhook was.
+ * - `agents.teams`: every member of these teams (`org/team-slug`, as in the team's URL) is an
+ *   agent. The bridge reads the teams' members (./agent-members.ts) when it starts and every few
+ *   minutes, so a webhook is never kept waiting for GitHub, and webhooks and reconciliation
+ *   decide alike.
  */
 import { z } from 'zod';
 import type { Source } from '../../src/config/source.js';
@@ -58,21 +60,25 @@ export const githubProjectSchema = z
   });
 export type GithubProject = z.output<typeof githubProjectSchema>;
 
+const teamSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/, { error: "expected the team as org/team-slug, as in the team's URL (github.com/orgs/<org>/teams/<team-slug>)" });
+
 /** What a GitHub source compiles them to. */
 export interface GithubSettings {
   readonly associations: ReadonlySet<AuthorAssociation>;
+  /** `agents.teams`, as `org/team-slug`. */
+  readonly teams: readonly string[];
   readonly project?: GithubProject | undefined;
   /** The repositories (`owner/name`) reconciliation reads: GitHub has no search by update time across them. */
   readonly repositories: readonly string[];
 }
 
 /** A GitHub source's own settings: the registry pairs every source with its own connector's. */
-export const githubSettings = (source: Source): GithubSettings => (source.settings as GithubSettings | undefined) ?? { associations: new Set(), repositories: [] };
+export const githubSettings = (source: Source): GithubSettings => (source.settings as GithubSettings | undefined) ?? { associations: new Set(), teams: [], repositories: [] };
 
-/** `agents.associations`, `write_back.project` and `reconcile.repositories`, and what a GitHub source file may ask. */
+/** `agents.associations`, `agents.teams`, `write_back.project` and `reconcile.repositories`, and what a GitHub source file may ask. */
 export const githubSourceSettings = sourceSettings({
   shape: {
-    agents: { associations: z.array(associationSchema).default([]) },
+    agents: { associations: z.array(associationSchema).default([]), teams: z.array(teamSchema).default([]) },
     write_back: { project: githubProjectSchema.optional() },
     reconcile: { repositories: repositoriesSchema },
   },
@@ -84,10 +90,13 @@ export const githubSourceSettings = sourceSettings({
     if (file.write_back.project && !file.write_back.due_date) {
       issues.push({ path: ['write_back', 'project'], message: 'the project field shows the due date: set due_date: true as well' });
     }
+    if (file.agents.teams.length > 0 && !file.api.token) {
+      issues.push({ path: ['agents', 'teams'], message: "the teams' members are read through the GitHub API: set api.token (with read:org)" });
+    }
     if (file.reconcile.every && file.reconcile.repositories.length === 0) {
       issues.push({ path: ['reconcile', 'repositories'], message: 'GitHub has no search by update time across repositories: list the repositories (owner/name) to reconcile' });
     }
     return issues;
   },
-  compile: (file): GithubSettings => ({ associations: new Set(file.agents.associations), project: file.write_back.project, repositories: file.reconcile.repositories }),
+  compile: (file): GithubSettings => ({ associations: new Set(file.agents.associations), teams: file.agents.teams, project: file.write_back.project, repositories: file.reconcile.repositories }),
 });

@@ -3,6 +3,7 @@
  * date and SLA labels written back, reconciliation from the issues' notes and resource events.
  */
 import type { TrackerConnector } from '../connector.js';
+import { gitlabAgentMembers } from './agent-members.js';
 import { gitlabDemo } from './demo-issue.js';
 import { gitlabDeliveryId } from './delivery-id.js';
 import { normalizeGitlabDelivery } from './normalize.js';
@@ -30,5 +31,6 @@ export const gitlabConnector: TrackerConnector<GitlabPayload> = {
   writeBack: gitlabWriteBack,
   issueGone: gitlabIssueGone,
   createReader: () => gitlabReader,
+  agentMembers: gitlabAgentMembers,
   demo: gitlabDemo,
 };

@@ -15,10 +15,11 @@
  * Priority from an incident's severity is `priority.field: severity` of the shared schema, whose
  * `field` only GitLab reads that way (see `gitlabSourceSettings`).
  *
- * Not supported: agents by group membership. Deciding agent or customer happens while the webhook
- * is answered, without any read of the GitLab API (normalize is synchronous), and a reconciled
- * comment must come out the same as its webhook did; so agents are listed by username in
- * `agents.users` (`GET /groups/:id/members/all` lists a group's).
+ *
+ * Agents are listed by username in `agents.users`, or by group in `agents.groups` (full paths):
+ * the bridge reads those groups' members (./agent-members.ts) when it starts and every few
+ * minutes, so that deciding agent or customer never waits for GitLab while a webhook is answered,
+ * and webhooks and reconciliation decide alike.
  */
 import { z } from 'zod';
 import type { Source } from '../../src/config/source.js';
@@ -72,16 +73,19 @@ export interface GitlabSettings {
   };
   readonly projects: readonly string[];
   readonly groups: readonly string[];
+  /** `agents.groups`: every member of these groups is an agent. */
+  readonly agentGroups: readonly string[];
 }
 
 export const DEFAULT_GITLAB_SETTINGS: GitlabSettings = {
   signing: { keys: [], required: false, toleranceMs: 5 * 60_000 },
   projects: [],
   groups: [],
+  agentGroups: [],
 };
 
-export function compileGitlabSettings(file: GitlabSourceSettingsFile | undefined): GitlabSettings {
-  if (!file) return DEFAULT_GITLAB_SETTINGS;
+export function compileGitlabSettings(file: GitlabSourceSettingsFile | undefined, agentGroups: readonly string[] = []): GitlabSettings {
+  if (!file) return { ...DEFAULT_GITLAB_SETTINGS, agentGroups };
   const secrets = file.signing.secrets.filter((secret) => secret !== '');
   return {
     signing: {
@@ -92,6 +96,7 @@ export function compileGitlabSettings(file: GitlabSourceSettingsFile | undefined
     },
     projects: file.projects,
     groups: file.groups,
+    agentGroups,
   };
 }
 
@@ -100,16 +105,19 @@ export const gitlabSettings = (source: Source): GitlabSettings => (source.settin
 
 /** The `gitlab:` block, and what a GitLab source file may ask. */
 export const gitlabSourceSettings = sourceSettings({
-  shape: { top: { gitlab: gitlabSourceSettingsSchema.optional() } },
+  shape: { top: { gitlab: gitlabSourceSettingsSchema.optional() }, agents: { groups: z.array(groupPath).default([]) } },
   check: (file) => {
     const issues: SourceIssue[] = [];
     if (file.priority.field !== 'labels' && file.priority.field !== 'severity') {
       issues.push({ path: ['priority', 'field'], message: `GitLab priorities come from labels or an incident's severity: use labels or severity, not "${file.priority.field}"` });
+    }
+    if (file.agents.groups.length > 0 && !file.api.token) {
+      issues.push({ path: ['agents', 'groups'], message: "the groups' members are read through the GitLab API: set api.token (read_api scope)" });
     }
     if (file.gitlab?.signing.required && file.gitlab.signing.secrets.every((secret) => secret === '')) {
       issues.push({ path: ['gitlab', 'signing', 'secrets'], message: 'signing is required, so set the signing token (whsec_…) GitLab signs with' });
     }
     return [...issues, ...noCustomFields('GitLab', file.write_back, 'use due_date and labels')];
   },
-  compile: (file) => compileGitlabSettings(file.gitlab),
+  compile: (file) => compileGitlabSettings(file.gitlab, file.agents.groups),
 });

@@ -9,10 +9,12 @@ import type { SlaConfig } from '../config/load-config.js';
 import type { TrustProxy } from './http/http-app.js';
 import { startHttp } from './http/server.js';
 import { INGEST_QUEUE, TIMER_QUEUE, type DeliveryJob } from './jobs/pipeline.js';
+import { trackerRead } from './jobs/reconcile.js';
 import { startWorkers } from './jobs/workers.js';
 import type { Logger } from './logger.js';
 import { BridgeMetrics } from './metrics.js';
 import { OutboundHttp } from './outbound/outbound-http.js';
+import { AgentDirectory } from './store/agent-directory.js';
 import { IssueStore } from './store/issue-store.js';
 import { createRedis, waitUntilReady } from './store/redis-connection.js';
 import { checkPrefix, describeRedisTarget, type RedisTarget } from './store/redis-target.js';
@@ -84,8 +86,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const timerCounter = new Queue(TIMER_QUEUE, { connection: requestRedis, prefix, skipWaitingForReady: true });
   timerCounter.on('error', () => undefined);
   const metrics = new BridgeMetrics(() => timerCounter.getDelayedCount());
+  const agents = new AgentDirectory({ sources: config.sources, connectors, read: trackerRead(http), redis: requestRedis, prefix, now, logger, metrics });
+  await agents.start();
 
-  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, concurrency: options.workerConcurrency ?? 8, now, logger, metrics }) : undefined;
+  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, now, logger, metrics }) : undefined;
   const served =
     role !== 'worker'
       ? await startHttp({
@@ -95,6 +99,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           prefix,
           ingest,
           store,
+          agents,
           waitReplicas: options.redis.kind === 'cluster' ? 0 : (options.redis.waitReplicas ?? 0),
           http,
           apiToken: options.apiToken,
@@ -122,6 +127,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         server.closeIdleConnections();
         await closed;
       }
+      await agents.close();
       // With Redis gone no job can finish; waiting for them would wait for Redis forever.
       const redisUp = requestRedis.status === 'ready';
       await Promise.all(

@@ -34,6 +34,13 @@ export class BridgeMetrics {
   private readonly writeBacks = new Counter({ name: 'sla_bridge_write_backs_total', help: 'Write-backs into trackers by source and outcome', labelNames: ['source', 'outcome'] as const, registers: [this.registry] });
   private readonly reconcileRuns = new Counter({ name: 'sla_bridge_reconcile_runs_total', help: 'Periodic reconciliation runs by source and outcome (ok, partial, failed)', labelNames: ['source', 'outcome'] as const, registers: [this.registry] });
   private readonly reconciledEvents = new Counter({ name: 'sla_bridge_reconciled_events_total', help: 'Events reconciliation found missing and applied, by source', labelNames: ['source'] as const, registers: [this.registry] });
+  private readonly agentMemberReads = new Counter({
+    name: 'sla_bridge_agent_member_reads_total',
+    help: "Reads of the members of a source's agent groups (GitLab groups, GitHub teams), by source and outcome (ok, failed)",
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly agentMembers = new Gauge({ name: 'sla_bridge_agent_members', help: "Members of a source's agent groups at the last successful read", labelNames: ['source'] as const, registers: [this.registry] });
   private readonly breaches = new Counter({ name: 'sla_bridge_breaches_total', help: 'Breaches notified, by contract and metric', labelNames: ['contract', 'metric'] as const, registers: [this.registry] });
 
   constructor(pendingTimers?: () => Promise<number>) {
@@ -77,6 +84,11 @@ export class BridgeMetrics {
   reconciled(source: string, outcome: 'ok' | 'partial' | 'failed', events: number): void {
     this.reconcileRuns.inc({ source, outcome });
     this.reconciledEvents.inc({ source }, events);
+  }
+
+  agentMembersRead(source: string, outcome: 'ok' | 'failed', members?: number): void {
+    this.agentMemberReads.inc({ source, outcome });
+    if (members !== undefined) this.agentMembers.set({ source }, members);
   }
 
   breach(contract: string, metric: string): void {

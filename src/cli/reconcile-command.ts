@@ -9,6 +9,7 @@ import { trackerConnectors } from '../../connectors/registry.js';
 import { createIssueWork } from '../app/jobs/issue-work.js';
 import { createLogger } from '../app/logger.js';
 import { BridgeMetrics } from '../app/metrics.js';
+import { AgentDirectory } from '../app/store/agent-directory.js';
 import { OutboundHttp } from '../app/outbound/outbound-http.js';
 import { reconcilableSource, reconcileSource, trackerRead, trackerReaders, type ReconcileProgress, type ReconcileResult } from '../app/jobs/reconcile.js';
 import { createRedis, waitUntilReady } from '../app/store/redis-connection.js';
@@ -66,8 +67,15 @@ export async function reconcileCommand(
     const progress = progressDisplay(progressStream, `${options.source} issues`);
     try {
       await waitUntilReady(redis, target);
-      const deps = { ...work, readers, read: trackerRead(new OutboundHttp({ logger })) };
-      return await reconcileSource(deps, options.source, since, (step: ReconcileProgress) => progress.update(step.checked, step.total));
+      const read = trackerRead(new OutboundHttp({ logger }));
+      const reconciled = new Map([[options.source, config.sources.get(options.source)!]]);
+      const agents = new AgentDirectory({ sources: reconciled, connectors, read, redis, prefix, now: Date.now, logger });
+      await agents.start();
+      try {
+        return await reconcileSource({ ...work, readers, agents, read }, options.source, since, (step: ReconcileProgress) => progress.update(step.checked, step.total));
+      } finally {
+        await agents.close();
+      }
     } finally {
       progress.stop();
       for (const queue of work.queues) await queue.close();

@@ -7,6 +7,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import { type ConnectorRegistry, type WebhookDelivery, connectorOf } from '../../../connectors/connector.js';
 import type { Source, SourceKind } from '../../config/source.js';
 import { formatPath } from '../../config/load-config.js';
+import type { AgentDirectory } from '../store/agent-directory.js';
 import type { DeliveryIntake } from './delivery-intake.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics, WebhookOutcome } from '../metrics.js';
@@ -17,6 +18,8 @@ export interface WebhookRouteDeps {
   readonly metrics: BridgeMetrics;
   readonly connectors: ConnectorRegistry;
   readonly intake: DeliveryIntake;
+  /** Counts the members of a source's agent groups among its agents. */
+  readonly agents: AgentDirectory;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -108,7 +111,7 @@ async function handleDelivery(
     const field = formatPath(issue.path) || BODY_FIELD;
     return refused(deps, source.id, refusalField(issue.path), response, { error: `${field}: ${issue.message}`, field });
   }
-  const normalized = connector.normalize(source, parsed.data, delivery);
+  const normalized = connector.normalize(await deps.agents.sourceFor(source), parsed.data, delivery);
   if (normalized.outcome === 'ignored') return counted(deps, source.id, 'ignored', response, 200, { status: 'ignored', reason: normalized.reason });
 
   const deliveryId = connector.deliveryId(delivery) ?? `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;

@@ -10,12 +10,15 @@ import { formatPath } from '../../config/load-config.js';
 import type { Source } from '../../config/source.js';
 import { applyToldEvents } from './apply-delivery.js';
 import type { IssueWorkDeps } from './issue-work.js';
+import type { AgentDirectory } from '../store/agent-directory.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 
 export interface ReconcileDeps extends IssueWorkDeps {
   readonly read: TrackerRead;
   /** This bridge's (or this command's) readers, by tracker kind: see `trackerReaders`. */
   readonly readers: TrackerReaders;
+  /** Counts the members of a source's agent groups among its agents, as the webhooks do. */
+  readonly agents: AgentDirectory;
 }
 
 export type TrackerReaders = ReadonlyMap<string, TrackerReader>;
@@ -86,7 +89,7 @@ export async function reconcileSource(
   since: number,
   onProgress: (progress: ReconcileProgress) => void = () => undefined,
 ): Promise<ReconcileResult> {
-  const source = reconcilableSource(deps, sourceId);
+  const source = await deps.agents.sourceFor(reconcilableSource(deps, sourceId));
   const reader = deps.readers.get(source.kind)!;
   let checked = 0;
   let updated = 0;

@@ -7,6 +7,7 @@ import type { ConnectorRegistry } from '../../../connectors/connector.js';
 import type { SlaConfig } from '../../config/load-config.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
+import type { AgentDirectory } from '../store/agent-directory.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import { DeadLetterStore } from '../store/dead-letters.js';
 import { createRedis, type RedisClient } from '../store/redis-connection.js';
@@ -42,6 +43,7 @@ export interface WorkerParts {
   /** Where a write-back's "no such issue" goes, as the issue's deletion. */
   readonly ingest: Queue<DeliveryJob>;
   readonly http: OutboundHttp;
+  readonly agents: AgentDirectory;
   readonly concurrency: number;
   readonly now: () => number;
   readonly logger: Logger;
@@ -84,6 +86,6 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics }));
   await scheduleReconciliation(reconcile, sources.values());
   // One source at a time: the runs read trackers other people use.
-  start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), read: trackerRead(http) }), 1);
+  start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), agents: parts.agents, read: trackerRead(http) }), 1);
   return { workers, queues: [...work.queues, notifications, chat, reconcile], connections };
 }

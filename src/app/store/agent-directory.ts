@@ -1,0 +1,130 @@
+/**
+ * Agents named by group (GitLab `agents.groups`, GitHub `agents.teams`): whether a comment is an
+ * agent's is decided while its webhook is answered, and a webhook must not wait for the tracker's
+ * API. So each bridge reads the groups' members ahead, when it starts and every
+ * `AGENT_REFRESH_MS`, and hands `normalize` and the readers a source whose `agents.users` holds
+ * them as well as the configured users.
+ *
+ * The last list read is kept in Redis (`<prefix>:agent-members:<source>`, JSON `{ users, readAt }`):
+ * a bridge that restarts while the tracker's API is away goes on with it instead of taking every
+ * agent for a customer. A failed read keeps the list it had and is logged; the next one tries again.
+ */
+import type { ConnectorRegistry, TrackerRead } from '../../../connectors/connector.js';
+import type { Source } from '../../config/source.js';
+import type { Logger } from '../logger.js';
+import type { BridgeMetrics } from '../metrics.js';
+import type { RedisClient } from './redis-connection.js';
+
+export const AGENT_REFRESH_MS = 10 * 60_000;
+
+interface Members {
+  readonly users: readonly string[];
+  readonly readAt: number;
+}
+
+export interface AgentDirectoryDeps {
+  readonly sources: ReadonlyMap<string, Source>;
+  readonly connectors: ConnectorRegistry;
+  readonly read: TrackerRead;
+  readonly redis: RedisClient;
+  readonly prefix: string;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly metrics?: BridgeMetrics;
+}
+
+export class AgentDirectory {
+  /** The sources whose connector reads agent members, with the source as the config has it. */
+  private readonly grouped: Source[];
+  private readonly withMembers = new Map<string, Source>();
+  private readonly firstRead = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(private readonly deps: AgentDirectoryDeps) {
+    this.grouped = [...deps.sources.values()].filter((source) => deps.connectors[source.kind]?.agentMembers !== undefined);
+  }
+
+  /** Takes the lists kept in Redis, then reads every source's groups, and again every `refreshMs`. */
+  async start(refreshMs = AGENT_REFRESH_MS): Promise<void> {
+    await Promise.all(this.grouped.map((source) => this.loadKept(source)));
+    for (const source of this.grouped) this.firstRead.set(source.id, this.refreshSource(source));
+    this.track(Promise.all(this.firstRead.values()).then(() => undefined));
+    this.timer = setInterval(() => void this.refresh(), refreshMs);
+    this.timer.unref();
+  }
+
+  /**
+   * The source as `normalize` and the readers need it: with its groups' members among
+   * `agents.users`. Waits only for the source's first read since `start` (a kept list is used
+   * at once when there is one), so a webhook answered right after startup already counts them.
+   */
+  async sourceFor(source: Source): Promise<Source> {
+    if (!this.withMembers.has(source.id)) await this.firstRead.get(source.id);
+    return this.withMembers.get(source.id) ?? source;
+  }
+
+  /** Reads every source's groups again; one refresh at a time. */
+  refresh(): Promise<void> {
+    return this.refreshing ?? this.track(Promise.all(this.grouped.map((source) => this.refreshSource(source))).then(() => undefined));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.refreshing;
+  }
+
+  private track(refreshing: Promise<void>): Promise<void> {
+    this.refreshing = refreshing;
+    void refreshing.finally(() => {
+      if (this.refreshing === refreshing) this.refreshing = undefined;
+    });
+    return refreshing;
+  }
+
+  private key(source: Source): string {
+    return `${this.deps.prefix}:agent-members:${source.id}`;
+  }
+
+  private async loadKept(source: Source): Promise<void> {
+    try {
+      const text = await this.deps.redis.get(this.key(source));
+      const kept = text === null ? undefined : (JSON.parse(text) as Members);
+      if (kept && Array.isArray(kept.users)) this.use(source, kept.users);
+    } catch (error) {
+      this.deps.logger.warn('could not load the kept agent members', { component: 'agents', source: source.id, error: (error as Error).message });
+    }
+  }
+
+  private async refreshSource(source: Source): Promise<void> {
+    const { logger, metrics } = this.deps;
+    let users: readonly string[] | undefined;
+    try {
+      users = await this.deps.connectors[source.kind]!.agentMembers!(source, this.deps.read);
+    } catch (error) {
+      metrics?.agentMembersRead(source.id, 'failed');
+      const kept = this.withMembers.has(source.id) ? 'the last list read stays in use' : 'only agents.users count as agents until a read succeeds';
+      logger.warn(`could not read the agent groups' members; ${kept}`, { component: 'agents', source: source.id, error: (error as Error).message });
+      return;
+    }
+    if (users === undefined) return;
+    metrics?.agentMembersRead(source.id, 'ok', users.length);
+    const before = this.withMembers.get(source.id)?.agents.users;
+    this.use(source, users);
+    const after = this.withMembers.get(source.id)!.agents.users;
+    if (!before || before.size !== after.size || [...after].some((user) => !before.has(user))) {
+      logger.info('agent members read', { component: 'agents', source: source.id, members: users.length });
+    }
+    try {
+      await this.deps.redis.set(this.key(source), JSON.stringify({ users, readAt: this.deps.now() } satisfies Members));
+    } catch (error) {
+      logger.warn('could not keep the agent members in Redis', { component: 'agents', source: source.id, error: (error as Error).message });
+    }
+  }
+
+  private use(source: Source, members: readonly string[]): void {
+    const users = new Set(source.agents.users);
+    for (const member of members) if (typeof member === 'string' && member !== '') users.add(member.toLowerCase());
+    this.withMembers.set(source.id, { ...source, agents: { ...source.agents, users } });
+  }
+}
