@@ -71,6 +71,8 @@ export async function reconcileCommand(
       const reconciled = new Map([[options.source, config.sources.get(options.source)!]]);
       const agents = new AgentDirectory({ sources: reconciled, connectors, read, redis, prefix, now: Date.now, logger });
       await agents.start();
+      // One run: with the members as they are now, not as a bridge last kept them.
+      await agents.refresh();
       try {
         return await reconcileSource({ ...work, readers, agents, read }, options.source, since, (step: ReconcileProgress) => progress.update(step.checked, step.total));
       } finally {

@@ -13,7 +13,7 @@ const source = (kind: string, more: string) => `
 kind: ${kind}
 base_url: https://example.com
 webhook: { secrets: [s] }
-api: { token: t }
+${more.includes('api:') ? '' : 'api: { token: t }'}
 priority: { field: labels, map: {}, default: P4 }
 ${more}
 `;
@@ -40,9 +40,9 @@ describe('GitHub source settings', () => {
   it('compile to the associations and the project of a GitHub source', () => {
     const compiled = load(
       'github',
-      'agents: { users: [support], associations: [owner, MEMBER] }\nwrite_back: { due_date: true, project: { owner: open2bizz, number: 3, field: SLA due } }',
+      'agents: { users: [support], associations: [owner, MEMBER], teams: [open2bizz/support, open2bizz/on-call.nl] }\nwrite_back: { due_date: true, project: { owner: open2bizz, number: 3, field: SLA due } }',
     ).sources.get('gitea-demo')!;
-    expect(compiled.settings).to.deep.equal({ associations: new Set(['OWNER', 'MEMBER']), project: { owner: 'open2bizz', number: 3, field: 'SLA due' }, repositories: [] });
+    expect(compiled.settings).to.deep.equal({ associations: new Set(['OWNER', 'MEMBER']), teams: ['open2bizz/support', 'open2bizz/on-call.nl'], project: { owner: 'open2bizz', number: 3, field: 'SLA due' }, repositories: [] });
     expect(load('gitea', '').sources.get('gitea-demo')!.settings).to.deep.equal({ repositories: [] });
   });
 
@@ -86,6 +86,15 @@ describe('GitHub source settings', () => {
       problems: ['write_back.project: name the project by owner and number (as in its URL), or by id'],
     },
     { name: 'a misspelt project key', kind: 'github', more: 'write_back: { due_date: true, project: { id: PVT_1, feild: F } }', problems: ['write_back.project.field: is required', 'write_back.project.feild: is not a known setting (misspelt?)'] },
+    {
+      name: 'a team without its organisation',
+      kind: 'github',
+      more: 'agents: { teams: [support] }',
+      problems: ["agents.teams[0]: expected the team as org/team-slug, as in the team's URL (github.com/orgs/<org>/teams/<team-slug>)"],
+    },
+    { name: 'teams without a token to read them', kind: 'github', more: 'api: { token: "" }\nagents: { teams: [open2bizz/support] }', problems: ["agents.teams: the teams' members are read through the GitHub API: set api.token (with read:org)"] },
+    { name: 'teams on another tracker', kind: 'gitlab', more: 'agents: { teams: [open2bizz/support] }', problems: ['agents.teams: is a setting of GitHub sources, not of this kind'] },
+    { name: 'groups on GitHub', kind: 'github', more: 'agents: { groups: [open2bizz] }', problems: ['agents.groups: is a setting of GitLab sources, not of this kind'] },
     {
       name: 'periodic reconciliation without repositories',
       kind: 'github',

@@ -517,7 +517,8 @@ describe('GitLab connector', () => {
 
     it('compiles the signing tokens into their keys, dropping unset ones', () => {
       const parsed = gitlabSourceSettingsSchema.parse({ signing: { secrets: [`whsec_${Buffer.alloc(32, 7).toString('base64')}`, ''], required: true, tolerance: '2m' }, projects: ['acme/support/app'] });
-      expect(compileGitlabSettings(parsed)).to.deep.equal({ signing: { keys: [Buffer.alloc(32, 7)], required: true, toleranceMs: 120_000 }, projects: ['acme/support/app'], groups: [] });
+      expect(compileGitlabSettings(parsed)).to.deep.equal({ signing: { keys: [Buffer.alloc(32, 7)], required: true, toleranceMs: 120_000 }, projects: ['acme/support/app'], groups: [], agentGroups: [] });
+      expect(compileGitlabSettings(undefined, ['acme/support']).agentGroups).to.deep.equal(['acme/support']);
     });
 
     it('names the path of each mistake', () => {
@@ -531,6 +532,9 @@ describe('GitLab connector', () => {
       // Another tracker's source has no gitlab block (the config loader names whose setting it is).
       expect(file({}, { kind: 'gitea' }).error?.issues.map((issue) => [issue.code, (issue as { keys?: string[] }).keys])).to.deep.equal([['unrecognized_keys', ['gitlab']]]);
       expect(problems(file({ signing: { tolerance: 'soon' } }))).to.deep.equal([['gitlab.signing.tolerance', '"soon" is not a duration (use e.g. 5m or 30s)']]);
+      expect(problems(file(undefined, { agents: { groups: ['acme support'] }, api: { token: 't' } }))).to.deep.equal([['agents.groups.0', "expected the group's full path, e.g. acme/support"]]);
+      expect(problems(file(undefined, { agents: { groups: ['acme/support'] } }))).to.deep.equal([['agents.groups', "the groups' members are read through the GitLab API: set api.token (read_api scope)"]]);
+      expect(file(undefined, { agents: { groups: ['acme/support'] }, api: { token: 't' } }).success).to.equal(true);
     });
   });
 

@@ -16,6 +16,11 @@ import type { BridgeMetrics } from '../metrics.js';
 import type { RedisClient } from './redis-connection.js';
 
 export const AGENT_REFRESH_MS = 10 * 60_000;
+/**
+ * How long a webhook waits for its source's first read when no list is kept: GitLab and GitHub
+ * give up on a delivery after 10 s, so past this it is decided with `agents.users` alone.
+ */
+export const FIRST_READ_WAIT_MS = 5_000;
 
 interface Members {
   readonly users: readonly string[];
@@ -31,6 +36,7 @@ export interface AgentDirectoryDeps {
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics?: BridgeMetrics;
+  readonly firstReadWaitMs?: number;
 }
 
 export class AgentDirectory {
@@ -48,19 +54,28 @@ export class AgentDirectory {
   /** Takes the lists kept in Redis, then reads every source's groups, and again every `refreshMs`. */
   async start(refreshMs = AGENT_REFRESH_MS): Promise<void> {
     await Promise.all(this.grouped.map((source) => this.loadKept(source)));
-    for (const source of this.grouped) this.firstRead.set(source.id, this.refreshSource(source));
-    this.track(Promise.all(this.firstRead.values()).then(() => undefined));
+    const reads = this.grouped.map((source) => {
+      const read = this.refreshSource(source).finally(() => this.firstRead.delete(source.id));
+      this.firstRead.set(source.id, read);
+      return read;
+    });
+    this.track(Promise.all(reads).then(() => undefined));
     this.timer = setInterval(() => void this.refresh(), refreshMs);
     this.timer.unref();
   }
 
   /**
    * The source as `normalize` and the readers need it: with its groups' members among
-   * `agents.users`. Waits only for the source's first read since `start` (a kept list is used
-   * at once when there is one), so a webhook answered right after startup already counts them.
+   * `agents.users`. Without a kept list it waits for the source's first read since `start`, at
+   * most `FIRST_READ_WAIT_MS`, so a webhook answered right after startup already counts them.
    */
   async sourceFor(source: Source): Promise<Source> {
-    if (!this.withMembers.has(source.id)) await this.firstRead.get(source.id);
+    const firstRead = this.firstRead.get(source.id);
+    if (!this.withMembers.has(source.id) && firstRead) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([firstRead, new Promise((resolve) => (timer = setTimeout(resolve, this.deps.firstReadWaitMs ?? FIRST_READ_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
     return this.withMembers.get(source.id) ?? source;
   }
 
