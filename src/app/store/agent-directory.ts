@@ -42,7 +42,10 @@ export interface AgentDirectoryDeps {
 export class AgentDirectory {
   /** The sources whose connector reads agent members, with the source as the config has it. */
   private readonly grouped: Source[];
-  private readonly withMembers = new Map<string, Source>();
+  /** The members last read (or kept), lower-case, by source id. */
+  private readonly members = new Map<string, ReadonlySet<string>>();
+  /** Each source as handed out, made once per source object and member list. */
+  private readonly handedOut = new WeakMap<Source, { readonly members: ReadonlySet<string>; readonly source: Source }>();
   private readonly firstRead = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -71,12 +74,18 @@ export class AgentDirectory {
    */
   async sourceFor(source: Source): Promise<Source> {
     const firstRead = this.firstRead.get(source.id);
-    if (!this.withMembers.has(source.id) && firstRead) {
+    if (!this.members.has(source.id) && firstRead) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([firstRead, new Promise((resolve) => (timer = setTimeout(resolve, this.deps.firstReadWaitMs ?? FIRST_READ_WAIT_MS)))]);
       clearTimeout(timer);
     }
-    return this.withMembers.get(source.id) ?? source;
+    const members = this.members.get(source.id);
+    if (!members) return source;
+    const made = this.handedOut.get(source);
+    if (made?.members === members) return made.source;
+    const withMembers: Source = { ...source, agents: { ...source.agents, users: new Set([...source.agents.users, ...members]) } };
+    this.handedOut.set(source, { members, source: withMembers });
+    return withMembers;
   }
 
   /** Reads every source's groups again; one refresh at a time. */
@@ -118,15 +127,15 @@ export class AgentDirectory {
       users = await this.deps.connectors[source.kind]!.agentMembers!(source, this.deps.read);
     } catch (error) {
       metrics?.agentMembersRead(source.id, 'failed');
-      const kept = this.withMembers.has(source.id) ? 'the last list read stays in use' : 'only agents.users count as agents until a read succeeds';
+      const kept = this.members.has(source.id) ? 'the last list read stays in use' : 'only agents.users count as agents until a read succeeds';
       logger.warn(`could not read the agent groups' members; ${kept}`, { component: 'agents', source: source.id, error: (error as Error).message });
       return;
     }
     if (users === undefined) return;
     metrics?.agentMembersRead(source.id, 'ok', users.length);
-    const before = this.withMembers.get(source.id)?.agents.users;
+    const before = this.members.get(source.id);
     this.use(source, users);
-    const after = this.withMembers.get(source.id)!.agents.users;
+    const after = this.members.get(source.id)!;
     if (!before || before.size !== after.size || [...after].some((user) => !before.has(user))) {
       logger.info('agent members read', { component: 'agents', source: source.id, members: users.length });
     }
@@ -137,9 +146,7 @@ export class AgentDirectory {
     }
   }
 
-  private use(source: Source, members: readonly string[]): void {
-    const users = new Set(source.agents.users);
-    for (const member of members) if (typeof member === 'string' && member !== '') users.add(member.toLowerCase());
-    this.withMembers.set(source.id, { ...source, agents: { ...source.agents, users } });
+  private use(source: Source, members: readonly unknown[]): void {
+    this.members.set(source.id, new Set(members.filter((member): member is string => typeof member === 'string' && member !== '').map((member) => member.toLowerCase())));
   }
 }
