@@ -20,7 +20,7 @@ import { parseLocalIso, toLocalIso } from '../src/domain/local-time.js';
 import { runClock } from '../src/domain/sla-clock.js';
 import { projectRoot } from '../src/project-root.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
-import { CHAT_QUEUE, type ChatJob, type DueNotification } from '../src/app/jobs/pipeline.js';
+import { chatQueueName, type ChatJob, type DueNotification } from '../src/app/jobs/pipeline.js';
 
 const ZONE = 'Europe/Amsterdam';
 const at = (local: string) => parseLocalIso(local, ZONE)!;
@@ -36,7 +36,7 @@ describe('notification routing and quiet hours', () => {
 
   describe('through the notify processor', () => {
     let redis: Redis;
-    let chat: Queue<ChatJob>;
+    let chat: Map<string, Queue<ChatJob>>;
     let prefix: string;
     const now = at('2026-11-28T12:00'); // a Saturday: the office calendar is closed
     const channel = (id: string, quiet: boolean, bypassBreaches = true, language?: 'nl'): Channel => ({
@@ -54,7 +54,7 @@ describe('notification routing and quiet hours', () => {
     before(async () => {
       redis = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
       prefix = uniquePrefix('notify');
-      chat = new Queue<ChatJob>(CHAT_QUEUE, { connection: redis, prefix });
+      chat = new Map(['team', 'managers'].map((id) => [id, new Queue<ChatJob>(chatQueueName(id), { connection: redis, prefix })]));
       const events = [issueEventSchema.parse({ type: 'created', at: at('2026-11-28T09:00'), project: 'ACME', priority: 'P1', status: 'open' })];
       const state: IssueState = {
         source: 'jira-demo',
@@ -66,16 +66,17 @@ describe('notification routing and quiet hours', () => {
       await new IssueStore(redis, prefix).saveState(state);
     });
     after(async () => {
-      await chat.close();
+      await Promise.all([...chat.values()].map((queue) => queue.close()));
       redis.disconnect();
     });
 
     async function route(kind: DueNotification['kind'], contracts = fixture.contracts) {
       const due: DueNotification = { id: `notify-${kind}-${Math.random()}`, source: 'jira-demo', issueId: '7', metric: 'reaction', kind, label: kind === 'warning' ? '50%' : 'breach', at: now, firedAt: now, skipped: [] };
       const withRoutes = new Map([...contracts].map(([id, contract]) => [id, { ...contract, notify: { warnings: ['team'], breaches: ['managers'] } }]));
-      const process = createNotifyProcessor({ store: new IssueStore(redis, prefix), contracts: withRoutes, sources: new Map(), trackers: trackerConnectors, channels, fallbackChannel: fixture.fallbackChannel, chat, now: () => now, logger: createLogger({ silent: true }), metrics: new BridgeMetrics() });
+      const process = createNotifyProcessor({ store: new IssueStore(redis, prefix), contracts: withRoutes, sources: new Map(), trackers: trackerConnectors, channels, fallbackChannel: fixture.fallbackChannel, chatQueue: (id) => chat.get(id)!, now: () => now, logger: createLogger({ silent: true }), metrics: new BridgeMetrics() });
       const channelIds = await process({ data: due } as Job<DueNotification>);
-      const jobs = await Promise.all(channelIds.map((channelId) => chat.getJob(`${due.id}-${channelId}`)));
+      // Each channel's message in that channel's own queue.
+      const jobs = await Promise.all(channelIds.map((channelId) => chat.get(channelId)!.getJob(`${due.id}-${channelId}`)));
       return jobs.map((job) => ({ channel: job!.data.channelId, language: job!.data.notification.language, delay: job!.opts.delay ?? 0 }));
     }
 

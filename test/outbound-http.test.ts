@@ -132,6 +132,43 @@ describe('outbound HTTP', () => {
     expect(delays).to.deep.equal([250, 500]);
   });
 
+  it('retries a 408: the server timed out waiting for the request, which may arrive in time next time', async () => {
+    nock(CHAT).post('/hook').reply(408, 'request timeout').post('/hook').reply(200);
+    const { http, delays } = client({ random: () => 0.5 });
+    expect((await http.send(warning())).attempts).to.equal(2);
+    expect(delays).to.deep.equal([250]);
+  });
+
+  describe('one attempt per call, for a caller that retries on its own', () => {
+    it('makes one attempt and reports a transient failure as not permanent, with the Retry-After it was given, uncapped', async () => {
+      const scope = nock(CHAT).post('/hook').reply(429, 'slow down', { 'Retry-After': '3600' }).post('/hook').reply(200);
+      const { http, delays } = client({ retry: { maxRetryAfterMs: 45_000 } });
+      const failure = await rejection(http.send(warning(), { maxAttempts: 1 }));
+      expect(failure).to.deep.include({ permanent: false, status: 429, retryAfterMs: 3_600_000, attempts: 1 });
+      expect(delays).to.deep.equal([]);
+      expect(scope.pendingMocks(), 'no second request').to.have.lengthOf(1);
+    });
+
+    it('leaves retryAfterMs unset without a Retry-After, and for a network error', async () => {
+      nock(CHAT).post('/hook').reply(502).post('/hook').replyWithError(networkError('ECONNRESET'));
+      const { http } = client();
+      expect(await rejection(http.send(warning(), { maxAttempts: 1 }))).to.deep.include({ permanent: false, status: 502, retryAfterMs: undefined });
+      expect(await rejection(http.send(warning(), { maxAttempts: 1 }))).to.deep.include({ permanent: false, code: 'ECONNRESET', retryAfterMs: undefined });
+    });
+
+    it('refuses a count of attempts that is not a whole number ≥ 1', async () => {
+      const { http } = client();
+      for (const maxAttempts of [0, 1.5, -1]) {
+        try {
+          await http.send(warning(), { maxAttempts });
+          expect.fail(`maxAttempts ${maxAttempts} was accepted`);
+        } catch (error) {
+          expect(error).to.be.instanceOf(RangeError);
+        }
+      }
+    });
+  });
+
   it('retries a connection reset and then succeeds', async () => {
     const scope = nock(CHAT).post('/hook').replyWithError(networkError('ECONNRESET')).post('/hook').reply(200, { ok: true });
     const { http, delays } = client();

@@ -24,7 +24,7 @@ import { sharedRedis, uniquePrefix } from './support/redis-server.js';
 import { writeConfig } from './support/temp-config.js';
 import { interceptHttp } from './support/http-interception.js';
 import { waitFor, waitUntil } from './support/wait-for.js';
-import { CHAT_QUEUE, NOTIFY_QUEUE, TIMER_QUEUE } from '../src/app/jobs/pipeline.js';
+import { NOTIFY_QUEUE, TIMER_QUEUE, chatQueueName } from '../src/app/jobs/pipeline.js';
 
 const CONFIG_DIR = path.join(projectRoot(), 'test/fixtures/timer-config');
 const config = loadBridgeConfig(CONFIG_DIR, {});
@@ -127,7 +127,7 @@ describe('SLA timers', function () {
     await waitFor('the reaction deadline to be 2 s past while no bridge runs', () => Date.now() > deadline + 2_000, { timeoutMs: 15_000, intervalMs: 50 });
     const up = await startTestBridge({ config: noEscalations, prefix: down.prefix });
     const queue = new Queue(NOTIFY_QUEUE, { connection: redis, prefix: down.prefix });
-    const chat = new Queue(CHAT_QUEUE, { connection: redis, prefix: down.prefix });
+    const chat = new Queue(chatQueueName('managers'), { connection: redis, prefix: down.prefix });
     try {
       const [first] = await waitUntil('a notification of MB-403', () => notifiedJobs(queue, '40003'), (jobs) => jobs.length > 0);
       expect(first!.data).to.deep.include({ label: 'breach', kind: 'breach', skipped: ['50%'] });

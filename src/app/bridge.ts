@@ -8,7 +8,7 @@ import type { ConnectorRegistry } from '../../connectors/connector.js';
 import type { SlaConfig } from '../config/load-config.js';
 import type { TrustProxy } from './http/http-app.js';
 import { startHttp } from './http/server.js';
-import { INGEST_QUEUE, TIMER_QUEUE, type DeliveryJob } from './jobs/pipeline.js';
+import { INGEST_QUEUE, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
 import { trackerRead } from './jobs/reconcile.js';
 import { startWorkers } from './jobs/workers.js';
 import type { Logger } from './logger.js';
@@ -40,6 +40,8 @@ export interface BridgeOptions {
   readonly trustProxy?: TrustProxy | undefined;
   /** How chat messages and write-backs leave the bridge; tests shorten its retry delays. */
   readonly http?: OutboundHttp;
+  /** How chat messages are retried (as delayed jobs); tests shorten the waits. */
+  readonly chatRetry?: Partial<ChatRetryPolicy>;
   /** How long `close()` waits for in-flight jobs before dropping them (they are retried later). */
   readonly shutdownTimeoutMs?: number;
 }
@@ -89,7 +91,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const agents = new AgentDirectory({ sources: config.sources, connectors, read: trackerRead(http), redis: requestRedis, prefix, now, logger, metrics });
   await agents.start();
 
-  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, now, logger, metrics }) : undefined;
+  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, chatRetry: options.chatRetry, now, logger, metrics }) : undefined;
   const served =
     role !== 'worker'
       ? await startHttp({

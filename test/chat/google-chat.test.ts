@@ -7,6 +7,7 @@ import { threadedUrl } from '../../connectors/chat/google-chat/thread.js';
 import type { SlaNotification } from '../../connectors/chat/notification.js';
 import { BASE } from './samples.js';
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const WEBHOOK = 'https://chat.googleapis.com/v1/spaces/AAAAbcd/messages?key=AIzaSy-k3y&token=a%2Fb%3D';
 const config = googleChatChannel.configSchema.parse({ url: WEBHOOK });
 
@@ -19,7 +20,18 @@ const build = (changes: Partial<SlaNotification> = {}) => JSON.parse(post(change
 
 describe('google chat channel', () => {
   it('asks to reply in the thread, keeping the key and token exactly as configured', () => {
-    expect(post().url).to.equal(`${WEBHOOK}&messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD`);
+    expect(post().url).to.match(new RegExp(`^${escapeRegExp(WEBHOOK)}&messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD&requestId=sla-bridge-[0-9a-f]{32}$`));
+  });
+
+  it('sends every attempt of one notification with one requestId, so Google creates the message once', () => {
+    const requestIdOf = (request: HttpPost) => new URL(request.url).searchParams.get('requestId');
+    const first = requestIdOf(post());
+    // The same notification rendered again (a retry, a replay) carries the same id.
+    expect(requestIdOf(post())).to.equal(first);
+    expect(requestIdOf(post({ id: 'notify-other' }))).not.to.equal(first);
+    // The same notification to another space's webhook is another request.
+    const other = googleChatChannel.buildRequest(googleChatChannel.configSchema.parse({ url: WEBHOOK.replace('AAAAbcd', 'AAAAxyz') }), BASE);
+    expect(isHttpPost(other) && requestIdOf(other)).to.match(/^sla-bridge-[0-9a-f]{32}$/).and.not.equal(first);
   });
 
   it('adds the option to a URL without a query, and leaves an option the config chose', () => {

@@ -2,7 +2,7 @@
 import { Queue } from 'bullmq';
 import { trackerConnectors } from '../../connectors/registry.js';
 import { startBridge, type BridgeOptions, type RunningBridge } from '../../src/app/bridge.js';
-import { CHAT_QUEUE, INGEST_QUEUE, NOTIFY_QUEUE, TIMER_QUEUE, WRITE_BACK_QUEUE } from '../../src/app/jobs/pipeline.js';
+import { INGEST_QUEUE, NOTIFY_QUEUE, TIMER_QUEUE, WRITE_BACK_QUEUE, chatChannelIds, chatQueueName } from '../../src/app/jobs/pipeline.js';
 import type { IssueState } from '../../src/app/store/issue-store.js';
 import { createLogger } from '../../src/app/logger.js';
 import { createRedis, type RedisClient } from '../../src/app/store/redis-connection.js';
@@ -12,8 +12,10 @@ import { sharedRedis, uniquePrefix } from './redis-server.js';
 import { shippedConfig } from './shipped-config.js';
 import { waitUntil } from './wait-for.js';
 
-/** Every queue a webhook's consequences pass through (reconciliation runs on its own schedule). */
-export const WORK_QUEUES = [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, CHAT_QUEUE, WRITE_BACK_QUEUE] as const;
+/** Every queue a webhook's consequences pass through (reconciliation runs on its own schedule), the chat queues of `config`'s channels among them. */
+export function workQueues(config: SlaConfig): string[] {
+  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...chatChannelIds(config).map(chatQueueName), WRITE_BACK_QUEUE];
+}
 
 export interface TestBridge extends RunningBridge {
   readonly url: string;
@@ -26,14 +28,15 @@ export interface TestBridge extends RunningBridge {
 export async function startTestBridge(overrides: Partial<BridgeOptions> & { config?: SlaConfig } = {}): Promise<TestBridge> {
   const redis = overrides.redis ?? urlTarget((await sharedRedis()).url);
   const prefix = overrides.prefix ?? uniquePrefix('bridge');
+  const config = overrides.config ?? shippedConfig();
   const bridge = await startBridge({
-    config: shippedConfig(),
     connectors: trackerConnectors,
     logger: createLogger({ silent: !process.env.TEST_LOGS, format: 'pretty', level: 'debug' }),
     port: 0,
     host: '127.0.0.1',
     workerConcurrency: 4,
     ...overrides,
+    config,
     redis,
     prefix,
   });
@@ -46,7 +49,7 @@ export async function startTestBridge(overrides: Partial<BridgeOptions> & { conf
     async pendingJobs() {
       if (!handles) {
         const connection = createRedis(redis, 'request');
-        handles = { connection, queues: WORK_QUEUES.map((name) => new Queue(name, { connection, prefix })) };
+        handles = { connection, queues: workQueues(config).map((name) => new Queue(name, { connection, prefix })) };
       }
       const counts = await Promise.all(handles.queues.map(async (queue) => [queue.name, sum(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'))] as const));
       return Object.fromEntries(counts);

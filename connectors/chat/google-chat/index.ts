@@ -3,7 +3,7 @@ import { jsonPost } from '../json-post.js';
 import { messageText } from '../message-text.js';
 import { googleChatConfigSchema, type GoogleChatConfig } from './config.js';
 import { googleChatMessage } from './payload.js';
-import { threadedUrl, threadKey } from './thread.js';
+import { messageUrl, threadKey } from './thread.js';
 
 export type { GoogleChatConfig } from './config.js';
 
@@ -12,7 +12,7 @@ export const googleChatChannel: ChatChannel<GoogleChatConfig, 'google-chat'> = {
   configSchema: googleChatConfigSchema,
   buildRequest: (config, notification) =>
     jsonPost(
-      threadedUrl(config.url),
+      messageUrl(config.url, notification.id),
       googleChatMessage(messageText(notification), threadKey(notification.tracker.source, notification.issue.id)),
     ),
 };

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import type { ConnectorRegistry } from '../../../connectors/connector.js';
 import type { SlaConfig } from '../../config/load-config.js';
-import { INGEST_QUEUE, QUEUES, type DeliveryJob } from '../jobs/pipeline.js';
+import { INGEST_QUEUE, chatChannelIds, pipelineQueues, type DeliveryJob } from '../jobs/pipeline.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
@@ -47,7 +47,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   const { config, redis, prefix, ingest, now, logger, metrics } = parts;
   const intake = new DeliveryIntake(ingest, redis, prefix, parts.waitReplicas);
   // Read-side handles of every queue, for the queue board; the workers have their own.
-  const board = QUEUES.map((name) => (name === INGEST_QUEUE ? ingest : new Queue(name, { connection: redis, prefix, skipWaitingForReady: true })) as Queue);
+  const board = pipelineQueues(chatChannelIds(config)).map((name) => (name === INGEST_QUEUE ? ingest : new Queue(name, { connection: redis, prefix, skipWaitingForReady: true })) as Queue);
   const api = { token: parts.apiToken, now, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board };
   const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -1,4 +1,10 @@
-/** Sends one chat message; a permanent failure goes to the dead-letter list instead of being lost. */
+/**
+ * Sends one chat message, one HTTP attempt per run. A failure that may pass (5xx, 408, 429, a
+ * timeout, the network) throws `ChatRetryLater`, so the job comes back as a delayed retry and the
+ * worker slot is free for the channel's next message; a 429 or a Retry-After also pauses the
+ * channel's whole queue for that long, as the service asked. A permanent failure, or a transient
+ * one on the last attempt, goes to the dead-letter list instead of being lost.
+ */
 import type { Job } from 'bullmq';
 import { isHttpPost } from '../../../connectors/chat/chat-channel.js';
 import { messageText, plainText } from '../../../connectors/chat/message-text.js';
@@ -7,7 +13,8 @@ import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
-import type { ChatJob } from './pipeline.js';
+import { ChatRetryLater, chatRetryDelay, isLastAttempt } from './chat-retry.js';
+import type { ChatJob, ChatRetryPolicy } from './pipeline.js';
 
 export interface ChatSendDeps {
   readonly channels: ReadonlyMap<string, Channel>;
@@ -15,6 +22,10 @@ export interface ChatSendDeps {
   readonly fallbackChannel: Channel;
   readonly http: OutboundHttp;
   readonly deadLetters: DeadLetterStore;
+  readonly retry: ChatRetryPolicy;
+  /** Holds every message of the channel back for `ms` (BullMQ's queue rate limit). */
+  readonly pauseChannel: (channelId: string, ms: number) => Promise<void>;
+  readonly random?: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
 }
@@ -23,6 +34,8 @@ export type ChatSendOutcome = { readonly outcome: 'sent' | 'logged' | 'dead-lett
 
 export function createChatSendProcessor(deps: ChatSendDeps) {
   const consoleLog = deps.logger.child({ component: 'console-channel' });
+  const log = deps.logger.child({ component: 'chat' });
+  const random = deps.random ?? Math.random;
   return async (job: Job<ChatJob>): Promise<ChatSendOutcome> => {
     const { channelId, notification } = job.data;
     const channel = deps.channels.get(channelId) ?? deps.fallbackChannel;
@@ -34,15 +47,26 @@ export function createChatSendProcessor(deps: ChatSendDeps) {
       return { outcome: 'logged', text };
     }
     const description = `${channel.id} (${channel.kind}): ${notification.kind} ${notification.threshold} ${notification.metric} ${notification.issue.key}`;
+    const outbound = { ...request, headers: { ...request.headers }, description };
+    const attempt = job.attemptsMade + 1;
     try {
-      await deps.http.send({ ...request, headers: { ...request.headers }, description });
+      await deps.http.send(outbound, { maxAttempts: 1 });
       deps.metrics.notification(channel.kind, 'sent');
+      if (attempt > 1) log.info('chat message sent after retrying', { channel: channel.id, notification: notification.id, attempts: attempt });
       return { outcome: 'sent', text };
     } catch (error) {
       if (!(error instanceof DeliveryFailure)) throw error;
-      const id = await deps.deadLetters.add(error, { ...request, headers: { ...request.headers }, description });
+      if (!error.permanent && !isLastAttempt(job)) {
+        const delayMs = chatRetryDelay(attempt, error.retryAfterMs, deps.retry, random);
+        // The service said the channel is over its rate: its other messages would be refused too.
+        if (error.status === 429 || error.retryAfterMs !== undefined) await deps.pauseChannel(channelId, delayMs);
+        deps.metrics.notification(channel.kind, 'retried');
+        log.info('chat message to be retried', { channel: channel.id, notification: notification.id, attempt, delayMs, reason: error.reason });
+        throw new ChatRetryLater(error, delayMs);
+      }
+      const id = await deps.deadLetters.add({ permanent: error.permanent, status: error.status, code: error.code, attempts: attempt, reason: error.reason }, outbound);
       deps.metrics.notification(channel.kind, 'failed');
-      deps.logger.warn('chat message dead-lettered', { component: 'chat', channel: channel.id, deadLetter: id, reason: error.reason });
+      log.warn('chat message dead-lettered', { channel: channel.id, deadLetter: id, attempts: attempt, reason: error.reason });
       return { outcome: 'dead-lettered', text };
     }
   };

@@ -1,7 +1,7 @@
 /**
  * A due notification becomes one chat message per routed channel: warnings to the contract's
  * warning channels, breaches and escalations to its breach channels, the console when it names
- * none. Each (notification, channel) is one job with a deterministic id, held until the channel's
+ * none. Each (notification, channel) is one job with a deterministic id in the channel's own queue, held until the channel's
  * quiet hours end unless a breach may bypass them.
  */
 import type { Job, Queue } from 'bullmq';
@@ -30,7 +30,8 @@ export interface NotifyDeps {
   readonly channels: ReadonlyMap<string, Channel>;
   /** Where a notification goes when its contract names no channel. */
   readonly fallbackChannel: Channel;
-  readonly chat: Queue<ChatJob>;
+  /** The chat queue of a channel (each channel has its own). */
+  readonly chatQueue: (channelId: string) => Queue<ChatJob>;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
@@ -89,7 +90,7 @@ export function createNotifyProcessor(deps: NotifyDeps) {
       const now = deps.now();
       const quiet = channel.quietHours && !(channel.quietHours.bypassBreaches && due.kind !== 'warning') ? channel.quietHours.calendar : undefined;
       const delay = quiet ? Math.max(0, nextOpening(quiet, now) - now) : 0;
-      await deps.chat.add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(due.id, channel.id), delay });
+      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(due.id, channel.id), delay });
       if (delay > 0) deps.logger.info('held for quiet hours', { component: 'notify', channel: channel.id, notification: due.id, delayMs: delay });
       sent.push(channel.id);
     }

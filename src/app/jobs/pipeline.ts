@@ -2,7 +2,7 @@
  * The bridge's pipeline, in the order work flows through it: every queue, the data of its jobs,
  * their ids and options. Each job's processor lives in its own file next to this one.
  *
- *   webhook ──▶ ingest ──▶ (apply: event log, SLA state) ──▶ timers ──▶ notify ──▶ chat
+ *   webhook ──▶ ingest ──▶ (apply: event log, SLA state) ──▶ timers ──▶ notify ──▶ chat-<channel>
  *                                         │
  *                                         └──▶ write-back          reconcile ──▶ (apply)
  *
@@ -102,8 +102,12 @@ export const NOTIFY_JOB_OPTIONS: JobsOptions = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// chat: one message per (notification, channel), held through the channel's quiet hours
+// chat: one queue per channel, one message per (notification, channel), held through the channel's
+// quiet hours. A channel's own worker sends one HTTP attempt per run; a failure that may pass
+// waits as a delayed retry of the job, not inside a worker, so a failing or hanging channel holds
+// up none but its own messages. A 429 (or any Retry-After) pauses the whole channel queue.
 
+/** The family's name: `sla-chat-<channel id>` per channel. `sla-chat` itself is only drained of jobs queued by older versions. */
 export const CHAT_QUEUE = 'sla-chat';
 export const CHAT_JOB = 'send';
 
@@ -112,14 +116,41 @@ export interface ChatJob {
   readonly notification: SlaNotification;
 }
 
+/** A queue name may not contain ':' (BullMQ's key separator); a channel id, from a file name or `id:`, might. */
+export const chatQueueName = (channelId: string) => `${CHAT_QUEUE}-${encodeURIComponent(channelId)}`;
+
+/** Unique within a channel's queue, and the same on every path: a notification is sent once per channel. */
 export const chatJobId = (notificationId: string, channelId: string) => `${notificationId}-${channelId}`;
 
+/** The backoff type of chat jobs; the chat workers' strategy (./chat-retry.ts) computes it. */
+export const CHAT_BACKOFF = 'chat-retry';
+
+export interface ChatRetryPolicy {
+  /** The first retry waits between half this and this; each further one twice as long (`factor`). */
+  readonly baseDelayMs: number;
+  readonly factor: number;
+  /** No backoff exceeds this. */
+  readonly maxDelayMs: number;
+  /** A longer Retry-After is shortened to this: a server cannot park a channel for hours. */
+  readonly maxRetryAfterMs: number;
+}
+
+/**
+ * Ten attempts: nine retries in windows of 2, 4, … 256 s and then 5 min, each wait at least half
+ * its window, so 6¾ to 13½ minutes in all. A chat service's short outage is ridden out; a longer
+ * one ends in dead letters, which can be replayed.
+ */
+export const CHAT_RETRY: ChatRetryPolicy = { baseDelayMs: 2_000, factor: 2, maxDelayMs: 5 * 60_000, maxRetryAfterMs: 10 * 60_000 };
+
 export const CHAT_JOB_OPTIONS: JobsOptions = {
-  // Retries happen inside the HTTP sender; a job is retried only when a worker died while sending.
-  attempts: 3,
+  attempts: 10,
+  backoff: { type: CHAT_BACKOFF },
   removeOnComplete: { age: 30 * DAY_S },
   removeOnFail: { age: 30 * DAY_S },
 };
+
+/** Where the chat queues in use are listed (a set of queue names), so that a removed channel's queue is still drained. */
+export const chatQueueSetKey = (prefix: string) => `${prefix}:chat-queues`;
 
 // ---------------------------------------------------------------------------------------------
 // write-back: the tracker's fields brought up to what the issue's state shows
@@ -154,5 +185,12 @@ export const reconcileSchedulerId = (sourceId: string) => `reconcile:${sourceId}
 
 export const RECONCILE_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
-/** Every queue, in the order of the pipeline: for the queue board and the metrics. */
-export const QUEUES = [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, CHAT_QUEUE, WRITE_BACK_QUEUE, RECONCILE_QUEUE] as const;
+/** Every queue, in the order of the pipeline, with one chat queue per channel id given: for the queue board. */
+export function pipelineQueues(channelIds: Iterable<string>): string[] {
+  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE];
+}
+
+/** The channels a bridge has a chat queue for: every configured one and the fallback. */
+export function chatChannelIds(config: { readonly channels: ReadonlyMap<string, unknown>; readonly fallbackChannel: { readonly id: string } }): string[] {
+  return [...new Set([...config.channels.keys(), config.fallbackChannel.id])];
+}

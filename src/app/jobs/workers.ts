@@ -1,6 +1,7 @@
 /**
  * The worker side of a bridge: one BullMQ worker per queue of the pipeline (./pipeline.ts), each
- * on its own Redis connection, with the processors' dependencies built once.
+ * on its own Redis connection, with the processors' dependencies built once; the chat queues, one
+ * per channel, in ./chat-queues.ts.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { ConnectorRegistry } from '../../../connectors/connector.js';
@@ -13,18 +14,18 @@ import { DeadLetterStore } from '../store/dead-letters.js';
 import { createRedis, type RedisClient } from '../store/redis-connection.js';
 import type { RedisTarget } from '../store/redis-target.js';
 import { createDeliveryProcessor } from './apply-delivery.js';
-import { createChatSendProcessor } from './chat-send.js';
+import { startChatWorkers } from './chat-queues.js';
 import { createTimerProcessor } from './fire-timer.js';
 import { createIssueWork } from './issue-work.js';
 import { createNotifyProcessor } from './notify.js';
 import {
-  CHAT_QUEUE,
+  CHAT_RETRY,
   INGEST_QUEUE,
   NOTIFY_QUEUE,
   RECONCILE_QUEUE,
   TIMER_QUEUE,
   WRITE_BACK_QUEUE,
-  type ChatJob,
+  type ChatRetryPolicy,
   type DeliveryJob,
   type DueNotification,
   type ReconcileJob,
@@ -45,6 +46,8 @@ export interface WorkerParts {
   readonly http: OutboundHttp;
   readonly agents: AgentDirectory;
   readonly concurrency: number;
+  /** How chat messages are retried; tests shorten the waits. */
+  readonly chatRetry?: Partial<ChatRetryPolicy> | undefined;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
@@ -63,7 +66,6 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const workers: Worker[] = [];
   const work = createIssueWork({ redis, prefix, config, now, logger: logger.child({ component: 'worker' }), metrics });
   const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: redis, prefix });
-  const chat = new Queue<ChatJob>(CHAT_QUEUE, { connection: redis, prefix });
   const reconcile = new Queue<ReconcileJob>(RECONCILE_QUEUE, { connection: redis, prefix });
   const deadLetters = new DeadLetterStore(redis, prefix);
 
@@ -76,16 +78,29 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     workers.push(worker as Worker);
   };
   const { channels, fallbackChannel, sources } = config;
+  const chat = await startChatWorkers({
+    redis: parts.redis,
+    prefix,
+    channels,
+    fallbackChannel,
+    http,
+    deadLetters,
+    retry: { ...CHAT_RETRY, ...parts.chatRetry },
+    concurrency: parts.concurrency,
+    logger,
+    metrics,
+  });
+  workers.push(...chat.workers);
+  connections.push(...chat.connections);
   start<DeliveryJob>(INGEST_QUEUE, createDeliveryProcessor(work));
   start<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }));
   start<DueNotification>(
     NOTIFY_QUEUE,
-    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chat, now, logger, metrics }),
+    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics }),
   );
-  start<ChatJob>(CHAT_QUEUE, createChatSendProcessor({ channels, fallbackChannel, http, deadLetters, logger, metrics }));
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics }));
   await scheduleReconciliation(reconcile, sources.values());
   // One source at a time: the runs read trackers other people use.
   start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), agents: parts.agents, read: trackerRead(http) }), 1);
-  return { workers, queues: [...work.queues, notifications, chat, reconcile], connections };
+  return { workers, queues: [...work.queues, notifications, ...chat.queues, reconcile], connections };
 }

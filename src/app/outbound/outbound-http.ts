@@ -1,9 +1,10 @@
 /**
  * The one way the bridge sends HTTP: chat webhooks and tracker write-back. Each request is retried
  * with exponential backoff and full jitter while the failure may pass (network errors, timeouts,
- * 5xx, 429), honouring Retry-After; a failure that will not pass by itself (any other 4xx, a
+ * 5xx, 408, 429), honouring Retry-After; a failure that will not pass by itself (any other 4xx, a
  * redirect, a malformed URL) ends at once. Either way the caller gets a `DeliveryFailure` it can
- * put on the dead-letter list.
+ * put on the dead-letter list. A caller that retries on its own (the chat queues, which wait as
+ * delayed jobs instead of inside a worker) asks for one attempt and reads `retryAfterMs`.
  *
  * Delivery is at least once: a request that timed out may have been handled by the server, and
  * the retry sends it again. Write-back should be idempotent (PUT the deadline, not "add a comment").
@@ -65,9 +66,16 @@ export interface OutboundHttpOptions {
   readonly now?: () => number;
 }
 
+/** Per call: `maxAttempts` overrides the policy's (1: one attempt, the caller retries). */
+export interface SendOptions {
+  readonly maxAttempts?: number;
+}
+
 export interface DeliveryFailureDetails {
   readonly permanent: boolean;
   readonly status?: number;
+  /** What the last answer's Retry-After asked for (429, 503), uncapped; undefined without one. */
+  readonly retryAfterMs?: number;
   /** The refusal's body (parsed JSON, or text), for telling what it means; never logged. */
   readonly responseData?: unknown;
   /** The network error's code (ECONNRESET, ETIMEDOUT, …) when no response came. */
@@ -86,6 +94,7 @@ export class DeliveryFailure extends Error {
   override readonly name = 'DeliveryFailure';
   readonly permanent: boolean;
   readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
   readonly code: string | undefined;
   readonly attempts: number;
   readonly reason: string;
@@ -98,6 +107,7 @@ export class DeliveryFailure extends Error {
     );
     this.permanent = details.permanent;
     this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
     this.code = details.code;
     this.attempts = details.attempts;
     this.reason = details.reason;
@@ -232,7 +242,9 @@ export class OutboundHttp {
   }
 
   /** Sends `request`, retrying transient failures; resolves on 2xx, throws `DeliveryFailure` otherwise. */
-  async send<T = unknown>(request: OutboundRequest): Promise<OutboundResponse<T>> {
+  async send<T = unknown>(request: OutboundRequest, options: SendOptions = {}): Promise<OutboundResponse<T>> {
+    const maxAttempts = options.maxAttempts ?? this.policy.maxAttempts;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a whole number ≥ 1, got ${maxAttempts}`);
     const { data, headers } = encode(request);
     const log = { description: request.description, method: request.method, target: logTarget(request.url) };
     for (let attempt = 1; ; attempt += 1) {
@@ -241,17 +253,21 @@ export class OutboundHttp {
         if (attempt > 1) this.logger.info('delivered after retrying', { ...log, status: outcome.status, attempts: attempt });
         return { status: outcome.status, data: outcome.data as T, headers: outcome.headers, attempts: attempt };
       }
-      if (outcome.permanent || attempt >= this.policy.maxAttempts) {
+      if (outcome.permanent || attempt >= maxAttempts) {
         const failure = new DeliveryFailure({
           permanent: outcome.permanent,
           status: outcome.status,
+          retryAfterMs: outcome.retryAfterMs,
           responseData: outcome.responseData,
           code: outcome.code,
           attempts: attempt,
           reason: outcome.reason,
           request: redactRequest(request),
         });
-        this.logger.warn('delivery failed', { ...log, permanent: failure.permanent, status: failure.status, attempts: attempt, reason: failure.reason });
+        // A single attempt's caller decides what the failure means and logs it itself.
+        if (maxAttempts > 1 || failure.permanent) {
+          this.logger.warn('delivery failed', { ...log, permanent: failure.permanent, status: failure.status, attempts: attempt, reason: failure.reason });
+        }
         throw failure;
       }
       const delayMs =
@@ -274,7 +290,8 @@ export class OutboundHttp {
       if (status >= 200 && status < 300) return { ok: true, status, data: response.data, headers: headerRecord(response.headers) };
       const detail = scrubUrl(excerpt(response.data), request.url);
       const reason = `HTTP ${status}${detail ? `: ${detail}` : ''}`;
-      if (status !== 429 && status < 500) return { ok: false, permanent: true, status, responseData: response.data, reason };
+      // 408: the server timed out waiting for the request, which may well arrive in time next time.
+      if (status !== 408 && status !== 429 && status < 500) return { ok: false, permanent: true, status, responseData: response.data, reason };
       const retryAfter = response.headers['retry-after'];
       const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined, this.now()) : undefined;
       return { ok: false, permanent: false, status, reason, retryAfterMs };
