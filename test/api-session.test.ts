@@ -141,7 +141,7 @@ describe('API session over HTTP', () => {
     expect(board.status).to.equal(200);
     expect(await board.text()).to.match(/<html/i);
     const queues = (await (await request('/api/queues/api/queues', withCookie(cookie))).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
-    expect(queues.queues.map((queue) => queue.name).sort()).to.deep.equal(['sla-chat', 'sla-ingest', 'sla-notify', 'sla-reconcile', 'sla-timers', 'sla-write-back']);
+    expect(queues.queues.map((queue) => queue.name).sort()).to.deep.equal(['sla-chat', 'sla-ingest', 'sla-notify', 'sla-reconcile', 'sla-retention', 'sla-timers', 'sla-write-back']);
     expect(queues.queues.every((queue) => queue.readOnlyMode)).to.equal(true);
   });
 

@@ -116,7 +116,7 @@ describe('dashboard in Chromium', function () {
     expect(await page.textContent('#queues')).to.equal('Queue board');
     await page.click('#queues');
     await page.waitForURL(`${bridge.url}/api/queues/`);
-    for (const queue of ['sla-ingest', 'sla-timers', 'sla-notify', 'sla-chat', 'sla-write-back', 'sla-reconcile']) {
+    for (const queue of ['sla-ingest', 'sla-timers', 'sla-notify', 'sla-chat', 'sla-write-back', 'sla-reconcile', 'sla-retention']) {
       await page.getByText(queue, { exact: true }).first().waitFor();
     }
     expect(sent.filter((request) => /"authorization"/i.test(request))).to.deep.equal([]);

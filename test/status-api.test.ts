@@ -95,7 +95,7 @@ describe('status API', () => {
     expect(await page.text()).to.match(/<html/i);
     const queues = await api('/queues/api/queues');
     expect(queues.status).to.equal(200);
-    expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).to.deep.equal(['sla-chat', 'sla-ingest', 'sla-notify', 'sla-reconcile', 'sla-timers', 'sla-write-back']);
+    expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).to.deep.equal(['sla-chat', 'sla-ingest', 'sla-notify', 'sla-reconcile', 'sla-retention', 'sla-timers', 'sla-write-back']);
   });
 
   it('serves the monthly report as JSON, CSV and HTML', async () => {
