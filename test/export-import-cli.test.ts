@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
@@ -272,5 +272,20 @@ describe('sla-bridge export and import', function () {
     const missing = runCli(['import', '--in', path.join(work, 'nothing.jsonl'), '--config', configDir], { ...env, ...DEMO_SECRETS });
     expect(missing.code).to.equal(1);
     expect(missing.err).to.match(/^sla-bridge: --in: cannot read .*nothing\.jsonl: ENOENT/);
+  });
+
+  it('a damaged stored event stops export with the issue named and no file, and compact leaves that issue whole', async () => {
+    const [source, id] = (await store().listIssues()).sort(([, a], [, b]) => a.localeCompare(b))[0]!;
+    const key = (await store().loadRef(source, id)).key;
+    await redis.rpush(`${prefix}:issue:${source}:${id}:events`, JSON.stringify({ type: 'commented', at: 'soon', by: 'agent' }));
+    const broken = path.join(work, 'broken.jsonl');
+    const exported = runCli(['export', '--out', broken], env);
+    expect(exported.code).to.equal(1);
+    expect(exported.err.trim()).to.match(new RegExp(`^sla-bridge: ${source} ${key}: stored event \\d+ is not an event \\(at: Invalid input: expected number, received string\\)$`));
+    expect(existsSync(broken) || existsSync(`${broken}.partial`)).to.equal(false);
+    const compacted = runCli(['compact', '--closed-for', '7d', '--config', configDir], env);
+    expect(compacted.code).to.equal(1);
+    expect(compacted.err).to.include(`sla-bridge: ${source} ${id}: left whole: `);
+    expect(compacted.out).to.match(/^10 issues, /);
   });
 });

@@ -59,6 +59,6 @@ export async function compactCommand(options: CompactOptions, io: CliIo, env: No
     }
   });
   io.out(options.json ? JSON.stringify(result, null, 2) : summary(result, closedFor, options.dryRun ?? false));
-  for (const { source, issue } of result.refused) io.err(`sla-bridge: ${source} ${issue}: left whole, its compacted log would give another state`);
+  for (const { source, issue, reason } of result.refused) io.err(`sla-bridge: ${source} ${issue}: left whole: ${reason}`);
   return result.refused.length > 0 ? 1 : 0;
 }

@@ -5,7 +5,7 @@
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
-import { exportIssues } from '../app/archive/export-issues.js';
+import { ExportFailure, exportIssues } from '../app/archive/export-issues.js';
 import { createRedis, waitUntilReady } from '../app/store/redis-connection.js';
 import { withBridgeRedis } from './bridge-redis.js';
 import { UsageError, type CliIo } from './cli-io.js';
@@ -46,7 +46,7 @@ export async function exportCommand(options: ExportCommandOptions, io: CliIo, en
   } catch (error) {
     await file?.close();
     if (partial) await rm(partial, { force: true });
-    throw error;
+    throw error instanceof ExportFailure ? new UsageError(error.message) : error;
   }
   if (options.out) await rename(partial!, options.out);
   const summary = `exported ${result.issues} issue${result.issues === 1 ? '' : 's'} (${result.events} events)${options.source ? ` of ${options.source}` : ''}`;

@@ -4,7 +4,8 @@
  * every issue as it stood at some moment of the export.
  */
 import { Queue } from 'bullmq';
-import { issueEventSchema } from '../../domain/issue-event.js';
+import { formatPath } from '../../config/load-config.js';
+import { issueEventSchema, type IssueEvent } from '../../domain/issue-event.js';
 import { TIMER_QUEUE, type TimerJob } from '../jobs/pipeline.js';
 import { SlaTimers } from '../jobs/sla-timers.js';
 import { IssueStore } from '../store/issue-store.js';
@@ -16,6 +17,23 @@ export interface ExportOptions {
   /** Only this source's issues. */
   readonly source?: string | undefined;
   readonly now: number;
+}
+
+/** An issue whose stored log does not read as events: the export stops rather than leave an issue out. */
+export class ExportFailure extends Error {
+  override readonly name = 'ExportFailure';
+}
+
+function readEvent(text: string, what: string): IssueEvent {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ExportFailure(`${what} is not JSON (${(error as Error).message})`);
+  }
+  const parsed = issueEventSchema.safeParse(raw);
+  if (!parsed.success) throw new ExportFailure(`${what} is not an event (${formatPath(parsed.error.issues[0]!.path) || 'type'}: ${parsed.error.issues[0]!.message})`);
+  return parsed.data;
 }
 
 export interface ExportResult {
@@ -47,7 +65,7 @@ export async function exportIssues(redis: RedisClient, options: ExportOptions, w
         source,
         issue: { id: ref.id, key: ref.key, ...(ref.title ? { title: ref.title } : {}), ...(ref.url ? { url: ref.url } : {}) },
         keys: (keysBySource.get(source)!.get(issueId) ?? []).sort(),
-        events: log.events.map((text) => issueEventSchema.parse(JSON.parse(text))),
+        events: log.events.map((text, index) => readEvent(text, `${source} ${ref.key}: stored event ${index}`)),
         eventIds: [...log.eventIds].sort(),
         sent: await timers.sentByMetric(source, issueId),
         written: (await store.loadWritten(source, issueId)) ?? null,

@@ -44,8 +44,8 @@ export interface RetentionResult {
   /** Bytes of the stored events and delivery ids of the compacted issues, before and after. */
   readonly bytesBefore: number;
   readonly bytesAfter: number;
-  /** Issues left whole because the compacted log would not give the same state (never expected). */
-  readonly refused: readonly { readonly source: string; readonly issue: string }[];
+  /** Issues left whole: the compacted log would not give the same state (never expected), or the issue could not be read or locked. */
+  readonly refused: readonly { readonly source: string; readonly issue: string; readonly reason: string }[];
 }
 
 const BATCH = 200;
@@ -67,7 +67,7 @@ export async function compactClosedIssues(deps: RetentionDeps, options: Retentio
   let eventsAfter = 0;
   let bytesBefore = 0;
   let bytesAfter = 0;
-  const refused: { source: string; issue: string }[] = [];
+  const refused: { source: string; issue: string; reason: string }[] = [];
 
   const compactOne = (source: string, issueId: string) =>
     store.withIssueLock(source, issueId, async () => {
@@ -80,7 +80,7 @@ export async function compactClosedIssues(deps: RetentionDeps, options: Retentio
       if (kept.length === events.length && log.eventIds.length === 0) return;
       const history = (list: typeof events) => runClock({ source, events: list }, contracts, options.now);
       if (!isDeepStrictEqual(history(kept), history(events))) {
-        refused.push({ source, issue: issueId });
+        refused.push({ source, issue: issueId, reason: 'its compacted log would give another state' });
         deps.logger.warn('retention left an issue whole: its compacted log would give another state', { component: 'retention', source, issue: issueId });
         return;
       }
@@ -98,7 +98,13 @@ export async function compactClosedIssues(deps: RetentionDeps, options: Retentio
     const states = new Map((await store.loadStates(batch)).map((state) => [`${state.source}\u0000${state.issue.id}`, state]));
     for (const [source, issueId] of batch) {
       if (plainlyOpen(states.get(`${source}\u0000${issueId}`))) continue;
-      await compactOne(source, issueId);
+      try {
+        await compactOne(source, issueId);
+      } catch (error) {
+        // One issue that cannot be read (or stays locked) does not stop the others.
+        refused.push({ source, issue: issueId, reason: (error as Error).message });
+        deps.logger.warn('retention could not compact an issue', { component: 'retention', source, issue: issueId, error: (error as Error).message });
+      }
     }
   }
   return { issues: issues.length, closed, compacted, eventsBefore, eventsAfter, bytesBefore, bytesAfter, refused };
