@@ -1,7 +1,8 @@
 /**
- * The one config loader: reads `calendars/`, `contracts/`, `sources/`, `channels/` and `bridge.yaml` of a config directory, substitutes
- * `${ENV}` references, validates every file with its zod schema and compiles the result. It returns
- * a typed config or throws one ConfigError listing every problem by file, path and line.
+ * The one config loader: reads `calendars/`, `contracts/`, `sources/`, `channels/` and `bridge.yaml`
+ * of a config directory, substitutes `${ENV}` references, validates every file with its zod schema
+ * and compiles the result. It returns a typed config or throws one ConfigError listing every
+ * problem by file, path and line.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
