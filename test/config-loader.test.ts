@@ -118,6 +118,21 @@ describe('config loader', () => {
       /channels\/team\.yaml: kind: "irc" is not a chat system \(use one of slack, teams, mattermost, google-chat, webhook, console\)/,
     ],
     [
+      'a retention shorter than trackers resend deliveries, with its line',
+      { 'bridge.yaml': 'retention:\n  closed_for: 3d\n' },
+      /^bridge\.yaml: retention\.closed_for: must be at least 7d: trackers resend deliveries for days, and a compacted log no longer knows which it had \(line 2\)$/,
+    ],
+    [
+      'a misspelt key of bridge.yaml',
+      { 'bridge.yaml': 'retention: { closed_for: 90d, evry: 1d }\n' },
+      /^bridge\.yaml: retention\.evry: is not a known setting \(misspelt\?\) \(line 1\)$/,
+    ],
+    [
+      'a retention without its duration',
+      { 'bridge.yaml': 'retention: { every: 1h }\n' },
+      /^bridge\.yaml: retention\.closed_for: is required \(line 1\)$/,
+    ],
+    [
       'a bad warning threshold',
       { 'contracts/acme.yaml': `${MINIMAL_CONTRACT}warnings: ["50%", "120%"]\n` },
       /contracts\/acme\.yaml: warnings\[1\]: "120%" is not a warning/,
@@ -131,6 +146,15 @@ describe('config loader', () => {
       expect(relative.some((line) => expected.test(line)), relative.join('\n')).to.equal(true);
     });
   }
+
+  it('reads the bridge\'s own settings from bridge.yaml, in real time; without the file logs are kept whole', () => {
+    const files = { 'calendars/office.yaml': OFFICE_CALENDAR, 'contracts/acme.yaml': MINIMAL_CONTRACT };
+    const day = 86_400_000;
+    expect(loadBridgeConfig(writeConfig({ ...files, 'bridge.yaml': 'retention:\n  closed_for: 2w\n' }), {}).bridge).to.deep.equal({ retention: { closedForMs: 14 * day, everyMs: day } });
+    expect(loadBridgeConfig(writeConfig({ ...files, 'bridge.yaml': 'retention: { closed_for: 90d, every: 6h }\n' }), {}).bridge?.retention).to.deep.equal({ closedForMs: 90 * day, everyMs: 6 * 3_600_000 });
+    expect(loadBridgeConfig(writeConfig({ ...files, 'bridge.yaml': 'description: no retention\n' }), {}).bridge).to.deep.equal({ retention: undefined });
+    expect(loadBridgeConfig(writeConfig(files), {}).bridge).to.deep.equal({});
+  });
 
   it('reports every problem of every file at once', () => {
     const { lines } = problemsOf({

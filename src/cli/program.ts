@@ -5,8 +5,11 @@ import { RedisTargetError } from '../app/store/redis-target.js';
 import { ConfigError } from '../config/config-error.js';
 import { packageVersion, projectRoot } from '../project-root.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { compactCommand } from './compact-command.js';
 import { deadlineCommand } from './deadline-command.js';
 import { demoCommand } from './demo-command.js';
+import { exportCommand } from './export-command.js';
+import { importCommand } from './import-command.js';
 import { reconcileCommand } from './reconcile-command.js';
 import { reportCommand } from './report-command.js';
 import { serveCommand } from './serve-command.js';
@@ -87,6 +90,31 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--json', 'print the result as JSON')
     .addOption(configOption())
     .action((options: { source: string; since: string; config: string; json?: boolean }) => run(io, () => reconcileCommand(options, io)));
+
+  program
+    .command('compact')
+    .description("compact the event logs of issues resolved or deleted and quiet for long enough (bridge.yaml's retention, or --closed-for)")
+    .option('--closed-for <duration>', 'how long an issue must have been closed without any event, e.g. 90d (at least 7d); default: retention.closed_for')
+    .option('--source <id>', "only this source's issues")
+    .option('--dry-run', 'count what would go, change nothing')
+    .option('--json', 'print the result as JSON')
+    .addOption(configOption())
+    .action((options: { closedFor?: string; source?: string; dryRun?: boolean; json?: boolean; config: string }) => run(io, () => compactCommand(options, io)));
+
+  program
+    .command('export')
+    .description("every issue's event log, delivery ids, sent notifications and written fields as JSON lines, from the Redis serve uses")
+    .option('--out <file>', 'write to this file (complete when it appears) instead of stdout')
+    .option('--source <id>', "only this source's issues")
+    .action((options: { out?: string; source?: string }) => run(io, () => exportCommand(options, io)));
+
+  program
+    .command('import')
+    .description('read an export into the Redis serve uses, recomputing every state from its log; issues already there are left as they are')
+    .option('--in <file>', 'read this file instead of stdin')
+    .option('--source <id>', "only this source's issues")
+    .addOption(configOption())
+    .action((options: { in?: string; source?: string; config: string }) => run(io, () => importCommand(options, io)));
 
   return program;
 }

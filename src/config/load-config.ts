@@ -1,7 +1,8 @@
 /**
- * The one config loader: reads `calendars/`, `contracts/` and `sources/` of a config directory, substitutes
- * `${ENV}` references, validates every file with its zod schema and compiles the result. It returns
- * a typed config or throws one ConfigError listing every problem by file, path and line.
+ * The one config loader: reads `calendars/`, `contracts/`, `sources/`, `channels/` and `bridge.yaml`
+ * of a config directory, substitutes `${ENV}` references, validates every file with its zod schema
+ * and compiles the result. It returns a typed config or throws one ConfigError listing every
+ * problem by file, path and line.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { substituteEnv, type UnsetVariable } from './env-substitution.js';
 import { ZodError } from 'zod';
 import { configureChannel, type ChatChannel } from '../../connectors/chat/chat-channel.js';
 import { type Channel } from './channel.js';
+import { bridgeFileSchema, compileBridgeSettings, type BridgeSettings } from './bridge-file.js';
 import { calendarFileSchema, channelFileSchema, contractFileSchema } from './schema.js';
 import { sourceFileSchema, type SourceTrackers } from './source-schema.js';
 import { compileSource, type Source } from './source.js';
@@ -28,6 +30,8 @@ export interface SlaConfig {
   readonly channels: ReadonlyMap<string, Channel>;
   /** Where notifications go when a contract names no channel: a new user sees warnings in the log at once. */
   readonly fallbackChannel: Channel;
+  /** `bridge.yaml`: the bridge's own settings (retention); empty without the file. */
+  readonly bridge?: BridgeSettings;
 }
 
 /**
@@ -103,34 +107,42 @@ function describeIssue(issue: z.core.$ZodIssue, owners?: KeyOwners): { parts: Pa
   return [{ parts, message: issue.message }];
 }
 
+/** One config file read, substituted and validated; undefined (with its problems listed) when it is not usable. */
+function readConfigFile<S extends z.ZodType>(file: string, schema: S, env: Env, problems: ProblemList, owners?: KeyOwners): Omit<ConfigFile<z.output<S>>, 'id'> | undefined {
+  const display = displayName(file);
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      problems.add(display, [], `invalid YAML: ${message}`, error.linePos?.[0].line);
+    }
+    return undefined;
+  }
+  const lineOf = lineLocator(doc, lines);
+  const unset: UnsetVariable[] = [];
+  const raw = substituteEnv(doc.toJS(), env, unset);
+  for (const { path: parts, variable } of unset) {
+    problems.add(display, parts, `environment variable ${variable} is not set`, lineOf(parts));
+  }
+  if (unset.length > 0) return undefined;
+  const parsed = schema.safeParse(raw ?? {}, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      for (const { parts, message } of describeIssue(issue, owners)) problems.add(display, parts, message, lineOf(parts));
+    }
+    return undefined;
+  }
+  return { display, data: parsed.data as z.output<S>, lineOf };
+}
+
 function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, problems: ProblemList, owners?: KeyOwners): ConfigFile<z.output<S>>[] {
   const files: ConfigFile<z.output<S>>[] = [];
   for (const file of yamlFiles(dir)) {
-    const display = displayName(file);
-    const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: true });
-    if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-        problems.add(display, [], `invalid YAML: ${message}`, error.linePos?.[0].line);
-      }
-      continue;
-    }
-    const lineOf = lineLocator(doc, lines);
-    const unset: UnsetVariable[] = [];
-    const raw = substituteEnv(doc.toJS(), env, unset);
-    for (const { path: parts, variable } of unset) {
-      problems.add(display, parts, `environment variable ${variable} is not set`, lineOf(parts));
-    }
-    if (unset.length > 0) continue;
-    const parsed = schema.safeParse(raw ?? {}, { reportInput: true });
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        for (const { parts, message } of describeIssue(issue, owners)) problems.add(display, parts, message, lineOf(parts));
-      }
-      continue;
-    }
-    const data = parsed.data as z.output<S> & { id?: string };
+    const read = readConfigFile(file, schema, env, problems, owners);
+    if (!read) continue;
+    const { display, lineOf } = read;
+    const data = read.data as z.output<S> & { id?: string };
     const id = data.id ?? path.basename(file).replace(/\.ya?ml$/, '');
     const duplicate = files.find((other) => other.id === id);
     if (duplicate) {
@@ -238,11 +250,14 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
     }
   }
 
+  const bridgeFile = ['bridge.yaml', 'bridge.yml'].map((name) => path.join(dir, name)).find((file) => existsSync(file));
+  const bridge = bridgeFile ? readConfigFile(bridgeFile, bridgeFileSchema, env, problems) : undefined;
+
   if (contractFiles.length === 0 && problems.problems.length === 0) {
     problems.add(displayName(path.join(dir, 'contracts')), [], 'no contract files (*.yaml) found');
   }
 
   if (problems.problems.length > 0) throw new ConfigError(problems.problems);
   const fallbackChannel: Channel = { id: plugins.fallbackChat, kind: plugins.fallbackChat, chat: configureChannel(plugins.chats[plugins.fallbackChat]!, {}) };
-  return { dir, calendars, contracts, sources, channels, fallbackChannel };
+  return { dir, calendars, contracts, sources, channels, fallbackChannel, bridge: bridge ? compileBridgeSettings(bridge.data) : {} };
 }

@@ -88,7 +88,8 @@ export interface IssueHistory {
   readonly events: readonly IssueEvent[];
 }
 
-interface IssueFacts {
+/** What the clock knows of an issue at a point of its history: every field an event can set. */
+export interface IssueFacts {
   createdAt: Instant;
   project: string;
   component: string | undefined;
@@ -102,7 +103,7 @@ interface IssueFacts {
   deleted: boolean;
 }
 
-function applyFacts(facts: IssueFacts, event: IssueEvent): void {
+export function applyFacts(facts: IssueFacts, event: IssueEvent): void {
   switch (event.type) {
     case 'created':
       Object.assign(facts, {
@@ -383,21 +384,17 @@ function evaluateMetric(track: MetricTrack, contract: Contract, facts: IssueFact
   return { ...result, state: 'paused', reason: holdReason(track, facts) ?? 'paused' };
 }
 
-/**
- * Applies an issue's events in their own time order and evaluates every metric of the contract
- * that covers the issue at `now`.
- */
-export function runClock(history: IssueHistory, contracts: Iterable<Contract>, now: Instant): IssueSla {
-  const events = inEventOrder(history.events);
-  const createdEvents = events.filter((event) => event.type === 'created');
-  const created = createdEvents.find((event) => !event.synthetic) ?? createdEvents[0];
-  if (!created) return { covered: false, reason: 'the issue history has no created event' };
-  // Events stamped before creation (clock skew between tracker nodes) count as happening at creation.
-  // Only the first created event counts; a repeated one (a re-sent webhook) changes nothing.
-  const rest = events
-    .filter((event) => event.type !== 'created')
-    .map((event) => (event.at < created.at ? { ...event, at: created.at } : event));
-  const initialFacts = (): IssueFacts => ({
+type CreatedEvent = Extract<IssueEvent, { type: 'created' }>;
+
+/** The created event that counts, of events in their own time order: the first real one, else the first synthetic one. */
+export function chosenCreated(ordered: readonly IssueEvent[]): CreatedEvent | undefined {
+  const createdEvents = ordered.filter((event): event is CreatedEvent => event.type === 'created');
+  return createdEvents.find((event) => !event.synthetic) ?? createdEvents[0];
+}
+
+/** The facts right after `created`, before any other event. */
+export function initialFacts(created: CreatedEvent): IssueFacts {
+  return {
     createdAt: created.at,
     project: created.project,
     component: created.component,
@@ -409,15 +406,30 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     assignee: created.assignee,
     resolved: false,
     deleted: false,
-  });
+  };
+}
 
-  const final = initialFacts();
+/**
+ * Applies an issue's events in their own time order and evaluates every metric of the contract
+ * that covers the issue at `now`.
+ */
+export function runClock(history: IssueHistory, contracts: Iterable<Contract>, now: Instant): IssueSla {
+  const events = inEventOrder(history.events);
+  const created = chosenCreated(events);
+  if (!created) return { covered: false, reason: 'the issue history has no created event' };
+  // Events stamped before creation (clock skew between tracker nodes) count as happening at creation.
+  // Only the first created event counts; a repeated one (a re-sent webhook) changes nothing.
+  const rest = events
+    .filter((event) => event.type !== 'created')
+    .map((event) => (event.at < created.at ? { ...event, at: created.at } : event));
+
+  const final = initialFacts(created);
   for (const event of rest) applyFacts(final, event);
   const coverage = findContract(contracts, { source: history.source, ...final }, final.createdAt);
   if (!coverage.covered) return { ...coverage, deleted: final.deleted };
   const { contract } = coverage;
 
-  const facts = initialFacts();
+  const facts = initialFacts(created);
   const tracks: MetricTrack[] = contract.metrics.map((rule) => ({ rule, segments: [] }));
   for (const event of [created, ...rest]) {
     const before = event === created ? undefined : { ...facts };

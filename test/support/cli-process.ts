@@ -24,6 +24,12 @@ export function report(args: string[], env: Record<string, string>): { code: num
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
+/** Runs `sla-bridge <args>` to the end, with `input` on its stdin. */
+export function runCli(args: string[], env: Record<string, string>, input?: string): { code: number | null; out: string; err: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...inheritedEnv(), ...env } as NodeJS.ProcessEnv, timeout: 60_000, ...(input === undefined ? {} : { input }) });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
 /** Resolves with the URL from the "bridge started" log line. */
 export function startedUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@
  *   webhook ──▶ ingest ──▶ (apply: event log, SLA state) ──▶ timers ──▶ notify ──▶ chat-<channel>
  *                                         │
  *                                         └──▶ write-back          reconcile ──▶ (apply)
+ *                                                                  retention ──▶ (compacted logs)
  *
  * Ids are deterministic wherever a repeat must fold into one job: the same delivery accepted
  * twice, the same notification claimed by two workers, the same write-back asked for twice.
@@ -185,9 +186,22 @@ export const reconcileSchedulerId = (sourceId: string) => `reconcile:${sourceId}
 
 export const RECONCILE_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
+// ---------------------------------------------------------------------------------------------
+// retention: one job scheduler compacting the event logs of issues closed long enough (bridge.yaml)
+
+export const RETENTION_QUEUE = 'sla-retention';
+export const RETENTION_JOB = 'compact';
+
+/** The settings come from the config of the worker that runs it. */
+export type RetentionJob = Record<string, never>;
+
+export const RETENTION_SCHEDULER_ID = 'retention';
+
+export const RETENTION_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } };
+
 /** Every queue, in the order of the pipeline, with one chat queue per channel id given: for the queue board. */
 export function pipelineQueues(channelIds: Iterable<string>): string[] {
-  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE];
+  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE];
 }
 
 /** The channels a bridge has a chat queue for: every configured one and the fallback. */

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import type { RedisClient } from '../store/redis-connection.js';
-import type { Metric } from '../../domain/metric.js';
+import { METRICS, type Metric } from '../../domain/metric.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { nextNotification } from '../../domain/timer-plan.js';
 import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobId, type DueNotification, type TimerJob } from './pipeline.js';
@@ -31,6 +31,23 @@ export class SlaTimers {
 
   async sent(source: string, issueId: string, metric: Metric): Promise<Set<string>> {
     return new Set(await this.redis.smembers(this.sentKey(source, issueId, metric)));
+  }
+
+  /** What was sent per metric (an export), metrics with none left out. */
+  async sentByMetric(source: string, issueId: string): Promise<Partial<Record<Metric, string[]>>> {
+    const sent: Partial<Record<Metric, string[]>> = {};
+    for (const metric of METRICS) {
+      const labels = [...(await this.sent(source, issueId, metric))].sort();
+      if (labels.length > 0) sent[metric] = labels;
+    }
+    return sent;
+  }
+
+  /** Records notifications as sent without sending them (an import): they are never planned again. */
+  async restoreSent(source: string, issueId: string, sent: Partial<Record<Metric, readonly string[]>>): Promise<void> {
+    for (const [metric, labels] of Object.entries(sent) as [Metric, readonly string[]][]) {
+      if (labels.length > 0) await this.redis.sadd(this.sentKey(source, issueId, metric), ...labels);
+    }
   }
 
   /**

@@ -23,17 +23,20 @@ import {
   INGEST_QUEUE,
   NOTIFY_QUEUE,
   RECONCILE_QUEUE,
+  RETENTION_QUEUE,
   TIMER_QUEUE,
   WRITE_BACK_QUEUE,
   type ChatRetryPolicy,
   type DeliveryJob,
   type DueNotification,
   type ReconcileJob,
+  type RetentionJob,
   type TimerJob,
   type WriteBackJob,
 } from './pipeline.js';
 import { trackerRead, trackerReaders } from './reconcile.js';
 import { createReconcileProcessor, scheduleReconciliation } from './reconcile-schedule.js';
+import { createRetentionProcessor, scheduleRetention } from './retention.js';
 import { createWriteBackProcessor } from './write-back.js';
 
 export interface WorkerParts {
@@ -67,6 +70,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const work = createIssueWork({ redis, prefix, config, now, logger: logger.child({ component: 'worker' }), metrics });
   const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: redis, prefix });
   const reconcile = new Queue<ReconcileJob>(RECONCILE_QUEUE, { connection: redis, prefix });
+  const retention = new Queue<RetentionJob>(RETENTION_QUEUE, { connection: redis, prefix });
   const deadLetters = new DeadLetterStore(redis, prefix);
 
   const start = <T>(name: string, processor: (job: Job<T>) => Promise<unknown>, concurrency = parts.concurrency) => {
@@ -102,5 +106,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   await scheduleReconciliation(reconcile, sources.values());
   // One source at a time: the runs read trackers other people use.
   start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), agents: parts.agents, read: trackerRead(http) }), 1);
-  return { workers, queues: [...work.queues, notifications, ...chat.queues, reconcile], connections };
+  await scheduleRetention(retention, config.bridge?.retention);
+  start<RetentionJob>(RETENTION_QUEUE, createRetentionProcessor({ ...work, retention: config.bridge?.retention }), 1);
+  return { workers, queues: [...work.queues, notifications, ...chat.queues, reconcile, retention], connections };
 }

@@ -171,6 +171,47 @@ export class IssueStore {
     return stored === wanted ? Number(count ?? 0) : 0;
   }
 
+  /** The issue's event log and the delivery ids it was told, as stored, read at one instant. */
+  async readLog(source: string, issueId: string): Promise<{ readonly events: string[]; readonly eventIds: string[] }> {
+    const [events, eventIds] = ((await this.redis.multi().lrange(this.key(source, issueId, 'events'), 0, -1).smembers(this.key(source, issueId, 'event-ids')).exec()) ?? []).map(
+      ([error, value]) => {
+        if (error) throw error;
+        return value as string[];
+      },
+    );
+    return { events: events ?? [], eventIds: eventIds ?? [] };
+  }
+
+  /**
+   * Replaces the issue's event log and its delivery ids at once (retention's compacted log, an
+   * imported one), and forgets what the last delivery showed. Call with the issue's lock held.
+   */
+  async replaceLog(source: string, issueId: string, events: readonly IssueEvent[], eventIds: readonly string[] = []): Promise<void> {
+    const eventsKey = this.key(source, issueId, 'events');
+    const idsKey = this.key(source, issueId, 'event-ids');
+    const transaction = this.redis.multi().del(eventsKey, idsKey, this.key(source, issueId, 'shown'));
+    if (events.length > 0) transaction.rpush(eventsKey, ...events.map((event) => JSON.stringify(event)));
+    if (eventIds.length > 0) transaction.sadd(idsKey, ...eventIds);
+    await transaction.exec();
+  }
+
+  /** The keys (current and former) that name the issue, from `issue-keys`. */
+  async keysOf(source: string): Promise<Map<string, string[]>> {
+    const byId = new Map<string, string[]>();
+    for (const [key, id] of Object.entries(await this.redis.hgetall(`${this.prefix}:issue-keys:${source}`))) byId.set(id, [...(byId.get(id) ?? []), key]);
+    return byId;
+  }
+
+  /** Makes an issue known under its ref and every key that named it (an import). */
+  async restoreRef(source: string, issue: IssueRef, keys: readonly string[]): Promise<void> {
+    const transaction = this.redis
+      .multi()
+      .sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]))
+      .hset(this.key(source, issue.id, 'ref'), { key: issue.key, title: issue.title ?? '', url: issue.url ?? '' });
+    for (const key of new Set([issue.key, ...keys])) transaction.hset(`${this.prefix}:issue-keys:${source}`, key, issue.id);
+    await transaction.exec();
+  }
+
   /**
    * Runs `work` while holding one of the issue's locks, waiting for another worker to finish with
    * it: `lock` guards the SLA state, `write-back-lock` the tracker writes (slow, so kept apart).
