@@ -126,7 +126,10 @@ export function apiRouter(deps: ApiDeps): Router {
     const filter = issueFilterSchema.safeParse(request.query);
     if (!filter.success) {
       const issue = filter.error.issues[0]!;
-      return void response.status(400).json({ error: `${String(issue.path[0])}: ${issue.message}`, field: issue.path[0] });
+      // An unknown parameter has no path of its own: the issue names it among its keys.
+      const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : String(issue.path[0]);
+      const message = issue.code === 'unrecognized_keys' ? 'not a filter (use state, contract, source or metric)' : issue.message;
+      return void response.status(400).json({ error: `${field}: ${message}`, field });
     }
     const states = await deps.store.loadStates(await deps.store.listIssues());
     const matching = states.filter((state) => matchesFilter(state, filter.data)).sort((a, b) => soonestDeadline(a) - soonestDeadline(b));
