@@ -14,7 +14,7 @@ export interface RawAnswer {
 }
 
 /** `headers` as [name, value] pairs, sent in order, duplicates and all. */
-export function rawRequest(url: string, method: string, headers: readonly (readonly [string, string])[], body?: Buffer | string): Promise<RawAnswer> {
+export function rawRequest(url: string, method: string, headers: readonly (readonly [string, string])[], body?: Buffer | string, options: { readonly localAddress?: string } = {}): Promise<RawAnswer> {
   const target = new URL(url);
   // An array value is sent as one header line per element: duplicates as a client may send them.
   const grouped: Record<string, string[]> = {};
@@ -22,7 +22,7 @@ export function rawRequest(url: string, method: string, headers: readonly (reado
   const bytes = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   if (bytes) grouped['content-length'] = [String(bytes.length)];
   return new Promise((resolve, reject) => {
-    const request = http.request({ hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method, headers: grouped, agent: false }, (response) => {
+    const request = http.request({ hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method, headers: grouped, agent: false, ...(options.localAddress ? { localAddress: options.localAddress } : {}) }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);

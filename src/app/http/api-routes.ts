@@ -18,7 +18,7 @@ import { reportCsv, reportHtml } from '../report-format.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { DeadLetterBusy, DeadLetterNotFound, type DeadLetterStore } from '../store/dead-letters.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
-import { apiAuth, sessionRouter, type ApiAuthDeps } from './api-auth.js';
+import { apiAuth, apiThrottle, sessionRouter, type ApiAuthDeps } from './api-auth.js';
 
 export interface ApiDeps extends ApiAuthDeps {
   readonly store: IssueStore;
@@ -119,6 +119,7 @@ function boundedInt(value: unknown, fallback: number, max: number): number {
 
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
+  router.use(apiThrottle(deps));
   router.use(sessionRouter(deps));
   router.use(apiAuth(deps));
   router.use('/queues', queueBoard(deps.queues));
