@@ -89,7 +89,11 @@ export function sessionRouter(deps: ApiAuthDeps): Router {
   router.post('/session', express.json({ limit: BODY_LIMIT }), express.urlencoded({ extended: false, limit: BODY_LIMIT }), (request, response) => {
     if (!deps.token) return refuse(response, 'disabled', DISABLED);
     const body = loginSchema.safeParse(request.body ?? {});
-    if (!body.success) return void response.status(400).json({ error: `token: ${body.error.issues[0]!.message} (send JSON {"token": "…"} or a form field token)`, field: 'token' });
+    if (!body.success) {
+      const given = (request.body as { token?: unknown } | undefined)?.token;
+      const problem = given === undefined ? 'missing' : body.error.issues[0]!.message;
+      return void response.status(400).json({ error: `token: ${problem} (send JSON {"token": "…"} or a form field token)`, field: 'token' });
+    }
     if (!sameSecret(body.data.token, deps.token)) return refuseGuess(deps, request, response, "wrong token: it is not the bridge's SLA_BRIDGE_API_TOKEN");
     const session = issueSession(deps.token, deps.now());
     response.cookie(SESSION_COOKIE, session.value, { ...cookieOptions(request), maxAge: SESSION_LIFETIME_MS });
