@@ -2,7 +2,7 @@
  * The one way the bridge sends HTTP: chat webhooks and tracker write-back. Each request is retried
  * with exponential backoff and full jitter while the failure may pass (network errors, timeouts,
  * 5xx, 429), honouring Retry-After; a failure that will not pass by itself (any other 4xx, a
- * redirect, a malformed URL) ends at once. Either way the caller gets a `DeliveryFailure` it can
+ * redirect, which is never followed, a malformed URL) ends at once. Either way the caller gets a `DeliveryFailure` it can
  * put on the dead-letter list.
  *
  * Delivery is at least once: a request that timed out may have been handled by the server, and
@@ -202,6 +202,26 @@ function encode(request: OutboundRequest): { data: string | undefined; headers: 
   return { data, headers };
 }
 
+/**
+ * Why a redirect was not followed, naming where it pointed by origin only (its path and query may
+ * carry what the tracker put there). No redirect is followed, to another host or to the same one:
+ * a request goes only where the config points (a tracker's `base_url`, a chat URL), its
+ * credentials with it, and a server that redirects means the config names another address than its own.
+ */
+function redirectReason(status: number, url: string, location: unknown): string {
+  const target = typeof location === 'string' && location !== '' ? location : undefined;
+  let where = 'without a Location';
+  if (target !== undefined) {
+    try {
+      const origin = new URL(target, url).origin;
+      where = origin === new URL(url).origin ? `to ${origin} (the same origin)` : `to another host, ${origin}`;
+    } catch {
+      where = 'to an unreadable Location';
+    }
+  }
+  return `HTTP ${status}: redirect ${where} not followed (the bridge follows no redirects: point the config at the address itself)`;
+}
+
 export class OutboundHttp {
   private readonly client: AxiosInstance;
   private readonly policy: RetryPolicy;
@@ -272,6 +292,7 @@ export class OutboundHttp {
       });
       const status = response.status;
       if (status >= 200 && status < 300) return { ok: true, status, data: response.data, headers: headerRecord(response.headers) };
+      if (status >= 300 && status < 400) return { ok: false, permanent: true, status, responseData: response.data, reason: redirectReason(status, request.url, response.headers.location) };
       const detail = scrubUrl(excerpt(response.data), request.url);
       const reason = `HTTP ${status}${detail ? `: ${detail}` : ''}`;
       if (status !== 429 && status < 500) return { ok: false, permanent: true, status, responseData: response.data, reason };
