@@ -192,6 +192,17 @@ describe('outbound HTTP', () => {
     expect(elsewhere.isDone(), 'nothing went to the other host').to.equal(false);
   });
 
+  it('keeps the credentials it sent out of the reason when the server quotes them back, even where the excerpt is cut', async () => {
+    const token = 'glpat-quoted-back-0123456789abcdef';
+    const basic = Buffer.from(`bot@example.test:${token}`).toString('base64');
+    nock(TRACKER).put('/a').reply(401, `${'x'.repeat(190)} Bearer ${token}`).put('/b').reply(403, { message: `bad credentials ${basic} (bot@example.test:${token})` });
+    const { http } = client();
+    const first = await rejection(http.send({ url: `${TRACKER}/a`, method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: {}, description: 'cut' }));
+    expect(first.reason).not.to.include(token.slice(0, 12));
+    const second = await rejection(http.send({ url: `${TRACKER}/b`, method: 'PUT', headers: { Authorization: `Basic ${basic}` }, body: {}, description: 'basic' }));
+    expect(second.reason).to.equal('HTTP 403: {"message":"bad credentials [redacted] ([redacted])"}');
+  });
+
   it('follows no redirect within the same origin either, nor one without a Location', async () => {
     const scope = nock(CHAT).post('/hook').reply(307, '', { Location: '/hook2' }).post('/hook').reply(301).post('/hook2').reply(200);
     const { http } = client();

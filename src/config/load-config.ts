@@ -12,7 +12,7 @@ import type { Contract } from '../domain/contract.js';
 import { coverageOverlaps } from '../domain/coverage.js';
 import { compileCalendar, compileContract, type PathPart } from './compile-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
-import { substituteEnv, type UnsetVariable } from './env-substitution.js';
+import { hideSubstituted, substituteEnv, type SubstitutedValue, type UnsetVariable } from './env-substitution.js';
 import { ZodError } from 'zod';
 import { configureChannel, type ChatChannel } from '../../connectors/chat/chat-channel.js';
 import { type Channel } from './channel.js';
@@ -72,9 +72,15 @@ function yamlFiles(dir: string): string[] {
 
 class ProblemList {
   readonly problems: ConfigProblem[] = [];
+  /** Per file, the environment values substituted into it, which its messages must not quote. */
+  private readonly substituted = new Map<string, readonly SubstitutedValue[]>();
+
+  substitutedInto(file: string, used: readonly SubstitutedValue[]): void {
+    this.substituted.set(file, used);
+  }
 
   add(file: string, parts: PathPart[], message: string, line?: number): void {
-    this.problems.push({ file, path: formatPath(parts), message, line });
+    this.problems.push({ file, path: formatPath(parts), message: hideSubstituted(message, this.substituted.get(file) ?? []), line });
   }
 }
 
@@ -118,7 +124,9 @@ function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, 
     }
     const lineOf = lineLocator(doc, lines);
     const unset: UnsetVariable[] = [];
-    const raw = substituteEnv(doc.toJS(), env, unset);
+    const used: SubstitutedValue[] = [];
+    const raw = substituteEnv(doc.toJS(), env, unset, [], used);
+    problems.substitutedInto(display, used);
     for (const { path: parts, variable } of unset) {
       problems.add(display, parts, `environment variable ${variable} is not set`, lineOf(parts));
     }

@@ -11,7 +11,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { HttpMethod, OutboundRequest } from '../../../connectors/outbound-request.js';
 import { createLogger, type Logger } from '../logger.js';
-import { logTarget, redactHeaders, redactUrl, scrubUrl } from './redact.js';
+import { logTarget, redactHeaders, redactUrl, scrubRequestSecrets } from './redact.js';
 
 
 /** The request as it may be shown and logged: no credentials, no webhook secrets, no body. */
@@ -171,10 +171,11 @@ type Outcome =
 
 const EXCERPT_LENGTH = 200;
 
-function excerpt(data: unknown): string {
+/** The start of a server's answer, for a reason; `scrub` runs before it is cut, so no secret is left half there. */
+function excerpt(data: unknown, scrub: (text: string) => string = (text) => text): string {
   if (data === undefined || data === null || data === '') return '';
   const text = typeof data === 'string' ? data : JSON.stringify(data);
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = scrub(text).replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
 }
 
@@ -293,7 +294,7 @@ export class OutboundHttp {
       const status = response.status;
       if (status >= 200 && status < 300) return { ok: true, status, data: response.data, headers: headerRecord(response.headers) };
       if (status >= 300 && status < 400) return { ok: false, permanent: true, status, responseData: response.data, reason: redirectReason(status, request.url, response.headers.location) };
-      const detail = scrubUrl(excerpt(response.data), request.url);
+      const detail = excerpt(response.data, (text) => scrubRequestSecrets(text, request));
       const reason = `HTTP ${status}${detail ? `: ${detail}` : ''}`;
       if (status !== 429 && status < 500) return { ok: false, permanent: true, status, responseData: response.data, reason };
       const retryAfter = response.headers['retry-after'];
@@ -307,7 +308,7 @@ export class OutboundHttp {
         ok: false,
         permanent: codeText === undefined || !TRANSIENT_NETWORK_CODES.has(codeText),
         code: codeText,
-        reason: scrubUrl(codeText && !message.includes(codeText) ? `${codeText}: ${message}` : message, request.url),
+        reason: scrubRequestSecrets(codeText && !message.includes(codeText) ? `${codeText}: ${message}` : message, request),
       };
     }
   }
