@@ -32,7 +32,7 @@ function baseConfig(): { dir: string; files: string[] } {
 }
 
 /** Text that breaks YAML or the loader's reading of it. */
-const SNIPPETS = ['\t', ': ', '- ', '{', '[', '"', "'", '\u0000', '\ud800', '\u202e', '${UNSET_BAD_INPUT_VARIABLE}', '$${', '${', '${:-x}', '&a ', '*a', '*nowhere', '!!binary ', '!!js/function ', '<<: *x\n', '---\n', '...\n', '%YAML 1.1\n', '? ', '\n  nested: [', '#', 'null', '~', '0x10', '1e400', 'yes', '2026-02-30'];
+const SNIPPETS = ['a: &a [1, 1]\nb: [*a, *a]\n', '\t', ': ', '- ', '{', '[', '"', "'", '\u0000', '\ud800', '\u202e', '${UNSET_BAD_INPUT_VARIABLE}', '$${', '${', '${:-x}', '&a ', '*a', '*nowhere', '!!binary ', '!!js/function ', '<<: *x\n', '---\n', '...\n', '%YAML 1.1\n', '? ', '\n  nested: [', '#', 'null', '~', '0x10', '1e400', 'yes', '2026-02-30'];
 
 type Mutation = { readonly kind: 'value'; readonly json: unknown } | { readonly kind: 'insert'; readonly at: number; readonly text: string } | { readonly kind: 'cut'; readonly at: number };
 
@@ -47,6 +47,29 @@ describe('bad config files', function () {
 
   it('loads as shipped', () => {
     expect(loadBridgeConfig(dir, DEMO_SECRETS).sources.size).to.be.greaterThan(0);
+  });
+
+  it('reports an alias to a missing anchor and an alias bomb by file and line, not as an exception', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e'].map((name, index) => `${name}: &${name} [${Array.from({ length: 10 }, () => `*${'abcd'[index]}`).join(', ')}]`)].join('\n');
+    for (const [text, message] of [
+      [`${originals.get('calendars/nl-24x7.yaml')!}\n<<: *missing\n`, /^invalid YAML: Unresolved alias/],
+      [`${originals.get('calendars/nl-24x7.yaml')!}\n${bomb}\n`, /^invalid YAML: Excessive alias count/],
+    ] as const) {
+      writeFileSync(path.join(dir, 'calendars/nl-24x7.yaml'), text);
+      let error: unknown;
+      try {
+        loadBridgeConfig(dir, DEMO_SECRETS);
+      } catch (caught) {
+        error = caught;
+      } finally {
+        writeFileSync(path.join(dir, 'calendars/nl-24x7.yaml'), originals.get('calendars/nl-24x7.yaml')!);
+      }
+      expect(error).to.be.instanceOf(ConfigError);
+      const [problem] = (error as ConfigError).problems;
+      expect(problem!.file).to.equal(path.join(dir, 'calendars/nl-24x7.yaml'));
+      expect(problem!.message).to.match(message);
+      expect(problem!.line, problem!.message).to.be.a('number');
+    }
   });
 
   it('loads, or throws a ConfigError naming file and path, whatever one file holds', () => {

@@ -177,7 +177,7 @@ describe('bad input at the webhook endpoint, every tracker kind', function () {
               { weight: 2, arbitrary: nastyJson.map(jsonBody) },
               { weight: 2, arbitrary: brokenBytes(fixture.body).map((bytes) => new Body(bytes)) },
             ),
-            contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON ', 'application/json;charset=latin1'),
+            contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON ', 'application/json;charset=latin1', 'text/plain', 'application/x-www-form-urlencoded'),
           });
         });
         const seen = new Map<number, number>();

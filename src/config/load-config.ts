@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, visit, type Alias, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
 import type { Contract } from '../domain/contract.js';
@@ -109,6 +109,23 @@ function describeIssue(issue: z.core.$ZodIssue, owners?: KeyOwners): { parts: Pa
   return [{ parts, message: issue.message }];
 }
 
+/**
+ * The document as plain data. An alias to an anchor that is not there (`<<: *x`), or so many
+ * aliases that expanding them would blow up (yaml's `maxAliasCount`), parses but cannot become
+ * data: a problem at the first such alias, not an exception.
+ */
+function documentValue(doc: Document, lines: LineCounter): { ok: true; value: unknown } | { ok: false; message: string; line: number | undefined } {
+  try {
+    return { ok: true, value: doc.toJS() };
+  } catch (error) {
+    const aliases: Alias[] = [];
+    visit(doc, { Alias: (_key, node) => void aliases.push(node) });
+    const culprit = aliases.find((alias) => alias.resolve(doc) === undefined) ?? aliases[0];
+    const line = culprit?.range ? lines.linePos(culprit.range[0]).line : undefined;
+    return { ok: false, message: (error as Error).message.split('\n')[0]!, line };
+  }
+}
+
 function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, problems: ProblemList, owners?: KeyOwners): ConfigFile<z.output<S>>[] {
   const files: ConfigFile<z.output<S>>[] = [];
   for (const file of yamlFiles(dir)) {
@@ -123,9 +140,14 @@ function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, 
       continue;
     }
     const lineOf = lineLocator(doc, lines);
+    const js = documentValue(doc, lines);
+    if (!js.ok) {
+      problems.add(display, [], `invalid YAML: ${js.message}`, js.line);
+      continue;
+    }
     const unset: UnsetVariable[] = [];
     const used: SubstitutedValue[] = [];
-    const raw = substituteEnv(doc.toJS(), env, unset, [], used);
+    const raw = substituteEnv(js.value, env, unset, [], used);
     problems.substitutedInto(display, used);
     for (const { path: parts, variable } of unset) {
       problems.add(display, parts, `environment variable ${variable} is not set`, lineOf(parts));
