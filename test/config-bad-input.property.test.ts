@@ -18,7 +18,7 @@ import { projectRoot } from '../src/project-root.js';
 import { mutatedBody, nastyString } from './support/hostile-input.js';
 import { DEMO_SECRETS, SHIPPED_CONFIG_DIR } from './support/shipped-config.js';
 
-const RUNS = 300;
+const RUNS = 250;
 const CHANNEL = readFileSync(path.join(projectRoot(), 'test/fixtures/timer-config/channels/managers.yaml'), 'utf8');
 
 /** The shipped config plus a channel: a file of every kind the loader reads. */
