@@ -128,12 +128,18 @@ describe('bad input at the status API', function () {
       nastyJson.map((json) => new Body(Buffer.from(JSON.stringify({ token: json })))),
       nastyString.map((text) => new Body(Buffer.from(`token=${percentEncoded(text)}`))),
       fc.uint8Array({ maxLength: 200 }).map((bytes) => new Body(Buffer.from(bytes))),
-      fc.constantFrom(new Body(Buffer.from(JSON.stringify({ token: TOKEN }))), new Body(Buffer.from(`token=${TOKEN}`)), new Body(Buffer.alloc(5_000, 0x61)), new Body(Buffer.from('{"token":"x"')), new Body(Buffer.from(`{"token":"${'a'.repeat(4_200)}"}`))),
+      fc.constantFrom(new Body(Buffer.alloc(5_000, 0x61)), new Body(Buffer.from('{"token":"x"')), new Body(Buffer.from(`{"token":"${'a'.repeat(4_200)}"}`))),
     );
     const contentType = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', '', 'application/json; charset=latin1');
+    // The right token as each login form sends it, so that some logins succeed whatever the seed.
+    const rightLogin = fc.constantFrom(
+      { body: new Body(Buffer.from(JSON.stringify({ token: TOKEN }))), type: 'application/json' },
+      { body: new Body(Buffer.from(`token=${TOKEN}`)), type: 'application/x-www-form-urlencoded' },
+    );
+    const login = fc.oneof({ weight: 9, arbitrary: fc.record({ body, type: contentType }) }, { weight: 1, arbitrary: rightLogin });
     const seen = new Set<number>();
     await fc.assert(
-      fc.asyncProperty(body, contentType, async ({ bytes }, type) => {
+      fc.asyncProperty(login, async ({ body: { bytes }, type }) => {
         const before = await keysOf(redis, bridge.prefix);
         const answer = await rawRequest(`${bridge.url}/api/session`, 'POST', type ? [['content-type', type]] : [], bytes);
         seen.add(answer.status);

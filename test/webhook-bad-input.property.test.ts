@@ -177,7 +177,10 @@ describe('bad input at the webhook endpoint, every tracker kind', function () {
               { weight: 2, arbitrary: nastyJson.map(jsonBody) },
               { weight: 2, arbitrary: brokenBytes(fixture.body).map((bytes) => new Body(bytes)) },
             ),
-            contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON ', 'application/json;charset=latin1', 'text/plain', 'application/x-www-form-urlencoded'),
+            contentType: fc.oneof(
+              { weight: 9, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON ', 'application/json;charset=latin1') },
+              { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded') },
+            ),
           });
         });
         const seen = new Map<number, number>();
@@ -187,7 +190,8 @@ describe('bad input at the webhook endpoint, every tracker kind', function () {
             const answer = await probe(source, signedHeaders(fixture, bytes, contentType), bytes, `${kind} ${name} ${bytes.subarray(0, 120).toString('utf8')}`);
             seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
           }),
-          { numRuns: RUNS.signed },
+          // Every fixture as it is comes first, so that accepted deliveries are among the cases whatever the seed.
+          { numRuns: RUNS.signed, examples: all.map((fixture) => [{ name: fixture.name, bytes: jsonBody(fixture.body), contentType: 'application/json' }]) },
         );
         // The bodies reached both sides of the schema: some were taken, some refused for a field.
         expect([...seen.keys()], JSON.stringify([...seen])).to.include.members([202, 400]);
