@@ -218,11 +218,34 @@ describe('outbound HTTP', () => {
     });
   }
 
-  it('does not follow redirects: a 3xx is permanent', async () => {
-    nock(CHAT).post('/hook').reply(302, '', { Location: 'https://elsewhere.example.test/' });
+  it('does not follow redirects: a 3xx is permanent, and the reason names where it pointed by origin only', async () => {
+    const elsewhere = nock('https://elsewhere.example.test').post(/.*/).reply(200).get(/.*/).reply(200);
+    nock(CHAT).post('/hook').reply(302, '', { Location: 'https://elsewhere.example.test/steal?token=abc123xyz' });
     const { http } = client();
     const failure = await rejection(http.send(warning()));
     expect(failure).to.deep.include({ permanent: true, status: 302, attempts: 1 });
+    expect(failure.reason).to.equal('HTTP 302: redirect to another host, https://elsewhere.example.test not followed (the bridge follows no redirects: point the config at the address itself)');
+    expect(failure.message).not.to.include('abc123xyz');
+    expect(elsewhere.isDone(), 'nothing went to the other host').to.equal(false);
+  });
+
+  it('keeps the credentials it sent out of the reason when the server quotes them back, even where the excerpt is cut', async () => {
+    const token = 'glpat-quoted-back-0123456789abcdef';
+    const basic = Buffer.from(`bot@example.test:${token}`).toString('base64');
+    nock(TRACKER).put('/a').reply(401, `${'x'.repeat(190)} Bearer ${token}`).put('/b').reply(403, { message: `bad credentials ${basic} (bot@example.test:${token})` });
+    const { http } = client();
+    const first = await rejection(http.send({ url: `${TRACKER}/a`, method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: {}, description: 'cut' }));
+    expect(first.reason).not.to.include(token.slice(0, 12));
+    const second = await rejection(http.send({ url: `${TRACKER}/b`, method: 'PUT', headers: { Authorization: `Basic ${basic}` }, body: {}, description: 'basic' }));
+    expect(second.reason).to.equal('HTTP 403: {"message":"bad credentials [redacted] ([redacted])"}');
+  });
+
+  it('follows no redirect within the same origin either, nor one without a Location', async () => {
+    const scope = nock(CHAT).post('/hook').reply(307, '', { Location: '/hook2' }).post('/hook').reply(301).post('/hook2').reply(200);
+    const { http } = client();
+    expect((await rejection(http.send(warning()))).reason).to.match(/^HTTP 307: redirect to https:\/\/chat\.example\.test \(the same origin\) not followed/);
+    expect((await rejection(http.send(warning()))).reason).to.match(/^HTTP 301: redirect without a Location not followed/);
+    expect(scope.pendingMocks(), 'the redirect target was never asked').to.deep.equal(['POST https://chat.example.test:443/hook2']);
   });
 
   it('treats errors that will not pass by themselves as permanent', async () => {

@@ -8,6 +8,7 @@ import type { ConnectorRegistry } from '../../connectors/connector.js';
 import type { SlaConfig } from '../config/load-config.js';
 import type { TrustProxy } from './http/http-app.js';
 import { startHttp } from './http/server.js';
+import type { LoginThrottleOptions } from './http/login-throttle.js';
 import { INGEST_QUEUE, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
 import { trackerRead } from './jobs/reconcile.js';
 import { startWorkers } from './jobs/workers.js';
@@ -38,6 +39,8 @@ export interface BridgeOptions {
   readonly apiToken?: string | undefined;
   /** Which proxies' X-Forwarded-* headers to believe (express's `trust proxy`); unset: none. */
   readonly trustProxy?: TrustProxy | undefined;
+  /** How many wrong API tokens a client may send in what window (src/app/http/login-throttle.ts); the default otherwise. */
+  readonly loginThrottle?: LoginThrottleOptions | undefined;
   /** How chat messages and write-backs leave the bridge; tests shorten its retry delays. */
   readonly http?: OutboundHttp;
   /** How chat messages are retried (as delayed jobs); tests shorten the waits. */
@@ -106,6 +109,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           http,
           apiToken: options.apiToken,
           trustProxy: options.trustProxy,
+          loginThrottle: options.loginThrottle,
           port: options.port ?? 8080,
           host: options.host ?? '127.0.0.1',
           now,

@@ -13,3 +13,12 @@ export const processIo: CliIo = {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * The command could not do its work because of something outside the bridge (a tracker that
+ * refused, redirected or pointed elsewhere): printed as one clear line, exit code 1, no stack trace.
+ * The message must hold no secret (a DeliveryFailure's is redacted).
+ */
+export class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+}

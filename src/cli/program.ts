@@ -4,7 +4,7 @@ import { RedisUnreachableError } from '../app/store/redis-connection.js';
 import { RedisTargetError } from '../app/store/redis-target.js';
 import { ConfigError } from '../config/config-error.js';
 import { packageVersion, projectRoot } from '../project-root.js';
-import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { CommandFailure, processIo, UsageError, type CliIo } from './cli-io.js';
 import { compactCommand } from './compact-command.js';
 import { deadlineCommand } from './deadline-command.js';
 import { demoCommand } from './demo-command.js';
@@ -26,7 +26,7 @@ async function run(io: CliIo, action: () => number | Promise<number | void>): Pr
     if (error instanceof ConfigError) {
       io.err(`sla-bridge: the config has ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:`);
       io.err(error.message);
-    } else if (error instanceof UsageError || error instanceof RedisTargetError || error instanceof RedisUnreachableError) {
+    } else if (error instanceof UsageError || error instanceof CommandFailure || error instanceof RedisTargetError || error instanceof RedisUnreachableError) {
       io.err(`sla-bridge: ${error.message}`);
     } else {
       throw error;

@@ -12,11 +12,11 @@ import { BridgeMetrics } from '../app/metrics.js';
 import { AgentDirectory } from '../app/store/agent-directory.js';
 import { OutboundHttp } from '../app/outbound/outbound-http.js';
 import { reconcilableSource, reconcileSource, trackerRead, trackerReaders, type ReconcileProgress, type ReconcileResult } from '../app/jobs/reconcile.js';
-import { createRedis, waitUntilReady } from '../app/store/redis-connection.js';
+import { createRedis, RedisUnreachableError, waitUntilReady } from '../app/store/redis-connection.js';
 import { loadBridgeConfig } from '../app/plugins.js';
 import { durationToMs, parseDuration } from '../domain/duration.js';
 import { withBridgeRedis } from './bridge-redis.js';
-import { UsageError, type CliIo } from './cli-io.js';
+import { CommandFailure, UsageError, type CliIo } from './cli-io.js';
 import { progressDisplay } from './progress-display.js';
 
 export interface ReconcileOptions {
@@ -75,6 +75,10 @@ export async function reconcileCommand(
       await agents.refresh();
       try {
         return await reconcileSource({ ...work, readers, agents, read }, options.source, since, (step: ReconcileProgress) => progress.update(step.checked, step.total));
+      } catch (error) {
+        // The listing itself failed (an issue that cannot be read is in the result instead).
+        if (error instanceof RedisUnreachableError) throw error;
+        throw new CommandFailure(`${options.source}: could not list the changed issues: ${(error as Error).message}`);
       } finally {
         await agents.close();
       }

@@ -6,14 +6,14 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, visit, type Alias, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
 import type { Contract } from '../domain/contract.js';
 import { coverageOverlaps } from '../domain/coverage.js';
 import { compileCalendar, compileContract, type PathPart } from './compile-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
-import { substituteEnv, type UnsetVariable } from './env-substitution.js';
+import { hideSubstituted, substituteEnv, type SubstitutedValue, type UnsetVariable } from './env-substitution.js';
 import { ZodError } from 'zod';
 import { configureChannel, type ChatChannel } from '../../connectors/chat/chat-channel.js';
 import { type Channel } from './channel.js';
@@ -76,9 +76,15 @@ function yamlFiles(dir: string): string[] {
 
 class ProblemList {
   readonly problems: ConfigProblem[] = [];
+  /** Per file, the environment values substituted into it, which its messages must not quote. */
+  private readonly substituted = new Map<string, readonly SubstitutedValue[]>();
+
+  substitutedInto(file: string, used: readonly SubstitutedValue[]): void {
+    this.substituted.set(file, used);
+  }
 
   add(file: string, parts: PathPart[], message: string, line?: number): void {
-    this.problems.push({ file, path: formatPath(parts), message, line });
+    this.problems.push({ file, path: formatPath(parts), message: hideSubstituted(message, this.substituted.get(file) ?? []), line });
   }
 }
 
@@ -107,6 +113,23 @@ function describeIssue(issue: z.core.$ZodIssue, owners?: KeyOwners): { parts: Pa
   return [{ parts, message: issue.message }];
 }
 
+/**
+ * The document as plain data. An alias to an anchor that is not there (`<<: *x`), or so many
+ * aliases that expanding them would blow up (yaml's `maxAliasCount`), parses but cannot become
+ * data: a problem at the first such alias, not an exception.
+ */
+function documentValue(doc: Document, lines: LineCounter): { ok: true; value: unknown } | { ok: false; message: string; line: number | undefined } {
+  try {
+    return { ok: true, value: doc.toJS() };
+  } catch (error) {
+    const aliases: Alias[] = [];
+    visit(doc, { Alias: (_key, node) => void aliases.push(node) });
+    const culprit = aliases.find((alias) => alias.resolve(doc) === undefined) ?? aliases[0];
+    const line = culprit?.range ? lines.linePos(culprit.range[0]).line : undefined;
+    return { ok: false, message: (error as Error).message.split('\n')[0]!, line };
+  }
+}
+
 /** One config file read, substituted and validated; undefined (with its problems listed) when it is not usable. */
 function readConfigFile<S extends z.ZodType>(file: string, schema: S, env: Env, problems: ProblemList, owners?: KeyOwners): Omit<ConfigFile<z.output<S>>, 'id'> | undefined {
   const display = displayName(file);
@@ -120,8 +143,15 @@ function readConfigFile<S extends z.ZodType>(file: string, schema: S, env: Env, 
     return undefined;
   }
   const lineOf = lineLocator(doc, lines);
+  const js = documentValue(doc, lines);
+  if (!js.ok) {
+    problems.add(display, [], `invalid YAML: ${js.message}`, js.line);
+    return undefined;
+  }
   const unset: UnsetVariable[] = [];
-  const raw = substituteEnv(doc.toJS(), env, unset);
+  const used: SubstitutedValue[] = [];
+  const raw = substituteEnv(js.value, env, unset, [], used);
+  problems.substitutedInto(display, used);
   for (const { path: parts, variable } of unset) {
     problems.add(display, parts, `environment variable ${variable} is not set`, lineOf(parts));
   }

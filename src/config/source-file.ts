@@ -21,12 +21,23 @@ export interface SourceIssue {
   readonly message: string;
 }
 
+/**
+ * The deepest recorded payload (test/fixtures/: a Jira Server issue with its comments) nests 8
+ * levels and its longest array has 88 elements; test/json-limits.test.ts keeps these far above that.
+ */
+export const DEFAULT_DEPTH_LIMIT = 64;
+export const DEFAULT_ARRAY_LIMIT = 10_000;
+
 const webhookShape = {
   /** Up to two accepted secrets, so a secret can be rotated without downtime. */
   secrets: z.array(z.string()).max(2, { error: 'at most two secrets (the current one and the next)' }).default([]),
   insecure: z.boolean().default(false),
   dedup_window: durationSchema.prefault('24h'),
   body_limit: byteSizeSchema.prefault('1mb'),
+  /** How deep the JSON may nest (src/app/http/json-limits.ts); the default is far above what trackers send. */
+  depth_limit: z.number().int().min(1, { error: 'at least 1' }).max(10_000, { error: 'at most 10000' }).default(DEFAULT_DEPTH_LIMIT),
+  /** How many elements any one array of the JSON may have. */
+  array_limit: z.number().int().min(1, { error: 'at least 1' }).default(DEFAULT_ARRAY_LIMIT),
 };
 
 const agentsShape = {

@@ -21,6 +21,8 @@ export interface Source<Settings = unknown> {
   readonly insecure: boolean;
   readonly dedupWindowMs: number;
   readonly bodyLimitBytes: number;
+  /** How deep a webhook body may nest and how long any of its arrays may be. */
+  readonly jsonLimits: { readonly maxDepth: number; readonly maxArrayLength: number };
   readonly apiToken?: string | undefined;
   readonly apiUser?: string | undefined;
   readonly priority: { readonly field: string; readonly map: ReadonlyMap<string, Priority>; readonly default: Priority };
@@ -51,6 +53,7 @@ export function compileSource(id: string, file: CoreSourceFile, settings?: Sourc
     // Real time: a day of the dedup window is 24 h.
     dedupWindowMs: durationToMs(file.webhook.dedup_window, DAY_MS, 7 * DAY_MS),
     bodyLimitBytes: file.webhook.body_limit,
+    jsonLimits: { maxDepth: file.webhook.depth_limit, maxArrayLength: file.webhook.array_limit },
     apiToken: file.api.token || undefined,
     apiUser: file.api.user || undefined,
     priority: { field: file.priority.field, map: lowerKeys(file.priority.map), default: file.priority.default },

@@ -6,12 +6,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { clientKey, type LoginThrottle } from './login-throttle.js';
 import { checkSession, issueSession, readCookie, SESSION_COOKIE, SESSION_LIFETIME_MS } from './session-cookie.js';
 
 export interface ApiAuthDeps {
   /** Undefined: the API refuses every request, saying how to enable it. */
   readonly token: string | undefined;
   readonly now: () => number;
+  /** Counts wrong tokens per client and refuses a client that sent too many (login-throttle.ts). */
+  readonly throttle: LoginThrottle;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
@@ -35,12 +38,34 @@ function refuse(response: Response, reason: RefusalReason, error: string): void 
   response.status(401).json({ error, reason });
 }
 
+/** A wrong token is counted before it is answered, so the answer to the next attempt already knows. */
+async function refuseGuess(deps: ApiAuthDeps, request: Request, response: Response, error: string): Promise<void> {
+  await deps.throttle.failed(clientKey(request.ip));
+  refuse(response, 'wrong-token', error);
+}
+
+/**
+ * Before anything else under /api/: a client that sent too many wrong tokens gets 429 with
+ * Retry-After for every request, the right token included, until its window has passed.
+ */
+export function apiThrottle(deps: ApiAuthDeps) {
+  return async (request: Request, response: Response, next: NextFunction) => {
+    const waitMs = await deps.throttle.retryAfterMs(clientKey(request.ip));
+    if (waitMs === undefined) return next();
+    const seconds = Math.ceil(waitMs / 1000);
+    response.set('Retry-After', String(seconds));
+    response.status(429).json({
+      error: `too many wrong API tokens from this client (${deps.throttle.options.failures} within ${Math.round(deps.throttle.options.windowMs / 60_000)} min): retry in ${seconds} s`,
+      reason: 'rate-limited',
+    });
+  };
+}
 export function apiAuth(deps: ApiAuthDeps) {
   return (request: Request, response: Response, next: NextFunction) => {
     if (!deps.token) return refuse(response, 'disabled', DISABLED);
     // Another scheme (a proxy's Basic auth) is not ours to judge; the cookie may still let the browser in.
     const bearer = /^Bearer\s+(.+)$/i.exec(request.get('authorization') ?? '')?.[1];
-    if (bearer !== undefined) return sameSecret(bearer, deps.token) ? next() : refuse(response, 'wrong-token', 'wrong bearer token');
+    if (bearer !== undefined) return sameSecret(bearer, deps.token) ? next() : refuseGuess(deps, request, response, 'wrong bearer token');
     const cookie = readCookie(request.get('cookie'), SESSION_COOKIE);
     if (cookie === undefined) return refuse(response, 'missing', `missing credentials: send ${BEARER_HINT}, or log in with POST /api/session (then GET and HEAD requests need nothing else)`);
     if (!SAFE_METHODS.has(request.method)) return refuse(response, 'bearer-required', `${request.method} needs ${BEARER_HINT}; the session cookie opens GET and HEAD requests only`);
@@ -64,8 +89,12 @@ export function sessionRouter(deps: ApiAuthDeps): Router {
   router.post('/session', express.json({ limit: BODY_LIMIT }), express.urlencoded({ extended: false, limit: BODY_LIMIT }), (request, response) => {
     if (!deps.token) return refuse(response, 'disabled', DISABLED);
     const body = loginSchema.safeParse(request.body ?? {});
-    if (!body.success) return void response.status(400).json({ error: `token: ${body.error.issues[0]!.message} (send JSON {"token": "…"} or a form field token)`, field: 'token' });
-    if (!sameSecret(body.data.token, deps.token)) return refuse(response, 'wrong-token', "wrong token: it is not the bridge's SLA_BRIDGE_API_TOKEN");
+    if (!body.success) {
+      const given = (request.body as { token?: unknown } | undefined)?.token;
+      const problem = given === undefined ? 'missing' : body.error.issues[0]!.message;
+      return void response.status(400).json({ error: `token: ${problem} (send JSON {"token": "…"} or a form field token)`, field: 'token' });
+    }
+    if (!sameSecret(body.data.token, deps.token)) return refuseGuess(deps, request, response, "wrong token: it is not the bridge's SLA_BRIDGE_API_TOKEN");
     const session = issueSession(deps.token, deps.now());
     response.cookie(SESSION_COOKIE, session.value, { ...cookieOptions(request), maxAge: SESSION_LIFETIME_MS });
     response.set('Cache-Control', 'no-store').status(204).end();

@@ -18,7 +18,7 @@ import { reportCsv, reportHtml } from '../report-format.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { DeadLetterBusy, DeadLetterNotFound, type DeadLetterStore } from '../store/dead-letters.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
-import { apiAuth, sessionRouter, type ApiAuthDeps } from './api-auth.js';
+import { apiAuth, apiThrottle, sessionRouter, type ApiAuthDeps } from './api-auth.js';
 
 export interface ApiDeps extends ApiAuthDeps {
   readonly store: IssueStore;
@@ -119,6 +119,7 @@ function boundedInt(value: unknown, fallback: number, max: number): number {
 
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
+  router.use(apiThrottle(deps));
   router.use(sessionRouter(deps));
   router.use(apiAuth(deps));
   router.use('/queues', queueBoard(deps.queues));
@@ -126,7 +127,10 @@ export function apiRouter(deps: ApiDeps): Router {
     const filter = issueFilterSchema.safeParse(request.query);
     if (!filter.success) {
       const issue = filter.error.issues[0]!;
-      return void response.status(400).json({ error: `${String(issue.path[0])}: ${issue.message}`, field: issue.path[0] });
+      // An unknown parameter has no path of its own: the issue names it among its keys.
+      const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : String(issue.path[0]);
+      const message = issue.code === 'unrecognized_keys' ? 'not a filter (use state, contract, source or metric)' : issue.message;
+      return void response.status(400).json({ error: `${field}: ${message}`, field });
     }
     const states = await deps.store.loadStates(await deps.store.listIssues());
     const matching = states.filter((state) => matchesFilter(state, filter.data)).sort((a, b) => soonestDeadline(a) - soonestDeadline(b));

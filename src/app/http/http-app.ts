@@ -1,5 +1,6 @@
 /** The bridge's HTTP surface: webhooks, health and the API. */
-import express, { type Express } from 'express';
+import { STATUS_CODES } from 'node:http';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { DeliveryIntake } from './delivery-intake.js';
 import { apiRouter, type ApiDeps } from './api-routes.js';
 import { DASHBOARD_HTML } from './dashboard-page.js';
@@ -41,5 +42,26 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.use((_request, response) => {
     response.status(404).json({ error: 'not found' });
   });
+  app.use(errorAnswer(deps));
   return app;
+}
+
+/**
+ * What express would otherwise answer with its own HTML page, stack trace and file paths
+ * included: a path that is not valid percent-encoding (`/api/issues/%ff/x`), a route that threw.
+ * A client error gets its status and a fixed message (a library's own message may quote the
+ * body); anything else is logged and answered 500 without details.
+ */
+function errorAnswer(deps: Pick<HttpAppDeps, 'logger'>) {
+  const log = deps.logger.child({ component: 'http' });
+  return (error: unknown, request: Request, response: Response, next: NextFunction): void => {
+    if (response.headersSent) return next(error);
+    const status = Number((error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode);
+    if (status >= 400 && status < 500) {
+      const message = error instanceof URIError ? 'the request path is not valid percent-encoding' : (STATUS_CODES[status] ?? 'bad request').toLowerCase();
+      return void response.status(status).json({ error: message });
+    }
+    log.error('request failed', { method: request.method, path: request.path, error: error instanceof Error ? error.message : String(error) });
+    response.status(500).json({ error: 'internal error' });
+  };
 }

@@ -14,6 +14,7 @@ import type { IssueStore } from '../store/issue-store.js';
 import type { RedisClient } from '../store/redis-connection.js';
 import { DeliveryIntake } from './delivery-intake.js';
 import { createHttpApp, type TrustProxy } from './http-app.js';
+import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 
 export interface HttpParts {
   readonly config: SlaConfig;
@@ -29,6 +30,8 @@ export interface HttpParts {
   readonly http: OutboundHttp;
   readonly apiToken: string | undefined;
   readonly trustProxy: TrustProxy | undefined;
+  /** How many wrong API tokens a client may send, and in what window; the default otherwise. */
+  readonly loginThrottle?: LoginThrottleOptions | undefined;
   readonly port: number;
   readonly host: string;
   readonly now: () => number;
@@ -48,7 +51,8 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   const intake = new DeliveryIntake(ingest, redis, prefix, parts.waitReplicas);
   // Read-side handles of every queue, for the queue board; the workers have their own.
   const board = pipelineQueues(chatChannelIds(config)).map((name) => (name === INGEST_QUEUE ? ingest : new Queue(name, { connection: redis, prefix, skipWaitingForReady: true })) as Queue);
-  const api = { token: parts.apiToken, now, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board };
+  const throttle = new LoginThrottle(redis, prefix, parts.loginThrottle);
+  const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board };
   const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));

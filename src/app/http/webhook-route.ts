@@ -12,6 +12,7 @@ import type { DeliveryIntake } from './delivery-intake.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics, WebhookOutcome } from '../metrics.js';
 import { BODY_FIELD, refusalField } from './refusal-field.js';
+import { describeViolation, jsonLimitViolation } from './json-limits.js';
 
 export interface WebhookRouteDeps {
   readonly sources: ReadonlyMap<string, Source>;
@@ -104,6 +105,12 @@ async function handleDelivery(
     json = JSON.parse(delivery.rawBody.toString('utf8'));
   } catch (error) {
     return refused(deps, source.id, BODY_FIELD, response, { error: `malformed JSON: ${jsonError(error as Error)}` });
+  }
+  // Before the schema: what comes after recurses, and a hostile sender's nesting must not reach it.
+  const violation = jsonLimitViolation(json, source.jsonLimits);
+  if (violation) {
+    log.warn('webhook refused', { source: source.id, reason: `${violation.limit} limit`, path: violation.path });
+    return counted(deps, source.id, 'rejected', response, 413, { error: describeViolation(violation), limit: violation.limit === 'depth' ? 'webhook.depth_limit' : 'webhook.array_limit', field: violation.path });
   }
   const parsed = connector.payloadSchema.safeParse(json);
   if (!parsed.success) {

@@ -2,7 +2,7 @@
  * The one way the bridge sends HTTP: chat webhooks and tracker write-back. Each request is retried
  * with exponential backoff and full jitter while the failure may pass (network errors, timeouts,
  * 5xx, 408, 429), honouring Retry-After; a failure that will not pass by itself (any other 4xx, a
- * redirect, a malformed URL) ends at once. Either way the caller gets a `DeliveryFailure` it can
+ * redirect, which is never followed, a malformed URL) ends at once. Either way the caller gets a `DeliveryFailure` it can
  * put on the dead-letter list. A caller that retries on its own (the chat queues, which wait as
  * delayed jobs instead of inside a worker) asks for one attempt and reads `retryAfterMs`.
  *
@@ -12,7 +12,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { HttpMethod, OutboundRequest } from '../../../connectors/outbound-request.js';
 import { createLogger, type Logger } from '../logger.js';
-import { logTarget, redactHeaders, redactUrl, scrubUrl } from './redact.js';
+import { logTarget, redactHeaders, redactUrl, scrubRequestSecrets } from './redact.js';
 
 
 /** The request as it may be shown and logged: no credentials, no webhook secrets, no body. */
@@ -181,10 +181,11 @@ type Outcome =
 
 const EXCERPT_LENGTH = 200;
 
-function excerpt(data: unknown): string {
+/** The start of a server's answer, for a reason; `scrub` runs before it is cut, so no secret is left half there. */
+function excerpt(data: unknown, scrub: (text: string) => string = (text) => text): string {
   if (data === undefined || data === null || data === '') return '';
   const text = typeof data === 'string' ? data : JSON.stringify(data);
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = scrub(text).replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
 }
 
@@ -210,6 +211,26 @@ function encode(request: OutboundRequest): { data: string | undefined; headers: 
   const data = json ? JSON.stringify(request.body) : (request.body as string);
   if (!hasHeader(headers, 'content-type')) headers['Content-Type'] = json ? 'application/json' : 'text/plain; charset=utf-8';
   return { data, headers };
+}
+
+/**
+ * Why a redirect was not followed, naming where it pointed by origin only (its path and query may
+ * carry what the tracker put there). No redirect is followed, to another host or to the same one:
+ * a request goes only where the config points (a tracker's `base_url`, a chat URL), its
+ * credentials with it, and a server that redirects means the config names another address than its own.
+ */
+function redirectReason(status: number, url: string, location: unknown): string {
+  const target = typeof location === 'string' && location !== '' ? location : undefined;
+  let where = 'without a Location';
+  if (target !== undefined) {
+    try {
+      const origin = new URL(target, url).origin;
+      where = origin === new URL(url).origin ? `to ${origin} (the same origin)` : `to another host, ${origin}`;
+    } catch {
+      where = 'to an unreadable Location';
+    }
+  }
+  return `HTTP ${status}: redirect ${where} not followed (the bridge follows no redirects: point the config at the address itself)`;
 }
 
 export class OutboundHttp {
@@ -288,7 +309,8 @@ export class OutboundHttp {
       });
       const status = response.status;
       if (status >= 200 && status < 300) return { ok: true, status, data: response.data, headers: headerRecord(response.headers) };
-      const detail = scrubUrl(excerpt(response.data), request.url);
+      if (status >= 300 && status < 400) return { ok: false, permanent: true, status, responseData: response.data, reason: redirectReason(status, request.url, response.headers.location) };
+      const detail = excerpt(response.data, (text) => scrubRequestSecrets(text, request));
       const reason = `HTTP ${status}${detail ? `: ${detail}` : ''}`;
       // 408: the server timed out waiting for the request, which may well arrive in time next time.
       if (status !== 408 && status !== 429 && status < 500) return { ok: false, permanent: true, status, responseData: response.data, reason };
@@ -303,7 +325,7 @@ export class OutboundHttp {
         ok: false,
         permanent: codeText === undefined || !TRANSIENT_NETWORK_CODES.has(codeText),
         code: codeText,
-        reason: scrubUrl(codeText && !message.includes(codeText) ? `${codeText}: ${message}` : message, request.url),
+        reason: scrubRequestSecrets(codeText && !message.includes(codeText) ? `${codeText}: ${message}` : message, request),
       };
     }
   }

@@ -110,3 +110,37 @@ export function scrubUrl(text: string, url: string): string {
   for (const fragment of secretFragments(url)) scrubbed = scrubbed.split(fragment).join(fragment === url ? logTarget(url) : REDACTED);
   return scrubbed;
 }
+
+/**
+ * The values a request's secret headers carry, as a server might quote them back: the whole value,
+ * the credential after its scheme (`Bearer x`, `token x`), and for Basic the decoded `user:password`
+ * and the password alone.
+ */
+function headerSecrets(headers: Readonly<Record<string, string>> | undefined): string[] {
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!isSecretName(name) || !value) continue;
+    found.push(value);
+    const credential = /^\s*[A-Za-z][\w-]*\s+(\S+)\s*$/.exec(value)?.[1];
+    if (credential) {
+      found.push(credential);
+      if (/^\s*basic\s/i.test(value)) {
+        const decoded = Buffer.from(credential, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon > 0) found.push(decoded, decoded.slice(colon + 1));
+      }
+    }
+  }
+  return found.filter((fragment) => fragment.length >= MIN_FRAGMENT_LENGTH).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * `text` (a server's refusal, a library's error) with every secret the request carried replaced:
+ * the secret parts of its URL and the values of its credential headers. A tracker or chat server
+ * that quotes the token it was sent must not put it into a log line or a dead letter.
+ */
+export function scrubRequestSecrets(text: string, request: { readonly url: string; readonly headers?: Readonly<Record<string, string>> | undefined }): string {
+  let scrubbed = scrubUrl(text, request.url);
+  for (const fragment of headerSecrets(request.headers)) scrubbed = scrubbed.split(fragment).join(REDACTED);
+  return scrubbed;
+}
