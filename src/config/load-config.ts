@@ -3,6 +3,7 @@
  * `${ENV}` references, validates every file with its zod schema and compiles the result. It returns
  * a typed config or throws one ConfigError listing every problem by file, path and line.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
@@ -28,6 +29,8 @@ export interface SlaConfig {
   readonly channels: ReadonlyMap<string, Channel>;
   /** Where notifications go when a contract names no channel: a new user sees warnings in the log at once. */
   readonly fallbackChannel: Channel;
+  /** Every file read, by its path inside `dir` (`contracts/acme.yaml`), with a digest of its text: what a reload changed. */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 /**
@@ -47,6 +50,9 @@ export type Env = Readonly<Record<string, string | undefined>>;
 interface ConfigFile<T> {
   readonly id: string;
   readonly display: string;
+  /** Path inside the config directory, and the SHA-256 of the text read. */
+  readonly name: string;
+  readonly digest: string;
   readonly data: T;
   readonly lineOf: (path: PathPart[]) => number | undefined;
 }
@@ -108,7 +114,8 @@ function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, 
   for (const file of yamlFiles(dir)) {
     const display = displayName(file);
     const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: true });
+    const text = readFileSync(file, 'utf8');
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
@@ -137,7 +144,7 @@ function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, 
       problems.add(display, ['id'], `"${id}" is already defined in ${duplicate.display}`, lineOf(['id']));
       continue;
     }
-    files.push({ id, display, data, lineOf });
+    files.push({ id, display, name: path.relative(path.dirname(dir), file), digest: createHash('sha256').update(text).digest('hex'), data, lineOf });
   }
   return files;
 }
@@ -166,16 +173,21 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
   const { plugins } = options;
   const loadSources = options.sources ?? true;
   const problems = new ProblemList();
+  const files = new Map<string, string>();
+  const digested = <F extends ConfigFile<unknown>>(read: F[]): F[] => {
+    for (const file of read) files.set(file.name, file.digest);
+    return read;
+  };
   if (!existsSync(dir)) throw new ConfigError([{ file: displayName(dir), path: '', message: 'config directory does not exist' }]);
 
   const calendars = new Map<string, BusinessCalendar>();
-  for (const file of readConfigFiles(path.join(dir, 'calendars'), calendarFileSchema, env, problems)) {
+  for (const file of digested(readConfigFiles(path.join(dir, 'calendars'), calendarFileSchema, env, problems))) {
     const calendar = compileCalendar(file.id, file.data, (parts, message) => problems.add(file.display, parts, message, file.lineOf(parts)));
     if (calendar) calendars.set(file.id, calendar);
   }
 
   const contracts = new Map<string, Contract>();
-  const contractFiles = readConfigFiles(path.join(dir, 'contracts'), contractFileSchema, env, problems);
+  const contractFiles = digested(readConfigFiles(path.join(dir, 'contracts'), contractFileSchema, env, problems));
   for (const file of contractFiles) {
     const contract = compileContract(file.id, file.data, calendars, (parts, message) =>
       problems.add(file.display, parts, message, file.lineOf(parts)),
@@ -191,7 +203,7 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
     contracts.set(file.id, contract);
   }
   const sources = new Map<string, Source>();
-  const sourceFiles = loadSources ? readConfigFiles(path.join(dir, 'sources'), sourceFileSchema(plugins.trackers), env, problems, trackerKeyOwners(plugins.trackers)) : [];
+  const sourceFiles = loadSources ? digested(readConfigFiles(path.join(dir, 'sources'), sourceFileSchema(plugins.trackers), env, problems, trackerKeyOwners(plugins.trackers))) : [];
   for (const file of sourceFiles) sources.set(file.id, compileSource(file.id, file.data, plugins.trackers[file.data.kind]?.settings));
   for (const file of contractFiles) {
     file.data.covers.forEach((coverage, index) => {
@@ -203,7 +215,7 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
   }
 
   const channels = new Map<string, Channel>();
-  for (const file of loadSources ? readConfigFiles(path.join(dir, 'channels'), channelFileSchema, env, problems) : []) {
+  for (const file of loadSources ? digested(readConfigFiles(path.join(dir, 'channels'), channelFileSchema, env, problems)) : []) {
     const report = (parts: PathPart[], message: string) => problems.add(file.display, parts, message, file.lineOf(parts));
     const quietCalendar = file.data.quiet_hours ? calendars.get(file.data.quiet_hours.calendar) : undefined;
     if (file.data.quiet_hours && !quietCalendar) report(['quiet_hours', 'calendar'], `unknown calendar "${file.data.quiet_hours.calendar}"`);
@@ -244,5 +256,5 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
 
   if (problems.problems.length > 0) throw new ConfigError(problems.problems);
   const fallbackChannel: Channel = { id: plugins.fallbackChat, kind: plugins.fallbackChat, chat: configureChannel(plugins.chats[plugins.fallbackChat]!, {}) };
-  return { dir, calendars, contracts, sources, channels, fallbackChannel };
+  return { dir, calendars, contracts, sources, channels, fallbackChannel, files };
 }

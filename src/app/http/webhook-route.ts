@@ -60,7 +60,9 @@ function refused(deps: WebhookRouteDeps, source: string, field: string, response
 }
 
 export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
-  const parsers = new Map([...deps.sources.values()].map((source) => [source.id, rawBody(source.bodyLimitBytes)]));
+  // By size limit, made when first needed: the sources may change while the bridge runs (a reload).
+  const parsers = new Map<number, RequestHandler>();
+  const parserFor = (limit: number) => parsers.get(limit) ?? parsers.set(limit, rawBody(limit)).get(limit)!;
   const log = deps.logger.child({ component: 'webhooks' });
 
   return (request: Request, response: Response) => {
@@ -71,7 +73,7 @@ export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
     if (!isJson(request.get('content-type'))) {
       return counted(deps, sourceId, 'rejected', response, 415, { error: `expected Content-Type application/json, got ${request.get('content-type') ?? 'none'}` });
     }
-    parsers.get(sourceId)!(request, response, (error?: unknown) => {
+    parserFor(source.bodyLimitBytes)(request, response, (error?: unknown) => {
       if (error) {
         const type = (error as { type?: string }).type;
         if (type === 'entity.too.large') return counted(deps, sourceId, 'rejected', response, 413, { error: `body larger than ${source.bodyLimitBytes} bytes` });

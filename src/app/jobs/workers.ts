@@ -15,7 +15,7 @@ import type { RedisTarget } from '../store/redis-target.js';
 import { createDeliveryProcessor } from './apply-delivery.js';
 import { createChatSendProcessor } from './chat-send.js';
 import { createTimerProcessor } from './fire-timer.js';
-import { createIssueWork } from './issue-work.js';
+import { createIssueWork, type IssueWork } from './issue-work.js';
 import { createNotifyProcessor } from './notify.js';
 import {
   CHAT_QUEUE,
@@ -54,6 +54,10 @@ export interface RunningWorkers {
   readonly workers: readonly Worker[];
   readonly queues: readonly Queue[];
   readonly connections: readonly RedisClient[];
+  /** What the processors share, for re-planning issues after a config reload. */
+  readonly work: IssueWork;
+  /** Brings the reconciliation schedules in line with the sources in force (after a reload). */
+  reschedule(): Promise<void>;
 }
 
 export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> {
@@ -87,5 +91,5 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   await scheduleReconciliation(reconcile, sources.values());
   // One source at a time: the runs read trackers other people use.
   start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), agents: parts.agents, read: trackerRead(http) }), 1);
-  return { workers, queues: [...work.queues, notifications, chat, reconcile], connections };
+  return { workers, queues: [...work.queues, notifications, chat, reconcile], connections, work, reschedule: () => scheduleReconciliation(reconcile, sources.values()) };
 }

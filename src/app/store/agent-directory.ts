@@ -40,28 +40,54 @@ export interface AgentDirectoryDeps {
 }
 
 export class AgentDirectory {
-  /** The sources whose connector reads agent members, with the source as the config has it. */
-  private readonly grouped: Source[];
-  private readonly withMembers = new Map<string, Source>();
+  /** The members read last, lower-cased, by source id. */
+  private readonly members = new Map<string, readonly string[]>();
+  /** A source with its members among `agents.users`, built once per source object and list. */
+  private readonly merged = new WeakMap<Source, { readonly members: readonly string[]; readonly source: Source }>();
   private readonly firstRead = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
 
-  constructor(private readonly deps: AgentDirectoryDeps) {
-    this.grouped = [...deps.sources.values()].filter((source) => deps.connectors[source.kind]?.agentMembers !== undefined);
+  constructor(private readonly deps: AgentDirectoryDeps) {}
+
+  /** The sources whose connector reads agent members, as the config in force has them. */
+  private grouped(): Source[] {
+    return [...this.deps.sources.values()].filter((source) => this.deps.connectors[source.kind]?.agentMembers !== undefined);
   }
 
   /** Takes the lists kept in Redis, then reads every source's groups, and again every `refreshMs`. */
   async start(refreshMs = AGENT_REFRESH_MS): Promise<void> {
-    await Promise.all(this.grouped.map((source) => this.loadKept(source)));
-    const reads = this.grouped.map((source) => {
+    await this.readFirst(this.grouped());
+    this.timer = setInterval(() => void this.refresh(), refreshMs);
+    this.timer.unref();
+  }
+
+  /**
+   * After a config reload: forgets the members of sources that no longer read any, and reads the
+   * groups of every source that does, since they may name other groups now. Waits for the reads
+   * at most `FIRST_READ_WAIT_MS`; until a read succeeds, the list read before stays in use.
+   */
+  async reconfigure(): Promise<void> {
+    const grouped = this.grouped();
+    const ids = new Set(grouped.map((source) => source.id));
+    for (const id of this.members.keys()) if (!ids.has(id)) this.members.delete(id);
+    const known = grouped.filter((source) => this.members.has(source.id));
+    await this.readFirst(grouped.filter((source) => !this.members.has(source.id)));
+    const reads = this.track(Promise.all([this.refreshing, ...known.map((source) => this.refreshSource(source))]).then(() => undefined));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([reads, new Promise((resolve) => (timer = setTimeout(resolve, this.deps.firstReadWaitMs ?? FIRST_READ_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
+  /** Kept lists first; then one read per source, which `sourceFor` waits for while no list is kept. */
+  private async readFirst(sources: readonly Source[]): Promise<void> {
+    await Promise.all(sources.map((source) => this.loadKept(source)));
+    const reads = sources.map((source) => {
       const read = this.refreshSource(source).finally(() => this.firstRead.delete(source.id));
       this.firstRead.set(source.id, read);
       return read;
     });
-    this.track(Promise.all(reads).then(() => undefined));
-    this.timer = setInterval(() => void this.refresh(), refreshMs);
-    this.timer.unref();
+    this.track(Promise.all([this.refreshing, ...reads]).then(() => undefined));
   }
 
   /**
@@ -71,17 +97,24 @@ export class AgentDirectory {
    */
   async sourceFor(source: Source): Promise<Source> {
     const firstRead = this.firstRead.get(source.id);
-    if (!this.withMembers.has(source.id) && firstRead) {
+    if (!this.members.has(source.id) && firstRead) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([firstRead, new Promise((resolve) => (timer = setTimeout(resolve, this.deps.firstReadWaitMs ?? FIRST_READ_WAIT_MS)))]);
       clearTimeout(timer);
     }
-    return this.withMembers.get(source.id) ?? source;
+    const members = this.members.get(source.id);
+    if (!members) return source;
+    const cached = this.merged.get(source);
+    if (cached?.members === members) return cached.source;
+    const users = new Set([...source.agents.users, ...members]);
+    const withMembers: Source = { ...source, agents: { ...source.agents, users } };
+    this.merged.set(source, { members, source: withMembers });
+    return withMembers;
   }
 
   /** Reads every source's groups again; one refresh at a time. */
   refresh(): Promise<void> {
-    return this.refreshing ?? this.track(Promise.all(this.grouped.map((source) => this.refreshSource(source))).then(() => undefined));
+    return this.refreshing ?? this.track(Promise.all(this.grouped().map((source) => this.refreshSource(source))).then(() => undefined));
   }
 
   async close(): Promise<void> {
@@ -118,16 +151,17 @@ export class AgentDirectory {
       users = await this.deps.connectors[source.kind]!.agentMembers!(source, this.deps.read);
     } catch (error) {
       metrics?.agentMembersRead(source.id, 'failed');
-      const kept = this.withMembers.has(source.id) ? 'the last list read stays in use' : 'only agents.users count as agents until a read succeeds';
+      const kept = this.members.has(source.id) ? 'the last list read stays in use' : 'only agents.users count as agents until a read succeeds';
       logger.warn(`could not read the agent groups' members; ${kept}`, { component: 'agents', source: source.id, error: (error as Error).message });
       return;
     }
     if (users === undefined) return;
     metrics?.agentMembersRead(source.id, 'ok', users.length);
-    const before = this.withMembers.get(source.id)?.agents.users;
+    const before = this.members.get(source.id);
     this.use(source, users);
-    const after = this.withMembers.get(source.id)!.agents.users;
-    if (!before || before.size !== after.size || [...after].some((user) => !before.has(user))) {
+    const after = this.members.get(source.id)!;
+    const seen = new Set(before);
+    if (!before || before.length !== after.length || after.some((user) => !seen.has(user))) {
       logger.info('agent members read', { component: 'agents', source: source.id, members: users.length });
     }
     try {
@@ -138,8 +172,8 @@ export class AgentDirectory {
   }
 
   private use(source: Source, members: readonly string[]): void {
-    const users = new Set(source.agents.users);
+    const users = new Set<string>();
     for (const member of members) if (typeof member === 'string' && member !== '') users.add(member.toLowerCase());
-    this.withMembers.set(source.id, { ...source, agents: { ...source.agents, users } });
+    this.members.set(source.id, [...users]);
   }
 }
