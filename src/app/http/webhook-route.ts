@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { type ConnectorRegistry, type WebhookDelivery, connectorOf } from '../../../connectors/connector.js';
 import type { Source, SourceKind } from '../../config/source.js';
+import { clampToArrival } from '../../domain/clock-skew.js';
 import { formatPath } from '../../config/load-config.js';
 import type { AgentDirectory } from '../store/agent-directory.js';
 import type { DeliveryIntake } from './delivery-intake.js';
@@ -25,6 +26,11 @@ export interface WebhookRouteDeps {
 }
 
 const RETRY_AFTER_SECONDS = 5;
+/**
+ * Clocks kept by NTP differ by milliseconds, and an event stamped that little after its arrival is
+ * clamped without a word; from a second on, the tracker's clock is off and the log says so.
+ */
+const CLOCK_AHEAD_LOGGED_MS = 1_000;
 
 /** application/json, with or without parameters (Jira adds `; charset=utf-8`). */
 function isJson(contentType: string | undefined): boolean {
@@ -117,12 +123,15 @@ async function handleDelivery(
   if (normalized.outcome === 'ignored') return counted(deps, source.id, 'ignored', response, 200, { status: 'ignored', reason: normalized.reason });
 
   const deliveryId = connector.deliveryId(delivery) ?? `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
+  const receivedAt = deps.now();
+  // Nothing happened after it arrived: a stamp in the bridge's future is the tracker's clock (see clock-skew.ts).
+  const { events, clamped, aheadMs } = clampToArrival(normalized.events, receivedAt);
   try {
     if (await deps.intake.isDuplicate(source.id, deliveryId)) {
       return counted(deps, source.id, 'duplicate', response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });
     }
     await deps.intake.accept(
-      { sourceId: source.id, deliveryId, receivedAt: deps.now(), issue: normalized.issue, events: normalized.events, ...(normalized.shown ? { shown: normalized.shown } : {}) },
+      { sourceId: source.id, deliveryId, receivedAt, issue: normalized.issue, events, ...(normalized.shown ? { shown: normalized.shown } : {}) },
       source.dedupWindowMs,
     );
   } catch (error) {
@@ -130,5 +139,16 @@ async function handleDelivery(
     response.set('Retry-After', String(RETRY_AFTER_SECONDS));
     return counted(deps, source.id, 'unavailable', response, 503, { error: 'the bridge cannot store events right now (Redis unreachable); retry later' });
   }
-  counted(deps, source.id, 'accepted', response, 202, { status: 'accepted', deliveryId, issue: normalized.issue.key, events: normalized.events.length });
+  if (clamped > 0) deps.metrics.clamped(source.id, clamped);
+  // Once per delivery: a retry of one that was not accepted is not logged twice.
+  if (aheadMs >= CLOCK_AHEAD_LOGGED_MS) {
+    log.warn(`events stamped ${Math.round(aheadMs / 1000)} s after they arrived, taken as happening on arrival: is the tracker's clock ahead?`, {
+      source: source.id,
+      deliveryId,
+      issue: normalized.issue.key,
+      aheadMs,
+      clamped,
+    });
+  }
+  counted(deps, source.id, 'accepted', response, 202, { status: 'accepted', deliveryId, issue: normalized.issue.key, events: events.length });
 }
