@@ -21,6 +21,7 @@ import { OutboundHttp } from './outbound/outbound-http.js';
 import { AgentDirectory } from './store/agent-directory.js';
 import { IssueStore } from './store/issue-store.js';
 import { createRedis, waitUntilReady } from './store/redis-connection.js';
+import { RedisHealth } from './store/redis-health.js';
 import { checkPrefix, describeRedisTarget, type RedisTarget } from './store/redis-target.js';
 
 export type BridgeRole = 'api' | 'worker' | 'all';
@@ -109,10 +110,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   timerCounter.on('error', () => undefined);
   const metrics = new BridgeMetrics(() => timerCounter.getDelayedCount());
   metrics.configLoadedAt(now());
+  const health = new RedisHealth(requestRedis, logger);
+  health.start();
   const agents = new AgentDirectory({ sources: config.sources, connectors, read: trackerRead(http), redis: requestRedis, prefix, now, logger, metrics });
   await agents.start();
 
-  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, now, logger, metrics }) : undefined;
+  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, now, logger, metrics, health }) : undefined;
   const served =
     role !== 'worker'
       ? await startHttp({
@@ -123,6 +126,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           ingest,
           store,
           agents,
+          health,
           waitReplicas: options.redis.kind === 'cluster' ? 0 : (options.redis.waitReplicas ?? 0),
           http,
           apiToken: options.apiToken,
@@ -191,6 +195,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       }
       await settle(reloading, options.shutdownTimeoutMs ?? 10_000);
       await agents.close();
+      health.stop();
       // With Redis gone no job can finish; waiting for them would wait for Redis forever.
       const redisUp = requestRedis.status === 'ready';
       await Promise.all(

@@ -10,6 +10,7 @@ import { clampToArrival } from '../../domain/clock-skew.js';
 import { formatPath } from '../../config/load-config.js';
 import type { AgentDirectory } from '../store/agent-directory.js';
 import type { DeliveryIntake } from './delivery-intake.js';
+import { redisCondition, type RedisHealth } from '../store/redis-health.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics, WebhookOutcome } from '../metrics.js';
 import { BODY_FIELD, refusalField } from './refusal-field.js';
@@ -19,6 +20,8 @@ export interface WebhookRouteDeps {
   readonly metrics: BridgeMetrics;
   readonly connectors: ConnectorRegistry;
   readonly intake: DeliveryIntake;
+  /** Told when Redis refuses a delivery: it logs why once, not once per delivery. */
+  readonly health: RedisHealth;
   /** Counts the members of a source's agent groups among its agents. */
   readonly agents: AgentDirectory;
   readonly now: () => number;
@@ -135,9 +138,12 @@ async function handleDelivery(
       source.dedupWindowMs,
     );
   } catch (error) {
-    log.error('could not store a delivery', { source: source.id, deliveryId, error: (error as Error).message });
+    const known = deps.health.report(error);
+    log.log(known ? 'debug' : 'error', 'could not store a delivery', { source: source.id, deliveryId, error: (error as Error).message });
+    const condition = redisCondition(error);
+    const why = condition?.state !== 'cannot-write' ? 'Redis unreachable' : condition.reason.startsWith('READONLY') ? 'Redis is changing masters' : 'Redis cannot write to its disk';
     response.set('Retry-After', String(RETRY_AFTER_SECONDS));
-    return counted(deps, source.id, 'unavailable', response, 503, { error: 'the bridge cannot store events right now (Redis unreachable); retry later' });
+    return counted(deps, source.id, 'unavailable', response, 503, { error: `the bridge cannot store events right now (${why}); retry later` });
   }
   if (clamped > 0) deps.metrics.clamped(source.id, clamped);
   // Once per delivery: a retry of one that was not accepted is not logged twice.

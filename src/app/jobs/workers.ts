@@ -8,6 +8,7 @@ import type { SlaConfig } from '../../config/load-config.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import type { AgentDirectory } from '../store/agent-directory.js';
+import type { RedisHealth } from '../store/redis-health.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import { DeadLetterStore } from '../store/dead-letters.js';
 import { createRedis, type RedisClient } from '../store/redis-connection.js';
@@ -48,6 +49,8 @@ export interface WorkerParts {
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
+  /** Takes the workers' errors that say Redis cannot write or is away, which it logs once. */
+  readonly health?: RedisHealth;
 }
 
 export interface RunningWorkers {
@@ -76,7 +79,9 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     connections.push(connection);
     const worker = new Worker<T>(name, processor, { connection, prefix, concurrency });
     worker.on('failed', (job, error) => logger.warn('job failed', { component: name, job: job?.id, attempt: job?.attemptsMade, error: error.message }));
-    worker.on('error', (error) => logger.warn('worker error', { component: name, error: error.message }));
+    worker.on('error', (error) => {
+      if (!parts.health?.report(error)) logger.warn('worker error', { component: name, error: error.message });
+    });
     workers.push(worker as Worker);
   };
   const { channels, fallbackChannel, sources } = config;
