@@ -37,6 +37,7 @@ import { createReconcileProcessor, scheduleReconciliation } from './reconcile-sc
 import { createWriteBackProcessor } from './write-back.js';
 
 export interface WorkerParts {
+  /** Read whenever used: the bridge passes its live view (../live-config.ts), which a reload replaces. */
   readonly config: SlaConfig;
   readonly connectors: ConnectorRegistry;
   readonly redis: RedisTarget;
