@@ -4,7 +4,7 @@
  * on device` (a full or read-only disk under append-only persistence), or `-MISCONF ... unable to
  * persist to disk` (an RDB snapshot failed and `stop-writes-on-bgsave-error` is on). Reads still
  * work, and Redis takes writes again by itself once it can write: it retries the AOF every second,
- * the snapshot at its next save point.
+ * a failed snapshot 5 s later if changes are pending (else at the next BGSAVE).
  *
  * Meanwhile every component fails on its own (a webhook is answered 503, each BullMQ worker's loop
  * errors ten times a second): they report the error here instead of logging it, and this logs one
