@@ -28,13 +28,14 @@ import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBrid
 import { interceptHttp } from './support/http-interception.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
 import { writeConfig } from './support/temp-config.js';
+import { waitFor } from './support/wait-for.js';
 
 const ISSUE = 'open2bizz/odoo-customer#42';
 const AGENT_COMMENT_AT = Date.parse('2026-11-26T08:47:30Z');
 const GITLAB = 'https://gitlab.example.com';
 const GITHUB = 'https://api.github.com';
 
-const CONFIG_DIR = writeConfig({
+const CONFIG_FILES = new Map(Object.entries({
   'calendars/nl-office.yaml': readFileSync(path.join(projectRoot(), 'config/calendars/nl-office.yaml'), 'utf8'),
   'contracts/open2bizz.yaml': `
 customer: Open2Bizz
@@ -65,7 +66,8 @@ priority: { field: labels, map: { priority/1: P1, priority/2: P2 }, default: P4 
 agents: { teams: [open2bizz/support] }
 reconcile: { repositories: [open2bizz/odoo-customer] }
 `,
-});
+}));
+const CONFIG_DIR = writeConfig(Object.fromEntries(CONFIG_FILES));
 const config = () => loadBridgeConfig(CONFIG_DIR, {});
 
 const fixture = (tracker: string, name: string) => JSON.parse(readFileSync(path.join(projectRoot(), 'test/fixtures', tracker, `${name}.json`), 'utf8')) as { headers: Record<string, string>; body: unknown };
@@ -152,6 +154,25 @@ describe('agents by group membership', function () {
       const events = await bridge.store.loadEvents('gitlab-support', ISSUE);
       expect(events.filter((event) => event.type === 'commented')).to.deep.equal([{ type: 'commented', at: AGENT_COMMENT_AT, by: 'customer', public: true }]);
       expect(reaction((await bridge.store.loadState('gitlab-support', ISSUE))!).metAt).to.equal(undefined);
+    });
+
+    it('reads the members of the group a reloaded config names, and counts them from then on', async () => {
+      gitlabGroup([[{ username: 'rbakker' }]]);
+      githubTeam([[]]);
+      const bridge = await start();
+      await postGitlab(bridge, 'issue-opened');
+      const ops = nock(GITLAB, { reqheaders: { 'private-token': 'gitlab-token' } })
+        .get('/api/v4/groups/open2bizz%2Fops/members/all')
+        .query({ per_page: '100', page: '1' })
+        .reply(200, [{ id: 7, username: 'open2bizz-support', name: 'Support', state: 'active', access_level: 30 }], { 'x-next-page': '' });
+      githubTeam([[]]);
+      const reloaded = writeConfig({ ...Object.fromEntries(CONFIG_FILES), 'sources/gitlab-support.yaml': CONFIG_FILES.get('sources/gitlab-support.yaml')!.replace('open2bizz/support', 'open2bizz/ops') });
+      const outcome = await bridge.reload(() => loadBridgeConfig(reloaded, {}));
+      expect(outcome).to.deep.include({ applied: true });
+      await waitFor("the ops group's members to be read", () => ops.isDone());
+      await postGitlab(bridge, 'note-by-agent');
+      const state = await waitForState(bridge, 'gitlab-support', ISSUE, (candidate) => reaction(candidate).state === 'met');
+      expect(reaction(state)).to.include({ metAt: AGENT_COMMENT_AT });
     });
   });
 

@@ -95,6 +95,8 @@ describe('sla-bridge CLI', () => {
       const result = slaBridge(['validate'], root, DEMO_SECRETS);
       expect(result.code, result.err).to.equal(0);
       expect(result.out).to.match(/valid \(2 calendars, 5 contracts: 2value-basic, 2value-medium, 2value-pro, megabite-standard, open2bizz-saas; 5 sources: gitea-demo, github-demo, gitlab-demo, jira-demo, mantis-demo\)/);
+      // The operator's recipe `sla-bridge validate && kill -HUP <pid>` rests on this.
+      expect(result.out).to.match(/; sla-bridge serve loads the same from it, at start and on SIGHUP, given this environment$/);
     });
 
     it('names every unset webhook secret variable instead of serving an open endpoint', () => {

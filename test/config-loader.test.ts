@@ -29,6 +29,17 @@ describe('config loader', () => {
     expect(contract.warnings.map((warning) => warning.label)).to.deep.equal(['50%', '75%', '90%']);
   });
 
+  it('names every file it read by its path inside the directory, with a digest that changes with the text', () => {
+    const files = { 'calendars/office.yaml': OFFICE_CALENDAR, 'contracts/acme.yaml': MINIMAL_CONTRACT };
+    const first = loadBridgeConfig(writeConfig(files), {});
+    const same = loadBridgeConfig(writeConfig(files), {});
+    const edited = loadBridgeConfig(writeConfig({ ...files, 'contracts/acme.yaml': MINIMAL_CONTRACT.replace('P2: 8h', 'P2: 9h') }), {});
+    expect([...first.files.keys()]).to.deep.equal(['calendars/office.yaml', 'contracts/acme.yaml']);
+    expect(same.files).to.deep.equal(first.files);
+    expect(edited.files.get('calendars/office.yaml')).to.equal(first.files.get('calendars/office.yaml'));
+    expect(edited.files.get('contracts/acme.yaml')).to.match(/^[0-9a-f]{64}$/).and.not.equal(first.files.get('contracts/acme.yaml'));
+  });
+
   // Each case: files to write (on top of a valid calendar and contract) and the problem expected,
   // as `<file>: <path>: <message>` relative to the config directory.
   const rejected: [name: string, files: Record<string, string>, expected: RegExp][] = [

@@ -329,7 +329,10 @@ describe('webhook ingest', function () {
         const result = await post(fragile, 'jira-demo', raw, headers);
         expect(result.status, JSON.stringify(result.body)).to.equal(503);
         expect(result.headers.get('retry-after')).to.equal('5');
-        expect((await fetch(`${fragile.url}/readyz`)).status).to.equal(503);
+        expect(result.body).to.deep.equal({ error: 'the bridge cannot store events right now (Redis unreachable); retry later' });
+        const ready = await fetch(`${fragile.url}/readyz`);
+        expect(ready.status).to.equal(503);
+        expect(await ready.json()).to.deep.include({ status: 'not ready', redis: 'unreachable' });
         expect((await fetch(`${fragile.url}/healthz`)).status).to.equal(200);
       } finally {
         await fragile.close();

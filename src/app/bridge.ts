@@ -1,23 +1,28 @@
 /**
  * Wiring in one place: config, Redis connections, the ingest queue, the workers (./jobs/workers.ts)
  * and the HTTP server (./http/server.ts), by role. Nothing here is global, so tests start several
- * bridges side by side.
+ * bridges side by side. The components read the config through one live view (./live-config.ts),
+ * which `reload` replaces.
  */
 import { Queue } from 'bullmq';
 import type { ConnectorRegistry } from '../../connectors/connector.js';
+import { ConfigError, formatProblem } from '../config/config-error.js';
 import type { SlaConfig } from '../config/load-config.js';
 import type { TrustProxy } from './http/http-app.js';
 import { startHttp } from './http/server.js';
 import type { LoginThrottleOptions } from './http/login-throttle.js';
 import { INGEST_QUEUE, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
 import { trackerRead } from './jobs/reconcile.js';
+import { replanOpenIssues, changedSources, type ReplanResult } from './jobs/replan.js';
 import { startWorkers } from './jobs/workers.js';
+import { fileChanges, LiveConfig, type FileChanges } from './live-config.js';
 import type { Logger } from './logger.js';
 import { BridgeMetrics } from './metrics.js';
 import { OutboundHttp } from './outbound/outbound-http.js';
 import { AgentDirectory } from './store/agent-directory.js';
 import { IssueStore } from './store/issue-store.js';
 import { createRedis, waitUntilReady } from './store/redis-connection.js';
+import { RedisHealth } from './store/redis-health.js';
 import { checkPrefix, describeRedisTarget, type RedisTarget } from './store/redis-target.js';
 
 export type BridgeRole = 'api' | 'worker' | 'all';
@@ -49,12 +54,27 @@ export interface BridgeOptions {
   readonly shutdownTimeoutMs?: number;
 }
 
+export type ReloadOutcome =
+  | { readonly applied: false; readonly reason: string }
+  | { readonly applied: true; readonly files: FileChanges; readonly replanned?: ReplanResult };
+
 export interface RunningBridge {
   /** Where the HTTP server listens; undefined for a worker-only bridge. */
   readonly url: string | undefined;
   readonly store: IssueStore;
   readonly queue: Queue<DeliveryJob>;
+  /**
+   * Loads the config again with `load` and puts it in force, or, when `load` throws (a
+   * ConfigError), keeps the config in force and logs why in one line. Answers once the open
+   * issues the new config changes are re-planned (see jobs/replan.ts); reloads run one at a time.
+   */
+  reload(load: () => SlaConfig): Promise<ReloadOutcome>;
   close(): Promise<void>;
+}
+
+/** Every problem of a refused config on one line: a log line per reload, whatever it found. */
+function oneLine(error: unknown): string {
+  return error instanceof ConfigError ? error.problems.map(formatProblem).join('; ') : error instanceof Error ? error.message : String(error);
 }
 
 /** Waits for `promise`, but no longer than `ms`; says whether it finished. Failures are logged where they happen. */
@@ -75,7 +95,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const prefix = options.prefix ?? 'sla';
   const role = options.role ?? 'all';
   const now = options.now ?? Date.now;
-  const { config, connectors, logger } = options;
+  const { connectors, logger } = options;
+  const live = new LiveConfig(options.config);
+  // Every component reads the config through this view: see live-config.ts for why.
+  const config = live.view;
   checkPrefix(prefix, options.redis);
   const requestRedis = createRedis(options.redis, 'request');
   try {
@@ -91,10 +114,13 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const timerCounter = new Queue(TIMER_QUEUE, { connection: requestRedis, prefix, skipWaitingForReady: true });
   timerCounter.on('error', () => undefined);
   const metrics = new BridgeMetrics(() => timerCounter.getDelayedCount());
+  metrics.configLoadedAt(now());
+  const health = new RedisHealth(requestRedis, logger);
+  health.start();
   const agents = new AgentDirectory({ sources: config.sources, connectors, read: trackerRead(http), redis: requestRedis, prefix, now, logger, metrics });
   await agents.start();
 
-  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, chatRetry: options.chatRetry, now, logger, metrics }) : undefined;
+  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, chatRetry: options.chatRetry, now, logger, metrics, health }) : undefined;
   const served =
     role !== 'worker'
       ? await startHttp({
@@ -105,6 +131,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           ingest,
           store,
           agents,
+          health,
           waitReplicas: options.redis.kind === 'cluster' ? 0 : (options.redis.waitReplicas ?? 0),
           http,
           apiToken: options.apiToken,
@@ -119,12 +146,52 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       : undefined;
   logger.info('bridge started', { component: 'bridge', role, url: served?.url, redis: describeRedisTarget(options.redis), sources: [...config.sources.keys()] });
 
-  const queues = [ingest, timerCounter, ...(workers?.queues ?? []), ...(served?.queues ?? [])];
+  // Read at close: a reload may have added chat queues.
+  const openQueues = () => [ingest, timerCounter, ...(workers?.queues ?? []), ...(served?.queues ?? [])];
   const connections = [requestRedis, ...(workers?.connections ?? [])];
+  const configLog = logger.child({ component: 'config' });
+
+  const reloadOnce = async (load: () => SlaConfig): Promise<ReloadOutcome> => {
+    let next: SlaConfig;
+    try {
+      next = load();
+    } catch (error) {
+      const reason = oneLine(error);
+      metrics.configReload('refused');
+      configLog.error(`config reload refused, the config loaded before stays in force: ${reason}`, { dir: live.current.dir });
+      return { applied: false, reason };
+    }
+    const previous = live.replace(next);
+    metrics.configReload('applied');
+    metrics.configLoadedAt(now());
+    const files = fileChanges(previous, next);
+    const unchanged = files.added.length + files.removed.length + files.changed.length === 0;
+    configLog.info(unchanged ? 'config reloaded: no file changed' : 'config reloaded', { dir: next.dir, ...files, sources: [...next.sources.keys()] });
+    if (unchanged) return { applied: true, files };
+    try {
+      await agents.reconfigure();
+      if (!workers) return { applied: true, files };
+      await workers.reschedule();
+      const replanned = await replanOpenIssues(workers.work, changedSources(previous, next));
+      configLog.log(replanned.failed > 0 ? 'warn' : 'info', 'open issues re-planned for the reloaded config', { ...replanned });
+      return { applied: true, files, replanned };
+    } catch (error) {
+      // The new config is in force regardless; an issue not re-planned is computed anew by its next event or timer.
+      configLog.warn('the reloaded config is in force, but re-planning the open issues failed', { error: (error as Error).message });
+      return { applied: true, files };
+    }
+  };
+  let reloading: Promise<unknown> = Promise.resolve();
+
   return {
     url: served?.url,
     store,
     queue: ingest,
+    reload(load) {
+      const outcome = reloading.then(() => reloadOnce(load));
+      reloading = outcome;
+      return outcome;
+    },
     async close() {
       // Stop accepting first, then let in-flight jobs finish, then drop the connections.
       const server = served?.server;
@@ -133,7 +200,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         server.closeIdleConnections();
         await closed;
       }
+      await settle(reloading, options.shutdownTimeoutMs ?? 10_000);
       await agents.close();
+      health.stop();
       // With Redis gone no job can finish; waiting for them would wait for Redis forever.
       const redisUp = requestRedis.status === 'ready';
       await Promise.all(
@@ -141,7 +210,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           if (!(await settle(worker.close(!redisUp), options.shutdownTimeoutMs ?? 10_000))) await settle(worker.disconnect(), 1_000);
         }),
       );
-      for (const openQueue of queues) if (!(await settle(openQueue.close(), 2_000))) await settle(openQueue.disconnect(), 1_000);
+      for (const openQueue of openQueues()) if (!(await settle(openQueue.close(), 2_000))) await settle(openQueue.disconnect(), 1_000);
       for (const connection of connections) connection.disconnect();
       logger.info('bridge stopped', { component: 'bridge' });
     },

@@ -42,6 +42,14 @@ export class BridgeMetrics {
   });
   private readonly agentMembers = new Gauge({ name: 'sla_bridge_agent_members', help: "Members of a source's agent groups at the last successful read", labelNames: ['source'] as const, registers: [this.registry] });
   private readonly breaches = new Counter({ name: 'sla_bridge_breaches_total', help: 'Breaches notified, by contract and metric', labelNames: ['contract', 'metric'] as const, registers: [this.registry] });
+  private readonly clampedEvents = new Counter({
+    name: 'sla_bridge_events_clamped_total',
+    help: "Events stamped after their delivery arrived (the tracker's clock ahead of the bridge's), taken as happening on arrival, by source",
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  private readonly configReloads = new Counter({ name: 'sla_bridge_config_reloads_total', help: 'Config reloads (SIGHUP) by outcome: applied, or refused as invalid', labelNames: ['outcome'] as const, registers: [this.registry] });
+  private readonly configLoaded = new Gauge({ name: 'sla_bridge_config_loaded_timestamp_seconds', help: 'When the config in force was loaded', registers: [this.registry] });
 
   constructor(pendingTimers?: () => Promise<number>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sla_bridge_' });
@@ -93,5 +101,18 @@ export class BridgeMetrics {
 
   breach(contract: string, metric: string): void {
     this.breaches.inc({ contract, metric });
+  }
+
+  clamped(source: string, events: number): void {
+    this.clampedEvents.inc({ source }, events);
+  }
+
+  /** The config now in force was loaded at `at` (epoch ms). */
+  configLoadedAt(at: number): void {
+    this.configLoaded.set(at / 1000);
+  }
+
+  configReload(outcome: 'applied' | 'refused'): void {
+    this.configReloads.inc({ outcome });
   }
 }

@@ -29,7 +29,11 @@ export function parseTrustProxy(value: string | undefined): TrustProxy | undefin
   return parsed;
 }
 
-/** Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight jobs and exits. */
+/**
+ * Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight jobs and exits. SIGHUP
+ * loads the config directory again, as `sla-bridge validate` checks it, and puts it in force if it
+ * is valid (RunningBridge.reload).
+ */
 export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (!ROLES.includes(options.role as BridgeRole)) throw new UsageError(`--role: "${options.role}" is not a role (use ${ROLES.join(', ')})`);
   const port = Number(env.PORT ?? 8080);
@@ -37,7 +41,13 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   const trustProxy = parseTrustProxy(env.SLA_BRIDGE_TRUST_PROXY);
   const target = redisTargetFromEnv(env);
   const prefix = keyPrefix(env, target);
-  const config = loadBridgeConfig(options.config, env);
+  // The one way the config is loaded, at start and on every SIGHUP; `validate` loads it the same way.
+  const load = () => loadBridgeConfig(options.config, env);
+  const config = load();
+  // A SIGHUP during startup is kept for when the bridge runs: without a handler it would end the process.
+  let reloadAsked = false;
+  let reload = () => void (reloadAsked = true);
+  process.on('SIGHUP', () => reload());
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', format: env.LOG_FORMAT === 'json' || !process.stdout.isTTY ? 'json' : 'pretty' });
   // Without a Redis named in the environment the bridge runs its own redis-server, so a new user
   // needs nothing else.
@@ -65,6 +75,12 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     throw error;
   }
   let stopping = false;
+  reload = () => {
+    if (stopping) return;
+    logger.info('SIGHUP: reloading the config', { component: 'config', dir: options.config });
+    void bridge.reload(load);
+  };
+  if (reloadAsked) reload();
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -1,12 +1,17 @@
 import { loadBridgeConfig } from '../app/plugins.js';
 import type { CliIo } from './cli-io.js';
 
-export function validateCommand(configDir: string, io: CliIo): number {
-  const config = loadBridgeConfig(configDir);
+/**
+ * Loads the config exactly as `sla-bridge serve` does at start and on SIGHUP (the same loader,
+ * directory and environment), so `sla-bridge validate && kill -HUP <pid>` reloads only what passed.
+ */
+export function validateCommand(configDir: string, io: CliIo, env: NodeJS.ProcessEnv = process.env): number {
+  const config = loadBridgeConfig(configDir, env);
   const list = (ids: Iterable<string>) => [...ids].sort().join(', ');
   io.out(
     `${config.dir}: valid (${config.calendars.size} calendars, ${config.contracts.size} contracts: ${list(config.contracts.keys())}; ` +
-      `${config.sources.size} sources: ${list(config.sources.keys())})`,
+      `${config.sources.size} sources: ${list(config.sources.keys())}); ` +
+      'sla-bridge serve loads the same from it, at start and on SIGHUP, given this environment',
   );
   return 0;
 }

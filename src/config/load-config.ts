@@ -4,6 +4,7 @@
  * and compiles the result. It returns a typed config or throws one ConfigError listing every
  * problem by file, path and line.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, visit, type Alias, type Document } from 'yaml';
@@ -32,6 +33,8 @@ export interface SlaConfig {
   readonly fallbackChannel: Channel;
   /** `bridge.yaml`: the bridge's own settings (retention); empty without the file. */
   readonly bridge?: BridgeSettings;
+  /** Every file read, by its path inside `dir` (`contracts/acme.yaml`), with a digest of its text: what a reload changed. */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 /**
@@ -51,6 +54,9 @@ export type Env = Readonly<Record<string, string | undefined>>;
 interface ConfigFile<T> {
   readonly id: string;
   readonly display: string;
+  /** Path inside the config directory, and the SHA-256 of the text read. */
+  readonly name: string;
+  readonly digest: string;
   readonly data: T;
   readonly lineOf: (path: PathPart[]) => number | undefined;
 }
@@ -131,10 +137,11 @@ function documentValue(doc: Document, lines: LineCounter): { ok: true; value: un
 }
 
 /** One config file read, substituted and validated; undefined (with its problems listed) when it is not usable. */
-function readConfigFile<S extends z.ZodType>(file: string, schema: S, env: Env, problems: ProblemList, owners?: KeyOwners): Omit<ConfigFile<z.output<S>>, 'id'> | undefined {
+function readConfigFile<S extends z.ZodType>(file: string, schema: S, env: Env, problems: ProblemList, owners?: KeyOwners): Omit<ConfigFile<z.output<S>>, 'id' | 'name'> | undefined {
   const display = displayName(file);
   const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: true });
+  const text = readFileSync(file, 'utf8');
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
@@ -163,7 +170,7 @@ function readConfigFile<S extends z.ZodType>(file: string, schema: S, env: Env, 
     }
     return undefined;
   }
-  return { display, data: parsed.data as z.output<S>, lineOf };
+  return { display, digest: createHash('sha256').update(text).digest('hex'), data: parsed.data as z.output<S>, lineOf };
 }
 
 function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, problems: ProblemList, owners?: KeyOwners): ConfigFile<z.output<S>>[] {
@@ -171,7 +178,7 @@ function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, 
   for (const file of yamlFiles(dir)) {
     const read = readConfigFile(file, schema, env, problems, owners);
     if (!read) continue;
-    const { display, lineOf } = read;
+    const { display, digest, lineOf } = read;
     const data = read.data as z.output<S> & { id?: string };
     const id = data.id ?? path.basename(file).replace(/\.ya?ml$/, '');
     const duplicate = files.find((other) => other.id === id);
@@ -179,7 +186,7 @@ function readConfigFiles<S extends z.ZodType>(dir: string, schema: S, env: Env, 
       problems.add(display, ['id'], `"${id}" is already defined in ${duplicate.display}`, lineOf(['id']));
       continue;
     }
-    files.push({ id, display, data, lineOf });
+    files.push({ id, display, name: path.relative(path.dirname(dir), file), digest, data, lineOf });
   }
   return files;
 }
@@ -208,16 +215,21 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
   const { plugins } = options;
   const loadSources = options.sources ?? true;
   const problems = new ProblemList();
+  const files = new Map<string, string>();
+  const digested = <F extends ConfigFile<unknown>>(read: F[]): F[] => {
+    for (const file of read) files.set(file.name, file.digest);
+    return read;
+  };
   if (!existsSync(dir)) throw new ConfigError([{ file: displayName(dir), path: '', message: 'config directory does not exist' }]);
 
   const calendars = new Map<string, BusinessCalendar>();
-  for (const file of readConfigFiles(path.join(dir, 'calendars'), calendarFileSchema, env, problems)) {
+  for (const file of digested(readConfigFiles(path.join(dir, 'calendars'), calendarFileSchema, env, problems))) {
     const calendar = compileCalendar(file.id, file.data, (parts, message) => problems.add(file.display, parts, message, file.lineOf(parts)));
     if (calendar) calendars.set(file.id, calendar);
   }
 
   const contracts = new Map<string, Contract>();
-  const contractFiles = readConfigFiles(path.join(dir, 'contracts'), contractFileSchema, env, problems);
+  const contractFiles = digested(readConfigFiles(path.join(dir, 'contracts'), contractFileSchema, env, problems));
   for (const file of contractFiles) {
     const contract = compileContract(file.id, file.data, calendars, (parts, message) =>
       problems.add(file.display, parts, message, file.lineOf(parts)),
@@ -233,7 +245,7 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
     contracts.set(file.id, contract);
   }
   const sources = new Map<string, Source>();
-  const sourceFiles = loadSources ? readConfigFiles(path.join(dir, 'sources'), sourceFileSchema(plugins.trackers), env, problems, trackerKeyOwners(plugins.trackers)) : [];
+  const sourceFiles = loadSources ? digested(readConfigFiles(path.join(dir, 'sources'), sourceFileSchema(plugins.trackers), env, problems, trackerKeyOwners(plugins.trackers))) : [];
   for (const file of sourceFiles) sources.set(file.id, compileSource(file.id, file.data, plugins.trackers[file.data.kind]?.settings));
   for (const file of contractFiles) {
     file.data.covers.forEach((coverage, index) => {
@@ -245,7 +257,7 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
   }
 
   const channels = new Map<string, Channel>();
-  for (const file of loadSources ? readConfigFiles(path.join(dir, 'channels'), channelFileSchema, env, problems) : []) {
+  for (const file of loadSources ? digested(readConfigFiles(path.join(dir, 'channels'), channelFileSchema, env, problems)) : []) {
     const report = (parts: PathPart[], message: string) => problems.add(file.display, parts, message, file.lineOf(parts));
     const quietCalendar = file.data.quiet_hours ? calendars.get(file.data.quiet_hours.calendar) : undefined;
     if (file.data.quiet_hours && !quietCalendar) report(['quiet_hours', 'calendar'], `unknown calendar "${file.data.quiet_hours.calendar}"`);
@@ -282,6 +294,7 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
 
   const bridgeFile = ['bridge.yaml', 'bridge.yml'].map((name) => path.join(dir, name)).find((file) => existsSync(file));
   const bridge = bridgeFile ? readConfigFile(bridgeFile, bridgeFileSchema, env, problems) : undefined;
+  if (bridge && bridgeFile) files.set(path.basename(bridgeFile), bridge.digest);
 
   if (contractFiles.length === 0 && problems.problems.length === 0) {
     problems.add(displayName(path.join(dir, 'contracts')), [], 'no contract files (*.yaml) found');
@@ -289,5 +302,5 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
 
   if (problems.problems.length > 0) throw new ConfigError(problems.problems);
   const fallbackChannel: Channel = { id: plugins.fallbackChat, kind: plugins.fallbackChat, chat: configureChannel(plugins.chats[plugins.fallbackChat]!, {}) };
-  return { dir, calendars, contracts, sources, channels, fallbackChannel, bridge: bridge ? compileBridgeSettings(bridge.data) : {} };
+  return { dir, calendars, contracts, sources, channels, fallbackChannel, bridge: bridge ? compileBridgeSettings(bridge.data) : {}, files };
 }

@@ -3,14 +3,18 @@ import { prioritySchema } from './priority.js';
 
 /**
  * The normalized issue events every tracker connector produces. `at` is the event's own time in
- * epoch ms, as the tracker reports it, never the time it arrived.
+ * epoch ms, as the tracker reports it, never the time it arrived; except that an event stamped
+ * after its arrival (a tracker clock ahead of the bridge's) is taken as happening on arrival, with
+ * the tracker's stamp kept in `stampedAt` (clock-skew.ts).
  */
 const at = z.number().int();
+const stampedAt = z.number().int().optional();
 
 export const issueEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('created'),
     at,
+    stampedAt,
     project: z.string().min(1),
     component: z.string().min(1).optional(),
     labels: z.array(z.string()).default([]),
@@ -27,16 +31,16 @@ export const issueEventSchema = z.discriminatedUnion('type', [
      */
     synthetic: z.boolean().default(false),
   }),
-  z.object({ type: z.literal('priority_changed'), at, priority: prioritySchema }),
-  z.object({ type: z.literal('status_changed'), at, status: z.string().min(1), paused: z.boolean().default(false) }),
-  z.object({ type: z.literal('commented'), at, by: z.enum(['agent', 'customer']), public: z.boolean().default(true) }),
-  z.object({ type: z.literal('assigned'), at, assignee: z.string().nullable() }),
-  z.object({ type: z.literal('resolved'), at, status: z.string().min(1).optional() }),
-  z.object({ type: z.literal('reopened'), at, status: z.string().min(1).optional() }),
-  z.object({ type: z.literal('moved'), at, project: z.string().min(1), component: z.string().min(1).optional() }),
-  z.object({ type: z.literal('deleted'), at }),
-  z.object({ type: z.literal('environment_changed'), at, environment: z.string().nullable() }),
-  z.object({ type: z.literal('labels_changed'), at, labels: z.array(z.string()) }),
+  z.object({ type: z.literal('priority_changed'), at, stampedAt, priority: prioritySchema }),
+  z.object({ type: z.literal('status_changed'), at, stampedAt, status: z.string().min(1), paused: z.boolean().default(false) }),
+  z.object({ type: z.literal('commented'), at, stampedAt, by: z.enum(['agent', 'customer']), public: z.boolean().default(true) }),
+  z.object({ type: z.literal('assigned'), at, stampedAt, assignee: z.string().nullable() }),
+  z.object({ type: z.literal('resolved'), at, stampedAt, status: z.string().min(1).optional() }),
+  z.object({ type: z.literal('reopened'), at, stampedAt, status: z.string().min(1).optional() }),
+  z.object({ type: z.literal('moved'), at, stampedAt, project: z.string().min(1), component: z.string().min(1).optional() }),
+  z.object({ type: z.literal('deleted'), at, stampedAt }),
+  z.object({ type: z.literal('environment_changed'), at, stampedAt, environment: z.string().nullable() }),
+  z.object({ type: z.literal('labels_changed'), at, stampedAt, labels: z.array(z.string()) }),
   /**
    * The issue as a delivery showed it at `at`: tracker events carry the issue's current fields,
    * and where they differ from what the log says by then, that change happened unseen (MantisBT
@@ -47,6 +51,7 @@ export const issueEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('observed'),
     at,
+    stampedAt,
     status: z.string().min(1).optional(),
     /** With `status`: whether that status pauses the clocks. */
     paused: z.boolean().optional(),
@@ -60,10 +65,13 @@ export type IssueEvent = z.output<typeof issueEventSchema>;
 export type IssueEventInput = z.input<typeof issueEventSchema>;
 export type IssueEventType = IssueEvent['type'];
 
-/** Events in the order the clock applies them: by their own time, ties kept in arrival order. */
-export function inEventOrder<E extends { readonly at: number }>(events: readonly E[]): E[] {
+/**
+ * Events in the order the clock applies them: by their own time, then by the tracker's stamp
+ * (events taken as happening on arrival keep the order they were stamped in), then in arrival order.
+ */
+export function inEventOrder<E extends { readonly at: number; readonly stampedAt?: number | undefined }>(events: readonly E[]): E[] {
   return events
     .map((event, index) => ({ event, index }))
-    .sort((a, b) => a.event.at - b.event.at || a.index - b.index)
+    .sort((a, b) => a.event.at - b.event.at || (a.event.stampedAt ?? a.event.at) - (b.event.stampedAt ?? b.event.at) || a.index - b.index)
     .map(({ event }) => event);
 }

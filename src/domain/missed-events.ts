@@ -6,6 +6,7 @@
  * `toleranceMs`. Each known event stands for one told event only: a status that went X, Y, X, Y
  * with the last webhook lost still misses its last Y.
  */
+import { trackerTime } from './clock-skew.js';
 import type { IssueEvent } from './issue-event.js';
 
 export const MATCH_TOLERANCE_MS = 60_000;
@@ -15,7 +16,7 @@ export const MATCH_TOLERANCE_MS = 60_000;
  * set (trackers list them in their own order, which the clock never reads).
  */
 function fact(event: IssueEvent): string {
-  const { at: _at, ...rest } = event;
+  const { at: _at, stampedAt: _stampedAt, ...rest } = event;
   const labels = 'labels' in rest ? { labels: [...rest.labels].sort() } : {};
   return JSON.stringify({ ...rest, ...labels }, Object.keys(rest).sort());
 }
@@ -40,7 +41,9 @@ export function missedEvents(known: readonly IssueEvent[], told: readonly IssueE
     if (twins) twins.push(event);
     else unmatched.set(key, [event]);
   }
-  for (const twins of unmatched.values()) twins.sort((a, b) => a.at - b.at);
+  // Known events by the tracker's stamp, which is what its API tells again: an event the bridge
+  // took as happening on arrival (its stamp was in the bridge's future) is still the same fact.
+  for (const twins of unmatched.values()) twins.sort((a, b) => trackerTime(a) - trackerTime(b));
   const missed = new Set<number>();
   // Told events oldest first, each taking the earliest twin in its window: with windows of one
   // width that pairs as many as any pairing can, so a second run over its own result adds nothing.
@@ -52,8 +55,8 @@ export function missedEvents(known: readonly IssueEvent[], told: readonly IssueE
     }
     const twins = unmatched.get(fact(event)) ?? [];
     // Twins too old for this event are too old for every later one.
-    while (twins.length > 0 && twins[0]!.at < event.at - toleranceMs) twins.shift();
-    if (twins.length > 0 && twins[0]!.at <= event.at + toleranceMs) twins.shift();
+    while (twins.length > 0 && trackerTime(twins[0]!) < event.at - toleranceMs) twins.shift();
+    if (twins.length > 0 && trackerTime(twins[0]!) <= event.at + toleranceMs) twins.shift();
     else missed.add(index);
   }
   return told.filter((_, index) => missed.has(index));

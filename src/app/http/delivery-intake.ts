@@ -54,12 +54,4 @@ export class DeliveryIntake {
       'recording the delivery',
     );
   }
-
-  async ping(): Promise<boolean> {
-    try {
-      return (await withTimeout(this.redis.ping(), 1_000, 'ping')) === 'PONG';
-    } catch {
-      return false;
-    }
-  }
 }

@@ -34,10 +34,12 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
   });
-  // The config is loaded before the app exists, so ready means: Redis answers.
+  // The config is loaded before the app exists (and a reload keeps one in force), so ready means:
+  // Redis answers and takes writes, which is what accepting a webhook needs.
   app.get('/readyz', async (_request, response) => {
-    const redis = await deps.intake.ping();
-    response.status(redis ? 200 : 503).json({ status: redis ? 'ready' : 'not ready', redis: redis ? 'ok' : 'unreachable', config: 'loaded' });
+    const redis = await deps.health.check();
+    const ready = redis.state === 'ok';
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', redis: redis.state, ...(redis.state === 'ok' ? {} : { reason: redis.reason }), config: 'loaded' });
   });
   app.use((_request, response) => {
     response.status(404).json({ error: 'not found' });

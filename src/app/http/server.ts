@@ -12,6 +12,7 @@ import { DeadLetterStore } from '../store/dead-letters.js';
 import type { AgentDirectory } from '../store/agent-directory.js';
 import type { IssueStore } from '../store/issue-store.js';
 import type { RedisClient } from '../store/redis-connection.js';
+import type { RedisHealth } from '../store/redis-health.js';
 import { DeliveryIntake } from './delivery-intake.js';
 import { createHttpApp, type TrustProxy } from './http-app.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
@@ -25,6 +26,8 @@ export interface HttpParts {
   readonly ingest: Queue<DeliveryJob>;
   readonly store: IssueStore;
   readonly agents: AgentDirectory;
+  /** Whether Redis takes writes: readiness, and the one log line when that changes. */
+  readonly health: RedisHealth;
   /** Answer a webhook 202 only once this many replicas hold it. */
   readonly waitReplicas: number;
   readonly http: OutboundHttp;
@@ -53,7 +56,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   const board = pipelineQueues(chatChannelIds(config)).map((name) => (name === INGEST_QUEUE ? ingest : new Queue(name, { connection: redis, prefix, skipWaitingForReady: true })) as Queue);
   const throttle = new LoginThrottle(redis, prefix, parts.loginThrottle);
   const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board };
-  const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
+  const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));
     listening.on('error', reject);

@@ -6,9 +6,11 @@ import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { type ConnectorRegistry, type WebhookDelivery, connectorOf } from '../../../connectors/connector.js';
 import type { Source, SourceKind } from '../../config/source.js';
+import { clampToArrival } from '../../domain/clock-skew.js';
 import { formatPath } from '../../config/load-config.js';
 import type { AgentDirectory } from '../store/agent-directory.js';
 import type { DeliveryIntake } from './delivery-intake.js';
+import { redisCondition, type RedisHealth } from '../store/redis-health.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics, WebhookOutcome } from '../metrics.js';
 import { BODY_FIELD, refusalField } from './refusal-field.js';
@@ -19,6 +21,8 @@ export interface WebhookRouteDeps {
   readonly metrics: BridgeMetrics;
   readonly connectors: ConnectorRegistry;
   readonly intake: DeliveryIntake;
+  /** Told when Redis refuses a delivery: it logs why once, not once per delivery. */
+  readonly health: RedisHealth;
   /** Counts the members of a source's agent groups among its agents. */
   readonly agents: AgentDirectory;
   readonly now: () => number;
@@ -26,6 +30,11 @@ export interface WebhookRouteDeps {
 }
 
 const RETRY_AFTER_SECONDS = 5;
+/**
+ * Clocks kept by NTP differ by milliseconds, and an event stamped that little after its arrival is
+ * clamped without a word; from a second on, the tracker's clock is off and the log says so.
+ */
+const CLOCK_AHEAD_LOGGED_MS = 1_000;
 
 /** application/json, with or without parameters (Jira adds `; charset=utf-8`). */
 function isJson(contentType: string | undefined): boolean {
@@ -61,7 +70,9 @@ function refused(deps: WebhookRouteDeps, source: string, field: string, response
 }
 
 export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
-  const parsers = new Map([...deps.sources.values()].map((source) => [source.id, rawBody(source.bodyLimitBytes)]));
+  // By size limit, made when first needed: the sources may change while the bridge runs (a reload).
+  const parsers = new Map<number, RequestHandler>();
+  const parserFor = (limit: number) => parsers.get(limit) ?? parsers.set(limit, rawBody(limit)).get(limit)!;
   const log = deps.logger.child({ component: 'webhooks' });
 
   return (request: Request, response: Response) => {
@@ -72,7 +83,7 @@ export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
     if (!isJson(request.get('content-type'))) {
       return counted(deps, sourceId, 'rejected', response, 415, { error: `expected Content-Type application/json, got ${request.get('content-type') ?? 'none'}` });
     }
-    parsers.get(sourceId)!(request, response, (error?: unknown) => {
+    parserFor(source.bodyLimitBytes)(request, response, (error?: unknown) => {
       if (error) {
         const type = (error as { type?: string }).type;
         if (type === 'entity.too.large') return counted(deps, sourceId, 'rejected', response, 413, { error: `body larger than ${source.bodyLimitBytes} bytes` });
@@ -122,18 +133,35 @@ async function handleDelivery(
   if (normalized.outcome === 'ignored') return counted(deps, source.id, 'ignored', response, 200, { status: 'ignored', reason: normalized.reason });
 
   const deliveryId = connector.deliveryId(delivery) ?? `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
+  const receivedAt = deps.now();
+  // Nothing happened after it arrived: a stamp in the bridge's future is the tracker's clock (see clock-skew.ts).
+  const { events, clamped, aheadMs } = clampToArrival(normalized.events, receivedAt);
   try {
     if (await deps.intake.isDuplicate(source.id, deliveryId)) {
       return counted(deps, source.id, 'duplicate', response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });
     }
     await deps.intake.accept(
-      { sourceId: source.id, deliveryId, receivedAt: deps.now(), issue: normalized.issue, events: normalized.events, ...(normalized.shown ? { shown: normalized.shown } : {}) },
+      { sourceId: source.id, deliveryId, receivedAt, issue: normalized.issue, events, ...(normalized.shown ? { shown: normalized.shown } : {}) },
       source.dedupWindowMs,
     );
   } catch (error) {
-    log.error('could not store a delivery', { source: source.id, deliveryId, error: (error as Error).message });
+    const known = deps.health.report(error);
+    log.log(known ? 'debug' : 'error', 'could not store a delivery', { source: source.id, deliveryId, error: (error as Error).message });
+    const condition = redisCondition(error);
+    const why = condition?.state !== 'cannot-write' ? 'Redis unreachable' : condition.reason.startsWith('READONLY') ? 'Redis is changing masters' : 'Redis cannot write to its disk';
     response.set('Retry-After', String(RETRY_AFTER_SECONDS));
-    return counted(deps, source.id, 'unavailable', response, 503, { error: 'the bridge cannot store events right now (Redis unreachable); retry later' });
+    return counted(deps, source.id, 'unavailable', response, 503, { error: `the bridge cannot store events right now (${why}); retry later` });
   }
-  counted(deps, source.id, 'accepted', response, 202, { status: 'accepted', deliveryId, issue: normalized.issue.key, events: normalized.events.length });
+  if (clamped > 0) deps.metrics.clamped(source.id, clamped);
+  // Once per delivery: a retry of one that was not accepted is not logged twice.
+  if (aheadMs >= CLOCK_AHEAD_LOGGED_MS) {
+    log.warn(`events stamped ${Math.round(aheadMs / 1000)} s after they arrived, taken as happening on arrival: is the tracker's clock ahead?`, {
+      source: source.id,
+      deliveryId,
+      issue: normalized.issue.key,
+      aheadMs,
+      clamped,
+    });
+  }
+  counted(deps, source.id, 'accepted', response, 202, { status: 'accepted', deliveryId, issue: normalized.issue.key, events: events.length });
 }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { IssueRef } from '../../../connectors/connector.js';
 import type { IssueEvent } from '../../domain/issue-event.js';
+import { clampToArrival } from '../../domain/clock-skew.js';
 import { missedEvents } from '../../domain/missed-events.js';
 import type { IssueState, StoredEvent } from '../store/issue-store.js';
 import { refreshIssue, type IssueWorkDeps } from './issue-work.js';
@@ -31,8 +32,11 @@ const reconciledId = (event: IssueEvent) => `reconciled:${createHash('sha256').u
  */
 export async function applyToldEvents(deps: IssueWorkDeps, source: string, issue: IssueRef, told: readonly IssueEvent[]): Promise<number> {
   return deps.store.withIssueLock(source, issue.id, async () => {
-    const missed = missedEvents(await deps.store.loadEvents(source, issue.id), told);
-    if (missed.length === 0) return 0;
+    const found = missedEvents(await deps.store.loadEvents(source, issue.id), told);
+    if (found.length === 0) return 0;
+    // Told now: a stamp in the bridge's future is a tracker clock ahead, as with webhooks.
+    const { events: missed, aheadMs } = clampToArrival(found, deps.now());
+    if (aheadMs > 0) deps.logger.warn('reconciled events stamped in the future, taken as happening now (is the tracker\'s clock ahead?)', { source, issue: issue.key, aheadMs });
     const added = await deps.store.appendEvents(source, issue, missed.map((event) => ({ id: reconciledId(event), event })));
     await refreshIssue(deps, source, issue.id);
     return added;

@@ -44,6 +44,8 @@ export interface ChatWorkers {
   readonly workers: readonly Worker[];
   readonly queues: readonly Queue[];
   readonly connections: readonly RedisClient[];
+  /** After a config reload: a queue and worker for each channel that has none yet; returns those made. */
+  addNewChannels(): Promise<{ readonly workers: readonly Worker[]; readonly queues: readonly Queue[] }>;
 }
 
 const PENDING_STATES = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'] as const;
@@ -102,5 +104,15 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
     logger.info('draining a chat queue no channel uses', { component: 'chat', queue: name, pending });
     start(name, forward, 1);
   }
-  return { queueFor, workers, queues: [...queues.values()], connections };
+  const addNewChannels = async () => {
+    const added = chatChannelIds(parts).filter((id) => !queues.has(id));
+    const before = workers.length;
+    for (const id of added) {
+      queues.set(id, new Queue<ChatJob>(chatQueueName(id), { connection, prefix }));
+      start(chatQueueName(id), send, parts.concurrency);
+    }
+    if (added.length > 0) await connection.sadd(listed, ...added.map(chatQueueName));
+    return { workers: workers.slice(before), queues: added.map((id) => queues.get(id)!) };
+  };
+  return { queueFor, workers, queues: [...queues.values()], connections, addNewChannels };
 }

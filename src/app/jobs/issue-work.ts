@@ -45,13 +45,14 @@ export function createIssueWork(parts: {
   const { redis, prefix } = parts;
   const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: redis, prefix });
   const writeBacks = new Queue<WriteBackJob>(WRITE_BACK_QUEUE, { connection: redis, prefix });
-  const contracts = [...parts.config.contracts.values()];
   return {
     store: new IssueStore(redis, prefix),
     timers: new SlaTimers(timerQueue, redis, prefix),
     sources: parts.config.sources,
     writeBacks,
-    contracts: () => contracts,
+    // Read at every computation, under the issue's lock: a reloaded config (../live-config.ts)
+    // applies from the next one on.
+    contracts: () => parts.config.contracts.values(),
     now: parts.now,
     logger: parts.logger,
     metrics: parts.metrics,

@@ -119,14 +119,16 @@ export async function scheduleRetention(queue: Queue<RetentionJob>, retention: R
   await queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { every: retention.everyMs }, { name: RETENTION_JOB, data: {}, opts: RETENTION_JOB_OPTIONS });
 }
 
-export function createRetentionProcessor(deps: RetentionDeps & { readonly retention: Retention | undefined; readonly now: () => number; readonly logger: Logger }) {
+/** `retention` is read per run: a reload may set, change or drop it. */
+export function createRetentionProcessor(deps: RetentionDeps & { readonly retention: () => Retention | undefined; readonly now: () => number; readonly logger: Logger }) {
   const log = deps.logger.child({ component: 'retention' });
   return async (_job: Job<RetentionJob>): Promise<RetentionResult | null> => {
-    if (!deps.retention) {
+    const retention = deps.retention();
+    if (!retention) {
       log.info('retention job skipped: this worker\'s config has no retention');
       return null;
     }
-    const result = await compactClosedIssues({ ...deps, logger: log }, { closedForMs: deps.retention.closedForMs, now: deps.now() });
+    const result = await compactClosedIssues({ ...deps, logger: log }, { closedForMs: retention.closedForMs, now: deps.now() });
     log.info('compacted the logs of closed issues', { ...result, refused: result.refused.length });
     return result;
   };

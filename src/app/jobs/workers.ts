@@ -9,6 +9,7 @@ import type { SlaConfig } from '../../config/load-config.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import type { AgentDirectory } from '../store/agent-directory.js';
+import type { RedisHealth } from '../store/redis-health.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import { DeadLetterStore } from '../store/dead-letters.js';
 import { createRedis, type RedisClient } from '../store/redis-connection.js';
@@ -16,7 +17,7 @@ import type { RedisTarget } from '../store/redis-target.js';
 import { createDeliveryProcessor } from './apply-delivery.js';
 import { startChatWorkers } from './chat-queues.js';
 import { createTimerProcessor } from './fire-timer.js';
-import { createIssueWork } from './issue-work.js';
+import { createIssueWork, type IssueWork } from './issue-work.js';
 import { createNotifyProcessor } from './notify.js';
 import {
   CHAT_RETRY,
@@ -40,6 +41,7 @@ import { createRetentionProcessor, scheduleRetention } from './retention.js';
 import { createWriteBackProcessor } from './write-back.js';
 
 export interface WorkerParts {
+  /** Read whenever used: the bridge passes its live view (../live-config.ts), which a reload replaces. */
   readonly config: SlaConfig;
   readonly connectors: ConnectorRegistry;
   readonly redis: RedisTarget;
@@ -54,12 +56,18 @@ export interface WorkerParts {
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
+  /** Takes the workers' errors that say Redis cannot write or is away, which it logs once. */
+  readonly health?: RedisHealth;
 }
 
 export interface RunningWorkers {
   readonly workers: readonly Worker[];
   readonly queues: readonly Queue[];
   readonly connections: readonly RedisClient[];
+  /** What the processors share, for re-planning issues after a config reload. */
+  readonly work: IssueWork;
+  /** After a reload: the reconciliation and retention schedules follow the config in force, and new channels get their chat queues. */
+  reschedule(): Promise<void>;
 }
 
 export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> {
@@ -78,7 +86,9 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     connections.push(connection);
     const worker = new Worker<T>(name, processor, { connection, prefix, concurrency });
     worker.on('failed', (job, error) => logger.warn('job failed', { component: name, job: job?.id, attempt: job?.attemptsMade, error: error.message }));
-    worker.on('error', (error) => logger.warn('worker error', { component: name, error: error.message }));
+    worker.on('error', (error) => {
+      if (!parts.health?.report(error)) logger.warn('worker error', { component: name, error: error.message });
+    });
     workers.push(worker as Worker);
   };
   const { channels, fallbackChannel, sources } = config;
@@ -107,6 +117,15 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   // One source at a time: the runs read trackers other people use.
   start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), agents: parts.agents, read: trackerRead(http) }), 1);
   await scheduleRetention(retention, config.bridge?.retention);
-  start<RetentionJob>(RETENTION_QUEUE, createRetentionProcessor({ ...work, retention: config.bridge?.retention }), 1);
-  return { workers, queues: [...work.queues, notifications, ...chat.queues, reconcile, retention], connections };
+  start<RetentionJob>(RETENTION_QUEUE, createRetentionProcessor({ ...work, retention: () => config.bridge?.retention }), 1);
+  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention];
+  const reschedule = async () => {
+    await scheduleReconciliation(reconcile, sources.values());
+    await scheduleRetention(retention, config.bridge?.retention);
+    // A channel the reload added gets its own queue, as at start; until now it shared the fallback's.
+    const added = await chat.addNewChannels();
+    workers.push(...added.workers);
+    queues.push(...added.queues);
+  };
+  return { workers, queues, connections, work, reschedule };
 }

@@ -40,31 +40,54 @@ export interface AgentDirectoryDeps {
 }
 
 export class AgentDirectory {
-  /** The sources whose connector reads agent members, with the source as the config has it. */
-  private readonly grouped: Source[];
-  /** The members last read (or kept), lower-case, by source id. */
-  private readonly members = new Map<string, ReadonlySet<string>>();
-  /** Each source as handed out, made once per source object and member list. */
-  private readonly handedOut = new WeakMap<Source, { readonly members: ReadonlySet<string>; readonly source: Source }>();
+  /** The members read last, lower-cased, by source id. */
+  private readonly members = new Map<string, readonly string[]>();
+  /** A source with its members among `agents.users`, built once per source object and list. */
+  private readonly merged = new WeakMap<Source, { readonly members: readonly string[]; readonly source: Source }>();
   private readonly firstRead = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
 
-  constructor(private readonly deps: AgentDirectoryDeps) {
-    this.grouped = [...deps.sources.values()].filter((source) => deps.connectors[source.kind]?.agentMembers !== undefined);
+  constructor(private readonly deps: AgentDirectoryDeps) {}
+
+  /** The sources whose connector reads agent members, as the config in force has them. */
+  private grouped(): Source[] {
+    return [...this.deps.sources.values()].filter((source) => this.deps.connectors[source.kind]?.agentMembers !== undefined);
   }
 
   /** Takes the lists kept in Redis, then reads every source's groups, and again every `refreshMs`. */
   async start(refreshMs = AGENT_REFRESH_MS): Promise<void> {
-    await Promise.all(this.grouped.map((source) => this.loadKept(source)));
-    const reads = this.grouped.map((source) => {
+    await this.readFirst(this.grouped());
+    this.timer = setInterval(() => void this.refresh(), refreshMs);
+    this.timer.unref();
+  }
+
+  /**
+   * After a config reload: forgets the members of sources that no longer read any, and reads the
+   * groups of every source that does, since they may name other groups now. Waits for the reads
+   * at most `FIRST_READ_WAIT_MS`; until a read succeeds, the list read before stays in use.
+   */
+  async reconfigure(): Promise<void> {
+    const grouped = this.grouped();
+    const ids = new Set(grouped.map((source) => source.id));
+    for (const id of this.members.keys()) if (!ids.has(id)) this.members.delete(id);
+    const known = grouped.filter((source) => this.members.has(source.id));
+    await this.readFirst(grouped.filter((source) => !this.members.has(source.id)));
+    const reads = this.track(Promise.all([this.refreshing, ...known.map((source) => this.refreshSource(source))]).then(() => undefined));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([reads, new Promise((resolve) => (timer = setTimeout(resolve, this.deps.firstReadWaitMs ?? FIRST_READ_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
+  /** Kept lists first; then one read per source, which `sourceFor` waits for while no list is kept. */
+  private async readFirst(sources: readonly Source[]): Promise<void> {
+    await Promise.all(sources.map((source) => this.loadKept(source)));
+    const reads = sources.map((source) => {
       const read = this.refreshSource(source).finally(() => this.firstRead.delete(source.id));
       this.firstRead.set(source.id, read);
       return read;
     });
-    this.track(Promise.all(reads).then(() => undefined));
-    this.timer = setInterval(() => void this.refresh(), refreshMs);
-    this.timer.unref();
+    this.track(Promise.all([this.refreshing, ...reads]).then(() => undefined));
   }
 
   /**
@@ -81,16 +104,17 @@ export class AgentDirectory {
     }
     const members = this.members.get(source.id);
     if (!members) return source;
-    const made = this.handedOut.get(source);
-    if (made?.members === members) return made.source;
-    const withMembers: Source = { ...source, agents: { ...source.agents, users: new Set([...source.agents.users, ...members]) } };
-    this.handedOut.set(source, { members, source: withMembers });
+    const cached = this.merged.get(source);
+    if (cached?.members === members) return cached.source;
+    const users = new Set([...source.agents.users, ...members]);
+    const withMembers: Source = { ...source, agents: { ...source.agents, users } };
+    this.merged.set(source, { members, source: withMembers });
     return withMembers;
   }
 
   /** Reads every source's groups again; one refresh at a time. */
   refresh(): Promise<void> {
-    return this.refreshing ?? this.track(Promise.all(this.grouped.map((source) => this.refreshSource(source))).then(() => undefined));
+    return this.refreshing ?? this.track(Promise.all(this.grouped().map((source) => this.refreshSource(source))).then(() => undefined));
   }
 
   async close(): Promise<void> {
@@ -136,7 +160,8 @@ export class AgentDirectory {
     const before = this.members.get(source.id);
     this.use(source, users);
     const after = this.members.get(source.id)!;
-    if (!before || before.size !== after.size || [...after].some((user) => !before.has(user))) {
+    const seen = new Set(before);
+    if (!before || before.length !== after.length || after.some((user) => !seen.has(user))) {
       logger.info('agent members read', { component: 'agents', source: source.id, members: users.length });
     }
     try {
@@ -146,7 +171,9 @@ export class AgentDirectory {
     }
   }
 
-  private use(source: Source, members: readonly unknown[]): void {
-    this.members.set(source.id, new Set(members.filter((member): member is string => typeof member === 'string' && member !== '').map((member) => member.toLowerCase())));
+  private use(source: Source, members: readonly string[]): void {
+    const users = new Set<string>();
+    for (const member of members) if (typeof member === 'string' && member !== '') users.add(member.toLowerCase());
+    this.members.set(source.id, [...users]);
   }
 }

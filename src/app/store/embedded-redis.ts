@@ -2,9 +2,13 @@
  * The bridge's own redis-server, for a machine without REDIS_URL: loopback only, on a free port,
  * with append-only persistence under the data directory, stopped (and flushed) with the bridge.
  * Without a data directory it keeps nothing on disk: the test suite's throwaway servers.
+ *
+ * A data directory that cannot be written stops the bridge at start, saying so. One that fills up
+ * (or turns read-only) later makes Redis refuse writes until it can write again, which it notices
+ * by itself (see redis-health.ts); its own warnings go to the bridge's log meanwhile.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import { Redis } from 'ioredis';
@@ -45,16 +49,61 @@ export interface EmbeddedRedisOptions {
   readonly logger?: Logger | undefined;
 }
 
+/** Redis would stop at start with its own words for it; the bridge names the directory and the variable. */
+function checkWritable(dataDir: string): void {
+  const probe = path.join(dataDir, `.sla-bridge-write-check-${process.pid}`);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+  } catch (error) {
+    const why = (error as Error).message.replace(/, (open|mkdir) '.*'$/, '');
+    throw new Error(`the data directory ${dataDir} of the bridge's own Redis is not writable (${why}): set SLA_BRIDGE_DATA_DIR to a writable directory, or REDIS_URL to a Redis you run`);
+  }
+}
+
+/** The last lines redis-server wrote, for a failed start; the rest of its output is not kept. */
+const KEPT_OUTPUT = 4_096;
+
+/** `pid:role dd Mon yyyy hh:mm:ss.mmm # text`: `#` marks Redis's warnings. */
+const REDIS_WARNING = /^\d+:[A-Z] .+? # (.*)$/;
+
+/** Why redis-server stopped, from its output: its last warning, which says it, else its last lines. */
+function lastWords(output: string): string {
+  const lines = output.trim().split('\n');
+  const warnings = lines.flatMap((line) => REDIS_WARNING.exec(line.trim())?.[1] ?? []).filter((text) => !text.startsWith('WARNING '));
+  return warnings.at(-1) ?? lines.slice(-3).join(' | ');
+}
+
 export async function startEmbeddedRedis({ dataDir, logger }: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) checkWritable(dataDir);
   const port = await freeLoopbackPort();
   const persistence = dataDir ? ['--dir', dataDir, '--appendonly', 'yes'] : ['--appendonly', 'no'];
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--save', '', ...persistence], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let partial = '';
+  let started = false;
+  let stopping = false;
+  const log = logger?.child({ component: 'redis-server' });
+  const take = (chunk: Buffer) => {
+    const text = chunk.toString();
+    if (!started) output = (output + text).slice(-KEPT_OUTPUT);
+    // Once it runs, its warnings (an AOF it cannot write, a failed snapshot) are all anyone sees of its log.
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!.slice(-KEPT_OUTPUT);
+    if (!started || stopping) return;
+    for (const line of lines) {
+      const warning = REDIS_WARNING.exec(line.trim());
+      if (warning) log?.warn(warning[1]!);
+    }
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  child.once('exit', (code, signal) => {
+    if (started && !stopping) log?.error(`redis-server exited (${signal ?? `code ${code}`}); the bridge cannot reach Redis until it is restarted`);
+  });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error: NodeJS.ErrnoException) =>
@@ -72,27 +121,49 @@ export async function startEmbeddedRedis({ dataDir, logger }: EmbeddedRedisOptio
   while (!(await answers(url))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`redis-server did not start: ${output.trim().split('\n').slice(-3).join(' | ')}`);
+      throw new Error(`redis-server did not start: ${lastWords(output)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  started = true;
   logger?.info('started its own redis-server', { component: 'redis', url, dataDir });
   // Other commands (`report`) find the running server through this file.
-  if (dataDir) writeFileSync(path.join(dataDir, URL_FILE), url);
+  // Best effort: a full disk must not stop a bridge whose Redis runs.
+  if (dataDir) {
+    try {
+      writeFileSync(path.join(dataDir, URL_FILE), url);
+    } catch (error) {
+      logger?.warn(`could not note the Redis address in ${URL_FILE}, so other commands will not find this Redis: ${(error as Error).message}`, { component: 'redis' });
+    }
+  }
   return {
     url,
     // SIGTERM makes redis-server flush the append-only file and exit.
     stop: () =>
       new Promise<void>((resolve) => {
-        if (dataDir) rmSync(path.join(dataDir, URL_FILE), { force: true });
+        stopping = true;
+        try {
+          if (dataDir) rmSync(path.join(dataDir, URL_FILE), { force: true });
+        } catch {
+          // A read-only directory: the stale address is checked before use (runningEmbeddedRedis).
+        }
         if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        // Redis may refuse to stop while it cannot write its files: then it is killed, as a crash would.
+        const kill = setTimeout(() => {
+          logger?.warn(`redis-server did not stop within ${STOP_WAIT_MS / 1000} s; killed`, { component: 'redis' });
+          child.kill('SIGKILL');
+        }, STOP_WAIT_MS);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };
 }
 
 const URL_FILE = 'redis.url';
+const STOP_WAIT_MS = 10_000;
 
 /** The embedded server a running bridge keeps in `dataDir`, if it answers. */
 export async function runningEmbeddedRedis(dataDir: string): Promise<string | undefined> {
