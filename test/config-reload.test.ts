@@ -6,13 +6,14 @@
 import { expect } from 'chai';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { trackerConnectors } from '../connectors/registry.js';
-import { NOTIFY_QUEUE, type DueNotification } from '../src/app/jobs/pipeline.js';
+import { chatQueueName, NOTIFY_QUEUE, type DueNotification } from '../src/app/jobs/pipeline.js';
+import { startChatReceiver } from './support/chat-receiver.js';
 import { exitOf, serve, startedUrl } from './support/cli-process.js';
 import { issueCreated } from './support/jira-payloads.js';
 import { LogLines, type LogLine } from './support/log-lines.js';
@@ -174,5 +175,27 @@ describe('sla-bridge serve: config reload on SIGHUP', function () {
     expect(done).to.deep.include({ message: 'open issues re-planned for the reloaded config', replanned: 0, failed: 0 });
     // The 62 issues of the tests before, all open.
     expect(done.open).to.equal(62);
+  });
+
+  it('gives a channel added by a reload a chat queue of its own, as at start', async () => {
+    const receiver = await startChatReceiver();
+    try {
+      mkdirSync(path.join(dir, 'channels'), { recursive: true });
+      writeFileSync(path.join(dir, 'channels/ops.yaml'), `kind: webhook\nsettings:\n  url: ${receiver.url}\n  allow_http: true\n  insecure: true\n`);
+      writeFileSync(path.join(dir, 'contracts/fast.yaml'), `${contract('8s')}notify: { warnings: [ops], breaches: [ops] }\n`);
+      expect(await reload()).to.deep.include({ message: 'open issues re-planned for the reloaded config', failed: 0 });
+      expect(await post('7300', DateTime.now())).to.equal(202);
+      const warning = await waitFor('the 50% warning of MB-7300 at the new channel', async () => (await notify.getJobs(['completed'])).find((job) => job.data.issueId === '7300' && job.data.label === '50%'), { timeoutMs: 30_000 });
+      const ops = new Queue(chatQueueName('ops'), { connection: redis, prefix: notify.opts.prefix! });
+      try {
+        const sent = await waitFor('the warning sent through sla-chat-ops', async () => (await ops.getJobs(['completed'])).find((job) => (job.data as { notification: { id: string } }).notification.id === warning.id), { timeoutMs: 10_000 });
+        expect(sent.returnvalue).to.deep.include({ outcome: 'sent' });
+      } finally {
+        await ops.close();
+      }
+      expect(receiver.delivered().get(warning.id!), 'the receiver got it once').to.equal(1);
+    } finally {
+      await receiver.close();
+    }
   });
 });
