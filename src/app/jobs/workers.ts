@@ -23,6 +23,7 @@ import {
   NOTIFY_QUEUE,
   RECONCILE_QUEUE,
   TIMER_QUEUE,
+  WORKER_RECOVERY,
   WRITE_BACK_QUEUE,
   type ChatJob,
   type DeliveryJob,
@@ -70,7 +71,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const start = <T>(name: string, processor: (job: Job<T>) => Promise<unknown>, concurrency = parts.concurrency) => {
     const connection = createRedis(parts.redis, 'worker');
     connections.push(connection);
-    const worker = new Worker<T>(name, processor, { connection, prefix, concurrency });
+    const worker = new Worker<T>(name, processor, { connection, prefix, concurrency, ...WORKER_RECOVERY });
     worker.on('failed', (job, error) => logger.warn('job failed', { component: name, job: job?.id, attempt: job?.attemptsMade, error: error.message }));
     worker.on('error', (error) => logger.warn('worker error', { component: name, error: error.message }));
     workers.push(worker as Worker);

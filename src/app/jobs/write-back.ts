@@ -115,7 +115,9 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
         await deps.store.saveWritten(sourceId, issueId, desired);
         if (shown) await deps.store.clearShown(sourceId, issueId, shown.text);
         const restored = restoring && !exhausted;
-        if (restored) await deps.store.countRestore(sourceId, issueId, wanted, RESTORE_WINDOW_MS);
+        // Named by the job and when it was queued: a retry of this job counts once, while the same
+        // echo queued again later (its id comes back once the finished job is removed) counts anew.
+        if (restored) await deps.store.countRestore(sourceId, issueId, wanted, RESTORE_WINDOW_MS, `${job.id}@${job.timestamp}`);
         deps.metrics.writeBack(sourceId, restored ? 'restored' : 'sent');
         log.debug(restored ? 'restored owned fields' : 'written back', { source: sourceId, issue: state.issue.key, requests: requests.length });
         return { outcome: restored ? 'restored' : 'written', requests: requests.length, issueId };
