@@ -14,8 +14,9 @@ function inheritedEnv(): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in DEMO_SECRETS) && !isRedisVariable(name)));
 }
 
-export function serve(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [bin, 'serve'], { cwd: root, env: { ...inheritedEnv(), LOG_FORMAT: 'json', ...env } as NodeJS.ProcessEnv });
+/** `sla-bridge serve [args]`, e.g. `['--role', 'worker', '--config', dir]`. */
+export function serve(env: Record<string, string>, args: readonly string[] = []): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [bin, 'serve', ...args], { cwd: root, env: { ...inheritedEnv(), LOG_FORMAT: 'json', ...env } as NodeJS.ProcessEnv });
 }
 
 /** Runs `sla-bridge report ...` to the end. */
