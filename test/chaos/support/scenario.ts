@@ -1,0 +1,406 @@
+/**
+ * One chaos scenario's world and its bookkeeping: the config (a round-the-clock contract with
+ * second-scale P1 targets, so timers fall due while the scenario runs, and a generic webhook
+ * channel to the receiver), the signed Gitea deliveries (built from the recorded fixtures in
+ * test/fixtures/gitea/), and the count at the end: every delivery applied once, every due
+ * notification sent once, every tracker field converged, read from Redis and from the receiver.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+import { giteaDueDate } from '../../../connectors/gitea/write-back.js';
+import { trackerConnectors } from '../../../connectors/registry.js';
+import { QUEUES } from '../../../src/app/jobs/pipeline.js';
+import { projectRoot } from '../../../src/project-root.js';
+import { writeConfig } from '../../support/temp-config.js';
+import { waitUntil } from '../../support/wait-for.js';
+import type { Receiver } from './receiver.js';
+import type { Delivery, TrackerSender } from './sender.js';
+
+export const SOURCE = 'gitea-chaos';
+const SECRET = 'chaos-gitea-secret';
+const REPOSITORY = 'open2bizz/odoo-customer';
+const ZONE = 'Europe/Amsterdam';
+export const PREFIX = 'sla';
+/** P1's reaction target: its 50% warning and its breach fall due while a scenario runs. */
+export const P1_REACTION_MS = 8_000;
+const AGENT = 'open2bizz-support';
+
+export function chaosConfig(receiverUrl: string): string {
+  return writeConfig({
+    'calendars/round-the-clock.yaml': `zone: ${ZONE}\nhours: 24x7\n`,
+    'channels/receiver.yaml': `kind: webhook\nsettings:\n  url: ${receiverUrl}/chat\n  allow_http: true\n  secret: chaos-chat-secret\n`,
+    'sources/gitea-chaos.yaml': [
+      'kind: gitea',
+      `base_url: ${receiverUrl}/gitea`,
+      `webhook: { secrets: [${SECRET}] }`,
+      'api: { token: chaos-api-token }',
+      'priority: { field: labels, map: { priority/1: P1, priority/2: P2 }, default: P4 }',
+      `agents: { users: [${AGENT}] }`,
+      'write_back: { enabled: true, due_date: true }',
+      '',
+    ].join('\n'),
+    'contracts/chaos.yaml': [
+      '# Seconds for P1, so that warnings and breaches fall due during a scenario; an hour for P2,',
+      '# whose issues only carry events.',
+      'customer: Chaos Customer',
+      'calendar: round-the-clock',
+      `covers: [{ source: ${SOURCE}, project: ${REPOSITORY} }]`,
+      'metrics: { reaction: { met_by: [agent_comment, resolved] } }',
+      `policies: { reaction: { P1: ${P1_REACTION_MS / 1_000}s, P2: 1h, P3: none, P4: none } }`,
+      'warnings: ["50%"]',
+      'notify: { warnings: [receiver], breaches: [receiver] }',
+      '',
+    ].join('\n'),
+  });
+}
+
+export function removeConfig(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+interface Fixture {
+  readonly headers: Record<string, string>;
+  readonly body: Record<string, unknown> & { issue: Record<string, unknown>; comment?: Record<string, unknown> };
+}
+
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(projectRoot(), 'test/fixtures/gitea', `${name}.json`), 'utf8')) as Fixture;
+const giteaTime = (ms: number) => DateTime.fromMillis(ms, { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
+export const issueId = (number: number) => `${REPOSITORY}#${number}`;
+
+export type DeliveryKind = 'opened' | 'customer-comment' | 'agent-comment';
+
+export interface PlannedDelivery extends Delivery {
+  readonly issue: number;
+  readonly kind: DeliveryKind;
+  /** The event's own time (whole seconds, as Gitea sends it). */
+  readonly at: number;
+}
+
+export interface ChaosPlan {
+  readonly deliveries: PlannedDelivery[];
+  /** P1 issues nobody answers: each owes a 50% warning and a breach. */
+  readonly timerIssues: { readonly number: number; readonly createdAt: number }[];
+  /** P2 issues with customer comments, then an agent's comment (reaction met, due date cleared). */
+  readonly eventIssues: { readonly number: number; readonly createdAt: number }[];
+}
+
+function delivery(kind: DeliveryKind, number: number, createdAt: number, at: number, commentId: number): PlannedDelivery {
+  const source = fixture(kind === 'opened' ? 'issue-opened' : kind === 'agent-comment' ? 'comment-by-agent' : 'comment-by-customer');
+  const body = structuredClone(source.body);
+  const p1 = number < 1_000;
+  Object.assign(body.issue, {
+    id: 50_000 + number,
+    number,
+    title: `Chaos issue ${number}`,
+    url: `https://gitea.example.com/api/v1/repos/${REPOSITORY}/issues/${number}`,
+    html_url: `https://gitea.example.com/${REPOSITORY}/issues/${number}`,
+    labels: [{ id: p1 ? 101 : 102, name: p1 ? 'priority/1' : 'priority/2' }],
+    assignee: null,
+    assignees: null,
+    state: 'open',
+    closed_at: null,
+    created_at: giteaTime(createdAt),
+    updated_at: giteaTime(at),
+  });
+  // Left out, so no delivery shows a due date the stand-in tracker would have to keep in step:
+  // restoring an edited due date is write-back-restore.test.ts's subject, not this suite's.
+  delete body.issue.due_date;
+  if (kind === 'opened') body.number = number;
+  if (body.comment) Object.assign(body.comment, { id: commentId, created_at: giteaTime(at), updated_at: giteaTime(at), html_url: `https://gitea.example.com/${REPOSITORY}/issues/${number}#issuecomment-${commentId}` });
+  const raw = Buffer.from(JSON.stringify(body));
+  const id = randomUUID();
+  const headers = { ...source.headers, 'x-gitea-delivery': id, 'x-gogs-delivery': id, 'x-github-delivery': id, ...trackerConnectors.gitea.sign(SECRET, raw) };
+  return { id, sourceId: SOURCE, raw, headers, issue: number, kind, at };
+}
+
+/**
+ * `timerIssues` P1 issues opened now, then `eventIssues` P2 issues (opened two minutes ago) each
+ * with `comments` customer comments and an agent's comment, a second apart; the deliveries of the
+ * event issues interleaved, so that every issue's events spread over the whole burst.
+ */
+export function chaosPlan(options: { readonly timerIssues: number; readonly eventIssues: number; readonly comments: number }): ChaosPlan {
+  const now = Math.floor(Date.now() / 1_000) * 1_000;
+  const timerIssues = Array.from({ length: options.timerIssues }, (_, index) => ({ number: index + 1, createdAt: now }));
+  const eventIssues = Array.from({ length: options.eventIssues }, (_, index) => ({ number: 1_001 + index, createdAt: now - 120_000 }));
+  const deliveries = timerIssues.map(({ number, createdAt }) => delivery('opened', number, createdAt, createdAt, 0));
+  for (let step = 0; step <= options.comments + 1; step += 1) {
+    for (const { number, createdAt } of eventIssues) {
+      const kind: DeliveryKind = step === 0 ? 'opened' : step === options.comments + 1 ? 'agent-comment' : 'customer-comment';
+      deliveries.push(delivery(kind, number, createdAt, createdAt + step * 1_000, number * 100 + step));
+    }
+  }
+  return { deliveries, timerIssues, eventIssues };
+}
+
+// ---------------------------------------------------------------------------------------------
+// watching the bridge from outside, through its Redis
+
+export class BridgeWatch {
+  readonly redis: Redis;
+  private readonly queues: Queue[];
+
+  constructor(url: string) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
+    this.redis.on('error', () => undefined);
+    this.queues = QUEUES.map((name) => new Queue(name, { connection: this.redis, prefix: PREFIX }));
+    for (const queue of this.queues) queue.on('error', () => undefined);
+  }
+
+  /** Jobs waiting, running or retrying, per queue; timers that are merely planned do not count. */
+  async pending(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const queue of this.queues) {
+      const { waiting = 0, active = 0, prioritized = 0, delayed = 0 } = await queue.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
+      const planned = queue.name === 'sla-timers' || queue.name === 'sla-reconcile';
+      counts[queue.name] = waiting + active + prioritized + (planned ? 0 : delayed);
+    }
+    return counts;
+  }
+
+  async idle(): Promise<boolean> {
+    return Object.values(await this.pending()).every((count) => count === 0);
+  }
+
+  /** Every queue's active jobs, as `queue/id`: what a worker held when it died. */
+  async activeJobs(): Promise<string[]> {
+    const held: string[] = [];
+    for (const queue of this.queues) for (const id of await this.redis.lrange(`${PREFIX}:${queue.name}:active`, 0, -1)) held.push(`${queue.name}/${id}`);
+    return held;
+  }
+
+  /** Whether a job is finished (completed, or removed on completion); a failed one is not. */
+  async finished(queueAndId: string): Promise<boolean> {
+    const [name, id] = queueAndId.split(/\/(.*)/s) as [string, string];
+    const queue = this.queues.find((candidate) => candidate.name === name)!;
+    const state = await queue.getJobState(id);
+    return state === 'completed' || state === 'unknown';
+  }
+
+  /** The issue locks held now, key to owner token. */
+  async issueLocks(): Promise<Map<string, string>> {
+    const locks = new Map<string, string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${PREFIX}:issue:*lock`, 'COUNT', 1_000);
+      cursor = next;
+      for (const key of keys) {
+        const token = await this.redis.get(key);
+        if (token) locks.set(key, token);
+      }
+    } while (cursor !== '0');
+    return locks;
+  }
+
+  async close(): Promise<void> {
+    for (const queue of this.queues) await queue.close().catch(() => undefined);
+    this.redis.disconnect();
+  }
+}
+
+/** Waits until every job in `held` is finished; answers when, or throws naming what is not. */
+export async function whenFinished(watch: BridgeWatch, held: readonly string[], timeoutMs: number): Promise<number> {
+  await waitUntil(
+    `the jobs held by the dead process (${held.join(', ')}) to finish`,
+    async () => {
+      const open: string[] = [];
+      for (const job of held) if (!(await watch.finished(job))) open.push(job);
+      return open;
+    },
+    (open) => open.length === 0,
+    { timeoutMs, intervalMs: 50 },
+  );
+  return Date.now();
+}
+
+/** Waits until none of `locks` is held by the token it had; answers when. */
+export async function whenFreed(watch: BridgeWatch, locks: ReadonlyMap<string, string>, timeoutMs: number): Promise<number> {
+  await waitUntil(
+    `the dead process's issue locks (${[...locks.keys()].join(', ')}) to be free`,
+    async () => {
+      const still: string[] = [];
+      for (const [key, token] of locks) if ((await watch.redis.get(key)) === token) still.push(key);
+      return still;
+    },
+    (still) => still.length === 0,
+    { timeoutMs, intervalMs: 25 },
+  );
+  return Date.now();
+}
+
+// ---------------------------------------------------------------------------------------------
+// the count at the end
+
+export interface ChaosRow {
+  readonly scenario: string;
+  readonly sent: number;
+  readonly answered202: number;
+  readonly applied: number;
+  /** Answered 202 and not in the log. */
+  readonly lost: number;
+  /** In the log more than once. */
+  readonly appliedTwice: number;
+  readonly notificationsDue: number;
+  /** Distinct notification ids the receiver got. */
+  readonly notificationsSent: number;
+  /** Posts of an id the receiver already had. */
+  readonly duplicated: number;
+  /** Due (issue, threshold) pairs no notification covered (as itself or as one it stands for). */
+  readonly missing: number;
+  readonly late: number;
+  readonly writeBacksDue: number;
+  readonly writeBacksDone: number;
+  readonly converged: number;
+  /** The recovery figure of the scenario (s), measured from the replacement or Redis being ready. */
+  readonly takenUpS?: number;
+  readonly drainedS?: number;
+  readonly locksFreeS?: number;
+}
+
+interface LoggedEvent {
+  readonly type: string;
+  readonly at: number;
+  readonly by?: string;
+  readonly synthetic?: boolean;
+}
+
+const eventKey = (number: number, part: string) => `${PREFIX}:issue:${SOURCE}:${issueId(number)}:${part}`;
+
+/** What the log holds of one delivery: its main event (the creation, or the comment). */
+function copiesOf(delivery: PlannedDelivery, log: readonly LoggedEvent[]): number {
+  if (delivery.kind === 'opened') return log.filter((event) => event.type === 'created' && !event.synthetic).length;
+  const by = delivery.kind === 'agent-comment' ? 'agent' : 'customer';
+  return log.filter((event) => event.type === 'commented' && event.at === delivery.at && event.by === by).length;
+}
+
+/** The due date Gitea should show at the end: the P1 issues' breach day; nothing for the answered ones. */
+function expectedDueDate(plan: ChaosPlan, number: number): string | null {
+  const timer = plan.timerIssues.find((issue) => issue.number === number);
+  return timer ? giteaDueDate(timer.createdAt + P1_REACTION_MS, ZONE) : null;
+}
+
+export async function countScenario(
+  scenario: string,
+  plan: ChaosPlan,
+  sender: TrackerSender,
+  receiver: Receiver,
+  watch: BridgeWatch,
+  figures: Pick<ChaosRow, 'takenUpS' | 'drainedS' | 'locksFreeS'> = {},
+): Promise<ChaosRow> {
+  const logs = new Map<number, LoggedEvent[]>();
+  for (const number of new Set(plan.deliveries.map((planned) => planned.issue))) {
+    logs.set(number, (await watch.redis.lrange(eventKey(number, 'events'), 0, -1)).map((text) => JSON.parse(text) as LoggedEvent));
+  }
+  const outcomes = new Map(sender.outcomes.map((outcome) => [outcome.delivery.id, outcome]));
+  let answered202 = 0;
+  let applied = 0;
+  let lost = 0;
+  let appliedTwice = 0;
+  for (const planned of plan.deliveries) {
+    const accepted = outcomes.get(planned.id)?.attempts.some((attempt) => attempt.status === 202) ?? false;
+    const copies = copiesOf(planned, logs.get(planned.issue)!);
+    if (accepted) answered202 += 1;
+    if (copies > 0) applied += 1;
+    if (copies > 1) appliedTwice += 1;
+    if (accepted && copies === 0) lost += 1;
+  }
+
+  const notifications = countNotifications(plan, receiver);
+  const writeBacks = countWriteBacks(plan, receiver);
+  return {
+    scenario,
+    sent: plan.deliveries.length,
+    answered202,
+    applied,
+    lost,
+    appliedTwice,
+    ...notifications,
+    ...writeBacks,
+    ...figures,
+  };
+}
+
+/** The due (issue, threshold) pairs against what the receiver got. */
+export function countNotifications(plan: ChaosPlan, receiver: Receiver): Pick<ChaosRow, 'notificationsDue' | 'notificationsSent' | 'duplicated' | 'missing' | 'late'> {
+  const due = new Set(plan.timerIssues.flatMap(({ number }) => [`${issueId(number)} 50%`, `${issueId(number)} breach`]));
+  const covered = new Set<string>();
+  const ids = new Set<string>();
+  const lateIds = new Set<string>();
+  let duplicated = 0;
+  for (const post of receiver.chat) {
+    if (ids.has(post.notificationId)) duplicated += 1;
+    ids.add(post.notificationId);
+    const { notification } = post.body;
+    // A late notification stands for the ones that passed unsent (`late.skipped`).
+    for (const label of [notification.threshold, ...(notification.late?.skipped ?? [])]) covered.add(`${notification.issue.id} ${label}`);
+    if (notification.late) lateIds.add(post.notificationId);
+  }
+  return { notificationsDue: due.size, notificationsSent: ids.size, duplicated, missing: [...due].filter((pair) => !covered.has(pair)).length, late: lateIds.size };
+}
+
+/** Per issue, whether the stand-in Gitea got a write and whether the last one shows what it should. */
+export function countWriteBacks(plan: ChaosPlan, receiver: Receiver): Pick<ChaosRow, 'writeBacksDue' | 'writeBacksDone' | 'converged'> {
+  const issues = [...plan.timerIssues, ...plan.eventIssues];
+  let done = 0;
+  let converged = 0;
+  for (const { number } of issues) {
+    const writes = receiver.tracker.filter((write) => write.method === 'PATCH' && write.path === `/gitea/api/v1/repos/${REPOSITORY}/issues/${number}`);
+    if (writes.length > 0) done += 1;
+    const last = writes.at(-1)?.body as { due_date?: string; unset_due_date?: boolean } | undefined;
+    const expected = expectedDueDate(plan, number);
+    // Gitea clears a due date with `unset_due_date`, not with a null.
+    if (last && (expected === null ? last.unset_due_date === true : last.due_date === expected)) converged += 1;
+  }
+  return { writeBacksDue: issues.length, writeBacksDone: done, converged };
+}
+
+/** What is still open at the end of a scenario: due notifications not arrived, tracker fields not converged, queued work. */
+export async function openWork(plan: ChaosPlan, receiver: Receiver, watch: BridgeWatch): Promise<{ missing: number; unconverged: number; pending: Record<string, number> }> {
+  const { missing } = countNotifications(plan, receiver);
+  const { writeBacksDue, converged } = countWriteBacks(plan, receiver);
+  return { missing, unconverged: writeBacksDue - converged, pending: await watch.pending() };
+}
+
+/** Waits until nothing is open (see `openWork`); a timeout says what was. */
+export async function waitUntilSettled(plan: ChaosPlan, receiver: Receiver, watch: BridgeWatch, timeoutMs: number): Promise<void> {
+  await waitUntil(
+    'every due notification, every converged write-back and no queued work',
+    () => openWork(plan, receiver, watch),
+    (open) => open.missing === 0 && open.unconverged === 0 && Object.values(open.pending).every((count) => count === 0),
+    { timeoutMs, intervalMs: 100 },
+  );
+}
+
+const COLUMNS: [string, (row: ChaosRow) => string][] = [
+  ['scenario', (row) => row.scenario],
+  ['events sent', (row) => String(row.sent)],
+  ['answered 202', (row) => String(row.answered202)],
+  ['applied', (row) => String(row.applied)],
+  ['lost', (row) => String(row.lost)],
+  ['applied twice', (row) => String(row.appliedTwice)],
+  ['notifications due', (row) => String(row.notificationsDue)],
+  ['sent (ids)', (row) => String(row.notificationsSent)],
+  ['late', (row) => String(row.late)],
+  ['duplicated', (row) => String(row.duplicated)],
+  ['missing', (row) => String(row.missing)],
+  ['write-backs due', (row) => String(row.writeBacksDue)],
+  ['done', (row) => String(row.writeBacksDone)],
+  ['converged', (row) => String(row.converged)],
+  ['taken up (s)', (row) => (row.takenUpS === undefined ? '-' : row.takenUpS.toFixed(1))],
+  ['drained (s)', (row) => (row.drainedS === undefined ? '-' : row.drainedS.toFixed(1))],
+  ['locks free (s)', (row) => (row.locksFreeS === undefined ? '-' : row.locksFreeS.toFixed(1))],
+];
+
+export const TABLE_HEADER = `| ${COLUMNS.map(([name]) => name).join(' | ')} |\n|${COLUMNS.map(() => ' --- |').join('')}`;
+
+export function tableRow(row: ChaosRow): string {
+  return `| ${COLUMNS.map(([, cell]) => cell(row)).join(' | ')} |`;
+}
+
+/** Prints the row under the table's header, as the README shows them. */
+export function printRow(row: ChaosRow): void {
+  console.log(`      ${TABLE_HEADER.split('\n').join('\n      ')}\n      ${tableRow(row)}`);
+}
