@@ -120,6 +120,8 @@ export interface DueNotification {
   readonly at: number;
   readonly firedAt: number;
   readonly skipped: readonly string[];
+  /** The instant of the earliest skipped one (absent in claims made before it was recorded). */
+  readonly skippedSince?: number;
 }
 
 /** The claim's id, and the notify job's: what makes a notification happen once. */

@@ -66,6 +66,9 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: redis, prefix });
   const chat = new Queue<ChatJob>(CHAT_QUEUE, { connection: redis, prefix });
   const reconcile = new Queue<ReconcileJob>(RECONCILE_QUEUE, { connection: redis, prefix });
+  // Connection errors are reported by the workers and the failing calls; without a listener BullMQ
+  // prints each reconnect attempt to stderr, outside the log, for as long as Redis is away.
+  for (const queue of [notifications, chat, reconcile]) queue.on('error', () => undefined);
   const deadLetters = new DeadLetterStore(redis, prefix);
 
   const start = <T>(name: string, processor: (job: Job<T>) => Promise<unknown>, concurrency = parts.concurrency) => {

@@ -32,7 +32,10 @@ function roleOptions(role: ConnectionRole): RedisOptions {
     : { maxRetriesPerRequest: null, autoResendUnfulfilledCommands: true };
 }
 
-const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2_000);
+// Reconnect soon and often: each connection comes back on its own schedule, and a queue waits for
+// its worker's connection; with the former cap of 2 s a timer fell due up to 2 s after Redis was
+// back. A connection attempt every half second is nothing to a Redis that is down.
+const retryStrategy = (attempt: number) => Math.min(attempt * 100, 500);
 
 // A master demoted by a failover answers writes with READONLY until the connection moves on:
 // reconnect (through the sentinels, to the new master) and send the command again.

@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { giteaDueDate } from '../../../connectors/gitea/write-back.js';
 import { trackerConnectors } from '../../../connectors/registry.js';
-import { QUEUES } from '../../../src/app/jobs/pipeline.js';
+import { chatJobId, notificationId, QUEUES } from '../../../src/app/jobs/pipeline.js';
 import { projectRoot } from '../../../src/project-root.js';
 import { writeConfig } from '../../support/temp-config.js';
 import { waitUntil } from '../../support/wait-for.js';
@@ -159,6 +159,10 @@ export class BridgeWatch {
       counts[queue.name] = waiting + active + prioritized + (planned ? 0 : delayed);
     }
     return counts;
+  }
+
+  queue(name: string): Queue {
+    return this.queues.find((candidate) => candidate.name === name)!;
   }
 
   async idle(): Promise<boolean> {
@@ -308,7 +312,7 @@ export async function countScenario(
     if (accepted && copies === 0) lost += 1;
   }
 
-  const notifications = countNotifications(plan, receiver);
+  const { missingPairs: _, ...notifications } = countNotifications(plan, receiver);
   const writeBacks = countWriteBacks(plan, receiver);
   return {
     scenario,
@@ -324,7 +328,7 @@ export async function countScenario(
 }
 
 /** The due (issue, threshold) pairs against what the receiver got. */
-export function countNotifications(plan: ChaosPlan, receiver: Receiver): Pick<ChaosRow, 'notificationsDue' | 'notificationsSent' | 'duplicated' | 'missing' | 'late'> {
+export function countNotifications(plan: ChaosPlan, receiver: Receiver): Pick<ChaosRow, 'notificationsDue' | 'notificationsSent' | 'duplicated' | 'missing' | 'late'> & { missingPairs: string[] } {
   const due = new Set(plan.timerIssues.flatMap(({ number }) => [`${issueId(number)} 50%`, `${issueId(number)} breach`]));
   const covered = new Set<string>();
   const ids = new Set<string>();
@@ -338,7 +342,8 @@ export function countNotifications(plan: ChaosPlan, receiver: Receiver): Pick<Ch
     for (const label of [notification.threshold, ...(notification.late?.skipped ?? [])]) covered.add(`${notification.issue.id} ${label}`);
     if (notification.late) lateIds.add(post.notificationId);
   }
-  return { notificationsDue: due.size, notificationsSent: ids.size, duplicated, missing: [...due].filter((pair) => !covered.has(pair)).length, late: lateIds.size };
+  const missingPairs = [...due].filter((pair) => !covered.has(pair));
+  return { notificationsDue: due.size, notificationsSent: ids.size, duplicated, missing: missingPairs.length, missingPairs, late: lateIds.size };
 }
 
 /** Per issue, whether the stand-in Gitea got a write and whether the last one shows what it should. */
@@ -358,18 +363,55 @@ export function countWriteBacks(plan: ChaosPlan, receiver: Receiver): Pick<Chaos
 }
 
 /** What is still open at the end of a scenario: due notifications not arrived, tracker fields not converged, queued work. */
-export async function openWork(plan: ChaosPlan, receiver: Receiver, watch: BridgeWatch): Promise<{ missing: number; unconverged: number; pending: Record<string, number> }> {
-  const { missing } = countNotifications(plan, receiver);
+export async function openWork(plan: ChaosPlan, receiver: Receiver, watch: BridgeWatch): Promise<{ missing: string[]; unconverged: number; pending: Record<string, number> }> {
+  const { missingPairs } = countNotifications(plan, receiver);
   const { writeBacksDue, converged } = countWriteBacks(plan, receiver);
-  return { missing, unconverged: writeBacksDue - converged, pending: await watch.pending() };
+  return { missing: missingPairs, unconverged: writeBacksDue - converged, pending: await watch.pending() };
 }
 
-/** Waits until nothing is open (see `openWork`); a timeout says what was. */
+/** For a failure: what Redis holds of the issues whose notifications are missing. */
+async function explainMissing(watch: BridgeWatch, pairs: readonly string[]): Promise<string> {
+  const lines: string[] = [];
+  for (const pair of pairs.slice(0, 3)) {
+    const id = pair.split(' ')[0]!;
+    const key = (part: string) => `${PREFIX}:issue:${SOURCE}:${id}:${part}`;
+    const planned = await watch.redis.hgetall(key('timers'));
+    const jobs = await Promise.all(
+      Object.values(planned).map(async (jobId) => {
+        const job = await watch.queue('sla-timers').getJob(jobId);
+        return `${jobId}: ${job ? `${await job.getState()} at ${JSON.stringify(job.data)} ${job.failedReason ?? ''}` : 'gone'}`;
+      }),
+    );
+    const state = JSON.parse((await watch.redis.get(key('state'))) ?? 'null') as { computedAt?: number; eventCount?: number } | null;
+    const notifyId = notificationId(SOURCE, id, 'reaction', pair.split(' ')[1]!);
+    const describeJob = async (queue: string, jobId: string) => {
+      const job = await watch.queue(queue).getJob(jobId);
+      return job ? `${await job.getState()} after ${job.attemptsMade} attempts, returned ${JSON.stringify(job.returnvalue)}${job.failedReason ? `, failed: ${job.failedReason}` : ''}, data ${JSON.stringify(job.data).slice(0, 300)}` : 'no such job';
+    };
+    lines.push(
+      `${pair}: sent ${JSON.stringify(await watch.redis.smembers(key('sent:reaction')))}, planned ${jobs.join('; ') || 'none'}, state computed at ${state?.computedAt} from ${state?.eventCount} events;` +
+        ` notify job ${await describeJob('sla-notify', notifyId)}; chat job ${await describeJob('sla-chat', chatJobId(notifyId, 'receiver'))};` +
+        ` breach notify job ${await describeJob('sla-notify', notificationId(SOURCE, id, 'reaction', 'breach'))}; notify jobs in all: ${(await watch.redis.keys(`${PREFIX}:sla-notify:notify-*`)).filter((k) => /notify-[0-9a-f]{32}$/.test(k)).length}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Waits until nothing is open (see `openWork`); a timeout says what was, and why for missing notifications. */
 export async function waitUntilSettled(plan: ChaosPlan, receiver: Receiver, watch: BridgeWatch, timeoutMs: number): Promise<void> {
+  try {
+    await waitUntilQuiet(plan, receiver, watch, timeoutMs);
+  } catch (error) {
+    const { missing } = await openWork(plan, receiver, watch);
+    throw new Error(`${(error as Error).message}\n${await explainMissing(watch, missing)}`);
+  }
+}
+
+async function waitUntilQuiet(plan: ChaosPlan, receiver: Receiver, watch: BridgeWatch, timeoutMs: number): Promise<void> {
   await waitUntil(
     'every due notification, every converged write-back and no queued work',
     () => openWork(plan, receiver, watch),
-    (open) => open.missing === 0 && open.unconverged === 0 && Object.values(open.pending).every((count) => count === 0),
+    (open) => open.missing.length === 0 && open.unconverged === 0 && Object.values(open.pending).every((count) => count === 0),
     { timeoutMs, intervalMs: 100 },
   );
 }
