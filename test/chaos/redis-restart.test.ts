@@ -65,8 +65,9 @@ describe('chaos: Redis restarted under load', function () {
       printRow(row);
       const warnings = running.receiver.chat.filter((post) => post.body.notification.threshold === '50%' || (post.body.notification.late?.skipped ?? []).includes('50%'));
       const firstAfter = Math.min(...warnings.map((post) => post.receivedAt)) - upAt;
+      const lastAfter = Math.max(...warnings.map((post) => post.receivedAt)) - upAt;
       console.log(
-        `      away ${((upAt - downAt) / 1_000).toFixed(1)} s; ${sender.unavailableWithRetryAfter} answers 503 with Retry-After; the rest of the burst answered ${row.takenUpS!.toFixed(1)} s and the first late warning arrived ${(firstAfter / 1_000).toFixed(1)} s after Redis was back`,
+        `      away ${((upAt - downAt) / 1_000).toFixed(1)} s; ${sender.unavailableWithRetryAfter} answers 503 with Retry-After; the rest of the burst answered ${row.takenUpS!.toFixed(1)} s and the late warnings arrived ${(firstAfter / 1_000).toFixed(1)}-${(lastAfter / 1_000).toFixed(1)} s after Redis was back`,
       );
       expect(row).to.include({ lost: 0, appliedTwice: 0, duplicated: 0, missing: 0 });
       expect(row.applied).to.equal(row.sent);

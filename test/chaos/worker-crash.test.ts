@@ -11,9 +11,37 @@
  */
 import { expect } from 'chai';
 import { waitFor } from '../support/wait-for.js';
+import type { ChatPost, Receiver } from './support/receiver.js';
 import { TrackerSender } from './support/sender.js';
-import { chaosPlan, countScenario, printRow, waitUntilSettled, whenFinished, whenFreed } from './support/scenario.js';
+import { chaosPlan, countScenario, printRow, waitUntilSettled, whenFinished, whenFreed, whenTakenUp } from './support/scenario.js';
 import { ChaosWorld } from './support/world.js';
+
+/** `sla-write-back ×7, sla-ingest ×8` */
+function summary(jobs: Iterable<string>): string {
+  const counts = new Map<string, number>();
+  for (const job of jobs) counts.set(job.split('/')[0]!, (counts.get(job.split('/')[0]!) ?? 0) + 1);
+  return [...counts].map(([queue, count]) => `${queue} ×${count}`).join(', ');
+}
+
+/**
+ * A chat message the dead worker had sent (or was sending) without recording it may come again:
+ * delivery is at least once, and the receiver deduplicates on the notification id. Answers the
+ * ids that came more than once that no dead worker's chat job explains.
+ */
+function unexplainedDuplicates(receiver: Receiver, held: Iterable<string>): string[] {
+  const inFlight = new Set([...held].filter((job) => job.startsWith('sla-chat/')).map((job) => job.slice('sla-chat/'.length).replace(/-receiver$/, '')));
+  const seen = new Map<string, ChatPost>();
+  const unexplained: string[] = [];
+  for (const post of receiver.chat) {
+    const first = seen.get(post.notificationId);
+    seen.set(post.notificationId, first ?? post);
+    if (!first) continue;
+    // The same message again, whatever the receiver did with the first one.
+    expect(post.body.notification, post.notificationId).to.deep.equal(first.body.notification);
+    if (!inFlight.has(post.notificationId)) unexplained.push(post.notificationId);
+  }
+  return unexplained;
+}
 
 /** The promise is 5 s; the margin is for a loaded 2-core machine. */
 const PROMISE_WITH_MARGIN_S = 10;
@@ -43,29 +71,35 @@ describe('chaos: a worker process killed', function () {
     const heldJobs = await running.watch.activeJobs();
     const heldLocks = await running.watch.issueLocks();
     const replacement = await running.startWorker();
-    const [takenUpAt, locksFreeAt] = await Promise.all([whenFinished(running.watch, heldJobs, 60_000), whenFreed(running.watch, heldLocks, 60_000)]);
+    const [takenUpAt, finishedAt, locksFreeAt] = await Promise.all([
+      whenTakenUp(running.watch, heldJobs, 60_000),
+      whenFinished(running.watch, heldJobs.keys(), 60_000),
+      whenFreed(running.watch, heldLocks, 60_000),
+    ]);
     await sending;
     const drainedAt = await waitFor('the ingest queue to drain', async () => (await running.watch.pending())['sla-ingest'] === 0 && Date.now(), { timeoutMs: 60_000 });
     await waitUntilSettled(plan, running.receiver, running.watch, 60_000).catch((error: Error) => console.log(`      not settled: ${error.message}`));
 
     const row = await countScenario('worker kill -9 mid-burst', plan, sender, running.receiver, running.watch, {
       takenUpS: (takenUpAt - replacement.readyAt) / 1_000,
+      finishedS: (finishedAt - replacement.readyAt) / 1_000,
       drainedS: (drainedAt - replacement.readyAt) / 1_000,
       locksFreeS: (locksFreeAt - killedAt) / 1_000,
     });
     printRow(row);
-    console.log(`      held at the kill: ${heldJobs.length} jobs (${heldJobs.map((job) => job.split('/')[0]).join(', ')}), ${heldLocks.size} issue locks; new worker ready ${((replacement.readyAt - killedAt) / 1_000).toFixed(1)} s after the kill`);
+    console.log(`      held at the kill: ${heldJobs.size} jobs (${summary(heldJobs.keys())}), ${heldLocks.size} issue locks; new worker ready ${((replacement.readyAt - killedAt) / 1_000).toFixed(1)} s after the kill`);
     // What the dead worker held: at least the write the tracker never answered, and its lock.
-    expect(heldJobs.some((job) => job.startsWith('sla-write-back/')), heldJobs.join(', ')).to.equal(true);
+    expect([...heldJobs.keys()].some((job) => job.startsWith('sla-write-back/')), summary(heldJobs.keys())).to.equal(true);
     expect([...heldLocks.keys()].some((key) => key.endsWith(':write-back-lock')), [...heldLocks.keys()].join(', ')).to.equal(true);
-    expect(row).to.include({ lost: 0, appliedTwice: 0, duplicated: 0, missing: 0 });
+    expect(row).to.include({ lost: 0, appliedTwice: 0, missing: 0 });
+    expect(unexplainedDuplicates(running.receiver, heldJobs.keys())).to.deep.equal([]);
     expect(row.applied).to.equal(row.sent);
     expect(row.converged).to.equal(row.writeBacksDue);
     expect(row.takenUpS).to.be.below(PROMISE_WITH_MARGIN_S);
     expect(row.locksFreeS).to.be.below(PROMISE_WITH_MARGIN_S);
   });
 
-  it('while a chat message is in flight: the receiver gets it again with the same notification id, and nothing else twice', async () => {
+  it('while a chat message is in flight: the receiver gets it again with the same notification id, and only what was in flight twice', async () => {
     world = await ChaosWorld.start();
     const running = world;
     const plan = chaosPlan({ timerIssues: 8, eventIssues: 20, comments: 2 });
@@ -78,23 +112,23 @@ describe('chaos: a worker process killed', function () {
     const killedAt = Date.now();
     const heldJobs = await running.watch.activeJobs();
     const replacement = await running.startWorker();
-    const takenUpAt = await whenFinished(running.watch, heldJobs, 60_000);
+    const [takenUpAt, finishedAt] = await Promise.all([whenTakenUp(running.watch, heldJobs, 60_000), whenFinished(running.watch, heldJobs.keys(), 60_000)]);
     await sending;
     const drainedAt = await waitFor('the ingest queue to drain', async () => (await running.watch.pending())['sla-ingest'] === 0 && Date.now(), { timeoutMs: 60_000 });
     await waitUntilSettled(plan, running.receiver, running.watch, 60_000).catch((error: Error) => console.log(`      not settled: ${error.message}`));
 
     const row = await countScenario('worker kill -9, chat in flight', plan, sender, running.receiver, running.watch, {
       takenUpS: (takenUpAt - replacement.readyAt) / 1_000,
+      finishedS: (finishedAt - replacement.readyAt) / 1_000,
       drainedS: (drainedAt - replacement.readyAt) / 1_000,
     });
     printRow(row);
-    console.log(`      held at the kill: ${heldJobs.length} jobs (${heldJobs.map((job) => job.split('/')[0]).join(', ')}); new worker ready ${((replacement.readyAt - killedAt) / 1_000).toFixed(1)} s after the kill`);
-    expect(heldJobs.some((job) => job.startsWith('sla-chat/')), heldJobs.join(', ')).to.equal(true);
-    // The one message the receiver never answered came again, with the id it deduplicates on.
-    const copies = running.receiver.chat.filter((post) => post.notificationId === hold.notificationId);
-    expect(copies.length).to.equal(2);
-    expect(copies[1]!.body.notification).to.deep.equal(copies[0]!.body.notification);
-    expect(row.duplicated).to.equal(1);
+    console.log(`      held at the kill: ${heldJobs.size} jobs (${summary(heldJobs.keys())}); new worker ready ${((replacement.readyAt - killedAt) / 1_000).toFixed(1)} s after the kill`);
+    expect([...heldJobs.keys()].some((job) => job.startsWith('sla-chat/')), summary(heldJobs.keys())).to.equal(true);
+    // The message the receiver never answered came again, with the id it deduplicates on; so may
+    // others the dead worker had sent and not yet recorded, and nothing else.
+    expect(running.receiver.chat.filter((post) => post.notificationId === hold.notificationId)).to.have.length(2);
+    expect(unexplainedDuplicates(running.receiver, heldJobs.keys())).to.deep.equal([]);
     expect(row).to.include({ lost: 0, appliedTwice: 0, missing: 0 });
     expect(row.applied).to.equal(row.sent);
     expect(row.converged).to.equal(row.writeBacksDue);

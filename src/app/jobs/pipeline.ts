@@ -26,15 +26,16 @@ const DAY_S = 24 * 3600;
 /**
  * A worker holds a lock per job it runs (`<job>:lock`, `lockDuration` ms) and renews it every
  * `lockDuration / 2`; a worker that dies stops renewing. Every `stalledInterval` one worker (of
- * any process) runs BullMQ's stalled check: it marks the active jobs, and the next check moves each
+ * any process) runs BullMQ's stalled check: it marks the active jobs, and a later check moves each
  * marked job whose lock is gone back to the queue (moveStalledJobsToWait: a renewal takes the mark
  * off). BullMQ's defaults (30 s and 30 s) give a dead worker's jobs back after 60-90 s; these give
- * them back at most 4 s after its last renewal plus one check, so within 5 s of a new worker
- * starting, which runs the check at once.
+ * them back at most 3 s after its last renewal plus a check or two, so within 5 s of a new worker
+ * starting (which runs the check at once) or of the death, if other workers run. The chaos suite
+ * (test/chaos/) measures it with real processes.
  *
- * The price of a short lock: a job whose worker cannot renew it for 2 s (renewal every 2 s, lock
- * 4 s: an event loop blocked that long, or Redis away longer than that) counts as stalled and runs
- * again elsewhere while the first run finishes. Every job is safe to run twice (idempotent writes,
+ * The price of a short lock: a job whose worker cannot renew it for 1.5 s (renewal every 1.5 s,
+ * lock 3 s: an event loop blocked that long, or Redis away longer) counts as stalled and runs again
+ * elsewhere while the first run finishes. Every job is safe to run twice (idempotent writes,
  * deterministic ids, the issue locks), so that costs work, not correctness; the first run's finish
  * is then refused by BullMQ ("Missing lock") and only logged.
  *
@@ -43,11 +44,11 @@ const DAY_S = 24 * 3600;
  * applied, so 5 rather than BullMQ's 1; a job that kills its worker each time (a crash loop) still
  * ends, after five workers died on it.
  *
- * The issue locks (IssueStore.withIssueLock) use the same 4 s, renewed every second, so a dead
+ * The issue locks (IssueStore.withIssueLock) use the same 3 s, renewed every second, so a dead
  * worker's jobs and its issues come back together.
  */
 export const WORKER_RECOVERY = {
-  lockDuration: 4_000,
+  lockDuration: 3_000,
   stalledInterval: 1_000,
   maxStalledCount: 5,
 } as const satisfies Partial<WorkerOptions>;

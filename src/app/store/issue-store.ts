@@ -91,12 +91,12 @@ return count`;
 /**
  * How long an issue's lock outlives a worker that died holding it. The holder renews it every
  * `ISSUE_LOCK_RENEW_MS` while its work runs (tracker writes may take a minute of retries), so the
- * TTL only has to cover a missed renewal or two: a stalled event loop or a slow Redis of up to 3 s
- * keeps the lock, and a dead worker's issues are free 4 s after its last renewal. The BullMQ job
+ * TTL only has to cover a missed renewal or two: a stalled event loop or a slow Redis of up to 2 s
+ * keeps the lock, and a dead worker's issues are free 3 s after its last renewal. The BullMQ job
  * locks use the same figure (WORKER_RECOVERY in ../jobs/pipeline.ts), so the job and its issue
  * come back together.
  */
-export const ISSUE_LOCK_TTL_MS = 4_000;
+export const ISSUE_LOCK_TTL_MS = 3_000;
 export const ISSUE_LOCK_RENEW_MS = 1_000;
 /** Longer than the TTL: a waiter outlasts a dead holder's lock. */
 const LOCK_WAIT_MS = 10_000;
@@ -207,8 +207,22 @@ export class IssueStore {
     return text ? writeBackFieldsSchema.parse(JSON.parse(text)) : undefined;
   }
 
+  /** What the tracker shows now that a write-back went through; ends the write `saveWriting` began. */
   async saveWritten(source: string, issueId: string, written: WriteBackFields): Promise<void> {
-    await this.redis.set(this.key(source, issueId, 'written'), JSON.stringify(written));
+    await this.redis.multi().set(this.key(source, issueId, 'written'), JSON.stringify(written)).del(this.key(source, issueId, 'writing')).exec();
+  }
+
+  /**
+   * What a write-back is about to send, kept until `saveWritten`: found by the next write-back, it
+   * says a write went out that may or may not have reached the tracker (its worker died).
+   */
+  async saveWriting(source: string, issueId: string, writing: WriteBackFields): Promise<void> {
+    await this.redis.set(this.key(source, issueId, 'writing'), JSON.stringify(writing));
+  }
+
+  async loadWriting(source: string, issueId: string): Promise<WriteBackFields | undefined> {
+    const text = await this.redis.get(this.key(source, issueId, 'writing'));
+    return text ? writeBackFieldsSchema.parse(JSON.parse(text)) : undefined;
   }
 
   /**

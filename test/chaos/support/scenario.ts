@@ -17,7 +17,7 @@ import { chatJobId, notificationId, QUEUES } from '../../../src/app/jobs/pipelin
 import { projectRoot } from '../../../src/project-root.js';
 import { writeConfig } from '../../support/temp-config.js';
 import { waitUntil } from '../../support/wait-for.js';
-import type { Receiver } from './receiver.js';
+import type { Receiver, TrackerWrite } from './receiver.js';
 import type { Delivery, TrackerSender } from './sender.js';
 
 export const SOURCE = 'gitea-chaos';
@@ -169,11 +169,22 @@ export class BridgeWatch {
     return Object.values(await this.pending()).every((count) => count === 0);
   }
 
-  /** Every queue's active jobs, as `queue/id`: what a worker held when it died. */
-  async activeJobs(): Promise<string[]> {
-    const held: string[] = [];
-    for (const queue of this.queues) for (const id of await this.redis.lrange(`${PREFIX}:${queue.name}:active`, 0, -1)) held.push(`${queue.name}/${id}`);
+  /** Every queue's active jobs, as `queue/id`, with their lock's token: what a worker held when it died. */
+  async activeJobs(): Promise<Map<string, string | null>> {
+    const held = new Map<string, string | null>();
+    for (const queue of this.queues) {
+      for (const id of await this.redis.lrange(`${PREFIX}:${queue.name}:active`, 0, -1)) held.set(`${queue.name}/${id}`, await this.redis.get(`${PREFIX}:${queue.name}:${id}:lock`));
+    }
     return held;
+  }
+
+  /** Whether a job a dead worker held has left its hands: back in the queue, run by another worker, or finished. */
+  async takenUp(queueAndId: string, deadToken: string | null): Promise<boolean> {
+    const [name, id] = queueAndId.split(/\/(.*)/s) as [string, string];
+    const state = await this.queue(name).getJobState(id);
+    if (state !== 'active') return true;
+    const token = await this.redis.get(`${PREFIX}:${name}:${id}:lock`);
+    return token !== null && token !== deadToken;
   }
 
   /** Whether a job is finished (completed, or removed on completion); a failed one is not. */
@@ -205,13 +216,29 @@ export class BridgeWatch {
   }
 }
 
-/** Waits until every job in `held` is finished; answers when, or throws naming what is not. */
-export async function whenFinished(watch: BridgeWatch, held: readonly string[], timeoutMs: number): Promise<number> {
+/** Waits until every job in `held` has left the dead worker's hands; answers when. */
+export async function whenTakenUp(watch: BridgeWatch, held: ReadonlyMap<string, string | null>, timeoutMs: number): Promise<number> {
   await waitUntil(
-    `the jobs held by the dead process (${held.join(', ')}) to finish`,
+    `the jobs held by the dead process (${[...held.keys()].join(', ')}) to be taken up`,
     async () => {
       const open: string[] = [];
-      for (const job of held) if (!(await watch.finished(job))) open.push(job);
+      for (const [job, token] of held) if (!(await watch.takenUp(job, token))) open.push(job);
+      return open;
+    },
+    (open) => open.length === 0,
+    { timeoutMs, intervalMs: 25 },
+  );
+  return Date.now();
+}
+
+/** Waits until every job in `held` is finished; answers when. */
+export async function whenFinished(watch: BridgeWatch, held: Iterable<string>, timeoutMs: number): Promise<number> {
+  const jobs = [...held];
+  await waitUntil(
+    `the jobs held by the dead process (${jobs.join(', ')}) to finish`,
+    async () => {
+      const open: string[] = [];
+      for (const job of jobs) if (!(await watch.finished(job))) open.push(job);
       return open;
     },
     (open) => open.length === 0,
@@ -255,11 +282,17 @@ export interface ChaosRow {
   /** Due (issue, threshold) pairs no notification covered (as itself or as one it stands for). */
   readonly missing: number;
   readonly late: number;
+  /** Issues whose tracker fields the bridge keeps. */
   readonly writeBacksDue: number;
-  readonly writeBacksDone: number;
+  /** Write requests the tracker answered. */
+  readonly writes: number;
+  /** Issues whose tracker shows what their state asks for. */
   readonly converged: number;
-  /** The recovery figure of the scenario (s), measured from the replacement or Redis being ready. */
+  /** Recovery figures (s), from the replacement or Redis being ready: what the dead process held back in hand, */
   readonly takenUpS?: number;
+  /** ... and finished; */
+  readonly finishedS?: number;
+  /** the ingest queue empty with every delivery answered. */
   readonly drainedS?: number;
   readonly locksFreeS?: number;
 }
@@ -292,7 +325,7 @@ export async function countScenario(
   sender: TrackerSender,
   receiver: Receiver,
   watch: BridgeWatch,
-  figures: Pick<ChaosRow, 'takenUpS' | 'drainedS' | 'locksFreeS'> = {},
+  figures: Pick<ChaosRow, 'takenUpS' | 'finishedS' | 'drainedS' | 'locksFreeS'> = {},
 ): Promise<ChaosRow> {
   const logs = new Map<number, LoggedEvent[]>();
   for (const number of new Set(plan.deliveries.map((planned) => planned.issue))) {
@@ -346,20 +379,28 @@ export function countNotifications(plan: ChaosPlan, receiver: Receiver): Pick<Ch
   return { notificationsDue: due.size, notificationsSent: ids.size, duplicated, missing: missingPairs.length, missingPairs, late: lateIds.size };
 }
 
-/** Per issue, whether the stand-in Gitea got a write and whether the last one shows what it should. */
-export function countWriteBacks(plan: ChaosPlan, receiver: Receiver): Pick<ChaosRow, 'writeBacksDue' | 'writeBacksDone' | 'converged'> {
-  const issues = [...plan.timerIssues, ...plan.eventIssues];
-  let done = 0;
-  let converged = 0;
-  for (const { number } of issues) {
-    const writes = receiver.tracker.filter((write) => write.method === 'PATCH' && write.path === `/gitea/api/v1/repos/${REPOSITORY}/issues/${number}`);
-    if (writes.length > 0) done += 1;
-    const last = writes.at(-1)?.body as { due_date?: string; unset_due_date?: boolean } | undefined;
-    const expected = expectedDueDate(plan, number);
-    // Gitea clears a due date with `unset_due_date`, not with a null.
-    if (last && (expected === null ? last.unset_due_date === true : last.due_date === expected)) converged += 1;
+/** The due date the stand-in Gitea shows after `writes`: none until one is set, `unset_due_date` clears it. */
+function shownDueDate(writes: readonly TrackerWrite[]): string | null {
+  let shown: string | null = null;
+  for (const write of writes) {
+    const body = write.body as { due_date?: string; unset_due_date?: boolean };
+    if (body.unset_due_date) shown = null;
+    else if (body.due_date !== undefined) shown = body.due_date;
   }
-  return { writeBacksDue: issues.length, writeBacksDone: done, converged };
+  return shown;
+}
+
+/** Per issue, whether what the stand-in Gitea shows is what the issue's state asks for, and how many writes it answered. */
+export function countWriteBacks(plan: ChaosPlan, receiver: Receiver): Pick<ChaosRow, 'writeBacksDue' | 'writes' | 'converged'> {
+  const issues = [...plan.timerIssues, ...plan.eventIssues];
+  let converged = 0;
+  let writes = 0;
+  for (const { number } of issues) {
+    const ofIssue = receiver.tracker.filter((write) => write.method === 'PATCH' && write.path === `/gitea/api/v1/repos/${REPOSITORY}/issues/${number}`);
+    writes += ofIssue.length;
+    if (shownDueDate(ofIssue) === expectedDueDate(plan, number)) converged += 1;
+  }
+  return { writeBacksDue: issues.length, writes, converged };
 }
 
 /** What is still open at the end of a scenario: due notifications not arrived, tracker fields not converged, queued work. */
@@ -397,13 +438,30 @@ async function explainMissing(watch: BridgeWatch, pairs: readonly string[]): Pro
   return lines.join('\n');
 }
 
+/** For a failure: what Redis holds of the issues whose tracker fields did not converge. */
+async function explainUnconverged(plan: ChaosPlan, receiver: Receiver, watch: BridgeWatch): Promise<string> {
+  const lines: string[] = [];
+  const failed = await watch.queue('sla-write-back').getJobs(['failed', 'completed', 'waiting', 'delayed', 'active']);
+  for (const { number } of [...plan.timerIssues, ...plan.eventIssues]) {
+    const writes = receiver.tracker.filter((write) => write.method === 'PATCH' && write.path.endsWith(`/issues/${number}`));
+    const last = writes.at(-1)?.body;
+    const expected = expectedDueDate(plan, number);
+    if (shownDueDate(writes) === expected) continue;
+    const key = (part: string) => `${PREFIX}:issue:${SOURCE}:${issueId(number)}:${part}`;
+    const jobs = await Promise.all(failed.filter((job) => job.data.issueId === issueId(number)).map(async (job) => `${job.id} ${await job.getState()} after ${job.attemptsMade}: ${job.failedReason ?? ''} ${JSON.stringify(job.returnvalue)}`));
+    lines.push(`#${number}: ${writes.length} writes, last ${JSON.stringify(last)}, expected ${expected}; written ${await watch.redis.get(key('written'))}; writing ${await watch.redis.get(key('writing'))}; lock ${await watch.redis.get(key('write-back-lock'))}; jobs ${jobs.join(' | ') || 'none'}`);
+    if (lines.length >= 4) break;
+  }
+  return lines.join('\n');
+}
+
 /** Waits until nothing is open (see `openWork`); a timeout says what was, and why for missing notifications. */
 export async function waitUntilSettled(plan: ChaosPlan, receiver: Receiver, watch: BridgeWatch, timeoutMs: number): Promise<void> {
   try {
     await waitUntilQuiet(plan, receiver, watch, timeoutMs);
   } catch (error) {
     const { missing } = await openWork(plan, receiver, watch);
-    throw new Error(`${(error as Error).message}\n${await explainMissing(watch, missing)}`);
+    throw new Error(`${(error as Error).message}\n${await explainMissing(watch, missing)}\n${await explainUnconverged(plan, receiver, watch)}`);
   }
 }
 
@@ -429,9 +487,10 @@ const COLUMNS: [string, (row: ChaosRow) => string][] = [
   ['duplicated', (row) => String(row.duplicated)],
   ['missing', (row) => String(row.missing)],
   ['write-backs due', (row) => String(row.writeBacksDue)],
-  ['done', (row) => String(row.writeBacksDone)],
+  ['writes sent', (row) => String(row.writes)],
   ['converged', (row) => String(row.converged)],
   ['taken up (s)', (row) => (row.takenUpS === undefined ? '-' : row.takenUpS.toFixed(1))],
+  ['finished (s)', (row) => (row.finishedS === undefined ? '-' : row.finishedS.toFixed(1))],
   ['drained (s)', (row) => (row.drainedS === undefined ? '-' : row.drainedS.toFixed(1))],
   ['locks free (s)', (row) => (row.locksFreeS === undefined ? '-' : row.locksFreeS.toFixed(1))],
 ];
