@@ -12,7 +12,7 @@ import { trackerConnectors } from '../connectors/registry.js';
 import { IssueStore, type IssueState } from '../src/app/store/issue-store.js';
 import { createLogger } from '../src/app/logger.js';
 import { BridgeMetrics } from '../src/app/metrics.js';
-import { createNotifyProcessor, nextOpening } from '../src/app/jobs/notify.js';
+import { buildNotification, createNotifyProcessor, nextOpening } from '../src/app/jobs/notify.js';
 import type { Channel } from '../src/config/channel.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { issueEventSchema } from '../src/domain/issue-event.js';
@@ -32,6 +32,34 @@ describe('notification routing and quiet hours', () => {
     expect(toLocalIso(nextOpening(office, at('2026-11-28T12:00')), ZONE)).to.equal('2026-11-30T09:00:00.000+01:00');
     expect(toLocalIso(nextOpening(office, at('2026-11-30T10:15')), ZONE)).to.equal('2026-11-30T10:15:00.000+01:00');
     expect(toLocalIso(nextOpening(office, at('2026-12-24T17:30')), ZONE)).to.equal('2026-12-28T09:00:00.000+01:00');
+  });
+
+  it('marks a message late when it stands for a missed one, even when its own instant just came', () => {
+    const created = at('2026-11-30T09:00');
+    const events = [issueEventSchema.parse({ type: 'created', at: created, project: 'ACME', priority: 'P1', status: 'open' })];
+    const sla = runClock({ source: 'jira-demo', events }, fixture.contracts.values(), at('2026-11-30T12:00'));
+    if (!sla.covered) throw new Error(sla.reason);
+    const status = sla.metrics.find((metric) => metric.metric === 'reaction')!;
+    const state: IssueState = { source: 'jira-demo', issue: { id: '8', key: 'ACME-8' }, sla, computedAt: at('2026-11-30T12:00'), eventCount: 1 };
+    const breachAt = status.deadline!;
+    const due = (firedAt: number, skipped: string[], skippedSince?: number): DueNotification => ({
+      id: 'notify-8',
+      source: 'jira-demo',
+      issueId: '8',
+      metric: 'reaction',
+      kind: 'breach',
+      label: 'breach',
+      at: breachAt,
+      firedAt,
+      skipped,
+      ...(skippedSince === undefined ? {} : { skippedSince }),
+    });
+    const tracker = { kind: 'jira', name: 'Jira' };
+    // On time, standing for a warning missed an hour earlier: late by that hour, naming it.
+    expect(buildNotification(due(breachAt + 200, ['50%'], breachAt - 3_600_000), state, status, 'en', tracker)?.late).to.deep.equal({ byMs: 3_600_200, skipped: ['50%'] });
+    // On time, standing for nothing: not late. Late itself: late by its own delay.
+    expect(buildNotification(due(breachAt + 200, []), state, status, 'en', tracker)).to.not.have.property('late');
+    expect(buildNotification(due(breachAt + 5_000, []), state, status, 'en', tracker)?.late).to.deep.equal({ byMs: 5_000 });
   });
 
   describe('through the notify processor', () => {

@@ -1,5 +1,6 @@
 /** `sla-bridge serve` as an operator runs it: through the bin entry, configured by environment. */
 import { expect } from 'chai';
+import { Redis } from 'ioredis';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -57,6 +58,30 @@ describe('sla-bridge serve', function () {
       socket.once('error', () => resolve(false));
     });
     expect(stillListening).to.equal(false);
+  });
+
+  it('syncs its own Redis append-only file as SLA_BRIDGE_REDIS_APPENDFSYNC says, and refuses a value it does not know', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sla-bridge-data-'));
+    const child = serve({ ...DEMO_SECRETS, PORT: '0', SLA_BRIDGE_DATA_DIR: dataDir, SLA_BRIDGE_REDIS_APPENDFSYNC: 'always' });
+    const exited = exitOf(child);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await startedUrl(child);
+    const started = output.split('\n').find((line) => line.includes('started its own redis-server'));
+    const client = new Redis((JSON.parse(started!) as { url: string }).url);
+    try {
+      expect(await client.config('GET', 'appendfsync')).to.deep.equal(['appendfsync', 'always']);
+    } finally {
+      client.disconnect();
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const wrong = await exitOf(serve({ ...DEMO_SECRETS, PORT: '0', SLA_BRIDGE_DATA_DIR: dataDir, SLA_BRIDGE_REDIS_APPENDFSYNC: 'sometimes' }));
+    expect(wrong.code).to.equal(1);
+    expect(wrong.output.trim()).to.equal('sla-bridge: SLA_BRIDGE_REDIS_APPENDFSYNC: "sometimes" is not always or everysec');
+    const named = await exitOf(serve({ ...DEMO_SECRETS, PORT: '0', REDIS_URL: (await sharedRedis()).url, SLA_BRIDGE_REDIS_APPENDFSYNC: 'always' }));
+    expect(named.code).to.equal(1);
+    expect(named.output).to.include("SLA_BRIDGE_REDIS_APPENDFSYNC: applies to the bridge's own Redis only");
   });
 
   it('says exactly what to install when there is neither REDIS_URL nor redis-server', async () => {

@@ -46,6 +46,12 @@ describe('timer plan', () => {
     it(name, () => expect(plan(now, sent)).to.deep.equal(expected));
   }
 
+  it('after downtime, says since when the notifications it stands for were due', () => {
+    const next = nextNotification(reaction('2026-11-30T12:45'), new Set(['50%']), at('2026-11-30T12:45'));
+    expect(next).to.deep.include({ label: '30m before', skipped: ['75%'], skippedSince: at('2026-11-30T12:00') });
+    expect(nextNotification(reaction('2026-11-30T11:30'), new Set(['50%']), at('2026-11-30T11:30'))).to.not.have.property('skippedSince');
+  });
+
   it('plans nothing for a met, paused or not applicable metric', () => {
     expect(plan('2026-11-30T10:30', [], { type: 'commented', at: at('2026-11-30T10:00'), by: 'agent' })).to.equal(null);
     expect(plan('2026-11-30T10:30', [], { type: 'status_changed', at: at('2026-11-30T10:00'), status: 'waiting for customer' })).to.equal(null);

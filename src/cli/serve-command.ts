@@ -5,6 +5,7 @@ import type { TrustProxy } from '../app/http/http-app.js';
 import { createLogger } from '../app/logger.js';
 import path from 'node:path';
 import { startEmbeddedRedis } from '../app/store/embedded-redis.js';
+import { embeddedAppendFsync } from './bridge-redis.js';
 import { keyPrefix, redisTargetFromEnv, urlTarget } from '../app/store/redis-target.js';
 import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
@@ -41,6 +42,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   const trustProxy = parseTrustProxy(env.SLA_BRIDGE_TRUST_PROXY);
   const target = redisTargetFromEnv(env);
   const prefix = keyPrefix(env, target);
+  const appendFsync = embeddedAppendFsync(env, target !== undefined);
   // The one way the config is loaded, at start and on every SIGHUP; `validate` loads it the same way.
   const load = () => loadBridgeConfig(options.config, env);
   const config = load();
@@ -53,7 +55,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   // needs nothing else.
   const embedded = target
     ? undefined
-    : await startEmbeddedRedis({ dataDir: env.SLA_BRIDGE_DATA_DIR ?? path.join(projectRoot(), '.data', 'redis'), logger }).catch((error: Error) => {
+    : await startEmbeddedRedis({ dataDir: env.SLA_BRIDGE_DATA_DIR ?? path.join(projectRoot(), '.data', 'redis'), appendFsync, logger }).catch((error: Error) => {
         throw new UsageError(error.message);
       });
   let bridge: Awaited<ReturnType<typeof startBridge>>;

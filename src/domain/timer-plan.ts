@@ -23,6 +23,8 @@ export interface PlannedNotification {
   readonly at: Instant;
   /** Earlier notifications that passed unsent (the bridge was down) and that this one stands for. */
   readonly skipped: readonly string[];
+  /** With `skipped`: the instant of the earliest of them, from which this message is late. */
+  readonly skippedSince?: Instant;
 }
 
 function duePoints(status: MetricStatus): PlannedNotification[] {
@@ -48,7 +50,8 @@ export function nextNotification(status: MetricStatus, sent: ReadonlySet<string>
   const passed = unsent.filter((point) => point.at <= now);
   if (passed.length > 0) {
     const latest = passed[passed.length - 1]!;
-    return { ...latest, skipped: passed.slice(0, -1).map((point) => point.label) };
+    const skipped = passed.slice(0, -1);
+    return { ...latest, skipped: skipped.map((point) => point.label), ...(skipped.length > 0 ? { skippedSince: skipped[0]!.at } : {}) };
   }
   return unsent[0] ?? null;
 }

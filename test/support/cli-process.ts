@@ -14,6 +14,7 @@ function inheritedEnv(): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in DEMO_SECRETS) && !isRedisVariable(name)));
 }
 
+/** `sla-bridge serve [args]`, e.g. `['--role', 'worker', '--config', dir]`. */
 export function serve(env: Record<string, string>, args: readonly string[] = []): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [bin, 'serve', ...args], { cwd: root, env: { ...inheritedEnv(), LOG_FORMAT: 'json', ...env } as NodeJS.ProcessEnv });
 }

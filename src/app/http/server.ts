@@ -54,6 +54,8 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   const intake = new DeliveryIntake(ingest, redis, prefix, parts.waitReplicas);
   // Read-side handles of every queue, for the queue board; the workers have their own.
   const board = pipelineQueues(chatChannelIds(config)).map((name) => (name === INGEST_QUEUE ? ingest : new Queue(name, { connection: redis, prefix, skipWaitingForReady: true })) as Queue);
+  // Without a listener BullMQ prints every reconnect attempt to stderr while Redis is away.
+  for (const queue of board) if (queue !== ingest) queue.on('error', () => undefined);
   const throttle = new LoginThrottle(redis, prefix, parts.loginThrottle);
   const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board };
   const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });

@@ -18,7 +18,7 @@ import { createRedis, type RedisClient } from '../store/redis-connection.js';
 import type { RedisTarget } from '../store/redis-target.js';
 import { ChatRetryLater, chatBackoffStrategy } from './chat-retry.js';
 import { createChatSendProcessor } from './chat-send.js';
-import { CHAT_JOB, CHAT_JOB_OPTIONS, CHAT_QUEUE, chatChannelIds, chatQueueName, chatQueueSetKey, type ChatJob, type ChatRetryPolicy } from './pipeline.js';
+import { CHAT_JOB, CHAT_JOB_OPTIONS, CHAT_QUEUE, chatChannelIds, chatQueueName, chatQueueSetKey, WORKER_RECOVERY, type ChatJob, type ChatRetryPolicy } from './pipeline.js';
 
 // Only so that a 429 can pause a channel's queue: BullMQ honours a manual rate limit only on a
 // worker with a limiter. No chat service takes this many messages a second on one webhook.
@@ -57,7 +57,13 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
   const workers: Worker[] = [];
   const queues = new Map<string, Queue<ChatJob>>();
   const liveIds = chatChannelIds(parts);
-  for (const id of liveIds) queues.set(id, new Queue<ChatJob>(chatQueueName(id), { connection, prefix }));
+  // Without a listener BullMQ prints every reconnect attempt to stderr while Redis is away.
+  const openQueue = (id: string) => {
+    const queue = new Queue<ChatJob>(chatQueueName(id), { connection, prefix });
+    queue.on('error', () => undefined);
+    queues.set(id, queue);
+  };
+  for (const id of liveIds) openQueue(id);
   const queueFor = (channelId: string) => queues.get(channelId) ?? queues.get(parts.fallbackChannel.id)!;
 
   const send = createChatSendProcessor({
@@ -72,7 +78,7 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
   });
   const backoffStrategy = chatBackoffStrategy(parts.retry);
   const start = (name: string, processor: (job: Job<ChatJob>) => Promise<unknown>, concurrency: number) => {
-    const worker = new Worker<ChatJob>(name, processor, { connection, prefix, concurrency, limiter: UNTHROTTLED, settings: { backoffStrategy } });
+    const worker = new Worker<ChatJob>(name, processor, { connection, prefix, concurrency, limiter: UNTHROTTLED, settings: { backoffStrategy }, ...WORKER_RECOVERY });
     worker.on('failed', (job, error) => {
       // Thrown only with a retry left, and logged when it was decided.
       if (error instanceof ChatRetryLater) return;
@@ -108,7 +114,7 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
     const added = chatChannelIds(parts).filter((id) => !queues.has(id));
     const before = workers.length;
     for (const id of added) {
-      queues.set(id, new Queue<ChatJob>(chatQueueName(id), { connection, prefix }));
+      openQueue(id);
       start(chatQueueName(id), send, parts.concurrency);
     }
     if (added.length > 0) await connection.sadd(listed, ...added.map(chatQueueName));

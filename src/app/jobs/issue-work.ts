@@ -45,6 +45,8 @@ export function createIssueWork(parts: {
   const { redis, prefix } = parts;
   const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: redis, prefix });
   const writeBacks = new Queue<WriteBackJob>(WRITE_BACK_QUEUE, { connection: redis, prefix });
+  // Without a listener BullMQ prints every reconnect attempt to stderr while Redis is away.
+  for (const queue of [timerQueue, writeBacks]) queue.on('error', () => undefined);
   return {
     store: new IssueStore(redis, prefix),
     timers: new SlaTimers(timerQueue, redis, prefix),

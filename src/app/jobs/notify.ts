@@ -50,7 +50,10 @@ function routedChannels(deps: NotifyDeps, contract: Contract | undefined, due: D
 
 export function buildNotification(due: DueNotification, state: IssueState, status: MetricStatus, language: Language, tracker: Omit<SlaNotification['tracker'], 'source'>): SlaNotification | undefined {
   if (!state.sla.covered || status.deadline == null) return undefined;
-  const lateBy = due.firedAt - due.at;
+  // A message that stands for missed ones is late by the earliest of them, even when its own
+  // instant has only just come (a breach fired on time after the warning passed while Redis or
+  // every worker was away): without `late` the receiver would not hear of the missed warning.
+  const lateBy = due.firedAt - (due.skippedSince ?? due.at);
   return {
     id: due.id,
     kind: due.kind,

@@ -11,7 +11,7 @@
  * twice, the same notification claimed by two workers, the same write-back asked for twice.
  */
 import { createHash } from 'node:crypto';
-import type { JobsOptions } from 'bullmq';
+import type { JobsOptions, WorkerOptions } from 'bullmq';
 import type { SlaNotification } from '../../../connectors/chat/notification.js';
 import type { IssueRef } from '../../../connectors/connector.js';
 import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
@@ -20,6 +20,39 @@ import type { Metric } from '../../domain/metric.js';
 import type { NotificationKind } from '../../domain/timer-plan.js';
 
 const DAY_S = 24 * 3600;
+
+// ---------------------------------------------------------------------------------------------
+// every worker: how the jobs of a worker that died come back
+
+/**
+ * A worker holds a lock per job it runs (`<job>:lock`, `lockDuration` ms) and renews it every
+ * `lockDuration / 2`; a worker that dies stops renewing. Every `stalledInterval` one worker (of
+ * any process) runs BullMQ's stalled check: it marks the active jobs, and a later check moves each
+ * marked job whose lock is gone back to the queue (moveStalledJobsToWait: a renewal takes the mark
+ * off). BullMQ's defaults (30 s and 30 s) give a dead worker's jobs back after 60-90 s; these give
+ * them back at most 3 s after its last renewal plus a check or two, so within 5 s of a new worker
+ * starting (which runs the check at once) or of the death, if other workers run. The chaos suite
+ * (test/chaos/) measures it with real processes.
+ *
+ * The price of a short lock: a job whose worker cannot renew it for 1.5 s (renewal every 1.5 s,
+ * lock 3 s: an event loop blocked that long, or Redis away longer) counts as stalled and runs again
+ * elsewhere while the first run finishes. Every job is safe to run twice (idempotent writes,
+ * deterministic ids, the issue locks), so that costs work, not correctness; the first run's finish
+ * is then refused by BullMQ ("Missing lock") and only logged.
+ *
+ * `maxStalledCount`: how often one job may stall before BullMQ fails it. Each Redis outage longer
+ * than the lock stalls every running job once, and a failed delivery is an accepted event never
+ * applied, so 5 rather than BullMQ's 1; a job that kills its worker each time (a crash loop) still
+ * ends, after five workers died on it.
+ *
+ * The issue locks (IssueStore.withIssueLock) use the same 3 s, renewed every second, so a dead
+ * worker's jobs and its issues come back together.
+ */
+export const WORKER_RECOVERY = {
+  lockDuration: 3_000,
+  stalledInterval: 1_000,
+  maxStalledCount: 5,
+} as const satisfies Partial<WorkerOptions>;
 const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex');
 
 // ---------------------------------------------------------------------------------------------
@@ -89,6 +122,8 @@ export interface DueNotification {
   readonly at: number;
   readonly firedAt: number;
   readonly skipped: readonly string[];
+  /** The instant of the earliest skipped one (absent in claims made before it was recorded). */
+  readonly skippedSince?: number;
 }
 
 /** The claim's id, and the notify job's: what makes a notification happen once. */

@@ -103,7 +103,18 @@ export class SlaTimers {
     if (!status) return undefined;
     const next = nextNotification(status, await this.sent(source, issueId, metric), now);
     if (!next || next.label !== label || next.at > now) return undefined;
-    return { id: notificationId(source, issueId, metric, label), source, issueId, metric, kind: next.kind, label, at: next.at, firedAt: now, skipped: next.skipped };
+    return {
+      id: notificationId(source, issueId, metric, label),
+      source,
+      issueId,
+      metric,
+      kind: next.kind,
+      label,
+      at: next.at,
+      firedAt: now,
+      skipped: next.skipped,
+      ...(next.skippedSince === undefined ? {} : { skippedSince: next.skippedSince }),
+    };
   }
 
   /** Records a notification (and the ones it stands for) as sent, so it is never planned again. */

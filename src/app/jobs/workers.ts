@@ -26,6 +26,7 @@ import {
   RECONCILE_QUEUE,
   RETENTION_QUEUE,
   TIMER_QUEUE,
+  WORKER_RECOVERY,
   WRITE_BACK_QUEUE,
   type ChatRetryPolicy,
   type DeliveryJob,
@@ -79,12 +80,15 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: redis, prefix });
   const reconcile = new Queue<ReconcileJob>(RECONCILE_QUEUE, { connection: redis, prefix });
   const retention = new Queue<RetentionJob>(RETENTION_QUEUE, { connection: redis, prefix });
+  // Connection errors are reported by the workers and the failing calls; without a listener BullMQ
+  // prints each reconnect attempt to stderr, outside the log, for as long as Redis is away.
+  for (const queue of [notifications, reconcile, retention]) queue.on('error', () => undefined);
   const deadLetters = new DeadLetterStore(redis, prefix);
 
   const start = <T>(name: string, processor: (job: Job<T>) => Promise<unknown>, concurrency = parts.concurrency) => {
     const connection = createRedis(parts.redis, 'worker');
     connections.push(connection);
-    const worker = new Worker<T>(name, processor, { connection, prefix, concurrency });
+    const worker = new Worker<T>(name, processor, { connection, prefix, concurrency, ...WORKER_RECOVERY });
     worker.on('failed', (job, error) => logger.warn('job failed', { component: name, job: job?.id, attempt: job?.attemptsMade, error: error.message }));
     worker.on('error', (error) => {
       if (!parts.health?.report(error)) logger.warn('worker error', { component: name, error: error.message });

@@ -18,6 +18,7 @@ import type { IssueStore } from '../store/issue-store.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
+import type { OutboundRequest } from '../../../connectors/outbound-request.js';
 
 /** Queues a write-back when the issue's source writes back and the issue still exists in the tracker. */
 export async function scheduleWriteBack(
@@ -64,6 +65,12 @@ export interface WriteBackOutcome {
 
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
+/** Both lists' requests, each once, `first`'s first. */
+function unionOf(first: readonly OutboundRequest[], second: readonly OutboundRequest[]): OutboundRequest[] {
+  const seen = new Set(first.map((request) => JSON.stringify(request)));
+  return [...first, ...second.filter((request) => !seen.has(JSON.stringify(request)))];
+}
+
 export function createWriteBackProcessor(deps: WriteBackDeps) {
   const log = deps.logger.child({ component: 'write-back' });
   return async (job: Job<WriteBackJob>): Promise<WriteBackOutcome> => {
@@ -80,8 +87,16 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
         if (!state || state.sla.deleted) return { outcome: 'skipped', requests: 0, issueId };
         const desired = writeBackFieldsFrom(state.sla, deps.now());
         const previous = await deps.store.loadWritten(sourceId, issueId);
+        // A write that went out and was never recorded: its worker died between the tracker's
+        // answer and `saveWritten`. The tracker shows what was written before, or what that write
+        // sent, or (several requests) some of each; the requests that bring either to `desired`
+        // bring every mix of them there too, since each request sets its fields to a value.
+        const unfinished = await deps.store.loadWriting(sourceId, issueId);
         const lookup = async (request: Parameters<OutboundHttp['send']>[0]) => (await deps.http.send(request)).data;
-        const build = (shown?: ShownFields) => connector.writeBack(source, state.issue, desired, previous, lookup, shown);
+        const build = async (shown?: ShownFields) => {
+          const requests = await connector.writeBack(source, state.issue, desired, previous, lookup, shown);
+          return unfinished ? unionOf(await connector.writeBack(source, state.issue, desired, unfinished, lookup, shown), requests) : requests;
+        };
         const shown = await deps.store.loadShown(sourceId, issueId);
         let requests = await build(shown?.shown);
         const wanted = hashOf(JSON.stringify(desired));
@@ -93,7 +108,12 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
           log.warn('owned fields keep changing in the tracker; not restoring them again for a while', { source: sourceId, issue: state.issue.key, restores: MAX_RESTORES, windowMs: RESTORE_WINDOW_MS });
           requests = await build();
         }
-        if (requests.length === 0) return { outcome: 'unchanged', requests: 0, issueId };
+        if (requests.length === 0) {
+          if (unfinished) await deps.store.saveWritten(sourceId, issueId, desired);
+          return { outcome: 'unchanged', requests: 0, issueId };
+        }
+        // Recorded before the first request leaves, so that a crash from here on is seen as above.
+        await deps.store.saveWriting(sourceId, issueId, desired);
         for (const request of requests) {
           try {
             await deps.http.send(request);
@@ -115,7 +135,9 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
         await deps.store.saveWritten(sourceId, issueId, desired);
         if (shown) await deps.store.clearShown(sourceId, issueId, shown.text);
         const restored = restoring && !exhausted;
-        if (restored) await deps.store.countRestore(sourceId, issueId, wanted, RESTORE_WINDOW_MS);
+        // Named by the job and when it was queued: a retry of this job counts once, while the same
+        // echo queued again later (its id comes back once the finished job is removed) counts anew.
+        if (restored) await deps.store.countRestore(sourceId, issueId, wanted, RESTORE_WINDOW_MS, `${job.id}@${job.timestamp}`);
         deps.metrics.writeBack(sourceId, restored ? 'restored' : 'sent');
         log.debug(restored ? 'restored owned fields' : 'written back', { source: sourceId, issue: state.issue.key, requests: requests.length });
         return { outcome: restored ? 'restored' : 'written', requests: requests.length, issueId };

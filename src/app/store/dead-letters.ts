@@ -9,6 +9,10 @@
  * Bounded: adding beyond `maxLetters` (default 10 000) deletes the oldest letters in the same
  * script, so a chat service that is down for a week cannot fill Redis. Letters created in the same
  * millisecond have no defined order between them.
+ *
+ * Each write gives the same result when Redis runs it twice (ioredis re-sends unanswered commands
+ * after a reconnect): a letter's id is chosen before it is stored, a replay's failure is recorded
+ * once per replay, and the replay lock knows its own token.
  */
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
@@ -93,11 +97,21 @@ redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
 return excess`;
 
 // Only a letter that still exists is updated: one removed or trimmed during its replay stays gone.
+// Once per replay (ARGV[7], the replay's lock token): a re-sent copy adds no attempts.
 const RECORD_FAILURE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HGET', KEYS[1], 'lastReplay') == ARGV[7] then return 0 end
+redis.call('HSET', KEYS[1], 'lastReplay', ARGV[7])
 redis.call('HINCRBY', KEYS[1], 'attempts', ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'replays', 1)
 redis.call('HSET', KEYS[1], 'reason', ARGV[2], 'status', ARGV[3], 'code', ARGV[4], 'permanent', ARGV[5], 'lastFailedAt', ARGV[6])
+return 1`;
+
+// Free, or already the caller's (a re-sent acquire): taken. Another replay's: busy.
+const ACQUIRE_LOCK = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`;
 
 const RELEASE_LOCK = `
@@ -220,7 +234,7 @@ export class DeadLetterStore {
   async replay<T = unknown>(id: string, http: OutboundHttp): Promise<OutboundResponse<T>> {
     const lockKey = `${this.letterKey(id)}:replaying`;
     const token = randomUUID();
-    if ((await this.redis.set(lockKey, token, 'PX', REPLAY_LOCK_MS, 'NX')) !== 'OK') throw new DeadLetterBusy(id);
+    if ((await this.redis.eval(ACQUIRE_LOCK, 1, lockKey, token, REPLAY_LOCK_MS)) !== 1) throw new DeadLetterBusy(id);
     try {
       const letter = await this.load(id);
       if (!letter) throw new DeadLetterNotFound(id);
@@ -230,7 +244,7 @@ export class DeadLetterStore {
         response = await http.send<T>(letter.request);
       } catch (error) {
         if (error instanceof DeliveryFailure) {
-          await this.recordFailure(id, error);
+          await this.recordFailure(id, error, token);
           this.logger.warn('replay failed, letter kept', { ...log, reason: error.reason, attempts: error.attempts });
         }
         throw error;
@@ -243,7 +257,7 @@ export class DeadLetterStore {
     }
   }
 
-  private async recordFailure(id: string, failure: DeliveryFailure): Promise<void> {
+  private async recordFailure(id: string, failure: DeliveryFailure, replay: string): Promise<void> {
     await this.redis.eval(
       RECORD_FAILURE,
       1,
@@ -254,6 +268,7 @@ export class DeadLetterStore {
       failure.code ?? '',
       failure.permanent ? '1' : '0',
       String(this.now()),
+      replay,
     );
   }
 

@@ -44,8 +44,30 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * When the append-only file reaches the disk. `everysec` (Redis's default): written to the file
+ * (the kernel's cache) before Redis answers, synced once a second, so a crash of redis-server
+ * alone loses nothing and a crash of the machine (power, kernel) up to a second of writes Redis
+ * had answered. `always`: synced before Redis answers, nothing answered is lost, each write
+ * waits for the disk.
+ */
+export const APPENDFSYNC_MODES = ['always', 'everysec'] as const;
+export type AppendFsync = (typeof APPENDFSYNC_MODES)[number];
+
+export const APPENDFSYNC_VARIABLE = 'SLA_BRIDGE_REDIS_APPENDFSYNC';
+
+/** SLA_BRIDGE_REDIS_APPENDFSYNC; unset: undefined (everysec). Throws a message naming the variable. */
+export function appendFsyncFromEnv(env: NodeJS.ProcessEnv): AppendFsync | undefined {
+  const value = env[APPENDFSYNC_VARIABLE];
+  if (value === undefined || value === '') return undefined;
+  if (!(APPENDFSYNC_MODES as readonly string[]).includes(value)) throw new Error(`${APPENDFSYNC_VARIABLE}: "${value}" is not ${APPENDFSYNC_MODES.join(' or ')}`);
+  return value as AppendFsync;
+}
+
 export interface EmbeddedRedisOptions {
   readonly dataDir?: string | undefined;
+  /** Only with a data directory; default everysec. */
+  readonly appendFsync?: AppendFsync | undefined;
   readonly logger?: Logger | undefined;
 }
 
@@ -75,10 +97,10 @@ function lastWords(output: string): string {
   return warnings.at(-1) ?? lines.slice(-3).join(' | ');
 }
 
-export async function startEmbeddedRedis({ dataDir, logger }: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis({ dataDir, appendFsync, logger }: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   if (dataDir) checkWritable(dataDir);
   const port = await freeLoopbackPort();
-  const persistence = dataDir ? ['--dir', dataDir, '--appendonly', 'yes'] : ['--appendonly', 'no'];
+  const persistence = dataDir ? ['--dir', dataDir, '--appendonly', 'yes', '--appendfsync', appendFsync ?? 'everysec'] : ['--appendonly', 'no'];
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--save', '', ...persistence], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -126,7 +148,7 @@ export async function startEmbeddedRedis({ dataDir, logger }: EmbeddedRedisOptio
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   started = true;
-  logger?.info('started its own redis-server', { component: 'redis', url, dataDir });
+  logger?.info('started its own redis-server', { component: 'redis', url, dataDir, ...(dataDir ? { appendfsync: appendFsync ?? 'everysec' } : {}) });
   // Other commands (`report`) find the running server through this file.
   // Best effort: a full disk must not stop a bridge whose Redis runs.
   if (dataDir) {

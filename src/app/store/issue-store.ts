@@ -1,6 +1,11 @@
 /**
  * Per-issue storage in Redis: the event log (in arrival order, each event stored once), the last
  * computed SLA state, and a lock so that one issue is applied by one worker at a time.
+ *
+ * Every write here may reach Redis twice: after a reconnect ioredis sends again the commands that
+ * got no answer (see redis-connection.ts), and a command Redis ran just before the connection
+ * dropped is then run a second time. So each one gives the same result when repeated: appends are
+ * keyed by event id, locks by an owner token, restore counts by the write-back that restored.
  */
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
@@ -37,9 +42,30 @@ for i = 1, #ARGV, 2 do
 end
 return added`;
 
+// Takes the lock when it is free or already holds the caller's token (ARGV[1]): a re-sent
+// acquire whose first copy took the lock then succeeds instead of waiting for its own lock.
+const ACQUIRE_LOCK = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+// The heartbeat: extends the lock only while it holds the caller's token.
+const EXTEND_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
 const RELEASE_LOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+// Saves the state only while the caller still holds the issue's lock (KEYS[1] = ARGV[1]): a
+// worker whose lock expired (Redis away longer than the lock's TTL) must not overwrite the state
+// the next holder computed from a longer log.
+const SAVE_STATE_FENCED = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1`;
 
 // Deletes the key only while it holds what the caller read, so a value stored since stays.
 const DELETE_IF_SAME = `
@@ -47,20 +73,53 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 // Counts the restores of one wanted state (ARGV[1]) within a window of ARGV[2] ms from the first:
-// another wanted state, or the window's end, starts the count again.
+// another wanted state, or the window's end, starts the count again. Each restore is a field named
+// by its id (ARGV[3]), so a restore counted twice (a re-sent command, a retried job) counts once.
 const COUNT_RESTORE = `
 if redis.call('HGET', KEYS[1], 'wanted') ~= ARGV[1] then
   redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[1], 'wanted', ARGV[1], 'count', 0)
+  redis.call('HSET', KEYS[1], 'wanted', ARGV[1])
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
-return redis.call('HINCRBY', KEYS[1], 'count', 1)`;
+redis.call('HSET', KEYS[1], 'restore:' .. ARGV[3], 1)
+local count = redis.call('HLEN', KEYS[1]) - 1
+-- 'count': how a bridge before restore ids counted, in a window still open at an upgrade.
+local legacy = redis.call('HGET', KEYS[1], 'count')
+if legacy then count = count - 1 + tonumber(legacy) end
+return count`;
 
-const LOCK_TTL_MS = 30_000;
+/**
+ * How long an issue's lock outlives a worker that died holding it. The holder renews it every
+ * `ISSUE_LOCK_RENEW_MS` while its work runs (tracker writes may take a minute of retries), so the
+ * TTL only has to cover a missed renewal or two: a stalled event loop or a slow Redis of up to 2 s
+ * keeps the lock, and a dead worker's issues are free 3 s after its last renewal. The BullMQ job
+ * locks use the same figure (WORKER_RECOVERY in ../jobs/pipeline.ts), so the job and its issue
+ * come back together.
+ */
+export const ISSUE_LOCK_TTL_MS = 3_000;
+export const ISSUE_LOCK_RENEW_MS = 1_000;
+/** Longer than the TTL: a waiter outlasts a dead holder's lock. */
 const LOCK_WAIT_MS = 10_000;
 const LOCK_POLL_MS = 20;
 
+/**
+ * The issue's lock expired or was taken over while the work ran (Redis was away longer than the
+ * TTL): what the work computed may be older than what the new holder saves, so the job fails and
+ * is retried from the log.
+ */
+export class IssueLockLost extends Error {
+  override readonly name = 'IssueLockLost';
+}
+
+interface Lease {
+  readonly token: string;
+  lost: boolean;
+}
+
 export class IssueStore {
+  /** The issue locks this process holds, by lock key: what fences `saveState`. */
+  private readonly held = new Map<string, Lease>();
+
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
@@ -123,8 +182,19 @@ export class IssueStore {
     return { id: issueId, key: ref.key ?? issueId, title: ref.title || undefined, url: ref.url || undefined };
   }
 
+  /** Saves the state; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
   async saveState(state: IssueState): Promise<void> {
-    await this.redis.set(this.key(state.source, state.issue.id, 'state'), JSON.stringify(state));
+    const stateKey = this.key(state.source, state.issue.id, 'state');
+    const lockKey = this.key(state.source, state.issue.id, 'lock');
+    const lease = this.held.get(lockKey);
+    if (!lease) {
+      await this.redis.set(stateKey, JSON.stringify(state));
+      return;
+    }
+    if ((await this.redis.eval(SAVE_STATE_FENCED, 2, lockKey, stateKey, lease.token, JSON.stringify(state))) !== 1) {
+      lease.lost = true;
+      throw new IssueLockLost(`issue ${state.source}/${state.issue.id}: the lock expired before its state was saved`);
+    }
   }
 
   async loadState(source: string, issueId: string): Promise<IssueState | undefined> {
@@ -137,8 +207,22 @@ export class IssueStore {
     return text ? writeBackFieldsSchema.parse(JSON.parse(text)) : undefined;
   }
 
+  /** What the tracker shows now that a write-back went through; ends the write `saveWriting` began. */
   async saveWritten(source: string, issueId: string, written: WriteBackFields): Promise<void> {
-    await this.redis.set(this.key(source, issueId, 'written'), JSON.stringify(written));
+    await this.redis.multi().set(this.key(source, issueId, 'written'), JSON.stringify(written)).del(this.key(source, issueId, 'writing')).exec();
+  }
+
+  /**
+   * What a write-back is about to send, kept until `saveWritten`: found by the next write-back, it
+   * says a write went out that may or may not have reached the tracker (its worker died).
+   */
+  async saveWriting(source: string, issueId: string, writing: WriteBackFields): Promise<void> {
+    await this.redis.set(this.key(source, issueId, 'writing'), JSON.stringify(writing));
+  }
+
+  async loadWriting(source: string, issueId: string): Promise<WriteBackFields | undefined> {
+    const text = await this.redis.get(this.key(source, issueId, 'writing'));
+    return text ? writeBackFieldsSchema.parse(JSON.parse(text)) : undefined;
   }
 
   /**
@@ -161,14 +245,18 @@ export class IssueStore {
     await this.redis.eval(DELETE_IF_SAME, 1, this.key(source, issueId, 'shown'), text);
   }
 
-  /** One more restore of owned fields someone else changed, for the wanted state `wanted`; answers how many within `windowMs`. */
-  async countRestore(source: string, issueId: string, wanted: string, windowMs: number): Promise<number> {
-    return (await this.redis.eval(COUNT_RESTORE, 1, this.key(source, issueId, 'restores'), wanted, windowMs)) as number;
+  /**
+   * One more restore of owned fields someone else changed, for the wanted state `wanted`, named by
+   * `restoreId` (the same restore counted again counts once); answers how many within `windowMs`.
+   */
+  async countRestore(source: string, issueId: string, wanted: string, windowMs: number, restoreId: string): Promise<number> {
+    return (await this.redis.eval(COUNT_RESTORE, 1, this.key(source, issueId, 'restores'), wanted, windowMs, restoreId)) as number;
   }
 
   async restoresOf(source: string, issueId: string, wanted: string): Promise<number> {
-    const [stored, count] = await this.redis.hmget(this.key(source, issueId, 'restores'), 'wanted', 'count');
-    return stored === wanted ? Number(count ?? 0) : 0;
+    const fields = await this.redis.hgetall(this.key(source, issueId, 'restores'));
+    if (fields.wanted !== wanted) return 0;
+    return Object.keys(fields).filter((field) => field.startsWith('restore:')).length + Number(fields.count ?? 0);
   }
 
   /** The issue's event log and the delivery ids it was told, as stored, read at one instant. */
@@ -215,19 +303,49 @@ export class IssueStore {
   /**
    * Runs `work` while holding one of the issue's locks, waiting for another worker to finish with
    * it: `lock` guards the SLA state, `write-back-lock` the tracker writes (slow, so kept apart).
+   * The lock carries a token of this call, is renewed while `work` runs, and is released only if it
+   * still holds the token. Lost meanwhile: `IssueLockLost`, after `work` ends.
    */
   async withIssueLock<T>(source: string, issueId: string, work: () => Promise<T>, lock: 'lock' | 'write-back-lock' = 'lock'): Promise<T> {
     const lockKey = this.key(source, issueId, lock);
-    const token = randomUUID();
+    const lease: Lease = { token: randomUUID(), lost: false };
     const deadline = Date.now() + LOCK_WAIT_MS;
-    while ((await this.redis.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
+    while ((await this.redis.eval(ACQUIRE_LOCK, 1, lockKey, lease.token, ISSUE_LOCK_TTL_MS)) !== 1) {
       if (Date.now() > deadline) throw new Error(`issue ${source}/${issueId} stayed locked for ${LOCK_WAIT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
+    this.held.set(lockKey, lease);
+    const stopHeartbeat = this.heartbeat(lockKey, lease);
     try {
-      return await work();
+      const result = await work();
+      if (lease.lost) throw new IssueLockLost(`issue ${source}/${issueId}: the ${lock} expired while the work ran`);
+      return result;
     } finally {
-      await this.redis.eval(RELEASE_LOCK, 1, lockKey, token);
+      stopHeartbeat();
+      if (this.held.get(lockKey) === lease) this.held.delete(lockKey);
+      await this.redis.eval(RELEASE_LOCK, 1, lockKey, lease.token);
     }
+  }
+
+  /** Renews the lock every `ISSUE_LOCK_RENEW_MS`, one renewal at a time; a renewal that finds the lock gone marks the lease lost. */
+  private heartbeat(lockKey: string, lease: Lease): () => void {
+    let renewing = false;
+    const timer = setInterval(() => {
+      if (renewing || lease.lost) return;
+      renewing = true;
+      this.redis
+        .eval(EXTEND_LOCK, 1, lockKey, lease.token, ISSUE_LOCK_TTL_MS)
+        .then(
+          (extended) => {
+            if (extended !== 1) lease.lost = true;
+          },
+          // Redis unreachable: the next beat tries again; if it stays away past the TTL, the
+          // renewal after it comes back finds the lock gone.
+          () => undefined,
+        )
+        .finally(() => (renewing = false));
+    }, ISSUE_LOCK_RENEW_MS);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 }

@@ -10,11 +10,32 @@ export type RedisClient = Redis | Cluster;
  */
 export type ConnectionRole = 'request' | 'worker';
 
+/**
+ * Commands sent when the connection drops are in one of two states the client cannot tell apart:
+ * never run, or run with the answer lost. `autoResendUnfulfilledCommands` (ioredis's default)
+ * sends them again after the reconnect, so a command may run twice; switched off, ioredis 6 drops
+ * them on reconnect without settling their promises (redis/event_handler.js, readyHandler), and a
+ * job awaiting one would hang with its lock renewed forever. So the bridge keeps the re-send on,
+ * explicitly, and makes every write it sends safe to run twice (issue-store.ts, dead-letters.ts,
+ * the deterministic job ids of ../jobs/pipeline.ts). BullMQ's own scripts repeat harmlessly or are
+ * refused ("Missing lock" for a job already finished); a job that a re-sent fetch moved to active
+ * unseen comes back through the stalled check within seconds (WORKER_RECOVERY).
+ *
+ * `maxRetriesPerRequest: null` on worker connections: a worker's commands wait in the offline
+ * queue while Redis is away instead of failing jobs (and BullMQ requires it for its blocking
+ * connection). The request role fails after one reconnect attempt; its callers bound each call
+ * with `withTimeout` and answer 503.
+ */
 function roleOptions(role: ConnectionRole): RedisOptions {
-  return role === 'request' ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 } : { maxRetriesPerRequest: null };
+  return role === 'request'
+    ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, autoResendUnfulfilledCommands: true }
+    : { maxRetriesPerRequest: null, autoResendUnfulfilledCommands: true };
 }
 
-const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2_000);
+// Reconnect soon and often: each connection comes back on its own schedule, and a queue waits for
+// its worker's connection; with the former cap of 2 s a timer fell due up to 2 s after Redis was
+// back. A connection attempt every half second is nothing to a Redis that is down.
+const retryStrategy = (attempt: number) => Math.min(attempt * 100, 500);
 
 // A master demoted by a failover answers writes with READONLY until the connection moves on:
 // reconnect (through the sentinels, to the new master) and send the command again.

@@ -1,0 +1,106 @@
+/**
+ * What is on the other side of the bridge in the chaos scenarios, one plain node:http server on
+ * loopback: the chat endpoint of a generic `webhook` channel (POST /chat) and a stand-in Gitea
+ * (under /gitea) that takes the write-backs as Gitea answers them (PATCH 201, GET a label list).
+ * It records every request. It can hold the next chat message or the next tracker write open,
+ * unanswered, as a slow service does: a worker killed then has that request in flight.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NOTIFICATION_ID_HEADER } from '../../../connectors/chat/webhook/index.js';
+import type { WebhookBody } from '../../../connectors/chat/webhook/payload.js';
+
+export interface ChatPost {
+  readonly notificationId: string;
+  readonly receivedAt: number;
+  readonly body: WebhookBody;
+}
+
+export interface TrackerWrite {
+  readonly method: string;
+  readonly path: string;
+  readonly receivedAt: number;
+  readonly body: unknown;
+}
+
+/** A request kept open, never answered (the sender's death closes it): when and where it arrived. */
+export interface Hold {
+  arrivedAt?: number;
+  path?: string;
+  notificationId?: string;
+}
+
+export interface Receiver {
+  readonly url: string;
+  readonly chat: ChatPost[];
+  readonly tracker: TrackerWrite[];
+  /** Holds the next chat POST open. */
+  holdNextChat(): Hold;
+  /** Holds the next tracker PATCH open. */
+  holdNextTrackerWrite(): Hold;
+  close(): Promise<void>;
+}
+
+const readBody = (request: IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (text += chunk));
+    request.on('end', () => resolve(text));
+    request.on('error', reject);
+  });
+
+export async function startReceiver(): Promise<Receiver> {
+  const chat: ChatPost[] = [];
+  const tracker: TrackerWrite[] = [];
+  const holds: { chat?: Hold; tracker?: Hold } = {};
+  const makeHold = (kind: 'chat' | 'tracker'): Hold => (holds[kind] = {});
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const text = await readBody(request);
+    const path = new URL(request.url ?? '/', 'http://receiver').pathname;
+    const receivedAt = Date.now();
+    const answer = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (path === '/chat' && request.method === 'POST') {
+      const notificationId = String(request.headers[NOTIFICATION_ID_HEADER.toLowerCase()]);
+      // Recorded as it arrives: the bridge sent it, whether or not it hears the answer.
+      chat.push({ notificationId, receivedAt, body: JSON.parse(text) as WebhookBody });
+      const hold = holds.chat;
+      holds.chat = undefined;
+      if (hold) return void Object.assign(hold, { arrivedAt: receivedAt, path, notificationId });
+      return answer(200, { ok: true });
+    }
+    if (path.startsWith('/gitea/')) {
+      if (request.method === 'GET') return answer(200, []);
+      const hold = request.method === 'PATCH' ? holds.tracker : undefined;
+      if (hold) {
+        holds.tracker = undefined;
+        // Not recorded: Gitea never answered, as if it had not taken the write.
+        return void Object.assign(hold, { arrivedAt: receivedAt, path });
+      }
+      tracker.push({ method: request.method ?? '', path, receivedAt, body: text ? (JSON.parse(text) as unknown) : undefined });
+      return answer(request.method === 'PATCH' || request.method === 'POST' ? 201 : 204, {});
+    }
+    answer(404, { error: `nothing at ${request.method} ${path}` });
+  };
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    chat,
+    tracker,
+    holdNextChat: () => makeHold('chat'),
+    holdNextTrackerWrite: () => makeHold('tracker'),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
