@@ -17,8 +17,10 @@ describe('chaos: the api process killed', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && world) console.log(world.logs());
+    const leaks = world?.leaks() ?? [];
     await world?.close();
     world = undefined;
+    expect(leaks, 'configured secrets in what the processes printed').to.deep.equal([]);
   });
 
   it('mid-burst: what it answered 202 is applied, what it did not answer is sent again and applied once', async () => {

@@ -25,8 +25,10 @@ describe('chaos: Redis restarted under load', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && world) console.log(world.logs());
+    const leaks = world?.leaks() ?? [];
     await world?.close();
     world = undefined;
+    expect(leaks, 'configured secrets in what the processes printed').to.deep.equal([]);
   });
 
   for (const [how, scenario] of [

@@ -52,8 +52,10 @@ describe('chaos: a worker process killed', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && world) console.log(world.logs());
+    const leaks = world?.leaks() ?? [];
     await world?.close();
     world = undefined;
+    expect(leaks, 'configured secrets in what the processes printed').to.deep.equal([]);
   });
 
   it('mid-burst, holding a tracker write: every event applied once, every notification sent once, every write-back converged, its jobs and issues taken up within 5 s', async () => {

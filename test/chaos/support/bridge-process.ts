@@ -14,12 +14,22 @@ const OUTPUT_KEPT = 200_000;
 export class BridgeProcess {
   private output = '';
   private readonly exited: Promise<void>;
+  /** The configured secrets this process ever printed, looked for in all it wrote, not only in what is kept. */
+  readonly leaked = new Set<string>();
 
   private constructor(
     readonly role: Role,
     private readonly child: ChildProcessWithoutNullStreams,
+    secrets: readonly string[],
   ) {
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-OUTPUT_KEPT));
+    // A secret split between two chunks is found in the tail of the one before and the next.
+    const overlap = Math.max(0, ...secrets.map((secret) => secret.length));
+    const keep = (chunk: Buffer) => {
+      const text = chunk.toString();
+      const seen = this.output.slice(-overlap) + text;
+      for (const secret of secrets) if (seen.includes(secret)) this.leaked.add(secret);
+      this.output = (this.output + text).slice(-OUTPUT_KEPT);
+    };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -39,8 +49,8 @@ export class BridgeProcess {
   }
 
   /** Starts one and resolves once it logged "bridge started"; rejects with its output if it exits first. */
-  static start(role: Role, env: Record<string, string>, configDir: string, registry: ProcessRegistry): Promise<BridgeProcess> {
-    const bridge = new BridgeProcess(role, serve({ LOG_LEVEL: 'info', ...env }, ['--role', role, '--config', configDir]));
+  static start(role: Role, env: Record<string, string>, configDir: string, registry: ProcessRegistry, secrets: readonly string[] = []): Promise<BridgeProcess> {
+    const bridge = new BridgeProcess(role, serve({ LOG_LEVEL: 'info', ...env }, ['--role', role, '--config', configDir]), secrets);
     registry.add(bridge);
     return new Promise((resolve, reject) => {
       let seen = '';
@@ -92,6 +102,11 @@ export class ProcessRegistry {
   /** What every process logged, newest last, for a failed scenario's message. */
   tails(chars = 3_000): string {
     return this.processes.map((process) => `--- ${process.role} ${process.pid}${process.alive ? '' : ' (dead)'}:\n${process.tail(chars)}`).join('\n');
+  }
+
+  /** Every configured secret any process printed, as `role pid: secret`. */
+  leaks(): string[] {
+    return this.processes.flatMap((process) => [...process.leaked].map((secret) => `${process.role} ${process.pid}: ${secret}`));
   }
 
   async killAll(): Promise<void> {

@@ -3,17 +3,21 @@
  * loopback: the chat endpoint of a generic `webhook` channel (POST /chat) and a stand-in Gitea
  * (under /gitea) that takes the write-backs as Gitea answers them (PATCH 201, GET a label list).
  * It records every request. It can hold the next chat message or the next tracker write open,
- * unanswered, as a slow service does: a worker killed then has that request in flight.
+ * unanswered, as a slow service does: a worker killed then has that request in flight. Given
+ * `faults`, it fails requests the way real services fail (./faults.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NOTIFICATION_ID_HEADER } from '../../../connectors/chat/webhook/index.js';
 import type { WebhookBody } from '../../../connectors/chat/webhook/payload.js';
+import type { Fault, FaultPlan } from './faults.js';
 
 export interface ChatPost {
   readonly notificationId: string;
   readonly receivedAt: number;
   readonly body: WebhookBody;
+  /** What the receiver did with it; a post held or hung open may still have been shown. */
+  fault?: Fault;
 }
 
 export interface TrackerWrite {
@@ -21,6 +25,14 @@ export interface TrackerWrite {
   readonly path: string;
   readonly receivedAt: number;
   readonly body: unknown;
+}
+
+/** A request a fault refused or left hanging (taken writes are in `tracker`, chat posts in `chat`). */
+export interface FailedRequest {
+  readonly kind: 'chat' | 'tracker';
+  readonly key: string;
+  readonly receivedAt: number;
+  readonly fault: Fault;
 }
 
 /** A request kept open, never answered (the sender's death closes it): when and where it arrived. */
@@ -34,6 +46,7 @@ export interface Receiver {
   readonly url: string;
   readonly chat: ChatPost[];
   readonly tracker: TrackerWrite[];
+  readonly failed: FailedRequest[];
   /** Holds the next chat POST open. */
   holdNextChat(): Hold;
   /** Holds the next tracker PATCH open. */
@@ -50,9 +63,26 @@ const readBody = (request: IncomingMessage) =>
     request.on('error', reject);
   });
 
-export async function startReceiver(): Promise<Receiver> {
+export async function startReceiver(faults?: FaultPlan): Promise<Receiver> {
   const chat: ChatPost[] = [];
   const tracker: TrackerWrite[] = [];
+  const failed: FailedRequest[] = [];
+  const attempts = new Map<string, number>();
+  /** The fault for this attempt at `key`, answered (or left hanging) here; false lets the request through. */
+  const inject = (kind: 'chat' | 'tracker', key: string, about: string, receivedAt: number, response: ServerResponse): Fault | false => {
+    if (!faults) return false;
+    const attempt = (attempts.get(`${kind} ${key}`) ?? 0) + 1;
+    attempts.set(`${kind} ${key}`, attempt);
+    const fault = faults.decide({ kind, key, about, attempt });
+    if (fault.kind === 'ok') return false;
+    failed.push({ kind, key, receivedAt, fault });
+    // A hanging service answers nothing; the bridge's timeout ends the request.
+    if (fault.kind === 'hang') return fault;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (fault.retryAfterS !== undefined) headers['retry-after'] = String(fault.retryAfterS);
+    response.writeHead(fault.status, headers).end(JSON.stringify({ error: `injected ${fault.kind}` }));
+    return fault;
+  };
   const holds: { chat?: Hold; tracker?: Hold } = {};
   const makeHold = (kind: 'chat' | 'tracker'): Hold => (holds[kind] = {});
 
@@ -63,8 +93,11 @@ export async function startReceiver(): Promise<Receiver> {
     const answer = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (path === '/chat' && request.method === 'POST') {
       const notificationId = String(request.headers[NOTIFICATION_ID_HEADER.toLowerCase()]);
+      const body = JSON.parse(text) as WebhookBody;
+      const fault = inject('chat', notificationId, body.notification.issue.id, receivedAt, response);
       // Recorded as it arrives: the bridge sent it, whether or not it hears the answer.
-      chat.push({ notificationId, receivedAt, body: JSON.parse(text) as WebhookBody });
+      chat.push({ notificationId, receivedAt, body, ...(fault ? { fault } : {}) });
+      if (fault) return;
       const hold = holds.chat;
       holds.chat = undefined;
       if (hold) return void Object.assign(hold, { arrivedAt: receivedAt, path, notificationId });
@@ -72,6 +105,8 @@ export async function startReceiver(): Promise<Receiver> {
     }
     if (path.startsWith('/gitea/')) {
       if (request.method === 'GET') return answer(200, []);
+      // One key per write: the same body sent again is the same write retried.
+      if (request.method === 'PATCH' && inject('tracker', `${path} ${text}`, path, receivedAt, response)) return;
       const hold = request.method === 'PATCH' ? holds.tracker : undefined;
       if (hold) {
         holds.tracker = undefined;
@@ -95,6 +130,7 @@ export async function startReceiver(): Promise<Receiver> {
     url: `http://127.0.0.1:${port}`,
     chat,
     tracker,
+    failed,
     holdNextChat: () => makeHold('chat'),
     holdNextTrackerWrite: () => makeHold('tracker'),
     close: () =>

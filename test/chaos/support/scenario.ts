@@ -22,6 +22,10 @@ import type { Delivery, TrackerSender } from './sender.js';
 
 export const SOURCE = 'gitea-chaos';
 const SECRET = 'chaos-gitea-secret';
+const GITEA_TOKEN = 'chaos-api-token';
+const CHAT_SECRET = 'chaos-chat-secret';
+/** Every secret of the chaos config: none may appear in what the processes print. */
+export const CHAOS_SECRETS = [SECRET, GITEA_TOKEN, CHAT_SECRET] as const;
 const REPOSITORY = 'open2bizz/odoo-customer';
 const ZONE = 'Europe/Amsterdam';
 export const PREFIX = 'sla';
@@ -32,12 +36,12 @@ const AGENT = 'open2bizz-support';
 export function chaosConfig(receiverUrl: string): string {
   return writeConfig({
     'calendars/round-the-clock.yaml': `zone: ${ZONE}\nhours: 24x7\n`,
-    'channels/receiver.yaml': `kind: webhook\nsettings:\n  url: ${receiverUrl}/chat\n  allow_http: true\n  secret: chaos-chat-secret\n`,
+    'channels/receiver.yaml': `kind: webhook\nsettings:\n  url: ${receiverUrl}/chat\n  allow_http: true\n  secret: ${CHAT_SECRET}\n`,
     'sources/gitea-chaos.yaml': [
       'kind: gitea',
       `base_url: ${receiverUrl}/gitea`,
       `webhook: { secrets: [${SECRET}] }`,
-      'api: { token: chaos-api-token }',
+      `api: { token: ${GITEA_TOKEN} }`,
       'priority: { field: labels, map: { priority/1: P1, priority/2: P2 }, default: P4 }',
       `agents: { users: [${AGENT}] }`,
       'write_back: { enabled: true, due_date: true }',
@@ -369,6 +373,8 @@ export function countNotifications(plan: ChaosPlan, receiver: Receiver): Pick<Ch
   const lateIds = new Set<string>();
   let duplicated = 0;
   for (const post of receiver.chat) {
+    // Refused with an error status, it was not shown; one left hanging may have been.
+    if (post.fault && post.fault.kind !== 'hang') continue;
     if (ids.has(post.notificationId)) duplicated += 1;
     ids.add(post.notificationId);
     const { notification } = post.body;

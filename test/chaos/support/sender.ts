@@ -40,6 +40,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TrackerSender {
   readonly outcomes: DeliveryOutcome[] = [];
+  /** The body of every answer the bridge gave, to look for secrets in. */
+  readonly answerBodies: string[] = [];
   private readonly lanes: number;
   private readonly requestTimeoutMs: number;
   private readonly giveUpMs: number;
@@ -86,7 +88,7 @@ export class TrackerSender {
       let response: Response;
       try {
         response = await fetch(`${base}/webhooks/${delivery.sourceId}`, { method: 'POST', body: delivery.raw, headers: delivery.headers, signal: AbortSignal.timeout(this.requestTimeoutMs) });
-        await response.arrayBuffer();
+        this.answerBodies.push(await response.text());
       } catch (error) {
         outcome.attempts.push({ at: Date.now(), error: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message });
         await delay(Math.min(100 * attempt, 1_000));

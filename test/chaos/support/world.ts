@@ -6,8 +6,14 @@
  */
 import { ChaosRedis } from './chaos-redis.js';
 import { BridgeProcess, ProcessRegistry } from './bridge-process.js';
+import type { FaultPlan } from './faults.js';
 import { startReceiver, type Receiver } from './receiver.js';
-import { BridgeWatch, chaosConfig, PREFIX, removeConfig } from './scenario.js';
+import { BridgeWatch, CHAOS_SECRETS, chaosConfig, PREFIX, removeConfig } from './scenario.js';
+
+/** The status API's token; a secret like the ones in the config. */
+export const API_TOKEN = 'chaos-status-api-token';
+
+const SECRETS = [...CHAOS_SECRETS, API_TOKEN];
 
 export class ChaosWorld {
   readonly registry = new ProcessRegistry();
@@ -21,9 +27,10 @@ export class ChaosWorld {
     readonly watch: BridgeWatch,
   ) {}
 
-  static async start(): Promise<ChaosWorld> {
+  /** `faults`: how the receiver's chat endpoint and stand-in Gitea fail (none: they never do). */
+  static async start(options: { readonly faults?: FaultPlan } = {}): Promise<ChaosWorld> {
     const redis = await ChaosRedis.start();
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(options.faults);
     const world = new ChaosWorld(redis, receiver, chaosConfig(receiver.url), new BridgeWatch(redis.url));
     try {
       await Promise.all([world.startApi(), world.startWorker()]);
@@ -35,20 +42,31 @@ export class ChaosWorld {
   }
 
   private get env(): Record<string, string> {
-    return { REDIS_URL: this.redis.url, SLA_BRIDGE_PREFIX: PREFIX, PORT: '0', HOST: '127.0.0.1' };
+    return { REDIS_URL: this.redis.url, SLA_BRIDGE_PREFIX: PREFIX, PORT: '0', HOST: '127.0.0.1', SLA_BRIDGE_API_TOKEN: API_TOKEN };
   }
 
   /** The URL the sender posts to: the current api process's, none while it is dead. */
   readonly target = (): string | undefined => (this.api?.alive ? this.api.url : undefined);
 
   async startApi(): Promise<BridgeProcess> {
-    this.api = await BridgeProcess.start('api', this.env, this.configDir, this.registry);
+    this.api = await BridgeProcess.start('api', this.env, this.configDir, this.registry, SECRETS);
     return this.api;
   }
 
   async startWorker(): Promise<BridgeProcess> {
-    this.worker = await BridgeProcess.start('worker', this.env, this.configDir, this.registry);
+    this.worker = await BridgeProcess.start('worker', this.env, this.configDir, this.registry, SECRETS);
     return this.worker;
+  }
+
+  /** Every configured secret a process of this scenario printed (none, or the scenario fails). */
+  leaks(): string[] {
+    return this.registry.leaks();
+  }
+
+  /** GET or POST on the api process's status API, with its token. */
+  async statusApi(method: 'GET' | 'POST', path: string): Promise<{ status: number; text: string }> {
+    const response = await fetch(`${this.api!.url}${path}`, { method, headers: { authorization: `Bearer ${API_TOKEN}` } });
+    return { status: response.status, text: await response.text() };
   }
 
   /** For a failure message: what the processes logged last. */
