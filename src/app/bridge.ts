@@ -13,6 +13,7 @@ import { startHttp } from './http/server.js';
 import type { LoginThrottleOptions } from './http/login-throttle.js';
 import { INGEST_QUEUE, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
 import { trackerRead } from './jobs/reconcile.js';
+import { notePlannedConfig, replanIfConfigChanged } from './jobs/planned-config.js';
 import { replanOpenIssues, changedSources, type ReplanResult } from './jobs/replan.js';
 import { startWorkers } from './jobs/workers.js';
 import { fileChanges, LiveConfig, type FileChanges } from './live-config.js';
@@ -144,7 +145,6 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           metrics,
         })
       : undefined;
-  logger.info('bridge started', { component: 'bridge', role, url: served?.url, redis: describeRedisTarget(options.redis), sources: [...config.sources.keys()] });
 
   // Read at close: a reload may have added chat queues.
   const openQueues = () => [ingest, timerCounter, ...(workers?.queues ?? []), ...(served?.queues ?? [])];
@@ -174,6 +174,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       await workers.reschedule();
       const replanned = await replanOpenIssues(workers.work, changedSources(previous, next));
       configLog.log(replanned.failed > 0 ? 'warn' : 'info', 'open issues re-planned for the reloaded config', { ...replanned });
+      if (replanned.failed === 0) await notePlannedConfig(requestRedis, prefix, next);
       return { applied: true, files, replanned };
     } catch (error) {
       // The new config is in force regardless; an issue not re-planned is computed anew by its next event or timer.
@@ -181,7 +182,22 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       return { applied: true, files };
     }
   };
-  let reloading: Promise<unknown> = Promise.resolve();
+  // A config edited while the bridge was stopped re-plans as a reload would; reloads wait for it.
+  const replanAtStart = async () => {
+    try {
+      const outcome = await replanIfConfigChanged(workers!.work, requestRedis, prefix, live.current);
+      // A new deployment has nothing to re-plan, and nothing to say.
+      if (!outcome.changed || (outcome.replanned.open === 0 && outcome.replanned.failed === 0)) return;
+      const { replanned, files } = outcome;
+      configLog.log(replanned.failed > 0 ? 'warn' : 'info', 'open issues re-planned for a config that changed since they were planned', { ...(files ?? { planned: 'unknown' }), ...replanned });
+    } catch (error) {
+      configLog.warn('re-planning the open issues for the config at start failed; each is computed anew by its next event or timer', { error: (error as Error).message });
+    }
+  };
+  let reloading: Promise<unknown> = workers ? replanAtStart() : Promise.resolve();
+  // Started once the open issues are planned with the config in force; webhooks are taken meanwhile.
+  await reloading;
+  logger.info('bridge started', { component: 'bridge', role, url: served?.url, redis: describeRedisTarget(options.redis), sources: [...config.sources.keys()] });
 
   return {
     url: served?.url,

@@ -101,7 +101,7 @@ export interface FileChanges {
 }
 
 /** Which files of the config directory a reload added, removed or changed, by path inside it. */
-export function fileChanges(previous: SlaConfig, next: SlaConfig): FileChanges {
+export function fileChanges(previous: Pick<SlaConfig, 'files'>, next: Pick<SlaConfig, 'files'>): FileChanges {
   const names = [...new Set([...previous.files.keys(), ...next.files.keys()])].sort();
   return {
     added: names.filter((name) => !previous.files.has(name)),
