@@ -184,6 +184,8 @@ describe('sla-bridge serve: config reload on SIGHUP', function () {
       writeFileSync(path.join(dir, 'channels/ops.yaml'), `kind: webhook\nsettings:\n  url: ${receiver.url}\n  allow_http: true\n  insecure: true\n`);
       writeFileSync(path.join(dir, 'contracts/fast.yaml'), `${contract('8s')}notify: { warnings: [ops], breaches: [ops] }\n`);
       expect(await reload()).to.deep.include({ message: 'open issues re-planned for the reloaded config', failed: 0 });
+      const board = (await (await fetch(`${url}/api/queues/api/queues`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { queues: { name: string }[] };
+      expect(board.queues.map((queue) => queue.name), 'the queue board shows the new queue').to.include(chatQueueName('ops'));
       expect(await post('7300', DateTime.now())).to.equal(202);
       const warning = await waitFor('the 50% warning of MB-7300 at the new channel', async () => (await notify.getJobs(['completed'])).find((job) => job.data.issueId === '7300' && job.data.label === '50%'), { timeoutMs: 30_000 });
       const ops = new Queue(chatQueueName('ops'), { connection: redis, prefix: notify.opts.prefix! });

@@ -25,19 +25,30 @@ export interface ApiDeps extends ApiAuthDeps {
   readonly contracts: ReadonlyMap<string, Contract>;
   readonly deadLetters: DeadLetterStore;
   readonly http: OutboundHttp;
-  /** The BullMQ queues, shown in bull-board at /api/queues. */
-  readonly queues: readonly Queue[];
+  /** The BullMQ queues, shown in bull-board at /api/queues; asked again per request, since a reload may add chat channels. */
+  readonly queues: () => readonly Queue[];
 }
 
 /**
  * Read-only: people open the board in a browser with the session cookie, which opens no
  * state-changing request, so buttons for retrying or removing jobs could only fail.
  */
-function queueBoard(queues: readonly Queue[]): Router {
+function queueBoard(queues: () => readonly Queue[]): Router {
   const adapter = new ExpressAdapter();
   adapter.setBasePath('/api/queues');
-  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })), serverAdapter: adapter });
-  return adapter.getRouter() as Router;
+  const shown = new Set(queues());
+  const board = createBullBoard({ queues: [...shown].map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })), serverAdapter: adapter });
+  const router = express.Router();
+  router.use((_request, _response, next) => {
+    for (const queue of queues()) {
+      if (shown.has(queue)) continue;
+      shown.add(queue);
+      board.addQueue(new BullMQAdapter(queue, { readOnlyMode: true }));
+    }
+    next();
+  });
+  router.use(adapter.getRouter() as Router);
+  return router;
 }
 
 const issueFilterSchema = z.strictObject({

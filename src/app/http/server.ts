@@ -45,17 +45,28 @@ export interface HttpParts {
 export interface RunningHttp {
   readonly server: Server;
   readonly url: string;
-  /** The queue board's read-side handles, to close with the server. */
+  /** The queue board's read-side handles, to close with the server (read at close: a reload may have added some). */
   readonly queues: readonly Queue[];
 }
 
 export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   const { config, redis, prefix, ingest, now, logger, metrics } = parts;
   const intake = new DeliveryIntake(ingest, redis, prefix, parts.waitReplicas);
-  // Read-side handles of every queue, for the queue board; the workers have their own.
-  const board = pipelineQueues(chatChannelIds(config)).map((name) => (name === INGEST_QUEUE ? ingest : new Queue(name, { connection: redis, prefix, skipWaitingForReady: true })) as Queue);
-  // Without a listener BullMQ prints every reconnect attempt to stderr while Redis is away.
-  for (const queue of board) if (queue !== ingest) queue.on('error', () => undefined);
+  // Read-side handles of every queue, for the queue board; the workers have their own. Opened as
+  // the config names them: a reload may add a chat channel.
+  const opened = new Map<string, Queue>([[INGEST_QUEUE, ingest as Queue]]);
+  const board = () =>
+    pipelineQueues(chatChannelIds(config)).map((name) => {
+      let queue = opened.get(name);
+      if (!queue) {
+        queue = new Queue(name, { connection: redis, prefix, skipWaitingForReady: true });
+        // Without a listener BullMQ prints every reconnect attempt to stderr while Redis is away.
+        queue.on('error', () => undefined);
+        opened.set(name, queue);
+      }
+      return queue;
+    });
+  board();
   const throttle = new LoginThrottle(redis, prefix, parts.loginThrottle);
   const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board };
   const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
@@ -65,5 +76,11 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  return { server, url, queues: board.filter((queue) => queue !== ingest) };
+  return {
+    server,
+    url,
+    get queues() {
+      return [...opened.values()].filter((queue) => queue !== ingest);
+    },
+  };
 }
