@@ -14,7 +14,7 @@ import { CHAT_JOB_OPTIONS } from '../../src/app/jobs/pipeline.js';
 import { waitUntil } from '../support/wait-for.js';
 import { FlakyServices } from './support/faults.js';
 import { TrackerSender } from './support/sender.js';
-import { CHAOS_SECRETS, chaosPlan, countNotifications, countScenario, countWriteBacks, issueId, printRow, waitUntilSettled } from './support/scenario.js';
+import { CHAOS_SECRETS, chaosPlan, issuePath, countNotifications, countScenario, countWriteBacks, issueId, printRow, waitUntilSettled } from './support/scenario.js';
 import { API_TOKEN, ChaosWorld } from './support/world.js';
 
 interface LetterPage {
@@ -39,10 +39,16 @@ describe('chaos: chat and tracker endpoints that fail', function () {
   });
 
   it('500, 429, hangs and refusals: every warning shown, once but for what hung; every field converged; refusals dead-lettered at once and replayed', async () => {
-    const faults = new FlakyServices({
-      chat: (issue) => issue === issueId(CHAT_REFUSED),
-      tracker: (path) => path.endsWith(`/issues/${TRACKER_REFUSED}`),
-    });
+    // The first due-date write of three P1 issues fails each way for sure; the rest as drawn.
+    const firstWrite = (number: number) => `tracker ${issuePath(number)} write 1`;
+    const faults = new FlakyServices(
+      { chat: (issue) => issue === issueId(CHAT_REFUSED), tracker: (path) => path.endsWith(`/issues/${TRACKER_REFUSED}`) },
+      new Map([
+        [firstWrite(3), { kind: 'hang' }],
+        [firstWrite(4), { kind: 'rate-limited', status: 429, retryAfterS: 1 }],
+        [firstWrite(5), { kind: 'error', status: 500 }],
+      ]),
+    );
     world = await ChaosWorld.start({ faults });
     const running = world;
     const { receiver } = running;

@@ -1,7 +1,8 @@
 /**
  * How the receiver fails requests, decided per attempt so that a scenario is the same on every
- * run: which request fails is drawn from a hash of what it carries (the chat notification id, the
- * tracker write's path and body), not from a random draw, and a retry of it is the next attempt.
+ * run: which request fails is drawn from a hash of what it is (the chat notification id, the
+ * tracker write's issue and place among that issue's writes), not from a random draw, and a retry
+ * of it is the next attempt.
  */
 import { createHash } from 'node:crypto';
 
@@ -43,7 +44,14 @@ export const bucketOf = (key: string) => createHash('sha256').update(key).digest
 export class FlakyServices implements FaultPlan {
   private broken = true;
 
-  constructor(private readonly refused: { readonly chat: (about: string) => boolean; readonly tracker: (about: string) => boolean }) {}
+  /**
+   * `pinned`: first attempts that fail this way whatever their hash says, so that a run has each
+   * kind of fault even where the number of requests varies with timing (`kind key` as the key).
+   */
+  constructor(
+    private readonly refused: { readonly chat: (about: string) => boolean; readonly tracker: (about: string) => boolean },
+    private readonly pinned: ReadonlyMap<string, Fault> = new Map(),
+  ) {}
 
   repair(): void {
     this.broken = false;
@@ -51,6 +59,8 @@ export class FlakyServices implements FaultPlan {
 
   decide({ kind, key, about, attempt }: FaultRequest): Fault {
     if (this.broken && this.refused[kind](about)) return { kind: 'refused', status: kind === 'chat' ? 404 : 403 };
+    const pinned = this.pinned.get(`${kind} ${key}`);
+    if (pinned && attempt === 1) return pinned;
     const bucket = bucketOf(key);
     if (attempt === 1) {
       if (bucket < 30) return { kind: 'error', status: 500 };

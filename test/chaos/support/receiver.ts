@@ -68,6 +68,7 @@ export async function startReceiver(faults?: FaultPlan): Promise<Receiver> {
   const tracker: TrackerWrite[] = [];
   const failed: FailedRequest[] = [];
   const attempts = new Map<string, number>();
+  const writesByPath = new Map<string, string[]>();
   /** The fault for this attempt at `key`, answered (or left hanging) here; false lets the request through. */
   const inject = (kind: 'chat' | 'tracker', key: string, about: string, receivedAt: number, response: ServerResponse): Fault | false => {
     if (!faults) return false;
@@ -105,8 +106,15 @@ export async function startReceiver(faults?: FaultPlan): Promise<Receiver> {
     }
     if (path.startsWith('/gitea/')) {
       if (request.method === 'GET') return answer(200, []);
-      // One key per write: the same body sent again is the same write retried.
-      if (request.method === 'PATCH' && inject('tracker', `${path} ${text}`, path, receivedAt, response)) return;
+      // One key per write: the same body sent again is the same write retried. Keyed by its place
+      // among the issue's writes, not by its text (the due date in it changes with the day), so
+      // that which writes fail is the same on every run.
+      if (request.method === 'PATCH') {
+        const bodies = writesByPath.get(path) ?? [];
+        writesByPath.set(path, bodies);
+        if (!bodies.includes(text)) bodies.push(text);
+        if (inject('tracker', `${path} write ${bodies.indexOf(text) + 1}`, path, receivedAt, response)) return;
+      }
       const hold = request.method === 'PATCH' ? holds.tracker : undefined;
       if (hold) {
         holds.tracker = undefined;

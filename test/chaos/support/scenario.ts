@@ -74,6 +74,8 @@ interface Fixture {
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(projectRoot(), 'test/fixtures/gitea', `${name}.json`), 'utf8')) as Fixture;
 const giteaTime = (ms: number) => DateTime.fromMillis(ms, { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
 export const issueId = (number: number) => `${REPOSITORY}#${number}`;
+/** Where the stand-in Gitea takes the issue's writes. */
+export const issuePath = (number: number) => `/gitea/api/v1/repos/${REPOSITORY}/issues/${number}`;
 
 export type DeliveryKind = 'opened' | 'customer-comment' | 'agent-comment';
 
@@ -403,7 +405,7 @@ export function countWriteBacks(plan: ChaosPlan, receiver: Receiver): Pick<Chaos
   let converged = 0;
   let writes = 0;
   for (const { number } of issues) {
-    const ofIssue = receiver.tracker.filter((write) => write.method === 'PATCH' && write.path === `/gitea/api/v1/repos/${REPOSITORY}/issues/${number}`);
+    const ofIssue = receiver.tracker.filter((write) => write.method === 'PATCH' && write.path === issuePath(number));
     writes += ofIssue.length;
     if (shownDueDate(ofIssue) === expectedDueDate(plan, number)) converged += 1;
   }
