@@ -87,9 +87,11 @@ describe('chat isolation: a failing channel delays no other', function () {
 
   it('delivers every due notification to the healthy channel once, and to a flaky one once or as a dead letter after bounded attempts', async () => {
     const healthy = await receiver();
-    // 30% 500, 10% 429 with Retry-After, 5% no answer past the 300 ms timeout.
+    // 30% 500, 10% 429 with Retry-After, 5% no answer past the 1.5 s timeout. The timeout is long
+    // enough that the healthy receiver, in this process on a loaded machine, always answers in
+    // time: a healthy answer past it would be sent again, and counted twice below.
     const flaky = await receiver({ error: 0.3, rateLimited: 0.1, hang: 0.05, retryAfterS: 1 }, 'chat-isolation-flaky');
-    const target = await bridge({ config: fanOutConfig({ healthy: healthy.url, flaky: flaky.url }), http: new OutboundHttp({ timeoutMs: 300 }), chatRetry: QUICK_RETRY });
+    const target = await bridge({ config: fanOutConfig({ healthy: healthy.url, flaky: flaky.url }), http: new OutboundHttp({ timeoutMs: 1_500 }), chatRetry: QUICK_RETRY });
     const expected = await openIssues(target, 71000, 40);
 
     await waitUntil('the healthy channel to show every notification', () => healthy.delivered(), (shown) => expected.every((id) => shown.has(id)), { timeoutMs: 30_000 });
@@ -128,7 +130,7 @@ describe('chat isolation: a failing channel delays no other', function () {
     const target = await bridge({ config: fanOutConfig({ healthy: healthy.url, stuck: stuck.url }, 2), http: new OutboundHttp({ timeoutMs: 120_000 }), workerConcurrency: 4 });
     const expected = await openIssues(target, 72000, 10);
 
-    await waitUntil('the healthy channel to show every notification', () => healthy.delivered(), (shown) => expected.every((id) => shown.has(id)), { timeoutMs: 20_000 });
+    await waitUntil('the healthy channel to show every notification', () => healthy.delivered(), (shown) => expected.every((id) => shown.has(id)), { timeoutMs: 60_000 });
     // Meanwhile the stuck channel has a request hanging in each of its 4 slots and has shown nothing.
     await waitUntil('the stuck channel to hold 4 requests', () => stuck.hanging, (hanging) => hanging === 4);
     expect(stuck.delivered().size).to.equal(0);

@@ -79,6 +79,9 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
   const backoffStrategy = chatBackoffStrategy(parts.retry);
   const start = (name: string, processor: (job: Job<ChatJob>) => Promise<unknown>, concurrency: number) => {
     const worker = new Worker<ChatJob>(name, processor, { connection, prefix, concurrency, limiter: UNTHROTTLED, settings: { backoffStrategy }, ...WORKER_RECOVERY });
+    // A stalled job is run again: after a crash that is recovery, on a live worker (its lock not
+    // renewed in time) it may send a chat message twice, so it is worth a line.
+    worker.on('stalled', (jobId) => logger.warn('job stalled: its lock expired, so it runs again', { component: name, job: jobId }));
     worker.on('failed', (job, error) => {
       // Thrown only with a retry left, and logged when it was decided.
       if (error instanceof ChatRetryLater) return;

@@ -89,6 +89,9 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     const connection = createRedis(parts.redis, 'worker');
     connections.push(connection);
     const worker = new Worker<T>(name, processor, { connection, prefix, concurrency, ...WORKER_RECOVERY });
+    // A stalled job is run again: after a crash that is recovery, on a live worker (its lock not
+    // renewed in time) it may send a chat message twice, so it is worth a line.
+    worker.on('stalled', (jobId) => logger.warn('job stalled: its lock expired, so it runs again', { component: name, job: jobId }));
     worker.on('failed', (job, error) => logger.warn('job failed', { component: name, job: job?.id, attempt: job?.attemptsMade, error: error.message }));
     worker.on('error', (error) => {
       if (!parts.health?.report(error)) logger.warn('worker error', { component: name, error: error.message });
