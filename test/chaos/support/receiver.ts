@@ -9,13 +9,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NOTIFICATION_ID_HEADER } from '../../../connectors/chat/webhook/index.js';
+import type { SlaNotification } from '../../../connectors/chat/notification.js';
 import type { WebhookBody } from '../../../connectors/chat/webhook/payload.js';
 import type { Fault, FaultPlan } from './faults.js';
+
+/** The chaos config has no hours card: every message is about an issue's SLA. */
+export type SlaWebhookBody = WebhookBody & { readonly notification: SlaNotification };
 
 export interface ChatPost {
   readonly notificationId: string;
   readonly receivedAt: number;
-  readonly body: WebhookBody;
+  readonly body: SlaWebhookBody;
   /** What the receiver did with it; a post held or hung open may still have been shown. */
   fault?: Fault;
 }
@@ -94,7 +98,7 @@ export async function startReceiver(faults?: FaultPlan): Promise<Receiver> {
     const answer = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (path === '/chat' && request.method === 'POST') {
       const notificationId = String(request.headers[NOTIFICATION_ID_HEADER.toLowerCase()]);
-      const body = JSON.parse(text) as WebhookBody;
+      const body = JSON.parse(text) as SlaWebhookBody;
       const fault = inject('chat', notificationId, body.notification.issue.id, receivedAt, response);
       // Recorded as it arrives: the bridge sent it, whether or not it hears the answer.
       chat.push({ notificationId, receivedAt, body, ...(fault ? { fault } : {}) });
