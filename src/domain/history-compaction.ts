@@ -55,6 +55,11 @@ export function compactHistory(events: readonly IssueEvent[]): IssueEvent[] {
   let lastKept: Meeting | 'fact' = 'fact';
   for (const event of ordered) {
     if (event.type === 'created') continue;
+    // Booked time is billed from the log: every record stays.
+    if (event.type === 'time_logged') {
+      kept.push(event);
+      continue;
+    }
     const before = { ...facts };
     applyFacts(facts, event);
     const meeting = meetingOf(event, before, facts);
