@@ -70,6 +70,7 @@ export const hoursCardFileSchema = z
     warnings: z.array(clockSeconds(true)).default([]),
     rate: z.strictObject({ per_hour: z.number().positive(), currency: z.string().regex(/^[A-Z]{3}$/, { error: 'expected a currency code such as EUR' }) }).optional(),
     approval: approvalSchema.optional(),
+    notify: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be a channel id: lower-case letters, digits and dashes' })).min(1).optional(),
   })
   .superRefine((card, ctx) => {
     const seen = new Map<string, string>();
@@ -102,6 +103,7 @@ export function compileHoursCard(file: HoursCardFile, zone: string, dayMs: numbe
       reason: correction.reason,
     })),
     warnings: [...file.warnings].sort((a, b) => b.seconds - a.seconds),
+    notify: file.notify,
     rate: file.rate ? { perHour: file.rate.per_hour, currency: file.rate.currency } : undefined,
     approval: approval
       ? {

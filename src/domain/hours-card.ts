@@ -57,6 +57,8 @@ export interface HoursCard {
   /** What associates are paid per billed hour, for the quarterly statement. */
   readonly rate?: { readonly perHour: number; readonly currency: string } | undefined;
   readonly approval?: ApprovalRule | undefined;
+  /** Channel ids for card and approval warnings; none: the contract's breach channels (the managers). */
+  readonly notify?: readonly string[] | undefined;
 }
 
 /** What the issue shows that decides card or included: its labels and its component (category). */

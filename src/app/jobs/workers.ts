@@ -21,12 +21,14 @@ import { createIssueWork, type IssueWork } from './issue-work.js';
 import { createNotifyProcessor } from './notify.js';
 import {
   CHAT_RETRY,
+  HOURS_QUEUE,
   INGEST_QUEUE,
   NOTIFY_QUEUE,
   RECONCILE_QUEUE,
   RETENTION_QUEUE,
   TIMER_QUEUE,
   WRITE_BACK_QUEUE,
+  type CardWarningJob,
   type ChatRetryPolicy,
   type DeliveryJob,
   type DueNotification,
@@ -39,6 +41,7 @@ import { trackerRead, trackerReaders } from './reconcile.js';
 import { createReconcileProcessor, scheduleReconciliation } from './reconcile-schedule.js';
 import { createRetentionProcessor, scheduleRetention } from './retention.js';
 import { createWriteBackProcessor } from './write-back.js';
+import { createHoursProcessor } from '../hours/hours-jobs.js';
 
 export interface WorkerParts {
   /** Read whenever used: the bridge passes its live view (../live-config.ts), which a reload replaces. */
@@ -112,6 +115,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     NOTIFY_QUEUE,
     createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics }),
   );
+  start<CardWarningJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger }));
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics }));
   await scheduleReconciliation(reconcile, sources.values());
   // One source at a time: the runs read trackers other people use.
