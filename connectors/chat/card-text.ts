@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { Language } from '../../src/domain/language.js';
 import type { CardNotification } from './card-notification.js';
 import { cleanText } from './clean-text.js';
+import { localizeDuration } from './time-text.js';
 import type { MessageField, MessageText } from './message-text.js';
 import { VOCABULARY } from './vocabulary.js';
 
@@ -67,7 +68,7 @@ export function cardMessageText(notification: CardNotification): MessageText {
   const tracker = cleanText(notification.tracker.name ?? notification.tracker.kind, NAME_MAX);
   const title = cleanText(notification.issue.title, TITLE_MAX, words.noTitle);
   const balance = hoursText(notification.balanceSeconds, notification.language);
-  const level = cleanText(notification.threshold, NAME_MAX);
+  const level = localizeDuration(cleanText(notification.threshold, NAME_MAX), words);
   const headline =
     notification.subject === 'hours-approval'
       ? card.approvalWaits(level)
