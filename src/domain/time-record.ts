@@ -4,7 +4,7 @@
  * record has an id that is stable within its issue; a later event about the same id replaces the
  * earlier one (an edited worklog), `seconds: 0` takes it back (a deleted one).
  */
-import type { IssueEvent } from './issue-event.js';
+import { inEventOrder, type IssueEvent } from './issue-event.js';
 
 export interface TimeRecord {
   readonly recordId: string;
@@ -17,22 +17,44 @@ export interface TimeRecord {
   readonly changedAt: number;
 }
 
-/** The issue's records as they stand after its log: the latest word per record id wins. */
+/** Time records in the clock's order (issue-event.ts `inEventOrder`), the only order they are read in. */
+function timeEvents(events: readonly IssueEvent[]): (IssueEvent & { type: 'time_logged' })[] {
+  return inEventOrder(events).filter((event): event is IssueEvent & { type: 'time_logged' } => event.type === 'time_logged');
+}
+
+/**
+ * The issue's records as they stand after its log: the latest word per record id gives the time,
+ * the first one when it was booked, the first that names a person who booked it.
+ */
 export function currentTimeRecords(events: readonly IssueEvent[]): TimeRecord[] {
   const records = new Map<string, TimeRecord>();
-  const ordered = events
-    .map((event, index) => ({ event, index }))
-    .filter((entry): entry is { event: IssueEvent & { type: 'time_logged' }; index: number } => entry.event.type === 'time_logged')
-    .sort((a, b) => a.event.at - b.event.at || a.index - b.index);
-  for (const { event } of ordered) {
+  for (const event of timeEvents(events)) {
     const before = records.get(event.recordId);
     records.set(event.recordId, {
       recordId: event.recordId,
       seconds: event.seconds,
-      author: event.author ?? before?.author ?? null,
+      author: before?.author ?? event.author ?? null,
       at: before?.at ?? event.at,
       changedAt: event.at,
     });
   }
   return [...records.values()].filter((record) => record.seconds > 0).sort((a, b) => a.at - b.at || (a.recordId < b.recordId ? -1 : 1));
+}
+
+/**
+ * The time events `currentTimeRecords` reads, per record id: the first, the first naming a person,
+ * the last. Every other one can go without changing the records, now or after later events.
+ */
+export function decisiveTimeEvents(events: readonly IssueEvent[]): Set<IssueEvent> {
+  const kept = new Set<IssueEvent>();
+  const first = new Map<string, IssueEvent>();
+  const named = new Map<string, IssueEvent>();
+  const last = new Map<string, IssueEvent>();
+  for (const event of timeEvents(events)) {
+    if (!first.has(event.recordId)) first.set(event.recordId, event);
+    if (event.author !== null && !named.has(event.recordId)) named.set(event.recordId, event);
+    last.set(event.recordId, event);
+  }
+  for (const map of [first, named, last]) for (const event of map.values()) kept.add(event);
+  return kept;
 }
