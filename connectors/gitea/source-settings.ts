@@ -19,7 +19,7 @@ export function giteaSourceSettings(tracker: string) {
   return sourceSettings({
     shape: { reconcile: { repositories: repositoriesSchema, tracked_times: z.boolean().default(false) } },
     check: (file) => noCustomFields(tracker, file.write_back, 'use due_date and labels'),
-    compile: (file): GiteaSettings => ({ repositories: file.reconcile.repositories, trackedTimes: file.reconcile.tracked_times }),
+    compile: (file): GiteaSettings => ({ repositories: file.reconcile.repositories, ...(file.reconcile.tracked_times ? { trackedTimes: true } : {}) }),
   });
 }
 
