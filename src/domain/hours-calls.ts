@@ -3,6 +3,7 @@
  * record when the contract says so. Whether they go on the card or are included in the tier
  * follows the issue's labels and component as they stand now.
  */
+import { approvalOf } from './hours-approval.js';
 import { workKindOf, type HoursCard } from './hours-card.js';
 import type { HoursCall } from './hours-ledger.js';
 import type { IssueEvent } from './issue-event.js';
@@ -26,7 +27,8 @@ export function callsOfIssue(card: HoursCard, issue: CallIssue, events: readonly
   const facts = created ? initialFacts(created) : undefined;
   if (facts) for (const event of ordered) if (event.type !== 'created') applyFacts(facts, event);
   const kind = workKindOf(card, { labels: facts?.labels ?? [], component: facts?.component });
-  const base = { source: issue.source, issueId: issue.id, issueKey: issue.key, title: issue.title, url: issue.url, kind };
+  const approval = card.approval ? approvalOf(card.approval, events) : undefined;
+  const base = { source: issue.source, issueId: issue.id, issueKey: issue.key, title: issue.title, url: issue.url, kind, ...(approval ? { approval } : {}) };
   const byAuthor = (list: typeof records) => {
     const sums: Record<string, number> = {};
     for (const record of list) {

@@ -4,6 +4,7 @@
  * comes out, and `now` decides which purchases and corrections are in force.
  */
 import { billedSeconds } from './hours-billing.js';
+import type { Approval } from './hours-approval.js';
 import type { HoursCard } from './hours-card.js';
 
 /** One call as the card sees it: what was booked on it and by whom. */
@@ -21,6 +22,8 @@ export interface HoursCall {
   readonly rawSeconds: number;
   /** Raw seconds per person who booked time, for the associate statement. */
   readonly byAuthor: Readonly<Record<string, number>>;
+  /** The customer's approval of the booked hours, when the card asks for one (hours-approval.ts). */
+  readonly approval?: Approval | undefined;
 }
 
 export type Movement =

@@ -22,6 +22,7 @@ import { writeConfig } from '../support/temp-config.js';
 import { waitFor } from '../support/wait-for.js';
 
 const SECRET = 'hours-flow-secret';
+const TOKEN = 'hours-flow-api-token';
 const today = DateTime.now().setZone('Europe/Amsterdam');
 
 function cardConfig() {
@@ -93,7 +94,7 @@ describe('hours card end to end, two workers', function () {
         messages.push({ id: this.req.headers['x-sla-bridge-notification-id']!, body: body as (typeof messages)[number]['body'] });
         return [200, 'ok'];
       });
-    first = await startTestBridge({ config });
+    first = await startTestBridge({ config, apiToken: TOKEN });
     second = await startTestBridge({ config, prefix: first.prefix });
     redis = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
   });
@@ -148,9 +149,9 @@ describe('hours card end to end, two workers', function () {
 
   it('another charge below the levels warns no more', async () => {
     const before = messages.length;
-    const { raw, headers } = signed(issueCreated({ created: today.minus({ hours: 2 }).toISO()!, id: '20005', key: 'MB-5' }));
+    const { raw, headers } = signed(issueCreated({ created: today.minus({ hours: 6 }).toISO()!, id: '20005', key: 'MB-5' }));
     await postRaw(`${first.url}/webhooks/jira-demo`, raw, headers);
-    const worklog = signed(worklogCreated('20005', '30005', 10 * 60, today.minus({ hours: 1 })));
+    const worklog = signed(worklogCreated('20005', '30005', 10 * 60, today.minus({ hours: 6 }).plus({ minutes: 10 })));
     expect((await postRaw(`${second.url}/webhooks/jira-demo`, worklog.raw, worklog.headers)).status).to.equal(202);
     const store = new HoursStore(redis, first.prefix);
     // The sign that the charge was filed: the fifth call.
@@ -160,4 +161,35 @@ describe('hours card end to end, two workers', function () {
     expect(messages.length).to.equal(before);
     expect(buildLedger(config.contracts.get('card')!.hours!, await store.loadCalls('card'), Date.now()).balanceSeconds).to.equal(-75 * 60);
   });
+
+  it('shows the card in the status API and the monthly report (JSON, CSV, HTML), the overdrawn balance as negative', async () => {
+    const get = (path: string) => fetch(`${first.url}/api${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const status = (await (await get('/hours/card')).json()) as Record<string, any>;
+    expect(status).to.include({ contract: 'card', balanceSeconds: -75 * 60, overdrawn: true, purchasedSeconds: 7200, chargedSeconds: 195 * 60, currentPurchase: 'INV-1' });
+    expect(status.levelsReached).to.deep.equal(['1h', '0h']);
+    expect(status.movements.map((m: { type: string }) => m.type)).to.deep.equal(['purchase', 'charge', 'charge', 'charge', 'charge', 'charge']);
+    expect(status.calls.map((c: { issueKey: string; rawSeconds: number; billedSeconds: number }) => [c.issueKey, c.rawSeconds / 60, c.billedSeconds / 60])).to.deep.include.members([
+      ['MB-1', 40, 45],
+      ['MB-5', 10, 15],
+    ]);
+    expect((await get('/hours/open2bizz-saas')).status).to.equal(404);
+    expect((await get('/hours/nope')).status).to.equal(404);
+    const contracts = (await (await get('/contracts')).json()) as { contracts: { id: string; hours: boolean }[] };
+    expect(contracts.contracts.find((c) => c.id === 'card')!.hours).to.equal(true);
+
+    const month = today.minus({ hours: 6 }).toFormat('yyyy-MM');
+    const report = (await (await get(`/reports/card/${month}`)).json()) as { hours: Record<string, any> };
+    // The calls were booked this month; the purchase 30 days ago may fall in the month before.
+    const purchasedBefore = report.hours.movements.every((m: { type: string }) => m.type !== 'purchase');
+    expect(report.hours.openingBalanceSeconds).to.equal(purchasedBefore ? 7200 : 0);
+    expect(report.hours.closingBalanceSeconds).to.equal(-75 * 60);
+    expect(report.hours.chargedSeconds).to.equal(195 * 60);
+    const csv = await (await get(`/reports/card/${month}?format=csv`)).text();
+    expect(csv).to.include('hours_card,opening_balance_minutes');
+    expect(csv).to.include(purchasedBefore ? '\nbalance,120,0,195,0,-75,,\n' : '\nbalance,0,120,195,0,-75,,\n');
+    const html = await (await get(`/reports/card/${month}?format=html`)).text();
+    expect(html).to.include('<h2>Hours card</h2>');
+    expect(html).to.include('-1h15m');
+  });
 });
+
