@@ -10,15 +10,15 @@ import type { IssueRef } from '../../../connectors/connector.js';
 import type { Contract } from '../../domain/contract.js';
 import { callsOfIssue } from '../../domain/hours-calls.js';
 import { billedSeconds } from '../../domain/hours-billing.js';
-import { buildLedger, dueCardWarnings, type Ledger } from '../../domain/hours-ledger.js';
+import { buildLedger, dueCardWarnings, type HoursCall, type Ledger } from '../../domain/hours-ledger.js';
 import type { IssueEvent } from '../../domain/issue-event.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
-import { CARD_WARNING_JOB, HOURS_JOB_OPTIONS, cardWarningId, type CardWarningJob } from '../jobs/pipeline.js';
+import { APPROVAL_TIMER_JOB, CARD_WARNING_JOB, HOURS_JOB_OPTIONS, approvalTimerId, cardWarningId, type ApprovalTimerJob, type HoursJob } from '../jobs/pipeline.js';
 import type { HoursStore } from './hours-store.js';
 
 export interface HoursBookDeps {
   readonly store: HoursStore;
-  readonly queue: Queue<CardWarningJob>;
+  readonly queue: Queue<HoursJob>;
   readonly contracts: () => Iterable<Contract>;
 }
 
@@ -44,6 +44,7 @@ export class HoursBook {
     const calls = card ? callsOfIssue(card, { source, id: issue.id, key: issue.key, title: issue.title, url: issue.url }, events) : [];
     await this.deps.store.saveIssueCalls(source, issue.id, card ? contract.id : undefined, calls);
     if (!contract || !card) return;
+    await this.planApprovalTimers(contract, calls, now);
     const charged = calls.filter((call) => call.kind === 'card' && call.rawSeconds > 0);
     // Only a charge moves the balance down: an issue without one has nothing to warn about.
     if (charged.length === 0) return;
@@ -52,7 +53,7 @@ export class HoursBook {
     for (const due of dueCardWarnings(card, ledger)) {
       const id = cardWarningId(contract.id, due.purchase, due.level);
       if (await this.deps.store.wasWarned(contract.id, id)) continue;
-      const job: CardWarningJob = {
+      const job: HoursJob = {
         contract: contract.id,
         purchase: due.purchase,
         level: due.level,
@@ -63,6 +64,29 @@ export class HoursBook {
       // Queued before it is marked: a crash in between queues it again under the same id.
       await this.deps.queue.add(CARD_WARNING_JOB, job, { ...HOURS_JOB_OPTIONS, jobId: id });
       await this.deps.store.markWarned(contract.id, id);
+    }
+  }
+
+  /**
+   * A delayed timer per call whose hours wait for approval, at `approval.warn_after` of business
+   * time after the wait began. Its id names the wait, so recomputing adds nothing and a new booking
+   * a new timer; the timer checks when it fires whether that wait still goes on.
+   */
+  private async planApprovalTimers(contract: Contract, calls: readonly HoursCall[], now: number): Promise<void> {
+    const rule = contract.hours?.approval;
+    if (!rule?.warnAfterMs) return;
+    for (const call of calls) {
+      if (call.approval?.state !== 'pending') continue;
+      const since = call.approval.since;
+      const dueAt = contract.calendar.add(since, rule.warnAfterMs);
+      const job: ApprovalTimerJob = {
+        contract: contract.id,
+        callId: call.id,
+        since,
+        dueAt,
+        call: { source: call.source, issueId: call.issueId, key: call.issueKey, title: call.title, url: call.url, rawSeconds: call.rawSeconds, billedSeconds: call.kind === 'card' ? billedSeconds(contract.hours!.billing, call.rawSeconds) : 0 },
+      };
+      await this.deps.queue.add(APPROVAL_TIMER_JOB, job, { ...HOURS_JOB_OPTIONS, jobId: approvalTimerId(contract.id, call.id, since), delay: Math.max(0, dueAt - now) });
     }
   }
 }

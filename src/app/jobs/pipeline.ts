@@ -230,6 +230,21 @@ export interface CardWarningJob {
 /** Once per (contract, purchase, level): a new purchase lets each level warn again. */
 export const cardWarningId = (contract: string, purchase: string, level: string) => `card-${hash(contract, purchase, level).slice(0, 32)}`;
 
+export interface ApprovalTimerJob {
+  readonly contract: string;
+  readonly callId: string;
+  /** Since when the call's hours wait for approval: the timer is for this wait only. */
+  readonly since: number;
+  /** The instant the wait passes the contract's `approval.warn_after`, in business time. */
+  readonly dueAt: number;
+  readonly call: CallRef & { readonly rawSeconds: number; readonly billedSeconds: number };
+}
+
+/** One timer per (call, wait): a new booking starts a new wait and a new timer. */
+export const approvalTimerId = (contract: string, callId: string, since: number) => `approval-${hash(contract, callId, String(since)).slice(0, 32)}`;
+
+export type HoursJob = CardWarningJob | ApprovalTimerJob;
+
 export const HOURS_JOB_OPTIONS: JobsOptions = {
   attempts: 6,
   backoff: { type: 'exponential', delay: 1_000 },

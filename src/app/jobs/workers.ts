@@ -28,7 +28,7 @@ import {
   RETENTION_QUEUE,
   TIMER_QUEUE,
   WRITE_BACK_QUEUE,
-  type CardWarningJob,
+  type HoursJob,
   type ChatRetryPolicy,
   type DeliveryJob,
   type DueNotification,
@@ -42,6 +42,7 @@ import { createReconcileProcessor, scheduleReconciliation } from './reconcile-sc
 import { createRetentionProcessor, scheduleRetention } from './retention.js';
 import { createWriteBackProcessor } from './write-back.js';
 import { createHoursProcessor } from '../hours/hours-jobs.js';
+import { HoursStore } from '../hours/hours-store.js';
 
 export interface WorkerParts {
   /** Read whenever used: the bridge passes its live view (../live-config.ts), which a reload replaces. */
@@ -115,7 +116,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     NOTIFY_QUEUE,
     createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics }),
   );
-  start<CardWarningJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger }));
+  start<HoursJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, store: new HoursStore(redis, prefix) }));
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics }));
   await scheduleReconciliation(reconcile, sources.values());
   // One source at a time: the runs read trackers other people use.
