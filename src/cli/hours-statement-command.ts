@@ -26,7 +26,7 @@ export async function hoursStatementCommand(options: HoursStatementOptions, io: 
     const redis = createRedis(where, 'request');
     try {
       await waitUntilReady(redis, where);
-      return await new HoursStore(redis, prefix).loadCalls(contract.id);
+      return await new HoursStore(redis, prefix).loadCalls(contract.id, card);
     } finally {
       redis.disconnect();
     }

@@ -28,7 +28,17 @@ export function callsOfIssue(card: HoursCard, issue: CallIssue, events: readonly
   if (facts) for (const event of ordered) if (event.type !== 'created') applyFacts(facts, event);
   const kind = workKindOf(card, { labels: facts?.labels ?? [], component: facts?.component });
   const approval = card.approval ? approvalOf(card.approval, events) : undefined;
-  const base = { source: issue.source, issueId: issue.id, issueKey: issue.key, title: issue.title, url: issue.url, kind, ...(approval ? { approval } : {}) };
+  const base = {
+    source: issue.source,
+    issueId: issue.id,
+    issueKey: issue.key,
+    title: issue.title,
+    url: issue.url,
+    kind,
+    labels: [...(facts?.labels ?? [])],
+    ...(facts?.component ? { component: facts.component } : {}),
+    ...(approval ? { approval } : {}),
+  };
   const byAuthor = (list: typeof records) => {
     const sums: Record<string, number> = {};
     for (const record of list) {
@@ -41,4 +51,9 @@ export function callsOfIssue(card: HoursCard, issue: CallIssue, events: readonly
     return records.map((record) => ({ ...base, id: `${issue.source}:${issue.id}#${record.recordId}`, at: record.at, rawSeconds: record.seconds, byAuthor: byAuthor([record]) }));
   }
   return [{ ...base, id: `${issue.source}:${issue.id}`, at: records[0]!.at, rawSeconds: records.reduce((sum, record) => sum + record.seconds, 0), byAuthor: byAuthor(records) }];
+}
+
+/** The calls as the card in force sorts them: `work` rules changed by a reload apply at once. */
+export function sortedByCard(card: HoursCard, calls: readonly HoursCall[]): HoursCall[] {
+  return calls.map((call) => (call.labels ? { ...call, kind: workKindOf(card, { labels: call.labels, component: call.component }) } : call));
 }

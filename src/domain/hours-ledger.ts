@@ -22,6 +22,9 @@ export interface HoursCall {
   readonly rawSeconds: number;
   /** Raw seconds per person who booked time, for the associate statement. */
   readonly byAuthor: Readonly<Record<string, number>>;
+  /** What decided `kind`: the issue's labels and component when it was filed, so that a reloaded card sorts it anew. */
+  readonly labels?: readonly string[] | undefined;
+  readonly component?: string | undefined;
   /** The customer's approval of the booked hours, when the card asks for one (hours-approval.ts). */
   readonly approval?: Approval | undefined;
 }

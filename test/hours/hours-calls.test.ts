@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { TWOVALUE_RULE } from '../../src/domain/hours-billing.js';
 import type { HoursCard } from '../../src/domain/hours-card.js';
-import { callsOfIssue } from '../../src/domain/hours-calls.js';
+import { callsOfIssue, sortedByCard } from '../../src/domain/hours-calls.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 
 const T = Date.now() - 3_600_000;
@@ -55,4 +55,13 @@ describe('hours calls of an issue', () => {
     const labelled: IssueEvent = { type: 'labels_changed', at: T + 11, labels: ['per-strip'] };
     expect(callsOfIssue(card, issue, [created, logged(1, 'a', 20), moved, labelled])[0]!.kind).to.equal('card');
   });
+
+  it('a card whose work rules changed (a reload) sorts the filed calls anew', () => {
+    const filed = callsOfIssue(card, issue, [created, logged(1, 'a', 20)]);
+    expect(filed[0]!.kind).to.equal('card');
+    const reloaded: HoursCard = { ...card, work: { default: 'card', card: [], included: [{ component: 'overdracht' }] } };
+    expect(sortedByCard(reloaded, filed).map((call) => call.kind)).to.deep.equal(['included']);
+    expect(sortedByCard(card, filed)).to.deep.equal(filed);
+  });
 });
+

@@ -34,7 +34,7 @@ export class HoursBook {
   async ledger(contractId: string, now: number): Promise<Ledger | undefined> {
     const card = this.contract(contractId)?.hours;
     if (!card) return undefined;
-    return buildLedger(card, await this.deps.store.loadCalls(contractId), now);
+    return buildLedger(card, await this.deps.store.loadCalls(contractId, card), now);
   }
 
   /** After an issue was recomputed: its calls filed, the card's warnings handed over when due. */
@@ -48,7 +48,7 @@ export class HoursBook {
     const charged = calls.filter((call) => call.kind === 'card' && call.rawSeconds > 0);
     // Only a charge moves the balance down: an issue without one has nothing to warn about.
     if (charged.length === 0) return;
-    const ledger = buildLedger(card, await this.deps.store.loadCalls(contract.id), now);
+    const ledger = buildLedger(card, await this.deps.store.loadCalls(contract.id, card), now);
     const trigger = charged.at(-1)!;
     for (const due of dueCardWarnings(card, ledger)) {
       const id = cardWarningId(contract.id, due.purchase, due.level);

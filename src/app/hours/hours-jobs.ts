@@ -58,7 +58,7 @@ async function approvalTimer(deps: HoursJobDeps, job: Job<ApprovalTimerJob>): Pr
   const timer = job.data;
   const contract = deps.contracts.get(timer.contract);
   if (!contract?.hours) return [];
-  const calls = await deps.store.loadCalls(contract.id);
+  const calls = await deps.store.loadCalls(contract.id, contract.hours);
   const call = calls.find((candidate) => candidate.id === timer.callId);
   if (call?.approval?.state !== 'pending' || call.approval.since !== timer.since) return [];
   if (await deps.store.wasWarned(contract.id, job.id!)) return [];

@@ -6,5 +6,5 @@ import type { HoursStore } from './hours-store.js';
 
 export async function withHoursSection(report: SlaReport, contract: Contract, store: HoursStore, now: number): Promise<SlaReport> {
   if (!contract.hours) return report;
-  return { ...report, hours: hoursReportSection(contract.hours, await store.loadCalls(contract.id), report.month, report.zone, now) };
+  return { ...report, hours: hoursReportSection(contract.hours, await store.loadCalls(contract.id, contract.hours), report.month, report.zone, now) };
 }

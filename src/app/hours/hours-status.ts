@@ -11,7 +11,7 @@ import type { HoursStore } from './hours-store.js';
 export async function hoursStatus(contract: Contract, store: HoursStore, now: number) {
   const card = contract.hours;
   if (!card) return undefined;
-  const calls = await store.loadCalls(contract.id);
+  const calls = await store.loadCalls(contract.id, card);
   const ledger = buildLedger(card, calls, now);
   return {
     contract: contract.id,

@@ -5,6 +5,8 @@
  * warnings already handed over (`hours:<contract>:warned`). The balance is always computed from the
  * calls and the contract's purchases, never kept as a running number that could drift.
  */
+import { sortedByCard } from '../../domain/hours-calls.js';
+import type { HoursCard } from '../../domain/hours-card.js';
 import type { HoursCall } from '../../domain/hours-ledger.js';
 import type { RedisClient } from '../store/redis-connection.js';
 
@@ -45,11 +47,13 @@ export class HoursStore {
     await multi.exec();
   }
 
-  async loadCalls(contract: string): Promise<HoursCall[]> {
+  /** With `card`, each call sorted into card or included work by the card in force (`sortedByCard`). */
+  async loadCalls(contract: string, card?: HoursCard): Promise<HoursCall[]> {
     const all = await this.redis.hgetall(this.callsKey(contract));
-    return Object.keys(all)
+    const calls = Object.keys(all)
       .sort()
       .flatMap((field) => JSON.parse(all[field]!) as HoursCall[]);
+    return card ? sortedByCard(card, calls) : calls;
   }
 
   async wasWarned(contract: string, warningId: string): Promise<boolean> {
