@@ -20,6 +20,11 @@ export interface HoursBookDeps {
   readonly store: HoursStore;
   readonly queue: Queue<HoursJob>;
   readonly contracts: () => Iterable<Contract>;
+  /**
+   * Files calls without telling anyone (`sla-bridge import`): what the imported logs reach was
+   * told before the move, so reached levels and overdue approvals are marked as told instead.
+   */
+  readonly quiet?: boolean | undefined;
 }
 
 export class HoursBook {
@@ -62,7 +67,7 @@ export class HoursBook {
         firedAt: now,
       };
       // Queued before it is marked: a crash in between queues it again under the same id.
-      await this.deps.queue.add(CARD_WARNING_JOB, job, { ...HOURS_JOB_OPTIONS, jobId: id });
+      if (!this.deps.quiet) await this.deps.queue.add(CARD_WARNING_JOB, job, { ...HOURS_JOB_OPTIONS, jobId: id });
       await this.deps.store.markWarned(contract.id, id);
     }
   }
@@ -86,7 +91,9 @@ export class HoursBook {
         dueAt,
         call: { source: call.source, issueId: call.issueId, key: call.issueKey, title: call.title, url: call.url, rawSeconds: call.rawSeconds, billedSeconds: call.kind === 'card' ? billedSeconds(contract.hours!.billing, call.rawSeconds) : 0 },
       };
-      await this.deps.queue.add(APPROVAL_TIMER_JOB, job, { ...HOURS_JOB_OPTIONS, jobId: approvalTimerId(contract.id, call.id, since), delay: Math.max(0, dueAt - now) });
+      const id = approvalTimerId(contract.id, call.id, since);
+      if (this.deps.quiet && dueAt <= now) await this.deps.store.markWarned(contract.id, id);
+      else await this.deps.queue.add(APPROVAL_TIMER_JOB, job, { ...HOURS_JOB_OPTIONS, jobId: id, delay: Math.max(0, dueAt - now) });
     }
   }
 }

@@ -45,6 +45,8 @@ export function createIssueWork(parts: {
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
+  /** `sla-bridge import`: hours warnings the imported logs reach count as told (../hours/hours-book.ts). */
+  readonly quietHours?: boolean;
 }): IssueWork {
   const { redis, prefix } = parts;
   const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: redis, prefix });
@@ -61,7 +63,7 @@ export function createIssueWork(parts: {
     now: parts.now,
     logger: parts.logger,
     metrics: parts.metrics,
-    hours: new HoursBook({ store: new HoursStore(redis, prefix), queue: hoursQueue, contracts: () => parts.config.contracts.values() }),
+    hours: new HoursBook({ store: new HoursStore(redis, prefix), queue: hoursQueue, contracts: () => parts.config.contracts.values(), quiet: parts.quietHours }),
     queues: [timerQueue, writeBacks, hoursQueue],
   };
 }
