@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { trackerConnectors } from '../connectors/registry.js';
@@ -68,6 +68,25 @@ describe('dashboard in Chromium', function () {
   after(async () => {
     await browser?.close();
     await bridge.close();
+  });
+
+  it("shows a 2Value hours card with its balance, negative and marked when overdrawn", async () => {
+    // MantisBT's note with 1:30 booked (plugin 1.2), on work the Pro tier bills per strip.
+    const fixture = JSON.parse(readFileSync(path.join(projectRoot(), 'test/fixtures/mantis/04-note-developer-public.json'), 'utf8')) as { headers: Record<string, string>; body: Record<string, any> };
+    fixture.body.issue.category = 'Content migratie';
+    const raw = Buffer.from(JSON.stringify(fixture.body));
+    const headers = { ...fixture.headers, ...trackerConnectors.mantis.sign(DEMO_SECRETS.MANTIS_WEBHOOK_SECRET, raw) };
+    expect((await postRaw(`${bridge.url}/webhooks/mantis-demo`, raw, headers)).status).to.equal(202);
+    await waitForIdleQueue(bridge);
+    const { page } = await freshPage();
+    await page.goto(`${bridge.url}/dashboard#token=${TOKEN}`);
+    await page.waitForSelector('body[data-loaded="true"]');
+    const balance = page.locator('section[data-contract="2value-pro"] .hours-balance');
+    await balance.waitFor();
+    expect(await balance.textContent()).to.equal('-1h30m');
+    expect(await balance.getAttribute('class')).to.equal('hours-balance breached');
+    expect(await page.locator('section[data-contract="2value-basic"] .hours-balance').textContent()).to.equal('0h');
+    await page.screenshot({ path: artifact('dashboard-hours.png'), fullPage: true });
   });
 
   it('shows open issues per contract by time to breach, coloured by risk, with the compliance chart', async () => {

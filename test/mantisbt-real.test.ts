@@ -46,6 +46,10 @@ import {
 import { sharedRedis } from './support/redis-server.js';
 import { writeConfig } from './support/temp-config.js';
 import { WRITE_BACK_QUEUE } from '../src/app/jobs/pipeline.js';
+import { mantisConnector } from '../connectors/mantis/index.js';
+import { trackerRead } from '../src/app/jobs/reconcile.js';
+import { OutboundHttp } from '../src/app/outbound/outbound-http.js';
+import { waitFor } from './support/wait-for.js';
 
 const SOURCE = 'mantis-real';
 const HOUR = 3_600_000;
@@ -381,6 +385,21 @@ if (missing) {
       const { state: current, shown } = await writtenBack(id, covered((m) => m.reaction.priority === 'P1'));
       expect(shown).to.deep.include(written(current));
       await expectNoDeadLetters();
+    });
+
+    it("an agent's note with time tracking: the plugin sends the minutes, and the issue's log has them as a time record, as reconciliation reads them too", async () => {
+      const issue = await asCustomer.createIssue({ projectId: desk.projectId, summary: 'Handover of the intranet to the new admin' });
+      const note = await asAgent.addNote(issue.id, 'Handed over, with the runbook.', 'public', '1:30');
+      const record = { type: 'time_logged', recordId: `mantis-note:${note.id}`, seconds: 5400, author: desk.agent.username };
+      const logged = await waitFor('the time record in the issue log', async () =>
+        (await bridge.store.loadEvents(SOURCE, String(issue.id))).find((event) => event.type === 'time_logged'),
+      );
+      expect(logged).to.deep.include(record);
+      // MantisBT's REST API shows the same booking on the note, which is what reconciliation reads.
+      const shown = (await asAgent.getIssue(issue.id)).notes.find((candidate: { id: number }) => candidate.id === note.id);
+      expect(shown).to.deep.include({ type: 'timelog', time_tracking: { duration: '01:30' } });
+      const told = await mantisConnector.createReader!().issueHistory(loadBridgeConfig(configDir, {}).sources.get(SOURCE)!, await asAgent.getIssue(issue.id), trackerRead(new OutboundHttp({})));
+      expect(told.outcome === 'events' && told.events.find((event) => event.type === 'time_logged')).to.deep.equal({ ...record, at: logged!.at });
     });
 
     it('resolve: the resolution is met and MantisBT keeps no SLA deadline', async () => {

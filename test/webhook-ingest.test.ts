@@ -167,12 +167,12 @@ describe('webhook ingest', function () {
   });
 
   it('answers 200 with the reason for an event that configuration ignores', async () => {
-    const { raw, headers } = signedJira({ timestamp: NOW.toMillis(), webhookEvent: 'worklog_created', worklog: { id: '1' } });
+    const { raw, headers } = signedJira({ timestamp: NOW.toMillis(), webhookEvent: 'jira:version_released', version: { id: '1' } });
     const jobs = await jobCount(bridge);
     const result = await post(bridge, 'jira-demo', raw, headers);
     expect(result.status, JSON.stringify(result.body)).to.equal(200);
     expect(result.body.status).to.equal('ignored');
-    expect(String(result.body.reason)).to.include('worklog_created');
+    expect(String(result.body.reason)).to.include('jira:version_released');
     expect(await jobCount(bridge)).to.equal(jobs);
   });
 

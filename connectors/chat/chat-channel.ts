@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { OutboundRequest } from '../outbound-request.js';
-import type { SlaNotification } from './notification.js';
+import type { ChatNotification } from './card-notification.js';
 
 export const CHAT_CHANNEL_KINDS = ['slack', 'teams', 'mattermost', 'google-chat', 'webhook', 'console'] as const;
 export const chatChannelKindSchema = z.enum(CHAT_CHANNEL_KINDS);
@@ -36,14 +36,14 @@ export interface ChatChannel<Config, Kind extends string = ChatChannelKind> {
   readonly kind: Kind;
   /** Parses the channel's settings from the config file; messages name the problem, never echo a URL. */
   readonly configSchema: z.ZodType<Config>;
-  /** Pure and deterministic; never throws for a notification that passed `slaNotificationSchema`. */
-  buildRequest(config: Config, notification: SlaNotification): ChatOutput;
+  /** Pure and deterministic; never throws for a notification that passed `slaNotificationSchema` or `cardNotificationSchema`. */
+  buildRequest(config: Config, notification: ChatNotification): ChatOutput;
 }
 
 /** A channel bound to its parsed settings. */
 export interface ConfiguredChatChannel {
   readonly kind: string;
-  buildRequest(notification: SlaNotification): ChatOutput;
+  buildRequest(notification: ChatNotification): ChatOutput;
 }
 
 /**

@@ -6,7 +6,8 @@
 import { cleanText } from './clean-text.js';
 import { headlineText, KIND_EMOJI, thresholdLabel } from './headline-text.js';
 import type { Language } from '../../src/domain/language.js';
-import type { SlaNotification } from './notification.js';
+import { isCardNotification, type ChatNotification } from './card-notification.js';
+import { cardMessageText } from './card-text.js';
 import { shortDuration, deadlineText, remainingText } from './time-text.js';
 import { VOCABULARY } from './vocabulary.js';
 
@@ -20,7 +21,9 @@ const NAME_MAX = 200;
 const REASON_MAX = 300;
 
 export const FIELD_KEYS = ['customer', 'issue', 'title', 'priority', 'metric', 'deadline', 'remaining', 'assignee'] as const;
-export type FieldKey = (typeof FIELD_KEYS)[number];
+/** The fields of an hours card message (./card-text.ts) besides customer, issue and title. */
+export const CARD_FIELD_KEYS = ['balance', 'purchase', 'call', 'waiting'] as const;
+export type FieldKey = (typeof FIELD_KEYS)[number] | (typeof CARD_FIELD_KEYS)[number];
 
 export interface MessageField {
   readonly key: FieldKey;
@@ -53,7 +56,8 @@ function priorityText(priority: string, reason: string): string {
   return why ? `${priority} (${why})` : priority;
 }
 
-export function messageText(notification: SlaNotification): MessageText {
+export function messageText(notification: ChatNotification): MessageText {
+  if (isCardNotification(notification)) return cardMessageText(notification);
   const words = VOCABULARY[notification.language];
   const key = cleanText(notification.issue.key, NAME_MAX);
   const customer = cleanText(notification.customer, NAME_MAX);
@@ -103,7 +107,7 @@ export function messageText(notification: SlaNotification): MessageText {
   };
 }
 
-/** The field with `key`; every message has all of them. */
+/** The field with `key`; every SLA message has all of FIELD_KEYS, a card message customer, issue and title. */
 export function fieldOf(text: MessageText, key: FieldKey): MessageField {
   return text.fields.find((field) => field.key === key)!;
 }

@@ -14,6 +14,8 @@ import {
   type GiteaTimelineEntry,
 } from './rest-schema.js';
 import { replayTimeline } from './timeline-replay.js';
+import { giteaSettings } from './source-settings.js';
+import { readTrackedTimes } from './tracked-times.js';
 
 /** 10,000 entries: far beyond any support issue; past it the server is taken to ignore `page`. */
 const MAX_TIMELINE_PAGES = 200;
@@ -56,5 +58,6 @@ export async function giteaIssueHistory(source: Source, listed: unknown, read: T
   if (marker.success && marker.data.pull_request != null) return { outcome: 'ignored', reason: 'pull requests are not covered' };
   const issue = parseListed(source, listed);
   const timeline = await readTimeline(source, issue, read);
-  return { outcome: 'events', issue: giteaIssueRef(source, issue, issue.repository), events: replayTimeline(source, issue, timeline) };
+  const times = giteaSettings(source).trackedTimes ? await readTrackedTimes(source, issue.repository.full_name, issue.number, read) : [];
+  return { outcome: 'events', issue: giteaIssueRef(source, issue, issue.repository), events: [...replayTimeline(source, issue, timeline), ...times] };
 }

@@ -56,3 +56,13 @@ export function timelineRequest(source: Source, repository: string, index: numbe
     description: `${source.kind} ${source.id}: timeline of ${repository}#${index}, page ${page}`,
   };
 }
+
+/** One page of an issue's tracked times (routers/api/v1/repo/issue_tracked_time.go ListTrackedTimes). */
+export function trackedTimesRequest(source: Source, repository: string, index: number, page: number): ReadRequest {
+  const query = new URLSearchParams({ page: String(page), limit: String(READ_PAGE_SIZE) }).toString();
+  return {
+    url: `${api(source)}/repos/${repoPath(repository)}/issues/${index}/times?${query}`,
+    headers: readHeaders(source),
+    description: `${source.kind} ${source.id}: tracked times of ${repository}#${index}, page ${page}`,
+  };
+}

@@ -52,7 +52,7 @@ export function normalizeGithubDelivery(source: Source, payload: GithubPayload, 
   if (!issue || !repository) return ignored(`${event} event without an issue or repository`);
 
   const subject: IssueSubject = { source, issue, project: repository.full_name };
-  const result = event === 'issues' ? issueActionEvents(subject, payload.action) : commentActionEvents(source, payload.action, payload.comment);
+  const result = event === 'issues' ? issueActionEvents(subject, payload.action) : commentActionEvents(source, payload.action, payload.comment, payload.changes?.body?.from);
   if ('ignored' in result) return ignored(result.ignored);
   const events = withCurrentState(subject, result.events);
   const gone = events.some((candidate) => candidate.type === 'deleted');

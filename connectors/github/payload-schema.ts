@@ -46,6 +46,8 @@ export const githubCommentSchema = z.looseObject({
   updated_at: timestamp.nullish(),
   /** The author's relation to the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE…); 2017 on. */
   author_association: z.string().nullish(),
+  /** Read for the `/spent 1h30m` convention only (src/domain/spent-note.ts). */
+  body: z.string().nullish(),
 });
 
 export const githubRepositorySchema = z.looseObject({
@@ -64,7 +66,7 @@ export const githubPayloadSchema = z.looseObject({
   /** `assigned`/`unassigned`: the user added or removed. */
   assignee: z.looseObject({}).nullish(),
   /** `edited` (title, body), `transferred` (new_issue, new_repository), `opened` after a transfer (old_issue). */
-  changes: z.looseObject({}).nullish(),
+  changes: z.looseObject({ body: z.looseObject({ from: z.string().nullish() }).nullish() }).nullish(),
   /** `ping`: the hook that was created or tested. */
   hook_id: z.number().int().nullish(),
   hook: z.looseObject({ events: z.array(z.string()).nullish() }).nullish(),

@@ -4,9 +4,10 @@ import type { Normalized, TrackerRead } from '../connector.js';
 import type { z } from 'zod';
 import { historyChanges } from './history-changes.js';
 import { replayHistory } from './history-replay.js';
-import { isCoveredType } from './issue-facts.js';
+import { epochMs, isCoveredType } from './issue-facts.js';
 import { gitlabIssueRef } from './issue-ref.js';
 import { pagedRead } from './paged-read.js';
+import { timeSpentEvents } from './time-spent.js';
 import { issueRecordRequest, type IssueRecord } from './reader-requests.js';
 import { gitlabLabelEventSchema, gitlabListedIssueSchema, gitlabRestNoteSchema, gitlabStateEventSchema, type GitlabListedIssue } from './rest-schema.js';
 
@@ -53,6 +54,6 @@ export async function gitlabIssueHistory(source: Source, listed: unknown, read: 
   return {
     outcome: 'events',
     issue: gitlabIssueRef(source, project, { iid: issue.iid, title: issue.title, url: issue.web_url }),
-    events: replayHistory(source, project, issue, changes, complete),
+    events: [...replayHistory(source, project, issue, changes, complete), ...timeSpentEvents(issue.time_stats?.total_time_spent, false, epochMs(issue.updated_at), null)],
   };
 }

@@ -9,7 +9,8 @@ import type { Normalized, WebhookDelivery } from '../connector.js';
 import { gitlabEvent, ISSUE_EVENTS, NOTE_EVENTS } from './delivery-headers.js';
 import { observedEvent, resolvedEvent, type IssueFacts } from './fact-events.js';
 import { epochMs, factsOf, isCoveredType, projectPath, shownAssignee, shownLabels } from './issue-facts.js';
-import { createdEvent, issueHookEvents, issueSubject, type IssueSubject } from './issue-hook-events.js';
+import { changeTime, createdEvent, issueHookEvents, issueSubject, type IssueSubject } from './issue-hook-events.js';
+import { timeSpentEvents } from './time-spent.js';
 import { gitlabIssueRef } from './issue-ref.js';
 import { noteHookEvents } from './note-hook-events.js';
 import { isIssueHook, isNoteHook, type GitlabIssue, type GitlabPayload } from './payload-schema.js';
@@ -59,7 +60,7 @@ export function normalizeGitlabDelivery(source: Source, payload: GitlabPayload, 
     const subject = issueSubject(source, project, payload);
     const result = issueHookEvents(subject, payload);
     if ('ignored' in result) return ignored(result.ignored);
-    return { outcome: 'events', issue: gitlabIssueRef(source, project, issue, payload.project?.web_url), events: withCurrentState(subject, issue, result.events), ...shownOf(source, subject, issue) };
+    return { outcome: 'events', issue: gitlabIssueRef(source, project, issue, payload.project?.web_url), events: [...withCurrentState(subject, issue, result.events), ...timeSpentEvents(issue.total_time_spent, payload.changes?.total_time_spent != null, changeTime(payload), payload.user?.username)], ...shownOf(source, subject, issue) };
   }
 
   if (!isNoteHook(payload)) return ignored(`${event} without a note (object_kind ${JSON.stringify(payload.object_kind ?? null)})`);

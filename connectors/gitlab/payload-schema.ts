@@ -8,6 +8,7 @@
  * body (a push, a merge request, a pipeline) parses as it is, to be ignored by normalize.
  */
 import { z } from 'zod';
+import { totalTimeSpentSchema } from './time-spent.js';
 import { gitlabTimestamp } from './gitlab-time.js';
 
 /** Webhook users carry `username` (names the user), `name`, and in newer bodies `email` ("[REDACTED]" unless public). */
@@ -57,6 +58,8 @@ export const gitlabIssueSchema = z.looseObject({
   url: z.string().nullish(),
   /** `open`, `close`, `reopen`, `update` (Issue Hook only). */
   action: z.string().nullish(),
+  /** Seconds booked on the issue in all (./time-spent.ts). */
+  total_time_spent: totalTimeSpentSchema,
 });
 
 /** `{ previous, current }` of one changed attribute or relation. */
@@ -68,6 +71,7 @@ export const gitlabChangesSchema = z.looseObject({
   updated_at: changeOf(gitlabTimestamp).nullish(),
   severity: changeOf(z.string()).nullish(),
   due_date: changeOf(z.string()).nullish(),
+  total_time_spent: changeOf(z.number()).nullish(),
 });
 
 export const gitlabIssueHookSchema = z.looseObject({

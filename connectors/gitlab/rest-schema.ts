@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { gitlabTimestamp } from './gitlab-time.js';
+import { totalTimeSpentSchema } from './time-spent.js';
 
 const restUser = z.looseObject({ username: z.string() });
 
@@ -27,6 +28,8 @@ export const gitlabListedIssueSchema = z.looseObject({
   web_url: z.string().nullish(),
   /** `full` is `group/project#iid` (12.6+), the project path the listing does not otherwise name. */
   references: z.looseObject({ full: z.string().nullish() }).nullish(),
+  /** doc/api/issues.md: `time_stats.total_time_spent`, seconds. */
+  time_stats: z.looseObject({ total_time_spent: totalTimeSpentSchema }).nullish(),
 });
 export type GitlabListedIssue = z.output<typeof gitlabListedIssueSchema>;
 

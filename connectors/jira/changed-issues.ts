@@ -6,7 +6,7 @@ import { jiraSearchPageSchema } from './rest-schema.js';
 
 const PAGE_SIZE = 50;
 // Everything normalize reads: the configured priority and environment fields may be custom fields.
-const FIELDS = '*navigable,comment';
+const FIELDS = '*navigable,comment,worklog';
 
 /**
  * JQL's absolute dates are read in the searching user's time zone, which the bridge cannot know;

@@ -11,7 +11,9 @@ import { commentEvent } from './comment-event.js';
 import { currentState, stateBefore, type IssueState } from './issue-state.js';
 import { createdEvents, issueRef, resolutionEvents } from './normalize.js';
 import { apiRoot, isJiraCloud, jiraRead, query } from './rest-api.js';
-import { jiraChangelogPageSchema, jiraCommentPageSchema, jiraRestIssueSchema, type JiraHistory, type JiraRestComment, type JiraRestIssue } from './rest-schema.js';
+import { jiraChangelogPageSchema, jiraCommentPageSchema, jiraRestIssueSchema, jiraWorklogPageSchema, type JiraHistory, type JiraRestComment, type JiraRestIssue } from './rest-schema.js';
+import type { JiraWorklog } from './payload-schema.js';
+import { worklogEvent } from './worklog-events.js';
 
 const PAGE_SIZE = 100;
 
@@ -53,6 +55,23 @@ async function allComments(source: Source, issue: JiraRestIssue, read: TrackerRe
   }
 }
 
+async function allWorklogs(source: Source, issue: JiraRestIssue, read: TrackerRead): Promise<JiraWorklog[]> {
+  const given = issue.fields.worklog;
+  if (!given || given.total === undefined || given.worklogs.length >= given.total) return given?.worklogs ?? [];
+  const worklogs: JiraWorklog[] = [];
+  for (let startAt = 0; ; ) {
+    const page = jiraWorklogPageSchema.parse(
+      await jiraRead(source, read, {
+        url: `${apiRoot(source)}/issue/${encodeURIComponent(issue.id)}/worklog?${query({ startAt, maxResults: PAGE_SIZE })}`,
+        description: `jira ${source.id}: worklogs of ${issue.key} from ${startAt}`,
+      }),
+    );
+    worklogs.push(...page.worklogs);
+    startAt += page.worklogs.length;
+    if (page.worklogs.length === 0 || (page.total !== undefined && startAt >= page.total)) return worklogs;
+  }
+}
+
 /** The issue after each history entry, oldest first, and as it was created (index 0). */
 function statesThroughHistory(source: Source, now: IssueState, histories: readonly JiraHistory[]): IssueState[] {
   const states = [now];
@@ -70,6 +89,7 @@ export async function jiraIssueHistory(source: Source, listed: unknown, read: Tr
     changelogEvents(source, { at: history.created, items: history.items, before: states[i], after: states[i + 1] }),
   );
   const comments = (await allComments(source, issue, read)).flatMap((comment) => commentEvent(source, comment.created, comment));
-  const told: IssueEvent[] = [...createdEvents(source, issue, states[0], false), ...changes, ...comments];
+  const worklogs = (await allWorklogs(source, issue, read)).map((worklog) => worklogEvent(worklog, issue.fields.created));
+  const told: IssueEvent[] = [...createdEvents(source, issue, states[0], false), ...changes, ...comments, ...worklogs];
   return { outcome: 'events', issue: issueRef(source, issue), events: [...told, ...resolutionEvents(source, { issue, now }, told)] };
 }

@@ -8,6 +8,7 @@ import type { IssueRef, Normalized } from '../connector.js';
 import { isPausedStatus, isResolvedStatus } from '../shared/source-rules.js';
 import { changelogEvents } from './changelog-events.js';
 import { jiraShownFields } from './write-back.js';
+import { worklogDelivery } from './worklog-events.js';
 import { commentEvent } from './comment-event.js';
 import { commentOnlyDelivery } from './comment-only.js';
 import { currentState, environmentOf, priorityOf, stateBefore, type IssueState } from './issue-state.js';
@@ -123,6 +124,7 @@ export function issueRef(source: Source, issue: JiraIssue): IssueRef {
  * issue first seen at its escalation to Highest would count as Highest since its creation.
  */
 export function normalizeJira(source: Source, payload: JiraPayload): Normalized {
+  if (payload.worklog?.issueId) return worklogDelivery(payload.webhookEvent, payload.timestamp, { ...payload.worklog, issueId: payload.worklog.issueId });
   const build = BUILDERS.get(payload.webhookEvent);
   if (!build) return { outcome: 'ignored', reason: `${payload.webhookEvent}: not an event the SLA clock uses` };
   const { issue } = payload;

@@ -93,6 +93,21 @@ export const jiraCommentSchema = z.looseObject({
 });
 export type JiraComment = z.output<typeof jiraCommentSchema>;
 
+const worklogAuthorSchema = z.looseObject({ accountId: absent(z.string()), name: absent(z.string()), displayName: absent(z.string()) });
+
+/** A worklog as webhooks and the REST API show it (./worklog-events.ts). */
+export const jiraWorklogSchema = z.looseObject({
+  id: z.string().min(1),
+  issueId: absent(z.string().min(1)),
+  author: absent(worklogAuthorSchema),
+  updated: absent(jiraDateTime),
+  created: absent(jiraDateTime),
+  timeSpentSeconds: absent(z.number().int().nonnegative()),
+});
+export type JiraWorklog = z.output<typeof jiraWorklogSchema>;
+
+export const WORKLOG_EVENTS = ['worklog_created', 'worklog_updated', 'worklog_deleted'] as const;
+
 const ISSUE_EVENTS = ['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted'] as const;
 const isIssueEvent = (event: string) => (ISSUE_EVENTS as readonly string[]).includes(event);
 
@@ -107,6 +122,8 @@ export const jiraPayloadSchema = z
     issue: absent(jiraIssueSchema),
     changelog: z.looseObject({ items: z.array(changelogItemSchema) }).nullable().optional(),
     comment: absent(jiraCommentSchema),
+    /** worklog_created/updated/deleted: ./worklog-events.ts. */
+    worklog: absent(jiraWorklogSchema),
   })
   .superRefine((payload, ctx) => {
     const missing = (path: (string | number)[]) =>
@@ -119,6 +136,11 @@ export const jiraPayloadSchema = z
         path: ['comment', 'self'],
         message: 'a comment_created payload without issue needs comment.self naming it (…/rest/api/2/issue/<id>/comment/<id>)',
       });
+    }
+    if ((WORKLOG_EVENTS as readonly string[]).includes(payload.webhookEvent)) {
+      if (!payload.worklog) return missing(['worklog']);
+      if (!payload.worklog.issueId) return missing(['worklog', 'issueId']);
+      if (payload.webhookEvent !== 'worklog_deleted' && payload.worklog.timeSpentSeconds === undefined) return missing(['worklog', 'timeSpentSeconds']);
     }
     if (!isIssueEvent(payload.webhookEvent)) return;
     if (!payload.issue) return missing(['issue']);

@@ -4,7 +4,7 @@
  * issue shape; the changelog histories carry the items webhooks carry, plus when and by whom.
  */
 import { z } from 'zod';
-import { changelogItemSchema, jiraCommentSchema, jiraDateTime, jiraIssueSchema } from './payload-schema.js';
+import { changelogItemSchema, jiraCommentSchema, jiraDateTime, jiraIssueSchema, jiraWorklogSchema } from './payload-schema.js';
 
 export const jiraHistorySchema = z.looseObject({
   id: z.string(),
@@ -21,6 +21,8 @@ export const jiraRestIssueSchema = jiraIssueSchema.extend({
   fields: jiraIssueSchema.shape.fields.extend({
     created: jiraDateTime,
     comment: z.looseObject({ comments: z.array(jiraRestCommentSchema), total: z.number().int().optional() }).optional(),
+    /** The issue's first worklogs (20 on Cloud); `total` above them: the rest from `/issue/{id}/worklog`. */
+    worklog: z.looseObject({ worklogs: z.array(jiraWorklogSchema), total: z.number().int().optional() }).nullish(),
   }),
   changelog: z.looseObject({ histories: z.array(jiraHistorySchema), total: z.number().int().optional() }).optional(),
 });
@@ -39,6 +41,12 @@ export const jiraSearchPageSchema = z.looseObject({
 export const jiraChangelogPageSchema = z.looseObject({
   values: z.array(jiraHistorySchema),
   isLast: z.boolean().optional(),
+  total: z.number().int().optional(),
+});
+
+/** `GET /issue/{id}/worklog`: `worklogs` by `startAt`, with a `total`. */
+export const jiraWorklogPageSchema = z.looseObject({
+  worklogs: z.array(jiraWorklogSchema),
   total: z.number().int().optional(),
 });
 

@@ -9,6 +9,7 @@ import type { IssueRef, Normalized } from '../connector.js';
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { changesBetween, commentEvent, createdEvent, observedEvent } from './issue-changes.js';
+import { noteTimeEvent } from './time-tracking.js';
 import { mantisShownFields } from './write-back.js';
 import type { MantisIssue, MantisNote, MantisPayload, MantisUser } from './payload-schema.js';
 
@@ -24,7 +25,7 @@ export function normalizeMantis(source: Source, payload: MantisPayload): Normali
       events.push(...(payload.previous ? changesBetween(source, payload.previous, issue, at) : []), observedEvent(source, issue, at));
       break;
     case 'note_added':
-      events.push(...commentFrom(source, payload.note, at), observedEvent(source, issue, at));
+      events.push(...commentFrom(source, payload.note, at), ...noteTimeEvent(payload.note.id, payload.note.time_tracking, payload.note.created_at, payload.note.reporter?.name), observedEvent(source, issue, at));
       break;
     case 'issue_deleted':
       events.push({ type: 'deleted', at });

@@ -64,6 +64,8 @@ const note = z.looseObject({
   view_state: z.enum(['public', 'private']),
   created_at: epochMs,
   text: z.string(),
+  /** Minutes of time tracking booked with the note (plugin 1.2+; absent from older plugins). */
+  time_tracking: z.number().int().nonnegative().optional(),
 });
 
 const common = {

@@ -31,6 +31,7 @@ import { inEventOrder, type IssueEvent } from '../../src/domain/issue-event.js';
 import type { ChangedIssuesPage, IssueRef, Normalized, TrackerRead, TrackerReader } from '../connector.js';
 import { isAgent, type TrackerUser } from '../shared/source-rules.js';
 import { commentEvent, createdEvent } from './issue-changes.js';
+import { durationMinutes, noteTimeEvent } from './time-tracking.js';
 import { MantisLookups } from './rest-lookups.js';
 import { requireReadToken, restGet, type MantisRest } from './rest-request.js';
 import { parseRest, restIssueListSchema, restIssueSchema, type RestIssue, type RestNote } from './rest-schema.js';
@@ -80,7 +81,10 @@ export function createMantisReader(lookups: MantisLookups = new MantisLookups())
       projectNames.set(issue.project.id, issue.project.name);
       const timeline = issueTimeline(source, issue, projectNames);
       const comments: IssueEvent[] = [];
-      for (const note of issue.notes ?? []) comments.push(...(await noteEvents(rest, lookups, timeline, note)));
+      for (const note of issue.notes ?? []) {
+        comments.push(...(await noteEvents(rest, lookups, timeline, note)));
+        comments.push(...noteTimeEvent(note.id, durationMinutes(note.time_tracking?.duration), note.created_at, note.reporter?.name));
+      }
 
       const events = [createdEvent(source, timeline.creation, issue.created_at, !timeline.rebuilt), ...inEventOrder([...timeline.changes, ...comments])];
       return { outcome: 'events', issue: issueRef(source, issue), events };

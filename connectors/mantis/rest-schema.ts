@@ -40,6 +40,8 @@ const noteSchema = z.looseObject({
   text: z.string(),
   view_state: restEnumSchema,
   created_at: dateTime,
+  /** Only on a `timelog` note the token may see the time of (`time_tracking_view_threshold`): `{ duration: "01:30" }`. */
+  time_tracking: z.looseObject({ duration: z.string() }).optional(),
 });
 
 /**

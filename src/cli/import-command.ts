@@ -32,7 +32,7 @@ export async function importCommand(options: ImportCommandOptions, io: CliIo, en
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', format: 'pretty', stderrOnly: true });
   const result = await withBridgeRedis(env, async (target, prefix) => {
     const redis = createRedis(target, 'worker');
-    const work = createIssueWork({ redis, prefix, config, now: Date.now, logger, metrics: new BridgeMetrics() });
+    const work = createIssueWork({ redis, prefix, config, now: Date.now, logger, metrics: new BridgeMetrics(), quietHours: true });
     try {
       await waitUntilReady(redis, target);
       // Opened only now: lines read before the loop starts would be lost.

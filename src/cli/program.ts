@@ -12,6 +12,7 @@ import { exportCommand } from './export-command.js';
 import { importCommand } from './import-command.js';
 import { reconcileCommand } from './reconcile-command.js';
 import { reportCommand } from './report-command.js';
+import { hoursStatementCommand } from './hours-statement-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -81,6 +82,15 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'html']).default('json'))
     .addOption(configOption())
     .action((options: { contract: string; month: string; format: string; config: string }) => run(io, () => reportCommand(options, io)));
+
+  program
+    .command('hours-statement')
+    .description("the quarterly statement per associate of a contract's hours card: calls handled, billed time, amount at the card's rate")
+    .requiredOption('--contract <id>', 'contract id, e.g. 2value-basic')
+    .requiredOption('--quarter <YYYY-Qn>', 'quarter, e.g. 2027-Q1')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'html']).default('json'))
+    .addOption(configOption())
+    .action((options: { contract: string; quarter: string; format: string; config: string }) => run(io, () => hoursStatementCommand(options, io)));
 
   program
     .command('reconcile')

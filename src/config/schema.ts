@@ -11,6 +11,7 @@ import { languageSchema } from '../domain/language.js';
 import { zoneSchema } from '../domain/local-time.js';
 import { metricSchema } from '../domain/metric.js';
 import { prioritySchema, type Priority } from '../domain/priority.js';
+import { hoursCardFileSchema } from './hours-card-schema.js';
 
 /**
  * Picks the schema by the input's shape (e.g. a duration string or a per-priority map). Unlike
@@ -202,6 +203,8 @@ export const contractFileSchema = z
       .optional(),
     /** Repeat the breach message every `every` of business time while the metric stays unmet. */
     escalation: z.strictObject({ every: durationSchema, max: z.number().int().positive().optional() }).optional(),
+    /** A prepaid hours card (strippenkaart): ./hours-card-schema.ts. */
+    hours: z.lazy(() => hoursCardFileSchema).optional(),
   })
   .superRefine((contract, ctx) => {
     if (contract.valid.from && contract.valid.until && contract.valid.until < contract.valid.from) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BusinessCalendar } from './business-calendar.js';
 import { durationToMs, formatDuration, type Duration } from './duration.js';
+import type { HoursCard } from './hours-card.js';
 import type { Language } from './language.js';
 import type { Metric } from './metric.js';
 import type { Priority } from './priority.js';
@@ -60,6 +61,8 @@ export interface Contract {
   readonly notify?: { readonly language?: Language | undefined; readonly warnings: readonly string[]; readonly breaches: readonly string[] } | undefined;
   /** Repeats of the breach message while the metric stays unmet, in business time of its calendar. */
   readonly escalation?: { readonly every: Duration; readonly max?: number | undefined } | undefined;
+  /** A prepaid hours card (strippenkaart), when the contract has one. */
+  readonly hours?: HoursCard | undefined;
 }
 
 export function calendarFor(contract: Contract, priority: Priority): BusinessCalendar {

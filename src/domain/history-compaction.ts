@@ -19,6 +19,7 @@
 import type { Instant } from './business-calendar.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
 import { applyFacts, chosenCreated, initialFacts, type IssueFacts } from './sla-clock.js';
+import { decisiveTimeEvents } from './time-record.js';
 
 type Meeting = 'agent-comment' | 'resolved' | 'reopened';
 
@@ -52,9 +53,15 @@ export function compactHistory(events: readonly IssueEvent[]): IssueEvent[] {
   if (!created) return [...events];
   const facts = initialFacts(created);
   const kept: IssueEvent[] = [created];
+  const decisive = decisiveTimeEvents(ordered);
   let lastKept: Meeting | 'fact' = 'fact';
   for (const event of ordered) {
     if (event.type === 'created') continue;
+    // Booked time is billed from the log: what decides each record stays (time-record.ts).
+    if (event.type === 'time_logged') {
+      if (decisive.has(event)) kept.push(event);
+      continue;
+    }
     const before = { ...facts };
     applyFacts(facts, event);
     const meeting = meetingOf(event, before, facts);

@@ -42,6 +42,19 @@ export const issueEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('environment_changed'), at, stampedAt, environment: z.string().nullable() }),
   z.object({ type: z.literal('labels_changed'), at, stampedAt, labels: z.array(z.string()) }),
   /**
+   * Time booked on the issue (a Jira worklog, a MantisBT note's time tracking, a Gitea tracked
+   * time, GitLab's time spent): the latest event per `recordId` is what stands, 0 s takes it back
+   * (time-record.ts). The SLA clock ignores it; the hours card reads it.
+   */
+  z.object({
+    type: z.literal('time_logged'),
+    at,
+    stampedAt,
+    recordId: z.string().min(1),
+    seconds: z.number().int().nonnegative(),
+    author: z.string().nullable().default(null),
+  }),
+  /**
    * The issue as a delivery showed it at `at`: tracker events carry the issue's current fields,
    * and where they differ from what the log says by then, that change happened unseen (MantisBT
    * moves an issue out of `feedback` before it announces the reporter's note; a webhook got lost).

@@ -157,6 +157,8 @@ export function applyFacts(facts: IssueFacts, event: IssueEvent): void {
       return;
     case 'commented':
       return;
+    case 'time_logged':
+      return;
   }
 }
 

@@ -9,6 +9,7 @@ import type { Contract } from './contract.js';
 import type { Metric } from './metric.js';
 import { PRIORITIES, type Priority } from './priority.js';
 import type { IssueSla, MetricStatus } from './sla-clock.js';
+import type { HoursReportSection } from './hours-report.js';
 
 export interface ReportIssue {
   readonly source: string;
@@ -53,6 +54,8 @@ export interface SlaReport {
   readonly byPriority: Readonly<Record<Priority, number>>;
   readonly metrics: readonly MetricSummary[];
   readonly breaches: readonly ReportBreach[];
+  /** The contract's hours card in the month (hours-report.ts), when it has one. */
+  readonly hours?: HoursReportSection | undefined;
 }
 
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

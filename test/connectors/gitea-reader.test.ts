@@ -250,6 +250,25 @@ describe('Gitea/Forgejo reader (reconciliation)', () => {
       expect(scope.isDone()).to.equal(true);
     });
 
+    it('adds #42’s tracked times when the source asks for them (Gitea sends no webhook for them)', async () => {
+      const timeline = serveTimeline(issue42(), timeline42());
+      // GET /repos/{owner}/{repo}/issues/{index}/times: TrackedTime as modules/structs/issue_tracked_time.go has it.
+      const times = gitea()
+        .get(`/api/v1/repos/${REPO}/issues/42/times`)
+        .query({ page: '1', limit: '50' })
+        .reply(200, json<Json[]>('rest/times-42'))
+        .get(`/api/v1/repos/${REPO}/issues/42/times`)
+        .query({ page: '2', limit: '50' })
+        .reply(200, []);
+      const history = await giteaReader.issueHistory(source({ settings: { repositories: [], trackedTimes: true } }), issue42(), read);
+      const events = history.outcome === 'events' ? history.events : [];
+      expect(events.filter((event) => event.type === 'time_logged')).to.deep.equal([
+        { type: 'time_logged', at: at('09:47:30'), recordId: 'gitea-time:311', seconds: 2700, author: 'rbakker' },
+        { type: 'time_logged', at: at('16:02:00'), recordId: 'gitea-time:318', seconds: 5400, author: 'rbakker' },
+      ]);
+      expect(timeline.isDone() && times.isDone()).to.equal(true);
+    });
+
     it('gives the same facts as the webhooks of the story (same type and content, within 60 s)', async () => {
       serveTimeline(issue42(), timeline42());
       const reconciled = eventsOf(await giteaReader.issueHistory(source(), issue42(), read));

@@ -112,6 +112,12 @@ const EXPECTATIONS: readonly Expectation[] = [
   },
   { fixture: 'issue-assigned', issue: ISSUE_42, events: [created42(), { type: 'assigned', at: at('09:40:12'), assignee: 'rbakker' }, observed(at('09:40:12'))] },
   {
+    fixture: 'issue-time-spent',
+    issue: ISSUE_42,
+    // The issue's total time spent, one record per issue, at the change's own time.
+    events: [created42(), observed(at('11:20:00')), { type: 'time_logged', at: at('11:20:00'), recordId: 'gitlab-total', seconds: 5400, author: 'rbakker' }],
+  },
+  {
     fixture: 'note-by-agent',
     issue: ISSUE_42,
     // The note's issue names no assignee, so the synthetic creation cannot either.

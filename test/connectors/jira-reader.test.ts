@@ -62,7 +62,7 @@ describe('Jira reader (reconciliation)', () => {
       .post('/rest/api/3/search/approximate-count', (body: { jql: string }) => body.jql.startsWith('updated >= "-'))
       .reply(200, { count: 3 })
       .get('/rest/api/3/search/jql')
-      .query((q) => q.expand === 'changelog' && q.fields === '*navigable,comment' && q.maxResults === '50' && q.nextPageToken === undefined)
+      .query((q) => q.expand === 'changelog' && q.fields === '*navigable,comment,worklog' && q.maxResults === '50' && q.nextPageToken === undefined)
       .reply(200, { issues: [{ key: 'MB-1' }, { key: 'MB-2' }], nextPageToken: 'tok-2', isLast: false })
       .get('/rest/api/3/search/jql')
       .query((q) => q.nextPageToken === 'tok-2')

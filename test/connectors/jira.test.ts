@@ -58,6 +58,8 @@ function eventsOf(normalized: Normalized): readonly IssueEvent[] {
 }
 
 const MB42 = { id: '10042', key: 'MB-42', title: 'Checkout returns 502 for every order', url: 'https://jira.example.com/browse/MB-42' };
+const WORKLOG_ISSUE = { id: '10042', key: '10042', partial: true };
+const worklogged = (local: string, seconds: number) => ({ type: 'time_logged' as const, at: at(local), recordId: 'jira-worklog:10210', seconds, author: '712020:5a1c7e2b-93f4-4d0e-8b6a-2f9d1c3e7a41' });
 const MB43 = { id: '10043', key: 'MB-43', title: 'Invoice PDF shows the wrong VAT rate', url: 'https://jira.example.com/browse/MB-43' };
 
 type CreatedEvent = Extract<IssueEvent, { type: 'created' }>;
@@ -228,7 +230,11 @@ describe('Jira connector', () => {
         'issue-deleted',
         { outcome: 'events', issue: MB43, events: [mb43Created({ priority: 'P1' }), { type: 'deleted', at: at('2026-11-30T17:00:09.902') }] },
       ],
-      ['worklog-created', { outcome: 'ignored', reason: 'worklog_created: not an event the SLA clock uses' }],
+      // The worklog names its issue by id only; the time record is stamped with the worklog's `updated`.
+      ['worklog-created', { outcome: 'events', issue: WORKLOG_ISSUE, events: [worklogged('2026-11-30T17:30', 5400)] }],
+      ['worklog-updated', { outcome: 'events', issue: WORKLOG_ISSUE, events: [worklogged('2026-11-30T18:00', 7200)] }],
+      // Deleted: the record taken back at the delivery's time.
+      ['worklog-deleted', { outcome: 'events', issue: WORKLOG_ISSUE, events: [worklogged('2026-11-30T19:00', 0)] }],
     ];
 
     for (const [name, expected] of cases) {
@@ -451,6 +457,8 @@ describe('Jira connector', () => {
       expect(problems({ timestamp: 1, webhookEvent: 'jira:issue_created' })).to.deep.equal(['issue: a jira:issue_created payload needs issue']);
       expect(problems({ timestamp: 1, webhookEvent: 'comment_created' })).to.deep.equal(['comment: a comment_created payload needs comment']);
       expect(problems({ webhookEvent: 'worklog_created' })).to.deep.equal(['timestamp: Invalid input: expected number, received undefined']);
+      expect(problems({ timestamp: 1, webhookEvent: 'worklog_created', worklog: { id: '1' } })).to.deep.equal(['worklog.issueId: a worklog_created payload needs worklog.issueId']);
+      expect(problems({ timestamp: 1, webhookEvent: 'worklog_updated', worklog: { id: '1', issueId: '2' } })).to.deep.equal(['worklog.timeSpentSeconds: a worklog_updated payload needs worklog.timeSpentSeconds']);
     });
 
     it('names a date-time that is not Jira\'s', () => {

@@ -279,12 +279,12 @@ function update_bug( $p_bug_id, array $p_changes, $p_at ) {
 	event_signal( 'EVENT_UPDATE_BUG', array( $t_existing, $t_updated ) );
 }
 
-function add_note( $p_bug_id, $p_note_id, $p_user_id, $p_private, $p_text, $p_at ) {
+function add_note( $p_bug_id, $p_note_id, $p_user_id, $p_private, $p_text, $p_at, $p_minutes = 0 ) {
 	$t_world = &world();
 	$t_world['notes'][$p_note_id] = array(
 		'id' => $p_note_id, 'bug_id' => $p_bug_id, 'reporter_id' => $p_user_id, 'note' => $p_text,
 		'view_state' => $p_private ? VS_PRIVATE : VS_PUBLIC, 'date_submitted' => $p_at, 'last_modified' => $p_at,
-		'note_type' => 0, 'note_attr' => '', 'time_tracking' => 0,
+		'note_type' => $p_minutes > 0 ? 1 : 0, 'note_attr' => '', 'time_tracking' => $p_minutes,
 	);
 	$t_world['bugs'][$p_bug_id]->last_updated = $p_at;
 	event_signal( 'EVENT_BUGNOTE_ADD', array( $p_bug_id, $p_note_id, array() ) );
@@ -311,7 +311,7 @@ function play_lifecycle() {
 	report_1042();
 	update_bug( 1042, array( 'priority' => 50 ), 1795422700 );
 	update_bug( 1042, array( 'status' => 30, 'handler_id' => 12 ), 1795424537 );
-	add_note( 1042, 5301, 12, false, 'Reproduced on production: the IdP metadata still carries the old certificate. Working on it.', 1795424751 );
+	add_note( 1042, 5301, 12, false, 'Reproduced on production: the IdP metadata still carries the old certificate. Working on it.', 1795424751, 90 );
 	add_note( 1042, 5302, 12, true, 'Intern: certificaat vervangen vóór 16:00, daarna IdP-cache legen.', 1795424790 );
 	update_bug( 1042, array( 'status' => 20 ), 1795440009 );
 	add_note( 1042, 5303, 31, false, 'It happened at 08:55 and again at 09:10, with Edge and Firefox.', 1795517253 );

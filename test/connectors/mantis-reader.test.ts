@@ -130,6 +130,8 @@ const BUG_1042_STORY: readonly IssueEvent[] = [
   { type: 'assigned', at: at('10:02:17'), assignee: 'pbakker' },
   { type: 'status_changed', at: at('10:02:17'), status: 'acknowledged', paused: false },
   { type: 'commented', at: at('10:05:51'), by: 'agent', public: true },
+  // A `timelog` note: its 01:30 as a time record, as note_added tells it.
+  { type: 'time_logged', at: at('10:05:51'), recordId: 'mantis-note:5301', seconds: 5400, author: 'pbakker' },
   { type: 'commented', at: at('10:06:30'), by: 'agent', public: false },
   { type: 'status_changed', at: at('14:20:09'), status: 'feedback', paused: true },
   { type: 'commented', at: at('11:47:33', '2026-11-24'), by: 'customer', public: true },
@@ -678,7 +680,7 @@ describe('MantisBT reader (reconciliation through the REST API)', () => {
       api().get('/api/rest/issues/1042').reply(200, { issues: [withoutHistory] });
       expect(await eventsOf(createMantisReader(), withoutHistory)).to.deep.equal([
         { ...BUG_1042_CREATED, priority: 'P1', status: 'feedback', paused: true, assignee: 'pbakker', synthetic: true },
-        ...BUG_1042_STORY.filter((event) => event.type === 'commented'),
+        ...BUG_1042_STORY.filter((event) => event.type === 'commented' || event.type === 'time_logged'),
       ]);
     });
   });

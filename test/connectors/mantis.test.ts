@@ -107,6 +107,8 @@ function observed(when: number, fields: Partial<Extract<IssueEvent, { type: 'obs
 }
 
 /** Each delivery's time is the fixture's `timestamp`: when the plugin saw the change. */
+const TIME_5301: IssueEvent = { type: 'time_logged', at: at('10:05:51'), recordId: 'mantis-note:5301', seconds: 5400, author: 'pbakker' };
+
 const EXPECTATIONS: readonly { readonly fixture: string; readonly events: readonly IssueEvent[] }[] = [
   {
     fixture: '01-issue-reported',
@@ -127,7 +129,13 @@ const EXPECTATIONS: readonly { readonly fixture: string; readonly events: readon
   },
   {
     fixture: '04-note-developer-public',
-    events: [created(TAKEN), { type: 'commented', at: at('10:05:51.730'), by: 'agent', public: true }, observed(at('10:05:51.730'), TAKEN)],
+    events: [
+      created(TAKEN),
+      { type: 'commented', at: at('10:05:51.730'), by: 'agent', public: true },
+      // 1:30 booked with the note: a time record stamped with the note's creation (seconds, as MantisBT keeps it).
+      TIME_5301,
+      observed(at('10:05:51.730'), TAKEN),
+    ],
   },
   {
     fixture: '05-note-developer-private',
@@ -282,14 +290,14 @@ describe('MantisBT connector', () => {
       const timeOnly = normalizeFixture('04-note-developer-public', (body) => {
         body.note.text = '  \n';
       });
-      expect(changesOf(timeOnly)).to.deep.equal([]);
+      expect(changesOf(timeOnly)).to.deep.equal([TIME_5301]);
     });
 
     it('counts a note by a deleted user, or by a user below developer level, as the customer', () => {
       const byNobody = normalizeFixture('04-note-developer-public', (body) => {
         body.note.reporter = null;
       });
-      expect(changesOf(byNobody)).to.deep.equal([{ type: 'commented', at: at('10:05:51.730'), by: 'customer', public: true }]);
+      expect(changesOf(byNobody)).to.deep.equal([{ type: 'commented', at: at('10:05:51.730'), by: 'customer', public: true }, { ...TIME_5301, author: null }]);
       const byUpdater = normalizeFixture('04-note-developer-public', (body) => {
         body.note.reporter.access_level = 40;
       });
@@ -524,7 +532,8 @@ describe('MantisBT connector', () => {
           const expectation = EXPECTATIONS[index]!;
           const normalized = normalizeDelivery(mantis(), { headers: request.headers, rawBody: request.body });
           const sentAt = parse({ headers: request.headers, rawBody: request.body }).timestamp;
-          const restamped = expectation.events.map((event, position) => (position === 0 ? event : { ...event, at: sentAt }));
+          // A time record keeps its note's creation; the rest is stamped when the plugin saw it.
+          const restamped = expectation.events.map((event, position) => (position === 0 || event.type === 'time_logged' ? event : { ...event, at: sentAt }));
           expect(normalized, expectation.fixture).to.deep.equal({ outcome: 'events', issue: BUG_1042, events: restamped });
         });
       } finally {

@@ -262,6 +262,11 @@ const REQUIRED: Record<'gitea' | 'jira' | 'github', ReadonlySet<string>> = {
     'comment.visibility.type',
     'changelog.items',
     'changelog.items[].field',
+    // A worklog delivery names its issue only here; the time is what it is about.
+    'worklog',
+    'worklog.id',
+    'worklog.issueId',
+    'worklog.timeSpentSeconds',
   ]),
 };
 

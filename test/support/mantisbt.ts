@@ -161,6 +161,8 @@ const CONFIG_APPEND = `
 $g_enable_email_notification = OFF;
 $g_send_reset_password = OFF;
 $g_allow_signup = OFF;
+# Time tracking on notes, which the hours card reads (off by default).
+$g_time_tracking_enabled = ON;
 `;
 
 const PHP_DEBIAN_DIR = '/usr/share/php';
@@ -753,8 +755,9 @@ export class MantisRest {
     return (await this.expect('PATCH', `issues/${id}`, 200, patch)).issues?.[0];
   }
 
-  async addNote(id: number, text: string, viewState: 'public' | 'private' = 'public'): Promise<any> {
-    return (await this.expect('POST', `issues/${id}/notes`, 201, { text, view_state: { name: viewState } })).note;
+  /** `time`: time tracking booked with the note, `H:MM` (IssueNoteAddCommand's `time_tracking.duration`). */
+  async addNote(id: number, text: string, viewState: 'public' | 'private' = 'public', time?: string): Promise<any> {
+    return (await this.expect('POST', `issues/${id}/notes`, 201, { text, view_state: { name: viewState }, ...(time ? { time_tracking: { duration: time } } : {}) })).note;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { truncate } from '../clean-text.js';
 import { fieldOf, type MessageText } from '../message-text.js';
-import type { SlaNotification } from '../notification.js';
+import type { ChatNotification } from '../card-notification.js';
 import { escapeMrkdwn, mrkdwnLink } from './mrkdwn.js';
 
 export const SLACK_LIMITS = {
@@ -68,7 +68,7 @@ function fieldsSection(message: MessageText): SlackBlock {
   return { type: 'section', fields };
 }
 
-function issueButton(message: MessageText, notification: SlaNotification): SlackBlock[] {
+function issueButton(message: MessageText, notification: ChatNotification): SlackBlock[] {
   // A link Slack would reject must not cost the whole message; the issue key is still in the text.
   if (!message.link || message.link.length > SLACK_LIMITS.buttonUrl) return [];
   const button: SlackButton = {
@@ -81,7 +81,7 @@ function issueButton(message: MessageText, notification: SlaNotification): Slack
   return [{ type: 'actions', elements: [button] }];
 }
 
-export function slackMessage(message: MessageText, notification: SlaNotification): SlackMessage {
+export function slackMessage(message: MessageText, notification: ChatNotification): SlackMessage {
   const late = message.lateNote ? `⏱️ *${truncate(message.lateNote, SLACK_LIMITS.sectionText - 6, escapeMrkdwn)}*` : undefined;
   const customer = fieldOf(message, 'customer').value;
   return {

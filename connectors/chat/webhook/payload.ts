@@ -4,15 +4,15 @@
  * versions the shape so receivers can reject what they do not understand.
  */
 import { plainText, type MessageField, type MessageText } from '../message-text.js';
-import type { SlaNotification } from '../notification.js';
+import type { ChatNotification } from '../card-notification.js';
 
 export const WEBHOOK_SCHEMA = 'sla-bridge.notification/v1';
 
 export interface WebhookBody {
   readonly schema: typeof WEBHOOK_SCHEMA;
-  readonly notification: SlaNotification;
+  readonly notification: ChatNotification;
   readonly message: {
-    readonly language: SlaNotification['language'];
+    readonly language: ChatNotification['language'];
     readonly summary: string;
     readonly lateNote?: string;
     readonly fields: readonly MessageField[];
@@ -20,7 +20,7 @@ export interface WebhookBody {
   };
 }
 
-export function webhookBody(notification: SlaNotification, message: MessageText): WebhookBody {
+export function webhookBody(notification: ChatNotification, message: MessageText): WebhookBody {
   return {
     schema: WEBHOOK_SCHEMA,
     notification,

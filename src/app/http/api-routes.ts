@@ -19,6 +19,9 @@ import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { DeadLetterBusy, DeadLetterNotFound, type DeadLetterStore } from '../store/dead-letters.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 import { apiAuth, apiThrottle, sessionRouter, type ApiAuthDeps } from './api-auth.js';
+import type { HoursStore } from '../hours/hours-store.js';
+import { withHoursSection } from '../hours/hours-report-data.js';
+import { hoursStatus } from '../hours/hours-status.js';
 
 export interface ApiDeps extends ApiAuthDeps {
   readonly store: IssueStore;
@@ -27,6 +30,8 @@ export interface ApiDeps extends ApiAuthDeps {
   readonly http: OutboundHttp;
   /** The BullMQ queues, shown in bull-board at /api/queues; asked again per request, since a reload may add chat channels. */
   readonly queues: () => readonly Queue[];
+  /** The hours cards' calls (../hours/hours-store.ts); without it no hours are shown. */
+  readonly hours?: HoursStore | undefined;
 }
 
 /**
@@ -120,6 +125,7 @@ function contractSummary(contract: Contract) {
     covers: contract.covers,
     metrics: contract.metrics.map((rule) => ({ metric: rule.metric, starts: rule.starts, metBy: rule.metBy, targets: Object.fromEntries(Object.entries(rule.targets).map(([priority, target]) => [priority, target && formatDuration(target)])) })),
     warnings: contract.warnings.map((warning) => warning.label),
+    hours: contract.hours !== undefined,
   };
 }
 
@@ -161,10 +167,18 @@ export function apiRouter(deps: ApiDeps): Router {
     if (!MONTH.test(month)) return void response.status(400).json({ error: `month: "${month}" is not a month (use YYYY-MM)`, field: 'month' });
     const format = String(request.query.format ?? 'json');
     if (!['json', 'csv', 'html'].includes(format)) return void response.status(400).json({ error: `format: "${format}" is not json, csv or html`, field: 'format' });
-    const report = buildReport(contract, month, await deps.store.loadStates(await deps.store.listIssues()));
+    const built = buildReport(contract, month, await deps.store.loadStates(await deps.store.listIssues()));
+    const report = deps.hours ? await withHoursSection(built, contract, deps.hours, deps.now()) : built;
     if (format === 'csv') return void response.type('text/csv').send(reportCsv(report));
     if (format === 'html') return void response.type('html').send(reportHtml(report));
     response.json(report);
+  });
+  router.get('/hours/:contractId', async (request, response) => {
+    const contract = deps.contracts.get(request.params.contractId);
+    if (!contract) return void response.status(404).json({ error: `unknown contract "${request.params.contractId}"` });
+    const status = deps.hours && (await hoursStatus(contract, deps.hours, deps.now()));
+    if (!status) return void response.status(404).json({ error: `contract "${contract.id}" has no hours card` });
+    response.json(status);
   });
   router.get('/contracts', (_request, response) => {
     response.json({ contracts: [...deps.contracts.values()].map(contractSummary) });

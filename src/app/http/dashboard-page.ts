@@ -81,6 +81,13 @@ function issueRows(issues) {
   }
   return rows.sort((a, b) => a.deadline - b.deadline).map((row) => row.html).join('');
 }
+const hoursText = (seconds) => { const m = Math.round(Math.abs(seconds) / 60); return (seconds < 0 ? '-' : '') + Math.floor(m / 60) + 'h' + (m % 60 ? (m % 60) + 'm' : ''); };
+function hoursCard(card) {
+  const pending = card.pendingApprovals.map((entry) => '<li>' + (entry.url ? '<a href="' + text(entry.url) + '">' + text(entry.issueKey) + '</a>' : text(entry.issueKey)) + ' ' + hoursText(entry.billedSeconds) + ' <span class="muted">waiting since ' + text(new Date(entry.since).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })) + '</span></li>').join('');
+  return '<div class="hours-card"><h3>Hours card</h3><p>Balance <b class="hours-balance' + (card.overdrawn ? ' breached' : '') + '"' + (card.overdrawn ? ' style="color:#c62828"' : '') + '>' + hoursText(card.balanceSeconds) + '</b>'
+    + ' <span class="muted">bought ' + hoursText(card.purchasedSeconds) + ', charged ' + hoursText(card.chargedSeconds) + (card.currentPurchase ? ', latest purchase ' + text(card.currentPurchase) : '') + '</span></p>'
+    + (pending ? '<p>Waiting for the customer&#39;s approval:</p><ul class="hours-pending">' + pending + '</ul>' : '') + '</div>';
+}
 async function load() {
   const error = document.getElementById('error'); const content = document.getElementById('content');
   error.textContent = '';
@@ -90,8 +97,10 @@ async function load() {
     const sections = await Promise.all(contracts.map(async (contract) => {
       const reports = await Promise.all(months(6).map((month) => api('/reports/' + encodeURIComponent(contract.id) + '/' + month)));
       const rows = issueRows(issues.filter((entry) => entry.contract === contract.id));
+      const card = contract.hours ? await api('/hours/' + encodeURIComponent(contract.id)) : null;
       return '<section class="contract" data-contract="' + text(contract.id) + '"><h2>' + text(contract.customer) + ' <span class="muted">(' + text(contract.id) + ')</span></h2>'
         + complianceChart(reports)
+        + (card ? hoursCard(card) : '')
         + (rows ? '<table><tr><th>issue</th><th>title</th><th>priority</th><th>metric</th><th>deadline</th><th>elapsed of target</th><th>time</th></tr>' + rows + '</table>' : '<p class="muted">No open issues.</p>')
         + '</section>';
     }));

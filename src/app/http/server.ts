@@ -1,4 +1,5 @@
 /** The HTTP side of a bridge: webhooks, the status API, the dashboard and the queue board, listening. */
+import { HoursStore } from '../hours/hours-store.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
@@ -68,7 +69,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     });
   board();
   const throttle = new LoginThrottle(redis, prefix, parts.loginThrottle);
-  const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board };
+  const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix) };
   const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));

@@ -46,7 +46,7 @@ export function createChatSendProcessor(deps: ChatSendDeps) {
       deps.metrics.notification(channel.kind, 'logged');
       return { outcome: 'logged', text };
     }
-    const description = `${channel.id} (${channel.kind}): ${notification.kind} ${notification.threshold} ${notification.metric} ${notification.issue.key}`;
+    const description = `${channel.id} (${channel.kind}): ${notification.kind} ${notification.threshold} ${'metric' in notification ? notification.metric : notification.subject} ${notification.issue.key}`;
     const outbound = { ...request, headers: { ...request.headers }, description };
     const attempt = job.attemptsMade + 1;
     try {

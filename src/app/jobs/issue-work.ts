@@ -13,7 +13,9 @@ import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { IssueStore, type IssueState } from '../store/issue-store.js';
 import type { RedisClient } from '../store/redis-connection.js';
-import { TIMER_QUEUE, WRITE_BACK_QUEUE, type TimerJob, type WriteBackJob } from './pipeline.js';
+import { HOURS_QUEUE, TIMER_QUEUE, WRITE_BACK_QUEUE, type HoursJob, type TimerJob, type WriteBackJob } from './pipeline.js';
+import { HoursBook } from '../hours/hours-book.js';
+import { HoursStore } from '../hours/hours-store.js';
 import { SlaTimers } from './sla-timers.js';
 import { scheduleWriteBack } from './write-back.js';
 
@@ -26,6 +28,8 @@ export interface IssueWorkDeps {
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
+  /** The hours cards, filed as issues are recomputed (../hours/hours-book.ts). */
+  readonly hours?: HoursBook | undefined;
 }
 
 export interface IssueWork extends IssueWorkDeps {
@@ -41,12 +45,15 @@ export function createIssueWork(parts: {
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
+  /** `sla-bridge import`: hours warnings the imported logs reach count as told (../hours/hours-book.ts). */
+  readonly quietHours?: boolean;
 }): IssueWork {
   const { redis, prefix } = parts;
   const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: redis, prefix });
   const writeBacks = new Queue<WriteBackJob>(WRITE_BACK_QUEUE, { connection: redis, prefix });
+  const hoursQueue = new Queue<HoursJob>(HOURS_QUEUE, { connection: redis, prefix });
   // Without a listener BullMQ prints every reconnect attempt to stderr while Redis is away.
-  for (const queue of [timerQueue, writeBacks]) queue.on('error', () => undefined);
+  for (const queue of [timerQueue, writeBacks, hoursQueue]) queue.on('error', () => undefined);
   return {
     store: new IssueStore(redis, prefix),
     timers: new SlaTimers(timerQueue, redis, prefix),
@@ -58,7 +65,8 @@ export function createIssueWork(parts: {
     now: parts.now,
     logger: parts.logger,
     metrics: parts.metrics,
-    queues: [timerQueue, writeBacks],
+    hours: new HoursBook({ store: new HoursStore(redis, prefix), queue: hoursQueue, contracts: () => parts.config.contracts.values(), quiet: parts.quietHours }),
+    queues: [timerQueue, writeBacks, hoursQueue],
   };
 }
 
@@ -76,6 +84,7 @@ export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueI
     eventCount: events.length,
   };
   await deps.store.saveState(state);
+  await deps.hours?.afterRecompute(source, state.issue, state.sla, events, now);
   await scheduleWriteBack(deps.writeBacks, deps.sources.get(source), issueId, state.sla, now, shownText);
   return state;
 }

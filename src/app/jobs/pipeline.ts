@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { JobsOptions, WorkerOptions } from 'bullmq';
-import type { SlaNotification } from '../../../connectors/chat/notification.js';
+import type { ChatNotification } from '../../../connectors/chat/card-notification.js';
 import type { IssueRef } from '../../../connectors/connector.js';
 import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
 import type { IssueEvent } from '../../domain/issue-event.js';
@@ -149,7 +149,8 @@ export const CHAT_JOB = 'send';
 
 export interface ChatJob {
   readonly channelId: string;
-  readonly notification: SlaNotification;
+  /** An issue's SLA message, or an hours card message (connectors/chat/card-notification.ts). */
+  readonly notification: ChatNotification;
 }
 
 /** A queue name may not contain ':' (BullMQ's key separator); a channel id, from a file name or `id:`, might. */
@@ -234,9 +235,61 @@ export const RETENTION_SCHEDULER_ID = 'retention';
 
 export const RETENTION_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } };
 
+// ---------------------------------------------------------------------------------------------
+// hours: warnings about a contract's hours card, one job per (contract, purchase, level), and the
+// delayed approval timers, one per (call, booked hours); their processor (../hours/hours-jobs.ts)
+// hands each on to the chat queues like notify does.
+
+export const HOURS_QUEUE = 'sla-hours';
+export const CARD_WARNING_JOB = 'card-warning';
+export const APPROVAL_TIMER_JOB = 'approval-timer';
+
+export interface CallRef {
+  readonly source: string;
+  readonly issueId: string;
+  readonly key: string;
+  readonly title?: string | undefined;
+  readonly url?: string | undefined;
+}
+
+export interface CardWarningJob {
+  readonly contract: string;
+  readonly purchase: string;
+  readonly level: string;
+  readonly balanceSeconds: number;
+  /** The call whose charge brought the balance to the level. */
+  readonly call: CallRef & { readonly rawSeconds: number; readonly billedSeconds: number };
+  readonly firedAt: number;
+}
+
+/** Once per (contract, purchase, level): a new purchase lets each level warn again. */
+export const cardWarningId = (contract: string, purchase: string, level: string) => `card-${hash(contract, purchase, level).slice(0, 32)}`;
+
+export interface ApprovalTimerJob {
+  readonly contract: string;
+  readonly callId: string;
+  /** Since when the call's hours wait for approval: the timer is for this wait only. */
+  readonly since: number;
+  /** The instant the wait passes the contract's `approval.warn_after`, in business time. */
+  readonly dueAt: number;
+  readonly call: CallRef & { readonly rawSeconds: number; readonly billedSeconds: number };
+}
+
+/** One timer per (call, wait): a new booking starts a new wait and a new timer. */
+export const approvalTimerId = (contract: string, callId: string, since: number) => `approval-${hash(contract, callId, String(since)).slice(0, 32)}`;
+
+export type HoursJob = CardWarningJob | ApprovalTimerJob;
+
+export const HOURS_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 30 * DAY_S },
+  removeOnFail: { age: 30 * DAY_S },
+};
+
 /** Every queue, in the order of the pipeline, with one chat queue per channel id given: for the queue board. */
 export function pipelineQueues(channelIds: Iterable<string>): string[] {
-  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE];
+  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, HOURS_QUEUE];
 }
 
 /** The channels a bridge has a chat queue for: every configured one and the fallback. */

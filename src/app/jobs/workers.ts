@@ -21,6 +21,7 @@ import { createIssueWork, type IssueWork } from './issue-work.js';
 import { createNotifyProcessor } from './notify.js';
 import {
   CHAT_RETRY,
+  HOURS_QUEUE,
   INGEST_QUEUE,
   NOTIFY_QUEUE,
   RECONCILE_QUEUE,
@@ -28,6 +29,7 @@ import {
   TIMER_QUEUE,
   WORKER_RECOVERY,
   WRITE_BACK_QUEUE,
+  type HoursJob,
   type ChatRetryPolicy,
   type DeliveryJob,
   type DueNotification,
@@ -40,6 +42,8 @@ import { trackerRead, trackerReaders } from './reconcile.js';
 import { createReconcileProcessor, scheduleReconciliation } from './reconcile-schedule.js';
 import { createRetentionProcessor, scheduleRetention } from './retention.js';
 import { createWriteBackProcessor } from './write-back.js';
+import { createHoursProcessor } from '../hours/hours-jobs.js';
+import { HoursStore } from '../hours/hours-store.js';
 
 export interface WorkerParts {
   /** Read whenever used: the bridge passes its live view (../live-config.ts), which a reload replaces. */
@@ -119,6 +123,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     NOTIFY_QUEUE,
     createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics }),
   );
+  start<HoursJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, store: new HoursStore(redis, prefix) }));
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics }));
   await scheduleReconciliation(reconcile, sources.values());
   // One source at a time: the runs read trackers other people use.

@@ -10,7 +10,8 @@
  *   Content-Type: application/json
  *   X-Mantis-Event: issue_reported | issue_updated | note_added | issue_deleted
  *
- * An `issue_updated` from a group action has no `previous` (plugin 1.1+).
+ * An `issue_updated` from a group action has no `previous` (plugin 1.1+). A note carries the
+ * minutes of time tracking booked with it as `time_tracking` (plugin 1.2+).
  *   X-Mantis-Delivery: <random UUID v4, one per POST>
  *   X-Mantis-Signature: <hex HMAC-SHA256 of the body under the shared secret>
  *
@@ -34,7 +35,7 @@ class SlaBridgePlugin extends MantisPlugin {
 		$this->name = plugin_lang_get( 'title' );
 		$this->description = plugin_lang_get( 'description' );
 		$this->page = 'config';
-		$this->version = '1.1.0';
+		$this->version = '1.2.0';
 		$this->requires = array( 'MantisCore' => '2.0.0' );
 		$this->author = 'sla-bridge';
 		$this->contact = '';
@@ -307,6 +308,8 @@ class SlaBridgePlugin extends MantisPlugin {
 			'view_state' => (int)bugnote_get_field( $p_bugnote_id, 'view_state' ) === VS_PRIVATE ? 'private' : 'public',
 			'created_at' => (int)bugnote_get_field( $p_bugnote_id, 'date_submitted' ) * 1000,
 			'text' => (string)bugnote_get_text( $p_bugnote_id ),
+			// Minutes, as the bugnote table keeps them; 0 when none was booked.
+			'time_tracking' => (int)bugnote_get_field( $p_bugnote_id, 'time_tracking' ),
 		);
 	}
 }
