@@ -9,6 +9,7 @@ import type { Source } from '../src/config/source.js';
 import type { SettingsShape, SourceSettings } from '../src/config/source-settings.js';
 import type { IssueEvent } from '../src/domain/issue-event.js';
 import type { ShownFields } from './shared/owned-fields.js';
+import type { TrackerUser } from './shared/source-rules.js';
 import type { OutboundRequest } from './outbound-request.js';
 import type { WriteBackFields } from '../src/domain/write-back-fields.js';
 
@@ -43,6 +44,8 @@ export type Normalized =
       readonly events: readonly IssueEvent[];
       /** What the delivery showed of the fields write-back owns, when the source writes back and it showed any. */
       readonly shown?: ShownFields;
+      /** Who caused the delivery, when the payload says: an agent's status change or assignment accepts an issue. */
+      readonly actor?: TrackerUser;
     };
 
 export interface TrackerConnector<Payload = unknown> {

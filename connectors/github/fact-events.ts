@@ -6,7 +6,8 @@
  */
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
-import { environmentFrom, isAgent, isBridgeUser, isPausedStatus, priorityFrom } from '../shared/source-rules.js';
+import { trackerReporter } from '../shared/reporter.js';
+import { environmentFrom, type TrackerUser, isAgent, isBridgeUser, isPausedStatus, priorityFrom } from '../shared/source-rules.js';
 import { githubSettings } from './source-settings.js';
 
 export type GithubState = 'open' | 'closed';
@@ -33,6 +34,8 @@ export interface OpenedIssue {
   readonly labels: readonly string[];
   readonly title: string | undefined;
   readonly assignee: string | null;
+  /** Who opened it, when known (authorized contacts). */
+  readonly reporter?: TrackerUser | null | undefined;
 }
 
 /**
@@ -54,6 +57,7 @@ export function creationEvent(source: Source, opened: OpenedIssue, synthetic: bo
     ...(opened.title !== undefined ? { title: opened.title } : {}),
     assignee: opened.assignee,
     synthetic,
+    ...trackerReporter(opened.reporter),
   };
 }
 

@@ -30,6 +30,8 @@ export const githubIssueSchema = z.looseObject({
   /** The first assignee, kept for compatibility with `assignees`. */
   assignee: userSchema.nullish(),
   assignees: z.array(userSchema).nullish(),
+  /** Who opened the issue (authorized contacts). */
+  user: userSchema.nullish(),
   created_at: timestamp,
   /** Bumped by every change of the issue (labels, assignees, state, comments). */
   updated_at: timestamp,
@@ -58,7 +60,8 @@ export const githubPayloadSchema = z.looseObject({
   issue: githubIssueSchema.nullish(),
   comment: githubCommentSchema.nullish(),
   repository: githubRepositorySchema.nullish(),
-  sender: z.looseObject({}).nullish(),
+  /** Who caused the event: an agent's change accepts an issue (authorized contacts). */
+  sender: z.looseObject({ login: z.string().nullish() }).nullish(),
   /** `labeled`/`unlabeled`: the label added or removed. */
   label: z.looseObject({}).nullish(),
   /** `assigned`/`unassigned`: the user added or removed. */

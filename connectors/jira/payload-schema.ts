@@ -55,6 +55,8 @@ const issueFieldsSchema = z.looseObject({
   components: absent(z.array(namedSchema)),
   labels: absent(z.array(z.string())),
   assignee: jiraUserSchema.nullable().optional(),
+  /** Who reported the issue (authorized contacts). */
+  reporter: jiraUserSchema.nullable().optional(),
   resolutiondate: jiraDateTime.nullable().optional(),
   environment: z.string().nullable().optional(),
 });
@@ -107,6 +109,8 @@ export const jiraPayloadSchema = z
     issue: absent(jiraIssueSchema),
     changelog: z.looseObject({ items: z.array(changelogItemSchema) }).nullable().optional(),
     comment: absent(jiraCommentSchema),
+    /** Who caused the event: an agent's status change accepts an issue (authorized contacts). */
+    user: absent(jiraUserSchema),
   })
   .superRefine((payload, ctx) => {
     const missing = (path: (string | number)[]) =>

@@ -3,6 +3,7 @@ import { formatMs } from '../domain/duration.js';
 import { toLocalIso } from '../domain/local-time.js';
 import { PRIORITIES } from '../domain/priority.js';
 import type { SlaReport } from '../domain/sla-report.js';
+import { contactsCsv, contactsHtml } from './report/contacts-format.js';
 
 const minutes = (ms: number | null) => (ms === null ? '' : String(Math.round(ms / 60_000)));
 
@@ -25,6 +26,7 @@ export function reportCsv(report: SlaReport): string {
     ...report.breaches.map((breach) =>
       csvRow(breach.source, breach.key, breach.title, breach.metric, breach.priority, toLocalIso(breach.deadline, report.zone), breach.metAt === null ? '' : toLocalIso(breach.metAt, report.zone), minutes(breach.overdueMs)),
     ),
+    ...contactsCsv(report, csvRow),
   ].join('\n') + '\n';
 }
 
@@ -65,6 +67,7 @@ body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collap
 ${metricRows}</table>
 <h2>Breaches</h2>
 ${report.breaches.length === 0 ? '<p>None.</p>' : `<table><tr><th>issue</th><th>title</th><th>metric</th><th>priority</th><th>deadline</th><th>overdue</th></tr>\n${breachRows}</table>`}
+${contactsHtml(report, escapeHtml)}
 </body></html>
 `;
 }

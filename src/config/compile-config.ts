@@ -8,6 +8,7 @@ import { WallClockCalendar } from '../domain/wall-clock-calendar.js';
 import { WindowedCalendar } from '../domain/windowed-calendar.js';
 import { durationToMs } from '../domain/duration.js';
 import { WEEKDAYS, type CalendarFile, type ContractFile } from './schema.js';
+import { compileContacts } from './contacts-config.js';
 
 export type PathPart = string | number;
 
@@ -132,5 +133,6 @@ export function compileContract(
     warnings,
     escalation: file.escalation,
     notify: file.notify,
+    ...(file.contacts ? { contacts: compileContacts(file.contacts) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseDuration, type Duration } from '../domain/duration.js';
 import { isHolidayDate } from '../domain/holidays.js';
 import { meetConditionSchema, metricStartSchema } from '../domain/contract.js';
+import { UNLISTED_CLOCKS } from '../domain/contacts-rule.js';
 import { languageSchema } from '../domain/language.js';
 import { zoneSchema } from '../domain/local-time.js';
 import { metricSchema } from '../domain/metric.js';
@@ -178,6 +179,32 @@ export const coverageSchema = z.strictObject({
 });
 export type Coverage = z.infer<typeof coverageSchema>;
 
+/**
+ * The customer's authorized contacts: at most `max` people, each named per source by the tracker
+ * user names or e-mail addresses they report with.
+ */
+export const contactsSchema = z
+  .strictObject({
+    max: z.number().int().positive(),
+    people: z.array(
+      z.strictObject({
+        name: z.string().min(1),
+        ids: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).refine((ids) => Object.keys(ids).length > 0, { error: 'name at least one source' }),
+      }),
+    ),
+    /** What the clock of an issue reported by someone else does. */
+    unlisted_clock: z.enum(UNLISTED_CLOCKS).default('as_usual'),
+  })
+  .superRefine((contacts, ctx) => {
+    if (contacts.people.length > contacts.max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['people'],
+        message: `lists ${contacts.people.length} authorized contacts, more than contacts.max (${contacts.max})`,
+      });
+    }
+  });
+
 export const contractFileSchema = z
   .strictObject({
     id: idSchema.optional(),
@@ -202,8 +229,17 @@ export const contractFileSchema = z
       .optional(),
     /** Repeat the breach message every `every` of business time while the metric stays unmet. */
     escalation: z.strictObject({ every: durationSchema, max: z.number().int().positive().optional() }).optional(),
+    contacts: contactsSchema.optional(),
   })
   .superRefine((contract, ctx) => {
+    const covered = new Set(contract.covers.map((coverage) => coverage.source));
+    contract.contacts?.people.forEach((person, index) => {
+      for (const source of Object.keys(person.ids)) {
+        if (!covered.has(source)) {
+          ctx.addIssue({ code: 'custom', path: ['contacts', 'people', index, 'ids', source], message: `source "${source}" is not among the contract's covers (${[...covered].join(', ')})` });
+        }
+      }
+    });
     if (contract.valid.from && contract.valid.until && contract.valid.until < contract.valid.from) {
       ctx.addIssue({ code: 'custom', path: ['valid', 'until'], message: 'is before valid.from' });
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BusinessCalendar } from './business-calendar.js';
+import type { AuthorizedContacts } from './contacts-rule.js';
 import { durationToMs, formatDuration, type Duration } from './duration.js';
 import type { Language } from './language.js';
 import type { Metric } from './metric.js';
@@ -60,6 +61,8 @@ export interface Contract {
   readonly notify?: { readonly language?: Language | undefined; readonly warnings: readonly string[]; readonly breaches: readonly string[] } | undefined;
   /** Repeats of the breach message while the metric stays unmet, in business time of its calendar. */
   readonly escalation?: { readonly every: Duration; readonly max?: number | undefined } | undefined;
+  /** Who may report issues; absent: anyone. */
+  readonly contacts?: AuthorizedContacts | undefined;
 }
 
 export function calendarFor(contract: Contract, priority: Priority): BusinessCalendar {

@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Instant } from './business-calendar.js';
+import { contactsReport, type ContactsSection } from './contacts-report.js';
 import type { Contract } from './contract.js';
 import type { Metric } from './metric.js';
 import { PRIORITIES, type Priority } from './priority.js';
@@ -53,6 +54,8 @@ export interface SlaReport {
   readonly byPriority: Readonly<Record<Priority, number>>;
   readonly metrics: readonly MetricSummary[];
   readonly breaches: readonly ReportBreach[];
+  /** Only for contracts that list their authorized contacts. */
+  readonly contacts?: ContactsSection;
 }
 
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -114,5 +117,5 @@ export function buildReport(contract: Contract, month: string, issues: readonly 
         })),
     )
     .sort((a, b) => a.deadline - b.deadline);
-  return { contract: contract.id, customer: contract.customer, month, zone, issues: inMonth.length, byPriority, metrics, breaches };
+  return { contract: contract.id, customer: contract.customer, month, zone, issues: inMonth.length, byPriority, metrics, breaches, ...contactsReport(contract, inMonth) };
 }
