@@ -6,8 +6,7 @@
  */
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
-import { trackerReporter } from '../shared/reporter.js';
-import { environmentFrom, type TrackerUser, isAgent, isBridgeUser, isPausedStatus, priorityFrom } from '../shared/source-rules.js';
+import { environmentFrom, isAgent, isBridgeUser, isPausedStatus, priorityFrom } from '../shared/source-rules.js';
 
 export type GiteaState = 'open' | 'closed';
 
@@ -32,8 +31,6 @@ export interface OpenedIssue {
   readonly labels: readonly string[];
   readonly title: string;
   readonly assignee: string | null;
-  /** Who opened it, when known (authorized contacts). */
-  readonly reporter?: TrackerUser | null | undefined;
 }
 
 /**
@@ -56,7 +53,6 @@ export function creationEvent(source: Source, opened: OpenedIssue, synthetic: bo
     title: opened.title,
     assignee: opened.assignee,
     synthetic,
-    ...trackerReporter(opened.reporter),
   };
 }
 

@@ -30,7 +30,7 @@ export const assigneeLogin = (issue: GiteaIssue): string | null => issue.assigne
  * warnings, and the next label change sets the status again from its own time.
  */
 export function createdEvent({ source, issue, repository }: GiteaSubject, synthetic: boolean): IssueEvent {
-  const opened = { at: epochMs(issue.created_at), project: repository.full_name, labels: labelNames(issue), title: issue.title, assignee: assigneeLogin(issue), reporter: issue.user && { names: [issue.user.login], email: issue.user.email } };
+  const opened = { at: epochMs(issue.created_at), project: repository.full_name, labels: labelNames(issue), title: issue.title, assignee: assigneeLogin(issue) };
   return creationEvent(source, opened, synthetic);
 }
 

@@ -55,6 +55,5 @@ export function normalizeGiteaDelivery(source: Source, payload: GiteaPayload, de
   if ('ignored' in result) return ignored(result.ignored);
   const shown = source.writeBack.enabled ? giteaShownFields(source.writeBack, issue) : {};
   const events = withCurrentState(subject, result.events);
-  const actor = payload.sender?.login ? { actor: { names: [payload.sender.login], email: payload.sender.email } } : {};
-  return { outcome: 'events', issue: giteaIssueRef(source, issue, repository), events, ...(Object.keys(shown).length > 0 ? { shown } : {}), ...actor };
+  return { outcome: 'events', issue: giteaIssueRef(source, issue, repository), events, ...(Object.keys(shown).length > 0 ? { shown } : {}) };
 }

@@ -6,8 +6,7 @@
  */
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
-import { trackerReporter } from '../shared/reporter.js';
-import { environmentFrom, type TrackerUser, isAgent, isBridgeUser, isPausedStatus, priorityFrom } from '../shared/source-rules.js';
+import { environmentFrom, isAgent, isBridgeUser, isPausedStatus, priorityFrom } from '../shared/source-rules.js';
 import { githubSettings } from './source-settings.js';
 
 export type GithubState = 'open' | 'closed';
@@ -34,8 +33,6 @@ export interface OpenedIssue {
   readonly labels: readonly string[];
   readonly title: string | undefined;
   readonly assignee: string | null;
-  /** Who opened it, when known (authorized contacts). */
-  readonly reporter?: TrackerUser | null | undefined;
 }
 
 /**
@@ -57,7 +54,6 @@ export function creationEvent(source: Source, opened: OpenedIssue, synthetic: bo
     ...(opened.title !== undefined ? { title: opened.title } : {}),
     assignee: opened.assignee,
     synthetic,
-    ...trackerReporter(opened.reporter),
   };
 }
 

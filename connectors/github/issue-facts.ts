@@ -18,8 +18,6 @@ export interface IssueFields {
   readonly created_at: string;
   readonly updated_at: string;
   readonly closed_at?: string | null | undefined;
-  /** Who opened the issue. */
-  readonly user?: { readonly login: string } | null | undefined;
 }
 
 export const epochMs = (timestamp: string): number => Date.parse(timestamp);
@@ -49,7 +47,7 @@ export const shownIssue = (issue: IssueFields): ShownIssue => ({ labels: labelNa
  * and then nobody can tell since when it has been waiting for the customer.
  */
 export function createdEvent(source: Source, project: string, issue: IssueFields, synthetic: boolean): IssueEvent {
-  const opened = { at: epochMs(issue.created_at), project, labels: labelNames(issue) ?? [], title: issue.title ?? undefined, assignee: assigneeLogin(issue) ?? null, reporter: issue.user && { names: [issue.user.login] } };
+  const opened = { at: epochMs(issue.created_at), project, labels: labelNames(issue) ?? [], title: issue.title ?? undefined, assignee: assigneeLogin(issue) ?? null };
   return creationEvent(source, opened, synthetic);
 }
 

@@ -58,6 +58,5 @@ export function normalizeGithubDelivery(source: Source, payload: GithubPayload, 
   const gone = events.some((candidate) => candidate.type === 'deleted');
   const shown = source.writeBack.enabled && !gone ? githubShownFields(source.writeBack, issue) : {};
   const ref = githubIssueRef(source, issue, repository.full_name, repository.html_url);
-  const actor = payload.sender?.login ? { actor: { names: [payload.sender.login] } } : {};
-  return { outcome: 'events', issue: ref, events, ...(Object.keys(shown).length > 0 ? { shown } : {}), ...actor };
+  return { outcome: 'events', issue: ref, events, ...(Object.keys(shown).length > 0 ? { shown } : {}) };
 }

@@ -7,8 +7,7 @@
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import type { Priority } from '../../src/domain/priority.js';
-import { trackerReporter } from '../shared/reporter.js';
-import { environmentFrom, type TrackerUser, isAgent, isBridgeUser, isPausedStatus, priorityFrom } from '../shared/source-rules.js';
+import { environmentFrom, isAgent, isBridgeUser, isPausedStatus, priorityFrom } from '../shared/source-rules.js';
 
 /** GitLab's own words for an issue's state. */
 export type GitlabState = 'opened' | 'closed';
@@ -52,8 +51,6 @@ export interface OpenedIssue {
   readonly facts: IssueFacts;
   readonly title: string;
   readonly assignee: string | null;
-  /** Who opened it, when known (authorized contacts). */
-  readonly reporter?: TrackerUser | null | undefined;
 }
 
 /** Born opened, whatever the state now: a closing travels as its own `resolved` event. */
@@ -72,7 +69,6 @@ export function creationEvent(source: Source, opened: OpenedIssue, synthetic: bo
     title: opened.title,
     assignee: opened.assignee,
     synthetic,
-    ...trackerReporter(opened.reporter),
   };
 }
 

@@ -8,7 +8,7 @@ import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { assignedEvent, creationEvent, labelChangeEvents, reopenedEvent, resolvedEvent, severityChangeEvent, type IssueFacts } from './fact-events.js';
 import { epochMs, factsOf, shownAssignee, shownLabels } from './issue-facts.js';
-import type { GitlabIssue, GitlabIssueHook, GitlabUser } from './payload-schema.js';
+import type { GitlabIssue, GitlabIssueHook } from './payload-schema.js';
 
 export type HookEvents = { readonly events: readonly IssueEvent[] } | { readonly ignored: string };
 
@@ -29,10 +29,9 @@ export function issueSubject(source: Source, project: string, hook: GitlabIssueH
 }
 
 /** The issue as it is now, stamped with its creation time. */
-export function createdEvent(subject: IssueSubject, synthetic: boolean, reporter?: GitlabUser | null): IssueEvent {
+export function createdEvent(subject: IssueSubject, synthetic: boolean): IssueEvent {
   const { issue } = subject;
-  const author = reporter ? { names: [reporter.username], email: reporter.email } : undefined;
-  const opened = { at: epochMs(issue.created_at), project: subject.project, facts: subject.facts, title: issue.title, assignee: subject.assignee ?? null, reporter: author };
+  const opened = { at: epochMs(issue.created_at), project: subject.project, facts: subject.facts, title: issue.title, assignee: subject.assignee ?? null };
   return creationEvent(subject.source, opened, synthetic);
 }
 
@@ -60,8 +59,7 @@ export function issueHookEvents(subject: IssueSubject, hook: GitlabIssueHook): H
   const { source, facts, issue } = subject;
   switch (issue.action) {
     case 'open':
-      // The user of an `open` hook is the issue's author; other hooks name only its author_id.
-      return { events: [createdEvent(subject, false, hook.user)] };
+      return { events: [createdEvent(subject, false)] };
     case 'close':
       return { events: [resolvedEvent(epochMs(issue.closed_at ?? issue.updated_at))] };
     case 'reopen':

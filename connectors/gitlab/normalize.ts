@@ -12,7 +12,7 @@ import { epochMs, factsOf, isCoveredType, projectPath, shownAssignee, shownLabel
 import { createdEvent, issueHookEvents, issueSubject, type IssueSubject } from './issue-hook-events.js';
 import { gitlabIssueRef } from './issue-ref.js';
 import { noteHookEvents } from './note-hook-events.js';
-import { isIssueHook, isNoteHook, type GitlabIssue, type GitlabPayload, type GitlabUser } from './payload-schema.js';
+import { isIssueHook, isNoteHook, type GitlabIssue, type GitlabPayload } from './payload-schema.js';
 import { gitlabShownFields } from './write-back.js';
 
 const ignored = (reason: string): Normalized => ({ outcome: 'ignored', reason });
@@ -44,8 +44,6 @@ function shownOf(source: Source, subject: IssueSubject, issue: GitlabIssue): { s
   return Object.keys(shown).length > 0 ? { shown } : {};
 }
 
-const actorOf = (user: GitlabUser | null | undefined) => (user?.username ? { actor: { names: [user.username], email: user.email } } : {});
-
 export function normalizeGitlabDelivery(source: Source, payload: GitlabPayload, delivery: WebhookDelivery): Normalized {
   const event = gitlabEvent(delivery.headers);
   if (!event) return ignored('no X-Gitlab-Event header: cannot tell which event this is');
@@ -61,7 +59,7 @@ export function normalizeGitlabDelivery(source: Source, payload: GitlabPayload, 
     const subject = issueSubject(source, project, payload);
     const result = issueHookEvents(subject, payload);
     if ('ignored' in result) return ignored(result.ignored);
-    return { outcome: 'events', issue: gitlabIssueRef(source, project, issue, payload.project?.web_url), events: withCurrentState(subject, issue, result.events), ...shownOf(source, subject, issue), ...actorOf(payload.user) };
+    return { outcome: 'events', issue: gitlabIssueRef(source, project, issue, payload.project?.web_url), events: withCurrentState(subject, issue, result.events), ...shownOf(source, subject, issue) };
   }
 
   if (!isNoteHook(payload)) return ignored(`${event} without a note (object_kind ${JSON.stringify(payload.object_kind ?? null)})`);

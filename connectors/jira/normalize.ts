@@ -11,12 +11,7 @@ import { jiraShownFields } from './write-back.js';
 import { commentEvent } from './comment-event.js';
 import { commentOnlyDelivery } from './comment-only.js';
 import { currentState, environmentOf, priorityOf, stateBefore, type IssueState } from './issue-state.js';
-import type { JiraChangelogItem, JiraIssue, JiraPayload, JiraUser } from './payload-schema.js';
-import { trackerReporter } from '../shared/reporter.js';
-
-/** Cloud names people by accountId, Data Center by name; the e-mail only where the site shows it. */
-const jiraNames = (user: JiraUser) => [user.accountId, user.name];
-const reporterOf = (user: JiraUser | null | undefined) => trackerReporter(user && { names: jiraNames(user), email: user.emailAddress });
+import type { JiraChangelogItem, JiraIssue, JiraPayload } from './payload-schema.js';
 
 interface JiraDelivery {
   readonly payload: JiraPayload;
@@ -46,7 +41,6 @@ export function createdEvents(source: Source, issue: JiraIssue, state: IssueStat
       title: issue.fields.summary,
       assignee: state.assignee,
       synthetic,
-      ...reporterOf(issue.fields.reporter),
     },
   ];
 }
@@ -141,6 +135,5 @@ export function normalizeJira(source: Source, payload: JiraPayload): Normalized 
   const built = build(source, delivery);
   const events = [...createdEvents(source, issue, delivery.before, true), ...built, ...resolutionEvents(source, delivery, built), ...observedEvents(source, delivery)];
   const shown = source.writeBack.enabled && payload.webhookEvent !== 'jira:issue_deleted' ? jiraShownFields(source.writeBack, issue.fields) : {};
-  const actor = payload.user && { names: jiraNames(payload.user), email: payload.user.emailAddress };
-  return { outcome: 'events', issue: issueRef(source, issue), events, ...(Object.keys(shown).length > 0 ? { shown } : {}), ...(actor ? { actor } : {}) };
+  return { outcome: 'events', issue: issueRef(source, issue), events, ...(Object.keys(shown).length > 0 ? { shown } : {}) };
 }

@@ -6,7 +6,6 @@
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import type { Priority } from '../../src/domain/priority.js';
-import { trackerReporter } from '../shared/reporter.js';
 import { environmentFrom, isAgent, isPausedStatus, isResolvedStatus, priorityFrom, type TrackerUser } from '../shared/source-rules.js';
 import { mantisSettings } from './source-settings.js';
 
@@ -39,7 +38,7 @@ export type MantisFieldsBefore = Omit<MantisFields, 'category' | 'tags' | 'custo
 
 type PriorityFields = Pick<MantisFields, 'priority' | 'severity'> & { readonly custom_fields?: MantisFields['custom_fields'] | undefined };
 
-export function createdEvent(source: Source, issue: MantisFields & { readonly summary: string; readonly reporter?: { readonly name: string; readonly email?: string | undefined } | null }, at: number, synthetic: boolean): IssueEvent {
+export function createdEvent(source: Source, issue: MantisFields & { readonly summary: string }, at: number, synthetic: boolean): IssueEvent {
   return {
     type: 'created',
     at,
@@ -53,7 +52,6 @@ export function createdEvent(source: Source, issue: MantisFields & { readonly su
     title: issue.summary,
     assignee: issue.handler?.name ?? null,
     synthetic,
-    ...trackerReporter(issue.reporter && { names: [issue.reporter.name], email: issue.reporter.email }),
   };
 }
 

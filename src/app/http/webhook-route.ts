@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { type ConnectorRegistry, type WebhookDelivery, connectorOf } from '../../../connectors/connector.js';
-import { markAcceptance } from '../../../connectors/shared/acceptance-marks.js';
+import { markContactFacts } from '../../../connectors/shared/acceptance-marks.js';
 import type { Source, SourceKind } from '../../config/source.js';
 import { clampToArrival } from '../../domain/clock-skew.js';
 import { formatPath } from '../../config/load-config.js';
@@ -137,7 +137,7 @@ async function handleDelivery(
   const deliveryId = connector.deliveryId(delivery) ?? `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
   const receivedAt = deps.now();
   // Nothing happened after it arrived: a stamp in the bridge's future is the tracker's clock (see clock-skew.ts).
-  const { events, clamped, aheadMs } = clampToArrival(markAcceptance(agentSource, normalized.events, normalized.actor), receivedAt);
+  const { events, clamped, aheadMs } = clampToArrival(markContactFacts(agentSource, normalized.events, connector.people?.(parsed.data, delivery) ?? {}), receivedAt);
   try {
     if (await deps.intake.isDuplicate(source.id, deliveryId)) {
       return counted(deps, source.id, 'duplicate', response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });
