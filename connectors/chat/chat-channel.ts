@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { OutboundRequest } from '../outbound-request.js';
+import type { ChatNotice } from './notice.js';
 import type { SlaNotification } from './notification.js';
 
 export const CHAT_CHANNEL_KINDS = ['slack', 'teams', 'mattermost', 'google-chat', 'webhook', 'console'] as const;
@@ -38,12 +39,15 @@ export interface ChatChannel<Config, Kind extends string = ChatChannelKind> {
   readonly configSchema: z.ZodType<Config>;
   /** Pure and deterministic; never throws for a notification that passed `slaNotificationSchema`. */
   buildRequest(config: Config, notification: SlaNotification): ChatOutput;
+  /** The same for a notice about a contract (its term ending). */
+  buildNoticeRequest(config: Config, notice: ChatNotice): ChatOutput;
 }
 
 /** A channel bound to its parsed settings. */
 export interface ConfiguredChatChannel {
   readonly kind: string;
   buildRequest(notification: SlaNotification): ChatOutput;
+  buildNoticeRequest(notice: ChatNotice): ChatOutput;
 }
 
 /**
@@ -52,5 +56,9 @@ export interface ConfiguredChatChannel {
  */
 export function configureChannel(channel: ChatChannel<unknown, string>, rawConfig: unknown): ConfiguredChatChannel {
   const config = channel.configSchema.parse(rawConfig);
-  return { kind: channel.kind, buildRequest: (notification) => channel.buildRequest(config, notification) };
+  return {
+    kind: channel.kind,
+    buildRequest: (notification) => channel.buildRequest(config, notification),
+    buildNoticeRequest: (notice) => channel.buildNoticeRequest(config, notice),
+  };
 }

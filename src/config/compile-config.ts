@@ -134,5 +134,6 @@ export function compileContract(
     escalation: file.escalation,
     notify: file.notify,
     ...(file.contacts ? { contacts: compileContacts(file.contacts) } : {}),
+    ...(file.term ? { term: { warnBefore: file.term.warn_before } } : {}),
   };
 }

@@ -230,8 +230,13 @@ export const contractFileSchema = z
     /** Repeat the breach message every `every` of business time while the metric stays unmet. */
     escalation: z.strictObject({ every: durationSchema, max: z.number().int().positive().optional() }).optional(),
     contacts: contactsSchema.optional(),
+    /** A warning to the managers (notify.breaches) this long before valid.until ends, in calendar time. */
+    term: z.strictObject({ warn_before: durationSchema }).optional(),
   })
   .superRefine((contract, ctx) => {
+    if (contract.term && !contract.valid.until) {
+      ctx.addIssue({ code: 'custom', path: ['term'], message: 'needs valid.until: the warning is given ahead of the end of the term' });
+    }
     const covered = new Set(contract.covers.map((coverage) => coverage.source));
     contract.contacts?.people.forEach((person, index) => {
       for (const source of Object.keys(person.ids)) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BusinessCalendar } from './business-calendar.js';
 import type { AuthorizedContacts } from './contacts-rule.js';
+import type { TermWarning } from './contract-term.js';
 import { durationToMs, formatDuration, type Duration } from './duration.js';
 import type { Language } from './language.js';
 import type { Metric } from './metric.js';
@@ -63,6 +64,8 @@ export interface Contract {
   readonly escalation?: { readonly every: Duration; readonly max?: number | undefined } | undefined;
   /** Who may report issues; absent: anyone. */
   readonly contacts?: AuthorizedContacts | undefined;
+  /** Warn the managers this long before `validUntil` ends; only with `validUntil`. */
+  readonly term?: TermWarning | undefined;
 }
 
 export function calendarFor(contract: Contract, priority: Priority): BusinessCalendar {
