@@ -44,6 +44,8 @@ export const githubIssueSchema = z.looseObject({
 export const githubCommentSchema = z.looseObject({
   id: z.number().int().nullish(),
   user: userSchema.nullish(),
+  /** The text: a customer's comment may sign off a resolution. */
+  body: z.string().nullish(),
   created_at: timestamp,
   updated_at: timestamp.nullish(),
   /** The author's relation to the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE…); 2017 on. */

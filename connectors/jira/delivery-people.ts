@@ -4,4 +4,8 @@ import type { JiraPayload, JiraUser } from './payload-schema.js';
 
 const person = (user: JiraUser | null | undefined) => (user ? { names: [user.accountId, user.name], email: user.emailAddress } : undefined);
 
-export const jiraPeople = (payload: JiraPayload): DeliveryPeople => ({ actor: person(payload.user), reporter: person(payload.issue?.fields.reporter) });
+export const jiraPeople = (payload: JiraPayload): DeliveryPeople => ({
+  actor: person(payload.user),
+  reporter: person(payload.issue?.fields.reporter),
+  comment: payload.comment && { author: person(payload.comment.author), text: payload.comment.body },
+});

@@ -14,12 +14,23 @@ import { isAgent, type TrackerUser } from './source-rules.js';
 export interface DeliveryPeople {
   readonly actor?: TrackerUser | undefined;
   readonly reporter?: TrackerUser | undefined;
+  /** The delivery's comment, for a sign-off by the reporter's note: who wrote it and its text. */
+  readonly comment?: { readonly author?: TrackerUser | undefined; readonly text?: string | null | undefined } | undefined;
 }
 
-export function markContactFacts(source: Source, events: readonly IssueEvent[], people: DeliveryPeople): IssueEvent[] {
+/** The keywords (lower-cased) that the text holds. */
+function keywordsIn(text: string | null | undefined, keywords: readonly string[]): string[] {
+  const lower = text?.toLowerCase() ?? '';
+  return keywords.filter((keyword) => lower.includes(keyword));
+}
+
+/** `signoffKeywords`: every contract's `reporter_note:` keyword, lower-cased: the text itself is not kept. */
+export function markContactFacts(source: Source, events: readonly IssueEvent[], people: DeliveryPeople, signoffKeywords: readonly string[] = []): IssueEvent[] {
   const byAgent = people.actor !== undefined && isAgent(source, people.actor);
   const reporter = trackerReporter(people.reporter);
   const agentNamed = (assignee: string) => isAgent(source, { names: [assignee] });
+  const author = trackerReporter(people.comment?.author);
+  const keywords = keywordsIn(people.comment?.text, signoffKeywords);
   return events.map((event): IssueEvent => {
     switch (event.type) {
       case 'created': {
@@ -31,6 +42,8 @@ export function markContactFacts(source: Source, events: readonly IssueEvent[], 
         return event.assignee !== null && (byAgent || agentNamed(event.assignee)) ? { ...event, toAgent: true } : event;
       case 'status_changed':
         return byAgent ? { ...event, byAgent: true } : event;
+      case 'commented':
+        return { ...event, ...(author ? { author } : {}), ...(keywords.length > 0 ? { keywords } : {}) };
       default:
         return event;
     }

@@ -4,6 +4,7 @@ import { toLocalIso } from '../domain/local-time.js';
 import { PRIORITIES } from '../domain/priority.js';
 import type { SlaReport } from '../domain/sla-report.js';
 import { contactsCsv, contactsHtml } from './report/contacts-format.js';
+import { signoffCsv, signoffHtml } from './report/signoff-format.js';
 
 const minutes = (ms: number | null) => (ms === null ? '' : String(Math.round(ms / 60_000)));
 
@@ -27,6 +28,7 @@ export function reportCsv(report: SlaReport): string {
       csvRow(breach.source, breach.key, breach.title, breach.metric, breach.priority, toLocalIso(breach.deadline, report.zone), breach.metAt === null ? '' : toLocalIso(breach.metAt, report.zone), minutes(breach.overdueMs)),
     ),
     ...contactsCsv(report, csvRow),
+    ...signoffCsv(report, csvRow),
   ].join('\n') + '\n';
 }
 
@@ -68,6 +70,7 @@ ${metricRows}</table>
 <h2>Breaches</h2>
 ${report.breaches.length === 0 ? '<p>None.</p>' : `<table><tr><th>issue</th><th>title</th><th>metric</th><th>priority</th><th>deadline</th><th>overdue</th></tr>\n${breachRows}</table>`}
 ${contactsHtml(report, escapeHtml)}
+${signoffHtml(report)}
 </body></html>
 `;
 }

@@ -135,5 +135,6 @@ export function compileContract(
     notify: file.notify,
     ...(file.contacts ? { contacts: compileContacts(file.contacts) } : {}),
     ...(file.term ? { term: { warnBefore: file.term.warn_before } } : {}),
+    ...(file.signoff ? { signoff: { confirmedBy: file.signoff.confirmed_by, within: file.signoff.within } } : {}),
   };
 }

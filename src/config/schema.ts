@@ -205,6 +205,16 @@ export const contactsSchema = z
     }
   });
 
+/** `status:closed`, `label:accepted` or `reporter_note:akkoord`. */
+export const signoffConditionSchema = z.string().transform((text, ctx) => {
+  const match = /^(status|label|reporter_note):(.+)$/.exec(text.trim());
+  if (!match || match[2]!.trim() === '') {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a sign-off (use status:<name>, label:<name> or reporter_note:<keyword>)` });
+    return z.NEVER;
+  }
+  return { kind: match[1] as 'status' | 'label' | 'reporter_note', value: match[2]!.trim().toLowerCase() };
+});
+
 export const contractFileSchema = z
   .strictObject({
     id: idSchema.optional(),
@@ -232,6 +242,13 @@ export const contractFileSchema = z
     contacts: contactsSchema.optional(),
     /** A warning to the managers (notify.breaches) this long before valid.until ends, in calendar time. */
     term: z.strictObject({ warn_before: durationSchema }).optional(),
+    /** The customer's sign-off of a resolution: what confirms it, and optionally how soon it should come. */
+    signoff: z
+      .strictObject({
+        confirmed_by: z.array(signoffConditionSchema).min(1),
+        within: durationSchema.optional(),
+      })
+      .optional(),
   })
   .superRefine((contract, ctx) => {
     if (contract.term && !contract.valid.until) {

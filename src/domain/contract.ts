@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BusinessCalendar } from './business-calendar.js';
 import type { AuthorizedContacts } from './contacts-rule.js';
 import type { TermWarning } from './contract-term.js';
+import type { SignoffRule } from './signoff-rule.js';
 import { durationToMs, formatDuration, type Duration } from './duration.js';
 import type { Language } from './language.js';
 import type { Metric } from './metric.js';
@@ -66,6 +67,8 @@ export interface Contract {
   readonly contacts?: AuthorizedContacts | undefined;
   /** Warn the managers this long before `validUntil` ends; only with `validUntil`. */
   readonly term?: TermWarning | undefined;
+  /** The customer's sign-off of resolutions, measured when set. */
+  readonly signoff?: SignoffRule | undefined;
 }
 
 export function calendarFor(contract: Contract, priority: Priority): BusinessCalendar {

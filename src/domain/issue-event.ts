@@ -39,7 +39,19 @@ export const issueEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('priority_changed'), at, stampedAt, priority: prioritySchema }),
   /** `byAgent`: the change was made by an agent, which accepts the issue (authorized contacts). */
   z.object({ type: z.literal('status_changed'), at, stampedAt, status: z.string().min(1), paused: z.boolean().default(false), byAgent: z.boolean().optional() }),
-  z.object({ type: z.literal('commented'), at, stampedAt, by: z.enum(['agent', 'customer']), public: z.boolean().default(true) }),
+  /**
+   * `author` and `keywords` (the contracts' sign-off keywords the text holds, lower-cased) for a
+   * customer's sign-off by note; absent where the delivery did not say.
+   */
+  z.object({
+    type: z.literal('commented'),
+    at,
+    stampedAt,
+    by: z.enum(['agent', 'customer']),
+    public: z.boolean().default(true),
+    author: reporterSchema.optional(),
+    keywords: z.array(z.string().min(1)).optional(),
+  }),
   /** `toAgent`: the assignee is an agent, which accepts the issue (authorized contacts). */
   z.object({ type: z.literal('assigned'), at, stampedAt, assignee: z.string().nullable(), toAgent: z.boolean().optional() }),
   z.object({ type: z.literal('resolved'), at, stampedAt, status: z.string().min(1).optional() }),

@@ -5,6 +5,7 @@
  */
 import type { Instant } from './business-calendar.js';
 import { checkContact, type ContactCheck } from './contacts-rule.js';
+import { evaluateSignoff, type SignoffStatus, type SignoffStep } from './signoff-rule.js';
 import { calendarFor, resolveTarget, type Contract, type MetricRule } from './contract.js';
 import { findContract } from './coverage.js';
 import { durationToMs } from './duration.js';
@@ -84,6 +85,8 @@ export type IssueSla =
       readonly metrics: readonly MetricStatus[];
       /** Whether an authorized contact reported it; only for contracts that list their contacts. */
       readonly contact?: ContactCheck;
+      /** The customer's sign-off of the resolution; only for contracts that measure it. */
+      readonly signoff?: SignoffStatus;
     };
 
 export interface IssueHistory {
@@ -427,6 +430,8 @@ export function initialFacts(created: CreatedEvent): IssueFacts {
   };
 }
 
+const signoffOf = (signoff: SignoffStatus | null) => (signoff ? { signoff } : {});
+
 /**
  * Applies an issue's events in their own time order and evaluates every metric of the contract
  * that covers the issue at `now`.
@@ -451,9 +456,11 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
   const start: CreationStart = contact?.waitsForAcceptance ? 'accepted' : 'created';
   const facts = initialFacts(created);
   const tracks: MetricTrack[] = contract.metrics.map((rule) => ({ rule, segments: [] }));
+  const steps: SignoffStep[] = [];
   for (const event of [created, ...rest]) {
     const before = event === created ? undefined : { ...facts };
     applyFacts(facts, event);
+    if (before && contract.signoff) steps.push({ event, before, after: { ...facts } });
     applyMeetings(tracks, describeChange(event, before, facts), start);
     syncClocks(tracks, contract, facts, event.at);
   }
@@ -470,5 +477,6 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     deleted: facts.deleted,
     metrics: tracks.map((track) => evaluateMetric(track, contract, facts, priority.effective, now)),
     ...(contact ? { contact } : {}),
+    ...signoffOf(evaluateSignoff(contract, steps, created.reporter, now)),
   };
 }

@@ -96,6 +96,7 @@ function issueSummary(state: IssueState) {
             atRisk: metricMatches(status, 'at-risk', state.computedAt),
           })),
           ...contactFlag(sla.contact),
+          ...(sla.signoff ? { signoff: sla.signoff } : {}),
         }
       : { notCovered: sla.reason }),
   };

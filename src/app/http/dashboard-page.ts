@@ -80,6 +80,15 @@ function issueRows(issues) {
       + '<td><div class="bar ' + risk + '" title="' + Math.round(share * 100) + '% of the target used"><div style="width:' + (share * 100) + '%"></div></div></td>'
       + '<td>' + (waiting ? duration(metric.targetMs ?? 0) + ' once accepted' : metric.remainingMs < 0 ? duration(metric.remainingMs) + ' overdue' : duration(metric.remainingMs) + ' left') + '</td></tr>' });
   }
+  for (const entry of issues) {
+    const signoff = entry.signoff;
+    if (signoff?.state !== 'awaiting') continue;
+    const link = entry.issue.url ? '<a href="' + text(entry.issue.url) + '">' + text(entry.issue.key) + '</a>' : text(entry.issue.key);
+    const risk = signoff.overdue ? 'breached' : 'ok';
+    rows.push({ deadline: Infinity, html: '<tr class="issue signoff ' + risk + '"><td>' + link + '</td><td>' + text(entry.issue.title) + '</td><td>' + text(entry.priority.effective) + '</td><td>sign-off</td>'
+      + '<td><span class="muted">awaiting the customer since ' + new Date(signoff.resolvedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) + '</span></td><td></td>'
+      + '<td>' + duration(signoff.elapsedMs ?? 0) + (signoff.target ? ' of ' + duration(signoff.target.ms) : '') + '</td></tr>' });
+  }
   return rows.sort((a, b) => a.deadline - b.deadline).map((row) => row.html).join('');
 }
 async function load() {
