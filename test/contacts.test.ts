@@ -66,7 +66,7 @@ describe('authorized contacts', () => {
     const cases: [name: string, source: string, reporter: Parameters<typeof checkContact>[2], listed: boolean | null, shown: string | null][] = [
       ['a listed login', 'gitea-demo', { names: ['anna'] }, true, 'anna'],
       ['a login in another case', 'gitea-demo', { names: ['BOB'] }, true, 'BOB'],
-      ['a listed e-mail address, in another case', 'jira-demo', { names: ['qm:1234'], email: 'anna@acme.example' }, true, 'qm:1234'],
+      ['a listed e-mail address, in another case', 'jira-demo', { names: ['qm:1234'], email: 'anna@acme.example' }, true, 'anna@acme.example'],
       ['any of the names the tracker gives', 'jira-demo', { names: ['qm:1234', 'Anna@acme.example'] }, true, 'qm:1234'],
       ['an unlisted login', 'gitea-demo', { names: ['mallory'] }, false, 'mallory'],
       ['a login listed for another source only', 'jira-demo', { names: ['bob'] }, false, 'bob'],

@@ -24,7 +24,7 @@ export interface AuthorizedContacts {
 }
 
 export interface ContactCheck {
-  /** How the reporter is shown: the first name, else the e-mail address; null when the tracker did not say. */
+  /** How the reporter is shown: the e-mail address (a Jira accountId says nothing to a manager), else the first name; null when the tracker did not say. */
   readonly reporter: string | null;
   /** Null when the reporter is unknown (a state built from a delivery that did not name them). */
   readonly listed: boolean | null;
@@ -33,7 +33,7 @@ export interface ContactCheck {
 }
 
 export function reporterLabel(reporter: Reporter | undefined): string | null {
-  return reporter?.names[0] ?? reporter?.email ?? null;
+  return reporter?.email ?? reporter?.names[0] ?? null;
 }
 
 /** Whether the reporter is one of the contract's authorized contacts for that source. */
