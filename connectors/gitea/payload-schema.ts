@@ -34,8 +34,8 @@ export const giteaIssueSchema = z.looseObject({
   /** The first assignee, kept by Gitea for compatibility. */
   assignee: userSchema.nullish(),
   assignees: z.array(userSchema).nullish(),
-  /** Who opened the issue (authorized contacts). */
-  user: userSchema.nullish(),
+  /** Who opened the issue (authorized contacts); the bridge does without, so nothing of it is required. */
+  user: z.looseObject({ login: z.string().nullish(), email: z.string().nullish() }).nullish(),
   created_at: timestamp,
   /** Every timeline change (label, assignee, close, reopen, comment) bumps it. */
   updated_at: timestamp,

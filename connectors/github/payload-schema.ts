@@ -30,8 +30,8 @@ export const githubIssueSchema = z.looseObject({
   /** The first assignee, kept for compatibility with `assignees`. */
   assignee: userSchema.nullish(),
   assignees: z.array(userSchema).nullish(),
-  /** Who opened the issue (authorized contacts). */
-  user: userSchema.nullish(),
+  /** Who opened the issue (authorized contacts); the bridge does without, so nothing of it is required. */
+  user: z.looseObject({ login: z.string().nullish() }).nullish(),
   created_at: timestamp,
   /** Bumped by every change of the issue (labels, assignees, state, comments). */
   updated_at: timestamp,
@@ -44,8 +44,8 @@ export const githubIssueSchema = z.looseObject({
 export const githubCommentSchema = z.looseObject({
   id: z.number().int().nullish(),
   user: userSchema.nullish(),
-  /** The text: a customer's comment may sign off a resolution. */
-  body: z.string().nullish(),
+  /** The text: a customer's comment may sign off a resolution; anything but a string is no text. */
+  body: z.unknown().transform((body) => (typeof body === 'string' ? body : undefined)),
   created_at: timestamp,
   updated_at: timestamp.nullish(),
   /** The author's relation to the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE…); 2017 on. */

@@ -88,8 +88,8 @@ export const jiraCommentSchema = z.looseObject({
   /** `…/rest/api/2/issue/10013/comment/10001`: names the issue when the payload has no `issue` (Jira Server). */
   self: absent(z.string()),
   author: absent(jiraUserSchema),
-  /** The text: a customer's note may sign off a resolution. */
-  body: absent(z.string()),
+  /** The text: a customer's note may sign off a resolution; anything but a string (an ADF document) is no text. */
+  body: z.unknown().transform((body) => (typeof body === 'string' ? body : undefined)),
   /** Jira Service Management: false for an internal note, which the customer never sees. */
   jsdPublic: absent(z.boolean()),
   /** Set when the comment is restricted to a role or group. */
