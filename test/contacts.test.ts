@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { markContactFacts } from '../connectors/shared/acceptance-marks.js';
 import { ConfigError } from '../src/config/config-error.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
+import { missedEvents } from '../src/domain/missed-events.js';
 import type { Source } from '../src/config/source.js';
 import { checkContact, type AuthorizedContacts } from '../src/domain/contacts-rule.js';
 import type { Contract } from '../src/domain/contract.js';
@@ -217,6 +218,19 @@ describe('authorized contacts', () => {
         const [first] = markContactFacts(source, base.slice(0, 1), { reporter });
         expect(first!.type === 'created' && first!.reporter).to.deep.equal(expected ?? undefined);
       }
+    });
+
+    it('leaves reconciliation taking the marked webhook events for the facts its API tells, which carry no marks', () => {
+      const told = events(
+        { type: 'assigned', at: '2026-11-30T10:00', assignee: 'sanne' },
+        { type: 'status_changed', at: '2026-11-30T10:00', status: 'in progress' },
+        { type: 'commented', at: '2026-11-30T10:00', by: 'customer' },
+      );
+      const known = markContactFacts(source, told, { actor: { names: ['sanne'] }, comment: { author: { names: ['mallory'] }, text: 'akkoord' } }, ['akkoord']);
+      expect(known.map((event) => Object.keys(event).filter((key) => ['toAgent', 'byAgent', 'author', 'keywords'].includes(key)))).to.deep.equal([['toAgent'], ['byAgent'], ['author', 'keywords']]);
+      expect(missedEvents(known, told)).to.deep.equal([]);
+      // A different fact is still missed.
+      expect(missedEvents(known, events({ type: 'assigned', at: '2026-11-30T10:00', assignee: 'ruud' }))).to.have.length(1);
     });
 
     it('does not take a later delivery\u2019s agent for the creator of a synthetic creation', () => {
