@@ -16,6 +16,7 @@ import { parseLocalIso, toLocalIso } from '../src/domain/local-time.js';
 import { runClock, type IssueSla } from '../src/domain/sla-clock.js';
 import { signoffKeywords, type SignoffStatus } from '../src/domain/signoff-rule.js';
 import { buildReport } from '../src/domain/sla-report.js';
+import { compactHistory } from '../src/domain/history-compaction.js';
 import { OFFICE_CALENDAR, writeConfig } from './support/temp-config.js';
 
 const ZONE = 'Europe/Amsterdam';
@@ -137,6 +138,20 @@ describe('customer sign-off', () => {
     it('lists every contract\u2019s keywords once, lower-cased', () => {
       expect(signoffKeywords([contract, contract, load('signoff: { confirmed_by: ["reporter_note:Opgelost", "status:closed"] }\n')])).to.deep.equal(['akkoord', 'opgelost']);
     });
+  });
+
+  it('keeps a confirming note through retention\u2019s compaction, so the sign-off stays what it was', () => {
+    const log = events(
+      created,
+      resolved('2026-11-30T15:00'),
+      { type: 'commented', at: '2026-11-30T15:30', by: 'customer', author: { names: ['jdevries'] } },
+      { type: 'commented', at: '2026-11-30T16:00', by: 'customer', author: { names: ['jdevries'] }, keywords: ['akkoord'] },
+    );
+    const compacted = compactHistory(log);
+    expect(compacted.filter((event) => event.type === 'commented').map((event) => event.at)).to.deep.equal([at('2026-11-30T16:00')]);
+    const whole = signoffOf(runClock({ source: 'mantis-demo', events: log }, [contract], at('2027-03-01T12:00')));
+    expect(signoffOf(runClock({ source: 'mantis-demo', events: compacted }, [contract], at('2027-03-01T12:00')))).to.deep.equal(whole);
+    expect(whole.state).to.equal('confirmed');
   });
 
   describe('the config', () => {
