@@ -45,7 +45,7 @@ export const githubCommentSchema = z.looseObject({
   id: z.number().int().nullish(),
   user: userSchema.nullish(),
   /** The text: a customer's comment may sign off a resolution; anything but a string is no text. */
-  body: z.unknown().transform((body) => (typeof body === 'string' ? body : undefined)),
+  body: z.unknown().optional().transform((body) => (typeof body === 'string' ? body : undefined)),
   created_at: timestamp,
   updated_at: timestamp.nullish(),
   /** The author's relation to the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE…); 2017 on. */

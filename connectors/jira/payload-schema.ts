@@ -89,7 +89,7 @@ export const jiraCommentSchema = z.looseObject({
   self: absent(z.string()),
   author: absent(jiraUserSchema),
   /** The text: a customer's note may sign off a resolution; anything but a string (an ADF document) is no text. */
-  body: z.unknown().transform((body) => (typeof body === 'string' ? body : undefined)),
+  body: z.unknown().optional().transform((body) => (typeof body === 'string' ? body : undefined)),
   /** Jira Service Management: false for an internal note, which the customer never sees. */
   jsdPublic: absent(z.boolean()),
   /** Set when the comment is restricted to a role or group. */
