@@ -9,6 +9,7 @@ import type { Source } from '../src/config/source.js';
 import type { SettingsShape, SourceSettings } from '../src/config/source-settings.js';
 import type { IssueEvent } from '../src/domain/issue-event.js';
 import type { ShownFields } from './shared/owned-fields.js';
+import type { DeliveryPeople } from './shared/acceptance-marks.js';
 import type { OutboundRequest } from './outbound-request.js';
 import type { WriteBackFields } from '../src/domain/write-back-fields.js';
 
@@ -67,6 +68,11 @@ export interface TrackerConnector<Payload = unknown> {
    * from its real creation time.
    */
   normalize(source: Source, payload: Payload, delivery: WebhookDelivery): Normalized;
+  /**
+   * Who caused the delivery and who reported its issue, as far as the payload says (authorized
+   * contacts): the reporter goes onto the created events, an agent actor accepts the issue.
+   */
+  people?(payload: Payload, delivery: WebhookDelivery): DeliveryPeople;
   readonly writeBack: WriteBackBuilder;
   /**
    * Whether the tracker's refusal of a write-back (a 4xx with its body) says the issue is gone,

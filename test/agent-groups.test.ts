@@ -152,7 +152,7 @@ describe('agents by group membership', function () {
       await postGitlab(bridge, 'note-by-agent');
       await waitForIdleQueue(bridge);
       const events = await bridge.store.loadEvents('gitlab-support', ISSUE);
-      expect(events.filter((event) => event.type === 'commented')).to.deep.equal([{ type: 'commented', at: AGENT_COMMENT_AT, by: 'customer', public: true }]);
+      expect(events.filter((event) => event.type === 'commented')).to.deep.equal([{ type: 'commented', at: AGENT_COMMENT_AT, by: 'customer', public: true, author: { names: ['open2bizz-support'] } }]);
       expect(reaction((await bridge.store.loadState('gitlab-support', ISSUE))!).metAt).to.equal(undefined);
     });
 

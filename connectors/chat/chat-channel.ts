@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { OutboundRequest } from '../outbound-request.js';
 import type { ChatNotification } from './card-notification.js';
+import type { ChatNotice } from './notice.js';
 
 export const CHAT_CHANNEL_KINDS = ['slack', 'teams', 'mattermost', 'google-chat', 'webhook', 'console'] as const;
 export const chatChannelKindSchema = z.enum(CHAT_CHANNEL_KINDS);
@@ -38,12 +39,15 @@ export interface ChatChannel<Config, Kind extends string = ChatChannelKind> {
   readonly configSchema: z.ZodType<Config>;
   /** Pure and deterministic; never throws for a notification that passed `slaNotificationSchema` or `cardNotificationSchema`. */
   buildRequest(config: Config, notification: ChatNotification): ChatOutput;
+  /** The same for a notice about a contract (its term ending). */
+  buildNoticeRequest(config: Config, notice: ChatNotice): ChatOutput;
 }
 
 /** A channel bound to its parsed settings. */
 export interface ConfiguredChatChannel {
   readonly kind: string;
   buildRequest(notification: ChatNotification): ChatOutput;
+  buildNoticeRequest(notice: ChatNotice): ChatOutput;
 }
 
 /**
@@ -52,5 +56,9 @@ export interface ConfiguredChatChannel {
  */
 export function configureChannel(channel: ChatChannel<unknown, string>, rawConfig: unknown): ConfiguredChatChannel {
   const config = channel.configSchema.parse(rawConfig);
-  return { kind: channel.kind, buildRequest: (notification) => channel.buildRequest(config, notification) };
+  return {
+    kind: channel.kind,
+    buildRequest: (notification) => channel.buildRequest(config, notification),
+    buildNoticeRequest: (notice) => channel.buildNoticeRequest(config, notice),
+  };
 }

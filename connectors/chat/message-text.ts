@@ -20,7 +20,7 @@ const SUMMARY_TITLE_MAX = 120;
 const NAME_MAX = 200;
 const REASON_MAX = 300;
 
-export const FIELD_KEYS = ['customer', 'issue', 'title', 'priority', 'metric', 'deadline', 'remaining', 'assignee'] as const;
+export const FIELD_KEYS = ['customer', 'issue', 'title', 'priority', 'metric', 'deadline', 'remaining', 'assignee', 'reporter'] as const;
 /** The fields of an hours card message (./card-text.ts) besides customer, issue and title. */
 export const CARD_FIELD_KEYS = ['balance', 'purchase', 'call', 'waiting'] as const;
 export type FieldKey = (typeof FIELD_KEYS)[number] | (typeof CARD_FIELD_KEYS)[number];
@@ -46,7 +46,7 @@ export interface MessageText {
   readonly linkLabel: string;
   /** Set when the notification went out late: receivers must not mistake it for a fresh one. */
   readonly lateNote?: string;
-  /** In display order, one per FIELD_KEYS entry. */
+  /** In display order, one per FIELD_KEYS entry; `reporter` only for an issue from an unlisted contact. */
   readonly fields: readonly MessageField[];
 }
 
@@ -91,6 +91,9 @@ export function messageText(notification: ChatNotification): MessageText {
       label: words.label.assignee,
       value: notification.assignee === null ? words.unassigned : cleanText(notification.assignee, NAME_MAX, words.unassigned),
     },
+    ...(notification.unlistedReporter
+      ? [{ key: 'reporter' as const, label: words.label.reporter, value: words.unlistedContact(cleanText(notification.unlistedReporter, NAME_MAX)) }]
+      : []),
   ];
 
   return {

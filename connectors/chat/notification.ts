@@ -61,6 +61,8 @@ export const slaNotificationSchema = z.strictObject({
   /** Business milliseconds left; negative when overdue. */
   remainingMs: z.number(),
   assignee: z.string().nullable(),
+  /** Set when the contract lists its authorized contacts and the reporter is not one of them. */
+  unlistedReporter: z.string().min(1).optional(),
   firedAt: epochMsSchema,
 });
 

@@ -16,6 +16,7 @@ export interface Vocabulary {
     readonly deadline: string;
     readonly remaining: string;
     readonly assignee: string;
+    readonly reporter: string;
   };
   /** Short weekday names, Monday first (luxon's weekday 1 is Monday). */
   readonly weekdays: readonly string[];
@@ -40,6 +41,7 @@ export interface Vocabulary {
   stillBreached(metric: string, label: string): string;
   openIssue(key: string, tracker: string): string;
   issueIn(key: string, tracker: string, source: string): string;
+  unlistedContact(reporter: string): string;
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -55,6 +57,7 @@ const en: Vocabulary = {
     deadline: 'Deadline',
     remaining: 'Business time',
     assignee: 'Assignee',
+    reporter: 'Reported by',
   },
   weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
   months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
@@ -77,6 +80,7 @@ const en: Vocabulary = {
   stillBreached: (metric, label) => `${capitalize(metric)} still breached (${label})`,
   openIssue: (key, tracker) => `Open ${key} in ${tracker}`,
   issueIn: (key, tracker, source) => `${key} in ${tracker} (${source})`,
+  unlistedContact: (reporter) => `${reporter}: reported by an unlisted contact`,
 };
 
 const nl: Vocabulary = {
@@ -90,6 +94,7 @@ const nl: Vocabulary = {
     deadline: 'Uiterlijk',
     remaining: 'Werktijd',
     assignee: 'Behandelaar',
+    reporter: 'Gemeld door',
   },
   weekdays: ['ma', 'di', 'wo', 'do', 'vr', 'za', 'zo'],
   months: ['jan', 'feb', 'mrt', 'apr', 'mei', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'],
@@ -112,6 +117,7 @@ const nl: Vocabulary = {
   stillBreached: (metric, label) => `${capitalize(metric)} nog steeds overschreden (${label})`,
   openIssue: (key, tracker) => `${key} openen in ${tracker}`,
   issueIn: (key, tracker, source) => `${key} in ${tracker} (${source})`,
+  unlistedContact: (reporter) => `${reporter}: gemeld door een niet-geautoriseerde contactpersoon`,
 };
 
 export const VOCABULARY: Readonly<Record<Language, Vocabulary>> = { en, nl };

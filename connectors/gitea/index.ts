@@ -1,5 +1,6 @@
 /** Gitea and Forgejo: one connector serves both kinds, as Forgejo sends every Gitea header too. */
 import type { TrackerConnector } from '../connector.js';
+import { giteaPeople } from './delivery-people.js';
 import { giteaDemo } from './demo-issue.js';
 import { giteaDeliveryId } from './delivery-id.js';
 import { giteaSourceSettings } from './source-settings.js';
@@ -21,6 +22,7 @@ export const giteaConnector: TrackerConnector<GiteaPayload> = {
   sign: signGiteaDelivery,
   payloadSchema: giteaPayloadSchema,
   normalize: normalizeGiteaDelivery,
+  people: giteaPeople,
   writeBack: giteaWriteBack,
   issueGone: giteaIssueGone,
   createReader: () => giteaReader,

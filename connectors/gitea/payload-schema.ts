@@ -34,6 +34,8 @@ export const giteaIssueSchema = z.looseObject({
   /** The first assignee, kept by Gitea for compatibility. */
   assignee: userSchema.nullish(),
   assignees: z.array(userSchema).nullish(),
+  /** Who opened the issue (authorized contacts); the bridge does without, so nothing of it is required. */
+  user: z.looseObject({ login: z.string().nullish(), email: z.string().nullish() }).nullish(),
   created_at: timestamp,
   /** Every timeline change (label, assignee, close, reopen, comment) bumps it. */
   updated_at: timestamp,
@@ -70,7 +72,8 @@ export const giteaPayloadSchema = z
     issue: giteaIssueSchema.nullish(),
     comment: giteaCommentSchema.nullish(),
     repository: giteaRepositorySchema.nullish(),
-    sender: z.looseObject({}).nullish(),
+    /** Who caused the event: an agent's change accepts an issue (authorized contacts). */
+    sender: z.looseObject({ login: z.string().nullish(), email: z.string().nullish() }).nullish(),
     /** `{title|body|ref: {from}}` on `edited`. */
     changes: z.looseObject({}).nullish(),
     /** On `issue_comment` (1.11+): the comment is on a pull request. */

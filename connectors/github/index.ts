@@ -4,6 +4,7 @@
  * and a Project date written back, the REST timeline read for reconciliation.
  */
 import type { TrackerConnector } from '../connector.js';
+import { githubPeople } from './delivery-people.js';
 import { githubAgentMembers } from './agent-members.js';
 import { githubDemo } from './demo-issue.js';
 import { githubDeliveryId } from './delivery-id.js';
@@ -30,6 +31,7 @@ export const githubConnector: TrackerConnector<GithubPayload> = {
   sign: signGithubDelivery,
   payloadSchema: githubPayloadSchema,
   normalize: normalizeGithubDelivery,
+  people: githubPeople,
   writeBack: githubWriteBack,
   issueGone: githubIssueGone,
   createReader: () => githubReader,

@@ -30,6 +30,8 @@ export const githubIssueSchema = z.looseObject({
   /** The first assignee, kept for compatibility with `assignees`. */
   assignee: userSchema.nullish(),
   assignees: z.array(userSchema).nullish(),
+  /** Who opened the issue (authorized contacts); the bridge does without, so nothing of it is required. */
+  user: z.looseObject({ login: z.string().nullish() }).nullish(),
   created_at: timestamp,
   /** Bumped by every change of the issue (labels, assignees, state, comments). */
   updated_at: timestamp,
@@ -42,12 +44,12 @@ export const githubIssueSchema = z.looseObject({
 export const githubCommentSchema = z.looseObject({
   id: z.number().int().nullish(),
   user: userSchema.nullish(),
+  /** The text, read for the sign-off keywords and the `/spent 1h30m` convention (src/domain/spent-note.ts), never kept; anything but a string is no text. */
+  body: z.unknown().optional().transform((body) => (typeof body === 'string' ? body : undefined)),
   created_at: timestamp,
   updated_at: timestamp.nullish(),
   /** The author's relation to the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE…); 2017 on. */
   author_association: z.string().nullish(),
-  /** Read for the `/spent 1h30m` convention only (src/domain/spent-note.ts). */
-  body: z.string().nullish(),
 });
 
 export const githubRepositorySchema = z.looseObject({
@@ -60,7 +62,8 @@ export const githubPayloadSchema = z.looseObject({
   issue: githubIssueSchema.nullish(),
   comment: githubCommentSchema.nullish(),
   repository: githubRepositorySchema.nullish(),
-  sender: z.looseObject({}).nullish(),
+  /** Who caused the event: an agent's change accepts an issue (authorized contacts). */
+  sender: z.looseObject({ login: z.string().nullish() }).nullish(),
   /** `labeled`/`unlabeled`: the label added or removed. */
   label: z.looseObject({}).nullish(),
   /** `assigned`/`unassigned`: the user added or removed. */

@@ -3,6 +3,7 @@
  * date and SLA labels written back, reconciliation from the issues' notes and resource events.
  */
 import type { TrackerConnector } from '../connector.js';
+import { gitlabPeople } from './delivery-people.js';
 import { gitlabAgentMembers } from './agent-members.js';
 import { gitlabDemo } from './demo-issue.js';
 import { gitlabDeliveryId } from './delivery-id.js';
@@ -28,6 +29,7 @@ export const gitlabConnector: TrackerConnector<GitlabPayload> = {
   sign: signGitlabDelivery,
   payloadSchema: gitlabPayloadSchema,
   normalize: normalizeGitlabDelivery,
+  people: gitlabPeople,
   writeBack: gitlabWriteBack,
   issueGone: gitlabIssueGone,
   createReader: () => gitlabReader,

@@ -1,4 +1,5 @@
 import type { TrackerConnector } from '../connector.js';
+import { jiraPeople } from './delivery-people.js';
 import { jiraDemo } from './demo-issue.js';
 import { buildWriteBack, jiraIssueGone } from './write-back.js';
 import { jiraDeliveryId } from './delivery-id.js';
@@ -18,6 +19,7 @@ export const jiraConnector: TrackerConnector<JiraPayload> = {
   sign: signJira,
   payloadSchema: jiraPayloadSchema,
   normalize: normalizeJira,
+  people: jiraPeople,
   writeBack: async (source, issue, desired, previous, _lookup, shown) => buildWriteBack(source, source.writeBack, issue, desired, previous, shown),
   issueGone: jiraIssueGone,
   createReader: () => jiraReader,

@@ -55,6 +55,8 @@ const issueFieldsSchema = z.looseObject({
   components: absent(z.array(namedSchema)),
   labels: absent(z.array(z.string())),
   assignee: jiraUserSchema.nullable().optional(),
+  /** Who reported the issue (authorized contacts). */
+  reporter: jiraUserSchema.nullable().optional(),
   resolutiondate: jiraDateTime.nullable().optional(),
   environment: z.string().nullable().optional(),
 });
@@ -86,6 +88,8 @@ export const jiraCommentSchema = z.looseObject({
   /** `…/rest/api/2/issue/10013/comment/10001`: names the issue when the payload has no `issue` (Jira Server). */
   self: absent(z.string()),
   author: absent(jiraUserSchema),
+  /** The text: a customer's note may sign off a resolution; anything but a string (an ADF document) is no text. */
+  body: z.unknown().optional().transform((body) => (typeof body === 'string' ? body : undefined)),
   /** Jira Service Management: false for an internal note, which the customer never sees. */
   jsdPublic: absent(z.boolean()),
   /** Set when the comment is restricted to a role or group. */
@@ -124,6 +128,8 @@ export const jiraPayloadSchema = z
     comment: absent(jiraCommentSchema),
     /** worklog_created/updated/deleted: ./worklog-events.ts. */
     worklog: absent(jiraWorklogSchema),
+    /** Who caused the event: an agent's status change accepts an issue (authorized contacts). */
+    user: absent(jiraUserSchema),
   })
   .superRefine((payload, ctx) => {
     const missing = (path: (string | number)[]) =>

@@ -4,6 +4,7 @@
  * plugin cannot see, reconciliation reads from the REST API (./reader.ts).
  */
 import type { TrackerConnector } from '../connector.js';
+import { mantisPeople } from './delivery-people.js';
 import { mantisDemo } from './demo-issue.js';
 import { buildWriteBack, mantisIssueGone } from './write-back.js';
 import { normalizeMantis } from './normalize.js';
@@ -22,6 +23,7 @@ export const mantisConnector: TrackerConnector<MantisPayload> = {
   sign: signMantis,
   payloadSchema: mantisPayloadSchema,
   normalize: normalizeMantis,
+  people: mantisPeople,
   writeBack: async (source, issue, desired, previous, _lookup, shown) => buildWriteBack(source, source.writeBack, issue, desired, previous, shown),
   issueGone: mantisIssueGone,
   createReader: () => createMantisReader(),

@@ -4,6 +4,8 @@ import { toLocalIso } from '../domain/local-time.js';
 import { PRIORITIES } from '../domain/priority.js';
 import type { SlaReport } from '../domain/sla-report.js';
 import { hoursCsvRows, hoursHtml } from './hours/hours-report-format.js';
+import { contactsCsv, contactsHtml } from './report/contacts-format.js';
+import { signoffCsv, signoffHtml } from './report/signoff-format.js';
 
 const minutes = (ms: number | null) => (ms === null ? '' : String(Math.round(ms / 60_000)));
 
@@ -27,6 +29,8 @@ export function reportCsv(report: SlaReport): string {
       csvRow(breach.source, breach.key, breach.title, breach.metric, breach.priority, toLocalIso(breach.deadline, report.zone), breach.metAt === null ? '' : toLocalIso(breach.metAt, report.zone), minutes(breach.overdueMs)),
     ),
     ...(report.hours ? hoursCsvRows(report.hours, report.zone, csvRow) : []),
+    ...contactsCsv(report, csvRow),
+    ...signoffCsv(report, csvRow),
   ].join('\n') + '\n';
 }
 
@@ -67,6 +71,8 @@ body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collap
 ${metricRows}</table>
 <h2>Breaches</h2>
 ${report.breaches.length === 0 ? '<p>None.</p>' : `<table><tr><th>issue</th><th>title</th><th>metric</th><th>priority</th><th>deadline</th><th>overdue</th></tr>\n${breachRows}</table>`}
-${report.hours ? `${hoursHtml(report.hours, report.zone, escapeHtml)}\n` : ''}</body></html>
+${report.hours ? `${hoursHtml(report.hours, report.zone, escapeHtml)}\n` : ''}${contactsHtml(report, escapeHtml)}
+${signoffHtml(report)}
+</body></html>
 `;
 }

@@ -9,6 +9,7 @@ import { WindowedCalendar } from '../domain/windowed-calendar.js';
 import { durationToMs } from '../domain/duration.js';
 import { WEEKDAYS, type CalendarFile, type ContractFile } from './schema.js';
 import { compileHoursCard } from './hours-card-schema.js';
+import { compileContacts } from './contacts-config.js';
 
 export type PathPart = string | number;
 
@@ -134,5 +135,8 @@ export function compileContract(
     escalation: file.escalation,
     notify: file.notify,
     hours: file.hours && compileHoursCard(file.hours, calendar.zone, calendar.dayMs, calendar.weekMs),
+    ...(file.contacts ? { contacts: compileContacts(file.contacts) } : {}),
+    ...(file.term ? { term: { warnBefore: file.term.warn_before } } : {}),
+    ...(file.signoff ? { signoff: { confirmedBy: file.signoff.confirmed_by, within: file.signoff.within } } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseDuration, type Duration } from '../domain/duration.js';
 import { isHolidayDate } from '../domain/holidays.js';
 import { meetConditionSchema, metricStartSchema } from '../domain/contract.js';
+import { UNLISTED_CLOCKS } from '../domain/contacts-rule.js';
 import { languageSchema } from '../domain/language.js';
 import { zoneSchema } from '../domain/local-time.js';
 import { metricSchema } from '../domain/metric.js';
@@ -179,6 +180,42 @@ export const coverageSchema = z.strictObject({
 });
 export type Coverage = z.infer<typeof coverageSchema>;
 
+/**
+ * The customer's authorized contacts: at most `max` people, each named per source by the tracker
+ * user names or e-mail addresses they report with.
+ */
+export const contactsSchema = z
+  .strictObject({
+    max: z.number().int().positive(),
+    people: z.array(
+      z.strictObject({
+        name: z.string().min(1),
+        ids: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).refine((ids) => Object.keys(ids).length > 0, { error: 'name at least one source' }),
+      }),
+    ),
+    /** What the clock of an issue reported by someone else does. */
+    unlisted_clock: z.enum(UNLISTED_CLOCKS).default('as_usual'),
+  })
+  .superRefine((contacts, ctx) => {
+    if (contacts.people.length > contacts.max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['people'],
+        message: `lists ${contacts.people.length} authorized contacts, more than contacts.max (${contacts.max})`,
+      });
+    }
+  });
+
+/** `status:closed`, `label:accepted` or `reporter_note:akkoord`. */
+export const signoffConditionSchema = z.string().transform((text, ctx) => {
+  const match = /^(status|label|reporter_note):(.+)$/.exec(text.trim());
+  if (!match || match[2]!.trim() === '') {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a sign-off (use status:<name>, label:<name> or reporter_note:<keyword>)` });
+    return z.NEVER;
+  }
+  return { kind: match[1] as 'status' | 'label' | 'reporter_note', value: match[2]!.trim().toLowerCase() };
+});
+
 export const contractFileSchema = z
   .strictObject({
     id: idSchema.optional(),
@@ -205,8 +242,29 @@ export const contractFileSchema = z
     escalation: z.strictObject({ every: durationSchema, max: z.number().int().positive().optional() }).optional(),
     /** A prepaid hours card (strippenkaart): ./hours-card-schema.ts. */
     hours: z.lazy(() => hoursCardFileSchema).optional(),
+    contacts: contactsSchema.optional(),
+    /** A warning to the managers (notify.breaches) this long before valid.until ends, in calendar time. */
+    term: z.strictObject({ warn_before: durationSchema }).optional(),
+    /** The customer's sign-off of a resolution: what confirms it, and optionally how soon it should come. */
+    signoff: z
+      .strictObject({
+        confirmed_by: z.array(signoffConditionSchema).min(1),
+        within: durationSchema.optional(),
+      })
+      .optional(),
   })
   .superRefine((contract, ctx) => {
+    if (contract.term && !contract.valid.until) {
+      ctx.addIssue({ code: 'custom', path: ['term'], message: 'needs valid.until: the warning is given ahead of the end of the term' });
+    }
+    const covered = new Set(contract.covers.map((coverage) => coverage.source));
+    contract.contacts?.people.forEach((person, index) => {
+      for (const source of Object.keys(person.ids)) {
+        if (!covered.has(source)) {
+          ctx.addIssue({ code: 'custom', path: ['contacts', 'people', index, 'ids', source], message: `source "${source}" is not among the contract's covers (${[...covered].join(', ')})` });
+        }
+      }
+    });
     if (contract.valid.from && contract.valid.until && contract.valid.until < contract.valid.from) {
       ctx.addIssue({ code: 'custom', path: ['valid', 'until'], message: 'is before valid.from' });
     }

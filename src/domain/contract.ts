@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { BusinessCalendar } from './business-calendar.js';
+import type { AuthorizedContacts } from './contacts-rule.js';
+import type { TermWarning } from './contract-term.js';
+import type { SignoffRule } from './signoff-rule.js';
 import { durationToMs, formatDuration, type Duration } from './duration.js';
 import type { HoursCard } from './hours-card.js';
 import type { Language } from './language.js';
@@ -63,6 +66,12 @@ export interface Contract {
   readonly escalation?: { readonly every: Duration; readonly max?: number | undefined } | undefined;
   /** A prepaid hours card (strippenkaart), when the contract has one. */
   readonly hours?: HoursCard | undefined;
+  /** Who may report issues; absent: anyone. */
+  readonly contacts?: AuthorizedContacts | undefined;
+  /** Warn the managers this long before `validUntil` ends; only with `validUntil`. */
+  readonly term?: TermWarning | undefined;
+  /** The customer's sign-off of resolutions, measured when set. */
+  readonly signoff?: SignoffRule | undefined;
 }
 
 export function calendarFor(contract: Contract, priority: Priority): BusinessCalendar {

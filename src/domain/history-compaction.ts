@@ -65,6 +65,11 @@ export function compactHistory(events: readonly IssueEvent[]): IssueEvent[] {
     const before = { ...facts };
     applyFacts(facts, event);
     const meeting = meetingOf(event, before, facts);
+    // A comment with a sign-off keyword may be the customer's confirmation (signoff-rule.ts).
+    if (event.type === 'commented' && (event.keywords?.length ?? 0) > 0) {
+      kept.push(event);
+      continue;
+    }
     if (!sameFacts(before, facts)) {
       kept.push(event);
       lastKept = meeting ?? 'fact';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reporterSchema } from './contacts-rule.js';
 import { prioritySchema } from './priority.js';
 
 /**
@@ -30,11 +31,29 @@ export const issueEventSchema = z.discriminatedUnion('type', [
      * later, or the creation webhook was lost): a real created event wins over it.
      */
     synthetic: z.boolean().default(false),
+    /** Who reported the issue, when the delivery says (absent in events stored before). */
+    reporter: reporterSchema.optional(),
+    /** The assignee at creation is an agent: an agent accepted the issue as it was created. */
+    toAgent: z.boolean().optional(),
   }),
   z.object({ type: z.literal('priority_changed'), at, stampedAt, priority: prioritySchema }),
-  z.object({ type: z.literal('status_changed'), at, stampedAt, status: z.string().min(1), paused: z.boolean().default(false) }),
-  z.object({ type: z.literal('commented'), at, stampedAt, by: z.enum(['agent', 'customer']), public: z.boolean().default(true) }),
-  z.object({ type: z.literal('assigned'), at, stampedAt, assignee: z.string().nullable() }),
+  /** `byAgent`: the change was made by an agent, which accepts the issue (authorized contacts). */
+  z.object({ type: z.literal('status_changed'), at, stampedAt, status: z.string().min(1), paused: z.boolean().default(false), byAgent: z.boolean().optional() }),
+  /**
+   * `author` and `keywords` (the contracts' sign-off keywords the text holds, lower-cased) for a
+   * customer's sign-off by note; absent where the delivery did not say.
+   */
+  z.object({
+    type: z.literal('commented'),
+    at,
+    stampedAt,
+    by: z.enum(['agent', 'customer']),
+    public: z.boolean().default(true),
+    author: reporterSchema.optional(),
+    keywords: z.array(z.string().min(1)).optional(),
+  }),
+  /** `toAgent`: the assignee is an agent, which accepts the issue (authorized contacts). */
+  z.object({ type: z.literal('assigned'), at, stampedAt, assignee: z.string().nullable(), toAgent: z.boolean().optional() }),
   z.object({ type: z.literal('resolved'), at, stampedAt, status: z.string().min(1).optional() }),
   z.object({ type: z.literal('reopened'), at, stampedAt, status: z.string().min(1).optional() }),
   z.object({ type: z.literal('moved'), at, stampedAt, project: z.string().min(1), component: z.string().min(1).optional() }),

@@ -16,8 +16,15 @@ export const MATCH_TOLERANCE_MS = 60_000;
  * set (trackers list them in their own order, which the clock never reads).
  */
 function fact(event: IssueEvent): string {
-  const { at: _at, stampedAt: _stampedAt, ...rest } = event;
-  const labels = 'labels' in rest ? { labels: [...rest.labels].sort() } : {};
+  // Who reported, wrote or changed it only webhooks tell (authorized contacts, sign-off): not part of the fact.
+  const { at: _at, stampedAt: _stampedAt, reporter: _reporter, author: _author, keywords: _keywords, toAgent: _toAgent, byAgent: _byAgent, ...rest } = event as IssueEvent & {
+    reporter?: unknown;
+    author?: unknown;
+    keywords?: unknown;
+    toAgent?: unknown;
+    byAgent?: unknown;
+  };
+  const labels = 'labels' in rest ? { labels: [...(rest.labels as string[])].sort() } : {};
   return JSON.stringify({ ...rest, ...labels }, Object.keys(rest).sort());
 }
 

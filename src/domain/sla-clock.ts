@@ -4,6 +4,8 @@
  * simply lands in its place and the answer is the same as if events had arrived in order.
  */
 import type { Instant } from './business-calendar.js';
+import { checkContact, type ContactCheck } from './contacts-rule.js';
+import { evaluateSignoff, type SignoffStatus, type SignoffStep } from './signoff-rule.js';
 import { calendarFor, resolveTarget, type Contract, type MetricRule } from './contract.js';
 import { findContract } from './coverage.js';
 import { durationToMs } from './duration.js';
@@ -81,6 +83,10 @@ export type IssueSla =
       readonly resolved: boolean;
       readonly deleted: boolean;
       readonly metrics: readonly MetricStatus[];
+      /** Whether an authorized contact reported it; only for contracts that list their contacts. */
+      readonly contact?: ContactCheck;
+      /** The customer's sign-off of the resolution; only for contracts that measure it. */
+      readonly signoff?: SignoffStatus;
     };
 
 export interface IssueHistory {
@@ -249,10 +255,24 @@ function syncClocks(tracks: readonly MetricTrack[], contract: Contract, facts: I
   }
 }
 
-function applyMeetings(tracks: readonly MetricTrack[], change: EventChange): void {
+/** An agent takes the issue on: it is assigned to an agent, or an agent changes its status. */
+function accepts(change: EventChange): boolean {
+  const { event } = change;
+  if (event.type === 'created' || event.type === 'assigned') return change.assigneeEntered !== undefined && event.toAgent === true;
+  return event.type === 'status_changed' && change.statusEntered !== undefined && event.byAgent === true;
+}
+
+/** What starts the metrics that start at creation: the creation, or an agent's acceptance. */
+type CreationStart = 'created' | 'accepted';
+
+function startsNow(start: CreationStart, change: EventChange): boolean {
+  return start === 'created' ? change.event.type === 'created' : accepts(change);
+}
+
+function applyMeetings(tracks: readonly MetricTrack[], change: EventChange, start: CreationStart = 'created'): void {
   const { event } = change;
   for (const track of tracks) {
-    if (track.startedAt === undefined && track.rule.starts === 'created' && event.type === 'created') track.startedAt = event.at;
+    if (track.startedAt === undefined && track.rule.starts === 'created' && startsNow(start, change)) track.startedAt = event.at;
     if (track.startedAt !== undefined && track.metAt === undefined) {
       const condition = track.rule.metBy.find((candidate) => meets(candidate, change));
       if (condition) {
@@ -346,7 +366,8 @@ function evaluateMetric(track: MetricTrack, contract: Contract, facts: IssueFact
   if (facts.deleted && track.metAt === undefined) return { ...base, state: 'not_applicable', reason: 'issue deleted' };
   const target = { text: resolved.text, ms: resolved.ms };
   if (track.startedAt === undefined) {
-    return { ...base, target, state: 'not_started', reason: `starts when ${rule.starts.replace('_met', '')} is met` };
+    const reason = rule.starts === 'created' ? 'starts when an agent accepts the issue (reported by an unlisted contact)' : `starts when ${rule.starts.replace('_met', '')} is met`;
+    return { ...base, target, state: 'not_started', reason };
   }
 
   const thresholds = contract.warnings
@@ -411,6 +432,8 @@ export function initialFacts(created: CreatedEvent): IssueFacts {
   };
 }
 
+const signoffOf = (signoff: SignoffStatus | null) => (signoff ? { signoff } : {});
+
 /**
  * Applies an issue's events in their own time order and evaluates every metric of the contract
  * that covers the issue at `now`.
@@ -431,12 +454,16 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
   if (!coverage.covered) return { ...coverage, deleted: final.deleted };
   const { contract } = coverage;
 
+  const contact = contract.contacts ? checkContact(contract.contacts, history.source, created.reporter) : undefined;
+  const start: CreationStart = contact?.waitsForAcceptance ? 'accepted' : 'created';
   const facts = initialFacts(created);
   const tracks: MetricTrack[] = contract.metrics.map((rule) => ({ rule, segments: [] }));
+  const steps: SignoffStep[] = [];
   for (const event of [created, ...rest]) {
     const before = event === created ? undefined : { ...facts };
     applyFacts(facts, event);
-    applyMeetings(tracks, describeChange(event, before, facts));
+    if (before && contract.signoff) steps.push({ event, before, after: { ...facts } });
+    applyMeetings(tracks, describeChange(event, before, facts), start);
     syncClocks(tracks, contract, facts, event.at);
   }
   const priority = decidePriority(contract, facts);
@@ -451,5 +478,7 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     resolved: facts.resolved,
     deleted: facts.deleted,
     metrics: tracks.map((track) => evaluateMetric(track, contract, facts, priority.effective, now)),
+    ...(contact ? { contact } : {}),
+    ...signoffOf(evaluateSignoff(contract, steps, created.reporter, now)),
   };
 }

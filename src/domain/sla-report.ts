@@ -5,6 +5,8 @@
  */
 import { DateTime } from 'luxon';
 import type { Instant } from './business-calendar.js';
+import { contactsReport, type ContactsSection } from './contacts-report.js';
+import { signoffReport, type SignoffSection } from './signoff-report.js';
 import type { Contract } from './contract.js';
 import type { Metric } from './metric.js';
 import { PRIORITIES, type Priority } from './priority.js';
@@ -56,6 +58,10 @@ export interface SlaReport {
   readonly breaches: readonly ReportBreach[];
   /** The contract's hours card in the month (hours-report.ts), when it has one. */
   readonly hours?: HoursReportSection | undefined;
+  /** Only for contracts that list their authorized contacts. */
+  readonly contacts?: ContactsSection;
+  /** Only for contracts that measure the customer's sign-off. */
+  readonly signoff?: SignoffSection;
 }
 
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -117,5 +123,5 @@ export function buildReport(contract: Contract, month: string, issues: readonly 
         })),
     )
     .sort((a, b) => a.deadline - b.deadline);
-  return { contract: contract.id, customer: contract.customer, month, zone, issues: inMonth.length, byPriority, metrics, breaches };
+  return { contract: contract.id, customer: contract.customer, month, zone, issues: inMonth.length, byPriority, metrics, breaches, ...contactsReport(contract, inMonth), ...signoffReport(contract, inMonth, percentile) };
 }

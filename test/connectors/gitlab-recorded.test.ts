@@ -85,7 +85,8 @@ const STORIES: readonly IssueStory[] = [
     ],
     issue: { id: `${HELLO}#1`, key: `${HELLO}#1`, title: 'found a bug', url: `https://gitlab.com/${HELLO}/issues/1` },
     events: ([
-      created({ at: utc('2017-12-10T16:37:38Z'), project: HELLO, title: 'found a bug', synthetic: false }),
+      // The user of the `open` hook is the issue's author.
+      created({ at: utc('2017-12-10T16:37:38Z'), project: HELLO, title: 'found a bug', synthetic: false, reporter: { names: ['sytses'] } }),
       created({ at: utc('2017-12-10T16:37:38Z'), project: HELLO, title: 'found a bug' }),
       observed(utc('2017-12-10T16:38:25Z')),
       created({ at: utc('2017-12-10T16:37:38Z'), project: HELLO, title: 'found a bug', labels: ['critical'] }),
@@ -98,7 +99,7 @@ const STORIES: readonly IssueStory[] = [
       { type: 'reopened', at: utc('2017-12-10T16:41:55Z'), status: 'opened' },
       observed(utc('2017-12-10T16:41:55Z')),
       created({ at: utc('2017-12-10T16:37:38Z'), project: HELLO, title: 'found a bug' }),
-      { type: 'commented', at: utc('2017-12-10T16:43:38Z'), by: 'customer', public: true },
+      { type: 'commented', at: utc('2017-12-10T16:43:38Z'), by: 'customer', public: true, author: { names: ['sytses'] } },
       { type: 'observed', at: utc('2017-12-10T16:43:38Z'), resolved: false, assignee: null },
     ] satisfies IssueEvent[])
       // The store keeps one synthetic creation per issue (`created:synthetic`): the first.
@@ -110,16 +111,16 @@ const STORIES: readonly IssueStory[] = [
     issue: { id: `${ZULIP}#1`, key: `${ZULIP}#1`, title: 'Add more lines', url: `https://gitlab.com/${ZULIP}/-/issues/1` },
     events: [
       created({ at: utc('2023-05-20T17:56:18Z'), project: ZULIP, title: 'Add more lines' }),
-      { type: 'commented', at: utc('2023-05-25T17:12:06Z'), by: 'customer', public: false },
+      { type: 'commented', at: utc('2023-05-25T17:12:06Z'), by: 'customer', public: false, author: { names: ['sbansal1999'] } },
       observed(utc('2023-05-25T17:12:06Z')),
-      { type: 'commented', at: utc('2023-05-25T18:41:09Z'), by: 'customer', public: true },
+      { type: 'commented', at: utc('2023-05-25T18:41:09Z'), by: 'customer', public: true, author: { names: ['sbansal1999'] } },
       observed(utc('2023-05-25T18:41:09Z')),
     ],
   },
   {
     deliveries: ['gitlab-com-2026-incident-opened'],
     issue: { id: 'sathwikshetty33-group/mVc#2', key: 'sathwikshetty33-group/mVc#2', title: 'Testing', url: 'https://gitlab.com/sathwikshetty33-group/mVc/-/issues/2' },
-    events: [created({ at: utc('2026-05-28T05:04:31.155Z'), project: 'sathwikshetty33-group/mVc', title: 'Testing', synthetic: false })],
+    events: [created({ at: utc('2026-05-28T05:04:31.155Z'), project: 'sathwikshetty33-group/mVc', title: 'Testing', synthetic: false, reporter: { names: ['sathwikshetty33'] } })],
   },
   {
     deliveries: ['gitlab-com-2016-issue-updated'],

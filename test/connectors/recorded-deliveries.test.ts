@@ -16,6 +16,7 @@ import { createLogger } from '../../src/app/logger.js';
 import { refusalField } from '../../src/app/http/refusal-field.js';
 import type { SlaConfig } from '../../src/config/load-config.js';
 import type { Source } from '../../src/config/source.js';
+import type { Reporter } from '../../src/domain/contacts-rule.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { projectRoot } from '../../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from '../support/bridge-harness.js';
@@ -81,7 +82,8 @@ const created = (fields: Partial<Created> & Pick<Created, 'at' | 'project' | 'ti
   synthetic: true,
   ...fields,
 });
-const customerComment = (time: number): IssueEvent => ({ type: 'commented', at: time, by: 'customer', public: true });
+/** `author`: who wrote it, as the delivery names them (for a sign-off by the reporter's note). */
+const customerComment = (time: number, author?: Reporter): IssueEvent => ({ type: 'commented', at: time, by: 'customer', public: true, ...(author ? { author } : {}) });
 /** How a delivery other than the opening showed the issue, at its last change. */
 const observed = (time: number, fields: Partial<Extract<IssueEvent, { type: 'observed' }>> = {}): IssueEvent => ({
   type: 'observed',
@@ -102,6 +104,12 @@ interface IssueStory {
   readonly events: readonly IssueEvent[];
 }
 
+// Who reported and commented, as the recorded payloads name them (authorized contacts, sign-off by note).
+const KOSTEK: Reporter = { names: ['kostekIV'], email: 'koscis.j@gmail.com' };
+const EXAMPLE: Reporter = { names: ['example'], email: 'example@example.com' };
+const JIRA_TEST: Reporter = { names: ['jira_test'], email: 'jira_test@bingo-boom.ru' };
+const CODERTOCAT: Reporter = { names: ['Codertocat'] };
+
 const FEDORA_TITLE = 'Need to delete user account in FAS that has been already deleted in Discourse (discussion.fedoraproject.org) due to violations (spam, AI, etc.)';
 
 const STORIES: readonly IssueStory[] = [
@@ -111,9 +119,9 @@ const STORIES: readonly IssueStory[] = [
     source: 'gitea-demo',
     issue: { id: 'kostekIV/test#3', key: 'kostekIV/test#3', title: 'Test issue 2', url: 'https://try.gitea.io/kostekIV/test/issues/3' },
     events: [
-      created({ at: at('2019-11-17T23:45:03Z'), project: 'kostekIV/test', title: 'Test issue', synthetic: false }),
-      created({ at: at('2019-11-17T23:45:03Z'), project: 'kostekIV/test', title: 'Test issue' }),
-      customerComment(at('2019-11-17T23:45:10Z')),
+      created({ at: at('2019-11-17T23:45:03Z'), project: 'kostekIV/test', title: 'Test issue', synthetic: false, reporter: KOSTEK }),
+      created({ at: at('2019-11-17T23:45:03Z'), project: 'kostekIV/test', title: 'Test issue', reporter: KOSTEK }),
+      customerComment(at('2019-11-17T23:45:10Z'), { names: ['kostekIV'] }),
       observed(at('2019-11-17T23:45:10Z')),
       { type: 'resolved', at: at('2019-11-18T00:08:27Z'), status: 'closed' },
       observed(at('2019-11-18T00:08:27Z'), { status: 'closed', resolved: true, assignee: 'kostekIV' }),
@@ -124,15 +132,15 @@ const STORIES: readonly IssueStory[] = [
     source: 'gitea-demo',
     issue: { id: 'example/example#1', key: 'example/example#1', title: 'example', url: 'http://localhost:3000/example/example/issues/1' },
     events: [
-      created({ at: at('2022-03-09T16:19:00+09:00'), project: 'example/example', title: 'example', synthetic: false }),
-      created({ at: at('2022-03-09T16:19:00+09:00'), project: 'example/example', title: 'example', labels: ['bug'], assignee: 'example' }),
+      created({ at: at('2022-03-09T16:19:00+09:00'), project: 'example/example', title: 'example', synthetic: false, reporter: EXAMPLE }),
+      created({ at: at('2022-03-09T16:19:00+09:00'), project: 'example/example', title: 'example', labels: ['bug'], assignee: 'example', reporter: EXAMPLE }),
       { type: 'labels_changed', at: at('2022-03-09T16:21:23+09:00'), labels: ['bug'] },
       { type: 'priority_changed', at: at('2022-03-09T16:21:23+09:00'), priority: 'P4' },
       { type: 'environment_changed', at: at('2022-03-09T16:21:23+09:00'), environment: null },
       { type: 'status_changed', at: at('2022-03-09T16:21:23+09:00'), status: 'open', paused: false },
       observed(at('2022-03-09T16:21:23+09:00'), { assignee: 'example' }),
       // The comment was written before the label change; its delivery came after.
-      customerComment(at('2022-03-09T16:20:44+09:00')),
+      customerComment(at('2022-03-09T16:20:44+09:00'), { names: ['example'] }),
       observed(at('2022-03-09T16:20:44+09:00'), { assignee: 'example' }),
     ],
   },
@@ -146,8 +154,8 @@ const STORIES: readonly IssueStory[] = [
       url: 'https://v10.next.forgejo.org/packit/test-repo-to-generate-events/issues/1',
     },
     events: [
-      created({ at: at('2025-08-19T08:34:42Z'), project: 'packit/test-repo-to-generate-events', title: 'new issue' }),
-      customerComment(at('2025-08-19T08:36:14Z')),
+      created({ at: at('2025-08-19T08:34:42Z'), project: 'packit/test-repo-to-generate-events', title: 'new issue', reporter: { names: ['mfocko'], email: 'mfocko@example.com' } }),
+      customerComment(at('2025-08-19T08:36:14Z'), { names: ['mfocko'] }),
       observed(at('2025-08-19T08:36:14Z')),
     ],
   },
@@ -156,8 +164,8 @@ const STORIES: readonly IssueStory[] = [
     source: 'forgejo-demo',
     issue: { id: 'infra/tickets#13131', key: 'infra/tickets#13131', title: FEDORA_TITLE, url: 'https://forge.fedoraproject.org/infra/tickets/issues/13131' },
     events: [
-      created({ at: at('2026-02-10T09:56:21Z'), project: 'infra/tickets', title: FEDORA_TITLE, labels: ['Gain/Low', 'low-trouble', 'ops'] }),
-      customerComment(at('2026-07-14T07:56:19Z')),
+      created({ at: at('2026-02-10T09:56:21Z'), project: 'infra/tickets', title: FEDORA_TITLE, labels: ['Gain/Low', 'low-trouble', 'ops'], reporter: { names: ['py0xc3'] } }),
+      customerComment(at('2026-07-14T07:56:19Z'), { names: ['zlopez'] }),
       observed(at('2026-07-14T07:56:19Z')),
     ],
   },
@@ -167,9 +175,9 @@ const STORIES: readonly IssueStory[] = [
     source: 'jira-demo',
     issue: { id: '26313', key: 'BBCOM-956', title: 'BBCOM-956', url: 'https://jira.example.com/browse/BBCOM-956' },
     events: [
-      customerComment(1512034084304),
-      created({ at: at('2017-09-08T11:43:48.626+03:00'), project: 'BBCOM', title: 'BBCOM-956', priority: 'P3', status: 'Reopened', assignee: 'jira_test' }),
-      customerComment(1511973439683),
+      customerComment(1512034084304, JIRA_TEST),
+      created({ at: at('2017-09-08T11:43:48.626+03:00'), project: 'BBCOM', title: 'BBCOM-956', priority: 'P3', status: 'Reopened', assignee: 'jira_test', reporter: JIRA_TEST }),
+      customerComment(1511973439683, JIRA_TEST),
       observed(1511973439683, { status: 'Reopened', priority: 'P3', assignee: 'jira_test' }),
     ],
   },
@@ -179,9 +187,9 @@ const STORIES: readonly IssueStory[] = [
     source: 'github-demo',
     issue: { id: 'Codertocat/Hello-World#1', key: 'Codertocat/Hello-World#1', title: 'Spelling error in the README file', url: 'https://github.com/Codertocat/Hello-World/issues/1' },
     events: [
-      created({ at: at('2019-05-15T15:20:18Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat', synthetic: false }),
-      created({ at: at('2019-05-15T15:20:18Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat' }),
-      { type: 'commented', at: at('2019-05-15T15:20:21Z'), by: 'agent', public: true },
+      created({ at: at('2019-05-15T15:20:18Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat', synthetic: false, reporter: CODERTOCAT }),
+      created({ at: at('2019-05-15T15:20:18Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat', reporter: CODERTOCAT }),
+      { type: 'commented', at: at('2019-05-15T15:20:21Z'), by: 'agent', public: true, author: CODERTOCAT },
       observed(at('2019-05-15T15:20:21Z'), { assignee: 'Codertocat' }),
     ],
   },
@@ -194,14 +202,22 @@ const STORIES: readonly IssueStory[] = [
       title: 'This is a very long Issue title to test topic truncation when renaming.',
       url: 'https://github.com/DhruvShetty22/zulip-test/issues/33',
     },
-    events: [created({ at: at('2026-01-23T17:01:17Z'), project: 'DhruvShetty22/zulip-test', title: 'This is a very long Issue title to test topic truncation when renaming.', synthetic: false })],
+    events: [
+      created({
+        at: at('2026-01-23T17:01:17Z'),
+        project: 'DhruvShetty22/zulip-test',
+        title: 'This is a very long Issue title to test topic truncation when renaming.',
+        synthetic: false,
+        reporter: { names: ['DhruvShetty22'] },
+      }),
+    ],
   },
   {
     deliveries: ['github/eras/ghes-3.5-issue-labeled'],
     source: 'ghes-demo',
     issue: { id: 'Codertocat/Hello-World#1', key: 'Codertocat/Hello-World#1', title: 'Spelling error in the README file', url: 'https://octocoders.github.io/Codertocat/Hello-World/issues/1' },
     events: [
-      created({ at: at('2019-05-15T19:37:53Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat' }),
+      created({ at: at('2019-05-15T19:37:53Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat', reporter: CODERTOCAT }),
       { type: 'labels_changed', at: at('2019-05-15T19:37:54Z'), labels: ['bug'] },
       { type: 'priority_changed', at: at('2019-05-15T19:37:54Z'), priority: 'P4' },
       { type: 'environment_changed', at: at('2019-05-15T19:37:54Z'), environment: null },
@@ -213,7 +229,7 @@ const STORIES: readonly IssueStory[] = [
     deliveries: ['jira/eras/cloud-comment-created'],
     source: 'jira-demo',
     issue: { id: '10000', key: 'ZUL-1', title: 'A minor issue', url: 'https://jira.example.com/browse/ZUL-1' },
-    events: [customerComment(1546892751184), observed(1546892751184, { status: 'Backlog', priority: 'P3' })],
+    events: [customerComment(1546892751184, { names: ['5a1b0e47748e770ed11f338c', 'admin'] }), observed(1546892751184, { status: 'Backlog', priority: 'P3' })],
   },
 ];
 

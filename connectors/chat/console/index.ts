@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ChatChannel } from '../chat-channel.js';
 import { messageText, plainText } from '../message-text.js';
+import { noticeText } from '../notice-text.js';
 
 export const consoleConfigSchema = z.strictObject({});
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
@@ -13,4 +14,5 @@ export const consoleChannel: ChatChannel<ConsoleConfig, 'console'> = {
   kind: 'console',
   configSchema: consoleConfigSchema,
   buildRequest: (_config, notification) => ({ log: plainText(messageText(notification)) }),
+  buildNoticeRequest: (_config, notice) => ({ log: plainText(noticeText(notice)) }),
 };

@@ -1,6 +1,7 @@
 import type { ChatChannel } from '../chat-channel.js';
 import { jsonPost } from '../json-post.js';
 import { messageText } from '../message-text.js';
+import { noticeText } from '../notice-text.js';
 import { googleChatConfigSchema, type GoogleChatConfig } from './config.js';
 import { googleChatMessage } from './payload.js';
 import { messageUrl, threadKey } from './thread.js';
@@ -15,4 +16,5 @@ export const googleChatChannel: ChatChannel<GoogleChatConfig, 'google-chat'> = {
       messageUrl(config.url, notification.id),
       googleChatMessage(messageText(notification), threadKey(notification.tracker.source, notification.issue.id)),
     ),
+  buildNoticeRequest: (config, notice) => jsonPost(messageUrl(config.url, notice.id), googleChatMessage(noticeText(notice), threadKey('contract', notice.contract))),
 };

@@ -68,7 +68,7 @@ function fieldsSection(message: MessageText): SlackBlock {
   return { type: 'section', fields };
 }
 
-function issueButton(message: MessageText, notification: ChatNotification): SlackBlock[] {
+function issueButton(message: MessageText, notification: Pick<ChatNotification, 'kind'>): SlackBlock[] {
   // A link Slack would reject must not cost the whole message; the issue key is still in the text.
   if (!message.link || message.link.length > SLACK_LIMITS.buttonUrl) return [];
   const button: SlackButton = {
@@ -81,7 +81,7 @@ function issueButton(message: MessageText, notification: ChatNotification): Slac
   return [{ type: 'actions', elements: [button] }];
 }
 
-export function slackMessage(message: MessageText, notification: ChatNotification): SlackMessage {
+export function slackMessage(message: MessageText, notification: Pick<ChatNotification, 'kind' | 'id'>): SlackMessage {
   const late = message.lateNote ? `⏱️ *${truncate(message.lateNote, SLACK_LIMITS.sectionText - 6, escapeMrkdwn)}*` : undefined;
   const customer = fieldOf(message, 'customer').value;
   return {

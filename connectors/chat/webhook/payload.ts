@@ -5,6 +5,7 @@
  */
 import { plainText, type MessageField, type MessageText } from '../message-text.js';
 import type { ChatNotification } from '../card-notification.js';
+import type { ChatNotice } from '../notice.js';
 
 export const WEBHOOK_SCHEMA = 'sla-bridge.notification/v1';
 
@@ -31,5 +32,16 @@ export function webhookBody(notification: ChatNotification, message: MessageText
       fields: message.fields,
       text: plainText(message),
     },
+  };
+}
+
+export const WEBHOOK_NOTICE_SCHEMA = 'sla-bridge.notice/v1';
+
+/** A notice about a contract (its term ending): the notice as the bridge holds it, and its words. */
+export function webhookNoticeBody(notice: ChatNotice, message: MessageText) {
+  return {
+    schema: WEBHOOK_NOTICE_SCHEMA,
+    notice,
+    message: { language: message.language, summary: message.summary, fields: message.fields, text: plainText(message) },
   };
 }

@@ -9,6 +9,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
+import type { ContactCheck } from '../../domain/contacts-rule.js';
 import type { Contract } from '../../domain/contract.js';
 import { formatDuration } from '../../domain/duration.js';
 import { metricSchema } from '../../domain/metric.js';
@@ -110,9 +111,18 @@ function issueSummary(state: IssueState) {
             metAt: status.metAt,
             atRisk: metricMatches(status, 'at-risk', state.computedAt),
           })),
+          ...contactFlag(sla.contact),
+          ...(sla.signoff ? { signoff: sla.signoff } : {}),
         }
       : { notCovered: sla.reason }),
   };
+}
+
+/** Shown only for contracts that list their authorized contacts. */
+function contactFlag(contact: ContactCheck | undefined) {
+  if (!contact) return {};
+  const flag = contact.listed === false ? 'reported by an unlisted contact' : null;
+  return { contact: { reporter: contact.reporter, listed: contact.listed, waitsForAcceptance: contact.waitsForAcceptance, flag } };
 }
 
 function contractSummary(contract: Contract) {

@@ -14,7 +14,7 @@ table{border-collapse:collapse;width:100%;background:#fff}td,th{padding:.35rem .
 .bar{width:180px;height:12px;background:#eee;border-radius:6px;overflow:hidden}.bar>div{height:100%}
 .ok>div{background:#2e7d32}.at-risk>div{background:#f9a825}.breached>div{background:#c62828}
 tr.breached td:first-child{border-left:4px solid #c62828}tr.at-risk td:first-child{border-left:4px solid #f9a825}
-#login,nav{display:flex;gap:.8rem;align-items:center;margin:1rem 0}#login[hidden],nav[hidden]{display:none}#error{color:#c62828}.muted{color:#777}
+#login,nav{display:flex;gap:.8rem;align-items:center;margin:1rem 0}#login[hidden],nav[hidden]{display:none}#error{color:#c62828}.muted{color:#777}.unlisted{color:#b45309;font-size:.8rem;border:1px solid #b45309;border-radius:4px;padding:0 .3rem}
 </style></head><body>
 <h1>sla-bridge: open issues and compliance</h1>
 <nav id="nav" hidden><a id="queues" href="/api/queues/">Queue board</a><button id="logout" type="button">Log out</button></nav>
@@ -70,14 +70,24 @@ function complianceChart(reports) {
 function issueRows(issues) {
   const rows = [];
   for (const entry of issues) for (const metric of entry.metrics) {
-    if (!['running', 'paused', 'breached'].includes(metric.state) || metric.metAt !== undefined) continue;
+    const waiting = metric.state === 'not_started' && entry.contact?.waitsForAcceptance === true;
+    if ((!['running', 'paused', 'breached'].includes(metric.state) && !waiting) || metric.metAt !== undefined) continue;
     const risk = metric.state === 'breached' ? 'breached' : metric.atRisk ? 'at-risk' : 'ok';
     const share = metric.targetMs ? Math.min(1, (metric.elapsedMs ?? 0) / metric.targetMs) : 0;
     const link = entry.issue.url ? '<a href="' + text(entry.issue.url) + '">' + text(entry.issue.key) + '</a>' : text(entry.issue.key);
-    rows.push({ deadline: metric.deadline ?? Infinity, html: '<tr class="issue ' + risk + '"><td>' + link + '</td><td>' + text(entry.issue.title) + '</td><td>' + text(entry.priority.effective) + '</td><td>' + text(metric.metric) + '</td>'
-      + '<td>' + (metric.deadline ? new Date(metric.deadline).toLocaleString('en-GB', { timeZone: metric.zone, dateStyle: 'medium', timeStyle: 'short' }) + ' <span class="muted">' + text(metric.zone) + '</span>' : '<span class="muted">paused</span>') + '</td>'
+    rows.push({ deadline: metric.deadline ?? Infinity, html: '<tr class="issue ' + risk + '"><td>' + link + '</td><td>' + text(entry.issue.title) + (entry.contact?.flag ? ' <span class="unlisted" title="' + text(entry.contact.reporter ?? '') + '">' + text(entry.contact.flag) + '</span>' : '') + '</td><td>' + text(entry.priority.effective) + '</td><td>' + text(metric.metric) + '</td>'
+      + '<td>' + (metric.deadline ? new Date(metric.deadline).toLocaleString('en-GB', { timeZone: metric.zone, dateStyle: 'medium', timeStyle: 'short' }) + ' <span class="muted">' + text(metric.zone) + '</span>' : '<span class="muted">' + (waiting ? 'waits for an agent to accept' : 'paused') + '</span>') + '</td>'
       + '<td><div class="bar ' + risk + '" title="' + Math.round(share * 100) + '% of the target used"><div style="width:' + (share * 100) + '%"></div></div></td>'
-      + '<td>' + (metric.remainingMs < 0 ? duration(metric.remainingMs) + ' overdue' : duration(metric.remainingMs) + ' left') + '</td></tr>' });
+      + '<td>' + (waiting ? duration(metric.targetMs ?? 0) + ' once accepted' : metric.remainingMs < 0 ? duration(metric.remainingMs) + ' overdue' : duration(metric.remainingMs) + ' left') + '</td></tr>' });
+  }
+  for (const entry of issues) {
+    const signoff = entry.signoff;
+    if (signoff?.state !== 'awaiting') continue;
+    const link = entry.issue.url ? '<a href="' + text(entry.issue.url) + '">' + text(entry.issue.key) + '</a>' : text(entry.issue.key);
+    const risk = signoff.overdue ? 'breached' : 'ok';
+    rows.push({ deadline: Infinity, html: '<tr class="issue signoff ' + risk + '"><td>' + link + '</td><td>' + text(entry.issue.title) + '</td><td>' + text(entry.priority.effective) + '</td><td>sign-off</td>'
+      + '<td><span class="muted">awaiting the customer since ' + new Date(signoff.resolvedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) + '</span></td><td></td>'
+      + '<td>' + duration(signoff.elapsedMs ?? 0) + (signoff.target ? ' of ' + duration(signoff.target.ms) : '') + '</td></tr>' });
   }
   return rows.sort((a, b) => a.deadline - b.deadline).map((row) => row.html).join('');
 }

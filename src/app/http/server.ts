@@ -70,7 +70,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   board();
   const throttle = new LoginThrottle(redis, prefix, parts.loginThrottle);
   const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix) };
-  const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
+  const app = createHttpApp({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));
     listening.on('error', reject);

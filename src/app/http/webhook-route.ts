@@ -5,8 +5,11 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { type ConnectorRegistry, type WebhookDelivery, connectorOf } from '../../../connectors/connector.js';
+import { markContactFacts } from '../../../connectors/shared/acceptance-marks.js';
 import type { Source, SourceKind } from '../../config/source.js';
 import { clampToArrival } from '../../domain/clock-skew.js';
+import type { Contract } from '../../domain/contract.js';
+import { signoffKeywords } from '../../domain/signoff-rule.js';
 import { formatPath } from '../../config/load-config.js';
 import type { AgentDirectory } from '../store/agent-directory.js';
 import type { DeliveryIntake } from './delivery-intake.js';
@@ -25,6 +28,8 @@ export interface WebhookRouteDeps {
   readonly health: RedisHealth;
   /** Counts the members of a source's agent groups among its agents. */
   readonly agents: AgentDirectory;
+  /** For the keywords of sign-offs by note, which are looked for in comments. */
+  readonly contracts?: ReadonlyMap<string, Contract>;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -129,13 +134,14 @@ async function handleDelivery(
     const field = formatPath(issue.path) || BODY_FIELD;
     return refused(deps, source.id, refusalField(issue.path), response, { error: `${field}: ${issue.message}`, field });
   }
-  const normalized = connector.normalize(await deps.agents.sourceFor(source), parsed.data, delivery);
+  const agentSource = await deps.agents.sourceFor(source);
+  const normalized = connector.normalize(agentSource, parsed.data, delivery);
   if (normalized.outcome === 'ignored') return counted(deps, source.id, 'ignored', response, 200, { status: 'ignored', reason: normalized.reason });
 
   const deliveryId = connector.deliveryId(delivery) ?? `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
   const receivedAt = deps.now();
   // Nothing happened after it arrived: a stamp in the bridge's future is the tracker's clock (see clock-skew.ts).
-  const { events, clamped, aheadMs } = clampToArrival(normalized.events, receivedAt);
+  const { events, clamped, aheadMs } = clampToArrival(markContactFacts(agentSource, normalized.events, connector.people?.(parsed.data, delivery) ?? {}, signoffKeywords(deps.contracts?.values() ?? [])), receivedAt);
   try {
     if (await deps.intake.isDuplicate(source.id, deliveryId)) {
       return counted(deps, source.id, 'duplicate', response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });

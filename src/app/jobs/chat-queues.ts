@@ -18,7 +18,7 @@ import { createRedis, type RedisClient } from '../store/redis-connection.js';
 import type { RedisTarget } from '../store/redis-target.js';
 import { ChatRetryLater, chatBackoffStrategy } from './chat-retry.js';
 import { createChatSendProcessor } from './chat-send.js';
-import { CHAT_JOB, CHAT_JOB_OPTIONS, CHAT_QUEUE, chatChannelIds, chatQueueName, chatQueueSetKey, WORKER_RECOVERY, type ChatJob, type ChatRetryPolicy } from './pipeline.js';
+import { CHAT_JOB_OPTIONS, CHAT_QUEUE, chatChannelIds, chatQueueName, chatQueueSetKey, WORKER_RECOVERY, type ChatJob, type ChatNoticeJob, type ChatRetryPolicy } from './pipeline.js';
 
 // Only so that a 429 can pause a channel's queue: BullMQ honours a manual rate limit only on a
 // worker with a limiter. No chat service takes this many messages a second on one webhook.
@@ -77,7 +77,7 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
     metrics: parts.metrics,
   });
   const backoffStrategy = chatBackoffStrategy(parts.retry);
-  const start = (name: string, processor: (job: Job<ChatJob>) => Promise<unknown>, concurrency: number) => {
+  const start = (name: string, processor: (job: Job<ChatJob | ChatNoticeJob>) => Promise<unknown>, concurrency: number) => {
     const worker = new Worker<ChatJob>(name, processor, { connection, prefix, concurrency, limiter: UNTHROTTLED, settings: { backoffStrategy }, ...WORKER_RECOVERY });
     // A stalled job is run again: after a crash that is recovery, on a live worker (its lock not
     // renewed in time) it may send a chat message twice, so it is worth a line.
@@ -93,8 +93,8 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
   for (const id of liveIds) start(chatQueueName(id), send, parts.concurrency);
 
   // What is left in a queue no channel of this config uses goes, when due, to its channel's queue.
-  const forward = async (job: Job<ChatJob>) => {
-    await queueFor(job.data.channelId).add(CHAT_JOB, job.data, { ...CHAT_JOB_OPTIONS, jobId: job.id });
+  const forward = async (job: Job<ChatJob | ChatNoticeJob>) => {
+    await (queueFor(job.data.channelId) as Queue<ChatJob | ChatNoticeJob>).add(job.name, job.data, { ...CHAT_JOB_OPTIONS, jobId: job.id });
     return { forwardedTo: queueFor(job.data.channelId).name };
   };
   const listed = chatQueueSetKey(prefix);

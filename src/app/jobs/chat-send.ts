@@ -8,13 +8,14 @@
 import type { Job } from 'bullmq';
 import { isHttpPost } from '../../../connectors/chat/chat-channel.js';
 import { messageText, plainText } from '../../../connectors/chat/message-text.js';
+import { noticeText } from '../../../connectors/chat/notice-text.js';
 import type { Channel } from '../../config/channel.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 import { ChatRetryLater, chatRetryDelay, isLastAttempt } from './chat-retry.js';
-import type { ChatJob, ChatRetryPolicy } from './pipeline.js';
+import type { ChatJob, ChatNoticeJob, ChatRetryPolicy } from './pipeline.js';
 
 export interface ChatSendDeps {
   readonly channels: ReadonlyMap<string, Channel>;
@@ -32,21 +33,34 @@ export interface ChatSendDeps {
 
 export type ChatSendOutcome = { readonly outcome: 'sent' | 'logged' | 'dead-lettered'; readonly text: string };
 
+/** The request and words of an SLA message or of a contract notice, and how logs name it. */
+function rendered(channel: Channel, data: ChatJob | ChatNoticeJob) {
+  if ('notice' in data) {
+    const { notice } = data;
+    return { request: channel.chat.buildNoticeRequest(notice), text: plainText(noticeText(notice)), notification: { id: notice.id, what: `${notice.kind} ${notice.contract} ${notice.validUntil}` } };
+  }
+  const { notification } = data;
+  return {
+    request: channel.chat.buildRequest(notification),
+    text: plainText(messageText(notification)),
+    notification: { id: notification.id, what: `${notification.kind} ${notification.threshold} ${'metric' in notification ? notification.metric : notification.subject} ${notification.issue.key}` },
+  };
+}
+
 export function createChatSendProcessor(deps: ChatSendDeps) {
   const consoleLog = deps.logger.child({ component: 'console-channel' });
   const log = deps.logger.child({ component: 'chat' });
   const random = deps.random ?? Math.random;
-  return async (job: Job<ChatJob>): Promise<ChatSendOutcome> => {
-    const { channelId, notification } = job.data;
+  return async (job: Job<ChatJob | ChatNoticeJob>): Promise<ChatSendOutcome> => {
+    const { channelId } = job.data;
     const channel = deps.channels.get(channelId) ?? deps.fallbackChannel;
-    const request = channel.chat.buildRequest(notification);
-    const text = plainText(messageText(notification));
+    const { request, text, notification } = rendered(channel, job.data);
     if (!isHttpPost(request)) {
       consoleLog.info(request.log, { notification: notification.id });
       deps.metrics.notification(channel.kind, 'logged');
       return { outcome: 'logged', text };
     }
-    const description = `${channel.id} (${channel.kind}): ${notification.kind} ${notification.threshold} ${'metric' in notification ? notification.metric : notification.subject} ${notification.issue.key}`;
+    const description = `${channel.id} (${channel.kind}): ${notification.what}`;
     const outbound = { ...request, headers: { ...request.headers }, description };
     const attempt = job.attemptsMade + 1;
     try {

@@ -70,6 +70,7 @@ export function buildNotification(due: DueNotification, state: IssueState, statu
     zone: status.zone,
     remainingMs: status.remainingMs ?? 0,
     assignee: state.sla.assignee,
+    ...(state.sla.contact?.listed === false && state.sla.contact.reporter ? { unlistedReporter: state.sla.contact.reporter } : {}),
     firedAt: due.firedAt,
   };
 }

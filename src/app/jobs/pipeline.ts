@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { JobsOptions, WorkerOptions } from 'bullmq';
 import type { ChatNotification } from '../../../connectors/chat/card-notification.js';
+import type { ChatNotice } from '../../../connectors/chat/notice.js';
 import type { IssueRef } from '../../../connectors/connector.js';
 import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
 import type { IssueEvent } from '../../domain/issue-event.js';
@@ -153,6 +154,16 @@ export interface ChatJob {
   readonly notification: ChatNotification;
 }
 
+/**
+ * A notice about a contract (its term ending, ./contract-term.ts) in a channel's queue, next to the
+ * SLA messages and sent the same way; its job id is the notice's id and the channel's.
+ */
+export interface ChatNoticeJob {
+  readonly channelId: string;
+  readonly notice: ChatNotice;
+}
+export const CHAT_NOTICE_JOB = 'notice';
+
 /** A queue name may not contain ':' (BullMQ's key separator); a channel id, from a file name or `id:`, might. */
 export const chatQueueName = (channelId: string) => `${CHAT_QUEUE}-${encodeURIComponent(channelId)}`;
 
@@ -287,9 +298,36 @@ export const HOURS_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 30 * DAY_S },
 };
 
+// ---------------------------------------------------------------------------------------------
+// contract term: one delayed job per (contract, end date, lead), planned at start and on every
+// reload, a notice to the contract's breach channels (the managers) when it fires
+
+export const CONTRACT_TERM_QUEUE = 'sla-contract-term';
+export const CONTRACT_TERM_JOB = 'term-warning';
+
+export interface ContractTermJob {
+  readonly contractId: string;
+  readonly validUntil: string;
+  /** The lead as written (`8w`). */
+  readonly lead: string;
+}
+
+/** The same warning planned by every worker, at every start and reload, is one job. */
+export const contractTermJobId = (contractId: string, validUntil: string, lead: string) => `term-${hash(contractId, validUntil, lead).slice(0, 40)}`;
+
+/** Where a sent warning is remembered for good: completed jobs are removed after a year. */
+export const contractTermSentKey = (prefix: string, jobId: string) => `${prefix}:contract-term-sent:${jobId}`;
+
+export const CONTRACT_TERM_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 366 * DAY_S },
+  removeOnFail: { age: 30 * DAY_S },
+};
+
 /** Every queue, in the order of the pipeline, with one chat queue per channel id given: for the queue board. */
 export function pipelineQueues(channelIds: Iterable<string>): string[] {
-  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, HOURS_QUEUE];
+  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, HOURS_QUEUE, CONTRACT_TERM_QUEUE];
 }
 
 /** The channels a bridge has a chat queue for: every configured one and the fallback. */

@@ -21,6 +21,7 @@ import { createIssueWork, type IssueWork } from './issue-work.js';
 import { createNotifyProcessor } from './notify.js';
 import {
   CHAT_RETRY,
+  CONTRACT_TERM_QUEUE,
   HOURS_QUEUE,
   INGEST_QUEUE,
   NOTIFY_QUEUE,
@@ -31,6 +32,7 @@ import {
   WRITE_BACK_QUEUE,
   type HoursJob,
   type ChatRetryPolicy,
+  type ContractTermJob,
   type DeliveryJob,
   type DueNotification,
   type ReconcileJob,
@@ -41,6 +43,7 @@ import {
 import { trackerRead, trackerReaders } from './reconcile.js';
 import { createReconcileProcessor, scheduleReconciliation } from './reconcile-schedule.js';
 import { createRetentionProcessor, scheduleRetention } from './retention.js';
+import { createContractTermProcessor, scheduleContractTerms } from './contract-term.js';
 import { createWriteBackProcessor } from './write-back.js';
 import { createHoursProcessor } from '../hours/hours-jobs.js';
 import { HoursStore } from '../hours/hours-store.js';
@@ -130,8 +133,14 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), agents: parts.agents, read: trackerRead(http) }), 1);
   await scheduleRetention(retention, config.bridge?.retention);
   start<RetentionJob>(RETENTION_QUEUE, createRetentionProcessor({ ...work, retention: () => config.bridge?.retention }), 1);
-  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention];
+  const contractTerms = new Queue<ContractTermJob>(CONTRACT_TERM_QUEUE, { connection: redis, prefix });
+  const termDeps = { config, chatQueue: chat.queueFor, redis, prefix, now, logger };
+  const planTerms = async () => logger.info('contract term warnings planned', { component: 'contract-term', ...(await scheduleContractTerms(contractTerms, termDeps)) });
+  start<ContractTermJob>(CONTRACT_TERM_QUEUE, createContractTermProcessor(termDeps), 1);
+  await planTerms();
+  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, contractTerms];
   const reschedule = async () => {
+    await planTerms();
     await scheduleReconciliation(reconcile, sources.values());
     await scheduleRetention(retention, config.bridge?.retention);
     // A channel the reload added gets its own queue, as at start; until now it shared the fallback's.
