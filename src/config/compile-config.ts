@@ -8,6 +8,7 @@ import { WallClockCalendar } from '../domain/wall-clock-calendar.js';
 import { WindowedCalendar } from '../domain/windowed-calendar.js';
 import { durationToMs } from '../domain/duration.js';
 import { WEEKDAYS, type CalendarFile, type ContractFile } from './schema.js';
+import { compileObligations } from './compile-obligations.js';
 
 export type PathPart = string | number;
 
@@ -112,6 +113,7 @@ export function compileContract(
     };
   });
   const warnings: WarningRule[] = file.warnings;
+  const obligations = file.obligations && compileObligations(file.obligations, calendar, calendars, fail);
   if (failures > 0 || !calendar) return undefined;
   return {
     id,
@@ -132,5 +134,6 @@ export function compileContract(
     warnings,
     escalation: file.escalation,
     notify: file.notify,
+    ...(obligations ? { obligations } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { meetConditionSchema, metricStartSchema } from '../domain/contract.js';
 import { languageSchema } from '../domain/language.js';
 import { zoneSchema } from '../domain/local-time.js';
 import { metricSchema } from '../domain/metric.js';
+import { OBLIGATION_EVERY } from '../domain/obligation-period.js';
 import { prioritySchema, type Priority } from '../domain/priority.js';
 
 /**
@@ -178,6 +179,34 @@ export const coverageSchema = z.strictObject({
 });
 export type Coverage = z.infer<typeof coverageSchema>;
 
+/** `obligations:` of a contract: recurring work the bridge opens an issue for every period (compile-obligations.ts). */
+export const obligationFileSchema = z.strictObject({
+  id: idSchema,
+  /** The issue's title; the period (`2027-Q1`) is appended. */
+  title: z.string().min(1).max(200),
+  every: z.enum(OBLIGATION_EVERY, { error: `expected one of ${OBLIGATION_EVERY.join(', ')}` }),
+  /** Which days count; default the contract's calendar. */
+  calendar: idSchema.optional(),
+  /** The tracker source to open the issue in, and its project there. */
+  source: z.string().min(1),
+  project: z.string().min(1),
+  /** Jira's issue type (default Task), MantisBT's category (default General). */
+  issue_type: z.string().min(1).optional(),
+  labels: z.array(z.string().min(1)).default([]),
+  description: z.string().optional(),
+  /** Business time of the obligation's calendar before the period's end at which the managers are warned. */
+  warn_before: durationSchema.optional(),
+});
+export type ObligationFile = z.infer<typeof obligationFileSchema>;
+
+export const obligationsSchema = z.array(obligationFileSchema).superRefine((obligations, ctx) => {
+  const seen = new Set<string>();
+  obligations.forEach((obligation, index) => {
+    if (seen.has(obligation.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `"${obligation.id}" is listed twice` });
+    seen.add(obligation.id);
+  });
+});
+
 export const contractFileSchema = z
   .strictObject({
     id: idSchema.optional(),
@@ -202,6 +231,8 @@ export const contractFileSchema = z
       .optional(),
     /** Repeat the breach message every `every` of business time while the metric stays unmet. */
     escalation: z.strictObject({ every: durationSchema, max: z.number().int().positive().optional() }).optional(),
+    /** Recurring work owed every period, each opened as an issue in the customer's tracker. */
+    obligations: obligationsSchema.optional(),
   })
   .superRefine((contract, ctx) => {
     if (contract.valid.from && contract.valid.until && contract.valid.until < contract.valid.from) {

@@ -3,6 +3,7 @@ import type { BusinessCalendar } from './business-calendar.js';
 import { durationToMs, formatDuration, type Duration } from './duration.js';
 import type { Language } from './language.js';
 import type { Metric } from './metric.js';
+import type { Obligation } from './obligation.js';
 import type { Priority } from './priority.js';
 
 /** When a metric's clock starts: at creation, or when an earlier metric is met. */
@@ -60,6 +61,8 @@ export interface Contract {
   readonly notify?: { readonly language?: Language | undefined; readonly warnings: readonly string[]; readonly breaches: readonly string[] } | undefined;
   /** Repeats of the breach message while the metric stays unmet, in business time of its calendar. */
   readonly escalation?: { readonly every: Duration; readonly max?: number | undefined } | undefined;
+  /** Recurring work owed every period (obligation.ts); absent when the contract lists none. */
+  readonly obligations?: readonly Obligation[] | undefined;
 }
 
 export function calendarFor(contract: Contract, priority: Priority): BusinessCalendar {
