@@ -199,9 +199,45 @@ export const RETENTION_SCHEDULER_ID = 'retention';
 
 export const RETENTION_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } };
 
+// ---------------------------------------------------------------------------------------------
+// obligations: a job scheduler ticks every minute; each period of each recurring obligation is
+// opened by one job (its id names contract, obligation and period) and checked by one delayed job
+// per warning and deadline. The chat messages go to the chat queues like every notification.
+
+export const OBLIGATION_QUEUE = 'sla-obligations';
+export const OBLIGATION_TICK_JOB = 'tick';
+export const OBLIGATION_OPEN_JOB = 'open';
+export const OBLIGATION_CHECK_JOB = 'check';
+export const OBLIGATION_SCHEDULER_ID = 'obligations';
+export const OBLIGATION_TICK_MS = 60_000;
+
+export interface ObligationOpenJob {
+  readonly contract: string;
+  readonly obligation: string;
+  readonly period: string;
+  /** An instant inside the period (its opening), from which the processor recomputes it. */
+  readonly at: number;
+}
+
+export interface ObligationCheckJob extends ObligationOpenJob {
+  readonly check: 'warning' | 'deadline';
+}
+
+export type ObligationJob = ObligationOpenJob | ObligationCheckJob | Record<string, never>;
+
+export const obligationOpenJobId = (contract: string, obligation: string, period: string) => `obligation-open-${hash(contract, obligation, period).slice(0, 40)}`;
+export const obligationCheckJobId = (contract: string, obligation: string, period: string, check: string) => `obligation-check-${hash(contract, obligation, period, check).slice(0, 40)}`;
+/** The notification's id (and so its chat jobs' ids): one message per period, check and channel. */
+export const obligationNotificationId = (contract: string, obligation: string, period: string, check: string) => `obligation-${hash(contract, obligation, period, check).slice(0, 32)}`;
+
+/** A failed open is kept an hour, so the next ticks do not try again at once; then a tick adds it anew. */
+export const OBLIGATION_OPEN_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: DAY_S, count: 10_000 }, removeOnFail: { age: 3600 } };
+export const OBLIGATION_CHECK_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 30 * DAY_S }, removeOnFail: { age: 30 * DAY_S } };
+export const OBLIGATION_TICK_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } };
+
 /** Every queue, in the order of the pipeline, with one chat queue per channel id given: for the queue board. */
 export function pipelineQueues(channelIds: Iterable<string>): string[] {
-  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE];
+  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, OBLIGATION_QUEUE];
 }
 
 /** The channels a bridge has a chat queue for: every configured one and the fallback. */

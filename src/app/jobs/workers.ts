@@ -23,6 +23,7 @@ import {
   CHAT_RETRY,
   INGEST_QUEUE,
   NOTIFY_QUEUE,
+  OBLIGATION_QUEUE,
   RECONCILE_QUEUE,
   RETENTION_QUEUE,
   TIMER_QUEUE,
@@ -30,6 +31,7 @@ import {
   type ChatRetryPolicy,
   type DeliveryJob,
   type DueNotification,
+  type ObligationJob,
   type ReconcileJob,
   type RetentionJob,
   type TimerJob,
@@ -39,6 +41,8 @@ import { trackerRead, trackerReaders } from './reconcile.js';
 import { createReconcileProcessor, scheduleReconciliation } from './reconcile-schedule.js';
 import { createRetentionProcessor, scheduleRetention } from './retention.js';
 import { createWriteBackProcessor } from './write-back.js';
+import { createObligationProcessor, scheduleObligations } from '../obligations/obligation-jobs.js';
+import { ObligationStore } from '../obligations/obligation-store.js';
 
 export interface WorkerParts {
   /** Read whenever used: the bridge passes its live view (../live-config.ts), which a reload replaces. */
@@ -118,10 +122,16 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), agents: parts.agents, read: trackerRead(http) }), 1);
   await scheduleRetention(retention, config.bridge?.retention);
   start<RetentionJob>(RETENTION_QUEUE, createRetentionProcessor({ ...work, retention: () => config.bridge?.retention }), 1);
-  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention];
+  const obligations = new Queue<ObligationJob>(OBLIGATION_QUEUE, { connection: redis, prefix });
+  const obligationStore = new ObligationStore(redis, prefix);
+  const obligationDeps = { contracts: () => config.contracts.values(), sources, connectors, channels, fallbackChannel, store: obligationStore, issues: work.store, queue: obligations, http, chatQueue: chat.queueFor, now, logger };
+  start<ObligationJob>(OBLIGATION_QUEUE, createObligationProcessor(obligationDeps));
+  await scheduleObligations(obligations, config.contracts.values(), sources);
+  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, obligations];
   const reschedule = async () => {
     await scheduleReconciliation(reconcile, sources.values());
     await scheduleRetention(retention, config.bridge?.retention);
+    await scheduleObligations(obligations, config.contracts.values(), sources);
     // A channel the reload added gets its own queue, as at start; until now it shared the fallback's.
     const added = await chat.addNewChannels();
     workers.push(...added.workers);
