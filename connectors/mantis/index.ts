@@ -11,6 +11,7 @@ import { mantisPayloadSchema, type MantisPayload } from './payload-schema.js';
 import { createMantisReader } from './reader.js';
 import { mantisSourceSettings } from './source-settings.js';
 import { mantisDeliveryId, signMantis, verifyMantis } from './verify.js';
+import { mantisIssueCreation } from './issue-creation.js';
 
 export type { MantisPayload } from './payload-schema.js';
 
@@ -26,4 +27,5 @@ export const mantisConnector: TrackerConnector<MantisPayload> = {
   issueGone: mantisIssueGone,
   createReader: () => createMantisReader(),
   demo: mantisDemo,
+  issueCreation: mantisIssueCreation,
 };
