@@ -25,7 +25,19 @@ export function reportCsv(report: SlaReport): string {
     ...report.breaches.map((breach) =>
       csvRow(breach.source, breach.key, breach.title, breach.metric, breach.priority, toLocalIso(breach.deadline, report.zone), breach.metAt === null ? '' : toLocalIso(breach.metAt, report.zone), minutes(breach.overdueMs)),
     ),
+    ...obligationCsv(report),
   ].join('\n') + '\n';
+}
+
+/** The obligations' periods, after a blank line; nothing when the contract has none. */
+function obligationCsv(report: SlaReport): string[] {
+  if (!report.obligations) return [];
+  const local = (instant: number | null) => (instant === null ? '' : toLocalIso(instant, report.zone));
+  return [
+    '',
+    csvRow('obligation', 'title', 'period', 'opens', 'due', 'source', 'issue', 'resolved_at', 'outcome'),
+    ...report.obligations.map((row) => csvRow(row.obligation, row.title, row.period, local(row.opensAt), local(row.dueAt), row.issue?.source, row.issue?.key, local(row.resolvedAt), row.outcome)),
+  ];
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -65,6 +77,24 @@ body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collap
 ${metricRows}</table>
 <h2>Breaches</h2>
 ${report.breaches.length === 0 ? '<p>None.</p>' : `<table><tr><th>issue</th><th>title</th><th>metric</th><th>priority</th><th>deadline</th><th>overdue</th></tr>\n${breachRows}</table>`}
-</body></html>
+${obligationHtml(report)}</body></html>
+`;
+}
+
+const OUTCOME_TEXT = { 'done-on-time': 'done on time', 'done-late': 'done late', open: 'open', overdue: 'overdue', 'not-opened': 'not opened' } as const;
+const OUTCOME_COLOUR = { 'done-on-time': '#2e7d32', 'done-late': '#c62828', open: '#9e9e9e', overdue: '#c62828', 'not-opened': '#c62828' } as const;
+
+function obligationHtml(report: SlaReport): string {
+  if (!report.obligations) return '';
+  const local = (instant: number) => toLocalIso(instant, report.zone).slice(0, 16).replace('T', ' ');
+  const rows = report.obligations
+    .map((row) => {
+      const issue = row.issue ? (row.issue.url ? `<a href="${escapeHtml(row.issue.url)}">${escapeHtml(row.issue.key)}</a>` : escapeHtml(row.issue.key)) : '–';
+      return `<tr><td>${escapeHtml(row.title)}</td><td>${row.period}</td><td>${local(row.dueAt)}</td><td>${issue}</td><td>${row.resolvedAt === null ? '–' : local(row.resolvedAt)}</td>
+<td style="color:${OUTCOME_COLOUR[row.outcome]}">${OUTCOME_TEXT[row.outcome]}</td></tr>`;
+    })
+    .join('\n');
+  return `<h2>Recurring obligations</h2>
+${report.obligations.length === 0 ? '<p>No period this month.</p>' : `<table><tr><th>obligation</th><th>period</th><th>due</th><th>issue</th><th>resolved</th><th>done</th></tr>\n${rows}</table>`}
 `;
 }

@@ -1,5 +1,6 @@
 import { IssueStore } from '../app/store/issue-store.js';
 import { reportCsv, reportHtml } from '../app/report-format.js';
+import { reportExtras } from '../app/report-extras.js';
 import { createRedis, waitUntilReady } from '../app/store/redis-connection.js';
 import { loadBridgeConfig } from '../app/plugins.js';
 import { buildReport, MONTH } from '../domain/sla-report.js';
@@ -19,17 +20,17 @@ export async function reportCommand(options: ReportOptions, io: CliIo, env: Node
   const config = loadBridgeConfig(options.config, env, { sources: false });
   const contract = config.contracts.get(options.contract);
   if (!contract) throw new UsageError(`--contract: unknown contract "${options.contract}" (known: ${[...config.contracts.keys()].join(', ')})`);
-  const states = await withBridgeRedis(env, async (where, prefix) => {
+  const report = await withBridgeRedis(env, async (where, prefix) => {
     const redis = createRedis(where, 'request');
     try {
       await waitUntilReady(redis, where);
       const store = new IssueStore(redis, prefix);
-      return await store.loadStates(await store.listIssues());
+      const states = await store.loadStates(await store.listIssues());
+      return { ...buildReport(contract, options.month, states), ...(await reportExtras(redis, prefix, contract, options.month, Date.now())) };
     } finally {
       redis.disconnect();
     }
   });
-  const report = buildReport(contract, options.month, states);
   io.out(options.format === 'csv' ? reportCsv(report).trimEnd() : options.format === 'html' ? reportHtml(report).trimEnd() : JSON.stringify(report, null, 2));
   return 0;
 }

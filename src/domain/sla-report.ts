@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import type { Instant } from './business-calendar.js';
 import type { Contract } from './contract.js';
 import type { Metric } from './metric.js';
+import type { ObligationRow } from './obligation-report.js';
 import { PRIORITIES, type Priority } from './priority.js';
 import type { IssueSla, MetricStatus } from './sla-clock.js';
 
@@ -53,6 +54,8 @@ export interface SlaReport {
   readonly byPriority: Readonly<Record<Priority, number>>;
   readonly metrics: readonly MetricSummary[];
   readonly breaches: readonly ReportBreach[];
+  /** Recurring obligations (obligation-report.ts): every period of the month, done on time or not; absent when the contract has none. */
+  readonly obligations?: readonly ObligationRow[];
 }
 
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

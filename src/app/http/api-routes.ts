@@ -13,7 +13,8 @@ import type { Contract } from '../../domain/contract.js';
 import { formatDuration } from '../../domain/duration.js';
 import { metricSchema } from '../../domain/metric.js';
 import type { MetricStatus } from '../../domain/sla-clock.js';
-import { buildReport, MONTH } from '../../domain/sla-report.js';
+import { buildReport, MONTH, type SlaReport } from '../../domain/sla-report.js';
+import type { ObligationStatus } from '../obligations/obligation-status.js';
 import { reportCsv, reportHtml } from '../report-format.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { DeadLetterBusy, DeadLetterNotFound, type DeadLetterStore } from '../store/dead-letters.js';
@@ -27,6 +28,10 @@ export interface ApiDeps extends ApiAuthDeps {
   readonly http: OutboundHttp;
   /** The BullMQ queues, shown in bull-board at /api/queues. */
   readonly queues: readonly Queue[];
+  /** The report's sections beyond the SLA states (obligations), added to every report. */
+  readonly reportExtras?: (contract: Contract, month: string) => Promise<Partial<SlaReport>>;
+  /** `GET /api/obligations`: each recurring obligation's current period. */
+  readonly obligations?: () => Promise<readonly ObligationStatus[]>;
 }
 
 /**
@@ -150,10 +155,13 @@ export function apiRouter(deps: ApiDeps): Router {
     if (!MONTH.test(month)) return void response.status(400).json({ error: `month: "${month}" is not a month (use YYYY-MM)`, field: 'month' });
     const format = String(request.query.format ?? 'json');
     if (!['json', 'csv', 'html'].includes(format)) return void response.status(400).json({ error: `format: "${format}" is not json, csv or html`, field: 'format' });
-    const report = buildReport(contract, month, await deps.store.loadStates(await deps.store.listIssues()));
+    const report = { ...buildReport(contract, month, await deps.store.loadStates(await deps.store.listIssues())), ...(await deps.reportExtras?.(contract, month)) };
     if (format === 'csv') return void response.type('text/csv').send(reportCsv(report));
     if (format === 'html') return void response.type('html').send(reportHtml(report));
     response.json(report);
+  });
+  router.get('/obligations', async (_request, response) => {
+    response.json({ obligations: (await deps.obligations?.()) ?? [] });
   });
   router.get('/contracts', (_request, response) => {
     response.json({ contracts: [...deps.contracts.values()].map(contractSummary) });

@@ -16,6 +16,10 @@ import type { RedisHealth } from '../store/redis-health.js';
 import { DeliveryIntake } from './delivery-intake.js';
 import { createHttpApp, type TrustProxy } from './http-app.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
+import type { Contract } from '../../domain/contract.js';
+import { reportExtras } from '../report-extras.js';
+import { obligationStatuses } from '../obligations/obligation-status.js';
+import { ObligationStore } from '../obligations/obligation-store.js';
 
 export interface HttpParts {
   readonly config: SlaConfig;
@@ -55,7 +59,12 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   // Read-side handles of every queue, for the queue board; the workers have their own.
   const board = pipelineQueues(chatChannelIds(config)).map((name) => (name === INGEST_QUEUE ? ingest : new Queue(name, { connection: redis, prefix, skipWaitingForReady: true })) as Queue);
   const throttle = new LoginThrottle(redis, prefix, parts.loginThrottle);
-  const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board };
+  const obligationStore = new ObligationStore(redis, prefix);
+  const api = {
+    token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board,
+    reportExtras: (contract: Contract, month: string) => reportExtras(redis, prefix, contract, month, now()),
+    obligations: () => obligationStatuses(config.contracts.values(), obligationStore, parts.store, now()),
+  };
   const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));
