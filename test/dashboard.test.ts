@@ -117,7 +117,7 @@ describe('dashboard in Chromium', function () {
     await page.click('#queues');
     await page.waitForURL(`${bridge.url}/api/queues/`);
     // The shipped config names no channel: the one chat queue is the console's.
-    for (const queue of ['sla-ingest', 'sla-timers', 'sla-notify', 'sla-chat-console', 'sla-write-back', 'sla-reconcile', 'sla-retention', 'sla-obligations']) {
+    for (const queue of ['sla-ingest', 'sla-timers', 'sla-notify', 'sla-chat-console', 'sla-write-back', 'sla-reconcile', 'sla-retention', 'sla-obligations', 'sla-availability']) {
       await page.getByText(queue, { exact: true }).first().waitFor();
     }
     expect(sent.filter((request) => /"authorization"/i.test(request))).to.deep.equal([]);

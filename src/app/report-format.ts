@@ -26,6 +26,7 @@ export function reportCsv(report: SlaReport): string {
       csvRow(breach.source, breach.key, breach.title, breach.metric, breach.priority, toLocalIso(breach.deadline, report.zone), breach.metAt === null ? '' : toLocalIso(breach.metAt, report.zone), minutes(breach.overdueMs)),
     ),
     ...obligationCsv(report),
+    ...availabilityCsv(report),
   ].join('\n') + '\n';
 }
 
@@ -77,7 +78,7 @@ body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collap
 ${metricRows}</table>
 <h2>Breaches</h2>
 ${report.breaches.length === 0 ? '<p>None.</p>' : `<table><tr><th>issue</th><th>title</th><th>metric</th><th>priority</th><th>deadline</th><th>overdue</th></tr>\n${breachRows}</table>`}
-${obligationHtml(report)}</body></html>
+${obligationHtml(report)}${availabilityHtml(report)}</body></html>
 `;
 }
 
@@ -97,4 +98,32 @@ function obligationHtml(report: SlaReport): string {
   return `<h2>Recurring obligations</h2>
 ${report.obligations.length === 0 ? '<p>No period this month.</p>' : `<table><tr><th>obligation</th><th>period</th><th>due</th><th>issue</th><th>resolved</th><th>done</th></tr>\n${rows}</table>`}
 `;
+}
+
+const minutesText = (ms: number) => (Math.round(ms / 6_000) / 10).toFixed(1);
+
+/** The month against the uptime target, then the incidents; nothing without a target. */
+function availabilityCsv(report: SlaReport): string[] {
+  const section = report.availability;
+  if (!section) return [];
+  return [
+    '',
+    csvRow('target_percent', 'availability_percent', 'met', 'budget_minutes', 'downtime_minutes', 'remaining_minutes', 'priority'),
+    csvRow(section.targetPercent, section.availabilityPercent, section.met ? 'yes' : 'no', minutesText(section.budgetMs), minutesText(section.downtimeMs), minutesText(section.remainingMs), section.priority),
+    '',
+    csvRow('incident_source', 'incident', 'downtime_minutes', 'open'),
+    ...section.incidents.map((incident) => csvRow(incident.source, incident.key, minutesText(incident.downtimeMs), incident.open ? 'yes' : 'no')),
+  ];
+}
+
+function availabilityHtml(report: SlaReport): string {
+  const section = report.availability;
+  if (!section) return '';
+  const rows = section.incidents
+    .map((incident) => `<tr><td>${incident.url ? `<a href="${escapeHtml(incident.url)}">${escapeHtml(incident.key)}</a>` : escapeHtml(incident.key)}</td><td>${minutesText(incident.downtimeMs)} min</td><td>${incident.open ? 'still down' : ''}</td></tr>`)
+    .join('\n');
+  return `<h2>Availability</h2>
+<p>${section.availabilityPercent}% against a target of ${section.targetPercent}% (${section.priority} incidents, wall-clock time):
+<b style="color:${section.met ? '#2e7d32' : '#c62828'}">${section.met ? 'met' : 'missed'}</b>; ${minutesText(section.downtimeMs)} of ${minutesText(section.budgetMs)} minutes of downtime used, ${minutesText(section.remainingMs)} left.</p>
+${section.incidents.length === 0 ? '' : `<table><tr><th>incident</th><th>downtime</th><th></th></tr>\n${rows}</table>\n`}`;
 }

@@ -135,5 +135,15 @@ export function compileContract(
     escalation: file.escalation,
     notify: file.notify,
     ...(obligations ? { obligations } : {}),
+    ...(file.availability
+      ? {
+          availability: {
+            targetPercent: file.availability.target,
+            priority: file.availability.priority,
+            restoredStatuses: new Set(file.availability.restored_statuses.map((status) => status.toLowerCase())),
+            warnAt: [...new Set(file.availability.warn_at.map((percent) => percent / 100))].sort((a, b) => b - a),
+          },
+        }
+      : {}),
   };
 }

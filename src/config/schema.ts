@@ -179,6 +179,29 @@ export const coverageSchema = z.strictObject({
 });
 export type Coverage = z.infer<typeof coverageSchema>;
 
+/** A share in percent: `99.9%`; `below100` leaves out 100% itself. */
+const percentSchema = (what: string) =>
+  z.string({ error: `expected ${what} in percent, e.g. 99.9%` }).transform((text, ctx) => {
+    const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text.trim());
+    const percent = match ? Number(match[1]) : NaN;
+    if (!(percent >= 0 && percent < 100)) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not ${what} (use a percentage from 0% to below 100%, e.g. 99.9%)` });
+      return z.NEVER;
+    }
+    return percent;
+  });
+
+/** `availability:` of a contract: a monthly uptime target whose downtime is its incidents of one priority. */
+export const availabilityFileSchema = z.strictObject({
+  target: percentSchema('an uptime target').refine((percent) => percent > 0, { error: 'an uptime target must be above 0%' }),
+  priority: prioritySchema.default('P1'),
+  /** Statuses that say the service is back before the incident is resolved. */
+  restored_statuses: z.array(z.string().min(1)).default([]),
+  /** Shares of the month's downtime budget left at which the managers are warned. */
+  warn_at: z.array(percentSchema('a share of the downtime budget left')).prefault(['50%', '0%']),
+});
+export type AvailabilityFile = z.infer<typeof availabilityFileSchema>;
+
 /** `obligations:` of a contract: recurring work the bridge opens an issue for every period (compile-obligations.ts). */
 export const obligationFileSchema = z.strictObject({
   id: idSchema,
@@ -233,6 +256,8 @@ export const contractFileSchema = z
     escalation: z.strictObject({ every: durationSchema, max: z.number().int().positive().optional() }).optional(),
     /** Recurring work owed every period, each opened as an issue in the customer's tracker. */
     obligations: obligationsSchema.optional(),
+    /** A monthly uptime target (availability.ts). */
+    availability: availabilityFileSchema.optional(),
   })
   .superRefine((contract, ctx) => {
     if (contract.valid.from && contract.valid.until && contract.valid.until < contract.valid.from) {

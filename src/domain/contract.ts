@@ -4,6 +4,7 @@ import { durationToMs, formatDuration, type Duration } from './duration.js';
 import type { Language } from './language.js';
 import type { Metric } from './metric.js';
 import type { Obligation } from './obligation.js';
+import type { AvailabilityRule } from './availability.js';
 import type { Priority } from './priority.js';
 
 /** When a metric's clock starts: at creation, or when an earlier metric is met. */
@@ -63,6 +64,8 @@ export interface Contract {
   readonly escalation?: { readonly every: Duration; readonly max?: number | undefined } | undefined;
   /** Recurring work owed every period (obligation.ts); absent when the contract lists none. */
   readonly obligations?: readonly Obligation[] | undefined;
+  /** A monthly uptime target; absent when the contract has none. */
+  readonly availability?: AvailabilityRule | undefined;
 }
 
 export function calendarFor(contract: Contract, priority: Priority): BusinessCalendar {

@@ -8,6 +8,7 @@ import type { Instant } from './business-calendar.js';
 import type { Contract } from './contract.js';
 import type { Metric } from './metric.js';
 import type { ObligationRow } from './obligation-report.js';
+import type { AvailabilitySection } from './availability-report.js';
 import { PRIORITIES, type Priority } from './priority.js';
 import type { IssueSla, MetricStatus } from './sla-clock.js';
 
@@ -56,6 +57,8 @@ export interface SlaReport {
   readonly breaches: readonly ReportBreach[];
   /** Recurring obligations (obligation-report.ts): every period of the month, done on time or not; absent when the contract has none. */
   readonly obligations?: readonly ObligationRow[];
+  /** The month's availability against the uptime target (availability-report.ts); absent without one. */
+  readonly availability?: AvailabilitySection;
 }
 
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

@@ -32,6 +32,8 @@ export interface ApiDeps extends ApiAuthDeps {
   readonly reportExtras?: (contract: Contract, month: string) => Promise<Partial<SlaReport>>;
   /** `GET /api/obligations`: each recurring obligation's current period. */
   readonly obligations?: () => Promise<readonly ObligationStatus[]>;
+  /** `GET /api/availability`: each uptime target's current month. */
+  readonly availability?: () => Promise<readonly unknown[]>;
 }
 
 /**
@@ -162,6 +164,9 @@ export function apiRouter(deps: ApiDeps): Router {
   });
   router.get('/obligations', async (_request, response) => {
     response.json({ obligations: (await deps.obligations?.()) ?? [] });
+  });
+  router.get('/availability', async (_request, response) => {
+    response.json({ availability: (await deps.availability?.()) ?? [] });
   });
   router.get('/contracts', (_request, response) => {
     response.json({ contracts: [...deps.contracts.values()].map(contractSummary) });

@@ -90,14 +90,16 @@ async function load() {
   const error = document.getElementById('error'); const content = document.getElementById('content');
   error.textContent = '';
   try {
-    const [{ contracts }, { issues }, { obligations }] = await Promise.all([api('/contracts'), api('/issues'), api('/obligations')]);
+    const [{ contracts }, { issues }, { obligations }, { availability }] = await Promise.all([api('/contracts'), api('/issues'), api('/obligations'), api('/availability')]);
     document.getElementById('login').hidden = true; document.getElementById('nav').hidden = false;
     const sections = await Promise.all(contracts.map(async (contract) => {
       const reports = await Promise.all(months(6).map((month) => api('/reports/' + encodeURIComponent(contract.id) + '/' + month)));
       const rows = issueRows(issues.filter((entry) => entry.contract === contract.id));
       const owed = obligations.filter((entry) => entry.contract === contract.id);
+      const uptime = availability.find((entry) => entry.contract === contract.id);
       return '<section class="contract" data-contract="' + text(contract.id) + '"><h2>' + text(contract.customer) + ' <span class="muted">(' + text(contract.id) + ')</span></h2>'
         + complianceChart(reports)
+        + (uptime ? '<p class="availability ' + (uptime.met ? 'ok' : 'breached') + '">Availability ' + text(uptime.month) + ': ' + uptime.availabilityPercent + '% (target ' + uptime.targetPercent + '%), ' + (uptime.downtimeMs / 60000).toFixed(1) + ' of ' + (uptime.budgetMs / 60000).toFixed(1) + ' minutes of downtime used</p>' : '')
         + (rows ? '<table><tr><th>issue</th><th>title</th><th>priority</th><th>metric</th><th>deadline</th><th>elapsed of target</th><th>time</th></tr>' + rows + '</table>' : '<p class="muted">No open issues.</p>')
         + (owed.length ? '<h3>Recurring obligations</h3><table><tr><th>obligation</th><th>period</th><th>due</th><th>issue</th><th>state</th></tr>' + obligationRows(owed) + '</table>' : '')
         + '</section>';

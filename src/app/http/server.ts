@@ -20,6 +20,7 @@ import type { Contract } from '../../domain/contract.js';
 import { reportExtras } from '../report-extras.js';
 import { obligationStatuses } from '../obligations/obligation-status.js';
 import { ObligationStore } from '../obligations/obligation-store.js';
+import { currentAvailability } from '../availability/current.js';
 
 export interface HttpParts {
   readonly config: SlaConfig;
@@ -64,6 +65,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board,
     reportExtras: (contract: Contract, month: string) => reportExtras(redis, prefix, contract, month, now()),
     obligations: () => obligationStatuses(config.contracts.values(), obligationStore, parts.store, now()),
+    availability: () => currentAvailability(config.contracts.values(), parts.store, now()),
   };
   const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -235,9 +235,31 @@ export const OBLIGATION_OPEN_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: 
 export const OBLIGATION_CHECK_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 30 * DAY_S }, removeOnFail: { age: 30 * DAY_S } };
 export const OBLIGATION_TICK_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } };
 
+// ---------------------------------------------------------------------------------------------
+// availability: a job scheduler ticks every minute while a contract has an uptime target; it and a
+// delayed job at the instant an open outage will cross a budget share send each share's warning
+// once per contract and month (its chat jobs' ids name contract, month and share).
+
+export const AVAILABILITY_QUEUE = 'sla-availability';
+export const AVAILABILITY_TICK_JOB = 'tick';
+export const AVAILABILITY_CHECK_JOB = 'check';
+export const AVAILABILITY_SCHEDULER_ID = 'availability';
+
+export interface AvailabilityCheckJob {
+  readonly contract: string;
+}
+
+export type AvailabilityJob = AvailabilityCheckJob | Record<string, never>;
+
+/** One delayed check per contract, month, share and planned instant: a re-plan adds another, a stale one finds nothing to send. */
+export const availabilityCheckJobId = (contract: string, month: string, share: number, at: number) => `availability-check-${hash(contract, month, String(share), String(at)).slice(0, 40)}`;
+export const availabilityNotificationId = (contract: string, month: string, share: number) => `availability-${hash(contract, month, String(share)).slice(0, 32)}`;
+
+export const AVAILABILITY_JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+
 /** Every queue, in the order of the pipeline, with one chat queue per channel id given: for the queue board. */
 export function pipelineQueues(channelIds: Iterable<string>): string[] {
-  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, OBLIGATION_QUEUE];
+  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, OBLIGATION_QUEUE, AVAILABILITY_QUEUE];
 }
 
 /** The channels a bridge has a chat queue for: every configured one and the fallback. */

@@ -22,6 +22,7 @@ import { createNotifyProcessor } from './notify.js';
 import {
   CHAT_RETRY,
   INGEST_QUEUE,
+  AVAILABILITY_QUEUE,
   NOTIFY_QUEUE,
   OBLIGATION_QUEUE,
   RECONCILE_QUEUE,
@@ -32,6 +33,7 @@ import {
   type DeliveryJob,
   type DueNotification,
   type ObligationJob,
+  type AvailabilityJob,
   type ReconcileJob,
   type RetentionJob,
   type TimerJob,
@@ -43,6 +45,7 @@ import { createRetentionProcessor, scheduleRetention } from './retention.js';
 import { createWriteBackProcessor } from './write-back.js';
 import { createObligationProcessor, scheduleObligations } from '../obligations/obligation-jobs.js';
 import { ObligationStore } from '../obligations/obligation-store.js';
+import { createAvailabilityProcessor, scheduleAvailability } from '../availability/availability-jobs.js';
 
 export interface WorkerParts {
   /** Read whenever used: the bridge passes its live view (../live-config.ts), which a reload replaces. */
@@ -127,11 +130,16 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const obligationDeps = { contracts: () => config.contracts.values(), sources, connectors, channels, fallbackChannel, store: obligationStore, issues: work.store, queue: obligations, http, chatQueue: chat.queueFor, now, logger };
   start<ObligationJob>(OBLIGATION_QUEUE, createObligationProcessor(obligationDeps));
   await scheduleObligations(obligations, config.contracts.values(), sources);
-  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, obligations];
+  const availability = new Queue<AvailabilityJob>(AVAILABILITY_QUEUE, { connection: redis, prefix });
+  const availabilityDeps = { contracts: () => config.contracts.values(), sources, connectors, channels, fallbackChannel, issues: work.store, redis, prefix, queue: availability, chatQueue: chat.queueFor, now, logger };
+  start<AvailabilityJob>(AVAILABILITY_QUEUE, createAvailabilityProcessor(availabilityDeps), 1);
+  await scheduleAvailability(availability, config.contracts.values());
+  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, obligations, availability];
   const reschedule = async () => {
     await scheduleReconciliation(reconcile, sources.values());
     await scheduleRetention(retention, config.bridge?.retention);
     await scheduleObligations(obligations, config.contracts.values(), sources);
+    await scheduleAvailability(availability, config.contracts.values());
     // A channel the reload added gets its own queue, as at start; until now it shared the fallback's.
     const added = await chat.addNewChannels();
     workers.push(...added.workers);
