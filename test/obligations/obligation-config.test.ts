@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { DateTime } from 'luxon';
 import { loadBridgeConfig } from '../../src/app/plugins.js';
 import { periodAt } from '../../src/domain/obligation-period.js';
-import { shippedConfig } from '../support/shipped-config.js';
+import { DEMO_SECRETS, SHIPPED_CONFIG_DIR, shippedConfig } from '../support/shipped-config.js';
+import { dueOpenings } from '../../src/app/obligations/obligation-jobs.js';
 import { writeConfig } from '../support/temp-config.js';
 
 const show = (instant: number) => DateTime.fromMillis(instant, { zone: 'Europe/Amsterdam' }).toISO({ suppressMilliseconds: true, suppressSeconds: true });
@@ -21,6 +22,15 @@ describe('obligations in contracts', () => {
       { id: 'preventive-maintenance', source: 'jira-demo', project: 'MB', key: '2027-Q1', opens: '2027-01-04T09:00+01:00', due: '2027-03-31T17:00+02:00' },
       { id: 'backup-logs', source: 'jira-demo', project: 'MB', key: '2027-02-10', opens: '2027-02-10T00:00+01:00', due: '2027-02-11T00:00+01:00' },
     ]);
+  });
+
+  it('opens nothing in a source with a token but without write_back.enabled, and opens in one with both', () => {
+    const at = DateTime.fromISO('2027-02-10T12:00', { zone: 'Europe/Amsterdam' }).toMillis();
+    const tokenOnly = loadBridgeConfig(SHIPPED_CONFIG_DIR, { ...DEMO_SECRETS, JIRA_API_TOKEN: 'token' });
+    expect(dueOpenings(tokenOnly.contracts.values(), tokenOnly.sources, at)).to.deep.equal([]);
+    const jira = tokenOnly.sources.get('jira-demo')!;
+    const writing = new Map([...tokenOnly.sources].map(([id, source]) => [id, id === 'jira-demo' ? { ...jira, writeBack: { ...jira.writeBack, enabled: true } } : source]));
+    expect(dueOpenings(tokenOnly.contracts.values(), writing, at).map(({ obligation, period }) => `${obligation.id} ${period.key}`)).to.deep.equal(['preventive-maintenance 2027-Q1', 'backup-logs 2027-02-10']);
   });
 
   const base = {

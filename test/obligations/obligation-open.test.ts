@@ -38,8 +38,8 @@ const giteaIssue = (JSON.parse(readFileSync(new URL('../fixtures/gitea/issue-clo
 function obligationConfig(warnBefore = '1w'): SlaConfig {
   const dir = writeConfig({
     'calendars/round.yaml': 'zone: Europe/Amsterdam\nhours: 24x7\n',
-    'sources/gitea-ops.yaml': `kind: gitea\nbase_url: ${GITEA}\nwebhook: { secrets: [s] }\napi: { token: gitea-token }\npriority: { field: labels, map: {}, default: P4 }\nstatuses: { resolved: [closed] }\n`,
-    'sources/jira-ops.yaml': `kind: jira\nbase_url: ${JIRA}\nwebhook: { secrets: [s] }\napi: { token: jira-token }\npriority: { field: priority, map: {}, default: P3 }\nstatuses: { resolved: [Done] }\n`,
+    'sources/gitea-ops.yaml': `kind: gitea\nbase_url: ${GITEA}\nwebhook: { secrets: [s] }\napi: { token: gitea-token }\nwrite_back: { enabled: true }\npriority: { field: labels, map: {}, default: P4 }\nstatuses: { resolved: [closed] }\n`,
+    'sources/jira-ops.yaml': `kind: jira\nbase_url: ${JIRA}\nwebhook: { secrets: [s] }\napi: { token: jira-token }\nwrite_back: { enabled: true }\npriority: { field: priority, map: {}, default: P3 }\nstatuses: { resolved: [Done] }\n`,
     'contracts/ops.yaml': `customer: Ops customer
 calendar: round
 covers: [{ source: gitea-ops, project: ops/servers }, { source: jira-ops, project: OPS }]

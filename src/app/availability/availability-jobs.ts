@@ -31,6 +31,7 @@ import {
   type ChatJob,
 } from '../jobs/pipeline.js';
 import { loadIncidents } from './incidents.js';
+import { quietDelay } from '../obligations/quiet-delay.js';
 
 const TICK_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -118,7 +119,8 @@ export async function evaluateAvailability(deps: AvailabilityDeps, contract: Con
     for (const channel of routed.length > 0 ? routed : [deps.fallbackChannel]) {
       const language = channel.language ?? contract.notify?.language ?? 'en';
       const notification = availabilityNotification(contract, month, share, incident, exhaustedAt, remaining, tracker, language, now);
-      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(notification.id, channel.id) });
+      // Quiet hours hold the shares like warnings, and the used-up one like a breach.
+      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(notification.id, channel.id), delay: quietDelay(channel, share === 0 ? 'breach' : 'warning', now) });
     }
     // Kept past the month's end: the chat jobs' ids alone would be forgotten after 30 days.
     await deps.redis.set(key, String(now), 'PX', until - now + 7 * DAY_MS);

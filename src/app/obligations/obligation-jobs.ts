@@ -43,6 +43,7 @@ import {
   type ObligationOpenJob,
 } from '../jobs/pipeline.js';
 import type { ObligationStore, OpenedObligation } from './obligation-store.js';
+import { quietDelay } from './quiet-delay.js';
 
 /** Longer than a search and a create with their timeouts take. */
 const CLAIM_MS = 2 * 60_000;
@@ -69,13 +70,21 @@ export interface DueOpening {
   readonly period: ObligationPeriod;
 }
 
+/**
+ * Opening an issue writes to the tracker: only in a source that allows the bridge to write
+ * (`write_back.enabled`) and gives it a token. The shipped sources do neither, so the shipped
+ * contracts' obligations open nothing until their tracker is set up for it.
+ */
+export function mayOpenIn(source: Source | undefined): boolean {
+  return source !== undefined && source.apiToken !== undefined && source.writeBack.enabled;
+}
+
 /** The periods that have opened and are not yet due at `now`, of every obligation whose source can open issues. */
 export function dueOpenings(contracts: Iterable<Contract>, sources: ReadonlyMap<string, Source>, now: number): DueOpening[] {
   const due: DueOpening[] = [];
   for (const contract of contracts) {
     for (const obligation of contract.obligations ?? []) {
-      // Without a token nothing can be opened (the shipped config, the tests): like write-back, off.
-      if (!sources.get(obligation.source)?.apiToken) continue;
+      if (!mayOpenIn(sources.get(obligation.source))) continue;
       const period = periodAt(obligation.every, obligation.calendar, now);
       if (period && now >= period.opensAt && now < period.dueAt) due.push({ contract, obligation, period });
     }
@@ -230,7 +239,7 @@ export async function checkObligation(deps: ObligationDeps, data: ObligationChec
   for (const channel of routed(deps, contract, data.check)) {
     const language = channel.language ?? contract.notify?.language ?? 'en';
     const notification = obligationNotification(contract, obligation, opened, data.check, tracker, language, now);
-    await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(notification.id, channel.id) });
+    await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(notification.id, channel.id), delay: quietDelay(channel, notification.kind, now) });
     sent.push(channel.id);
   }
   deps.logger.info('obligation not done by its check', { component: 'obligations', contract: contract.id, obligation: obligation.id, period: data.period, check: data.check, channels: sent });
@@ -252,9 +261,9 @@ export function createObligationProcessor(deps: ObligationDeps) {
   };
 }
 
-/** The tick's scheduler while some contract lists an obligation whose source has an API token, none otherwise. */
+/** The tick's scheduler while some contract lists an obligation whose source may have issues opened, none otherwise. */
 export async function scheduleObligations(queue: Queue<ObligationJob>, contracts: Iterable<Contract>, sources: ReadonlyMap<string, Source>): Promise<void> {
-  const any = [...contracts].some((contract) => (contract.obligations ?? []).some((obligation) => sources.get(obligation.source)?.apiToken));
+  const any = [...contracts].some((contract) => (contract.obligations ?? []).some((obligation) => mayOpenIn(sources.get(obligation.source))));
   if (!any) {
     await queue.removeJobScheduler(OBLIGATION_SCHEDULER_ID);
     return;
