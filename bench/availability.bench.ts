@@ -43,7 +43,7 @@ const { from } = monthSpan(monthOf(now, 'Europe/Amsterdam'), 'Europe/Amsterdam')
 try {
   for (let index = 0; index < ISSUES; index += 1) {
     const p1 = index % 10 === 0;
-    const at = from + ((now - from) * index) / ISSUES;
+    const at = Math.floor(from + ((now - from) * index) / ISSUES);
     const events: IssueEvent[] = [
       { type: 'created', at, project: 'ops/app', labels: [], environment: null, priority: p1 ? 'P1' : 'P4', status: 'open', paused: false, assignee: null, synthetic: false },
       { type: 'resolved', at: at + 60_000 },

@@ -73,3 +73,33 @@ describe('obligation periods', () => {
     });
   }
 });
+
+describe('obligation periods, for any instant', () => {
+  it('hold the instant, open at their first business instant and are due at their last, and follow each other', async () => {
+    const { default: fc } = await import('fast-check');
+    const calendars = ['nl-office', 'nl-24x7'].map((id) => shippedConfig().calendars.get(id)!);
+    const from = Date.parse('2026-01-01T00:00:00Z');
+    const to = Date.parse('2031-01-01T00:00:00Z');
+    fc.assert(
+      fc.property(fc.integer({ min: from, max: to }), fc.constantFrom(...calendars), fc.constantFrom<ObligationEvery>('working-day', 'month', 'quarter'), (instant, office, every) => {
+        const period = periodAt(every, office, instant) ?? nextPeriodFrom(every, office, instant);
+        const holds = period.start <= instant && instant < period.end;
+        // No period: a closed day, so the next one starts after it.
+        if (!holds) expect(period.start).to.be.greaterThan(instant);
+        expect(period.start <= period.opensAt && period.opensAt < period.dueAt && period.dueAt <= period.end).to.equal(true);
+        expect(office.between(period.start, period.opensAt)).to.equal(0);
+        expect(office.between(period.dueAt, period.end)).to.equal(0);
+        // Open in the minute after the opening and in the minute before the deadline (windows are on whole minutes).
+        expect(office.between(period.opensAt, period.opensAt + 60_000)).to.equal(60_000);
+        expect(office.between(period.dueAt - 60_000, period.dueAt)).to.equal(60_000);
+        expect(office.between(period.opensAt, period.dueAt)).to.equal(office.between(period.start, period.end));
+        const next = nextPeriodFrom(every, office, period.end);
+        expect(next.start).to.be.at.least(period.end);
+        expect(next.key > period.key).to.equal(true);
+        // Nothing is owed between two periods.
+        expect(office.between(period.end, next.start)).to.equal(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
