@@ -11,14 +11,16 @@ export interface Incident {
 export interface AvailabilitySection extends MonthAvailability {
   readonly zone: string;
   readonly priority: string;
-  /** The incidents with downtime in the month, each with its share of it (overlaps counted in each). */
+  /** The incidents with downtime in the month, by when they went down, each with its share of it (overlaps counted in each). */
   readonly incidents: readonly { readonly source: string; readonly key: string; readonly url?: string | undefined; readonly downtimeMs: number; readonly open: boolean }[];
 }
 
 export function availabilitySection(rule: AvailabilityRule, month: string, zone: string, incidents: readonly Incident[], now: Instant): AvailabilitySection {
   const { from, until } = monthSpan(month, zone);
   const month_ = monthAvailability(rule, month, zone, incidents.flatMap((incident) => incident.outages), now);
-  const listed = incidents
+  const firstDown = (incident: Incident) => Math.min(...incident.outages.map((outage) => outage.from));
+  const listed = [...incidents]
+    .sort((a, b) => firstDown(a) - firstDown(b) || a.issue.key.localeCompare(b.issue.key))
     .map((incident) => ({
       source: incident.source,
       key: incident.issue.key,

@@ -61,12 +61,13 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   const board = pipelineQueues(chatChannelIds(config)).map((name) => (name === INGEST_QUEUE ? ingest : new Queue(name, { connection: redis, prefix, skipWaitingForReady: true })) as Queue);
   const throttle = new LoginThrottle(redis, prefix, parts.loginThrottle);
   const obligationStore = new ObligationStore(redis, prefix);
-  const api = {
-    token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board,
+  // The report's sections and the status views of recurring obligations and availability.
+  const topics = {
     reportExtras: (contract: Contract, month: string) => reportExtras(redis, prefix, contract, month, now()),
     obligations: () => obligationStatuses(config.contracts.values(), obligationStore, parts.store, now()),
     availability: () => currentAvailability(config.contracts.values(), parts.store, now()),
   };
+  const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, ...topics };
   const app = createHttpApp({ sources: config.sources, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));
