@@ -20,8 +20,8 @@ import { IssueStore } from '../../src/app/store/issue-store.js';
 import { createRedis, type RedisClient } from '../../src/app/store/redis-connection.js';
 import { urlTarget } from '../../src/app/store/redis-target.js';
 import { trackerConnectors } from '../../connectors/registry.js';
-import { OBLIGATION_QUEUE, chatQueueName, type ChatJob, type ObligationJob } from '../../src/app/jobs/pipeline.js';
-import { checkObligation, createObligationProcessor, queueDueObligations, type ObligationDeps } from '../../src/app/obligations/obligation-jobs.js';
+import { OBLIGATION_OPEN_JOB, OBLIGATION_QUEUE, chatQueueName, obligationOpenJobId, type ChatJob, type ObligationJob } from '../../src/app/jobs/pipeline.js';
+import { OPEN_RETRY_AFTER_MS, checkObligation, createObligationProcessor, queueDueObligations, type ObligationDeps } from '../../src/app/obligations/obligation-jobs.js';
 import { ObligationStore } from '../../src/app/obligations/obligation-store.js';
 import { periodAt } from '../../src/domain/obligation-period.js';
 import { obligationMarker } from '../../src/domain/obligation.js';
@@ -205,6 +205,29 @@ describe('obligation issues: opened once per period', function () {
     expect([found.gitea.issue.key, found.gitea.found, found.jira.issue.key, found.jira.found]).to.deep.equal(['ops/servers#41', true, 'OPS-71', true]);
   });
 
+  it('tries a period again once its failed opening has rested, and not before', async () => {
+    const config = obligationConfig();
+    const prefix = uniquePrefix('obligations');
+    const { creates } = trackers();
+    const key = periodKey();
+    // An opening that failed for good, as after its attempts against a tracker that was down.
+    const connection = redis();
+    const queue = new Queue<ObligationJob>(OBLIGATION_QUEUE, { connection, prefix });
+    queues.push(queue);
+    const failing = new Worker<ObligationJob>(OBLIGATION_QUEUE, async () => { throw new Error('tracker down'); }, { connection: redis('worker'), prefix });
+    await queue.add(OBLIGATION_OPEN_JOB, { contract: 'ops', obligation: 'maintenance', period: key, at: Date.now() }, { jobId: obligationOpenJobId('ops', 'maintenance', key), attempts: 1 });
+    await waitFor('the opening failed', async () => (await queue.getJob(obligationOpenJobId('ops', 'maintenance', key)))?.failedReason === 'tracker down');
+    await failing.close();
+    const a = startWorker(config, prefix);
+    await queueDueObligations(a.deps);
+    expect((await (await a.deps.queue.getJob(obligationOpenJobId('ops', 'maintenance', key)))!.getState())).to.equal('failed');
+    // Ten minutes on, the tick takes it away and queues the period anew.
+    const later = { ...a.deps, now: () => Date.now() + OPEN_RETRY_AFTER_MS };
+    await queueDueObligations(later);
+    await waitFor('the maintenance issue recorded', () => a.deps.store.opened('ops', 'maintenance', key));
+    expect(creates.gitea).to.equal(1);
+  });
+
   it('warns once, through the chat queue, about a period whose issue is open past its warning; never about a resolved one', async () => {
     // A warning 1000 weeks before the end of the quarter is due at once.
     const config = obligationConfig('1000w');
@@ -228,6 +251,10 @@ describe('obligation issues: opened once per period', function () {
     expect(jobs[0]!.data.notification).to.deep.include({ threshold: '1000w before', contract: 'ops', metric: 'resolution' });
     expect(jobs[0]!.data.notification.issue).to.deep.include({ key: 'ops/servers#41' });
     expect(creates.gitea).to.equal(1);
+    // The check planned again (its job cleaned away after a month) tells nobody twice.
+    const opened0 = (await a.deps.store.opened('ops', 'maintenance', key))!;
+    expect(await checkObligation(a.deps, { contract: 'ops', obligation: 'maintenance', period: key, at: opened0.period.opensAt, check: 'warning' })).to.deep.equal([]);
+    expect((await chat.getJobs(['wait', 'delayed', 'completed', 'active'])).length).to.equal(1);
 
     // The same check on a resolved issue says nothing.
     const issues = a.deps.issues;

@@ -230,8 +230,8 @@ export const obligationCheckJobId = (contract: string, obligation: string, perio
 /** The notification's id (and so its chat jobs' ids): one message per period, check and channel. */
 export const obligationNotificationId = (contract: string, obligation: string, period: string, check: string) => `obligation-${hash(contract, obligation, period, check).slice(0, 32)}`;
 
-/** A failed open is kept an hour, so the next ticks do not try again at once; then a tick adds it anew. */
-export const OBLIGATION_OPEN_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: DAY_S, count: 10_000 }, removeOnFail: { age: 3600 } };
+/** A failed open keeps its id, so the next ticks fold into it; once it has rested a tick takes it away and adds the period anew (obligation-jobs.ts). */
+export const OBLIGATION_OPEN_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: DAY_S, count: 10_000 }, removeOnFail: { age: 30 * DAY_S } };
 export const OBLIGATION_CHECK_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 30 * DAY_S }, removeOnFail: { age: 30 * DAY_S } };
 export const OBLIGATION_TICK_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } };
 

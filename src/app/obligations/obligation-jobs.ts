@@ -92,12 +92,23 @@ export function dueOpenings(contracts: Iterable<Contract>, sources: ReadonlyMap<
   return due;
 }
 
-/** One tick: the open job of every period due now; a period already queued or opened folds into its job. */
+/** How long an open job that failed for good (the tracker down, a refused token) rests before a tick tries the period again. */
+export const OPEN_RETRY_AFTER_MS = 10 * 60_000;
+
+/**
+ * One tick: the open job of every period due now; a period already queued or opened folds into
+ * its job. A job that failed for good keeps its id, so it is taken away once it has rested, and
+ * the period is queued anew: a tracker down when a quarter began does not cost the quarter's issue.
+ */
 export async function queueDueObligations(deps: Pick<ObligationDeps, 'contracts' | 'sources' | 'queue' | 'now'>): Promise<number> {
-  const due = dueOpenings(deps.contracts(), deps.sources, deps.now());
+  const now = deps.now();
+  const due = dueOpenings(deps.contracts(), deps.sources, now);
   for (const { contract, obligation, period } of due) {
+    const jobId = obligationOpenJobId(contract.id, obligation.id, period.key);
+    const failed = await deps.queue.getJob(jobId);
+    if (failed && (await failed.getState()) === 'failed' && now - (failed.finishedOn ?? 0) >= OPEN_RETRY_AFTER_MS) await failed.remove().catch(() => undefined);
     const data: ObligationOpenJob = { contract: contract.id, obligation: obligation.id, period: period.key, at: period.opensAt };
-    await deps.queue.add(OBLIGATION_OPEN_JOB, data, { ...OBLIGATION_OPEN_JOB_OPTIONS, jobId: obligationOpenJobId(contract.id, obligation.id, period.key) });
+    await deps.queue.add(OBLIGATION_OPEN_JOB, data, { ...OBLIGATION_OPEN_JOB_OPTIONS, jobId });
   }
   return due.length;
 }
@@ -233,6 +244,8 @@ export async function checkObligation(deps: ObligationDeps, data: ObligationChec
   const resolvedAt = resolvedAtOf(await deps.issues.loadEvents(opened.source, opened.issue.id));
   if (resolvedAt !== null) return [];
   const now = deps.now();
+  // Told before (the check's job was re-planned after its first run had been cleaned away): once is enough.
+  if (await deps.store.told(contract.id, obligation.id, data.period, data.check)) return [];
   const source = deps.sources.get(opened.source);
   const tracker = source ? { kind: source.kind, name: connectorOf(deps.connectors, source.kind).displayName } : { kind: 'unknown', name: opened.source };
   const sent: string[] = [];
@@ -242,6 +255,8 @@ export async function checkObligation(deps: ObligationDeps, data: ObligationChec
     await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(notification.id, channel.id), delay: quietDelay(channel, notification.kind, now) });
     sent.push(channel.id);
   }
+  // After the chat jobs: a crash in between queues them again under the same ids.
+  await deps.store.markTold(contract.id, obligation.id, data.period, data.check, Math.max(0, opened.period.end - now) + 7 * 86_400_000);
   deps.logger.info('obligation not done by its check', { component: 'obligations', contract: contract.id, obligation: obligation.id, period: data.period, check: data.check, channels: sent });
   return sent;
 }

@@ -51,6 +51,19 @@ export class ObligationStore {
     await this.redis.hset(this.key(opened.contract, opened.obligation), opened.period.key, JSON.stringify(opened));
   }
 
+  private toldKey(contract: string, obligation: string, period: string, check: string): string {
+    return `${this.prefix}:obligation-told:${contract}:${obligation}:${period}:${check}`;
+  }
+
+  /** Whether a period's check has told the channels already. */
+  async told(contract: string, obligation: string, period: string, check: string): Promise<boolean> {
+    return (await this.redis.exists(this.toldKey(contract, obligation, period, check))) === 1;
+  }
+
+  async markTold(contract: string, obligation: string, period: string, check: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.toldKey(contract, obligation, period, check), '1', 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
   /** SET NX with an expiry: a worker that dies holding it blocks the period only until then. */
   async claim(contract: string, obligation: string, period: string, token: string, ttlMs: number): Promise<boolean> {
     return (await this.redis.set(this.claimKey(contract, obligation, period), token, 'PX', ttlMs, 'NX')) === 'OK';
