@@ -18,6 +18,7 @@ import type { Source } from '../../config/source.js';
 import type { Contract } from '../../domain/contract.js';
 import { obligationMarker, obligationTitle, resolvedAtOf, type Obligation } from '../../domain/obligation.js';
 import { periodAt, warningAt, type ObligationPeriod } from '../../domain/obligation-period.js';
+import { toLocalIso } from '../../domain/local-time.js';
 import type { Logger } from '../logger.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { IssueStore } from '../store/issue-store.js';
@@ -123,7 +124,7 @@ function lookUp(deps: Pick<ObligationDeps, 'contracts'>, data: ObligationOpenJob
 
 export function newIssueFor(contract: Contract, obligation: Obligation, period: ObligationPeriod): NewIssue {
   const marker = obligationMarker(contract.id, obligation.id, period.key);
-  const due = new Date(period.dueAt).toISOString();
+  const due = `${toLocalIso(period.dueAt, obligation.calendar.zone).slice(0, 16).replace('T', ' ')} (${obligation.calendar.zone})`;
   const intro = `Recurring obligation of contract ${contract.id} (${contract.customer}): ${obligation.title}, period ${period.key}, due ${due}.`;
   return {
     project: obligation.project,
