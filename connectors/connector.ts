@@ -12,6 +12,7 @@ import type { ShownFields } from './shared/owned-fields.js';
 import type { DeliveryPeople } from './shared/acceptance-marks.js';
 import type { OutboundRequest } from './outbound-request.js';
 import type { WriteBackFields } from '../src/domain/write-back-fields.js';
+import type { IssueCreation } from './issue-creation.js';
 
 export interface WebhookDelivery {
   /** Header names are lower-case, as Node gives them. */
@@ -95,6 +96,8 @@ export interface TrackerConnector<Payload = unknown> {
   readonly agentMembers?: (source: Source, read: TrackerRead) => Promise<readonly string[] | undefined>;
   /** The new issue `sla-bridge demo` sends as this tracker, to the demo config's source of this kind. */
   readonly demo?: TrackerDemo;
+  /** Opening an issue for a recurring obligation, and finding one opened before (./issue-creation.ts). */
+  readonly issueCreation?: IssueCreation;
 }
 
 export interface TrackerDemo {

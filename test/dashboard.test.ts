@@ -103,6 +103,9 @@ describe('dashboard in Chromium', function () {
     ]);
     expect(await page.locator('section[data-contract="megabite-standard"] a[href="https://jira.example.com/browse/MB-203"]').count()).to.equal(1);
     expect(await page.locator('section[data-contract="open2bizz-saas"] rect.compliance').count()).to.equal(6);
+    // Open2Bizz's uptime target this month (no P1 of theirs here), Mega Bite's two recurring obligations (nothing opened: jira-demo has no token here).
+    expect(await page.textContent('section[data-contract="open2bizz-saas"] p.availability')).to.match(/^Availability \d{4}-\d{2}: 100% \(target 99\.9%\), 0\.0 of 4\d\.\d{1,2} minutes of downtime used$/);
+    expect(await page.locator('section[data-contract="megabite-standard"] tr.obligation td:first-child').allTextContents()).to.deep.equal(['Preventieve onderhoudssessie netwerk', 'Back-up- en noodstroomlogs uitlezen']);
     expect(await rows.first().locator('td').last().textContent()).to.equal('30m overdue');
     // In the contract's zone, whatever the browser's (New York here): e.g. "30 Nov 2026, 09:30".
     const shown = String(await rows.first().locator('td').nth(4).textContent());
@@ -136,7 +139,7 @@ describe('dashboard in Chromium', function () {
     await page.click('#queues');
     await page.waitForURL(`${bridge.url}/api/queues/`);
     // The shipped config names no channel: the one chat queue is the console's.
-    for (const queue of ['sla-ingest', 'sla-timers', 'sla-notify', 'sla-chat-console', 'sla-write-back', 'sla-reconcile', 'sla-retention']) {
+    for (const queue of ['sla-ingest', 'sla-timers', 'sla-notify', 'sla-chat-console', 'sla-write-back', 'sla-reconcile', 'sla-retention', 'sla-obligations', 'sla-availability']) {
       await page.getByText(queue, { exact: true }).first().waitFor();
     }
     expect(sent.filter((request) => /"authorization"/i.test(request))).to.deep.equal([]);

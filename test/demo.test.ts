@@ -58,6 +58,14 @@ describe('sla-bridge demo', function () {
     for (const webhook of ['jira-demo (DEMO-1', 'gitea-demo (demo/shop#1', 'github-demo (demo/app#1', 'mantis-demo (90003', 'gitlab-demo (demo/helpdesk#1']) expect(output).to.include(`POST /webhooks/${webhook}`);
     expect(output).to.match(/breach \(breach\) of DEMO-1 sent to the console channel/);
     expect(output).to.match(/write-back PUT \/jira\/rest\/api\/2\/issue\/90001 \{"fields":\{"customfield_10060":.*\} -> 200\n/);
+    // The contract's monthly obligation: one issue opened in the stand-in Gitea, after looking for one opened before.
+    const month = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit' }).format(at).slice(0, 7);
+    const opened = output.match(/📋 recurring issue opened: .*/g) ?? [];
+    // This month's, or the next one's when the run crossed midnight at a month's end.
+    const months = [month(new Date(Date.now() - 60_000)), month(new Date())];
+    expect(opened.length, output).to.equal(1);
+    expect(months.map((key) => `📋 recurring issue opened: POST /gitea/api/v1/repos/demo/shop/issues "Monthly maintenance ${key}" -> 201`)).to.include(opened[0]);
+    expect(output).to.include('🔎 looked for the recurring issue opened before (a restart, another worker): GET /gitea/api/v1/repos/demo/shop/issues -> 200');
     expect(output).to.include('sla-bridge demo: every expected warning, breach and write-back arrived.');
     expect(output).to.include('Next: `npx sla-bridge demo` without --once keeps the bridge running, with its dashboard and queue board.');
   });
@@ -110,6 +118,9 @@ describe('sla-bridge demo', function () {
       `breach of ${key}`,
       ...(io.lines.out.some((line) => new RegExp(`write-back (PUT|PATCH|POST) ${writtenTo}\\b.* -> 2\\d\\d$`).test(line)) ? [] : [`write-back of ${key}`]),
     ]);
+    // The recurring issue is opened at the bridge's first tick, which may or may not come within the 2 s.
+    const opened = io.lines.out.some((line) => line.startsWith('  📋 recurring issue opened: '));
+    if (!opened) missing.push('recurring issue in demo/shop');
     expect(io.lines.err).to.deep.equal([
       `sla-bridge demo: did not arrive: ${missing.join('; ')}`,
       "  DEMO-1: not within 2 s; the bridge's log above may say why",
@@ -117,6 +128,7 @@ describe('sla-bridge demo', function () {
       "  90003: not within 2 s; the bridge's log above may say why",
       "  demo/helpdesk#1: not within 2 s; the bridge's log above may say why",
       "  demo/app#1: not within 2 s; the bridge's log above may say why",
+      ...(opened ? [] : ["  recurring issue in demo/shop: not within 2 s; the bridge's log above may say why"]),
     ]);
   });
 });

@@ -18,7 +18,7 @@ import { PassThrough } from 'node:stream';
 import YAML from 'yaml';
 import { connectorOf } from '../connectors/connector.js';
 import { trackerConnectors } from '../connectors/registry.js';
-import { deliveryJobId, RECONCILE_QUEUE, RETENTION_QUEUE } from '../src/app/jobs/pipeline.js';
+import { AVAILABILITY_QUEUE, deliveryJobId, RECONCILE_QUEUE, RETENTION_QUEUE } from '../src/app/jobs/pipeline.js';
 import { createLogger } from '../src/app/logger.js';
 import { PLUGINS } from '../src/app/plugins.js';
 import { createRedis, type RedisClient } from '../src/app/store/redis-connection.js';
@@ -79,7 +79,7 @@ const DELIVERY_HEADER = /delivery|uuid|identifier|idempotency|^webhook-id$/i;
 /** Redis keys that change on their own (BullMQ's own bookkeeping), left out of the comparison. */
 const HOUSEKEEPING = /:(events|stalled-check|marker|meta|id|stalled|limiter|active|wait|completed|failed|delayed|prioritized|paused|pc|de)$/;
 /** The queues job schedulers fill on their own clock (retention runs once at start), never a request. */
-const SCHEDULED = new RegExp(`:(${[RETENTION_QUEUE, RECONCILE_QUEUE].join('|')}):`);
+const SCHEDULED = new RegExp(`:(${[RETENTION_QUEUE, RECONCILE_QUEUE, AVAILABILITY_QUEUE].join('|')}):`);
 
 async function keysOf(redis: RedisClient, prefix: string): Promise<string[]> {
   const keys: string[] = [];

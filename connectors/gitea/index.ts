@@ -11,6 +11,7 @@ import { signGiteaDelivery } from './sign.js';
 import { verifyGiteaDelivery } from './verify.js';
 import { giteaIssueGone } from './write-back.js';
 import { giteaWriteBack } from './write-back-with-labels.js';
+import { giteaIssueCreation } from './issue-creation.js';
 
 export type { GiteaPayload } from './payload-schema.js';
 
@@ -27,6 +28,7 @@ export const giteaConnector: TrackerConnector<GiteaPayload> = {
   issueGone: giteaIssueGone,
   createReader: () => giteaReader,
   demo: giteaDemo,
+  issueCreation: giteaIssueCreation,
 };
 
 /** Forgejo sends every Gitea header and body; only its name differs. */

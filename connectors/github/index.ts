@@ -18,6 +18,7 @@ import { githubWriteBack } from './write-back-with-project.js';
 
 export type { GithubPayload } from './payload-schema.js';
 import { githubSourceSettings } from './source-settings.js';
+import { githubIssueCreation } from './issue-creation.js';
 
 export type { GithubSettings } from './source-settings.js';
 
@@ -37,4 +38,5 @@ export const githubConnector: TrackerConnector<GithubPayload> = {
   createReader: () => githubReader,
   agentMembers: githubAgentMembers,
   demo: githubDemo,
+  issueCreation: githubIssueCreation,
 };

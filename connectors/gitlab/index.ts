@@ -16,6 +16,7 @@ import { gitlabIssueGone, gitlabWriteBack } from './write-back.js';
 
 export type { GitlabPayload } from './payload-schema.js';
 import { gitlabSourceSettings } from './source-settings.js';
+import { gitlabIssueCreation } from './issue-creation.js';
 
 export type { GitlabSettings } from './source-settings.js';
 
@@ -35,4 +36,5 @@ export const gitlabConnector: TrackerConnector<GitlabPayload> = {
   createReader: () => gitlabReader,
   agentMembers: gitlabAgentMembers,
   demo: gitlabDemo,
+  issueCreation: gitlabIssueCreation,
 };

@@ -8,6 +8,7 @@ import { jiraReader } from './reader.js';
 import { jiraSourceSettings } from './source-settings.js';
 import { jiraPayloadSchema, type JiraPayload } from './payload-schema.js';
 import { signJira, verifyJira } from './verify.js';
+import { jiraIssueCreation } from './issue-creation.js';
 
 export type { JiraPayload } from './payload-schema.js';
 
@@ -24,4 +25,5 @@ export const jiraConnector: TrackerConnector<JiraPayload> = {
   issueGone: jiraIssueGone,
   createReader: () => jiraReader,
   demo: jiraDemo,
+  issueCreation: jiraIssueCreation,
 };

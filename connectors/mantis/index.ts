@@ -12,6 +12,7 @@ import { mantisPayloadSchema, type MantisPayload } from './payload-schema.js';
 import { createMantisReader } from './reader.js';
 import { mantisSourceSettings } from './source-settings.js';
 import { mantisDeliveryId, signMantis, verifyMantis } from './verify.js';
+import { mantisIssueCreation } from './issue-creation.js';
 
 export type { MantisPayload } from './payload-schema.js';
 
@@ -28,4 +29,5 @@ export const mantisConnector: TrackerConnector<MantisPayload> = {
   issueGone: mantisIssueGone,
   createReader: () => createMantisReader(),
   demo: mantisDemo,
+  issueCreation: mantisIssueCreation,
 };

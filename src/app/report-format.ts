@@ -31,7 +31,20 @@ export function reportCsv(report: SlaReport): string {
     ...(report.hours ? hoursCsvRows(report.hours, report.zone, csvRow) : []),
     ...contactsCsv(report, csvRow),
     ...signoffCsv(report, csvRow),
+    ...obligationCsv(report),
+    ...availabilityCsv(report),
   ].join('\n') + '\n';
+}
+
+/** The obligations' periods, after a blank line; nothing when the contract has none. */
+function obligationCsv(report: SlaReport): string[] {
+  if (!report.obligations) return [];
+  const local = (instant: number | null) => (instant === null ? '' : toLocalIso(instant, report.zone));
+  return [
+    '',
+    csvRow('obligation', 'title', 'period', 'opens', 'due', 'source', 'issue', 'resolved_at', 'outcome'),
+    ...report.obligations.map((row) => csvRow(row.obligation, row.title, row.period, local(row.opensAt), local(row.dueAt), row.issue?.source, row.issue?.key, local(row.resolvedAt), row.outcome)),
+  ];
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -73,6 +86,52 @@ ${metricRows}</table>
 ${report.breaches.length === 0 ? '<p>None.</p>' : `<table><tr><th>issue</th><th>title</th><th>metric</th><th>priority</th><th>deadline</th><th>overdue</th></tr>\n${breachRows}</table>`}
 ${report.hours ? `${hoursHtml(report.hours, report.zone, escapeHtml)}\n` : ''}${contactsHtml(report, escapeHtml)}
 ${signoffHtml(report)}
-</body></html>
+${obligationHtml(report)}${availabilityHtml(report)}</body></html>
 `;
+}
+
+const OUTCOME_TEXT = { 'done-on-time': 'done on time', 'done-late': 'done late', open: 'open', overdue: 'overdue', 'not-opened': 'not opened' } as const;
+const OUTCOME_COLOUR = { 'done-on-time': '#2e7d32', 'done-late': '#c62828', open: '#9e9e9e', overdue: '#c62828', 'not-opened': '#c62828' } as const;
+
+function obligationHtml(report: SlaReport): string {
+  if (!report.obligations) return '';
+  const local = (instant: number) => toLocalIso(instant, report.zone).slice(0, 16).replace('T', ' ');
+  const rows = report.obligations
+    .map((row) => {
+      const issue = row.issue ? (row.issue.url ? `<a href="${escapeHtml(row.issue.url)}">${escapeHtml(row.issue.key)}</a>` : escapeHtml(row.issue.key)) : '–';
+      return `<tr><td>${escapeHtml(row.title)}</td><td>${row.period}</td><td>${local(row.dueAt)}</td><td>${issue}</td><td>${row.resolvedAt === null ? '–' : local(row.resolvedAt)}</td>
+<td style="color:${OUTCOME_COLOUR[row.outcome]}">${OUTCOME_TEXT[row.outcome]}</td></tr>`;
+    })
+    .join('\n');
+  return `<h2>Recurring obligations</h2>
+${report.obligations.length === 0 ? '<p>No period this month.</p>' : `<table><tr><th>obligation</th><th>period</th><th>due</th><th>issue</th><th>resolved</th><th>done</th></tr>\n${rows}</table>`}
+`;
+}
+
+const minutesText = (ms: number) => (Math.round(ms / 6_000) / 10).toFixed(1);
+
+/** The month against the uptime target, then the incidents; nothing without a target. */
+function availabilityCsv(report: SlaReport): string[] {
+  const section = report.availability;
+  if (!section) return [];
+  return [
+    '',
+    csvRow('target_percent', 'availability_percent', 'met', 'budget_minutes', 'downtime_minutes', 'remaining_minutes', 'priority'),
+    csvRow(section.targetPercent, section.availabilityPercent, section.met ? 'yes' : 'no', minutesText(section.budgetMs), minutesText(section.downtimeMs), minutesText(section.remainingMs), section.priority),
+    '',
+    csvRow('incident_source', 'incident', 'downtime_minutes', 'open'),
+    ...section.incidents.map((incident) => csvRow(incident.source, incident.key, minutesText(incident.downtimeMs), incident.open ? 'yes' : 'no')),
+  ];
+}
+
+function availabilityHtml(report: SlaReport): string {
+  const section = report.availability;
+  if (!section) return '';
+  const rows = section.incidents
+    .map((incident) => `<tr><td>${incident.url ? `<a href="${escapeHtml(incident.url)}">${escapeHtml(incident.key)}</a>` : escapeHtml(incident.key)}</td><td>${minutesText(incident.downtimeMs)} min</td><td>${incident.open ? 'still down' : ''}</td></tr>`)
+    .join('\n');
+  return `<h2>Availability</h2>
+<p>${section.availabilityPercent}% against a target of ${section.targetPercent}% (${section.priority} incidents, wall-clock time):
+<b style="color:${section.met ? '#2e7d32' : '#c62828'}">${section.met ? 'met' : 'missed'}</b>; ${minutesText(section.downtimeMs)} of ${minutesText(section.budgetMs)} minutes of downtime used, ${minutesText(section.remainingMs)} left.</p>
+${section.incidents.length === 0 ? '' : `<table><tr><th>incident</th><th>downtime</th><th></th></tr>\n${rows}</table>\n`}`;
 }

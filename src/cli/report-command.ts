@@ -1,5 +1,6 @@
 import { IssueStore } from '../app/store/issue-store.js';
 import { reportCsv, reportHtml } from '../app/report-format.js';
+import { reportExtras } from '../app/report-extras.js';
 import { createRedis, waitUntilReady } from '../app/store/redis-connection.js';
 import { loadBridgeConfig } from '../app/plugins.js';
 import { buildReport, MONTH } from '../domain/sla-report.js';
@@ -27,7 +28,7 @@ export async function reportCommand(options: ReportOptions, io: CliIo, env: Node
       await waitUntilReady(redis, where);
       const store = new IssueStore(redis, prefix);
       const states = await store.loadStates(await store.listIssues());
-      return await withHoursSection(buildReport(contract, options.month, states), contract, new HoursStore(redis, prefix), Date.now());
+      return await withHoursSection({ ...buildReport(contract, options.month, states), ...(await reportExtras(redis, prefix, contract, options.month, Date.now())) }, contract, new HoursStore(redis, prefix), Date.now());
     } finally {
       redis.disconnect();
     }

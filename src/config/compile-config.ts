@@ -10,6 +10,7 @@ import { durationToMs } from '../domain/duration.js';
 import { WEEKDAYS, type CalendarFile, type ContractFile } from './schema.js';
 import { compileHoursCard } from './hours-card-schema.js';
 import { compileContacts } from './contacts-config.js';
+import { compileObligations } from './compile-obligations.js';
 
 export type PathPart = string | number;
 
@@ -114,6 +115,7 @@ export function compileContract(
     };
   });
   const warnings: WarningRule[] = file.warnings;
+  const obligations = file.obligations && compileObligations(file.obligations, calendar, calendars, fail);
   if (failures > 0 || !calendar) return undefined;
   return {
     id,
@@ -138,5 +140,16 @@ export function compileContract(
     ...(file.contacts ? { contacts: compileContacts(file.contacts) } : {}),
     ...(file.term ? { term: { warnBefore: file.term.warn_before } } : {}),
     ...(file.signoff ? { signoff: { confirmedBy: file.signoff.confirmed_by, within: file.signoff.within } } : {}),
+    ...(obligations ? { obligations } : {}),
+    ...(file.availability
+      ? {
+          availability: {
+            targetPercent: file.availability.target,
+            priority: file.availability.priority,
+            restoredStatuses: new Set(file.availability.restored_statuses.map((status) => status.toLowerCase())),
+            warnAt: [...new Set(file.availability.warn_at.map((percent) => percent / 100))].sort((a, b) => b - a),
+          },
+        }
+      : {}),
   };
 }

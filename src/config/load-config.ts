@@ -43,7 +43,7 @@ export interface SlaConfig {
  * so the config knows no tracker or chat system by name.
  */
 export interface ConfigPlugins {
-  readonly trackers: SourceTrackers & Readonly<Record<string, { readonly displayName: string }>>;
+  readonly trackers: SourceTrackers & Readonly<Record<string, { readonly displayName: string; readonly issueCreation?: unknown }>>;
   readonly chats: Readonly<Record<string, ChatChannel<unknown, string>>>;
   /** The chat system of `fallbackChannel`, with no settings (the console). */
   readonly fallbackChat: string;
@@ -253,6 +253,12 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
         const parts = ['covers', index, 'source'];
         problems.add(file.display, parts, `unknown source "${coverage.source}" (known: ${[...sources.keys()].join(', ')})`, file.lineOf(parts));
       }
+    });
+    file.data.obligations?.forEach((obligation, index) => {
+      const parts = ['obligations', index, 'source'];
+      const source = sources.get(obligation.source);
+      if (sources.size > 0 && !source) problems.add(file.display, parts, `unknown source "${obligation.source}" (known: ${[...sources.keys()].join(', ')})`, file.lineOf(parts));
+      else if (source && !plugins.trackers[source.kind]?.issueCreation) problems.add(file.display, parts, `the bridge cannot open issues in ${source.kind} sources`, file.lineOf(parts));
     });
   }
 

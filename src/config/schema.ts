@@ -11,6 +11,7 @@ import { UNLISTED_CLOCKS } from '../domain/contacts-rule.js';
 import { languageSchema } from '../domain/language.js';
 import { zoneSchema } from '../domain/local-time.js';
 import { metricSchema } from '../domain/metric.js';
+import { OBLIGATION_EVERY } from '../domain/obligation-period.js';
 import { prioritySchema, type Priority } from '../domain/priority.js';
 import { hoursCardFileSchema } from './hours-card-schema.js';
 
@@ -216,6 +217,57 @@ export const signoffConditionSchema = z.string().transform((text, ctx) => {
   return { kind: match[1] as 'status' | 'label' | 'reporter_note', value: match[2]!.trim().toLowerCase() };
 });
 
+/** A share in percent: `99.9%`; `below100` leaves out 100% itself. */
+const percentSchema = (what: string) =>
+  z.string({ error: `expected ${what} in percent, e.g. 99.9%` }).transform((text, ctx) => {
+    const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text.trim());
+    const percent = match ? Number(match[1]) : NaN;
+    if (!(percent >= 0 && percent < 100)) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not ${what} (use a percentage from 0% to below 100%, e.g. 99.9%)` });
+      return z.NEVER;
+    }
+    return percent;
+  });
+
+/** `availability:` of a contract: a monthly uptime target whose downtime is its incidents of one priority. */
+export const availabilityFileSchema = z.strictObject({
+  target: percentSchema('an uptime target').refine((percent) => percent > 0, { error: 'an uptime target must be above 0%' }),
+  priority: prioritySchema.default('P1'),
+  /** Statuses that say the service is back before the incident is resolved. */
+  restored_statuses: z.array(z.string().min(1)).default([]),
+  /** Shares of the month's downtime budget left at which the managers are warned. */
+  warn_at: z.array(percentSchema('a share of the downtime budget left')).prefault(['50%', '0%']),
+});
+export type AvailabilityFile = z.infer<typeof availabilityFileSchema>;
+
+/** `obligations:` of a contract: recurring work the bridge opens an issue for every period (compile-obligations.ts). */
+export const obligationFileSchema = z.strictObject({
+  id: idSchema,
+  /** The issue's title; the period (`2027-Q1`) is appended. */
+  title: z.string().min(1).max(200),
+  every: z.enum(OBLIGATION_EVERY, { error: `expected one of ${OBLIGATION_EVERY.join(', ')}` }),
+  /** Which days count; default the contract's calendar. */
+  calendar: idSchema.optional(),
+  /** The tracker source to open the issue in, and its project there. */
+  source: z.string().min(1),
+  project: z.string().min(1),
+  /** Jira's issue type (default Task), MantisBT's category (default General). */
+  issue_type: z.string().min(1).optional(),
+  labels: z.array(z.string().min(1)).default([]),
+  description: z.string().optional(),
+  /** Business time of the obligation's calendar before the period's end at which the managers are warned. */
+  warn_before: durationSchema.optional(),
+});
+export type ObligationFile = z.infer<typeof obligationFileSchema>;
+
+export const obligationsSchema = z.array(obligationFileSchema).superRefine((obligations, ctx) => {
+  const seen = new Set<string>();
+  obligations.forEach((obligation, index) => {
+    if (seen.has(obligation.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `"${obligation.id}" is listed twice` });
+    seen.add(obligation.id);
+  });
+});
+
 export const contractFileSchema = z
   .strictObject({
     id: idSchema.optional(),
@@ -252,6 +304,10 @@ export const contractFileSchema = z
         within: durationSchema.optional(),
       })
       .optional(),
+    /** Recurring work owed every period, each opened as an issue in the customer's tracker. */
+    obligations: obligationsSchema.optional(),
+    /** A monthly uptime target (availability.ts). */
+    availability: availabilityFileSchema.optional(),
   })
   .superRefine((contract, ctx) => {
     if (contract.term && !contract.valid.until) {

@@ -110,12 +110,15 @@ export async function runDemo(options: DemoOptions, io: DemoOutput, parts: DemoP
     io.out(`  POST /webhooks/${sample.source} (${sample.issueKey}, signed like ${sample.kind} does) -> ${refusal ?? response.status}`);
     issues.push({ id: sample.issueId, key: sample.issueKey, writeBackPath: sample.writeBackPath, rejected: refusal && `the bridge did not accept its webhook (${refusal})` });
   }
+  const obligation = [...config.contracts.values()].flatMap((contract) => contract.obligations ?? [])[0];
+  const recurring = obligation && { label: `recurring issue in ${obligation.project}`, path: `/gitea/api/v1/repos/${obligation.project}/issues` };
+  if (obligation) io.out(`The contract also owes "${obligation.title}" every ${obligation.every}: the bridge opens its issue for this ${obligation.every} in the stand-in Gitea (${obligation.project}).`);
   io.out('Watch the console channel below: a warning after about 5 s, the breach after 10 s. Write-backs to the stand-in tracker are shown as they happen.');
   const dashboard = `${url}/dashboard#token=${apiToken}`;
   if (!options.once) io.out(`Meanwhile the dashboard shows the clocks: ${dashboard} (reload it to follow them).`);
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const finished = watch(issues, notifications, tracker, io, timeoutMs).then(async ({ missing, reasons }) => {
+  const finished = watch(issues, notifications, tracker, io, timeoutMs, recurring).then(async ({ missing, reasons }) => {
     if (missing.length === 0) io.out('sla-bridge demo: every expected warning, breach and write-back arrived.');
     else io.err([`sla-bridge demo: did not arrive: ${missing.join('; ')}`, ...reasons.map((reason) => `  ${reason}`)].join('\n'));
     if (options.once) {
@@ -146,7 +149,14 @@ const accepted = (status: number) => status >= 200 && status < 300;
  * Shows notifications and write-backs as they arrive, until every expected one has arrived or can
  * no longer arrive (its webhook was rejected, or the tracker refused the write), or the time is up.
  */
-async function watch(issues: DemoIssue[], notifications: Queue<DueNotification>, tracker: StandInTracker, io: DemoOutput, timeoutMs: number): Promise<WatchResult> {
+async function watch(
+  issues: DemoIssue[],
+  notifications: Queue<DueNotification>,
+  tracker: StandInTracker,
+  io: DemoOutput,
+  timeoutMs: number,
+  recurring?: { readonly label: string; readonly path: string },
+): Promise<WatchResult> {
   const seen = new Set<string>();
   let shownRequests = 0;
   const deadline = Date.now() + timeoutMs;
@@ -160,6 +170,8 @@ async function watch(issues: DemoIssue[], notifications: Queue<DueNotification>,
   // A refused write stays refused: the bridge dead-letters it and writes again only on the next change.
   const onlyRefusedWriteBack = (issue: DemoIssue) => missingOf(issue).length === 1 && !written(issue) && refused(issue) !== undefined;
   const settled = (issue: DemoIssue) => issue.rejected !== undefined || missingOf(issue).length === 0 || onlyRefusedWriteBack(issue);
+  const isOpening = (request: { readonly method: string; readonly path: string }) => recurring !== undefined && request.method === 'POST' && request.path === recurring.path;
+  const recurringOpened = () => recurring === undefined || tracker.requests.some((request) => isOpening(request) && accepted(request.status));
   for (;;) {
     for (const job of await notifications.getJobs(['completed'])) {
       const key = `${job.data.issueId}|${job.data.label}`;
@@ -169,14 +181,22 @@ async function watch(issues: DemoIssue[], notifications: Queue<DueNotification>,
       io.out(`  ${job.data.kind === 'warning' ? '⚠️ ' : '🚨'} ${job.data.kind} (${job.data.label}) of ${issue?.key ?? job.data.issueId} sent to the console channel`);
     }
     for (const request of tracker.requests.slice(shownRequests)) {
+      if (recurring && request.method === 'GET' && request.path === recurring.path) {
+        io.out(`  🔎 looked for the recurring issue opened before (a restart, another worker): GET ${request.path} -> ${request.status}`);
+        continue;
+      }
+      if (isOpening(request)) {
+        io.out(`  📋 recurring issue opened: POST ${request.path} "${(request.body as { title?: string }).title ?? ''}" -> ${request.status}${accepted(request.status) ? '' : ' refused by the tracker'}`);
+        continue;
+      }
       const body = request.body === undefined ? '' : ` ${JSON.stringify(request.body)}`;
       io.out(`  ✍️  write-back ${request.method} ${request.path}${body} -> ${request.status}${accepted(request.status) ? '' : ' refused by the tracker'}`);
     }
     shownRequests = tracker.requests.length;
-    if (issues.every(settled) || Date.now() >= deadline) break;
+    if ((issues.every(settled) && recurringOpened()) || Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const missing = issues.flatMap(missingOf);
+  const missing = [...issues.flatMap(missingOf), ...(recurringOpened() ? [] : [recurring!.label])];
   const reasons = issues.flatMap((issue) => {
     if (missingOf(issue).length === 0) return [];
     if (issue.rejected) return [`${issue.key}: ${issue.rejected}`];
@@ -184,5 +204,6 @@ async function watch(issues: DemoIssue[], notifications: Queue<DueNotification>,
     if (refusal && onlyRefusedWriteBack(issue)) return [`${issue.key}: the tracker refused the write-back (${refusal.method} ${refusal.path} -> ${refusal.status})`];
     return [`${issue.key}: not within ${Math.round(timeoutMs / 1000)} s; the bridge's log above may say why`];
   });
+  if (!recurringOpened()) reasons.push(`${recurring!.label}: not within ${Math.round(timeoutMs / 1000)} s; the bridge's log above may say why`);
   return { missing, reasons };
 }

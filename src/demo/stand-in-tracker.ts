@@ -1,7 +1,8 @@
 /**
  * A tracker stand-in on loopback for the demo: it accepts the bridge's write-back requests the way
- * Jira, Gitea, MantisBT, GitLab and GitHub answer them, and keeps them (with its answer) so the demo can show what
- * was written and tell a write the tracker took from one it refused.
+ * Jira, Gitea, MantisBT, GitLab and GitHub answer them, and Gitea's creation of an issue (a recurring
+ * obligation's), and keeps them (with its answer) so the demo can show what was written and tell a
+ * write the tracker took from one it refused.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,13 +32,23 @@ export interface StandInTracker {
 
 export async function startStandInTracker(options: StandInTrackerOptions = {}): Promise<StandInTracker> {
   const requests: RecordedRequest[] = [];
+  let created = 0;
   const app = express();
   app.use(express.json());
   app.use((request, response) => {
     // Gitea answers a label list to GET, 201 to an issue PATCH; the others 200 or 204.
     const status = options.refuse?.some((prefix) => request.path.startsWith(prefix)) ? 403 : request.method === 'PATCH' ? 201 : 200;
-    requests.push({ method: request.method, path: request.path, body: request.body as unknown, status });
+    const opened = status !== 403 && request.method === 'POST' && /^\/gitea\/api\/v1\/repos\/[^/]+\/[^/]+\/issues$/.test(request.path);
+    requests.push({ method: request.method, path: request.path, body: request.body as unknown, status: opened ? 201 : status });
     if (status === 403) return void response.status(403).json({ message: 'You do not have permission to edit this issue.' });
+    // Gitea answers a created issue with 201 and the issue (a recurring obligation's).
+    if (opened) {
+      created += 1;
+      const number = 100 + created;
+      const repository = request.path.split('/').slice(5, 7).join('/');
+      const { title, body } = request.body as { title?: string; body?: string };
+      return void response.status(201).json({ id: number, number, title, body, state: 'open', html_url: `http://${request.headers.host}/gitea/${repository}/issues/${number}` });
+    }
     response.status(status).json(request.method === 'GET' ? [] : {});
   });
   const server = await new Promise<Server>((resolve) => {

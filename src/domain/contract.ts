@@ -7,6 +7,8 @@ import { durationToMs, formatDuration, type Duration } from './duration.js';
 import type { HoursCard } from './hours-card.js';
 import type { Language } from './language.js';
 import type { Metric } from './metric.js';
+import type { Obligation } from './obligation.js';
+import type { AvailabilityRule } from './availability.js';
 import type { Priority } from './priority.js';
 
 /** When a metric's clock starts: at creation, or when an earlier metric is met. */
@@ -72,6 +74,10 @@ export interface Contract {
   readonly term?: TermWarning | undefined;
   /** The customer's sign-off of resolutions, measured when set. */
   readonly signoff?: SignoffRule | undefined;
+  /** Recurring work owed every period (obligation.ts); absent when the contract lists none. */
+  readonly obligations?: readonly Obligation[] | undefined;
+  /** A monthly uptime target; absent when the contract has none. */
+  readonly availability?: AvailabilityRule | undefined;
 }
 
 export function calendarFor(contract: Contract, priority: Priority): BusinessCalendar {

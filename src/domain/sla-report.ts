@@ -9,6 +9,8 @@ import { contactsReport, type ContactsSection } from './contacts-report.js';
 import { signoffReport, type SignoffSection } from './signoff-report.js';
 import type { Contract } from './contract.js';
 import type { Metric } from './metric.js';
+import type { ObligationRow } from './obligation-report.js';
+import type { AvailabilitySection } from './availability-report.js';
 import { PRIORITIES, type Priority } from './priority.js';
 import type { IssueSla, MetricStatus } from './sla-clock.js';
 import type { HoursReportSection } from './hours-report.js';
@@ -62,6 +64,10 @@ export interface SlaReport {
   readonly contacts?: ContactsSection;
   /** Only for contracts that measure the customer's sign-off. */
   readonly signoff?: SignoffSection;
+  /** Recurring obligations (obligation-report.ts): every period of the month, done on time or not; absent when the contract has none. */
+  readonly obligations?: readonly ObligationRow[];
+  /** The month's availability against the uptime target (availability-report.ts); absent without one. */
+  readonly availability?: AvailabilitySection;
 }
 
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

@@ -14,7 +14,8 @@ import type { Contract } from '../../domain/contract.js';
 import { formatDuration } from '../../domain/duration.js';
 import { metricSchema } from '../../domain/metric.js';
 import type { MetricStatus } from '../../domain/sla-clock.js';
-import { buildReport, MONTH } from '../../domain/sla-report.js';
+import { buildReport, MONTH, type SlaReport } from '../../domain/sla-report.js';
+import type { ObligationStatus } from '../obligations/obligation-status.js';
 import { reportCsv, reportHtml } from '../report-format.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { DeadLetterBusy, DeadLetterNotFound, type DeadLetterStore } from '../store/dead-letters.js';
@@ -33,6 +34,12 @@ export interface ApiDeps extends ApiAuthDeps {
   readonly queues: () => readonly Queue[];
   /** The hours cards' calls (../hours/hours-store.ts); without it no hours are shown. */
   readonly hours?: HoursStore | undefined;
+  /** The report's sections beyond the SLA states (obligations), added to every report. */
+  readonly reportExtras?: (contract: Contract, month: string) => Promise<Partial<SlaReport>>;
+  /** `GET /api/obligations`: each recurring obligation's current period. */
+  readonly obligations?: () => Promise<readonly ObligationStatus[]>;
+  /** `GET /api/availability`: each uptime target's current month. */
+  readonly availability?: () => Promise<readonly unknown[]>;
 }
 
 /**
@@ -177,7 +184,7 @@ export function apiRouter(deps: ApiDeps): Router {
     if (!MONTH.test(month)) return void response.status(400).json({ error: `month: "${month}" is not a month (use YYYY-MM)`, field: 'month' });
     const format = String(request.query.format ?? 'json');
     if (!['json', 'csv', 'html'].includes(format)) return void response.status(400).json({ error: `format: "${format}" is not json, csv or html`, field: 'format' });
-    const built = buildReport(contract, month, await deps.store.loadStates(await deps.store.listIssues()));
+    const built = { ...buildReport(contract, month, await deps.store.loadStates(await deps.store.listIssues())), ...(await deps.reportExtras?.(contract, month)) };
     const report = deps.hours ? await withHoursSection(built, contract, deps.hours, deps.now()) : built;
     if (format === 'csv') return void response.type('text/csv').send(reportCsv(report));
     if (format === 'html') return void response.type('html').send(reportHtml(report));
@@ -189,6 +196,12 @@ export function apiRouter(deps: ApiDeps): Router {
     const status = deps.hours && (await hoursStatus(contract, deps.hours, deps.now()));
     if (!status) return void response.status(404).json({ error: `contract "${contract.id}" has no hours card` });
     response.json(status);
+  });
+  router.get('/obligations', async (_request, response) => {
+    response.json({ obligations: (await deps.obligations?.()) ?? [] });
+  });
+  router.get('/availability', async (_request, response) => {
+    response.json({ availability: (await deps.availability?.()) ?? [] });
   });
   router.get('/contracts', (_request, response) => {
     response.json({ contracts: [...deps.contracts.values()].map(contractSummary) });

@@ -98,20 +98,29 @@ function hoursCard(card) {
     + ' <span class="muted">bought ' + hoursText(card.purchasedSeconds) + ', charged ' + hoursText(card.chargedSeconds) + (card.currentPurchase ? ', latest purchase ' + text(card.currentPurchase) : '') + '</span></p>'
     + (pending ? '<p>Waiting for the customer&#39;s approval:</p><ul class="hours-pending">' + pending + '</ul>' : '') + '</div>';
 }
+function obligationRows(obligations) {
+  return obligations.map((entry) => '<tr class="obligation ' + text(entry.outcome) + '"><td>' + text(entry.title) + '</td><td>' + text(entry.period) + '</td>'
+    + '<td>' + new Date(entry.dueAt).toLocaleString('en-GB', { timeZone: entry.zone, dateStyle: 'medium', timeStyle: 'short' }) + '</td>'
+    + '<td>' + (entry.issue ? (entry.issue.url ? '<a href="' + text(entry.issue.url) + '">' + text(entry.issue.key) + '</a>' : text(entry.issue.key)) : '–') + '</td><td>' + text(entry.outcome) + '</td></tr>').join('');
+}
 async function load() {
   const error = document.getElementById('error'); const content = document.getElementById('content');
   error.textContent = '';
   try {
-    const [{ contracts }, { issues }] = await Promise.all([api('/contracts'), api('/issues')]);
+    const [{ contracts }, { issues }, { obligations }, { availability }] = await Promise.all([api('/contracts'), api('/issues'), api('/obligations'), api('/availability')]);
     document.getElementById('login').hidden = true; document.getElementById('nav').hidden = false;
     const sections = await Promise.all(contracts.map(async (contract) => {
       const reports = await Promise.all(months(6).map((month) => api('/reports/' + encodeURIComponent(contract.id) + '/' + month)));
       const rows = issueRows(issues.filter((entry) => entry.contract === contract.id));
       const card = contract.hours ? await api('/hours/' + encodeURIComponent(contract.id)) : null;
+      const owed = obligations.filter((entry) => entry.contract === contract.id);
+      const uptime = availability.find((entry) => entry.contract === contract.id);
       return '<section class="contract" data-contract="' + text(contract.id) + '"><h2>' + text(contract.customer) + ' <span class="muted">(' + text(contract.id) + ')</span></h2>'
         + complianceChart(reports)
         + (card ? hoursCard(card) : '')
+        + (uptime ? '<p class="availability ' + (uptime.met ? 'ok' : 'breached') + '">Availability ' + text(uptime.month) + ': ' + uptime.availabilityPercent + '% (target ' + uptime.targetPercent + '%), ' + (uptime.downtimeMs / 60000).toFixed(1) + ' of ' + (uptime.budgetMs / 60000).toFixed(1) + ' minutes of downtime used</p>' : '')
         + (rows ? '<table><tr><th>issue</th><th>title</th><th>priority</th><th>metric</th><th>deadline</th><th>elapsed of target</th><th>time</th></tr>' + rows + '</table>' : '<p class="muted">No open issues.</p>')
+        + (owed.length ? '<h3>Recurring obligations</h3><table><tr><th>obligation</th><th>period</th><th>due</th><th>issue</th><th>state</th></tr>' + obligationRows(owed) + '</table>' : '')
         + '</section>';
     }));
     content.innerHTML = sections.join('');

@@ -17,6 +17,11 @@ import type { RedisHealth } from '../store/redis-health.js';
 import { DeliveryIntake } from './delivery-intake.js';
 import { createHttpApp, type TrustProxy } from './http-app.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
+import type { Contract } from '../../domain/contract.js';
+import { reportExtras } from '../report-extras.js';
+import { obligationStatuses } from '../obligations/obligation-status.js';
+import { ObligationStore } from '../obligations/obligation-store.js';
+import { currentAvailability } from '../availability/current.js';
 
 export interface HttpParts {
   readonly config: SlaConfig;
@@ -69,7 +74,14 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     });
   board();
   const throttle = new LoginThrottle(redis, prefix, parts.loginThrottle);
-  const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix) };
+  const obligationStore = new ObligationStore(redis, prefix);
+  // The report's sections and the status views of recurring obligations and availability.
+  const topics = {
+    reportExtras: (contract: Contract, month: string) => reportExtras(redis, prefix, contract, month, now()),
+    obligations: () => obligationStatuses(config.contracts.values(), obligationStore, parts.store, now()),
+    availability: () => currentAvailability(config.contracts.values(), parts.store, now()),
+  };
+  const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics };
   const app = createHttpApp({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));

@@ -325,9 +325,67 @@ export const CONTRACT_TERM_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 30 * DAY_S },
 };
 
+// ---------------------------------------------------------------------------------------------
+// obligations: a job scheduler ticks every minute; each period of each recurring obligation is
+// opened by one job (its id names contract, obligation and period) and checked by one delayed job
+// per warning and deadline. The chat messages go to the chat queues like every notification.
+
+export const OBLIGATION_QUEUE = 'sla-obligations';
+export const OBLIGATION_TICK_JOB = 'tick';
+export const OBLIGATION_OPEN_JOB = 'open';
+export const OBLIGATION_CHECK_JOB = 'check';
+export const OBLIGATION_SCHEDULER_ID = 'obligations';
+export const OBLIGATION_TICK_MS = 60_000;
+
+export interface ObligationOpenJob {
+  readonly contract: string;
+  readonly obligation: string;
+  readonly period: string;
+  /** An instant inside the period (its opening), from which the processor recomputes it. */
+  readonly at: number;
+}
+
+export interface ObligationCheckJob extends ObligationOpenJob {
+  readonly check: 'warning' | 'deadline';
+}
+
+export type ObligationJob = ObligationOpenJob | ObligationCheckJob | Record<string, never>;
+
+export const obligationOpenJobId = (contract: string, obligation: string, period: string) => `obligation-open-${hash(contract, obligation, period).slice(0, 40)}`;
+export const obligationCheckJobId = (contract: string, obligation: string, period: string, check: string) => `obligation-check-${hash(contract, obligation, period, check).slice(0, 40)}`;
+/** The notification's id (and so its chat jobs' ids): one message per period, check and channel. */
+export const obligationNotificationId = (contract: string, obligation: string, period: string, check: string) => `obligation-${hash(contract, obligation, period, check).slice(0, 32)}`;
+
+/** A failed open keeps its id, so the next ticks fold into it; once it has rested a tick takes it away and adds the period anew (obligation-jobs.ts). */
+export const OBLIGATION_OPEN_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: DAY_S, count: 10_000 }, removeOnFail: { age: 30 * DAY_S } };
+export const OBLIGATION_CHECK_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 30 * DAY_S }, removeOnFail: { age: 30 * DAY_S } };
+export const OBLIGATION_TICK_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } };
+
+// ---------------------------------------------------------------------------------------------
+// availability: a job scheduler ticks every minute while a contract has an uptime target; it and a
+// delayed job at the instant an open outage will cross a budget share send each share's warning
+// once per contract and month (its chat jobs' ids name contract, month and share).
+
+export const AVAILABILITY_QUEUE = 'sla-availability';
+export const AVAILABILITY_TICK_JOB = 'tick';
+export const AVAILABILITY_CHECK_JOB = 'check';
+export const AVAILABILITY_SCHEDULER_ID = 'availability';
+
+export interface AvailabilityCheckJob {
+  readonly contract: string;
+}
+
+export type AvailabilityJob = AvailabilityCheckJob | Record<string, never>;
+
+/** One delayed check per contract, month, share and planned instant: a re-plan adds another, a stale one finds nothing to send. */
+export const availabilityCheckJobId = (contract: string, month: string, share: number, at: number) => `availability-check-${hash(contract, month, String(share), String(at)).slice(0, 40)}`;
+export const availabilityNotificationId = (contract: string, month: string, share: number) => `availability-${hash(contract, month, String(share)).slice(0, 32)}`;
+
+export const AVAILABILITY_JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+
 /** Every queue, in the order of the pipeline, with one chat queue per channel id given: for the queue board. */
 export function pipelineQueues(channelIds: Iterable<string>): string[] {
-  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, HOURS_QUEUE, CONTRACT_TERM_QUEUE];
+  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, HOURS_QUEUE, CONTRACT_TERM_QUEUE, OBLIGATION_QUEUE, AVAILABILITY_QUEUE];
 }
 
 /** The channels a bridge has a chat queue for: every configured one and the fallback. */

@@ -24,7 +24,9 @@ import {
   CONTRACT_TERM_QUEUE,
   HOURS_QUEUE,
   INGEST_QUEUE,
+  AVAILABILITY_QUEUE,
   NOTIFY_QUEUE,
+  OBLIGATION_QUEUE,
   RECONCILE_QUEUE,
   RETENTION_QUEUE,
   TIMER_QUEUE,
@@ -35,6 +37,8 @@ import {
   type ContractTermJob,
   type DeliveryJob,
   type DueNotification,
+  type ObligationJob,
+  type AvailabilityJob,
   type ReconcileJob,
   type RetentionJob,
   type TimerJob,
@@ -47,6 +51,9 @@ import { createContractTermProcessor, scheduleContractTerms } from './contract-t
 import { createWriteBackProcessor } from './write-back.js';
 import { createHoursProcessor } from '../hours/hours-jobs.js';
 import { HoursStore } from '../hours/hours-store.js';
+import { createObligationProcessor, scheduleObligations } from '../obligations/obligation-jobs.js';
+import { ObligationStore } from '../obligations/obligation-store.js';
+import { createAvailabilityProcessor, scheduleAvailability } from '../availability/availability-jobs.js';
 
 export interface WorkerParts {
   /** Read whenever used: the bridge passes its live view (../live-config.ts), which a reload replaces. */
@@ -138,11 +145,23 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const planTerms = async () => logger.info('contract term warnings planned', { component: 'contract-term', ...(await scheduleContractTerms(contractTerms, termDeps)) });
   start<ContractTermJob>(CONTRACT_TERM_QUEUE, createContractTermProcessor(termDeps), 1);
   await planTerms();
-  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, contractTerms];
+  const obligations = new Queue<ObligationJob>(OBLIGATION_QUEUE, { connection: redis, prefix });
+  const obligationStore = new ObligationStore(redis, prefix);
+  const obligationDeps = { contracts: () => config.contracts.values(), sources, connectors, channels, fallbackChannel, store: obligationStore, issues: work.store, queue: obligations, http, chatQueue: chat.queueFor, now, logger };
+  start<ObligationJob>(OBLIGATION_QUEUE, createObligationProcessor(obligationDeps));
+  await scheduleObligations(obligations, config.contracts.values(), sources);
+  const availability = new Queue<AvailabilityJob>(AVAILABILITY_QUEUE, { connection: redis, prefix });
+  const availabilityDeps = { contracts: () => config.contracts.values(), sources, connectors, channels, fallbackChannel, issues: work.store, redis, prefix, queue: availability, chatQueue: chat.queueFor, now, logger };
+  start<AvailabilityJob>(AVAILABILITY_QUEUE, createAvailabilityProcessor(availabilityDeps), 1);
+  await scheduleAvailability(availability, config.contracts.values());
+  for (const queue of [contractTerms, obligations, availability]) queue.on('error', () => undefined);
+  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, contractTerms, obligations, availability];
   const reschedule = async () => {
     await planTerms();
     await scheduleReconciliation(reconcile, sources.values());
     await scheduleRetention(retention, config.bridge?.retention);
+    await scheduleObligations(obligations, config.contracts.values(), sources);
+    await scheduleAvailability(availability, config.contracts.values());
     // A channel the reload added gets its own queue, as at start; until now it shared the fallback's.
     const added = await chat.addNewChannels();
     workers.push(...added.workers);
