@@ -66,6 +66,10 @@ describe('sla-bridge demo', function () {
     expect(opened.length, output).to.equal(1);
     expect(months.map((key) => `📋 recurring issue opened: POST /gitea/api/v1/repos/demo/shop/issues "Monthly maintenance ${key}" -> 201`)).to.include(opened[0]);
     expect(output).to.include('🔎 looked for the recurring issue opened before (a restart, another worker): GET /gitea/api/v1/repos/demo/shop/issues -> 200');
+    // The hours card: 1h30m booked on DEMO-1 overdraws the 1h card; its 0h warning comes once.
+    expect(output).to.include('The contract has an hours card of 1h. Booking 1h30m on DEMO-1 (a Jira worklog_created webhook) -> 202');
+    expect(output.match(/💳 hours card warning .*/g), output).to.deep.equal(["💳 hours card warning (0h) sent to the console channel: balance -0h30m after DEMO-1's 1h30m"]);
+    expect(output).to.include('Card balance:    -0h30m');
     expect(output).to.include('sla-bridge demo: every expected warning, breach and write-back arrived.');
     expect(output).to.include('Next: `npx sla-bridge demo` without --once keeps the bridge running, with its dashboard and queue board.');
   });
@@ -121,6 +125,9 @@ describe('sla-bridge demo', function () {
     // The recurring issue is opened at the bridge's first tick, which may or may not come within the 2 s.
     const opened = io.lines.out.some((line) => line.startsWith('  📋 recurring issue opened: '));
     if (!opened) missing.push('recurring issue in demo/shop');
+    // So is the card warning, sent once the worklog is applied.
+    const warned = io.lines.out.some((line) => line.startsWith('  💳 hours card warning '));
+    if (!warned) missing.push('hours card warning');
     expect(io.lines.err).to.deep.equal([
       `sla-bridge demo: did not arrive: ${missing.join('; ')}`,
       "  DEMO-1: not within 2 s; the bridge's log above may say why",
@@ -129,6 +136,7 @@ describe('sla-bridge demo', function () {
       "  demo/helpdesk#1: not within 2 s; the bridge's log above may say why",
       "  demo/app#1: not within 2 s; the bridge's log above may say why",
       ...(opened ? [] : ["  recurring issue in demo/shop: not within 2 s; the bridge's log above may say why"]),
+      ...(warned ? [] : ["  hours card warning: not within 2 s; the bridge's log above may say why"]),
     ]);
   });
 });

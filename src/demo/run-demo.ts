@@ -17,7 +17,9 @@ import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { sampleWebhooks, type SampleWebhook } from './sample-webhooks.js';
 import { startStandInTracker, type StandInTracker, type StandInTrackerOptions } from './stand-in-tracker.js';
-import { type DueNotification, NOTIFY_QUEUE } from '../app/jobs/pipeline.js';
+import { CARD_WARNING_JOB, HOURS_QUEUE, NOTIFY_QUEUE, type CardWarningJob, type DueNotification, type HoursJob } from '../app/jobs/pipeline.js';
+import { DateTime } from 'luxon';
+import { sampleWorklog } from './sample-worklog.js';
 
 
 /** Where the demo tells its story: a terminal for `sla-bridge demo`, a buffer in tests. */
@@ -90,9 +92,11 @@ export async function runDemo(options: DemoOptions, io: DemoOutput, parts: DemoP
   const url = bridge.url!;
   const watcherRedis = createRedis(target, 'worker');
   const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: watcherRedis, prefix });
+  const hoursJobs = new Queue<HoursJob>(HOURS_QUEUE, { connection: watcherRedis, prefix });
   const stop = async () => {
     await bridge?.close();
     await notifications.close();
+    await hoursJobs.close();
     watcherRedis.disconnect();
     await tracker.close();
     await redis?.stop();
@@ -110,6 +114,16 @@ export async function runDemo(options: DemoOptions, io: DemoOutput, parts: DemoP
     io.out(`  POST /webhooks/${sample.source} (${sample.issueKey}, signed like ${sample.kind} does) -> ${refusal ?? response.status}`);
     issues.push({ id: sample.issueId, key: sample.issueKey, writeBackPath: sample.writeBackPath, rejected: refusal && `the bridge did not accept its webhook (${refusal})` });
   }
+  // Time booked on the Jira issue, billed against the demo contract's hours card.
+  const card = [...config.contracts.values()].find((contract) => contract.hours)?.hours;
+  const worklog = card ? sampleWorklog(trackerConnectors, config.sources.values(), DateTime.now().setZone('Europe/Amsterdam')) : undefined;
+  let cardWarning: { readonly label: string } | undefined;
+  if (card && worklog) {
+    const bought = card.purchases.reduce((sum, purchase) => sum + purchase.seconds, 0);
+    const response = await fetch(`${url}/webhooks/${worklog.source}`, { method: 'POST', headers: worklog.headers, body: worklog.body });
+    io.out(`The contract has an hours card of ${hoursText(bought)}. Booking ${hoursText(worklog.seconds)} on ${worklog.issueKey} (a Jira worklog_created webhook) -> ${response.status}: the card's 0h warning goes to the console channel once.`);
+    if (response.status === 202) cardWarning = { label: 'hours card warning' };
+  }
   const obligation = [...config.contracts.values()].flatMap((contract) => contract.obligations ?? [])[0];
   const recurring = obligation && { label: `recurring issue in ${obligation.project}`, path: `/gitea/api/v1/repos/${obligation.project}/issues` };
   if (obligation) io.out(`The contract also owes "${obligation.title}" every ${obligation.every}: the bridge opens its issue for this ${obligation.every} in the stand-in Gitea (${obligation.project}).`);
@@ -118,7 +132,7 @@ export async function runDemo(options: DemoOptions, io: DemoOutput, parts: DemoP
   if (!options.once) io.out(`Meanwhile the dashboard shows the clocks: ${dashboard} (reload it to follow them).`);
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const finished = watch(issues, notifications, tracker, io, timeoutMs, recurring).then(async ({ missing, reasons }) => {
+  const finished = watch(issues, notifications, tracker, io, timeoutMs, recurring, cardWarning && { ...cardWarning, jobs: hoursJobs }).then(async ({ missing, reasons }) => {
     if (missing.length === 0) io.out('sla-bridge demo: every expected warning, breach and write-back arrived.');
     else io.err([`sla-bridge demo: did not arrive: ${missing.join('; ')}`, ...reasons.map((reason) => `  ${reason}`)].join('\n'));
     if (options.once) {
@@ -140,6 +154,12 @@ export async function runDemo(options: DemoOptions, io: DemoOutput, parts: DemoP
   return { finished, stop };
 }
 
+/** `1h30m`, `-0h30m`. */
+const hoursText = (seconds: number) => {
+  const minutes = Math.round(Math.abs(seconds) / 60);
+  return `${seconds < 0 ? '-' : ''}${Math.floor(minutes / 60)}h${minutes % 60 ? `${minutes % 60}m` : ''}`;
+};
+
 /** `Jira, Gitea and GitHub`. */
 const listed = (names: readonly string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
@@ -156,7 +176,9 @@ async function watch(
   io: DemoOutput,
   timeoutMs: number,
   recurring?: { readonly label: string; readonly path: string },
+  cardWarning?: { readonly label: string; readonly jobs: Queue<HoursJob> },
 ): Promise<WatchResult> {
+  let cardWarned = cardWarning === undefined;
   const seen = new Set<string>();
   let shownRequests = 0;
   const deadline = Date.now() + timeoutMs;
@@ -193,10 +215,18 @@ async function watch(
       io.out(`  ✍️  write-back ${request.method} ${request.path}${body} -> ${request.status}${accepted(request.status) ? '' : ' refused by the tracker'}`);
     }
     shownRequests = tracker.requests.length;
-    if ((issues.every(settled) && recurringOpened()) || Date.now() >= deadline) break;
+    if (!cardWarned) {
+      const sent = (await cardWarning!.jobs.getJobs(['completed'])).find((job) => job.name === CARD_WARNING_JOB);
+      if (sent) {
+        const data = sent.data as CardWarningJob;
+        io.out(`  💳 hours card warning (${data.level}) sent to the console channel: balance ${hoursText(data.balanceSeconds)} after ${data.call.key}'s ${hoursText(data.call.billedSeconds)}`);
+        cardWarned = true;
+      }
+    }
+    if ((issues.every(settled) && recurringOpened() && cardWarned) || Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const missing = [...issues.flatMap(missingOf), ...(recurringOpened() ? [] : [recurring!.label])];
+  const missing = [...issues.flatMap(missingOf), ...(recurringOpened() ? [] : [recurring!.label]), ...(cardWarned ? [] : [cardWarning!.label])];
   const reasons = issues.flatMap((issue) => {
     if (missingOf(issue).length === 0) return [];
     if (issue.rejected) return [`${issue.key}: ${issue.rejected}`];
@@ -205,5 +235,6 @@ async function watch(
     return [`${issue.key}: not within ${Math.round(timeoutMs / 1000)} s; the bridge's log above may say why`];
   });
   if (!recurringOpened()) reasons.push(`${recurring!.label}: not within ${Math.round(timeoutMs / 1000)} s; the bridge's log above may say why`);
+  if (!cardWarned) reasons.push(`${cardWarning!.label}: not within ${Math.round(timeoutMs / 1000)} s; the bridge's log above may say why`);
   return { missing, reasons };
 }
