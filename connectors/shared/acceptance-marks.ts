@@ -24,13 +24,13 @@ function keywordsIn(text: string | null | undefined, keywords: readonly string[]
   return keywords.filter((keyword) => lower.includes(keyword));
 }
 
-/** `signoffKeywords`: every contract's `reporter_note:` keyword, lower-cased: the text itself is not kept. */
-export function markContactFacts(source: Source, events: readonly IssueEvent[], people: DeliveryPeople, signoffKeywords: readonly string[] = []): IssueEvent[] {
+/** `noteKeywords`: every keyword a reporter's note may sign off or approve hours with, lower-cased: the text itself is not kept. */
+export function markContactFacts(source: Source, events: readonly IssueEvent[], people: DeliveryPeople, noteKeywords: readonly string[] = []): IssueEvent[] {
   const byAgent = people.actor !== undefined && isAgent(source, people.actor);
   const reporter = trackerReporter(people.reporter);
   const agentNamed = (assignee: string) => isAgent(source, { names: [assignee] });
   const author = trackerReporter(people.comment?.author);
-  const keywords = keywordsIn(people.comment?.text, signoffKeywords);
+  const keywords = keywordsIn(people.comment?.text, noteKeywords);
   return events.map((event): IssueEvent => {
     switch (event.type) {
       case 'created': {

@@ -42,8 +42,16 @@ const approvalSchema = z.discriminatedUnion(
   [
     z.strictObject({ by: z.literal('status'), statuses: z.array(z.string().min(1)).min(1), warn_after: durationSchema.optional() }),
     z.strictObject({ by: z.literal('label'), labels: z.array(z.string().min(1)).min(1), warn_after: durationSchema.optional() }),
+    z.strictObject({
+      by: z.literal('reporter_note'),
+      keyword: z
+        .string()
+        .transform((keyword) => keyword.trim().toLowerCase())
+        .refine((keyword) => keyword !== '', { error: 'name the word the reporter writes to approve, e.g. akkoord' }),
+      warn_after: durationSchema.optional(),
+    }),
   ],
-  { error: 'approval.by must be status or label' },
+  { error: 'approval.by must be status, label or reporter_note' },
 );
 
 export const hoursCardFileSchema = z
@@ -107,7 +115,11 @@ export function compileHoursCard(file: HoursCardFile, zone: string, dayMs: numbe
     rate: file.rate ? { perHour: file.rate.per_hour, currency: file.rate.currency } : undefined,
     approval: approval
       ? {
-          ...(approval.by === 'status' ? { by: 'status' as const, statuses: approval.statuses } : { by: 'label' as const, labels: approval.labels }),
+          ...(approval.by === 'status'
+            ? { by: 'status' as const, statuses: approval.statuses }
+            : approval.by === 'label'
+              ? { by: 'label' as const, labels: approval.labels }
+              : { by: 'reporter_note' as const, keyword: approval.keyword }),
           warnAfterMs: approval.warn_after ? toMs(approval.warn_after) : undefined,
           warnAfterText: approval.warn_after ? formatWarnAfter(approval.warn_after) : undefined,
         }

@@ -32,6 +32,14 @@ export interface ContactCheck {
   readonly waitsForAcceptance: boolean;
 }
 
+/** Whether two namings are the same person: a login, account id or e-mail address in common, in any case. */
+export function samePerson(one: Reporter | undefined, other: Reporter | undefined): boolean {
+  if (!one || !other) return false;
+  const ids = (person: Reporter) => [...person.names, ...(person.email ? [person.email] : [])].map((id) => id.toLowerCase());
+  const theirs = new Set(ids(other));
+  return ids(one).some((id) => theirs.has(id));
+}
+
 export function reporterLabel(reporter: Reporter | undefined): string | null {
   return reporter?.email ?? reporter?.names[0] ?? null;
 }

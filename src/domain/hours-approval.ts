@@ -1,16 +1,21 @@
 /**
  * Whether the customer approved the hours booked on an issue, as the contract says approval shows
- * in the tracker: the issue moved into one of the approval statuses, or given one of the approval
- * labels, after the last change of its booked time. Time booked after an approval waits for
+ * in the tracker: the issue moved into one of the approval statuses, given one of the approval
+ * labels, or a comment by its reporter holding the keyword, after the last change of its booked
+ * time (the webhook path marks which keywords a comment holds, ../../connectors/shared/acceptance-marks.ts). Time booked after an approval waits for
  * approval again, from that booking on: an issue left in the approval status approves nothing new.
  */
+import { samePerson } from './contacts-rule.js';
+import type { Contract } from './contract.js';
 import type { ApprovalRule } from './hours-card.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
 import { applyFacts, chosenCreated, initialFacts, type IssueFacts } from './sla-clock.js';
 
 export type Approval = { readonly state: 'approved'; readonly at: number } | { readonly state: 'pending'; readonly since: number };
 
+/** The state an approval by status or label is read from; a note approves as an event (`approvedBy`). */
 function approves(rule: ApprovalRule, facts: IssueFacts): boolean {
+  if (rule.by === 'reporter_note') return false;
   if (rule.by === 'status') return rule.statuses.some((status) => status.toLowerCase() === facts.status.toLowerCase());
   const labels = new Set(facts.labels.map((label) => label.toLowerCase()));
   return rule.labels.some((label) => labels.has(label.toLowerCase()));
@@ -33,8 +38,17 @@ export function approvalOf(rule: ApprovalRule, events: readonly IssueEvent[]): A
       approvedAt = undefined;
       continue;
     }
-    if (since !== undefined && approvedAt === undefined && !before && approves(rule, facts)) approvedAt = event.at;
+    if (since === undefined || approvedAt !== undefined) continue;
+    const noted = rule.by === 'reporter_note' && event.type === 'commented' && (event.keywords ?? []).includes(rule.keyword) && samePerson(event.author, created.reporter);
+    if (noted || (!before && approves(rule, facts))) approvedAt = event.at;
   }
   if (since === undefined) return undefined;
   return approvedAt !== undefined ? { state: 'approved', at: approvedAt } : { state: 'pending', since };
+}
+
+/** Every keyword an approval by note may use, lower-cased: looked for in comments on the webhook path. */
+export function approvalKeywords(contracts: Iterable<Contract>): string[] {
+  const keywords = new Set<string>();
+  for (const contract of contracts) if (contract.hours?.approval?.by === 'reporter_note') keywords.add(contract.hours.approval.keyword);
+  return [...keywords];
 }

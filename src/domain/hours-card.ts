@@ -39,7 +39,9 @@ export interface HoursCorrection {
 /** How the customer's approval of booked hours shows in the tracker. */
 export type ApprovalRule =
   | { readonly by: 'status'; readonly statuses: readonly string[]; readonly warnAfterMs?: number | undefined; readonly warnAfterText?: string | undefined }
-  | { readonly by: 'label'; readonly labels: readonly string[]; readonly warnAfterMs?: number | undefined; readonly warnAfterText?: string | undefined };
+  | { readonly by: 'label'; readonly labels: readonly string[]; readonly warnAfterMs?: number | undefined; readonly warnAfterText?: string | undefined }
+  /** A comment by the reporter whose text holds the keyword (lower-cased), in any case. */
+  | { readonly by: 'reporter_note'; readonly keyword: string; readonly warnAfterMs?: number | undefined; readonly warnAfterText?: string | undefined };
 
 export interface HoursCard {
   readonly billing: BillingRule;

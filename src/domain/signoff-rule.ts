@@ -6,7 +6,7 @@
  * resolution waits for its own.
  */
 import type { Instant } from './business-calendar.js';
-import type { Reporter } from './contacts-rule.js';
+import { samePerson, type Reporter } from './contacts-rule.js';
 import type { Contract } from './contract.js';
 import { durationToMs, formatDuration, type Duration } from './duration.js';
 import type { IssueEvent } from './issue-event.js';
@@ -53,13 +53,6 @@ export interface SignoffStatus {
 
 const describe = (condition: SignoffCondition) => `${condition.kind}:${condition.value}`;
 
-function sameReporter(author: Reporter | undefined, reporter: Reporter | undefined): boolean {
-  if (!author || !reporter) return false;
-  const ids = (person: Reporter) => [...person.names, ...(person.email ? [person.email] : [])].map((id) => id.toLowerCase());
-  const theirs = new Set(ids(reporter));
-  return ids(author).some((id) => theirs.has(id));
-}
-
 function confirms(condition: SignoffCondition, { event, before, after }: SignoffStep, reporter: Reporter | undefined): boolean {
   switch (condition.kind) {
     case 'status':
@@ -69,7 +62,7 @@ function confirms(condition: SignoffCondition, { event, before, after }: Signoff
       return has(after) && !has(before);
     }
     case 'reporter_note':
-      return event.type === 'commented' && (event.keywords ?? []).includes(condition.value) && sameReporter(event.author, reporter);
+      return event.type === 'commented' && (event.keywords ?? []).includes(condition.value) && samePerson(event.author, reporter);
   }
 }
 

@@ -1,6 +1,7 @@
-/** The customer's approval of booked hours, by status and by label, worked out by hand. */
+/** The customer's approval of booked hours, by status, by label and by the reporter's note, worked out by hand. */
 import { expect } from 'chai';
-import { approvalOf } from '../../src/domain/hours-approval.js';
+import { approvalKeywords, approvalOf } from '../../src/domain/hours-approval.js';
+import type { Contract } from '../../src/domain/contract.js';
 import type { ApprovalRule } from '../../src/domain/hours-card.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 
@@ -13,6 +14,10 @@ const labels = (at: number, list: string[]): IssueEvent => ({ type: 'labels_chan
 
 const byStatus: ApprovalRule = { by: 'status', statuses: ['Akkoord', 'closed'] };
 const byLabel: ApprovalRule = { by: 'label', labels: ['uren-akkoord'] };
+const byNote: ApprovalRule = { by: 'reporter_note', keyword: 'akkoord' };
+// The reporter as the webhook path puts them on the created event, and a comment as it marks it.
+const reported: IssueEvent = { ...created, reporter: { names: ['klant'], email: 'klant@example.nl' } } as IssueEvent;
+const note = (at: number, author: { names: string[]; email?: string }, keywords: string[]): IssueEvent => ({ type: 'commented', at, by: 'customer', public: true, author, keywords }) as IssueEvent;
 
 describe('hours approval', () => {
   const cases: [name: string, rule: ApprovalRule, events: IssueEvent[], expected: ReturnType<typeof approvalOf>][] = [
@@ -27,10 +32,23 @@ describe('hours approval', () => {
     ['approved by label', byLabel, [created, booked(m(10)), labels(m(20), ['bug', 'Uren-Akkoord'])], { state: 'approved', at: m(20) }],
     ['a label taken off before any booking approves nothing later', byLabel, [created, labels(m(5), ['uren-akkoord']), labels(m(6), []), booked(m(10))], { state: 'pending', since: m(10) }],
     ['events told out of order count in their own time order', byStatus, [created, status(m(30), 'akkoord'), booked(m(10))], { state: 'approved', at: m(30) }],
+    ['approved by the reporter\'s note holding the keyword', byNote, [reported, booked(m(10)), note(m(30), { names: ['klant'] }, ['akkoord'])], { state: 'approved', at: m(30) }],
+    ['the reporter known by e-mail address only, in another case', byNote, [reported, booked(m(10)), note(m(30), { names: [], email: 'Klant@Example.nl' }, ['akkoord'])], { state: 'approved', at: m(30) }],
+    ['a note by someone else with the keyword does not approve', byNote, [reported, booked(m(10)), note(m(30), { names: ['agent'] }, ['akkoord'])], { state: 'pending', since: m(10) }],
+    ['a note by the reporter without the keyword does not approve', byNote, [reported, booked(m(10)), note(m(30), { names: ['klant'] }, [])], { state: 'pending', since: m(10) }],
+    ['the reporter\'s note before the booking approves nothing booked after it', byNote, [reported, note(m(5), { names: ['klant'] }, ['akkoord']), booked(m(10))], { state: 'pending', since: m(10) }],
+    ['an issue whose reporter is unknown cannot be approved by note', byNote, [created, booked(m(10)), note(m(30), { names: ['klant'] }, ['akkoord'])], { state: 'pending', since: m(10) }],
   ];
   for (const [name, rule, events, expected] of cases) {
     it(name, () => {
       expect(approvalOf(rule, events)).to.deep.equal(expected);
     });
   }
+});
+
+describe('hours approval keywords', () => {
+  it('are the keywords of the contracts that approve by note, lower-cased, once each', () => {
+    const contract = (approval: ApprovalRule | undefined) => ({ hours: approval && { approval } }) as unknown as Contract;
+    expect(approvalKeywords([contract(byNote), contract({ by: 'reporter_note', keyword: 'akkoord' }), contract(byLabel), contract(undefined), contract({ by: 'reporter_note', keyword: 'goedgekeurd' })])).to.deep.equal(['akkoord', 'goedgekeurd']);
+  });
 });

@@ -9,6 +9,7 @@ import { markContactFacts } from '../../../connectors/shared/acceptance-marks.js
 import type { Source, SourceKind } from '../../config/source.js';
 import { clampToArrival } from '../../domain/clock-skew.js';
 import type { Contract } from '../../domain/contract.js';
+import { approvalKeywords } from '../../domain/hours-approval.js';
 import { signoffKeywords } from '../../domain/signoff-rule.js';
 import { formatPath } from '../../config/load-config.js';
 import type { AgentDirectory } from '../store/agent-directory.js';
@@ -141,7 +142,7 @@ async function handleDelivery(
   const deliveryId = connector.deliveryId(delivery) ?? `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
   const receivedAt = deps.now();
   // Nothing happened after it arrived: a stamp in the bridge's future is the tracker's clock (see clock-skew.ts).
-  const { events, clamped, aheadMs } = clampToArrival(markContactFacts(agentSource, normalized.events, connector.people?.(parsed.data, delivery) ?? {}, signoffKeywords(deps.contracts?.values() ?? [])), receivedAt);
+  const { events, clamped, aheadMs } = clampToArrival(markContactFacts(agentSource, normalized.events, connector.people?.(parsed.data, delivery) ?? {}, [...signoffKeywords(deps.contracts?.values() ?? []), ...approvalKeywords(deps.contracts?.values() ?? [])]), receivedAt);
   try {
     if (await deps.intake.isDuplicate(source.id, deliveryId)) {
       return counted(deps, source.id, 'duplicate', response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });
