@@ -5,7 +5,7 @@
  * notification, so a timer planned for an older state never notifies.
  */
 import { randomUUID } from 'node:crypto';
-import type { Job, Queue } from 'bullmq';
+import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { RedisClient } from '../store/redis-connection.js';
 import { METRICS, type Metric } from '../../domain/metric.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
@@ -57,31 +57,44 @@ export class SlaTimers {
    */
   async plan(source: string, issueId: string, sla: IssueSla, now: number): Promise<void> {
     const plannedKey = this.plannedKey(source, issueId);
-    const planned = await this.redis.hgetall(plannedKey);
     const metrics = sla.covered ? sla.metrics : [];
-    for (const status of metrics) {
-      const next = nextNotification(status, await this.sent(source, issueId, status.metric), now);
+    // What is planned and what was sent, read in one round trip; the new timers added in one more.
+    const read = this.redis.pipeline().hgetall(plannedKey);
+    for (const status of metrics) read.smembers(this.sentKey(source, issueId, status.metric));
+    const replies = (await read.exec()) ?? [];
+    for (const [error] of replies) if (error) throw error;
+    const planned = (replies[0]?.[1] ?? {}) as Record<string, string>;
+    const added: { name: string; data: TimerJob; opts: JobsOptions }[] = [];
+    const unplanned: string[] = [];
+    for (const [index, status] of metrics.entries()) {
+      const next = nextNotification(status, new Set((replies[index + 1]?.[1] ?? []) as string[]), now);
       const previousId = planned[status.metric];
       const previous = previousId ? await this.queue.getJob(previousId) : undefined;
       const pending = previous ? PENDING_STATES.has(await previous.getState()) : false;
       if (next && pending && previous!.data.label === next.label && previous!.data.at === next.at) continue;
       if (previous && pending) await this.cancel(previous);
       if (!next) {
-        await this.redis.hdel(plannedKey, status.metric);
+        if (previousId) unplanned.push(status.metric);
         continue;
       }
       const jobId = timerJobId(source, issueId, status.metric, randomUUID().slice(0, 8));
-      const data: TimerJob = { source, issueId, metric: status.metric, label: next.label, at: next.at };
-      await this.queue.add(TIMER_JOB, data, { ...TIMER_JOB_OPTIONS, jobId, delay: Math.max(0, next.at - now) });
-      await this.redis.hset(plannedKey, status.metric, jobId);
+      added.push({ name: TIMER_JOB, data: { source, issueId, metric: status.metric, label: next.label, at: next.at }, opts: { ...TIMER_JOB_OPTIONS, jobId, delay: Math.max(0, next.at - now) } });
     }
     const measured = new Set(metrics.map((status) => status.metric as string));
     for (const [metric, jobId] of Object.entries(planned)) {
       if (measured.has(metric)) continue;
       const job = await this.queue.getJob(jobId);
       if (job) await this.cancel(job);
-      await this.redis.hdel(plannedKey, metric);
+      unplanned.push(metric);
     }
+    // Added before they are recorded, as one at a time did: a crash in between leaves a timer the
+    // record does not name, which fires and finds its notification claimed or no longer due.
+    if (added.length > 0) await this.queue.addBulk(added);
+    if (added.length + unplanned.length === 0) return;
+    const record = this.redis.multi();
+    if (added.length > 0) record.hset(plannedKey, Object.fromEntries(added.map(({ data, opts }) => [data.metric, opts.jobId!])));
+    if (unplanned.length > 0) record.hdel(plannedKey, ...unplanned);
+    await record.exec();
   }
 
   /** Removes a pending timer; one that is firing right now finishes and re-checks by itself. */

@@ -20,6 +20,11 @@ export interface StoredEvent {
   /** Unique per event: a re-delivered webhook yields the same ids and is stored once. */
   readonly id: string;
   readonly event: IssueEvent;
+  /**
+   * Another id this event stands for once stored: a real `created` claims `created:synthetic`, so
+   * the stand-in later deliveries bring along is not stored after it.
+   */
+  readonly claims?: string;
 }
 
 export interface IssueState {
@@ -31,13 +36,15 @@ export interface IssueState {
   readonly eventCount: number;
 }
 
-// Appends each event whose id is new, keeping arrival order; returns how many were new.
+// Appends each event whose id is new, keeping arrival order, and records the id it claims (ARGV
+// in threes: id, event, claimed id or ''); returns how many were new.
 const APPEND_EVENTS = `
 local added = 0
-for i = 1, #ARGV, 2 do
+for i = 1, #ARGV, 3 do
   if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
     redis.call('RPUSH', KEYS[2], ARGV[i + 1])
     added = added + 1
+    if ARGV[i + 2] ~= '' then redis.call('SADD', KEYS[1], ARGV[i + 2]) end
   end
 end
 return added`;
@@ -89,6 +96,33 @@ if legacy then count = count - 1 + tonumber(legacy) end
 return count`;
 
 /**
+ * The scripts, sent once per connection and then called by their SHA1 (ioredis `defineCommand`:
+ * EVALSHA, and EVAL again only when Redis answers NOSCRIPT, e.g. after a restart), instead of
+ * their whole text on every call. Named `sla…`, apart from BullMQ's commands on the same connection.
+ */
+const SCRIPTS = {
+  slaAppendEvents: { numberOfKeys: 2, lua: APPEND_EVENTS },
+  slaAcquireLock: { numberOfKeys: 1, lua: ACQUIRE_LOCK },
+  slaExtendLock: { numberOfKeys: 1, lua: EXTEND_LOCK },
+  slaReleaseLock: { numberOfKeys: 1, lua: RELEASE_LOCK },
+  slaSaveStateFenced: { numberOfKeys: 2, lua: SAVE_STATE_FENCED },
+  slaDeleteIfSame: { numberOfKeys: 1, lua: DELETE_IF_SAME },
+  slaCountRestore: { numberOfKeys: 1, lua: COUNT_RESTORE },
+} as const;
+
+type Scripts = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number)[]) => Promise<unknown> };
+type ScriptsIn<T> = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number)[]) => T };
+
+/** The client with the scripts defined on it (once per connection: several stores share one). */
+function withScripts(redis: RedisClient): RedisClient & Scripts {
+  for (const [name, script] of Object.entries(SCRIPTS)) if (!(name in redis)) redis.defineCommand(name, script);
+  return redis as RedisClient & Scripts;
+}
+
+/** The scripts queued in a MULTI or pipeline of a client `withScripts` prepared. */
+const queued = <T>(batch: T): T & ScriptsIn<T> => batch as T & ScriptsIn<T>;
+
+/**
  * How long an issue's lock outlives a worker that died holding it. The holder renews it every
  * `ISSUE_LOCK_RENEW_MS` while its work runs (tracker writes may take a minute of retries), so the
  * TTL only has to cover a missed renewal or two: a stalled event loop or a slow Redis of up to 2 s
@@ -116,30 +150,48 @@ interface Lease {
   lost: boolean;
 }
 
+const isNoScript = (error: unknown): boolean => error instanceof Error && /NOSCRIPT/.test(error.message + String((error as { previousErrors?: unknown[] }).previousErrors ?? ''));
+
+function refFrom(issueId: string, ref: Record<string, string>): IssueRef {
+  return { id: issueId, key: ref.key ?? issueId, title: ref.title || undefined, url: ref.url || undefined };
+}
+
 export class IssueStore {
   /** The issue locks this process holds, by lock key: what fences `saveState`. */
   private readonly held = new Map<string, Lease>();
 
+  private readonly redis: RedisClient & Scripts;
+
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.redis = withScripts(redis);
+  }
 
   private key(source: string, issueId: string, part: string): string {
     return `${this.prefix}:issue:${source}:${issueId}:${part}`;
   }
 
+  /** The events whose ids are new, the issue's ref and its place in the list of issues: one MULTI, one round trip. */
   async appendEvents(source: string, issue: IssueRef, events: readonly StoredEvent[]): Promise<number> {
-    const args = events.flatMap(({ id, event }) => [id, JSON.stringify(event)]);
-    const added = (await this.redis.eval(
-      APPEND_EVENTS,
-      2,
-      this.key(source, issue.id, 'event-ids'),
-      this.key(source, issue.id, 'events'),
-      ...args,
-    )) as number;
+    const args = events.flatMap(({ id, event, claims }) => [id, JSON.stringify(event), claims ?? '']);
+    let replies = await this.appendTransaction(source, issue, args);
+    // A script Redis forgot (SCRIPT FLUSH, a failover to a server that never saw it) fails inside
+    // the MULTI, where ioredis does not send it again as EVAL; the rest of the MULTI repeats harmlessly.
+    if (isNoScript(replies[0]?.[0])) {
+      await this.redis.script('LOAD', APPEND_EVENTS);
+      replies = await this.appendTransaction(source, issue, args);
+    }
+    for (const [error] of replies) if (error) throw error;
+    return args.length > 0 ? (replies[0]![1] as number) : 0;
+  }
+
+  private async appendTransaction(source: string, issue: IssueRef, args: readonly string[]): Promise<[Error | null, unknown][]> {
     const ref = this.key(source, issue.id, 'ref');
-    const transaction = this.redis.multi().sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]));
+    const transaction = queued(this.redis.multi());
+    if (args.length > 0) transaction.slaAppendEvents(this.key(source, issue.id, 'event-ids'), this.key(source, issue.id, 'events'), ...args);
+    transaction.sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]));
     if (issue.partial) {
       // A ref that knows only the id may start the ref of an issue not seen before, but must not
       // blank the key, title and url of one that is known: HSETNX only fills what is empty.
@@ -150,8 +202,13 @@ export class IssueStore {
         // People ask by key (MB-42); a moved issue's old key keeps pointing at it.
         .hset(`${this.prefix}:issue-keys:${source}`, issue.key, issue.id);
     }
-    await transaction.exec();
-    return added;
+    try {
+      return (await transaction.exec()) ?? [];
+    } catch (error) {
+      // EXECABORT: ioredis rejects the whole MULTI when a queued command was refused.
+      if (isNoScript(error)) return [[error as Error, null]];
+      throw error;
+    }
   }
 
   /** The issue id behind a key (or an id itself), if the bridge has heard of the issue. */
@@ -178,8 +235,15 @@ export class IssueStore {
   }
 
   async loadRef(source: string, issueId: string): Promise<IssueRef> {
-    const ref = await this.redis.hgetall(this.key(source, issueId, 'ref'));
-    return { id: issueId, key: ref.key ?? issueId, title: ref.title || undefined, url: ref.url || undefined };
+    return refFrom(issueId, await this.redis.hgetall(this.key(source, issueId, 'ref')));
+  }
+
+  /** The event log and the ref together: one round trip. */
+  async loadLogAndRef(source: string, issueId: string): Promise<{ readonly events: IssueEvent[]; readonly issue: IssueRef }> {
+    const replies = (await this.redis.pipeline().lrange(this.key(source, issueId, 'events'), 0, -1).hgetall(this.key(source, issueId, 'ref')).exec()) ?? [];
+    for (const [error] of replies) if (error) throw error;
+    const raw = (replies[0]?.[1] ?? []) as string[];
+    return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, (replies[1]?.[1] ?? {}) as Record<string, string>) };
   }
 
   /** Saves the state; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
@@ -191,7 +255,7 @@ export class IssueStore {
       await this.redis.set(stateKey, JSON.stringify(state));
       return;
     }
-    if ((await this.redis.eval(SAVE_STATE_FENCED, 2, lockKey, stateKey, lease.token, JSON.stringify(state))) !== 1) {
+    if ((await this.redis.slaSaveStateFenced(lockKey, stateKey, lease.token, JSON.stringify(state))) !== 1) {
       lease.lost = true;
       throw new IssueLockLost(`issue ${state.source}/${state.issue.id}: the lock expired before its state was saved`);
     }
@@ -242,7 +306,7 @@ export class IssueStore {
 
   /** Forgets what a delivery showed once the bridge has written over it, unless a newer delivery showed something since. */
   async clearShown(source: string, issueId: string, text: string): Promise<void> {
-    await this.redis.eval(DELETE_IF_SAME, 1, this.key(source, issueId, 'shown'), text);
+    await this.redis.slaDeleteIfSame(this.key(source, issueId, 'shown'), text);
   }
 
   /**
@@ -250,7 +314,7 @@ export class IssueStore {
    * `restoreId` (the same restore counted again counts once); answers how many within `windowMs`.
    */
   async countRestore(source: string, issueId: string, wanted: string, windowMs: number, restoreId: string): Promise<number> {
-    return (await this.redis.eval(COUNT_RESTORE, 1, this.key(source, issueId, 'restores'), wanted, windowMs, restoreId)) as number;
+    return (await this.redis.slaCountRestore(this.key(source, issueId, 'restores'), wanted, windowMs, restoreId)) as number;
   }
 
   async restoresOf(source: string, issueId: string, wanted: string): Promise<number> {
@@ -310,7 +374,7 @@ export class IssueStore {
     const lockKey = this.key(source, issueId, lock);
     const lease: Lease = { token: randomUUID(), lost: false };
     const deadline = Date.now() + LOCK_WAIT_MS;
-    while ((await this.redis.eval(ACQUIRE_LOCK, 1, lockKey, lease.token, ISSUE_LOCK_TTL_MS)) !== 1) {
+    while ((await this.redis.slaAcquireLock(lockKey, lease.token, ISSUE_LOCK_TTL_MS)) !== 1) {
       if (Date.now() > deadline) throw new Error(`issue ${source}/${issueId} stayed locked for ${LOCK_WAIT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
@@ -323,7 +387,7 @@ export class IssueStore {
     } finally {
       stopHeartbeat();
       if (this.held.get(lockKey) === lease) this.held.delete(lockKey);
-      await this.redis.eval(RELEASE_LOCK, 1, lockKey, lease.token);
+      await this.redis.slaReleaseLock(lockKey, lease.token);
     }
   }
 
@@ -334,7 +398,7 @@ export class IssueStore {
       if (renewing || lease.lost) return;
       renewing = true;
       this.redis
-        .eval(EXTEND_LOCK, 1, lockKey, lease.token, ISSUE_LOCK_TTL_MS)
+        .slaExtendLock(lockKey, lease.token, ISSUE_LOCK_TTL_MS)
         .then(
           (extended) => {
             if (extended !== 1) lease.lost = true;
