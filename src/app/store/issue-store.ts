@@ -14,6 +14,7 @@ import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
 import { type WriteBackFields, writeBackFieldsSchema } from '../../domain/write-back-fields.js';
 import { issueEventSchema, type IssueEvent } from '../../domain/issue-event.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
+import { isAtRisk, soonestDeadline } from '../../domain/issue-standing.js';
 
 
 export interface StoredEvent {
@@ -68,10 +69,25 @@ return 0`;
 
 // Saves the state only while the caller still holds the issue's lock (KEYS[1] = ARGV[1]): a
 // worker whose lock expired (Redis away longer than the lock's TTL) must not overwrite the state
-// the next holder computed from a longer log.
+// the next holder computed from a longer log. With it, the issue's place in the at-risk index
+// (KEYS[3]: member ARGV[3] at score ARGV[4], or out of it when ARGV[4] is '').
 const SAVE_STATE_FENCED = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2])
+if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[3]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3]) end
+return 1`;
+
+// The index built from states read earlier (ARGV in threes: the state as read, member, score or
+// ''): each entry only while the state is still the one read (KEYS[i]), so a state saved since,
+// which placed itself, is not undone. KEYS[#KEYS] is the index.
+const INDEX_IF_SAME = `
+local index = KEYS[#KEYS]
+for i = 1, #KEYS - 1 do
+  local at = (i - 1) * 3
+  if redis.call('GET', KEYS[i]) == ARGV[at + 1] then
+    if ARGV[at + 3] == '' then redis.call('ZREM', index, ARGV[at + 2]) else redis.call('ZADD', index, ARGV[at + 3], ARGV[at + 2]) end
+  end
+end
 return 1`;
 
 // Deletes the key only while it holds what the caller read, so a value stored since stays.
@@ -105,12 +121,16 @@ const SCRIPTS = {
   slaAcquireLock: { numberOfKeys: 1, lua: ACQUIRE_LOCK },
   slaExtendLock: { numberOfKeys: 1, lua: EXTEND_LOCK },
   slaReleaseLock: { numberOfKeys: 1, lua: RELEASE_LOCK },
-  slaSaveStateFenced: { numberOfKeys: 2, lua: SAVE_STATE_FENCED },
+  slaSaveStateFenced: { numberOfKeys: 3, lua: SAVE_STATE_FENCED },
   slaDeleteIfSame: { numberOfKeys: 1, lua: DELETE_IF_SAME },
   slaCountRestore: { numberOfKeys: 1, lua: COUNT_RESTORE },
+  slaIndexIfSame: { lua: INDEX_IF_SAME },
 } as const;
 
 type Scripts = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number)[]) => Promise<unknown> };
+/** Bumped when what the index holds changes: a bridge then builds it anew from the states. */
+const AT_RISK_INDEX_VERSION = '1';
+const INDEX_BATCH = 500;
 type ScriptsIn<T> = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number)[]) => T };
 
 /** The client with the scripts defined on it (once per connection: several stores share one). */
@@ -151,6 +171,12 @@ interface Lease {
 }
 
 const isNoScript = (error: unknown): boolean => error instanceof Error && /NOSCRIPT/.test(error.message + String((error as { previousErrors?: unknown[] }).previousErrors ?? ''));
+
+/** The issue's member of the at-risk index and its score (the soonest deadline), or '' when it is not at risk. */
+function indexEntry(state: IssueState): [string, string] {
+  const member = JSON.stringify([state.source, state.issue.id]);
+  return [member, isAtRisk(state.sla, state.computedAt) ? String(soonestDeadline(state.sla)) : ''];
+}
 
 function refFrom(issueId: string, ref: Record<string, string>): IssueRef {
   return { id: issueId, key: ref.key ?? issueId, title: ref.title || undefined, url: ref.url || undefined };
@@ -246,18 +272,61 @@ export class IssueStore {
     return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, (replies[1]?.[1] ?? {}) as Record<string, string>) };
   }
 
-  /** Saves the state; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
+  /** Saves the state, and its place in the at-risk index; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
   async saveState(state: IssueState): Promise<void> {
     const stateKey = this.key(state.source, state.issue.id, 'state');
     const lockKey = this.key(state.source, state.issue.id, 'lock');
+    const [member, score] = indexEntry(state);
     const lease = this.held.get(lockKey);
     if (!lease) {
-      await this.redis.set(stateKey, JSON.stringify(state));
+      const transaction = this.redis.multi().set(stateKey, JSON.stringify(state));
+      if (score === '') transaction.zrem(this.atRiskKey(), member);
+      else transaction.zadd(this.atRiskKey(), score, member);
+      await transaction.exec();
       return;
     }
-    if ((await this.redis.slaSaveStateFenced(lockKey, stateKey, lease.token, JSON.stringify(state))) !== 1) {
+    if ((await this.redis.slaSaveStateFenced(lockKey, stateKey, this.atRiskKey(), lease.token, JSON.stringify(state), member, score)) !== 1) {
       lease.lost = true;
       throw new IssueLockLost(`issue ${state.source}/${state.issue.id}: the lock expired before its state was saved`);
+    }
+  }
+
+  private atRiskKey(): string {
+    return `${this.prefix}:index:at-risk`;
+  }
+
+  /**
+   * One page of the issues at risk, soonest deadline first, from the index `saveState` keeps; the
+   * index is built from the states on first use (states saved by a bridge before it existed).
+   * Undefined while another process builds it: the caller reads every state instead.
+   */
+  async atRiskPage(offset: number, limit: number | undefined): Promise<{ readonly total: number; readonly states: IssueState[] } | undefined> {
+    if (!(await this.atRiskIndexReady())) return undefined;
+    const [members, total] = await Promise.all([this.redis.zrange(this.atRiskKey(), String(offset), String(limit === undefined ? -1 : offset + limit - 1)), this.redis.zcard(this.atRiskKey())]);
+    const states = await this.loadStates(members.map((member) => JSON.parse(member) as [string, string]));
+    return { total, states };
+  }
+
+  private async atRiskIndexReady(): Promise<boolean> {
+    const versionKey = `${this.atRiskKey()}:version`;
+    if ((await this.redis.get(versionKey)) === AT_RISK_INDEX_VERSION) return true;
+    // One builder at a time; the mark expires should the builder die.
+    if ((await this.redis.set(`${this.atRiskKey()}:building`, '1', 'PX', 60_000, 'NX')) !== 'OK') return false;
+    try {
+      const issues = await this.listIssues();
+      for (let start = 0; start < issues.length; start += INDEX_BATCH) {
+        const batch = issues.slice(start, start + INDEX_BATCH);
+        const keys = batch.map(([source, issueId]) => this.key(source, issueId, 'state'));
+        const texts = await this.redis.mget(keys);
+        const present = texts.flatMap((text, index) => (text ? [{ key: keys[index]!, text }] : []));
+        if (present.length === 0) continue;
+        const args = present.flatMap(({ text }) => [text, ...indexEntry(JSON.parse(text) as IssueState)]);
+        await this.redis.slaIndexIfSame(present.length + 1, ...present.map(({ key }) => key), this.atRiskKey(), ...args);
+      }
+      await this.redis.set(versionKey, AT_RISK_INDEX_VERSION);
+      return true;
+    } finally {
+      await this.redis.del(`${this.atRiskKey()}:building`);
     }
   }
 
