@@ -41,20 +41,29 @@ export async function fillIngest(redisUrl: string, prefix: string, count: number
   }
 }
 
-/** How many ingest jobs completed: one ZCARD, so polling it costs one command and one read per look. */
-export const completedIngest = (client: Redis, prefix: string) => client.zcard(`${prefix}:${INGEST_QUEUE}:completed`);
-
-export async function waitForCompleted(client: Redis, prefix: string, count: number, timeoutMs: number): Promise<{ polls: number; seconds: number }> {
+/**
+ * Waits until the ingest queue holds nothing waiting, running or delayed: every delivery added
+ * before the call is then applied (or failed, which throws). BullMQ keeps at most 10,000 completed
+ * jobs, so their count cannot say it. Each look is one pipeline of `LOOK_COMMANDS` commands.
+ */
+export async function waitForApplied(client: Redis, prefix: string, timeoutMs: number): Promise<{ polls: number; seconds: number }> {
+  const key = (part: string) => `${prefix}:${INGEST_QUEUE}:${part}`;
   const started = process.hrtime.bigint();
   let polls = 0;
   for (;;) {
     polls += 1;
-    const done = await completedIngest(client, prefix);
-    if (done >= count) return { polls, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
-    if (Number(process.hrtime.bigint() - started) / 1e6 > timeoutMs) throw new Error(`${done} of ${count} deliveries applied within ${timeoutMs} ms`);
+    const replies = (await client.pipeline().llen(key('wait')).llen(key('paused')).llen(key('active')).zcard(key('delayed')).zcard(key('prioritized')).zcard(key('failed')).exec()) ?? [];
+    const [wait, paused, active, delayed, prioritized, failed] = replies.map(([error, value]) => {
+      if (error) throw error;
+      return Number(value);
+    });
+    if (failed! > 0) throw new Error(`${failed} deliveries failed`);
+    if (wait! + paused! + active! + delayed! + prioritized! === 0) return { polls, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    if (Number(process.hrtime.bigint() - started) / 1e6 > timeoutMs) throw new Error(`deliveries still waiting after ${timeoutMs} ms: ${JSON.stringify({ wait, paused, active, delayed, prioritized })}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+export const LOOK_COMMANDS = 6;
 
 /** Redis's own counters: every command it ran (those inside scripts included), by name, and how many reads of client sockets it did. */
 export async function redisCounters(client: Redis): Promise<{ commands: Map<string, number>; reads: number; total: number }> {

@@ -12,7 +12,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { INGEST_QUEUE } from '../../src/app/jobs/pipeline.js';
 import { spawnRedis } from '../../test/support/redis-server.js';
-import { benchBridge, counterDelta, fillIngest, redisCounters, waitForCompleted } from '../lib/bench-bridge.js';
+import { benchBridge, counterDelta, fillIngest, LOOK_COMMANDS, redisCounters, waitForApplied } from '../lib/bench-bridge.js';
 import { type Bench, median, round } from '../lib/report.js';
 
 interface ApplyRound {
@@ -39,18 +39,19 @@ export async function applyRound(redisUrl: string, prefix: string, count: number
       const before = await redisCounters(client);
       const cpuBefore = process.cpuUsage();
       await ingest.resume();
-      const { polls, seconds } = await waitForCompleted(client, prefix, count, 600_000);
+      const { polls, seconds } = await waitForApplied(client, prefix, 600_000);
       const cpu = process.cpuUsage(cpuBefore);
       const after = await redisCounters(client);
       const delta = counterDelta(before, after);
-      // The bench's own commands: resume, the polls, the INFO calls.
-      const own = polls + 4;
+      // The bench's own: resume, the looks at the queue, the INFO calls.
+      const ownCommands = polls * LOOK_COMMANDS + 8;
+      const ownReads = polls + 4;
       return {
         events: count,
         seconds,
         eventsPerS: count / seconds,
-        commandsPerEvent: (delta.total - own) / count,
-        readsPerEvent: (delta.reads - own) / count,
+        commandsPerEvent: (delta.total - ownCommands) / count,
+        readsPerEvent: (delta.reads - ownReads) / count,
         commands: delta.commands,
         cpuUsPerEvent: (cpu.user + cpu.system) / count,
       };

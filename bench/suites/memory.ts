@@ -7,7 +7,7 @@
  */
 import { Redis } from 'ioredis';
 import { spawnRedis } from '../../test/support/redis-server.js';
-import { benchBridge, fillIngest, waitForCompleted } from '../lib/bench-bridge.js';
+import { benchBridge, fillIngest, waitForApplied } from '../lib/bench-bridge.js';
 import { type Bench, round } from '../lib/report.js';
 
 const PREFIX = 'bench-memory';
@@ -55,7 +55,7 @@ export const memoryBench: Bench = async ({ quick }) => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const before = await usedMemory(client);
     await fillIngest(redis.url, PREFIX, issues);
-    await waitForCompleted(client, PREFIX, issues, 600_000);
+    await waitForApplied(client, PREFIX, 600_000);
     const after = await usedMemory(client);
     const rssMb = process.memoryUsage().rss / 2 ** 20;
     const kinds = [...(await weighKeys(client)).entries()].sort((a, b) => b[1].bytes - a[1].bytes);
