@@ -21,25 +21,26 @@ import { issueCreatedWebhooks } from '../lib/jira-webhooks.js';
 import { runLoad } from '../lib/load.js';
 import { type Bench, median, percentile, round } from '../lib/report.js';
 
-const CONCURRENCY = 32;
+export const CONCURRENCY = 32;
 const KINDS: readonly IngestServerKind[] = ['bare', 'serve', 'api'];
 
-interface Server {
+export interface Server {
   readonly kind: IngestServerKind;
   readonly child: ChildProcess;
   readonly url: string;
 }
 
-function startServer(kind: IngestServerKind, redisUrl: string): Promise<Server> {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '../lib/ingest-server.ts');
-  const child = fork(script, [kind, redisUrl, `bench-${kind}`], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+/** `root`: the checkout whose server runs (bench/compare.ts runs another one's next to this one's). */
+export function startServer(kind: IngestServerKind, redisUrl: string, root = path.join(path.dirname(fileURLToPath(import.meta.url)), '../..'), prefix = `bench-${kind}`): Promise<Server> {
+  const script = path.join(root, 'bench/lib/ingest-server.ts');
+  const child = fork(script, [kind, redisUrl, prefix], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (message: IngestServerMessage) => ('url' in message ? resolve({ kind, child, url: message.url }) : reject(new Error('unexpected message'))));
     child.once('exit', (code) => reject(new Error(`the ${kind} server exited with ${code}`)));
   });
 }
 
-function usage(server: Server): Promise<{ cpuUs: number; rssMb: number }> {
+export function usage(server: Server): Promise<{ cpuUs: number; rssMb: number }> {
   return new Promise((resolve) => {
     server.child.once('message', (message: IngestServerMessage) => {
       if ('cpu' in message) resolve({ cpuUs: message.cpu.user + message.cpu.system, rssMb: message.rssMb });
@@ -48,7 +49,7 @@ function usage(server: Server): Promise<{ cpuUs: number; rssMb: number }> {
   });
 }
 
-async function drained(queue: Queue, timeoutMs: number): Promise<number> {
+export async function drained(queue: Queue, timeoutMs: number): Promise<number> {
   const started = Date.now();
   for (;;) {
     const counts = await queue.getJobCounts('wait', 'active', 'prioritized', 'delayed');

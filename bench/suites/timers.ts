@@ -54,7 +54,7 @@ function startReceiver(): Promise<{ url: string; arrivals: Arrival[]; close: () 
 export const timersBench: Bench = async ({ quick }) => {
   const pending = quick ? 100 : 15_500;
   const due = quick ? 50 : 5_000;
-  const leadMs = quick ? 4_000 : 20_000;
+  const leadMs = quick ? 4_000 : 60_000;
   const redis = await spawnRedis();
   const receiver = await startReceiver();
   const client = new Redis(redis.url, { maxRetriesPerRequest: null });
