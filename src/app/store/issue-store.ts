@@ -38,17 +38,29 @@ export interface IssueState {
 }
 
 // Appends each event whose id is new, keeping arrival order, and records the id it claims (ARGV
-// in threes: id, event, claimed id or ''); returns how many were new.
+// in threes from ARGV[7]: id, event, claimed id or ''); puts the issue (ARGV[1]) in the list of
+// issues and its ref in place: a partial ref (ARGV[2] = '1') only fills an empty key. Returns how
+// many events were new. KEYS: event ids, events, issues, ref, issue keys of the source.
 const APPEND_EVENTS = `
 local added = 0
-for i = 1, #ARGV, 3 do
+for i = 7, #ARGV, 3 do
   if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
     redis.call('RPUSH', KEYS[2], ARGV[i + 1])
     added = added + 1
     if ARGV[i + 2] ~= '' then redis.call('SADD', KEYS[1], ARGV[i + 2]) end
   end
 end
+redis.call('SADD', KEYS[3], ARGV[1])
+if ARGV[2] == '1' then
+  redis.call('HSETNX', KEYS[4], 'key', ARGV[3])
+else
+  redis.call('HSET', KEYS[4], 'key', ARGV[3], 'title', ARGV[4], 'url', ARGV[5])
+  redis.call('HSET', KEYS[5], ARGV[3], ARGV[6])
+end
 return added`;
+
+// The event log (KEYS[1]) and the ref (KEYS[2]) in one call.
+const LOG_AND_REF = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]) }`;
 
 // Takes the lock when it is free or already holds the caller's token (ARGV[1]): a re-sent
 // acquire whose first copy took the lock then succeeds instead of waiting for its own lock.
@@ -115,9 +127,13 @@ return count`;
  * The scripts, sent once per connection and then called by their SHA1 (ioredis `defineCommand`:
  * EVALSHA, and EVAL again only when Redis answers NOSCRIPT, e.g. after a restart), instead of
  * their whole text on every call. Named `sla…`, apart from BullMQ's commands on the same connection.
+ * Several commands go in one script rather than a MULTI or pipeline: ioredis copies every script
+ * defined on a connection (BullMQ's 60-odd) into each pipeline it makes, 40-70 us here, more than
+ * the round trip saves.
  */
 const SCRIPTS = {
-  slaAppendEvents: { numberOfKeys: 2, lua: APPEND_EVENTS },
+  slaAppendEvents: { numberOfKeys: 5, lua: APPEND_EVENTS },
+  slaLogAndRef: { numberOfKeys: 2, lua: LOG_AND_REF },
   slaAcquireLock: { numberOfKeys: 1, lua: ACQUIRE_LOCK },
   slaExtendLock: { numberOfKeys: 1, lua: EXTEND_LOCK },
   slaReleaseLock: { numberOfKeys: 1, lua: RELEASE_LOCK },
@@ -131,7 +147,6 @@ type Scripts = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (stri
 /** Bumped when what the index holds changes: a bridge then builds it anew from the states. */
 const AT_RISK_INDEX_VERSION = '1';
 const INDEX_BATCH = 500;
-type ScriptsIn<T> = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number)[]) => T };
 
 /** The client with the scripts defined on it (once per connection: several stores share one). */
 function withScripts(redis: RedisClient): RedisClient & Scripts {
@@ -139,8 +154,6 @@ function withScripts(redis: RedisClient): RedisClient & Scripts {
   return redis as RedisClient & Scripts;
 }
 
-/** The scripts queued in a MULTI or pipeline of a client `withScripts` prepared. */
-const queued = <T>(batch: T): T & ScriptsIn<T> => batch as T & ScriptsIn<T>;
 
 /**
  * How long an issue's lock outlives a worker that died holding it. The holder renews it every
@@ -170,8 +183,6 @@ interface Lease {
   lost: boolean;
 }
 
-const isNoScript = (error: unknown): boolean => error instanceof Error && /NOSCRIPT/.test(error.message + String((error as { previousErrors?: unknown[] }).previousErrors ?? ''));
-
 /** The issue's member of the at-risk index and its score (the soonest deadline), or '' when it is not at risk. */
 function indexEntry(state: IssueState): [string, string] {
   const member = JSON.stringify([state.source, state.issue.id]);
@@ -199,42 +210,23 @@ export class IssueStore {
     return `${this.prefix}:issue:${source}:${issueId}:${part}`;
   }
 
-  /** The events whose ids are new, the issue's ref and its place in the list of issues: one MULTI, one round trip. */
+  /** The events whose ids are new, the issue's ref and its place in the list of issues: one script, one round trip. */
   async appendEvents(source: string, issue: IssueRef, events: readonly StoredEvent[]): Promise<number> {
-    const args = events.flatMap(({ id, event, claims }) => [id, JSON.stringify(event), claims ?? '']);
-    let replies = await this.appendTransaction(source, issue, args);
-    // A script Redis forgot (SCRIPT FLUSH, a failover to a server that never saw it) fails inside
-    // the MULTI, where ioredis does not send it again as EVAL; the rest of the MULTI repeats harmlessly.
-    if (isNoScript(replies[0]?.[0])) {
-      await this.redis.script('LOAD', APPEND_EVENTS);
-      replies = await this.appendTransaction(source, issue, args);
-    }
-    for (const [error] of replies) if (error) throw error;
-    return args.length > 0 ? (replies[0]![1] as number) : 0;
-  }
-
-  private async appendTransaction(source: string, issue: IssueRef, args: readonly string[]): Promise<[Error | null, unknown][]> {
-    const ref = this.key(source, issue.id, 'ref');
-    const transaction = queued(this.redis.multi());
-    if (args.length > 0) transaction.slaAppendEvents(this.key(source, issue.id, 'event-ids'), this.key(source, issue.id, 'events'), ...args);
-    transaction.sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]));
-    if (issue.partial) {
-      // A ref that knows only the id may start the ref of an issue not seen before, but must not
-      // blank the key, title and url of one that is known: HSETNX only fills what is empty.
-      transaction.hsetnx(ref, 'key', issue.key);
-    } else {
-      transaction
-        .hset(ref, { key: issue.key, title: issue.title ?? '', url: issue.url ?? '' })
-        // People ask by key (MB-42); a moved issue's old key keeps pointing at it.
-        .hset(`${this.prefix}:issue-keys:${source}`, issue.key, issue.id);
-    }
-    try {
-      return (await transaction.exec()) ?? [];
-    } catch (error) {
-      // EXECABORT: ioredis rejects the whole MULTI when a queued command was refused.
-      if (isNoScript(error)) return [[error as Error, null]];
-      throw error;
-    }
+    return (await this.redis.slaAppendEvents(
+      this.key(source, issue.id, 'event-ids'),
+      this.key(source, issue.id, 'events'),
+      `${this.prefix}:issues`,
+      this.key(source, issue.id, 'ref'),
+      // People ask by key (MB-42); a moved issue's old key keeps pointing at it.
+      `${this.prefix}:issue-keys:${source}`,
+      JSON.stringify([source, issue.id]),
+      issue.partial ? '1' : '0',
+      issue.key,
+      issue.title ?? '',
+      issue.url ?? '',
+      issue.id,
+      ...events.flatMap(({ id, event, claims }) => [id, JSON.stringify(event), claims ?? '']),
+    )) as number;
   }
 
   /** The issue id behind a key (or an id itself), if the bridge has heard of the issue. */
@@ -266,10 +258,10 @@ export class IssueStore {
 
   /** The event log and the ref together: one round trip. */
   async loadLogAndRef(source: string, issueId: string): Promise<{ readonly events: IssueEvent[]; readonly issue: IssueRef }> {
-    const replies = (await this.redis.pipeline().lrange(this.key(source, issueId, 'events'), 0, -1).hgetall(this.key(source, issueId, 'ref')).exec()) ?? [];
-    for (const [error] of replies) if (error) throw error;
-    const raw = (replies[0]?.[1] ?? []) as string[];
-    return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, (replies[1]?.[1] ?? {}) as Record<string, string>) };
+    const [raw, pairs] = (await this.redis.slaLogAndRef(this.key(source, issueId, 'events'), this.key(source, issueId, 'ref'))) as [string[], string[]];
+    const ref: Record<string, string> = {};
+    for (let index = 0; index + 1 < pairs.length; index += 2) ref[pairs[index]!] = pairs[index + 1]!;
+    return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, ref) };
   }
 
   /** Saves the state, and its place in the at-risk index; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
