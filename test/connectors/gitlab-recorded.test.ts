@@ -102,8 +102,9 @@ const STORIES: readonly IssueStory[] = [
       { type: 'commented', at: utc('2017-12-10T16:43:38Z'), by: 'customer', public: true, author: { names: ['sytses'] } },
       { type: 'observed', at: utc('2017-12-10T16:43:38Z'), resolved: false, assignee: null },
     ] satisfies IssueEvent[])
-      // The store keeps one synthetic creation per issue (`created:synthetic`): the first.
-      .filter((event, index, all) => event.type !== 'created' || !event.synthetic || !all.slice(0, index).some((earlier) => earlier.type === 'created' && earlier.synthetic)),
+      // The store keeps at most one synthetic creation per issue (`created:synthetic`), the first,
+      // and none once the real one is stored (it claims that id).
+      .filter((event, index, all) => event.type !== 'created' || !event.synthetic || !all.slice(0, index).some((earlier) => earlier.type === 'created')),
   },
   {
     // gitlab.com, May 2023: an internal note, then a comment, on one public issue.

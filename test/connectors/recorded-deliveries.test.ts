@@ -120,7 +120,6 @@ const STORIES: readonly IssueStory[] = [
     issue: { id: 'kostekIV/test#3', key: 'kostekIV/test#3', title: 'Test issue 2', url: 'https://try.gitea.io/kostekIV/test/issues/3' },
     events: [
       created({ at: at('2019-11-17T23:45:03Z'), project: 'kostekIV/test', title: 'Test issue', synthetic: false, reporter: KOSTEK }),
-      created({ at: at('2019-11-17T23:45:03Z'), project: 'kostekIV/test', title: 'Test issue', reporter: KOSTEK }),
       customerComment(at('2019-11-17T23:45:10Z'), { names: ['kostekIV'] }),
       observed(at('2019-11-17T23:45:10Z')),
       { type: 'resolved', at: at('2019-11-18T00:08:27Z'), status: 'closed' },
@@ -133,7 +132,6 @@ const STORIES: readonly IssueStory[] = [
     issue: { id: 'example/example#1', key: 'example/example#1', title: 'example', url: 'http://localhost:3000/example/example/issues/1' },
     events: [
       created({ at: at('2022-03-09T16:19:00+09:00'), project: 'example/example', title: 'example', synthetic: false, reporter: EXAMPLE }),
-      created({ at: at('2022-03-09T16:19:00+09:00'), project: 'example/example', title: 'example', labels: ['bug'], assignee: 'example', reporter: EXAMPLE }),
       { type: 'labels_changed', at: at('2022-03-09T16:21:23+09:00'), labels: ['bug'] },
       { type: 'priority_changed', at: at('2022-03-09T16:21:23+09:00'), priority: 'P4' },
       { type: 'environment_changed', at: at('2022-03-09T16:21:23+09:00'), environment: null },
@@ -188,7 +186,6 @@ const STORIES: readonly IssueStory[] = [
     issue: { id: 'Codertocat/Hello-World#1', key: 'Codertocat/Hello-World#1', title: 'Spelling error in the README file', url: 'https://github.com/Codertocat/Hello-World/issues/1' },
     events: [
       created({ at: at('2019-05-15T15:20:18Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat', synthetic: false, reporter: CODERTOCAT }),
-      created({ at: at('2019-05-15T15:20:18Z'), project: 'Codertocat/Hello-World', title: 'Spelling error in the README file', labels: ['bug'], assignee: 'Codertocat', reporter: CODERTOCAT }),
       { type: 'commented', at: at('2019-05-15T15:20:21Z'), by: 'agent', public: true, author: CODERTOCAT },
       observed(at('2019-05-15T15:20:21Z'), { assignee: 'Codertocat' }),
     ],

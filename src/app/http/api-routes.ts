@@ -13,7 +13,7 @@ import type { ContactCheck } from '../../domain/contacts-rule.js';
 import type { Contract } from '../../domain/contract.js';
 import { formatDuration } from '../../domain/duration.js';
 import { metricSchema } from '../../domain/metric.js';
-import type { MetricStatus } from '../../domain/sla-clock.js';
+import { metricStands, soonestDeadline } from '../../domain/issue-standing.js';
 import { buildReport, MONTH, type SlaReport } from '../../domain/sla-report.js';
 import type { ObligationStatus } from '../obligations/obligation-status.js';
 import { reportCsv, reportHtml } from '../report-format.js';
@@ -64,36 +64,25 @@ function queueBoard(queues: () => readonly Queue[]): Router {
   return router;
 }
 
+const MAX_PAGE_LIMIT = 1_000;
+
 const issueFilterSchema = z.strictObject({
   state: z.enum(['at-risk', 'breached', 'running']).optional(),
   contract: z.string().min(1).optional(),
   source: z.string().min(1).optional(),
   metric: metricSchema.optional(),
+  /** A page of the list: at most `limit` issues from the `offset`th on; without them, every one. */
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
 });
 type IssueFilter = z.infer<typeof issueFilterSchema>;
-
-/**
- * Running: unmet with the clock going; at risk: running with a warning passed; breached. The state
- * is as computed at its `computedAt`, which every timer refreshes at its instant.
- */
-function metricMatches(status: MetricStatus, state: IssueFilter['state'], computedAt: number): boolean {
-  if (!state) return true;
-  if (state === 'breached') return status.state === 'breached';
-  if (status.state !== 'running') return false;
-  return state === 'running' || (status.warnings ?? []).some((warning) => warning.at !== null && warning.at <= computedAt);
-}
 
 function matchesFilter(state: IssueState, filter: IssueFilter): boolean {
   if (!state.sla.covered) return false;
   if (filter.contract && state.sla.contract !== filter.contract) return false;
   if (filter.source && state.source !== filter.source) return false;
   const metrics = state.sla.metrics.filter((status) => !filter.metric || status.metric === filter.metric);
-  return metrics.some((status) => metricMatches(status, filter.state, state.computedAt));
-}
-
-function soonestDeadline(state: IssueState): number {
-  const deadlines = state.sla.covered ? state.sla.metrics.flatMap((status) => (status.metAt === undefined && status.deadline != null ? [status.deadline] : [])) : [];
-  return deadlines.length > 0 ? Math.min(...deadlines) : Number.MAX_SAFE_INTEGER;
+  return metrics.some((status) => metricStands(status, filter.state, state.computedAt));
 }
 
 function issueSummary(state: IssueState) {
@@ -116,7 +105,7 @@ function issueSummary(state: IssueState) {
             elapsedMs: status.elapsedMs,
             targetMs: status.target?.ms,
             metAt: status.metAt,
-            atRisk: metricMatches(status, 'at-risk', state.computedAt),
+            atRisk: metricStands(status, 'at-risk', state.computedAt),
           })),
           ...contactFlag(sla.contact),
           ...(sla.signoff ? { signoff: sla.signoff } : {}),
@@ -151,6 +140,9 @@ function boundedInt(value: unknown, fallback: number, max: number): number {
   return Number.isInteger(parsed) && parsed >= 0 ? Math.min(parsed, max) : fallback;
 }
 
+/** Where the next page starts, when there is one. */
+const nextOffset = (offset: number, shown: number, total: number) => (offset + shown < total && shown > 0 ? { next: offset + shown } : {});
+
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
   router.use(apiThrottle(deps));
@@ -163,12 +155,19 @@ export function apiRouter(deps: ApiDeps): Router {
       const issue = filter.error.issues[0]!;
       // An unknown parameter has no path of its own: the issue names it among its keys.
       const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : String(issue.path[0]);
-      const message = issue.code === 'unrecognized_keys' ? 'not a filter (use state, contract, source or metric)' : issue.message;
+      const message = issue.code === 'unrecognized_keys' ? 'not a filter (use state, contract, source, metric, limit or offset)' : issue.message;
       return void response.status(400).json({ error: `${field}: ${message}`, field });
     }
+    const { limit, offset = 0, ...only } = filter.data;
+    // At risk, and nothing else asked: from the index the states maintain, one page of states read.
+    if (only.state === 'at-risk' && !only.contract && !only.source && !only.metric) {
+      const page = await deps.store.atRiskPage(offset, limit);
+      if (page) return void response.json({ total: page.total, ...nextOffset(offset, page.states.length, page.total), issues: page.states.map(issueSummary) });
+    }
     const states = await deps.store.loadStates(await deps.store.listIssues());
-    const matching = states.filter((state) => matchesFilter(state, filter.data)).sort((a, b) => soonestDeadline(a) - soonestDeadline(b));
-    response.json({ total: matching.length, issues: matching.map(issueSummary) });
+    const matching = states.filter((state) => matchesFilter(state, only)).sort((a, b) => soonestDeadline(a.sla) - soonestDeadline(b.sla));
+    const shown = matching.slice(offset, limit === undefined ? undefined : offset + limit);
+    response.json({ total: matching.length, ...nextOffset(offset, shown.length, matching.length), issues: shown.map(issueSummary) });
   });
   router.get('/issues/:sourceId/:issueKey', async (request, response) => {
     const { sourceId, issueKey } = request.params;

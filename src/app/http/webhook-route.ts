@@ -144,13 +144,13 @@ async function handleDelivery(
   // Nothing happened after it arrived: a stamp in the bridge's future is the tracker's clock (see clock-skew.ts).
   const { events, clamped, aheadMs } = clampToArrival(markContactFacts(agentSource, normalized.events, connector.people?.(parsed.data, delivery) ?? {}, [...signoffKeywords(deps.contracts?.values() ?? []), ...approvalKeywords(deps.contracts?.values() ?? [])]), receivedAt);
   try {
-    if (await deps.intake.isDuplicate(source.id, deliveryId)) {
-      return counted(deps, source.id, 'duplicate', response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });
-    }
-    await deps.intake.accept(
+    const outcome = await deps.intake.acceptNew(
       { sourceId: source.id, deliveryId, receivedAt, issue: normalized.issue, events, ...(normalized.shown ? { shown: normalized.shown } : {}) },
       source.dedupWindowMs,
     );
+    if (outcome === 'duplicate') {
+      return counted(deps, source.id, 'duplicate', response, 200, { status: 'duplicate', reason: `delivery ${deliveryId} was already accepted`, deliveryId });
+    }
   } catch (error) {
     const known = deps.health.report(error);
     log.log(known ? 'debug' : 'error', 'could not store a delivery', { source: source.id, deliveryId, error: (error as Error).message });

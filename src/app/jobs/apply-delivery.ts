@@ -10,16 +10,31 @@ import type { IssueRef } from '../../../connectors/connector.js';
 import type { IssueEvent } from '../../domain/issue-event.js';
 import { clampToArrival } from '../../domain/clock-skew.js';
 import { missedEvents } from '../../domain/missed-events.js';
-import type { IssueState, StoredEvent } from '../store/issue-store.js';
+import type { StoredEvent } from '../store/issue-store.js';
 import { refreshIssue, type IssueWorkDeps } from './issue-work.js';
 import type { DeliveryJob } from './pipeline.js';
 
-/** Event ids: stable per delivery, and one synthetic created per issue (the first one seen). */
+const SYNTHETIC_CREATED = 'created:synthetic';
+
+/**
+ * Event ids: stable per delivery, and one synthetic created per issue (the first one seen). A
+ * synthetic created only stands in for the real one until it arrives (the clock counts the real
+ * one), so a delivery that brings the real one (an issue_created) stores it alone, and it claims
+ * the stand-in's id: later deliveries' stand-ins are then not stored after it either.
+ */
 export function storedEvents(job: DeliveryJob): StoredEvent[] {
-  return job.events.map((event, index) => ({
-    id: event.type === 'created' && event.synthetic ? 'created:synthetic' : `${job.deliveryId}#${index}`,
-    event,
-  }));
+  const bringsReal = job.events.some((event) => event.type === 'created' && !event.synthetic);
+  return job.events.flatMap((event, index): StoredEvent[] => {
+    if (event.type !== 'created') return [{ id: `${job.deliveryId}#${index}`, event }];
+    if (event.synthetic) return bringsReal ? [] : [{ id: SYNTHETIC_CREATED, event }];
+    return [{ id: `${job.deliveryId}#${index}`, event, claims: SYNTHETIC_CREATED }];
+  });
+}
+
+/** What a completed delivery job keeps as its return value: BullMQ stores it with the job for a day, so a count, not the state. */
+export interface AppliedDelivery {
+  readonly added: number;
+  readonly events: number;
 }
 
 /** Reconciled events are named by what they say, so a second run stores nothing twice. */
@@ -44,16 +59,16 @@ export async function applyToldEvents(deps: IssueWorkDeps, source: string, issue
 }
 
 export function createDeliveryProcessor(deps: IssueWorkDeps) {
-  return async (job: Job<DeliveryJob>): Promise<IssueState> => {
+  return async (job: Job<DeliveryJob>): Promise<AppliedDelivery> => {
     const { sourceId, issue } = job.data;
     return deps.store.withIssueLock(sourceId, issue.id, async () => {
-      await deps.store.appendEvents(sourceId, issue, storedEvents(job.data));
+      const added = await deps.store.appendEvents(sourceId, issue, storedEvents(job.data));
       const { shown } = job.data;
       const shownText = shown && deps.sources.get(sourceId)?.writeBack.enabled ? await deps.store.saveShown(sourceId, issue.id, shown) : undefined;
       const state = await refreshIssue(deps, sourceId, issue.id, shownText);
       deps.metrics.processed(sourceId, (Date.now() - job.data.receivedAt) / 1000);
       deps.logger.debug('applied delivery', { source: sourceId, issue: issue.key, delivery: job.data.deliveryId, events: state.eventCount });
-      return state;
+      return { added, events: state.eventCount };
     });
   };
 }

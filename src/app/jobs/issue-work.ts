@@ -75,10 +75,10 @@ export function createIssueWork(parts: {
  * with the issue's lock held.
  */
 export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueId: string, now: number, shownText?: string): Promise<IssueState> {
-  const events = await deps.store.loadEvents(source, issueId);
+  const { events, issue } = await deps.store.loadLogAndRef(source, issueId);
   const state: IssueState = {
     source,
-    issue: await deps.store.loadRef(source, issueId),
+    issue,
     sla: runClock({ source, events }, deps.contracts(), now),
     computedAt: now,
     eventCount: events.length,

@@ -5,7 +5,7 @@
  * notification, so a timer planned for an older state never notifies.
  */
 import { randomUUID } from 'node:crypto';
-import type { Job, Queue } from 'bullmq';
+import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { RedisClient } from '../store/redis-connection.js';
 import { METRICS, type Metric } from '../../domain/metric.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
@@ -14,12 +14,24 @@ import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobId, type DueNotif
 
 const PENDING_STATES = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
 
+// What is planned (KEYS[1], a hash) and what was sent per metric (KEYS[2..]), in one call: a
+// script, not a pipeline, which ioredis builds at a cost (see ../store/issue-store.ts).
+const PLAN_READ = `
+local out = { redis.call('HGETALL', KEYS[1]) }
+for i = 2, #KEYS do out[i] = redis.call('SMEMBERS', KEYS[i]) end
+return out`;
+const PLAN_READ_COMMAND = 'slaTimerPlanRead';
+
+type PlanReader = { [PLAN_READ_COMMAND]: (numberOfKeys: number, ...keys: string[]) => Promise<string[][]> };
+
 export class SlaTimers {
   constructor(
     private readonly queue: Queue<TimerJob>,
     private readonly redis: RedisClient,
     private readonly prefix: string,
-  ) {}
+  ) {
+    if (!(PLAN_READ_COMMAND in redis)) redis.defineCommand(PLAN_READ_COMMAND, { lua: PLAN_READ });
+  }
 
   private plannedKey(source: string, issueId: string): string {
     return `${this.prefix}:issue:${source}:${issueId}:timers`;
@@ -57,31 +69,42 @@ export class SlaTimers {
    */
   async plan(source: string, issueId: string, sla: IssueSla, now: number): Promise<void> {
     const plannedKey = this.plannedKey(source, issueId);
-    const planned = await this.redis.hgetall(plannedKey);
     const metrics = sla.covered ? sla.metrics : [];
-    for (const status of metrics) {
-      const next = nextNotification(status, await this.sent(source, issueId, status.metric), now);
+    // What is planned and what was sent, read in one round trip; the new timers added in one more.
+    const sentKeys = metrics.map((status) => this.sentKey(source, issueId, status.metric));
+    const replies = await (this.redis as unknown as PlanReader)[PLAN_READ_COMMAND](1 + sentKeys.length, plannedKey, ...sentKeys);
+    const pairs = replies[0] ?? [];
+    const planned: Record<string, string> = {};
+    for (let index = 0; index + 1 < pairs.length; index += 2) planned[pairs[index]!] = pairs[index + 1]!;
+    const added: { name: string; data: TimerJob; opts: JobsOptions }[] = [];
+    const unplanned: string[] = [];
+    for (const [index, status] of metrics.entries()) {
+      const next = nextNotification(status, new Set(replies[index + 1] ?? []), now);
       const previousId = planned[status.metric];
       const previous = previousId ? await this.queue.getJob(previousId) : undefined;
       const pending = previous ? PENDING_STATES.has(await previous.getState()) : false;
       if (next && pending && previous!.data.label === next.label && previous!.data.at === next.at) continue;
       if (previous && pending) await this.cancel(previous);
       if (!next) {
-        await this.redis.hdel(plannedKey, status.metric);
+        if (previousId) unplanned.push(status.metric);
         continue;
       }
       const jobId = timerJobId(source, issueId, status.metric, randomUUID().slice(0, 8));
-      const data: TimerJob = { source, issueId, metric: status.metric, label: next.label, at: next.at };
-      await this.queue.add(TIMER_JOB, data, { ...TIMER_JOB_OPTIONS, jobId, delay: Math.max(0, next.at - now) });
-      await this.redis.hset(plannedKey, status.metric, jobId);
+      added.push({ name: TIMER_JOB, data: { source, issueId, metric: status.metric, label: next.label, at: next.at }, opts: { ...TIMER_JOB_OPTIONS, jobId, delay: Math.max(0, next.at - now) } });
     }
     const measured = new Set(metrics.map((status) => status.metric as string));
     for (const [metric, jobId] of Object.entries(planned)) {
       if (measured.has(metric)) continue;
       const job = await this.queue.getJob(jobId);
       if (job) await this.cancel(job);
-      await this.redis.hdel(plannedKey, metric);
+      unplanned.push(metric);
     }
+    // Added before they are recorded, as one at a time did: a crash in between leaves a timer the
+    // record does not name, which fires and finds its notification claimed or no longer due.
+    if (added.length === 1) await this.queue.add(added[0]!.name, added[0]!.data, added[0]!.opts);
+    else if (added.length > 1) await this.queue.addBulk(added);
+    if (added.length > 0) await this.redis.hset(plannedKey, Object.fromEntries(added.map(({ data, opts }) => [data.metric, opts.jobId!])));
+    if (unplanned.length > 0) await this.redis.hdel(plannedKey, ...unplanned);
   }
 
   /** Removes a pending timer; one that is firing right now finishes and re-checks by itself. */

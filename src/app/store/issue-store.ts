@@ -14,12 +14,18 @@ import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
 import { type WriteBackFields, writeBackFieldsSchema } from '../../domain/write-back-fields.js';
 import { issueEventSchema, type IssueEvent } from '../../domain/issue-event.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
+import { isAtRisk, soonestDeadline } from '../../domain/issue-standing.js';
 
 
 export interface StoredEvent {
   /** Unique per event: a re-delivered webhook yields the same ids and is stored once. */
   readonly id: string;
   readonly event: IssueEvent;
+  /**
+   * Another id this event stands for once stored: a real `created` claims `created:synthetic`, so
+   * the stand-in later deliveries bring along is not stored after it.
+   */
+  readonly claims?: string;
 }
 
 export interface IssueState {
@@ -31,16 +37,30 @@ export interface IssueState {
   readonly eventCount: number;
 }
 
-// Appends each event whose id is new, keeping arrival order; returns how many were new.
+// Appends each event whose id is new, keeping arrival order, and records the id it claims (ARGV
+// in threes from ARGV[7]: id, event, claimed id or ''); puts the issue (ARGV[1]) in the list of
+// issues and its ref in place: a partial ref (ARGV[2] = '1') only fills an empty key. Returns how
+// many events were new. KEYS: event ids, events, issues, ref, issue keys of the source.
 const APPEND_EVENTS = `
 local added = 0
-for i = 1, #ARGV, 2 do
+for i = 7, #ARGV, 3 do
   if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
     redis.call('RPUSH', KEYS[2], ARGV[i + 1])
     added = added + 1
+    if ARGV[i + 2] ~= '' then redis.call('SADD', KEYS[1], ARGV[i + 2]) end
   end
 end
+redis.call('SADD', KEYS[3], ARGV[1])
+if ARGV[2] == '1' then
+  redis.call('HSETNX', KEYS[4], 'key', ARGV[3])
+else
+  redis.call('HSET', KEYS[4], 'key', ARGV[3], 'title', ARGV[4], 'url', ARGV[5])
+  redis.call('HSET', KEYS[5], ARGV[3], ARGV[6])
+end
 return added`;
+
+// The event log (KEYS[1]) and the ref (KEYS[2]) in one call.
+const LOG_AND_REF = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]) }`;
 
 // Takes the lock when it is free or already holds the caller's token (ARGV[1]): a re-sent
 // acquire whose first copy took the lock then succeeds instead of waiting for its own lock.
@@ -61,10 +81,25 @@ return 0`;
 
 // Saves the state only while the caller still holds the issue's lock (KEYS[1] = ARGV[1]): a
 // worker whose lock expired (Redis away longer than the lock's TTL) must not overwrite the state
-// the next holder computed from a longer log.
+// the next holder computed from a longer log. With it, the issue's place in the at-risk index
+// (KEYS[3]: member ARGV[3] at score ARGV[4], or out of it when ARGV[4] is '').
 const SAVE_STATE_FENCED = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2])
+if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[3]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3]) end
+return 1`;
+
+// The index built from states read earlier (ARGV in threes: the state as read, member, score or
+// ''): each entry only while the state is still the one read (KEYS[i]), so a state saved since,
+// which placed itself, is not undone. KEYS[#KEYS] is the index.
+const INDEX_IF_SAME = `
+local index = KEYS[#KEYS]
+for i = 1, #KEYS - 1 do
+  local at = (i - 1) * 3
+  if redis.call('GET', KEYS[i]) == ARGV[at + 1] then
+    if ARGV[at + 3] == '' then redis.call('ZREM', index, ARGV[at + 2]) else redis.call('ZADD', index, ARGV[at + 3], ARGV[at + 2]) end
+  end
+end
 return 1`;
 
 // Deletes the key only while it holds what the caller read, so a value stored since stays.
@@ -87,6 +122,38 @@ local count = redis.call('HLEN', KEYS[1]) - 1
 local legacy = redis.call('HGET', KEYS[1], 'count')
 if legacy then count = count - 1 + tonumber(legacy) end
 return count`;
+
+/**
+ * The scripts, sent once per connection and then called by their SHA1 (ioredis `defineCommand`:
+ * EVALSHA, and EVAL again only when Redis answers NOSCRIPT, e.g. after a restart), instead of
+ * their whole text on every call. Named `sla…`, apart from BullMQ's commands on the same connection.
+ * Several commands go in one script rather than a MULTI or pipeline: ioredis copies every script
+ * defined on a connection (BullMQ's 60-odd) into each pipeline it makes, 40-70 us here, more than
+ * the round trip saves.
+ */
+const SCRIPTS = {
+  slaAppendEvents: { numberOfKeys: 5, lua: APPEND_EVENTS },
+  slaLogAndRef: { numberOfKeys: 2, lua: LOG_AND_REF },
+  slaAcquireLock: { numberOfKeys: 1, lua: ACQUIRE_LOCK },
+  slaExtendLock: { numberOfKeys: 1, lua: EXTEND_LOCK },
+  slaReleaseLock: { numberOfKeys: 1, lua: RELEASE_LOCK },
+  slaSaveStateFenced: { numberOfKeys: 3, lua: SAVE_STATE_FENCED },
+  slaDeleteIfSame: { numberOfKeys: 1, lua: DELETE_IF_SAME },
+  slaCountRestore: { numberOfKeys: 1, lua: COUNT_RESTORE },
+  slaIndexIfSame: { lua: INDEX_IF_SAME },
+} as const;
+
+type Scripts = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number)[]) => Promise<unknown> };
+/** Bumped when what the index holds changes: a bridge then builds it anew from the states. */
+const AT_RISK_INDEX_VERSION = '1';
+const INDEX_BATCH = 500;
+
+/** The client with the scripts defined on it (once per connection: several stores share one). */
+function withScripts(redis: RedisClient): RedisClient & Scripts {
+  for (const [name, script] of Object.entries(SCRIPTS)) if (!(name in redis)) redis.defineCommand(name, script);
+  return redis as RedisClient & Scripts;
+}
+
 
 /**
  * How long an issue's lock outlives a worker that died holding it. The holder renews it every
@@ -116,42 +183,50 @@ interface Lease {
   lost: boolean;
 }
 
+/** The issue's member of the at-risk index and its score (the soonest deadline), or '' when it is not at risk. */
+function indexEntry(state: IssueState): [string, string] {
+  const member = JSON.stringify([state.source, state.issue.id]);
+  return [member, isAtRisk(state.sla, state.computedAt) ? String(soonestDeadline(state.sla)) : ''];
+}
+
+function refFrom(issueId: string, ref: Record<string, string>): IssueRef {
+  return { id: issueId, key: ref.key ?? issueId, title: ref.title || undefined, url: ref.url || undefined };
+}
+
 export class IssueStore {
   /** The issue locks this process holds, by lock key: what fences `saveState`. */
   private readonly held = new Map<string, Lease>();
 
+  private readonly redis: RedisClient & Scripts;
+
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.redis = withScripts(redis);
+  }
 
   private key(source: string, issueId: string, part: string): string {
     return `${this.prefix}:issue:${source}:${issueId}:${part}`;
   }
 
+  /** The events whose ids are new, the issue's ref and its place in the list of issues: one script, one round trip. */
   async appendEvents(source: string, issue: IssueRef, events: readonly StoredEvent[]): Promise<number> {
-    const args = events.flatMap(({ id, event }) => [id, JSON.stringify(event)]);
-    const added = (await this.redis.eval(
-      APPEND_EVENTS,
-      2,
+    return (await this.redis.slaAppendEvents(
       this.key(source, issue.id, 'event-ids'),
       this.key(source, issue.id, 'events'),
-      ...args,
+      `${this.prefix}:issues`,
+      this.key(source, issue.id, 'ref'),
+      // People ask by key (MB-42); a moved issue's old key keeps pointing at it.
+      `${this.prefix}:issue-keys:${source}`,
+      JSON.stringify([source, issue.id]),
+      issue.partial ? '1' : '0',
+      issue.key,
+      issue.title ?? '',
+      issue.url ?? '',
+      issue.id,
+      ...events.flatMap(({ id, event, claims }) => [id, JSON.stringify(event), claims ?? '']),
     )) as number;
-    const ref = this.key(source, issue.id, 'ref');
-    const transaction = this.redis.multi().sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]));
-    if (issue.partial) {
-      // A ref that knows only the id may start the ref of an issue not seen before, but must not
-      // blank the key, title and url of one that is known: HSETNX only fills what is empty.
-      transaction.hsetnx(ref, 'key', issue.key);
-    } else {
-      transaction
-        .hset(ref, { key: issue.key, title: issue.title ?? '', url: issue.url ?? '' })
-        // People ask by key (MB-42); a moved issue's old key keeps pointing at it.
-        .hset(`${this.prefix}:issue-keys:${source}`, issue.key, issue.id);
-    }
-    await transaction.exec();
-    return added;
   }
 
   /** The issue id behind a key (or an id itself), if the bridge has heard of the issue. */
@@ -178,22 +253,72 @@ export class IssueStore {
   }
 
   async loadRef(source: string, issueId: string): Promise<IssueRef> {
-    const ref = await this.redis.hgetall(this.key(source, issueId, 'ref'));
-    return { id: issueId, key: ref.key ?? issueId, title: ref.title || undefined, url: ref.url || undefined };
+    return refFrom(issueId, await this.redis.hgetall(this.key(source, issueId, 'ref')));
   }
 
-  /** Saves the state; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
+  /** The event log and the ref together: one round trip. */
+  async loadLogAndRef(source: string, issueId: string): Promise<{ readonly events: IssueEvent[]; readonly issue: IssueRef }> {
+    const [raw, pairs] = (await this.redis.slaLogAndRef(this.key(source, issueId, 'events'), this.key(source, issueId, 'ref'))) as [string[], string[]];
+    const ref: Record<string, string> = {};
+    for (let index = 0; index + 1 < pairs.length; index += 2) ref[pairs[index]!] = pairs[index + 1]!;
+    return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, ref) };
+  }
+
+  /** Saves the state, and its place in the at-risk index; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
   async saveState(state: IssueState): Promise<void> {
     const stateKey = this.key(state.source, state.issue.id, 'state');
     const lockKey = this.key(state.source, state.issue.id, 'lock');
+    const [member, score] = indexEntry(state);
     const lease = this.held.get(lockKey);
     if (!lease) {
-      await this.redis.set(stateKey, JSON.stringify(state));
+      const transaction = this.redis.multi().set(stateKey, JSON.stringify(state));
+      if (score === '') transaction.zrem(this.atRiskKey(), member);
+      else transaction.zadd(this.atRiskKey(), score, member);
+      await transaction.exec();
       return;
     }
-    if ((await this.redis.eval(SAVE_STATE_FENCED, 2, lockKey, stateKey, lease.token, JSON.stringify(state))) !== 1) {
+    if ((await this.redis.slaSaveStateFenced(lockKey, stateKey, this.atRiskKey(), lease.token, JSON.stringify(state), member, score)) !== 1) {
       lease.lost = true;
       throw new IssueLockLost(`issue ${state.source}/${state.issue.id}: the lock expired before its state was saved`);
+    }
+  }
+
+  private atRiskKey(): string {
+    return `${this.prefix}:index:at-risk`;
+  }
+
+  /**
+   * One page of the issues at risk, soonest deadline first, from the index `saveState` keeps; the
+   * index is built from the states on first use (states saved by a bridge before it existed).
+   * Undefined while another process builds it: the caller reads every state instead.
+   */
+  async atRiskPage(offset: number, limit: number | undefined): Promise<{ readonly total: number; readonly states: IssueState[] } | undefined> {
+    if (!(await this.atRiskIndexReady())) return undefined;
+    const [members, total] = await Promise.all([this.redis.zrange(this.atRiskKey(), String(offset), String(limit === undefined ? -1 : offset + limit - 1)), this.redis.zcard(this.atRiskKey())]);
+    const states = await this.loadStates(members.map((member) => JSON.parse(member) as [string, string]));
+    return { total, states };
+  }
+
+  private async atRiskIndexReady(): Promise<boolean> {
+    const versionKey = `${this.atRiskKey()}:version`;
+    if ((await this.redis.get(versionKey)) === AT_RISK_INDEX_VERSION) return true;
+    // One builder at a time; the mark expires should the builder die.
+    if ((await this.redis.set(`${this.atRiskKey()}:building`, '1', 'PX', 60_000, 'NX')) !== 'OK') return false;
+    try {
+      const issues = await this.listIssues();
+      for (let start = 0; start < issues.length; start += INDEX_BATCH) {
+        const batch = issues.slice(start, start + INDEX_BATCH);
+        const keys = batch.map(([source, issueId]) => this.key(source, issueId, 'state'));
+        const texts = await this.redis.mget(keys);
+        const present = texts.flatMap((text, index) => (text ? [{ key: keys[index]!, text }] : []));
+        if (present.length === 0) continue;
+        const args = present.flatMap(({ text }) => [text, ...indexEntry(JSON.parse(text) as IssueState)]);
+        await this.redis.slaIndexIfSame(present.length + 1, ...present.map(({ key }) => key), this.atRiskKey(), ...args);
+      }
+      await this.redis.set(versionKey, AT_RISK_INDEX_VERSION);
+      return true;
+    } finally {
+      await this.redis.del(`${this.atRiskKey()}:building`);
     }
   }
 
@@ -242,7 +367,7 @@ export class IssueStore {
 
   /** Forgets what a delivery showed once the bridge has written over it, unless a newer delivery showed something since. */
   async clearShown(source: string, issueId: string, text: string): Promise<void> {
-    await this.redis.eval(DELETE_IF_SAME, 1, this.key(source, issueId, 'shown'), text);
+    await this.redis.slaDeleteIfSame(this.key(source, issueId, 'shown'), text);
   }
 
   /**
@@ -250,7 +375,7 @@ export class IssueStore {
    * `restoreId` (the same restore counted again counts once); answers how many within `windowMs`.
    */
   async countRestore(source: string, issueId: string, wanted: string, windowMs: number, restoreId: string): Promise<number> {
-    return (await this.redis.eval(COUNT_RESTORE, 1, this.key(source, issueId, 'restores'), wanted, windowMs, restoreId)) as number;
+    return (await this.redis.slaCountRestore(this.key(source, issueId, 'restores'), wanted, windowMs, restoreId)) as number;
   }
 
   async restoresOf(source: string, issueId: string, wanted: string): Promise<number> {
@@ -310,7 +435,7 @@ export class IssueStore {
     const lockKey = this.key(source, issueId, lock);
     const lease: Lease = { token: randomUUID(), lost: false };
     const deadline = Date.now() + LOCK_WAIT_MS;
-    while ((await this.redis.eval(ACQUIRE_LOCK, 1, lockKey, lease.token, ISSUE_LOCK_TTL_MS)) !== 1) {
+    while ((await this.redis.slaAcquireLock(lockKey, lease.token, ISSUE_LOCK_TTL_MS)) !== 1) {
       if (Date.now() > deadline) throw new Error(`issue ${source}/${issueId} stayed locked for ${LOCK_WAIT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
@@ -323,7 +448,7 @@ export class IssueStore {
     } finally {
       stopHeartbeat();
       if (this.held.get(lockKey) === lease) this.held.delete(lockKey);
-      await this.redis.eval(RELEASE_LOCK, 1, lockKey, lease.token);
+      await this.redis.slaReleaseLock(lockKey, lease.token);
     }
   }
 
@@ -334,7 +459,7 @@ export class IssueStore {
       if (renewing || lease.lost) return;
       renewing = true;
       this.redis
-        .eval(EXTEND_LOCK, 1, lockKey, lease.token, ISSUE_LOCK_TTL_MS)
+        .slaExtendLock(lockKey, lease.token, ISSUE_LOCK_TTL_MS)
         .then(
           (extended) => {
             if (extended !== 1) lease.lost = true;

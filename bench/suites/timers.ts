@@ -1,0 +1,116 @@
+/**
+ * `timers`: many warnings due at one instant while many more timers wait. One `serve` bridge
+ * (HTTP and workers) on bench/config/timers (a 10-minute reaction round the clock, a warning at
+ * 50%, every message to a webhook channel) gets `pending` new issues created now (their warnings
+ * come after the run), then `due` issues created so that all their warnings fall on one instant
+ * T a few seconds ahead. A loopback HTTP receiver plays the chat service and records what arrives.
+ * Reported: how late after T each warning reached the receiver, and how late the bridge says it
+ * fired it (`firedAt`), duplicates (a notification id arriving twice) and missing ones.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { projectRoot } from '../../src/project-root.js';
+import { spawnRedis } from '../../test/support/redis-server.js';
+import { benchBridge, waitForApplied } from '../lib/bench-bridge.js';
+import { issueCreatedWebhooks } from '../lib/jira-webhooks.js';
+import { runLoad } from '../lib/load.js';
+import { type Bench, percentile, round } from '../lib/report.js';
+
+const SECRET = 'timers-bench-secret';
+const WARN_AFTER_MS = 5 * 60_000;
+const PREFIX = 'bench-timers';
+
+interface Arrival {
+  readonly id: string;
+  readonly issueKey: string;
+  readonly threshold: string;
+  readonly receivedAt: number;
+  readonly lateByMs: number | undefined;
+}
+
+function startReceiver(): Promise<{ url: string; arrivals: Arrival[]; close: () => Promise<void> }> {
+  const arrivals: Arrival[] = [];
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const receivedAt = Date.now();
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { notification: { id: string; threshold: string; issue: { key: string }; late?: { byMs: number } } };
+      const { notification } = body;
+      arrivals.push({ id: notification.id, issueKey: notification.issue.key, threshold: notification.threshold, receivedAt, lateByMs: notification.late?.byMs });
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`, arrivals, close: () => new Promise((done) => server.close(() => done())) }),
+    ),
+  );
+}
+
+export const timersBench: Bench = async ({ quick }) => {
+  const pending = quick ? 100 : 15_500;
+  const due = quick ? 50 : 5_000;
+  const leadMs = quick ? 4_000 : 60_000;
+  const redis = await spawnRedis();
+  const receiver = await startReceiver();
+  const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const bridge = await benchBridge(redis.url, PREFIX, 'all', { configDir: path.join(projectRoot(), 'bench/config/timers'), secrets: { JIRA_WEBHOOK_SECRET: SECRET, BENCH_RECEIVER_URL: receiver.url } });
+  try {
+    const post = async (webhooks: ReturnType<typeof issueCreatedWebhooks>) => {
+      const run = await runLoad(`${bridge.url}/webhooks/jira-demo`, webhooks, 32);
+      if ((run.statuses['202'] ?? 0) !== run.requests) throw new Error(`webhooks: ${JSON.stringify(run.statuses)}`);
+    };
+    await post(issueCreatedWebhooks(pending, 0, Date.now(), SECRET));
+    await waitForApplied(client, PREFIX, 600_000);
+    const instant = Date.now() + leadMs;
+    const dueWebhooks = issueCreatedWebhooks(due, 1_000_000, instant - WARN_AFTER_MS, SECRET);
+    await post(dueWebhooks);
+    await waitForApplied(client, PREFIX, 600_000);
+    const spareMs = instant - Date.now();
+    if (spareMs < 0) throw new Error(`the due issues were applied ${-spareMs} ms after their warnings' instant: raise the lead`);
+    const expected = new Set(dueWebhooks.map((webhook) => (JSON.parse(webhook.body.toString('utf8')) as { issue: { key: string } }).issue.key));
+    const deadline = instant + 120_000;
+    const dueArrivals = () => receiver.arrivals.filter((arrival) => expected.has(arrival.issueKey));
+    while (new Set(dueArrivals().map((arrival) => arrival.id)).size < due && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Late duplicates would come within a moment of the rest.
+    await new Promise((resolve) => setTimeout(resolve, quick ? 300 : 2_000));
+    const arrived = dueArrivals();
+    const byId = new Map<string, number>();
+    for (const arrival of arrived) byId.set(arrival.id, (byId.get(arrival.id) ?? 0) + 1);
+    const duplicates = [...byId.values()].reduce((sum, count) => sum + count - 1, 0);
+    const missing = [...expected].filter((key) => !arrived.some((arrival) => arrival.issueKey === key)).length;
+    const lateness = arrived.map((arrival) => arrival.receivedAt - instant);
+    const firstArrival = Math.min(...arrived.map((arrival) => arrival.receivedAt));
+    const lastArrival = Math.max(...arrived.map((arrival) => arrival.receivedAt));
+    const perSecond = arrived.length / Math.max(0.001, (lastArrival - instant) / 1000);
+    const fired = arrived.map((arrival) => arrival.lateByMs ?? 0);
+    const row = (name: string, values: number[]) => [name, percentile(values, 50).toFixed(0), percentile(values, 95).toFixed(0), percentile(values, 99).toFixed(0), Math.max(...values).toFixed(0)];
+    return {
+      headline: {
+        lateness_p99_ms: Math.round(percentile(lateness, 99)),
+        lateness_max_ms: Math.round(Math.max(...lateness)),
+        duplicates,
+        missing,
+        notifications_per_s: round(perSecond, 0),
+      },
+      table: {
+        header: ['after the instant (ms)', 'p50', 'p95', 'p99', 'max'],
+        rows: [row('reached the chat receiver', lateness)],
+      },
+      raw: { pending, due, leadMs, spareMs, instant, firstArrivalMs: firstArrival - instant, lastArrivalMs: lastArrival - instant, lateness, messagesMarkedLate: fired.filter((ms) => ms > 0).length },
+      notes: [
+        `${due.toLocaleString('en')} warnings due at one instant, ${(pending + due).toLocaleString('en')} timers pending, one serve process (8 concurrent jobs per queue)`,
+        `${arrived.length} arrived, ${duplicates} duplicates, ${missing} missing, ${round(perSecond, 0)} notifications/s from the instant to the last; ${fired.filter((ms) => ms > 0).length} marked late by the bridge (over 1 s)`,
+      ],
+    };
+  } finally {
+    await bridge.close();
+    await receiver.close();
+    client.disconnect();
+    await redis.stop();
+  }
+};
