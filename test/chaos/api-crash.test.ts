@@ -9,23 +9,14 @@ import { expect } from 'chai';
 import { waitFor } from '../support/wait-for.js';
 import { TrackerSender } from './support/sender.js';
 import { chaosPlan, countScenario, printRow, waitUntilSettled } from './support/scenario.js';
-import { ChaosWorld } from './support/world.js';
+import { worldPerTest } from './support/world.js';
 
 describe('chaos: the api process killed', function () {
   this.timeout(120_000);
-  let world: ChaosWorld | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && world) console.log(world.logs());
-    const leaks = world?.leaks() ?? [];
-    await world?.close();
-    world = undefined;
-    expect(leaks, 'configured secrets in what the processes printed').to.deep.equal([]);
-  });
+  const startWorld = worldPerTest();
 
   it('mid-burst: what it answered 202 is applied, what it did not answer is sent again and applied once', async () => {
-    world = await ChaosWorld.start();
-    const running = world;
+    const running = await startWorld();
     const plan = chaosPlan({ timerIssues: 10, eventIssues: 40, comments: 4 });
     const sender = new TrackerSender({ target: running.target });
     const sending = sender.send(plan.deliveries);

@@ -15,7 +15,7 @@ import { waitUntil } from '../support/wait-for.js';
 import { FlakyServices } from './support/faults.js';
 import { TrackerSender } from './support/sender.js';
 import { CHAOS_SECRETS, chaosPlan, issuePath, countNotifications, countScenario, countWriteBacks, issueId, printRow, waitUntilSettled } from './support/scenario.js';
-import { API_TOKEN, ChaosWorld } from './support/world.js';
+import { API_TOKEN, worldPerTest } from './support/world.js';
 
 interface LetterPage {
   readonly total: number;
@@ -28,15 +28,7 @@ const TRACKER_REFUSED = 2;
 
 describe('chaos: chat and tracker endpoints that fail', function () {
   this.timeout(180_000);
-  let world: ChaosWorld | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && world) console.log(world.logs());
-    const leaks = world?.leaks() ?? [];
-    await world?.close();
-    world = undefined;
-    expect(leaks, 'configured secrets in what the processes printed').to.deep.equal([]);
-  });
+  const startWorld = worldPerTest();
 
   it('500, 429, hangs and refusals: every warning shown, once but for what hung; every field converged; refusals dead-lettered at once and replayed', async () => {
     // The first due-date write of three P1 issues fails each way for sure; the rest as drawn.
@@ -49,8 +41,7 @@ describe('chaos: chat and tracker endpoints that fail', function () {
         [firstWrite(5), { kind: 'error', status: 500 }],
       ]),
     );
-    world = await ChaosWorld.start({ faults });
-    const running = world;
+    const running = await startWorld({ faults });
     const { receiver } = running;
     const plan = chaosPlan({ timerIssues: 20, eventIssues: 30, comments: 2 });
     const sender = new TrackerSender({ target: running.target });

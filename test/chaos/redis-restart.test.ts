@@ -14,30 +14,21 @@ import { expect } from 'chai';
 import { waitFor } from '../support/wait-for.js';
 import { TrackerSender } from './support/sender.js';
 import { chaosPlan, countScenario, printRow, P1_REACTION_MS, waitUntilSettled } from './support/scenario.js';
-import { ChaosWorld } from './support/world.js';
+import { worldPerTest } from './support/world.js';
 
 /** The outage lasts until the timers' 50% instants are this far behind, so they fire late. */
 const LATE_BY_MS = 2_000;
 
 describe('chaos: Redis restarted under load', function () {
   this.timeout(120_000);
-  let world: ChaosWorld | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && world) console.log(world.logs());
-    const leaks = world?.leaks() ?? [];
-    await world?.close();
-    world = undefined;
-    expect(leaks, 'configured secrets in what the processes printed').to.deep.equal([]);
-  });
+  const startWorld = worldPerTest();
 
   for (const [how, scenario] of [
     ['shut down (SHUTDOWN)', 'redis SHUTDOWN, restart'],
     ['killed (SIGKILL)', 'redis kill -9, restart'],
   ] as const) {
     it(`${how} and started again: 503 with Retry-After while away, nothing accepted lost, the timers due meanwhile fire once, late`, async () => {
-      world = await ChaosWorld.start();
-      const running = world;
+      const running = await startWorld();
       const plan = chaosPlan({ timerIssues: 20, eventIssues: 30, comments: 3 });
       const warningsAt = plan.timerIssues[0]!.createdAt + P1_REACTION_MS / 2;
       const sender = new TrackerSender({ target: running.target });

@@ -14,7 +14,7 @@ import { waitFor } from '../support/wait-for.js';
 import type { ChatPost, Receiver } from './support/receiver.js';
 import { TrackerSender } from './support/sender.js';
 import { chaosPlan, countScenario, printRow, waitUntilSettled, whenFinished, whenFreed, whenTakenUp } from './support/scenario.js';
-import { ChaosWorld } from './support/world.js';
+import { worldPerTest } from './support/world.js';
 
 /** `sla-write-back ×7, sla-ingest ×8` */
 function summary(jobs: Iterable<string>): string {
@@ -48,19 +48,10 @@ const PROMISE_WITH_MARGIN_S = 10;
 
 describe('chaos: a worker process killed', function () {
   this.timeout(120_000);
-  let world: ChaosWorld | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && world) console.log(world.logs());
-    const leaks = world?.leaks() ?? [];
-    await world?.close();
-    world = undefined;
-    expect(leaks, 'configured secrets in what the processes printed').to.deep.equal([]);
-  });
+  const startWorld = worldPerTest();
 
   it('mid-burst, holding a tracker write: every event applied once, every notification sent once, every write-back converged, its jobs and issues taken up within 5 s', async () => {
-    world = await ChaosWorld.start();
-    const running = world;
+    const running = await startWorld();
     const plan = chaosPlan({ timerIssues: 20, eventIssues: 40, comments: 4 });
     const sender = new TrackerSender({ target: running.target });
     const sending = sender.send(plan.deliveries);
@@ -102,8 +93,7 @@ describe('chaos: a worker process killed', function () {
   });
 
   it('while a chat message is in flight: the receiver gets it again with the same notification id, and only what was in flight twice', async () => {
-    world = await ChaosWorld.start();
-    const running = world;
+    const running = await startWorld();
     const plan = chaosPlan({ timerIssues: 8, eventIssues: 20, comments: 2 });
     const hold = running.receiver.holdNextChat();
     const sender = new TrackerSender({ target: running.target });

@@ -4,6 +4,7 @@
  * directory, one `--role api` and one `--role worker` process of the built CLI, and a watch on the
  * bridge's Redis. `close()` kills every process the scenario started, living or not.
  */
+import { expect } from 'chai';
 import { ChaosRedis } from './chaos-redis.js';
 import { BridgeProcess, ProcessRegistry } from './bridge-process.js';
 import type { FaultPlan } from './faults.js';
@@ -81,4 +82,21 @@ export class ChaosWorld {
     await this.redis.remove();
     removeConfig(this.configDir);
   }
+}
+
+/**
+ * A world for each test of the describe it is called in, torn down after the test whatever
+ * happened: on a failure the processes' last lines are printed, and every test fails that let a
+ * configured secret into what its processes printed.
+ */
+export function worldPerTest(): (options?: { readonly faults?: FaultPlan }) => Promise<ChaosWorld> {
+  let world: ChaosWorld | undefined;
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && world) console.log(world.logs());
+    const leaks = world?.leaks() ?? [];
+    await world?.close();
+    world = undefined;
+    expect(leaks, 'configured secrets in what the processes printed').to.deep.equal([]);
+  });
+  return async (options) => (world = await ChaosWorld.start(options));
 }
