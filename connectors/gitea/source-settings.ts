@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Source } from '../../src/config/source.js';
 import { sourceSettings } from '../../src/config/source-settings.js';
 import { repositoriesSchema } from '../shared/repositories.js';
-import { noCustomFields } from '../shared/settings-checks.js';
+import { noCustomFields, noWatchedFields } from '../shared/settings-checks.js';
 
 export interface GiteaSettings {
   readonly repositories: readonly string[];
@@ -18,7 +18,7 @@ export interface GiteaSettings {
 export function giteaSourceSettings(tracker: string) {
   return sourceSettings({
     shape: { reconcile: { repositories: repositoriesSchema, tracked_times: z.boolean().default(false) } },
-    check: (file) => noCustomFields(tracker, file.write_back, 'use due_date and labels'),
+    check: (file) => [...noCustomFields(tracker, file.write_back, 'use due_date and labels'), ...noWatchedFields(tracker, file.watched_fields)],
     compile: (file): GiteaSettings => ({ repositories: file.reconcile.repositories, ...(file.reconcile.tracked_times ? { trackedTimes: true } : {}) }),
   });
 }

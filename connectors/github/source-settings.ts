@@ -27,7 +27,7 @@ import { z } from 'zod';
 import type { Source } from '../../src/config/source.js';
 import { sourceSettings, type SourceIssue } from '../../src/config/source-settings.js';
 import { repositoriesSchema } from '../shared/repositories.js';
-import { noCustomFields } from '../shared/settings-checks.js';
+import { noCustomFields, noWatchedFields } from '../shared/settings-checks.js';
 
 /** Every `author_association` GitHub documents for issues and comments. */
 export const AUTHOR_ASSOCIATIONS = ['COLLABORATOR', 'CONTRIBUTOR', 'FIRST_TIMER', 'FIRST_TIME_CONTRIBUTOR', 'MANNEQUIN', 'MEMBER', 'NONE', 'OWNER'] as const;
@@ -83,7 +83,7 @@ export const githubSourceSettings = sourceSettings({
     reconcile: { repositories: repositoriesSchema },
   },
   check: (file) => {
-    const issues: SourceIssue[] = [...noCustomFields('GitHub', file.write_back, 'use labels, and due_date with write_back.project')];
+    const issues: SourceIssue[] = [...noCustomFields('GitHub', file.write_back, 'use labels, and due_date with write_back.project'), ...noWatchedFields('GitHub', file.watched_fields)];
     if (file.write_back.due_date && !file.write_back.project) {
       issues.push({ path: ['write_back', 'due_date'], message: 'GitHub issues have no due date: set write_back.project to the Project whose Date field shows it' });
     }

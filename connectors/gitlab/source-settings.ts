@@ -24,7 +24,7 @@
 import { z } from 'zod';
 import type { Source } from '../../src/config/source.js';
 import { sourceSettings, type SourceIssue } from '../../src/config/source-settings.js';
-import { noCustomFields } from '../shared/settings-checks.js';
+import { noCustomFields, noWatchedFields } from '../shared/settings-checks.js';
 import { parseDuration, durationToMs, type Duration } from '../../src/domain/duration.js';
 
 /** `group/project`, `group/subgroup/project`: a namespaced path as GitLab's API takes it, URL-encoded. */
@@ -117,7 +117,7 @@ export const gitlabSourceSettings = sourceSettings({
     if (file.gitlab?.signing.required && file.gitlab.signing.secrets.every((secret) => secret === '')) {
       issues.push({ path: ['gitlab', 'signing', 'secrets'], message: 'signing is required, so set the signing token (whsec_…) GitLab signs with' });
     }
-    return [...issues, ...noCustomFields('GitLab', file.write_back, 'use due_date and labels')];
+    return [...issues, ...noCustomFields('GitLab', file.write_back, 'use due_date and labels'), ...noWatchedFields('GitLab', file.watched_fields)];
   },
   compile: (file) => compileGitlabSettings(file.gitlab, file.agents.groups),
 });

@@ -2,7 +2,7 @@
 import type { Source } from '../../src/config/source.js';
 import type { IssueEvent } from '../../src/domain/issue-event.js';
 import { isPausedStatus, isResolvedStatus } from '../shared/source-rules.js';
-import { changedField, environmentOf, labelList, priorityOf, type IssueState } from './issue-state.js';
+import { changedField, environmentOf, itemValue, labelList, priorityOf, watchedFieldOf, type IssueState } from './issue-state.js';
 import type { JiraChangelogItem } from './payload-schema.js';
 
 /**
@@ -29,8 +29,10 @@ function itemEvents(source: Source, at: number, item: JiraChangelogItem): IssueE
       return [{ type: 'assigned', at, assignee: item.toString ?? item.to }];
     case 'labels':
       return [{ type: 'labels_changed', at, labels: labelList(item.toString) }];
-    default:
-      return [];
+    default: {
+      const field = watchedFieldOf(source, item);
+      return field === undefined ? [] : [{ type: 'field_changed', at, field, value: itemValue(item, 'to') }];
+    }
   }
 }
 

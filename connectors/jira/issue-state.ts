@@ -18,6 +18,8 @@ export interface IssueState {
   readonly environmentValue: string | null;
   readonly status: string;
   readonly assignee: string | null;
+  /** The source's watched custom fields, by its names for them (`watched_fields`). */
+  readonly fields: Readonly<Record<string, string | null>>;
 }
 
 /** The changelog uses the display name, so the issue's assignee is named the same way. */
@@ -35,6 +37,41 @@ function fieldText(fields: JiraIssueFields, name: string): string | null {
   return typeof option.name === 'string' ? option.name : null;
 }
 
+/** A watched field's value as text: options by their value, several joined by `|`, a user by name. */
+function watchedText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    const texts = value.map(watchedText).filter((text): text is string => text !== null);
+    return texts.length > 0 ? texts.join('|') : null;
+  }
+  const object = value as { value?: unknown; name?: unknown; displayName?: unknown };
+  for (const key of ['value', 'name', 'displayName'] as const) if (typeof object[key] === 'string') return object[key];
+  return null;
+}
+
+function watchedFields(source: Source, fields: JiraIssueFields): Record<string, string | null> {
+  return Object.fromEntries([...source.watchedFields].map(([name, id]) => [name, watchedText(fields[id])]));
+}
+
+/**
+ * A changelog item's value on one side as the issue's field would show it: a date or date-time
+ * in its machine form (`to`, e.g. 2026-12-01T10:00:00+0100), anything else as displayed (`toString`:
+ * an option's value, where `to` holds its id).
+ */
+export function itemValue(item: JiraChangelogItem, side: 'from' | 'to'): string | null {
+  const raw = item[side];
+  const shown = side === 'from' ? item.fromString : item.toString;
+  if (raw && /^\d{4}-\d{2}-\d{2}/.test(raw)) return raw;
+  return shown ?? raw ?? null;
+}
+
+/** The source's name for the watched field the item changed, if any. */
+export function watchedFieldOf(source: Source, item: JiraChangelogItem): string | undefined {
+  for (const [name, id] of source.watchedFields) if (changes(item, id)) return name;
+  return undefined;
+}
+
 /** undefined when the payload's issue is trimmed (a Cloud comment event) and lacks project or status. */
 export function currentState(source: Source, fields: JiraIssueFields): IssueState | undefined {
   if (!fields.project || !fields.status) return undefined;
@@ -46,6 +83,7 @@ export function currentState(source: Source, fields: JiraIssueFields): IssueStat
     environmentValue: source.environment.field ? fieldText(fields, source.environment.field) : null,
     status: fields.status.name,
     assignee: userName(fields.assignee),
+    fields: watchedFields(source, fields),
   };
 }
 
@@ -101,6 +139,8 @@ function undoItem(source: Source, state: IssueState, item: JiraChangelogItem): I
       return { ...state, components: item.fromString ? [...kept, item.fromString] : kept };
     }
   }
+  const watched = watchedFieldOf(source, item);
+  if (watched !== undefined) return { ...state, fields: { ...state.fields, [watched]: itemValue(item, 'from') } };
   if (changes(item, source.priority.field)) return { ...state, priorityValue: item.fromString };
   if (changes(item, source.environment.field)) return { ...state, environmentValue: item.fromString };
   return state;

@@ -42,6 +42,7 @@ export function createdEvents(source: Source, issue: JiraIssue, state: IssueStat
       title: issue.fields.summary,
       assignee: state.assignee,
       synthetic,
+      ...(Object.keys(state.fields).length > 0 ? { fields: { ...state.fields } } : {}),
     },
   ];
 }

@@ -15,6 +15,9 @@ export const jiraSourceSettings = sourceSettings({
       .filter(([, field]) => !JIRA_CUSTOM_FIELD.test(field))
       .map(([metric, field]) => ({ path: ['write_back', 'fields', metric], message: `"${field}" is not a Jira custom field id (use e.g. customfield_10050)` })),
     ...noSlaLabels('Jira', file.write_back),
+    ...Object.entries(file.watched_fields)
+      .filter(([, field]) => !JIRA_CUSTOM_FIELD.test(field))
+      .map(([name, field]) => ({ path: ['watched_fields', name], message: `"${field}" is not a Jira custom field id (use e.g. customfield_10070)` })),
   ],
   compile: () => undefined,
 });

@@ -52,7 +52,16 @@ export function createdEvent(source: Source, issue: MantisFields & { readonly su
     title: issue.summary,
     assignee: issue.handler?.name ?? null,
     synthetic,
+    ...(source.watchedFields.size > 0 ? { fields: watchedValues(source, issue.custom_fields) } : {}),
   };
+}
+
+/** MantisBT keeps an unset field as "" (a date as "0" is left to field-instant.ts). */
+const fieldValue = (value: string | null | undefined) => (value === undefined || value === null || value === '' ? null : value);
+
+/** The source's watched fields by its names for them. */
+function watchedValues(source: Source, customFields: Readonly<Record<string, string | null>>): Record<string, string | null> {
+  return Object.fromEntries([...source.watchedFields].map(([name, field]) => [name, fieldValue(customFields[field])]));
 }
 
 /** The source names the field that holds the priority: `priority`, `severity` or a custom field. */
@@ -98,7 +107,16 @@ export function changesBetween(source: Source, previous: MantisFieldsBefore, iss
     ...statusChanged(source, previous, issue, at),
     ...environmentChanged(source, previous, issue, at),
     ...labelsChanged(previous, issue, at),
+    ...watchedChanged(source, previous, issue, at),
   ];
+}
+
+function watchedChanged(source: Source, previous: MantisFieldsBefore, issue: MantisFields, at: number): IssueEvent[] {
+  const before = previous.custom_fields;
+  if (!before) return [];
+  return [...source.watchedFields]
+    .filter(([, field]) => fieldValue(before[field]) !== fieldValue(issue.custom_fields[field]))
+    .map(([name, field]) => ({ type: 'field_changed', at, field: name, value: fieldValue(issue.custom_fields[field]) }));
 }
 
 function moved(previous: MantisFieldsBefore, issue: MantisFields, at: number): IssueEvent[] {

@@ -84,9 +84,9 @@ function fieldChange(source: Source, field: string | undefined, value: ValueOf):
   }
 }
 
-/** The custom fields the source reads: its environment field and a custom priority field. */
+/** The custom fields the source reads: its environment field, a custom priority field and its watched fields. */
 export function trackedCustomFields(source: Source): ReadonlySet<string> {
-  const fields = new Set<string>();
+  const fields = new Set<string>(source.watchedFields.values());
   if (source.environment.field) fields.add(source.environment.field);
   if (source.priority.field !== 'priority' && source.priority.field !== 'severity') fields.add(source.priority.field);
   return fields;

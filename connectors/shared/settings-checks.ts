@@ -7,6 +7,11 @@ export function noCustomFields(tracker: string, config: Pick<WriteBackConfig, 'f
   return configuredFields(config).length > 0 ? [{ path: ['write_back', 'fields'], message: `${tracker} issues have no custom fields; ${use}` }] : [];
 }
 
+/** For a tracker whose issues have no custom fields to watch. */
+export function noWatchedFields(tracker: string, watched: Readonly<Record<string, string>>): SourceIssue[] {
+  return Object.keys(watched).length > 0 ? [{ path: ['watched_fields'], message: `${tracker} issues have no custom fields to watch; approve hours by status or label` }] : [];
+}
+
 /** For a tracker the bridge writes no labels to. */
 export function noSlaLabels(tracker: string, config: Pick<WriteBackConfig, 'labels'>): SourceIssue[] {
   return configuredLabels(config).length > 0 ? [{ path: ['write_back', 'labels'], message: `the bridge writes no SLA labels to ${tracker}; use fields` }] : [];

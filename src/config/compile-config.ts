@@ -148,6 +148,8 @@ export function compileContract(
             priority: file.availability.priority,
             restoredStatuses: new Set(file.availability.restored_statuses.map((status) => status.toLowerCase())),
             warnAt: [...new Set(file.availability.warn_at.map((percent) => percent / 100))].sort((a, b) => b - a),
+            downSinceField: file.availability.down_since_field,
+            restoredField: file.availability.restored_field,
           },
         }
       : {}),

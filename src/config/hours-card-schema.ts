@@ -50,8 +50,15 @@ const approvalSchema = z.discriminatedUnion(
         .refine((keyword) => keyword !== '', { error: 'name the word the reporter writes to approve, e.g. akkoord' }),
       warn_after: durationSchema.optional(),
     }),
+    z.strictObject({
+      by: z.literal('field'),
+      /** The source's name for the custom field (`fields:` of a Jira or MantisBT source). */
+      field: z.string().min(1),
+      values: z.array(z.string().trim().min(1).transform((value) => value.toLowerCase())).min(1, { error: 'name the field values that approve, e.g. [Approved]' }),
+      warn_after: durationSchema.optional(),
+    }),
   ],
-  { error: 'approval.by must be status, label or reporter_note' },
+  { error: 'approval.by must be status, label, field or reporter_note' },
 );
 
 export const hoursCardFileSchema = z
@@ -119,7 +126,9 @@ export function compileHoursCard(file: HoursCardFile, zone: string, dayMs: numbe
             ? { by: 'status' as const, statuses: approval.statuses }
             : approval.by === 'label'
               ? { by: 'label' as const, labels: approval.labels }
-              : { by: 'reporter_note' as const, keyword: approval.keyword }),
+              : approval.by === 'field'
+                ? { by: 'field' as const, field: approval.field, values: approval.values }
+                : { by: 'reporter_note' as const, keyword: approval.keyword }),
           warnAfterMs: approval.warn_after ? toMs(approval.warn_after) : undefined,
           warnAfterText: approval.warn_after ? formatWarnAfter(approval.warn_after) : undefined,
         }

@@ -254,6 +254,17 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
         problems.add(file.display, parts, `unknown source "${coverage.source}" (known: ${[...sources.keys()].join(', ')})`, file.lineOf(parts));
       }
     });
+    // A custom field a contract reads must be watched by every source it covers, or it never arrives.
+    const fieldsRead: [PathPart[], string | undefined][] = [
+      [['hours', 'approval', 'field'], file.data.hours?.approval?.by === 'field' ? file.data.hours.approval.field : undefined],
+      [['availability', 'down_since_field'], file.data.availability?.down_since_field],
+      [['availability', 'restored_field'], file.data.availability?.restored_field],
+    ];
+    for (const [parts, field] of fieldsRead) {
+      if (field === undefined) continue;
+      const unwatched = [...new Set(file.data.covers.map((coverage) => coverage.source))].filter((id) => sources.get(id) && !sources.get(id)!.watchedFields.has(field));
+      if (unwatched.length > 0) problems.add(file.display, parts, `no field "${field}" in watched_fields of source ${unwatched.join(', ')}`, file.lineOf(parts));
+    }
     file.data.obligations?.forEach((obligation, index) => {
       const parts = ['obligations', index, 'source'];
       const source = sources.get(obligation.source);

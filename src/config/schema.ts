@@ -235,6 +235,9 @@ export const availabilityFileSchema = z.strictObject({
   priority: prioritySchema.default('P1'),
   /** Statuses that say the service is back before the incident is resolved. */
   restored_statuses: z.array(z.string().min(1)).default([]),
+  /** Watched custom fields (a Jira or MantisBT source's `fields:` names) holding when the service went down and came back. */
+  down_since_field: z.string().min(1).optional(),
+  restored_field: z.string().min(1).optional(),
   /** Shares of the month's downtime budget left at which the managers are warned. */
   warn_at: z.array(percentSchema('a share of the downtime budget left')).prefault(['50%', '0%']),
 });

@@ -88,6 +88,12 @@ export function sourceShape(kind: string, extra: SettingsShape) {
     agents: z.strictObject({ ...agentsShape, ...extra.agents }).prefault({}),
     /** Writing the deadlines back into the tracker's own fields. */
     write_back: z.strictObject({ ...writeBackConfigShape, ...extra.write_back }).prefault({}),
+    /**
+     * Custom fields the contracts read (hours approval, an outage's "down since" and "service
+     * restored"), by the name the contracts use: the tracker's field id (Jira `customfield_10070`)
+     * or name (a MantisBT custom field). Trackers without custom fields refuse it.
+     */
+    watched_fields: z.record(z.string().min(1), z.string().min(1)).default({}),
     /** Asking the tracker's REST API what changed, to catch lost webhooks (needs `api.token`). */
     reconcile: z.strictObject({ ...reconcileShape, ...extra.reconcile }).prefault({}),
     ...extra.top,

@@ -30,6 +30,8 @@ export interface Source<Settings = unknown> {
   readonly statuses: { readonly resolved: ReadonlySet<string>; readonly paused: ReadonlySet<string> };
   readonly agents: { readonly users: ReadonlySet<string>; readonly domains: readonly string[] };
   readonly writeBack: WriteBackConfig;
+  /** The source's name for a watched custom field → the tracker's field (id or name). */
+  readonly watchedFields: ReadonlyMap<string, string>;
   readonly reconcile: {
     readonly everyMs?: number | undefined;
     readonly lookbackMs?: number | undefined;
@@ -60,6 +62,7 @@ export function compileSource(id: string, file: CoreSourceFile, settings?: Sourc
     environment: { labels: lowerKeys(file.environment.labels), field: file.environment.field },
     statuses: { resolved: lower(file.statuses.resolved), paused: lower(file.statuses.paused) },
     writeBack: { enabled, fields, due_date, labels, comment_on_breach },
+    watchedFields: new Map(Object.entries(file.watched_fields)),
     reconcile: {
       everyMs: file.reconcile.every && durationToMs(file.reconcile.every, DAY_MS, 7 * DAY_MS),
       lookbackMs: file.reconcile.lookback && durationToMs(file.reconcile.lookback, DAY_MS, 7 * DAY_MS),

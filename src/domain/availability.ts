@@ -1,13 +1,15 @@
 /**
  * Availability against a monthly uptime target (Open2Bizz 3.3: 99.9%). The bridge probes nothing:
  * incidents of the configured priority are the downtime, from their creation until they are
- * resolved or show a "service restored" status. Downtime is wall-clock time, not business time: a
+ * resolved or show a "service restored" status, or from and to the instants the tracker's "down since"
+ * and "service restored" fields state where the contract names them. Downtime is wall-clock time, not business time: a
  * service is down at night too. Overlapping incidents count once (their union), a month is its
  * real length in the contract's zone (28 to 31 days, 743 or 745 hours in the months the clocks
  * change), and an outage is cut at the month's edges.
  */
 import { DateTime } from 'luxon';
 import type { Instant } from './business-calendar.js';
+import { fieldInstant } from './field-instant.js';
 import { applyFacts, type IssueFacts } from './sla-clock.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
 import type { Priority } from './priority.js';
@@ -21,7 +23,13 @@ export interface AvailabilityRule {
   readonly restoredStatuses: ReadonlySet<string>;
   /** Shares of the month's downtime budget left at which to warn, e.g. 0.5 and 0, highest first. */
   readonly warnAt: readonly number[];
+  /** Watched custom fields (the sources' `fields:` names) stating when the service went down and came back. */
+  readonly downSinceField?: string | undefined;
+  readonly restoredField?: string | undefined;
 }
+
+/** What an incident's log is read with: the restored statuses, the stated-instant fields and the zone that reads them. */
+export type OutageRule = Pick<AvailabilityRule, 'restoredStatuses' | 'downSinceField' | 'restoredField'>;
 
 /** `[from, to)`; `to` null while the service is still down. */
 export interface Outage {
@@ -44,17 +52,22 @@ export function budgetMs(targetPercent: number, from: Instant, until: Instant): 
   return ((until - from) * (100 - targetPercent)) / 100;
 }
 
-/** An incident's outages from its log: down from creation (or a reopening) until resolved or restored. */
-export function outagesOf(events: readonly IssueEvent[], restoredStatuses: ReadonlySet<string>): Outage[] {
-  const facts = { resolved: false, deleted: false, status: '' } as IssueFacts;
-  const outages: Outage[] = [];
+/**
+ * An incident's outages from its log: down from creation (or a reopening) until resolved or
+ * restored; a stated "down since" moves the first outage's start (an outage noticed hours after it
+ * began), a stated "service restored" ends the outage it falls in. A stated instant that fits no
+ * outage (restored before the outage began) is ignored rather than guessed at.
+ */
+export function outagesOf(events: readonly IssueEvent[], rule: OutageRule, zone: string): Outage[] {
+  const facts = { resolved: false, deleted: false, status: '', fields: {} } as unknown as IssueFacts;
+  let outages: Outage[] = [];
   let downSince: Instant | null = null;
   let created = false;
   for (const event of inEventOrder(events)) {
     applyFacts(facts, event);
     if (event.type === 'created') created = true;
     if (!created) continue;
-    const down = !facts.resolved && !facts.deleted && !restoredStatuses.has(facts.status.toLowerCase());
+    const down = !facts.resolved && !facts.deleted && !rule.restoredStatuses.has(facts.status.toLowerCase());
     if (down && downSince === null) downSince = event.at;
     if (!down && downSince !== null) {
       if (event.at > downSince) outages.push({ from: downSince, to: event.at });
@@ -62,7 +75,13 @@ export function outagesOf(events: readonly IssueEvent[], restoredStatuses: Reado
     }
   }
   if (downSince !== null) outages.push({ from: downSince, to: null });
-  return outages;
+  const stated = (field: string | undefined) => (field === undefined ? undefined : fieldInstant(facts.fields[field], zone));
+  const wentDown = stated(rule.downSinceField);
+  const first = outages[0];
+  if (wentDown !== undefined && first && (first.to === null || wentDown < first.to)) outages = [{ from: wentDown, to: first.to }, ...outages.slice(1)];
+  const cameBack = stated(rule.restoredField);
+  if (cameBack !== undefined) outages = outages.map((outage) => (outage.from <= cameBack && (outage.to === null || cameBack < outage.to) ? { from: outage.from, to: cameBack } : outage));
+  return outages.filter((outage) => outage.to === null || outage.to > outage.from);
 }
 
 /** The outages cut to [from, until), open ones running to `end`, merged where they overlap or touch, in order. */

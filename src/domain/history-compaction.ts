@@ -4,7 +4,7 @@
  * replayed delivery or a late retry adds its events again, customers' comments count for nothing.
  *
  * An event stays when it changes a fact the clock folds (status, pause, priority, environment,
- * assignee, project, labels, resolved, deleted), or when it could meet a metric or undo a meeting
+ * assignee, project, labels, resolved, deleted, a watched custom field), or when it could meet a metric or undo a meeting
  * without changing a fact: a public agent comment, an explicit `resolved` or `reopened`. Of those,
  * one that follows a kept event of its own kind with no fact changed in between goes: whatever it
  * could meet was met by its twin, and nothing started since (a metric starts at creation or at a
@@ -25,7 +25,13 @@ type Meeting = 'agent-comment' | 'resolved' | 'reopened';
 
 const FACT_KEYS = ['createdAt', 'project', 'component', 'labels', 'environment', 'requested', 'status', 'statusPaused', 'assignee', 'resolved', 'deleted'] as const satisfies readonly (keyof IssueFacts)[];
 
+function sameFields(a: IssueFacts['fields'], b: IssueFacts['fields']): boolean {
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...names].every((name) => (a[name] ?? null) === (b[name] ?? null));
+}
+
 function sameFacts(a: IssueFacts, b: IssueFacts): boolean {
+  if (!sameFields(a.fields, b.fields)) return false;
   return FACT_KEYS.every((key) => {
     const [x, y] = [a[key], b[key]];
     if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((value, index) => value === y[index]);

@@ -1,7 +1,8 @@
 /**
  * Whether the customer approved the hours booked on an issue, as the contract says approval shows
  * in the tracker: the issue moved into one of the approval statuses, given one of the approval
- * labels, or a comment by its reporter holding the keyword, after the last change of its booked
+ * labels, a custom field set to one of the approving values (a Jira select "Approved", a MantisBT
+ * checkbox "Yes"), or a comment by its reporter holding the keyword, after the last change of its booked
  * time (the webhook path marks which keywords a comment holds, ../../connectors/shared/acceptance-marks.ts). Time booked after an approval waits for
  * approval again, from that booking on: an issue left in the approval status approves nothing new.
  */
@@ -17,8 +18,15 @@ export type Approval = { readonly state: 'approved'; readonly at: number } | { r
 function approves(rule: ApprovalRule, facts: IssueFacts): boolean {
   if (rule.by === 'reporter_note') return false;
   if (rule.by === 'status') return rule.statuses.some((status) => status.toLowerCase() === facts.status.toLowerCase());
+  if (rule.by === 'field') return fieldHolds(facts.fields[rule.field], rule.values);
   const labels = new Set(facts.labels.map((label) => label.toLowerCase()));
   return rule.labels.some((label) => labels.has(label.toLowerCase()));
+}
+
+/** A field of several values (`a|b`, a multi-select or MantisBT checkboxes) approves when one of them does. */
+function fieldHolds(text: string | null | undefined, values: readonly string[]): boolean {
+  const held = new Set((text ?? '').split('|').map((value) => value.trim().toLowerCase()));
+  return values.some((value) => held.has(value));
 }
 
 /** Undefined when no time is booked on the issue. */

@@ -41,7 +41,9 @@ export type ApprovalRule =
   | { readonly by: 'status'; readonly statuses: readonly string[]; readonly warnAfterMs?: number | undefined; readonly warnAfterText?: string | undefined }
   | { readonly by: 'label'; readonly labels: readonly string[]; readonly warnAfterMs?: number | undefined; readonly warnAfterText?: string | undefined }
   /** A comment by the issue's reporter whose text holds the keyword (lower-cased), in any case. */
-  | { readonly by: 'reporter_note'; readonly keyword: string; readonly warnAfterMs?: number | undefined; readonly warnAfterText?: string | undefined };
+  | { readonly by: 'reporter_note'; readonly keyword: string; readonly warnAfterMs?: number | undefined; readonly warnAfterText?: string | undefined }
+  /** A watched custom field (the source's `fields:` name) holding one of the values (lower-cased). */
+  | { readonly by: 'field'; readonly field: string; readonly values: readonly string[]; readonly warnAfterMs?: number | undefined; readonly warnAfterText?: string | undefined };
 
 export interface HoursCard {
   readonly billing: BillingRule;

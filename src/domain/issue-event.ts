@@ -35,6 +35,8 @@ export const issueEventSchema = z.discriminatedUnion('type', [
     reporter: reporterSchema.optional(),
     /** The assignee at creation is an agent: an agent accepted the issue as it was created. */
     toAgent: z.boolean().optional(),
+    /** The source's watched custom fields at creation, by the name the source gives them (`fields:`). */
+    fields: z.record(z.string(), z.string().nullable()).optional(),
   }),
   z.object({ type: z.literal('priority_changed'), at, stampedAt, priority: prioritySchema }),
   /** `byAgent`: the change was made by an agent, which accepts the issue (authorized contacts). */
@@ -60,6 +62,12 @@ export const issueEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deleted'), at, stampedAt }),
   z.object({ type: z.literal('environment_changed'), at, stampedAt, environment: z.string().nullable() }),
   z.object({ type: z.literal('labels_changed'), at, stampedAt, labels: z.array(z.string()) }),
+  /**
+   * A custom field the source watches (`fields:` of a Jira or MantisBT source) took a new value, as
+   * text: a select's option, a date as the tracker writes it (field-instant.ts reads it), several
+   * values joined by `|`; null when cleared. `field` is the source's name for it, not the tracker's.
+   */
+  z.object({ type: z.literal('field_changed'), at, stampedAt, field: z.string().min(1), value: z.string().nullable() }),
   /**
    * Time booked on the issue (a Jira worklog, a MantisBT note's time tracking, a Gitea tracked
    * time, GitLab's time spent): the latest event per `recordId` is what stands, 0 s takes it back

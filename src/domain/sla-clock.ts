@@ -107,6 +107,8 @@ export interface IssueFacts {
   assignee: string | null;
   resolved: boolean;
   deleted: boolean;
+  /** The watched custom fields by the source's name for them (field_changed). */
+  fields: Readonly<Record<string, string | null>>;
 }
 
 export function applyFacts(facts: IssueFacts, event: IssueEvent): void {
@@ -122,6 +124,7 @@ export function applyFacts(facts: IssueFacts, event: IssueEvent): void {
         status: event.status,
         statusPaused: event.paused,
         assignee: event.assignee,
+        fields: event.fields ?? {},
       });
       return;
     case 'priority_changed':
@@ -151,6 +154,9 @@ export function applyFacts(facts: IssueFacts, event: IssueEvent): void {
       return;
     case 'labels_changed':
       facts.labels = event.labels;
+      return;
+    case 'field_changed':
+      facts.fields = { ...facts.fields, [event.field]: event.value };
       return;
     case 'assigned':
       facts.assignee = event.assignee;
@@ -429,6 +435,7 @@ export function initialFacts(created: CreatedEvent): IssueFacts {
     assignee: created.assignee,
     resolved: false,
     deleted: false,
+    fields: created.fields ?? {},
   };
 }
 

@@ -70,7 +70,60 @@ describe('availability', () => {
   ];
   for (const row of logs) {
     it(`reads an incident's outages from its log: ${row.why}`, () => {
-      expect(outagesOf(row.events, new Set(['service restored'])).map((found) => [show(found.from), show(found.to)])).to.deep.equal(row.outages);
+      expect(outagesOf(row.events, { restoredStatuses: new Set(['service restored']) }, ZONE).map((found) => [show(found.from), show(found.to)])).to.deep.equal(row.outages);
+    });
+  }
+
+  // The tracker's own "down since" and "service restored" fields (watched_fields), as Jira and MantisBT write dates.
+  const withFields = (time: string, fields: Record<string, string | null>): IssueEvent => ({ ...(created(time) as Extract<IssueEvent, { type: 'created' }>), fields });
+  const fieldChanged = (time: string, field: string, value: string | null): IssueEvent => ({ type: 'field_changed', at: at(time), field, value });
+  const stated: { why: string; events: IssueEvent[]; outages: [string, string | null][] }[] = [
+    {
+      why: 'reported at 10:00, down since 08:30 (a Jira date-time), resolved 10:40',
+      events: [withFields('2026-11-10T10:00+01:00', { down: '2026-11-10T08:30:00.000+0100' }), { type: 'resolved', at: at('2026-11-10T10:40+01:00') }],
+      outages: [['2026-11-10T08:30:00+01:00', '2026-11-10T10:40:00+01:00']],
+    },
+    {
+      why: 'restored at 10:15 (MantisBT epoch seconds), written in at 11:00, resolved the next day',
+      events: [created('2026-11-10T10:00+01:00'), fieldChanged('2026-11-10T11:00+01:00', 'back', String(at('2026-11-10T10:15+01:00') / 1000)), { type: 'resolved', at: at('2026-11-11T09:00+01:00') }],
+      outages: [['2026-11-10T10:00:00+01:00', '2026-11-10T10:15:00+01:00']],
+    },
+    {
+      why: 'restored stated while the incident is still open ends the outage',
+      events: [created('2026-11-10T10:00+01:00'), fieldChanged('2026-11-10T10:50+01:00', 'back', '2026-11-10T10:45:00+01:00')],
+      outages: [['2026-11-10T10:00:00+01:00', '2026-11-10T10:45:00+01:00']],
+    },
+    {
+      why: 'both stated, an outage over before it was reported',
+      events: [withFields('2026-11-10T10:00+01:00', { down: '2026-11-10T07:00:00+01:00', back: '2026-11-10T07:40:00+01:00' }), { type: 'resolved', at: at('2026-11-10T10:05+01:00') }],
+      outages: [['2026-11-10T07:00:00+01:00', '2026-11-10T07:40:00+01:00']],
+    },
+    {
+      why: 'a cleared field says nothing any more',
+      events: [withFields('2026-11-10T10:00+01:00', { down: '2026-11-10T08:30:00+01:00' }), fieldChanged('2026-11-10T10:10+01:00', 'down', null), { type: 'resolved', at: at('2026-11-10T10:40+01:00') }],
+      outages: [['2026-11-10T10:00:00+01:00', '2026-11-10T10:40:00+01:00']],
+    },
+    {
+      why: 'a restored instant before the outage began is ignored, not guessed at',
+      events: [created('2026-11-10T10:00+01:00'), fieldChanged('2026-11-10T10:10+01:00', 'back', '2026-11-09T10:00:00+01:00'), { type: 'resolved', at: at('2026-11-10T10:40+01:00') }],
+      outages: [['2026-11-10T10:00:00+01:00', '2026-11-10T10:40:00+01:00']],
+    },
+    {
+      why: 'a reopening after the stated restore is down again',
+      events: [
+        created('2026-11-10T10:00+01:00'),
+        fieldChanged('2026-11-10T10:30+01:00', 'back', '2026-11-10T10:20:00+01:00'),
+        { type: 'resolved', at: at('2026-11-10T10:30+01:00') },
+        { type: 'reopened', at: at('2026-11-10T12:00+01:00') },
+        { type: 'resolved', at: at('2026-11-10T12:10+01:00') },
+      ],
+      outages: [['2026-11-10T10:00:00+01:00', '2026-11-10T10:20:00+01:00'], ['2026-11-10T12:00:00+01:00', '2026-11-10T12:10:00+01:00']],
+    },
+  ];
+  for (const row of stated) {
+    it(`reads the stated instants of an outage: ${row.why}`, () => {
+      const rule = { restoredStatuses: new Set<string>(), downSinceField: 'down', restoredField: 'back' };
+      expect(outagesOf(row.events, rule, ZONE).map((found) => [show(found.from), show(found.to)])).to.deep.equal(row.outages);
     });
   }
 

@@ -77,7 +77,7 @@ describe('hours card config', () => {
     ['a misspelt key', 'hours: { purchace: [] }', /hours\.purchace: is not a known setting/],
     ['a warning level that is no time', 'hours: { warnings: [five] }', /hours\.warnings\[0\]: "five" is not a time/],
     ['a call unit that does not exist', 'hours: { call: ticket }', /hours\.call: call must be issue/],
-    ['an approval of an unknown kind', 'hours: { approval: { by: phone } }', /hours\.approval\.by: approval\.by must be status, label or reporter_note/],
+    ['an approval of an unknown kind', 'hours: { approval: { by: phone } }', /hours\.approval\.by: approval\.by must be status, label, field or reporter_note/],
     ['an approval by note without its word', 'hours: { approval: { by: reporter_note, keyword: "  " } }', /hours\.approval\.keyword: name the word the reporter writes to approve/],
   ];
   for (const [name, hours, expected] of rejected) {

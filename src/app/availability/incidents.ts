@@ -11,7 +11,7 @@ export async function loadIncidents(store: IssueStore, contract: Contract): Prom
   const incidents: Incident[] = [];
   for (const state of states) {
     if (!state.sla.covered || state.sla.contract !== contract.id || state.sla.deleted || state.sla.priority.effective !== rule.priority) continue;
-    const outages = outagesOf(await store.loadEvents(state.source, state.issue.id), rule.restoredStatuses);
+    const outages = outagesOf(await store.loadEvents(state.source, state.issue.id), rule, contract.calendar.zone);
     if (outages.length > 0) incidents.push({ source: state.source, issue: state.issue, outages });
   }
   return incidents;
