@@ -45,6 +45,11 @@ export type Normalized =
       readonly events: readonly IssueEvent[];
       /** What the delivery showed of the fields write-back owns, when the source writes back and it showed any. */
       readonly shown?: ShownFields;
+      /**
+       * A reader's history that holds every time record the tracker has for the issue now, so a
+       * record the bridge has and this lacks was deleted (its webhook lost).
+       */
+      readonly allTimeRecords?: true;
     };
 
 export interface TrackerConnector<Payload = unknown> {

@@ -58,6 +58,8 @@ export async function giteaIssueHistory(source: Source, listed: unknown, read: T
   if (marker.success && marker.data.pull_request != null) return { outcome: 'ignored', reason: 'pull requests are not covered' };
   const issue = parseListed(source, listed);
   const timeline = await readTimeline(source, issue, read);
-  const times = giteaSettings(source).trackedTimes ? await readTrackedTimes(source, issue.repository.full_name, issue.number, read) : [];
-  return { outcome: 'events', issue: giteaIssueRef(source, issue, issue.repository), events: [...replayTimeline(source, issue, timeline), ...times] };
+  const tracked = giteaSettings(source).trackedTimes;
+  const times = tracked ? await readTrackedTimes(source, issue.repository.full_name, issue.number, read) : [];
+  // The tracked times are read in full: one the bridge has and they lack was deleted.
+  return { outcome: 'events', issue: giteaIssueRef(source, issue, issue.repository), events: [...replayTimeline(source, issue, timeline), ...times], ...(tracked ? { allTimeRecords: true as const } : {}) };
 }

@@ -42,5 +42,6 @@ export async function githubIssueHistory(source: Source, listed: unknown, read: 
   const issue = parseListed(source, listed);
   const repository = listedRepository(issue);
   const timeline = await readTimeline(source, repository, issue.number, read);
-  return { outcome: 'events', issue: githubIssueRef(source, issue, repository), events: replayTimeline(source, issue, timeline) };
+  // Every comment is on the timeline: a `/spent` the bridge has and the comments lack was deleted or edited away.
+  return { outcome: 'events', issue: githubIssueRef(source, issue, repository), events: replayTimeline(source, issue, timeline), allTimeRecords: true };
 }

@@ -38,6 +38,9 @@ export const githubTimelineEntrySchema = z.looseObject({
   label: z.looseObject({ name: z.string() }).nullish(),
   assignee: userSchema.nullish(),
   rename: z.looseObject({ from: z.string().nullish(), to: z.string().nullish() }).nullish(),
+  /** A comment's text, read for the `/spent` convention only (src/domain/spent-note.ts), never kept. */
+  body: z.string().nullish(),
+  updated_at: timestamp.nullish(),
 });
 export type GithubTimelineEntry = z.output<typeof githubTimelineEntrySchema>;
 

@@ -6,6 +6,7 @@
  */
 import type { GithubTimelineEntry } from './rest-schema.js';
 import { epochMs } from './issue-facts.js';
+import { spentSeconds } from '../../src/domain/spent-note.js';
 
 export interface LabelEdit {
   readonly name: string;
@@ -16,7 +17,15 @@ export type TimelineChange =
   | { readonly kind: 'labels'; readonly at: number; readonly edits: readonly LabelEdit[] }
   | { readonly kind: 'assignee'; readonly at: number; readonly login: string; readonly removed: boolean }
   | { readonly kind: 'close' | 'reopen'; readonly at: number }
-  | { readonly kind: 'comment'; readonly at: number; readonly login: string | undefined; readonly association: string | null | undefined }
+  | {
+      readonly kind: 'comment';
+      readonly at: number;
+      readonly login: string | undefined;
+      readonly association: string | null | undefined;
+      /** The comment's id and the time its `/spent` line says, with when it last changed (an edit rebooks). */
+      readonly id?: number | undefined;
+      readonly spent?: { readonly seconds: number; readonly at: number } | undefined;
+    }
   | { readonly kind: 'title'; readonly at: number; readonly from: string; readonly to: string };
 
 export interface TimelineChanges {
@@ -26,6 +35,11 @@ export interface TimelineChanges {
 }
 
 const SAME_ACTION_MS = 1_000;
+
+function spentOf(entry: GithubTimelineEntry, at: number): { seconds: number; at: number } | undefined {
+  const seconds = spentSeconds(entry.body ?? '');
+  return seconds === undefined ? undefined : { seconds, at: entry.updated_at ? epochMs(entry.updated_at) : at };
+}
 
 /** One entry's change; null for entries that change nothing the SLA reads (milestones, references, subscriptions…). */
 function changeOf(entry: GithubTimelineEntry, at: number): TimelineChange | 'lost' | null {
@@ -41,7 +55,7 @@ function changeOf(entry: GithubTimelineEntry, at: number): TimelineChange | 'los
     case 'reopened':
       return { kind: 'reopen', at };
     case 'commented':
-      return { kind: 'comment', at, login: (entry.user ?? entry.actor)?.login, association: entry.author_association };
+      return { kind: 'comment', at, login: (entry.user ?? entry.actor)?.login, association: entry.author_association, id: entry.id ?? undefined, spent: spentOf(entry, at) };
     case 'renamed':
       return { kind: 'title', at, from: entry.rename?.from ?? '', to: entry.rename?.to ?? '' };
     default:

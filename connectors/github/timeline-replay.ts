@@ -86,7 +86,10 @@ function changeEvents(source: Source, change: TimelineChange, issue: IssueState)
       return [reopenedEvent(source, change.at, sortedLabels(issue.labels))];
     case 'comment': {
       const event = commentedEvent(source, change, change.at);
-      return event ? [event] : [];
+      if (!event) return [];
+      // As on the webhook path (comment-actions.ts): an agent's `/spent` line books time, a customer's nothing.
+      const booked = event.type === 'commented' && event.by === 'agent' && change.spent && change.id !== undefined && change.spent.seconds > 0;
+      return booked ? [event, { type: 'time_logged', at: change.spent!.at, recordId: `github-comment:${change.id}`, seconds: change.spent!.seconds, author: change.login ?? null }] : [event];
     }
     case 'title':
       return [];

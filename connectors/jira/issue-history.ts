@@ -91,5 +91,6 @@ export async function jiraIssueHistory(source: Source, listed: unknown, read: Tr
   const comments = (await allComments(source, issue, read)).flatMap((comment) => commentEvent(source, comment.created, comment));
   const worklogs = (await allWorklogs(source, issue, read)).map((worklog) => worklogEvent(worklog, issue.fields.created));
   const told: IssueEvent[] = [...createdEvents(source, issue, states[0], false), ...changes, ...comments, ...worklogs];
-  return { outcome: 'events', issue: issueRef(source, issue), events: [...told, ...resolutionEvents(source, { issue, now }, told)] };
+  // With the worklog field the worklogs are read in full: one the bridge has and they lack was deleted.
+  return { outcome: 'events', issue: issueRef(source, issue), events: [...told, ...resolutionEvents(source, { issue, now }, told)], ...(issue.fields.worklog ? { allTimeRecords: true as const } : {}) };
 }

@@ -42,6 +42,19 @@ export function currentTimeRecords(events: readonly IssueEvent[]): TimeRecord[] 
 }
 
 /**
+ * Records the log holds that a complete reading of the tracker no longer shows: deleted while
+ * their webhook was lost (Jira Data Center never retries one). Each is taken back at `at`. A record
+ * changed within `graceMs` before the reading began may have been booked after the tracker was read
+ * (its webhook applied meanwhile), so it stays.
+ */
+export function vanishedTimeRecords(known: readonly IssueEvent[], told: readonly IssueEvent[], readAt: number, at: number, graceMs: number): IssueEvent[] {
+  const shown = new Set(told.flatMap((event) => (event.type === 'time_logged' ? [event.recordId] : [])));
+  return currentTimeRecords(known)
+    .filter((record) => !shown.has(record.recordId) && record.changedAt < readAt - graceMs)
+    .map((record) => ({ type: 'time_logged', at, recordId: record.recordId, seconds: 0, author: null }));
+}
+
+/**
  * The time events `currentTimeRecords` reads, per record id: the first, the first naming a person,
  * the last. Every other one can go without changing the records, now or after later events.
  */

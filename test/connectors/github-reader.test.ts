@@ -216,6 +216,7 @@ describe('GitHub reader (reconciliation)', () => {
           { type: 'reopened', at: at('10:15:03', '2026-11-27'), status: 'open' },
           { type: 'assigned', at: at('10:31:45', '2026-11-27'), assignee: null },
         ],
+        allTimeRecords: true,
       } satisfies Normalized);
       expect(scope.isDone()).to.equal(true);
     });
@@ -240,6 +241,17 @@ describe('GitHub reader (reconciliation)', () => {
       // Raising the priority took two webhooks (one per label) and one change of the timeline.
       expect(reconciled).to.have.length(facts.length - 4);
       expect(reconciled[0]).to.include({ type: 'created', title: ORIGINAL_TITLE_42, synthetic: false });
+    });
+
+    it("books an agent's `/spent` line as the webhook path does, at its last edit, and a customer's not", async () => {
+      const timeline = timeline42().map((entry) => {
+        if (entry.id === 2481003377) return { ...entry, body: `${String(entry.body)}\n/spent 1h30m`, updated_at: '2026-11-26T09:05:00Z' };
+        if (entry.id === 2481337904) return { ...entry, body: `${String(entry.body)}\n/spent 2h` };
+        return entry;
+      });
+      serveTimeline(issue42(), timeline);
+      const booked = eventsOf(await githubReader.issueHistory(source(), issue42(), read)).filter((event) => event.type === 'time_logged');
+      expect(booked).to.deep.equal([{ type: 'time_logged', at: Date.parse('2026-11-26T09:05:00Z'), recordId: 'github-comment:2481003377', seconds: 5400, author: 'open2bizz-support' }]);
     });
 
     it('leaves a pull request out without reading its timeline', async () => {

@@ -9,7 +9,8 @@ import type { Job } from 'bullmq';
 import type { IssueRef } from '../../../connectors/connector.js';
 import type { IssueEvent } from '../../domain/issue-event.js';
 import { clampToArrival } from '../../domain/clock-skew.js';
-import { missedEvents } from '../../domain/missed-events.js';
+import { MATCH_TOLERANCE_MS, missedEvents } from '../../domain/missed-events.js';
+import { vanishedTimeRecords } from '../../domain/time-record.js';
 import type { StoredEvent } from '../store/issue-store.js';
 import { refreshIssue, type IssueWorkDeps } from './issue-work.js';
 import type { DeliveryJob } from './pipeline.js';
@@ -45,9 +46,11 @@ const reconciledId = (event: IssueEvent) => `reconciled:${createHash('sha256').u
  * and recomputes the issue when there were any. Under the issue's lock, like every delivery, so
  * a webhook applied meanwhile is either seen here or comes after. Answers how many were added.
  */
-export async function applyToldEvents(deps: IssueWorkDeps, source: string, issue: IssueRef, told: readonly IssueEvent[]): Promise<number> {
+export async function applyToldEvents(deps: IssueWorkDeps, source: string, issue: IssueRef, told: readonly IssueEvent[], allTimeRecords?: { readonly readAt: number }): Promise<number> {
   return deps.store.withIssueLock(source, issue.id, async () => {
-    const found = missedEvents(await deps.store.loadEvents(source, issue.id), told);
+    const known = await deps.store.loadEvents(source, issue.id);
+    const vanished = allTimeRecords ? vanishedTimeRecords(known, told, allTimeRecords.readAt, deps.now(), MATCH_TOLERANCE_MS) : [];
+    const found = [...missedEvents(known, told), ...vanished];
     if (found.length === 0) return 0;
     // Told now: a stamp in the bridge's future is a tracker clock ahead, as with webhooks.
     const { events: missed, aheadMs } = clampToArrival(found, deps.now());

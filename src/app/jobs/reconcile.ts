@@ -99,9 +99,10 @@ export async function reconcileSource(
 
   const reconcileOne = async (listed: unknown) => {
     try {
+      const readAt = deps.now();
       const told = await reader.issueHistory(source, listed, deps.read);
       if (told.outcome === 'events') {
-        const count = await applyToldEvents(deps, source.id, told.issue, told.events);
+        const count = await applyToldEvents(deps, source.id, told.issue, told.events, told.allTimeRecords ? { readAt } : undefined);
         if (count > 0) {
           updated += 1;
           added += count;
