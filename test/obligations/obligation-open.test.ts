@@ -20,7 +20,7 @@ import { IssueStore } from '../../src/app/store/issue-store.js';
 import { createRedis, type RedisClient } from '../../src/app/store/redis-connection.js';
 import { urlTarget } from '../../src/app/store/redis-target.js';
 import { trackerConnectors } from '../../connectors/registry.js';
-import { OBLIGATION_OPEN_JOB, OBLIGATION_QUEUE, chatQueueName, obligationOpenJobId, type ChatJob, type ObligationJob } from '../../src/app/jobs/pipeline.js';
+import { OBLIGATION_OPEN_JOB, OBLIGATION_QUEUE, chatQueueName, obligationOpenJobId, type ChatJob, type ChatNoticeJob, type ObligationJob } from '../../src/app/jobs/pipeline.js';
 import { OPEN_RETRY_AFTER_MS, checkObligation, createObligationProcessor, queueDueObligations, type ObligationDeps } from '../../src/app/obligations/obligation-jobs.js';
 import { ObligationStore } from '../../src/app/obligations/obligation-store.js';
 import { periodAt } from '../../src/domain/obligation-period.js';
@@ -247,9 +247,10 @@ describe('obligation issues: opened once per period', function () {
       return (counts.active ?? 0) + (counts.wait ?? 0) === 0;
     });
     // Both workers saw the check's job id once: one message.
-    expect(jobs.map((job) => job.data.notification.kind)).to.deep.equal(['warning']);
-    expect(jobs[0]!.data.notification).to.deep.include({ threshold: '1000w before', contract: 'ops', metric: 'resolution' });
-    expect(jobs[0]!.data.notification.issue).to.deep.include({ key: 'ops/servers#41' });
+    const notices = jobs.map((job) => (job.data as unknown as ChatNoticeJob).notice);
+    expect(notices.map((notice) => notice.kind === 'obligation' && notice.check)).to.deep.equal(['warning']);
+    expect(notices[0]).to.deep.include({ kind: 'obligation', lead: '1000w before', contract: 'ops', period: key });
+    expect(notices[0]!.kind === 'obligation' && notices[0]!.issue).to.deep.include({ key: 'ops/servers#41', tracker: 'Gitea' });
     expect(creates.gitea).to.equal(1);
     // The check planned again (its job cleaned away after a month) tells nobody twice.
     const opened0 = (await a.deps.store.opened('ops', 'maintenance', key))!;

@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
 import { trackerConnectors } from '../../connectors/registry.js';
-import { chatQueueName, type ChatJob, type ObligationJob, OBLIGATION_QUEUE } from '../../src/app/jobs/pipeline.js';
+import { chatQueueName, type ChatJob, type ChatNoticeJob, type ObligationJob, OBLIGATION_QUEUE } from '../../src/app/jobs/pipeline.js';
+import { noticeSeverity } from '../../connectors/chat/notice.js';
 import { createLogger } from '../../src/app/logger.js';
 import { checkObligation } from '../../src/app/obligations/obligation-jobs.js';
 import { ObligationStore } from '../../src/app/obligations/obligation-store.js';
@@ -79,7 +80,7 @@ describe('obligation messages and quiet hours', () => {
     expect(await checkObligation(deps, { ...data, check: 'warning' })).to.deep.equal(['team']);
     expect(await checkObligation(deps, { ...data, check: 'deadline' })).to.deep.equal(['team']);
     const jobs = await chat.getJobs(['delayed', 'wait']);
-    const delays = Object.fromEntries(jobs.map((job) => [job.data.notification.kind, job.opts.delay ?? 0]));
+    const delays = Object.fromEntries(jobs.map((job) => [noticeSeverity((job.data as unknown as ChatNoticeJob).notice), job.opts.delay ?? 0]));
     expect(delays).to.deep.equal({ warning: 10.5 * 3_600_000, breach: 0 });
   });
 });

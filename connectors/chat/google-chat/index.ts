@@ -2,6 +2,7 @@ import type { ChatChannel } from '../chat-channel.js';
 import { jsonPost } from '../json-post.js';
 import { messageText } from '../message-text.js';
 import { noticeText } from '../notice-text.js';
+import { noticeThread } from '../notice.js';
 import { googleChatConfigSchema, type GoogleChatConfig } from './config.js';
 import { googleChatMessage } from './payload.js';
 import { messageUrl, threadKey } from './thread.js';
@@ -16,5 +17,5 @@ export const googleChatChannel: ChatChannel<GoogleChatConfig, 'google-chat'> = {
       messageUrl(config.url, notification.id),
       googleChatMessage(messageText(notification), threadKey(notification.tracker.source, notification.issue.id)),
     ),
-  buildNoticeRequest: (config, notice) => jsonPost(messageUrl(config.url, notice.id), googleChatMessage(noticeText(notice), threadKey('contract', notice.contract))),
+  buildNoticeRequest: (config, notice) => jsonPost(messageUrl(config.url, notice.id), googleChatMessage(noticeText(notice), threadKey(noticeThread(notice).source, noticeThread(notice).id))),
 };

@@ -2,6 +2,7 @@ import type { ChatChannel } from '../chat-channel.js';
 import { jsonPost } from '../json-post.js';
 import { messageText } from '../message-text.js';
 import { noticeText } from '../notice-text.js';
+import { noticeSeverity } from '../notice.js';
 import { mattermostConfigSchema, type MattermostConfig } from './config.js';
 import { mattermostMessage } from './payload.js';
 
@@ -11,5 +12,5 @@ export const mattermostChannel: ChatChannel<MattermostConfig, 'mattermost'> = {
   kind: 'mattermost',
   configSchema: mattermostConfigSchema,
   buildRequest: (config, notification) => jsonPost(config.url, mattermostMessage(config, messageText(notification), notification.kind)),
-  buildNoticeRequest: (config, notice) => jsonPost(config.url, mattermostMessage(config, noticeText(notice), 'warning')),
+  buildNoticeRequest: (config, notice) => jsonPost(config.url, mattermostMessage(config, noticeText(notice), noticeSeverity(notice))),
 };

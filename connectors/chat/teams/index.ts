@@ -2,6 +2,7 @@ import type { ChatChannel } from '../chat-channel.js';
 import { jsonPost } from '../json-post.js';
 import { messageText } from '../message-text.js';
 import { noticeText } from '../notice-text.js';
+import { noticeSeverity } from '../notice.js';
 import { teamsConfigSchema, type TeamsConfig } from './config.js';
 import { teamsMessage } from './payload.js';
 
@@ -11,5 +12,5 @@ export const teamsChannel: ChatChannel<TeamsConfig, 'teams'> = {
   kind: 'teams',
   configSchema: teamsConfigSchema,
   buildRequest: (config, notification) => jsonPost(config.url, teamsMessage(messageText(notification), notification.kind)),
-  buildNoticeRequest: (config, notice) => jsonPost(config.url, teamsMessage(noticeText(notice), 'warning')),
+  buildNoticeRequest: (config, notice) => jsonPost(config.url, teamsMessage(noticeText(notice), noticeSeverity(notice))),
 };

@@ -6,7 +6,7 @@
  * both find it untold still queue one message per channel.
  */
 import type { Job, Queue } from 'bullmq';
-import type { SlaNotification } from '../../../connectors/chat/notification.js';
+import { noticeSeverity, type ChatNotice } from '../../../connectors/chat/notice.js';
 import { connectorOf, type ConnectorRegistry } from '../../../connectors/connector.js';
 import type { Channel } from '../../config/channel.js';
 import type { Source } from '../../config/source.js';
@@ -21,14 +21,15 @@ import {
   AVAILABILITY_JOB_OPTIONS,
   AVAILABILITY_SCHEDULER_ID,
   AVAILABILITY_TICK_JOB,
-  CHAT_JOB,
   CHAT_JOB_OPTIONS,
+  CHAT_NOTICE_JOB,
   availabilityCheckJobId,
   availabilityNotificationId,
   chatJobId,
   type AvailabilityCheckJob,
   type AvailabilityJob,
   type ChatJob,
+  type ChatNoticeJob,
 } from '../jobs/pipeline.js';
 import { loadIncidents } from './incidents.js';
 import { quietDelay } from '../obligations/quiet-delay.js';
@@ -46,42 +47,36 @@ export interface AvailabilityDeps {
   readonly redis: RedisClient;
   readonly prefix: string;
   readonly queue: Queue<AvailabilityJob>;
-  readonly chatQueue: (channelId: string) => Queue<ChatJob>;
+  readonly chatQueue: (channelId: string) => Queue<ChatJob | ChatNoticeJob>;
   readonly now: () => number;
   readonly logger: Logger;
 }
 
 const toldKey = (prefix: string, contract: string, month: string, share: number) => `${prefix}:availability-told:${contract}:${month}:${share}`;
 
-/** `50% of the downtime budget left`, `downtime budget used up`. */
-export const shareLabel = (share: number) => (share === 0 ? 'downtime budget used up' : `${Math.round(share * 1000) / 10}% of the downtime budget left`);
-
-export function availabilityNotification(
+/** The downtime budget notice of a share crossed: the month's budget, what is left, and the incident down last. */
+export function availabilityNotice(
   contract: Contract,
   month: string,
   share: number,
   incident: Incident,
-  exhaustedAt: number,
-  remainingMs: number,
-  tracker: { readonly kind: string; readonly name: string },
-  language: SlaNotification['language'],
+  amounts: { readonly budgetMs: number; readonly remainingMs: number; readonly exhaustedAt: number },
+  tracker: string,
+  language: ChatNotice['language'],
   now: number,
-): SlaNotification {
+): ChatNotice {
   return {
     id: availabilityNotificationId(contract.id, month, share),
-    kind: 'warning',
-    threshold: shareLabel(share),
+    kind: 'downtime_budget',
     language,
     customer: contract.customer,
     contract: contract.id,
-    tracker: { kind: tracker.kind, name: tracker.name, source: incident.source },
-    issue: { id: incident.issue.id, key: incident.issue.key, title: incident.issue.title ?? '', ...(incident.issue.url && /^https?:/.test(incident.issue.url) ? { url: incident.issue.url } : {}) },
-    priority: { effective: contract.availability!.priority, reason: `uptime target ${contract.availability!.targetPercent}% in ${month}` },
-    metric: 'resolution',
-    deadline: exhaustedAt,
     zone: contract.calendar.zone,
-    remainingMs,
-    assignee: null,
+    month,
+    targetPercent: contract.availability!.targetPercent,
+    share,
+    ...amounts,
+    incident: { source: incident.source, tracker, id: incident.issue.id, key: incident.issue.key, title: incident.issue.title ?? '', ...(incident.issue.url && /^https?:/.test(incident.issue.url) ? { url: incident.issue.url } : {}) },
     firedAt: now,
   };
 }
@@ -112,15 +107,15 @@ export async function evaluateAvailability(deps: AvailabilityDeps, contract: Con
     const lastDown = (incident: Incident) => Math.max(...incident.outages.map((outage) => outage.to ?? Number.POSITIVE_INFINITY));
     const incident = [...incidents].sort((a, b) => lastDown(a) - lastDown(b)).at(-1)!;
     const source = deps.sources.get(incident.source);
-    const tracker = source ? { kind: source.kind, name: connectorOf(deps.connectors, source.kind).displayName } : { kind: 'unknown', name: incident.source };
+    const tracker = source ? connectorOf(deps.connectors, source.kind).displayName : incident.source;
     const ids = share === 0 ? contract.notify?.breaches : contract.notify?.warnings;
     const routed = (ids ?? []).flatMap((id) => deps.channels.get(id) ?? []);
     const remaining = budget - downtimeMs(outages, from, until, now);
     for (const channel of routed.length > 0 ? routed : [deps.fallbackChannel]) {
       const language = channel.language ?? contract.notify?.language ?? 'en';
-      const notification = availabilityNotification(contract, month, share, incident, exhaustedAt, remaining, tracker, language, now);
+      const notice = availabilityNotice(contract, month, share, incident, { budgetMs: budget, remainingMs: remaining, exhaustedAt }, tracker, language, now);
       // Quiet hours hold the shares like warnings, and the used-up one like a breach.
-      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(notification.id, channel.id), delay: quietDelay(channel, share === 0 ? 'breach' : 'warning', now) });
+      await deps.chatQueue(channel.id).add(CHAT_NOTICE_JOB, { channelId: channel.id, notice }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(notice.id, channel.id), delay: quietDelay(channel, noticeSeverity(notice), now) });
     }
     // Kept past the month's end: the chat jobs' ids alone would be forgotten after 30 days.
     await deps.redis.set(key, String(now), 'PX', until - now + 7 * DAY_MS);

@@ -9,6 +9,7 @@ import type { Job } from 'bullmq';
 import { isHttpPost } from '../../../connectors/chat/chat-channel.js';
 import { messageText, plainText } from '../../../connectors/chat/message-text.js';
 import { noticeText } from '../../../connectors/chat/notice-text.js';
+import { noticeSubject } from '../../../connectors/chat/notice.js';
 import type { Channel } from '../../config/channel.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { Logger } from '../logger.js';
@@ -37,7 +38,7 @@ export type ChatSendOutcome = { readonly outcome: 'sent' | 'logged' | 'dead-lett
 function rendered(channel: Channel, data: ChatJob | ChatNoticeJob) {
   if ('notice' in data) {
     const { notice } = data;
-    return { request: channel.chat.buildNoticeRequest(notice), text: plainText(noticeText(notice)), notification: { id: notice.id, what: `${notice.kind} ${notice.contract} ${notice.validUntil}` } };
+    return { request: channel.chat.buildNoticeRequest(notice), text: plainText(noticeText(notice)), notification: { id: notice.id, what: noticeSubject(notice) } };
   }
   const { notification } = data;
   return {

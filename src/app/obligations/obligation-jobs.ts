@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
-import type { SlaNotification } from '../../../connectors/chat/notification.js';
+import { noticeSeverity, type ChatNotice } from '../../../connectors/chat/notice.js';
 import { connectorOf, type ConnectorRegistry } from '../../../connectors/connector.js';
 import type { NewIssue } from '../../../connectors/issue-creation.js';
 import type { Channel } from '../../config/channel.js';
@@ -24,8 +24,8 @@ import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { IssueStore } from '../store/issue-store.js';
 import { trackerRead } from '../jobs/reconcile.js';
 import {
-  CHAT_JOB,
   CHAT_JOB_OPTIONS,
+  CHAT_NOTICE_JOB,
   chatJobId,
   OBLIGATION_CHECK_JOB,
   OBLIGATION_CHECK_JOB_OPTIONS,
@@ -39,6 +39,7 @@ import {
   obligationNotificationId,
   obligationOpenJobId,
   type ChatJob,
+  type ChatNoticeJob,
   type ObligationCheckJob,
   type ObligationJob,
   type ObligationOpenJob,
@@ -60,7 +61,7 @@ export interface ObligationDeps {
   readonly issues: IssueStore;
   readonly queue: Queue<ObligationJob>;
   readonly http: OutboundHttp;
-  readonly chatQueue: (channelId: string) => Queue<ChatJob>;
+  readonly chatQueue: (channelId: string) => Queue<ChatJob | ChatNoticeJob>;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -201,36 +202,39 @@ function routed(deps: Pick<ObligationDeps, 'channels' | 'fallbackChannel'>, cont
   return channels.length > 0 ? channels : [deps.fallbackChannel];
 }
 
-/**
- * The message of a check, in the vocabulary of SLA notifications: the obligation's issue, its
- * deadline as the resolution deadline, the time left in business time of the obligation's calendar.
- */
-export function obligationNotification(
+/** The notice of a check: the obligation, its period and deadline, the time left in business time of its calendar, its issue. */
+export function obligationNotice(
   contract: Contract,
   obligation: Obligation,
   opened: OpenedObligation,
   check: ObligationCheckJob['check'],
-  tracker: { readonly kind: string; readonly name: string },
-  language: SlaNotification['language'],
+  tracker: string,
+  language: ChatNotice['language'],
   now: number,
-): SlaNotification {
+): ChatNotice {
   const { dueAt } = opened.period;
   const remainingMs = now <= dueAt ? obligation.calendar.between(now, dueAt) : -obligation.calendar.between(dueAt, now);
   return {
     id: obligationNotificationId(opened.contract, opened.obligation, opened.period.key, check),
-    kind: check === 'warning' ? 'warning' : 'breach',
-    threshold: check === 'warning' ? `${obligation.warnBeforeText ?? '0m'} before` : 'breach',
+    kind: 'obligation',
+    check,
     language,
     customer: contract.customer,
     contract: contract.id,
-    tracker: { kind: tracker.kind, name: tracker.name, source: opened.source },
-    issue: { id: opened.issue.id, key: opened.issue.key, title: opened.issue.title ?? obligationTitle(obligation, opened.period as ObligationPeriod), ...(opened.issue.url && /^https?:/.test(opened.issue.url) ? { url: opened.issue.url } : {}) },
-    priority: { effective: 'P4', reason: `recurring obligation ${obligation.id}, ${opened.period.key}` },
-    metric: 'resolution',
-    deadline: dueAt,
     zone: obligation.calendar.zone,
+    obligation: { id: obligation.id, title: obligation.title },
+    period: opened.period.key,
+    dueAt,
     remainingMs,
-    assignee: null,
+    ...(check === 'warning' && obligation.warnBeforeText ? { lead: `${obligation.warnBeforeText} before` } : {}),
+    issue: {
+      source: opened.source,
+      tracker,
+      id: opened.issue.id,
+      key: opened.issue.key,
+      title: opened.issue.title ?? obligationTitle(obligation, opened.period as ObligationPeriod),
+      ...(opened.issue.url && /^https?:/.test(opened.issue.url) ? { url: opened.issue.url } : {}),
+    },
     firedAt: now,
   };
 }
@@ -248,12 +252,12 @@ export async function checkObligation(deps: ObligationDeps, data: ObligationChec
   // Told before (the check's job was re-planned after its first run had been cleaned away): once is enough.
   if (await deps.store.told(contract.id, obligation.id, data.period, data.check)) return [];
   const source = deps.sources.get(opened.source);
-  const tracker = source ? { kind: source.kind, name: connectorOf(deps.connectors, source.kind).displayName } : { kind: 'unknown', name: opened.source };
+  const tracker = source ? connectorOf(deps.connectors, source.kind).displayName : opened.source;
   const sent: string[] = [];
   for (const channel of routed(deps, contract, data.check)) {
     const language = channel.language ?? contract.notify?.language ?? 'en';
-    const notification = obligationNotification(contract, obligation, opened, data.check, tracker, language, now);
-    await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(notification.id, channel.id), delay: quietDelay(channel, notification.kind, now) });
+    const notice = obligationNotice(contract, obligation, opened, data.check, tracker, language, now);
+    await deps.chatQueue(channel.id).add(CHAT_NOTICE_JOB, { channelId: channel.id, notice }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(notice.id, channel.id), delay: quietDelay(channel, noticeSeverity(notice), now) });
     sent.push(channel.id);
   }
   // After the chat jobs: a crash in between queues them again under the same ids.
