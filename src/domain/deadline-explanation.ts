@@ -278,7 +278,8 @@ function explainMetric(status: MetricStatus, rule: MetricRule, contract: Contrac
     if (point.at === null) continue;
     if (status.metAt !== undefined && point.at > status.metAt) continue;
     const past = point.at <= now;
-    if (!past && status.state !== 'running') continue;
+    // A breach still to come is the deadline entry below.
+    if (!past && (status.state !== 'running' || point.kind === 'breach')) continue;
     const channelRoutes = point.kind === 'warning' ? routes?.warnings : routes?.breaches;
     const name = point.kind === 'warning' ? `warning ${point.label}` : point.kind === 'breach' ? 'breach' : point.label;
     const measure = point.kind === 'escalation' ? `${formatMs(point.elapsedMs - target.ms)} after the breach` : point.kind === 'breach' ? `the ${target.text} target used up` : `${formatMs(point.elapsedMs)} of the ${target.text} target`;
@@ -294,7 +295,9 @@ function explainMetric(status: MetricStatus, rule: MetricRule, contract: Contrac
     const late = status.state === 'breached';
     add({ at: status.metAt, kind: 'met', reason: status.reason ?? 'met', text: `${status.reason ?? 'met'}: ${formatMs(status.elapsedMs ?? 0)} business time of the ${target.text} target${late ? `, ${formatMs(-(status.remainingMs ?? 0))} late` : ''}` });
   } else if (status.deadline != null && status.deadline > now) {
-    add({ at: status.deadline, kind: 'deadline', text: `due: ${target.text} business time at ${status.priority} on ${status.calendar}` });
+    const breaches = status.state === 'running' ? routes?.breaches : undefined;
+    const message = breaches ? `; the breach message goes to ${breaches.map((route) => route.id).join(', ')}${quietNote(breaches, 'breach', status.deadline, zone)}` : '';
+    add({ at: status.deadline, kind: 'deadline', text: `due: ${target.text} business time at ${status.priority} on ${status.calendar}${message}` });
   }
 
   return { drafts, short: shortText(status, target.text, pausedBy, zone) };
@@ -327,8 +330,9 @@ function issueDrafts(steps: readonly Step[], contract: Contract | undefined, jou
     drafts.push({ at: first.at, kind: 'created', text: `reported at ${priority}${priority !== first.after.requested ? ` (${first.after.requested} in the tracker)` : ''}, ${quote(first.after.status)}${first.event.type === 'created' && first.event.synthetic ? ' (first seen mid-life: the bridge took its current fields)' : ''}` });
   }
   for (const step of steps.slice(1)) {
-    if (step.before && !step.before.resolved && step.after.resolved) drafts.push({ at: step.at, kind: 'resolved', text: `resolved (${quote(step.after.status)})` });
-    if (step.before?.resolved && !step.after.resolved) drafts.push({ at: step.at, kind: 'reopened', text: `reopened (${quote(step.after.status)}): the resolution clock resumes with its elapsed time` });
+    const status = step.before && step.before.status !== step.after.status ? ` (${quote(step.after.status)})` : '';
+    if (step.before && !step.before.resolved && step.after.resolved) drafts.push({ at: step.at, kind: 'resolved', text: `resolved${status}` });
+    if (step.before?.resolved && !step.after.resolved) drafts.push({ at: step.at, kind: 'reopened', text: `reopened${status}: the resolution clock resumes with its elapsed time` });
     if (step.before && !step.before.deleted && step.after.deleted) drafts.push({ at: step.at, kind: 'deleted', text: 'deleted in the tracker: every clock stops' });
   }
   for (const record of journal) {
