@@ -8,7 +8,6 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { loadBridgeConfig } from '../src/app/plugins.js';
-import { configureChatChannel } from '../connectors/chat/configured-channel.js';
 import { explainDeadlines, type ExplainInput, type Explanation, type TimelineEntry } from '../src/domain/deadline-explanation.js';
 import { HOUR_MS, MINUTE_MS } from '../src/domain/duration.js';
 import { issueEventSchema, type IssueEventInput } from '../src/domain/issue-event.js';

@@ -147,10 +147,14 @@ function stopReason(rule: MetricRule, facts: IssueFacts): { kind: string; reason
 }
 
 function resumeReason(steps: readonly Step[], at: Instant): string {
-  const step = [...steps].reverse().find((candidate) => candidate.at === at);
-  if (!step) return 'resumed';
-  if (step.before?.resolved && !step.after.resolved) return 'issue reopened';
-  if (step.before && step.before.status.toLowerCase() !== step.after.status.toLowerCase()) return quote(step.after.status);
+  // Several events may share the instant (a change and the fields the same delivery showed): before the first, after the last.
+  const same = steps.filter((candidate) => candidate.at === at);
+  const before = same[0]?.before;
+  const after = same[same.length - 1]?.after;
+  if (!before || !after) return 'resumed';
+  if (before.resolved && !after.resolved) return 'issue reopened';
+  if (before.status.toLowerCase() !== after.status.toLowerCase()) return quote(after.status);
+  if (before.deleted !== after.deleted) return 'issue restored';
   return 'resumed';
 }
 
@@ -283,7 +287,8 @@ function explainMetric(status: MetricStatus, rule: MetricRule, contract: Contrac
     const channelRoutes = point.kind === 'warning' ? routes?.warnings : routes?.breaches;
     const name = point.kind === 'warning' ? `warning ${point.label}` : point.kind === 'breach' ? 'breach' : point.label;
     const measure = point.kind === 'escalation' ? `${formatMs(point.elapsedMs - target.ms)} after the breach` : point.kind === 'breach' ? `the ${target.text} target used up` : `${formatMs(point.elapsedMs)} of the ${target.text} target`;
-    const planned = past ? 'reached' : `due${channelRoutes ? ` to ${channelRoutes.map((route) => route.id).join(', ')}${quietNote(channelRoutes, point.kind, point.at, zone)}` : ''}`;
+    const already = !past && sentLabels.has(point.label) ? ' (its message already went out, when it was due before a change moved it)' : '';
+    const planned = past ? 'reached' : `due${channelRoutes ? ` to ${channelRoutes.map((route) => route.id).join(', ')}${quietNote(channelRoutes, point.kind, point.at, zone)}` : ''}${already}`;
     add({ at: point.at, kind: point.kind, text: `${name} ${planned}: ${measure}` });
     if (past && sentLabels.has(point.label) && !recorded.has(point.label)) {
       add({ at: point.at, kind: 'notified', reason: 'not recorded', text: `${name} sent (where and when not recorded: before this bridge kept its journal)` });
