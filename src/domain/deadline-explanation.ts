@@ -210,7 +210,12 @@ function explainMetric(status: MetricStatus, rule: MetricRule, contract: Contrac
   }
   const segments = status.segments ?? [];
   const target = status.target!;
-  if (status.startedAt !== undefined) add({ at: status.startedAt, kind: 'started', text: `${startText(status, rule, steps)}; target ${target.text} at ${status.priority}` });
+  if (status.startedAt !== undefined) {
+    // The target it started with: a later priority change re-targets it (its own entry).
+    const first = segments[0]?.priority ?? status.priority;
+    const initial = resolveTarget(contract, metric, first);
+    add({ at: status.startedAt, kind: 'started', text: `${startText(status, rule, steps)}; target ${initial?.text ?? 'none'} at ${first}` });
+  }
 
   // Status pauses: business time they kept off the clock, per reason, for the short form.
   const pausedBy = new Map<string, number>();
