@@ -226,3 +226,21 @@ describe('deadline explanation', () => {
     expect(explanation.text).to.match(/^X-1 \(jira-demo\): no SLA clock, no contract covers jira-demo project "NOPE"/);
   });
 });
+
+describe('deadline explanation of a long-running clock', () => {
+  it(`lists the first closed stretches and says there are more, instead of every night for months`, () => {
+    // A P4 resolution has no target; its 2d reaction started in January and was never met: breached,
+    // running on until `now` in June, over some 150 nights and weekends.
+    const explanation = explainDeadlines({
+      source: 'jira-demo',
+      key: 'ACME-2',
+      events: [issueEventSchema.parse({ type: 'created', at: at('2026-01-05T09:00'), project: 'ACME', priority: 'P4', status: 'open' })],
+      contracts: fixture.contracts.values(),
+      now: at('2026-06-01T09:00'),
+    });
+    const closed = explanation.timeline.filter((entry) => entry.kind === 'closed');
+    expect(closed).to.have.length(61);
+    expect(closed[60]).to.deep.include({ reason: 'more', text: 'and more closed stretches, not listed (the first 60 are)' });
+    expect(explanation.metrics.find((entry) => entry.metric === 'reaction')).to.deep.include({ state: 'breached', deadlineLocal: '2026-01-06 17:00' });
+  });
+});

@@ -229,7 +229,8 @@ function explainMetric(status: MetricStatus, rule: MetricRule, contract: Contrac
     }
     // Closed stretches of the calendar while the clock runs; for the running one up to the deadline, since they put it there.
     const until = segment.to ?? Math.max(now, status.deadline ?? now);
-    for (const closed of closedSpans(calendar, segment.from, until, MAX_CLOSED_PER_METRIC + 1)) {
+    // Past the limit, one more is looked for only to say that there are more.
+    for (const closed of closedSpans(calendar, segment.from, until, Math.max(1, MAX_CLOSED_PER_METRIC + 1 - closedListed))) {
       if (closedListed >= MAX_CLOSED_PER_METRIC) {
         closedLeft += 1;
         continue;
@@ -255,7 +256,7 @@ function explainMetric(status: MetricStatus, rule: MetricRule, contract: Contrac
   });
   if (closedLeft > 0) {
     const last = segments[segments.length - 1];
-    add({ at: last?.to ?? now, kind: 'closed', reason: 'more', text: `and ${closedLeft} more closed stretches not listed` });
+    add({ at: last?.to ?? now, kind: 'closed', reason: 'more', text: `and more closed stretches, not listed (the first ${MAX_CLOSED_PER_METRIC} are)` });
   }
 
   // Priority changes while the metric was started and unmet: the elapsed time carries over.
