@@ -9,6 +9,7 @@ import { compactCommand } from './compact-command.js';
 import { deadlineCommand } from './deadline-command.js';
 import { demoCommand } from './demo-command.js';
 import { exportCommand } from './export-command.js';
+import { explainCommand } from './explain-command.js';
 import { importCommand } from './import-command.js';
 import { reconcileCommand } from './reconcile-command.js';
 import { reportCommand } from './report-command.js';
@@ -82,6 +83,15 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'html']).default('json'))
     .addOption(configOption())
     .action((options: { contract: string; month: string; format: string; config: string }) => run(io, () => reportCommand(options, io)));
+
+  program
+    .command('explain')
+    .description("why each deadline of an issue is where it is: its clocks' runs and pauses with reasons, priority changes, warnings and breaches with where they went, write-backs")
+    .requiredOption('--source <id>', 'source id, e.g. jira-demo')
+    .requiredOption('--issue <key>', 'issue key (or id), e.g. MB-42')
+    .option('--json', 'print the JSON the API answers')
+    .addOption(configOption())
+    .action((options: { source: string; issue: string; config: string; json?: boolean }) => run(io, () => explainCommand(options, io)));
 
   program
     .command('hours-statement')

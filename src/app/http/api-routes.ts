@@ -24,6 +24,7 @@ import { apiAuth, apiThrottle, sessionRouter, type ApiAuthDeps } from './api-aut
 import type { HoursStore } from '../hours/hours-store.js';
 import { withHoursSection } from '../hours/hours-report-data.js';
 import { hoursStatus } from '../hours/hours-status.js';
+import { explainRoute, type ExplainLookup } from './explain-route.js';
 
 export interface ApiDeps extends ApiAuthDeps {
   readonly store: IssueStore;
@@ -40,6 +41,8 @@ export interface ApiDeps extends ApiAuthDeps {
   readonly obligations?: () => Promise<readonly ObligationStatus[]>;
   /** `GET /api/availability`: each uptime target's current month. */
   readonly availability?: () => Promise<readonly unknown[]>;
+  /** `GET /api/issues/:sourceId/:issueKey/explain`: why each deadline is where it is. */
+  readonly explain?: ExplainLookup;
 }
 
 /**
@@ -169,6 +172,7 @@ export function apiRouter(deps: ApiDeps): Router {
     const shown = matching.slice(offset, limit === undefined ? undefined : offset + limit);
     response.json({ total: matching.length, ...nextOffset(offset, shown.length, matching.length), issues: shown.map(issueSummary) });
   });
+  router.get('/issues/:sourceId/:issueKey/explain', explainRoute(deps.explain));
   router.get('/issues/:sourceId/:issueKey', async (request, response) => {
     const { sourceId, issueKey } = request.params;
     const issueId = await deps.store.resolveIssueId(sourceId, issueKey);

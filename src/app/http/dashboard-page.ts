@@ -4,6 +4,8 @@
  * HttpOnly session cookie, which also opens the queue board. `#token=…` in the address logs in
  * once and is removed from the address at once.
  */
+import { TIMELINE_MARKUP, TIMELINE_SCRIPT, TIMELINE_STYLE } from './dashboard-timeline.js';
+
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>sla-bridge</title>
@@ -15,12 +17,12 @@ table{border-collapse:collapse;width:100%;background:#fff}td,th{padding:.35rem .
 .ok>div{background:#2e7d32}.at-risk>div{background:#f9a825}.breached>div{background:#c62828}
 tr.breached td:first-child{border-left:4px solid #c62828}tr.at-risk td:first-child{border-left:4px solid #f9a825}
 #login,nav{display:flex;gap:.8rem;align-items:center;margin:1rem 0}#login[hidden],nav[hidden]{display:none}#error{color:#c62828}.muted{color:#777}.unlisted{color:#b45309;font-size:.8rem;border:1px solid #b45309;border-radius:4px;padding:0 .3rem}
-</style></head><body>
+${TIMELINE_STYLE}</style></head><body>
 <h1>sla-bridge: open issues and compliance</h1>
 <nav id="nav" hidden><a id="queues" href="/api/queues/">Queue board</a><button id="logout" type="button">Log out</button></nav>
 <form id="login" hidden><input id="token" type="password" autocomplete="current-password" placeholder="API token (SLA_BRIDGE_API_TOKEN)" size="40" required><button>Log in</button></form>
-<p id="error"></p><div id="content"></div>
-<script>
+<p id="error"></p><div id="content"></div>${TIMELINE_MARKUP}
+<script>${TIMELINE_SCRIPT}
 class LoggedOut extends Error { constructor(answer) { super(answer.error); this.reason = answer.reason; } }
 const showLogin = (message) => {
   document.getElementById('nav').hidden = true; document.getElementById('content').innerHTML = '';
@@ -75,7 +77,7 @@ function issueRows(issues) {
     const risk = metric.state === 'breached' ? 'breached' : metric.atRisk ? 'at-risk' : 'ok';
     const share = metric.targetMs ? Math.min(1, (metric.elapsedMs ?? 0) / metric.targetMs) : 0;
     const link = entry.issue.url ? '<a href="' + text(entry.issue.url) + '">' + text(entry.issue.key) + '</a>' : text(entry.issue.key);
-    rows.push({ deadline: metric.deadline ?? Infinity, html: '<tr class="issue ' + risk + '"><td>' + link + '</td><td>' + text(entry.issue.title) + (entry.contact?.flag ? ' <span class="unlisted" title="' + text(entry.contact.reporter ?? '') + '">' + text(entry.contact.flag) + '</span>' : '') + '</td><td>' + text(entry.priority.effective) + '</td><td>' + text(metric.metric) + '</td>'
+    rows.push({ deadline: metric.deadline ?? Infinity, html: '<tr class="issue ' + risk + '"><td>' + link + timelineButton(entry) + '</td><td>' + text(entry.issue.title) + (entry.contact?.flag ? ' <span class="unlisted" title="' + text(entry.contact.reporter ?? '') + '">' + text(entry.contact.flag) + '</span>' : '') + '</td><td>' + text(entry.priority.effective) + '</td><td>' + text(metric.metric) + '</td>'
       + '<td>' + (metric.deadline ? new Date(metric.deadline).toLocaleString('en-GB', { timeZone: metric.zone, dateStyle: 'medium', timeStyle: 'short' }) + ' <span class="muted">' + text(metric.zone) + '</span>' : '<span class="muted">' + (waiting ? 'waits for an agent to accept' : 'paused') + '</span>') + '</td>'
       + '<td><div class="bar ' + risk + '" title="' + Math.round(share * 100) + '% of the target used"><div style="width:' + (share * 100) + '%"></div></div></td>'
       + '<td>' + (waiting ? duration(metric.targetMs ?? 0) + ' once accepted' : metric.remainingMs < 0 ? duration(metric.remainingMs) + ' overdue' : duration(metric.remainingMs) + ' left') + '</td></tr>' });

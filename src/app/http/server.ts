@@ -22,6 +22,7 @@ import { reportExtras } from '../report-extras.js';
 import { obligationStatuses } from '../obligations/obligation-status.js';
 import { ObligationStore } from '../obligations/obligation-store.js';
 import { currentAvailability } from '../availability/current.js';
+import { explainIssue } from '../explain/explain-issue.js';
 
 export interface HttpParts {
   readonly config: SlaConfig;
@@ -80,6 +81,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     reportExtras: (contract: Contract, month: string) => reportExtras(redis, prefix, contract, month, now()),
     obligations: () => obligationStatuses(config.contracts.values(), obligationStore, parts.store, now()),
     availability: () => currentAvailability(config.contracts.values(), parts.store, now()),
+    explain: (source: string, key: string) => explainIssue({ redis, prefix, store: parts.store, contracts: () => config.contracts.values(), channels: () => config.channels, fallbackChannel: () => config.fallbackChannel }, source, key, now()),
   };
   const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics };
   const app = createHttpApp({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
+import { IssueJournal } from '../store/issue-journal.js';
 import { createRedis, type RedisClient } from '../store/redis-connection.js';
 import type { RedisTarget } from '../store/redis-target.js';
 import { ChatRetryLater, chatBackoffStrategy } from './chat-retry.js';
@@ -36,6 +37,8 @@ export interface ChatWorkerParts {
   readonly concurrency: number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
+  /** The bridge's clock, for when a message went out (the issue's explanation). */
+  readonly now?: () => number;
 }
 
 export interface ChatWorkers {
@@ -75,6 +78,8 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
     pauseChannel: (channelId, ms) => queueFor(channelId).rateLimit(ms),
     logger,
     metrics: parts.metrics,
+    journal: new IssueJournal(connection, prefix),
+    now: parts.now,
   });
   const backoffStrategy = chatBackoffStrategy(parts.retry);
   const start = (name: string, processor: (job: Job<ChatJob | ChatNoticeJob>) => Promise<unknown>, concurrency: number) => {

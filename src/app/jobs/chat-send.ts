@@ -12,6 +12,8 @@ import { noticeText } from '../../../connectors/chat/notice-text.js';
 import { noticeSubject } from '../../../connectors/chat/notice.js';
 import type { Channel } from '../../config/channel.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
+import { journalQuietly, type IssueJournal } from '../store/issue-journal.js';
+import type { NotificationRecord } from '../../domain/issue-journal.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
@@ -30,6 +32,9 @@ export interface ChatSendDeps {
   readonly random?: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
+  /** Where each SLA message's outcome is recorded for the issue's explanation. */
+  readonly journal?: IssueJournal | undefined;
+  readonly now?: () => number;
 }
 
 export type ChatSendOutcome = { readonly outcome: 'sent' | 'logged' | 'dead-lettered'; readonly text: string };
@@ -52,6 +57,14 @@ export function createChatSendProcessor(deps: ChatSendDeps) {
   const consoleLog = deps.logger.child({ component: 'console-channel' });
   const log = deps.logger.child({ component: 'chat' });
   const random = deps.random ?? Math.random;
+  const now = deps.now ?? Date.now;
+  // Only an issue's SLA message has an issue and a metric to explain.
+  const record = (data: ChatJob | ChatNoticeJob, channel: Channel, outcome: NotificationRecord['outcome'], reason?: string) => {
+    if ('notice' in data || !('metric' in data.notification)) return Promise.resolve();
+    const sla = data.notification;
+    const entry: NotificationRecord = { type: 'notification', at: now(), metric: sla.metric, kind: sla.kind, label: sla.threshold, channel: channel.id, channelKind: channel.kind, outcome, firedAt: sla.firedAt, ...(reason ? { reason } : {}) };
+    return journalQuietly(deps.journal, sla.tracker.source, sla.issue.id, entry, (error) => log.warn('could not record the message in the issue journal', { channel: channel.id, error: error.message }));
+  };
   return async (job: Job<ChatJob | ChatNoticeJob>): Promise<ChatSendOutcome> => {
     const { channelId } = job.data;
     const channel = deps.channels.get(channelId) ?? deps.fallbackChannel;
@@ -59,6 +72,7 @@ export function createChatSendProcessor(deps: ChatSendDeps) {
     if (!isHttpPost(request)) {
       consoleLog.info(request.log, { notification: notification.id });
       deps.metrics.notification(channel.kind, 'logged');
+      await record(job.data, channel, 'logged');
       return { outcome: 'logged', text };
     }
     const description = `${channel.id} (${channel.kind}): ${notification.what}`;
@@ -68,6 +82,7 @@ export function createChatSendProcessor(deps: ChatSendDeps) {
       await deps.http.send(outbound, { maxAttempts: 1 });
       deps.metrics.notification(channel.kind, 'sent');
       if (attempt > 1) log.info('chat message sent after retrying', { channel: channel.id, notification: notification.id, attempts: attempt });
+      await record(job.data, channel, 'sent');
       return { outcome: 'sent', text };
     } catch (error) {
       if (!(error instanceof DeliveryFailure)) throw error;
@@ -82,6 +97,7 @@ export function createChatSendProcessor(deps: ChatSendDeps) {
       const id = await deps.deadLetters.add({ permanent: error.permanent, status: error.status, code: error.code, attempts: attempt, reason: error.reason }, outbound);
       deps.metrics.notification(channel.kind, 'failed');
       log.warn('chat message dead-lettered', { channel: channel.id, deadLetter: id, attempts: attempt, reason: error.reason });
+      await record(job.data, channel, 'dead-lettered', error.reason);
       return { outcome: 'dead-lettered', text };
     }
   };

@@ -14,6 +14,7 @@ import type { BusinessCalendar } from '../../domain/business-calendar.js';
 import type { Contract } from '../../domain/contract.js';
 import type { MetricStatus } from '../../domain/sla-clock.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
+import { journalQuietly, type IssueJournal } from '../store/issue-journal.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { CHAT_JOB, CHAT_JOB_OPTIONS, chatJobId, type ChatJob, type DueNotification } from './pipeline.js';
@@ -35,6 +36,8 @@ export interface NotifyDeps {
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
+  /** Where a message held for quiet hours is recorded, for the issue's explanation. */
+  readonly journal?: IssueJournal | undefined;
 }
 
 /** The first instant from `now` on at which the calendar is open (`now` itself when open). */
@@ -95,7 +98,11 @@ export function createNotifyProcessor(deps: NotifyDeps) {
       const quiet = channel.quietHours && !(channel.quietHours.bypassBreaches && due.kind !== 'warning') ? channel.quietHours.calendar : undefined;
       const delay = quiet ? Math.max(0, nextOpening(quiet, now) - now) : 0;
       await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(due.id, channel.id), delay });
-      if (delay > 0) deps.logger.info('held for quiet hours', { component: 'notify', channel: channel.id, notification: due.id, delayMs: delay });
+      if (delay > 0) {
+        deps.logger.info('held for quiet hours', { component: 'notify', channel: channel.id, notification: due.id, delayMs: delay });
+        const held = { type: 'notification', at: now, metric: due.metric, kind: due.kind, label: due.label, channel: channel.id, channelKind: channel.kind, outcome: 'held', until: now + delay, firedAt: due.firedAt } as const;
+        await journalQuietly(deps.journal, due.source, due.issueId, held, (error) => deps.logger.warn('could not record the held message in the issue journal', { component: 'notify', error: error.message }));
+      }
       sent.push(channel.id);
     }
     return sent;

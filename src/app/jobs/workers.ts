@@ -12,6 +12,7 @@ import type { AgentDirectory } from '../store/agent-directory.js';
 import type { RedisHealth } from '../store/redis-health.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import { DeadLetterStore } from '../store/dead-letters.js';
+import { IssueJournal } from '../store/issue-journal.js';
 import { createRedis, type RedisClient } from '../store/redis-connection.js';
 import type { RedisTarget } from '../store/redis-target.js';
 import { createDeliveryProcessor } from './apply-delivery.js';
@@ -98,6 +99,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   // prints each reconnect attempt to stderr, outside the log, for as long as Redis is away.
   for (const queue of [notifications, reconcile, retention]) queue.on('error', () => undefined);
   const deadLetters = new DeadLetterStore(redis, prefix);
+  const journal = new IssueJournal(redis, prefix);
 
   const start = <T>(name: string, processor: (job: Job<T>) => Promise<unknown>, concurrency = parts.concurrency) => {
     const connection = createRedis(parts.redis, 'worker');
@@ -124,6 +126,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     concurrency: parts.concurrency,
     logger,
     metrics,
+    now,
   });
   workers.push(...chat.workers);
   connections.push(...chat.connections);
@@ -131,10 +134,10 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   start<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }));
   start<DueNotification>(
     NOTIFY_QUEUE,
-    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics }),
+    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal }),
   );
   start<HoursJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, store: new HoursStore(redis, prefix) }));
-  start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics }));
+  start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics, journal }));
   await scheduleReconciliation(reconcile, sources.values());
   // One source at a time: the runs read trackers other people use.
   start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), agents: parts.agents, read: trackerRead(http) }), 1);

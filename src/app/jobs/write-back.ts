@@ -15,6 +15,8 @@ import type { IssueSla } from '../../domain/sla-clock.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import { DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryJobId, WRITE_BACK_JOB, WRITE_BACK_JOB_OPTIONS, writeBackJobId, type DeliveryJob, type WriteBackJob } from './pipeline.js';
 import type { IssueStore } from '../store/issue-store.js';
+import { journalQuietly, type IssueJournal } from '../store/issue-journal.js';
+import type { WriteBackRecord } from '../../domain/issue-journal.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
@@ -54,6 +56,8 @@ export interface WriteBackDeps {
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
+  /** Where each write's result is recorded, for the issue's explanation. */
+  readonly journal?: IssueJournal | undefined;
 }
 
 /** What a write-back job did, for which issue (the queue board shows it). */
@@ -73,6 +77,8 @@ function unionOf(first: readonly OutboundRequest[], second: readonly OutboundReq
 
 export function createWriteBackProcessor(deps: WriteBackDeps) {
   const log = deps.logger.child({ component: 'write-back' });
+  const record = (sourceId: string, issueId: string, outcome: WriteBackRecord['outcome'], requests: number, nearest: number | null, reason?: string) =>
+    journalQuietly(deps.journal, sourceId, issueId, { type: 'write-back', at: deps.now(), outcome, requests, nearest, ...(reason ? { reason } : {}) }, (error) => log.warn('could not record the write-back in the issue journal', { source: sourceId, error: error.message }));
   return async (job: Job<WriteBackJob>): Promise<WriteBackOutcome> => {
     const { source: sourceId, issueId } = job.data;
     const source = deps.sources.get(sourceId);
@@ -123,12 +129,14 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
               await markGone(deps, sourceId, state.issue);
               deps.metrics.writeBack(sourceId, 'gone');
               log.info('the issue is gone from the tracker: marked deleted', { source: sourceId, issue: state.issue.key, status: error.status });
+              await record(sourceId, issueId, 'gone', requests.length, desired.nearest);
               return { outcome: 'gone', requests: requests.length, issueId };
             }
             // Not recorded as written: the next change of the issue tries again from what was.
             const id = await deps.deadLetters.add(error, request);
             deps.metrics.writeBack(sourceId, 'failed');
             log.warn('write-back dead-lettered', { source: sourceId, issue: state.issue.key, deadLetter: id, reason: error.reason });
+            await record(sourceId, issueId, 'dead-lettered', requests.length, desired.nearest, error.reason);
             return { outcome: 'dead-lettered', requests: requests.length, issueId };
           }
         }
@@ -140,6 +148,7 @@ export function createWriteBackProcessor(deps: WriteBackDeps) {
         if (restored) await deps.store.countRestore(sourceId, issueId, wanted, RESTORE_WINDOW_MS, `${job.id}@${job.timestamp}`);
         deps.metrics.writeBack(sourceId, restored ? 'restored' : 'sent');
         log.debug(restored ? 'restored owned fields' : 'written back', { source: sourceId, issue: state.issue.key, requests: requests.length });
+        await record(sourceId, issueId, restored ? 'restored' : 'written', requests.length, desired.nearest);
         return { outcome: restored ? 'restored' : 'written', requests: requests.length, issueId };
       },
       'write-back-lock',
