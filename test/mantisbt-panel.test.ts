@@ -89,7 +89,7 @@ function panelOf(html: string): Panel {
   if (start < 0) return { rows: [], line: undefined, contract: undefined };
   const rows = [...html.slice(start).matchAll(/<tr data-sla-metric="[^"]*"( class="sla-bridge-overdue")?>([\s\S]*?)<\/tr>/g)].map((match) => {
     const cells = Object.fromEntries([...match[2]!.matchAll(/<td class="sla-bridge-(\w+)">([\s\S]*?)<\/td>/g)].map((cell) => [cell[1]!, htmlText(cell[2]!)]));
-    return { metric: cells.metric!, state: cells.state!, deadline: cells.deadline!, left: cells.left!, why: cells.why!, overdue: match[1] !== undefined };
+    return { metric: cells.metric!, state: cells.state!, deadline: cells.deadline!, left: cells.left!, why: cells.why ?? '', overdue: match[1] !== undefined };
   });
   const line = /<td colspan="5" class="sla-bridge-line">([\s\S]*?)<\/td>/.exec(html.slice(start))?.[1];
   const contract = /<td colspan="5"><div class="small">([\s\S]*?)<\/div>/.exec(html.slice(start))?.[1];
@@ -269,6 +269,43 @@ if (missing) {
       } finally {
         await server.close();
       }
+    });
+
+    it('a bridge without the explain endpoint (404): the issue state is read instead', async () => {
+      const target = new URL(bridge.url);
+      // In front of the real bridge: /explain answered 404 as a bridge before it had one, the rest passed through.
+      const older = await standIn((request, response) => {
+        if (request.url!.endsWith('/explain')) {
+          response.writeHead(404, { 'content-type': 'application/json' });
+          return void response.end(JSON.stringify({ error: 'not found' }));
+        }
+        const forwarded = http.request({ hostname: target.hostname, port: target.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
+          response.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(response);
+        });
+        forwarded.on('error', () => response.destroy());
+        request.pipe(forwarded);
+      });
+      try {
+        await configurePlugin({ url: `${older.url}/webhooks/${SOURCE}`, apiToken: READ_TOKEN });
+        const state = await waitForState(bridge, SOURCE, String(issueId));
+        const metrics = metricsOf(state);
+        const panel = panelOf(await viewPage());
+        expect(panel.rows.map(({ metric, state: shown, deadline }) => ({ metric, state: shown, deadline }))).to.deep.equal([
+          { metric: 'reaction', state: 'running', deadline: shownDeadline(metrics.reaction!.deadline!) },
+          { metric: 'resolution', state: 'breached', deadline: shownDeadline(metrics.resolution!.deadline!) },
+        ]);
+        expect(panel.rows[0]!.left).to.match(/^\d+h \d\dm left \(as of \d\d:\d\d\)$/);
+        expect(panel.rows[1]!.left).to.match(/^overdue\b/);
+        expect(older.requests.map((request) => request.url)).to.deep.equal([`/api/issues/${SOURCE}/${issueId}/explain`, `/api/issues/${SOURCE}/${issueId}`]);
+      } finally {
+        await older.close();
+      }
+    });
+
+    it('an issue the bridge does not know (another source id in the webhook URL): one line', async () => {
+      await configurePlugin({ url: `${bridge.url}/webhooks/not-${SOURCE}`, apiToken: READ_TOKEN });
+      expect(panelOf(await viewPage())).to.deep.equal({ rows: [], line: 'The SLA bridge does not know this issue (yet).', contract: undefined });
     });
 
     it('an unreachable bridge (nothing listens on the port): one line, and the page renders', async () => {

@@ -170,7 +170,7 @@ class SlaBridgePanel {
 			if( $t_state === 'running' && is_numeric( $t_deadline ) && (float)$t_deadline <= microtime( true ) * 1000 ) {
 				$t_remaining = min( 0, is_numeric( $t_remaining ) ? (float)$t_remaining : 0 );
 			}
-			$t_as_of = $t_computed !== null && in_array( $t_state, array( 'running', 'paused' ), true ) && is_numeric( $t_remaining ) && (float)$t_remaining > 0
+			$t_as_of = $t_computed !== null && in_array( $t_state, array( 'running', 'paused', 'breached' ), true ) && is_numeric( $t_remaining ) && abs( (float)$t_remaining ) >= self::MINUTE_MS
 				? sprintf( plugin_lang_get( 'panel_as_of' ), self::local( $t_computed, $t_metric_zone === '' ? 'UTC' : $t_metric_zone, 'H:i' ) )
 				: '';
 			$t_metrics[] = array(
@@ -221,7 +221,10 @@ class SlaBridgePanel {
 		}
 		$t_ms = (float)$p_ms;
 		if( $t_ms <= 0 || $p_state === 'breached' ) {
-			return $t_ms < 0 ? sprintf( plugin_lang_get( 'panel_overdue_by' ), self::duration( -$t_ms ) ) : plugin_lang_get( 'panel_overdue' );
+			# Less than a minute past the deadline (a state computed by the breach timer) is just overdue.
+			return $t_ms <= -self::MINUTE_MS
+				? sprintf( plugin_lang_get( 'panel_overdue_by' ), self::duration( -$t_ms ) ) . ( $p_as_of === '' ? '' : ' ' . $p_as_of )
+				: plugin_lang_get( 'panel_overdue' );
 		}
 		return sprintf( plugin_lang_get( 'panel_left' ), self::duration( $t_ms ) ) . ( $p_as_of === '' ? '' : ' ' . $p_as_of );
 	}
@@ -240,8 +243,15 @@ class SlaBridgePanel {
 		if( !$p_view['covered'] ) {
 			return self::line( sprintf( plugin_lang_get( 'panel_not_covered' ), $p_view['reason'] ) );
 		}
+		$t_why = false;
+		foreach( $p_view['metrics'] as $t_metric ) {
+			$t_why = $t_why || $t_metric['why'] !== '';
+		}
 		$t_head = '';
 		foreach( array( 'panel_metric', 'panel_state', 'panel_deadline', 'panel_business_left', 'panel_why' ) as $t_key ) {
+			if( $t_key === 'panel_why' && !$t_why ) {
+				continue;
+			}
 			$t_head .= '<th>' . string_display_line( plugin_lang_get( $t_key ) ) . '</th>';
 		}
 		$t_body = '';
@@ -252,7 +262,7 @@ class SlaBridgePanel {
 				. '<td class="sla-bridge-state">' . string_display_line( str_replace( '_', ' ', $t_metric['state'] ) ) . '</td>'
 				. '<td class="sla-bridge-deadline">' . string_display_line( $t_metric['deadline'] ) . '</td>'
 				. '<td class="sla-bridge-left">' . string_display_line( $t_metric['left'] ) . '</td>'
-				. '<td class="sla-bridge-why">' . string_display_line( $t_metric['why'] ) . '</td>'
+				. ( $t_why ? '<td class="sla-bridge-why">' . string_display_line( $t_metric['why'] ) . '</td>' : '' )
 				. '</tr>';
 		}
 		$t_contract = $p_view['contract'] === '' ? '' : '<div class="small">' . string_display_line( sprintf( plugin_lang_get( 'panel_contract' ), $p_view['contract'], $p_view['zone'] ) ) . '</div>';
