@@ -24,7 +24,7 @@ import type { IssueState } from '../src/app/store/issue-store.js';
 import type { MetricStatus } from '../src/domain/sla-clock.js';
 import { projectRoot } from '../src/project-root.js';
 import { startTestBridge, waitForState, type TestBridge } from './support/bridge-harness.js';
-import { htmlText, installMantis, missingMantisBundle, reportIssue, setUpServiceDesk, type MantisWeb, type RunningMantis, type ServiceDesk } from './support/mantisbt.js';
+import { ACCESS, htmlText, installMantis, missingMantisBundle, reportIssue, setUpServiceDesk, type MantisWeb, type RunningMantis, type ServiceDesk } from './support/mantisbt.js';
 import { writeConfig } from './support/temp-config.js';
 
 const SOURCE = 'mantis-panel';
@@ -143,12 +143,13 @@ if (missing) {
     let issueId = 0;
 
     /** The plugin's configuration page, as the administrator fills it in. */
-    async function configurePlugin(settings: { url: string; apiToken?: string; timeout?: number }): Promise<void> {
+    async function configurePlugin(settings: { url: string; apiToken?: string; timeout?: number; panelThreshold?: number }): Promise<void> {
       await mantis.admin.submit('plugin.php?page=SlaBridge/config', 'config_edit', {
         url: settings.url,
         secret,
         timeout: String(settings.timeout ?? 2),
         api_token: settings.apiToken ?? '',
+        panel_threshold: String(settings.panelThreshold ?? ACCESS.viewer),
       });
     }
 
@@ -331,6 +332,17 @@ if (missing) {
       const panel = panelOf(await viewPage());
       expect(panel.rows).to.deep.equal([]);
       expect(panel.line).to.equal('The SLA bridge refused the read-only API token (HTTP 401): the SLA clocks are not shown: wrong bearer token');
+    });
+
+    it('the access level the configuration page sets decides who sees the clocks', async () => {
+      await configurePlugin({ url: `${bridge.url}/webhooks/${SOURCE}`, apiToken: READ_TOKEN, panelThreshold: ACCESS.developer });
+      try {
+        expect(await viewPage(desk.customer.web), "the reporter's page").to.not.include('sla-bridge-clocks');
+        expect(panelOf(await viewPage(desk.agent.web)).rows.map((row) => row.metric), "the developer's page").to.deep.equal(['reaction', 'resolution']);
+      } finally {
+        await configurePlugin({ url: `${bridge.url}/webhooks/${SOURCE}`, apiToken: READ_TOKEN });
+      }
+      expect(panelOf(await viewPage(desk.customer.web)).rows.map((row) => row.metric), "the reporter's page again").to.deep.equal(['reaction', 'resolution']);
     });
 
     it('with the token removed on the configuration page the panel is off', async () => {

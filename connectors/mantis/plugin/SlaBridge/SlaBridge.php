@@ -55,6 +55,8 @@ class SlaBridgePlugin extends MantisPlugin {
 			'timeout' => 2,
 			# SLA_BRIDGE_API_READ_TOKEN of the bridge: empty shows no SLA clocks on the issue page.
 			'api_token' => '',
+			# Who sees the SLA clocks on an issue's page: at least this access level in its project.
+			'panel_threshold' => VIEWER,
 		);
 	}
 
@@ -131,6 +133,9 @@ class SlaBridgePlugin extends MantisPlugin {
 
 	/** Rows of the issue page's details table; SlaBridgePanel never lets a failure reach the page. */
 	function on_view_details( $p_event, $p_bug_id ) {
+		if( !access_has_bug_level( (int)plugin_config_get( 'panel_threshold' ), (int)$p_bug_id ) ) {
+			return;
+		}
 		SlaBridgePanel::print_rows( (int)$p_bug_id, plugin_config_get( 'url' ), plugin_config_get( 'api_token' ), plugin_config_get( 'timeout' ), $this->version );
 	}
 

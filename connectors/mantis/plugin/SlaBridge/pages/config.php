@@ -55,6 +55,12 @@ $t_token_note = plugin_lang_get( plugin_config_get( 'api_token' ) === '' ? 'api_
 		<label><input type="checkbox" name="api_token_clear" class="ace"><span class="lbl"> <?php echo plugin_lang_get( 'api_token_clear' ) ?></span></label>
 	</td>
 </tr>
+<tr>
+	<th class="category">
+		<label for="panel_threshold"><?php echo plugin_lang_get( 'panel_threshold' ) ?></label>
+	</th>
+	<td><select id="panel_threshold" name="panel_threshold" class="input-sm"><?php print_enum_string_option_list( 'access_levels', (int)plugin_config_get( 'panel_threshold' ) ) ?></select></td>
+</tr>
 </table>
 </div>
 </div>
