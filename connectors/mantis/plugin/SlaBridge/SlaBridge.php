@@ -56,7 +56,7 @@ class SlaBridgePlugin extends MantisPlugin {
 			# SLA_BRIDGE_API_READ_TOKEN of the bridge: empty shows no SLA clocks on the issue page.
 			'api_token' => '',
 			# Who sees the SLA clocks on an issue's page: at least this access level in its project.
-			'panel_threshold' => VIEWER,
+			'panel_threshold' => 10, # VIEWER
 		);
 	}
 
