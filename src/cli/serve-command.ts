@@ -10,6 +10,7 @@ import { keyPrefix, redisTargetFromEnv, urlTarget } from '../app/store/redis-tar
 import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { UsageError } from './cli-io.js';
+import { readOnlyApiToken } from './api-read-token.js';
 
 export interface ServeOptions {
   readonly config: string;
@@ -40,6 +41,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`PORT: "${env.PORT}" is not a port number`);
   const trustProxy = parseTrustProxy(env.SLA_BRIDGE_TRUST_PROXY);
+  const apiReadToken = readOnlyApiToken(env);
   const target = redisTargetFromEnv(env);
   const prefix = keyPrefix(env, target);
   const appendFsync = embeddedAppendFsync(env, target !== undefined);
@@ -70,6 +72,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
       host: env.HOST ?? '127.0.0.1',
       prefix,
       apiToken: env.SLA_BRIDGE_API_TOKEN || undefined,
+      apiReadToken,
       trustProxy,
     });
   } catch (error) {

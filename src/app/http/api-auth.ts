@@ -2,6 +2,8 @@
  * Who may use /api/: a client sending `Authorization: Bearer <SLA_BRIDGE_API_TOKEN>`, or a browser
  * that logged in with POST /api/session and holds the session cookie. The cookie opens GET and HEAD
  * only: a request that changes something needs the header, which no other site can make a browser send.
+ * A second, read-only token (SLA_BRIDGE_API_READ_TOKEN, for integrations such as the MantisBT
+ * plugin's issue panel) opens GET and HEAD only, as a bearer header; it cannot log in.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -12,6 +14,8 @@ import { checkSession, issueSession, readCookie, SESSION_COOKIE, SESSION_LIFETIM
 export interface ApiAuthDeps {
   /** Undefined: the API refuses every request, saying how to enable it. */
   readonly token: string | undefined;
+  /** SLA_BRIDGE_API_READ_TOKEN: opens GET and HEAD under /api/ only; undefined: there is none. */
+  readonly readToken?: string | undefined;
   readonly now: () => number;
   /** Counts wrong tokens per client and refuses a client that sent too many (login-throttle.ts). */
   readonly throttle: LoginThrottle;
@@ -25,6 +29,18 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 // Comparing digests keeps the comparison constant-time whatever the lengths.
 const sameSecret = (given: string, token: string) => timingSafeEqual(digest(given), digest(token));
 
+/**
+ * Which token a bearer is. Both comparisons always run, so the time taken does not tell whether
+ * a guess came close to either token.
+ */
+function whichToken(given: string, deps: ApiAuthDeps): 'full' | 'read' | undefined {
+  const full = deps.token !== undefined && sameSecret(given, deps.token);
+  const read = deps.readToken !== undefined && sameSecret(given, deps.readToken);
+  return full ? 'full' : read ? 'read' : undefined;
+}
+
+const READ_ONLY = (method: string) => `${method} needs SLA_BRIDGE_API_TOKEN: SLA_BRIDGE_API_READ_TOKEN is read-only and opens GET and HEAD requests only`;
+
 function cookieOptions(request: Request) {
   // req.secure believes X-Forwarded-Proto only when the app trusts the proxy (SLA_BRIDGE_TRUST_PROXY).
   return { httpOnly: true, sameSite: 'strict', path: '/', secure: request.secure } as const;
@@ -32,6 +48,11 @@ function cookieOptions(request: Request) {
 
 /** Why a request was refused, for clients that act on it (the dashboard shows no error for `missing`). */
 export type RefusalReason = 'disabled' | 'missing' | 'wrong-token' | 'bearer-required' | 'session-expired' | 'session-invalid';
+
+/** A right token that may not do what was asked: the read-only token on a request that changes something. */
+function forbid(response: Response, error: string): void {
+  response.status(403).json({ error, reason: 'read-only' });
+}
 
 function refuse(response: Response, reason: RefusalReason, error: string): void {
   response.set('WWW-Authenticate', 'Bearer realm="sla-bridge"');
@@ -62,12 +83,18 @@ export function apiThrottle(deps: ApiAuthDeps) {
 }
 export function apiAuth(deps: ApiAuthDeps) {
   return (request: Request, response: Response, next: NextFunction) => {
-    if (!deps.token) return refuse(response, 'disabled', DISABLED);
+    if (!deps.token && !deps.readToken) return refuse(response, 'disabled', DISABLED);
     // Another scheme (a proxy's Basic auth) is not ours to judge; the cookie may still let the browser in.
     const bearer = /^Bearer\s+(.+)$/i.exec(request.get('authorization') ?? '')?.[1];
-    if (bearer !== undefined) return sameSecret(bearer, deps.token) ? next() : refuseGuess(deps, request, response, 'wrong bearer token');
+    if (bearer !== undefined) {
+      const token = whichToken(bearer, deps);
+      if (token === 'full') return next();
+      if (token === 'read') return SAFE_METHODS.has(request.method) ? next() : forbid(response, READ_ONLY(request.method));
+      return refuseGuess(deps, request, response, 'wrong bearer token');
+    }
     const cookie = readCookie(request.get('cookie'), SESSION_COOKIE);
     if (cookie === undefined) return refuse(response, 'missing', `missing credentials: send ${BEARER_HINT}, or log in with POST /api/session (then GET and HEAD requests need nothing else)`);
+    if (!deps.token) return refuse(response, 'disabled', `${DISABLED} to log in; SLA_BRIDGE_API_READ_TOKEN opens GET and HEAD requests as a bearer header only`);
     if (!SAFE_METHODS.has(request.method)) return refuse(response, 'bearer-required', `${request.method} needs ${BEARER_HINT}; the session cookie opens GET and HEAD requests only`);
     const check = checkSession(deps.token, cookie, deps.now());
     if (check === 'valid') return next();
@@ -94,6 +121,7 @@ export function sessionRouter(deps: ApiAuthDeps): Router {
       const problem = given === undefined ? 'missing' : body.error.issues[0]!.message;
       return void response.status(400).json({ error: `token: ${problem} (send JSON {"token": "…"} or a form field token)`, field: 'token' });
     }
+    if (whichToken(body.data.token, deps) === 'read') return forbid(response, 'SLA_BRIDGE_API_READ_TOKEN cannot log in: send it as Authorization: Bearer <token> with GET and HEAD requests');
     if (!sameSecret(body.data.token, deps.token)) return refuseGuess(deps, request, response, "wrong token: it is not the bridge's SLA_BRIDGE_API_TOKEN");
     const session = issueSession(deps.token, deps.now());
     response.cookie(SESSION_COOKIE, session.value, { ...cookieOptions(request), maxAge: SESSION_LIFETIME_MS });

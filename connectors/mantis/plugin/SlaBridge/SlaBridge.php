@@ -22,8 +22,13 @@
  * break a MantisBT page. Every failure is written to the PHP error log and then forgotten; the
  * bridge's reconciliation poll catches what was missed.
  *
+ * Plugin 1.3 shows the issue's SLA clocks on view.php, read from the bridge's API with a read-only
+ * token (core/sla_panel.php).
+ *
  * Needs PHP 7.0+ (Throwable) and uses PHP's own http stream wrapper, not the curl extension.
  */
+require_once( __DIR__ . '/core/sla_panel.php' );
+
 class SlaBridgePlugin extends MantisPlugin {
 	/**
 	 * Tags and custom fields of the issues being updated, read just before the save: when
@@ -35,7 +40,7 @@ class SlaBridgePlugin extends MantisPlugin {
 		$this->name = plugin_lang_get( 'title' );
 		$this->description = plugin_lang_get( 'description' );
 		$this->page = 'config';
-		$this->version = '1.2.0';
+		$this->version = '1.3.0';
 		$this->requires = array( 'MantisCore' => '2.0.0' );
 		$this->author = 'sla-bridge';
 		$this->contact = '';
@@ -48,6 +53,10 @@ class SlaBridgePlugin extends MantisPlugin {
 			'secret' => '',
 			# Seconds to wait for connecting and for each read; the user's page waits as long.
 			'timeout' => 2,
+			# SLA_BRIDGE_API_READ_TOKEN of the bridge: empty shows no SLA clocks on the issue page.
+			'api_token' => '',
+			# Who sees the SLA clocks on an issue's page: at least this access level in its project.
+			'panel_threshold' => 10, # VIEWER
 		);
 	}
 
@@ -59,6 +68,7 @@ class SlaBridgePlugin extends MantisPlugin {
 			'EVENT_BUGNOTE_ADD' => 'on_note',
 			'EVENT_BUG_DELETED' => 'on_delete',
 			'EVENT_BUG_ACTION' => 'on_group_action',
+			'EVENT_VIEW_BUG_DETAILS' => 'on_view_details',
 		);
 	}
 
@@ -119,6 +129,14 @@ class SlaBridgePlugin extends MantisPlugin {
 		$this->deliver( 'issue_deleted', function() use ( $p_bug_id ) {
 			return array( 'issue' => $this->issue( (int)$p_bug_id ) );
 		} );
+	}
+
+	/** Rows of the issue page's details table; SlaBridgePanel never lets a failure reach the page. */
+	function on_view_details( $p_event, $p_bug_id ) {
+		if( !access_has_bug_level( (int)plugin_config_get( 'panel_threshold' ), (int)$p_bug_id ) ) {
+			return;
+		}
+		SlaBridgePanel::print_rows( (int)$p_bug_id, plugin_config_get( 'url' ), plugin_config_get( 'api_token' ), plugin_config_get( 'timeout' ), $this->version );
 	}
 
 	private function deliver( $p_event, $p_describe ) {

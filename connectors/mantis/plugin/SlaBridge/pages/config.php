@@ -8,6 +8,7 @@ layout_page_begin( 'manage_overview_page.php' );
 print_manage_menu( 'manage_plugin_page.php' );
 
 $t_secret_note = plugin_lang_get( plugin_config_get( 'secret' ) === '' ? 'secret_missing' : 'secret_keep' );
+$t_token_note = plugin_lang_get( plugin_config_get( 'api_token' ) === '' ? 'api_token_missing' : 'api_token_keep' );
 ?>
 
 <div class="col-md-12 col-xs-12">
@@ -43,6 +44,22 @@ $t_secret_note = plugin_lang_get( plugin_config_get( 'secret' ) === '' ? 'secret
 		<span class="small"><?php echo plugin_lang_get( 'timeout_hint' ) ?></span>
 	</th>
 	<td><input type="number" id="timeout" name="timeout" class="input-sm" min="1" max="10" value="<?php echo (int)plugin_config_get( 'timeout' ) ?>"></td>
+</tr>
+<tr>
+	<th class="category">
+		<label for="api_token"><?php echo plugin_lang_get( 'api_token' ) ?></label><br>
+		<span class="small"><?php echo plugin_lang_get( 'api_token_hint' ), ' ', $t_token_note ?></span>
+	</th>
+	<td>
+		<input type="password" id="api_token" name="api_token" class="input-sm" size="80" autocomplete="new-password" value="">
+		<label><input type="checkbox" name="api_token_clear" class="ace"><span class="lbl"> <?php echo plugin_lang_get( 'api_token_clear' ) ?></span></label>
+	</td>
+</tr>
+<tr>
+	<th class="category">
+		<label for="panel_threshold"><?php echo plugin_lang_get( 'panel_threshold' ) ?></label>
+	</th>
+	<td><select id="panel_threshold" name="panel_threshold" class="input-sm"><?php print_enum_string_option_list( 'access_levels', (int)plugin_config_get( 'panel_threshold' ) ) ?></select></td>
 </tr>
 </table>
 </div>
