@@ -38,6 +38,7 @@ export interface WhatIfRow {
 export interface WhatIfOutcome {
   readonly state: WhatIfState;
   readonly priority: string | null;
+  /** Null when the clock stopped before reaching it (met in time), or stands still before it. */
   readonly deadline: Instant | null;
   readonly metAt: Instant | null;
   readonly elapsedMs: number | null;
@@ -60,7 +61,10 @@ export interface WhatIfMonth {
   readonly rows: readonly WhatIfRow[];
   /** Metrics whose outcome differs (each is in `changes`). */
   readonly changed: number;
-  /** Metrics whose deadline moved, whether or not their outcome changed. */
+  /**
+   * Metrics whose deadline moved, whether or not their outcome changed, among those that reached it
+   * on both sides (a metric met in time has no deadline of its own: the clock stopped before it).
+   */
   readonly deadlinesMoved: number;
 }
 
@@ -216,7 +220,7 @@ export class WhatIfTally {
     for (const metric of metrics) {
       const before = outcome(entry.before, metric);
       const after = outcome(entry.after, metric);
-      if (before.deadline !== after.deadline) tally.deadlinesMoved += 1;
+      if (before.deadline !== null && after.deadline !== null && before.deadline !== after.deadline) tally.deadlinesMoved += 1;
       if (before.state === after.state) continue;
       tally.changed += 1;
       this.changes.push({ month, source: entry.source, key: entry.issue.key, title: entry.issue.title, url: entry.issue.url, metric, before, after });
