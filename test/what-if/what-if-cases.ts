@@ -49,10 +49,10 @@ export interface CaseIssue {
   readonly events: IssueEvent[];
 }
 
-/** A P2 of acme/app created at `created` (Amsterdam time) whose agent first comments at `commented`. */
-export function p2(key: string, created: string, commented: string): CaseIssue {
+/** A P2 (or `priority`) of acme/app (or `project`) created at `created` (Amsterdam time) whose agent first comments at `commented`. */
+export function p2(key: string, created: string, commented: string, project = 'acme/app', priority: 'P2' | 'P3' = 'P2'): CaseIssue {
   const events: IssueEventInput[] = [
-    { type: 'created', at: at(created), project: 'acme/app', priority: 'P2', status: 'open', title: `Issue ${key}` },
+    { type: 'created', at: at(created), project, priority, status: 'open', title: `Issue ${key}` },
     { type: 'commented', at: at(commented), by: 'agent' },
   ];
   return { key, events: events.map((event) => issueEventSchema.parse(event)) };
