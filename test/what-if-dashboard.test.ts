@@ -42,7 +42,7 @@ describe('dashboard: the what-if form in Chromium', function () {
     await redis?.stop();
   });
 
-  it('shows both sides and the changed issue, and the API's refusal of a wrong token', async () => {
+  it("shows both sides and the changed issue, and the API's refusal of a wrong token", async () => {
     const page = await browser.newPage({ viewport: { width: 1300, height: 1100 } });
     await page.route((url) => !url.href.startsWith(bridge.url), (route) => route.abort());
     await page.goto(`${bridge.url}/dashboard#token=${TOKEN}`);

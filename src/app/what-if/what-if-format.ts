@@ -67,7 +67,7 @@ export function whatIfSection(report: WhatIfReport): string {
     .join('\n');
   return `<section id="what-if-report" data-contract="${escapeHtml(report.contract)}">
 <p>Contract <b>${escapeHtml(report.contract)}</b> (${escapeHtml(report.customer)}), ${escapeHtml(report.total.month)} in ${escapeHtml(report.zone)}: ${report.issues} issues computed again from their event logs
-with the ${report.with.kind} ${escapeHtml(report.with.id)} of ${escapeHtml(report.with.file)}, both sides as of ${toLocalIso(report.computedAt, report.zone).slice(0, 16).replace('T', ' ')}.</p>
+with the changed ${report.with.kind} ${escapeHtml(report.with.id)} (from ${escapeHtml(report.with.file)}), both sides as of ${toLocalIso(report.computedAt, report.zone).slice(0, 16).replace('T', ' ')}.</p>
 ${months.map(monthTable).join('\n')}
 <h3>Issues whose outcome changes</h3>
 ${report.changes.length === 0 ? '<p class="no-changes">None.</p>' : `<table class="what-if-changes"><tr><th>month</th><th>issue</th><th>title</th><th>metric</th><th>as it was</th><th>as it would have been</th></tr>\n${changes}</table>`}
