@@ -203,16 +203,21 @@ export interface WhatIfFrame {
 export class WhatIfTally {
   private readonly tallies = new Map<string, MonthTally>();
   private readonly changes: WhatIfChange[] = [];
+  /** Where each month starts, and where the last ends: found by comparing instants, not by a time zone lookup per issue. */
+  private readonly bounds: number[];
 
   constructor(private readonly frame: WhatIfFrame) {
     for (const month of frame.months) this.tallies.set(month, new MonthTally());
+    const first = frame.months.length > 0 ? DateTime.fromISO(`${frame.months[0]}-01`, { zone: frame.zone }) : undefined;
+    this.bounds = first ? frame.months.map((_, index) => first.plus({ months: index }).toMillis()).concat(first.plus({ months: frame.months.length }).toMillis()) : [];
   }
 
   /** Adds one issue; one created outside the months is left out (and answers false). */
   add(entry: WhatIfIssue): boolean {
-    const month = DateTime.fromMillis(entry.createdAt, { zone: this.frame.zone }).toFormat('yyyy-MM');
-    const tally = this.tallies.get(month);
-    if (!tally) return false;
+    const index = this.bounds.findIndex((start, at) => at + 1 < this.bounds.length && entry.createdAt >= start && entry.createdAt < this.bounds[at + 1]!);
+    const month = this.frame.months[index];
+    const tally = month === undefined ? undefined : this.tallies.get(month);
+    if (!tally || month === undefined) return false;
     tally.issues += 1;
     tally.addSide('before', entry.before);
     tally.addSide('after', entry.after);
