@@ -21,6 +21,7 @@ const SUITES: Record<string, () => Promise<Bench>> = {
   timers: async () => (await import('./suites/timers.js')).timersBench,
   memory: async () => (await import('./suites/memory.js')).memoryBench,
   api: async () => (await import('./suites/api.js')).apiBench,
+  'what-if': async () => (await import('./suites/what-if.js')).whatIfBench,
 };
 
 const SCRIPTS: Record<string, string> = {

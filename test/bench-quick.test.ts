@@ -17,6 +17,7 @@ const HEADLINES: Record<string, readonly string[]> = {
   timers: ['lateness_p99_ms', 'lateness_max_ms', 'duplicates', 'missing'],
   memory: ['redis_bytes_per_issue', 'rss_mb'],
   api: ['at_risk_p99_ms'],
+  'what-if': ['issues', 'seconds', 'issues_per_s'],
 };
 
 const RUN_LIMIT_MS = 300_000;

@@ -16,6 +16,7 @@ import { reportCommand } from './report-command.js';
 import { hoursStatementCommand } from './hours-statement-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
+import { registerWhatIf } from './what-if-program.js';
 
 const configOption = () =>
   new Option('--config <dir>', 'config directory').default(path.join(projectRoot(), 'config'), "the project's config/");
@@ -136,5 +137,6 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(configOption())
     .action((options: { in?: string; source?: string; config: string }) => run(io, () => importCommand(options, io)));
 
+  registerWhatIf(program, io, configOption, run);
   return program;
 }

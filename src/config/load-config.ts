@@ -94,7 +94,7 @@ class ProblemList {
   }
 }
 
-function lineLocator(doc: Document, lines: LineCounter) {
+export function lineLocator(doc: Document, lines: LineCounter) {
   return (parts: PathPart[]): number | undefined => {
     for (let depth = parts.length; depth >= 0; depth -= 1) {
       const node = doc.getIn(parts.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
@@ -107,7 +107,7 @@ function lineLocator(doc: Document, lines: LineCounter) {
 /** Says which kinds of file a key is known in, when the file's own kind does not know it. */
 type KeyOwners = (path: readonly PathPart[]) => string | undefined;
 
-function describeIssue(issue: z.core.$ZodIssue, owners?: KeyOwners): { parts: PathPart[]; message: string }[] {
+export function describeIssue(issue: z.core.$ZodIssue, owners?: KeyOwners): { parts: PathPart[]; message: string }[] {
   const parts = issue.path.filter((part): part is PathPart => typeof part !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
@@ -124,7 +124,7 @@ function describeIssue(issue: z.core.$ZodIssue, owners?: KeyOwners): { parts: Pa
  * aliases that expanding them would blow up (yaml's `maxAliasCount`), parses but cannot become
  * data: a problem at the first such alias, not an exception.
  */
-function documentValue(doc: Document, lines: LineCounter): { ok: true; value: unknown } | { ok: false; message: string; line: number | undefined } {
+export function documentValue(doc: Document, lines: LineCounter): { ok: true; value: unknown } | { ok: false; message: string; line: number | undefined } {
   try {
     return { ok: true, value: doc.toJS() };
   } catch (error) {

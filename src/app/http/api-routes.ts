@@ -25,8 +25,9 @@ import type { HoursStore } from '../hours/hours-store.js';
 import { withHoursSection } from '../hours/hours-report-data.js';
 import { hoursStatus } from '../hours/hours-status.js';
 import { explainRoute, type ExplainLookup } from './explain-route.js';
+import { whatIfRouter, type WhatIfRouteDeps } from '../what-if/what-if-route.js';
 
-export interface ApiDeps extends ApiAuthDeps {
+export interface ApiDeps extends ApiAuthDeps, Pick<WhatIfRouteDeps, 'calendars'> {
   readonly store: IssueStore;
   readonly contracts: ReadonlyMap<string, Contract>;
   readonly deadLetters: DeadLetterStore;
@@ -152,6 +153,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(sessionRouter(deps));
   router.use(apiAuth(deps));
   router.use('/queues', queueBoard(deps.queues));
+  router.use(whatIfRouter(deps));
   router.get('/issues', async (request, response) => {
     const filter = issueFilterSchema.safeParse(request.query);
     if (!filter.success) {

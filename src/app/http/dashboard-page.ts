@@ -5,6 +5,7 @@
  * once and is removed from the address at once.
  */
 import { TIMELINE_MARKUP, TIMELINE_SCRIPT, TIMELINE_STYLE } from './dashboard-timeline.js';
+import { WHAT_IF_DASHBOARD } from './dashboard-what-if.js';
 
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -137,5 +138,5 @@ async function load() {
 sessionStorage.removeItem('sla-bridge-token');
 const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
 if (fromHash) { history.replaceState(null, '', location.pathname); logIn(fromHash); } else load();
-</script></body></html>
+</script>${WHAT_IF_DASHBOARD}</body></html>
 `;

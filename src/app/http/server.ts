@@ -84,7 +84,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     availability: () => currentAvailability(config.contracts.values(), parts.store, now()),
     explain: (source: string, key: string) => explainIssue({ redis, prefix, store: parts.store, contracts: () => config.contracts.values(), channels: () => config.channels, fallbackChannel: () => config.fallbackChannel }, source, key, now()),
   };
-  const api = { token: parts.apiToken, readToken: parts.apiReadToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics };
+  const api = { token: parts.apiToken, readToken: parts.apiReadToken, now, throttle, store: parts.store, contracts: config.contracts, calendars: config.calendars, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics };
   const app = createHttpApp({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));

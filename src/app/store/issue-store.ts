@@ -62,6 +62,12 @@ return added`;
 // The event log (KEYS[1]) and the ref (KEYS[2]) in one call.
 const LOG_AND_REF = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]) }`;
 
+// The event logs of KEYS, one list each, for reading many issues in one round trip.
+const EVENT_LOGS = `
+local logs = {}
+for i = 1, #KEYS do logs[i] = redis.call('LRANGE', KEYS[i], 0, -1) end
+return logs`;
+
 // Takes the lock when it is free or already holds the caller's token (ARGV[1]): a re-sent
 // acquire whose first copy took the lock then succeeds instead of waiting for its own lock.
 const ACQUIRE_LOCK = `
@@ -141,6 +147,7 @@ const SCRIPTS = {
   slaDeleteIfSame: { numberOfKeys: 1, lua: DELETE_IF_SAME },
   slaCountRestore: { numberOfKeys: 1, lua: COUNT_RESTORE },
   slaIndexIfSame: { lua: INDEX_IF_SAME },
+  slaEventLogs: { lua: EVENT_LOGS, readOnly: true },
 } as const;
 
 type Scripts = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number)[]) => Promise<unknown> };
@@ -250,6 +257,13 @@ export class IssueStore {
   async loadEvents(source: string, issueId: string): Promise<IssueEvent[]> {
     const raw = await this.redis.lrange(this.key(source, issueId, 'events'), 0, -1);
     return raw.map((text) => issueEventSchema.parse(JSON.parse(text)));
+  }
+
+  /** The event logs of many issues (a batch: one round trip), in the order asked; an unknown issue's is empty. */
+  async loadEventLogs(issues: readonly (readonly [string, string])[]): Promise<IssueEvent[][]> {
+    if (issues.length === 0) return [];
+    const logs = (await this.redis.slaEventLogs(issues.length, ...issues.map(([source, issueId]) => this.key(source, issueId, 'events')))) as string[][];
+    return logs.map((raw) => raw.map((text) => issueEventSchema.parse(JSON.parse(text))));
   }
 
   async loadRef(source: string, issueId: string): Promise<IssueRef> {
