@@ -43,6 +43,8 @@ export interface BridgeOptions {
   readonly now?: () => number;
   /** Bearer token of the /api/ endpoints; without one they refuse every request. */
   readonly apiToken?: string | undefined;
+  /** SLA_BRIDGE_ICAL_SECRET: signs the iCalendar feed URLs; without it the feeds are off. */
+  readonly icalSecret?: string | undefined;
   /** Which proxies' X-Forwarded-* headers to believe (express's `trust proxy`); unset: none. */
   readonly trustProxy?: TrustProxy | undefined;
   /** How many wrong API tokens a client may send in what window (src/app/http/login-throttle.ts); the default otherwise. */
@@ -136,6 +138,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           waitReplicas: options.redis.kind === 'cluster' ? 0 : (options.redis.waitReplicas ?? 0),
           http,
           apiToken: options.apiToken,
+          icalSecret: options.icalSecret,
           trustProxy: options.trustProxy,
           loginThrottle: options.loginThrottle,
           port: options.port ?? 8080,

@@ -70,6 +70,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
       host: env.HOST ?? '127.0.0.1',
       prefix,
       apiToken: env.SLA_BRIDGE_API_TOKEN || undefined,
+      icalSecret: env.SLA_BRIDGE_ICAL_SECRET || undefined,
       trustProxy,
     });
   } catch (error) {

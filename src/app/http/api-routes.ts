@@ -24,6 +24,7 @@ import { apiAuth, apiThrottle, sessionRouter, type ApiAuthDeps } from './api-aut
 import type { HoursStore } from '../hours/hours-store.js';
 import { withHoursSection } from '../hours/hours-report-data.js';
 import { hoursStatus } from '../hours/hours-status.js';
+import { icalListRoute, type IcalDeps } from '../ical/ical-routes.js';
 
 export interface ApiDeps extends ApiAuthDeps {
   readonly store: IssueStore;
@@ -40,6 +41,8 @@ export interface ApiDeps extends ApiAuthDeps {
   readonly obligations?: () => Promise<readonly ObligationStatus[]>;
   /** `GET /api/availability`: each uptime target's current month. */
   readonly availability?: () => Promise<readonly unknown[]>;
+  /** The iCalendar feeds (../ical/): GET /api/ical lists their URLs. */
+  readonly ical?: IcalDeps | undefined;
 }
 
 /**
@@ -202,6 +205,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.get('/availability', async (_request, response) => {
     response.json({ availability: (await deps.availability?.()) ?? [] });
   });
+  router.get('/ical', icalListRoute(deps.ical));
   router.get('/contracts', (_request, response) => {
     response.json({ contracts: [...deps.contracts.values()].map(contractSummary) });
   });

@@ -1,0 +1,66 @@
+/**
+ * A VTIMEZONE (RFC 5545 3.6.5) written from the zone's real offset changes, as the platform's tz
+ * data (through luxon, ../../domain/zone-offsets.ts) has them, over the span the feed's events need:
+ * one STANDARD or DAYLIGHT part per change, without RRULEs, so a client never extrapolates a rule
+ * the zone does not follow (Morocco's Ramadan changes, a country that drops DST).
+ */
+import { DateTime } from 'luxon';
+import { ZoneOffsets } from '../../domain/zone-offsets.js';
+import { contentLine, escapeText, localDateTime, utcOffset } from './ical-text.js';
+
+const DAY_MS = 86_400_000;
+/** How far before the span the change in force at its start is looked for: every DST zone changes yearly. */
+const LOOKBACK_MS = 400 * DAY_MS;
+
+/** What an instant's local time is written as: the zone's local time, or UTC where that local time is ambiguous. */
+export interface LocalStamp {
+  readonly value: string;
+  /** False when the local time occurs twice (the clock went back) and this is the second: then UTC. */
+  readonly local: boolean;
+}
+
+/**
+ * The DTSTART value of an instant in `zone`. RFC 5545 3.3.5 reads a local time that occurs twice
+ * as its first occurrence, so an instant in the repeated hour is written in UTC instead.
+ */
+export function zonedStamp(offsets: ZoneOffsets, instant: number): LocalStamp {
+  const seconds = Math.floor(instant / 1000) * 1000;
+  const offsetMs = offsets.offsetAt(seconds);
+  const shown = seconds + offsetMs;
+  if (offsets.firstInstantShowing(shown) === seconds) return { value: localDateTime(seconds, offsetMs), local: true };
+  return { value: `${localDateTime(seconds, 0)}Z`, local: false };
+}
+
+function zoneName(zone: string, instant: number): { name: string; daylight: boolean } {
+  const local = DateTime.fromMillis(instant, { zone, locale: 'en-GB' });
+  return { name: local.offsetNameShort ?? utcOffset(local.offset * 60_000), daylight: local.isInDST };
+}
+
+/**
+ * The VTIMEZONE lines of `zone` for instants in [from, to]: the offset in force at `from` (from the
+ * change that brought it, or from 1970 when the zone has not changed for over a year) and every
+ * change up to `to`.
+ */
+export function vtimezoneLines(zone: string, from: number, to: number, offsets = new ZoneOffsets(zone)): string[] {
+  const stretches = offsets.stretches(from - LOOKBACK_MS, to + DAY_MS);
+  const first = Math.max(0, stretches.findLastIndex((stretch) => stretch.start <= from));
+  const lines = ['BEGIN:VTIMEZONE', contentLine('TZID', escapeText(zone))];
+  for (let index = first; index < stretches.length; index += 1) {
+    const stretch = stretches[index]!;
+    const before = index > 0 ? stretches[index - 1]!.offsetMs : stretch.offsetMs;
+    const { name, daylight } = zoneName(zone, stretch.start);
+    const kind = daylight ? 'DAYLIGHT' : 'STANDARD';
+    // The onset is the local time on the clock before the change (RFC 5545 3.6.5, DTSTART).
+    const onset = index > 0 ? localDateTime(stretch.start, before) : '19700101T000000';
+    lines.push(
+      `BEGIN:${kind}`,
+      contentLine('DTSTART', onset),
+      contentLine('TZOFFSETFROM', utcOffset(before)),
+      contentLine('TZOFFSETTO', utcOffset(stretch.offsetMs)),
+      contentLine('TZNAME', escapeText(name)),
+      `END:${kind}`,
+    );
+  }
+  lines.push('END:VTIMEZONE');
+  return lines;
+}
