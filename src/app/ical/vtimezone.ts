@@ -15,19 +15,30 @@ const LOOKBACK_MS = 400 * DAY_MS;
 /** What an instant's local time is written as: the zone's local time, or UTC where that local time is ambiguous. */
 export interface LocalStamp {
   readonly value: string;
-  /** False when the local time occurs twice (the clock went back) and this is the second: then UTC. */
+  /** False when the local time occurs twice (the clock went back): then the value is UTC. */
   readonly local: boolean;
 }
 
+/** No zone's offset is this far from UTC. */
+const MAX_OFFSET_MS = 27 * 3_600_000;
+
+/** How many instants the wall clock shows `localMs` at: 0 in a gap, 2 in a repeated hour. */
+function instantsShowing(offsets: ZoneOffsets, localMs: number): number {
+  return offsets.stretches(localMs - MAX_OFFSET_MS, localMs + MAX_OFFSET_MS).filter((stretch) => {
+    const candidate = localMs - stretch.offsetMs;
+    return candidate >= stretch.start && candidate < stretch.end;
+  }).length;
+}
+
 /**
- * The DTSTART value of an instant in `zone`. RFC 5545 3.3.5 reads a local time that occurs twice
- * as its first occurrence, so an instant in the repeated hour is written in UTC instead.
+ * The DTSTART value of an instant in `zone`. A local time that occurs twice is written in UTC:
+ * RFC 5545 3.3.5 reads it as the first occurrence, but clients differ (ical.js takes the second),
+ * and UTC means one instant to all of them.
  */
 export function zonedStamp(offsets: ZoneOffsets, instant: number): LocalStamp {
   const seconds = Math.floor(instant / 1000) * 1000;
   const offsetMs = offsets.offsetAt(seconds);
-  const shown = seconds + offsetMs;
-  if (offsets.firstInstantShowing(shown) === seconds) return { value: localDateTime(seconds, offsetMs), local: true };
+  if (instantsShowing(offsets, seconds + offsetMs) === 1) return { value: localDateTime(seconds, offsetMs), local: true };
   return { value: `${localDateTime(seconds, 0)}Z`, local: false };
 }
 
