@@ -10,6 +10,7 @@ import { ConfigError, formatProblem } from '../config/config-error.js';
 import type { SlaConfig } from '../config/load-config.js';
 import type { TrustProxy } from './http/http-app.js';
 import { startHttp } from './http/server.js';
+import { checkIcalSecret } from './ical/feed-token.js';
 import type { LoginThrottleOptions } from './http/login-throttle.js';
 import { INGEST_QUEUE, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
 import { trackerRead } from './jobs/reconcile.js';
@@ -98,6 +99,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const prefix = options.prefix ?? 'sla';
   const role = options.role ?? 'all';
   const now = options.now ?? Date.now;
+  if (options.icalSecret !== undefined) checkIcalSecret(options.icalSecret);
   const { connectors, logger } = options;
   const live = new LiveConfig(options.config);
   // Every component reads the config through this view: see live-config.ts for why.
