@@ -7,12 +7,24 @@
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import express from 'express';
 import ICAL from 'ical.js';
 import { trackerConnectors } from '../../connectors/registry.js';
+import { LoginThrottle } from '../../src/app/http/login-throttle.js';
+import { icalDeps } from '../../src/app/ical/ical-deps.js';
+import { icalListRoute, icalRouter } from '../../src/app/ical/ical-routes.js';
 import { feedPath, feedToken } from '../../src/app/ical/feed-token.js';
+import { createLogger } from '../../src/app/logger.js';
+import { IssueStore } from '../../src/app/store/issue-store.js';
+import { createRedis } from '../../src/app/store/redis-connection.js';
+import { urlTarget } from '../../src/app/store/redis-target.js';
+import { sharedRedis } from '../support/redis-server.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from '../support/bridge-harness.js';
 import { fieldChanged, issueCreated } from '../support/jira-payloads.js';
-import { DEMO_SECRETS } from '../support/shipped-config.js';
+import { DEMO_SECRETS, shippedConfig } from '../support/shipped-config.js';
 import { fixtureNow } from '../support/test-clock.js';
 
 const TOKEN = 'ical-flow-api-token';
@@ -171,6 +183,28 @@ describe('iCalendar feeds through the bridge', () => {
     expect(again!.sequence).to.equal(now.sequence);
   });
 
+  it('serves a team\'s feed from the members the teams lookup names, and 404 for a team it does not know', async () => {
+    // The bridge wires no teams yet (issue 18 brings them): the routes with a lookup of their own.
+    const redis = createRedis(urlTarget((await sharedRedis()).url), 'request');
+    const teams: Record<string, string[]> = { 'first-line': ['Bob', ASSIGNEE], 'second-line': ['Carol'] };
+    const deps = icalDeps({ secret: SECRET, store: bridge.store, contracts: shippedConfig().contracts, redis, prefix: bridge.prefix, throttle: new LoginThrottle(undefined, 'unused'), now: clock, logger: createLogger({ silent: true }), teamMembers: (id) => teams[id], teamIds: () => Object.keys(teams) });
+    const app = express().use('/ical', icalRouter(deps)).get('/api/ical', icalListRoute(deps));
+    const server = app.listen(0, '127.0.0.1');
+    try {
+      await new Promise((resolve) => server.once('listening', resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const feed = (id: string) => fetch(`${base}${feedPath(SECRET, { kind: 'team', id })}`);
+      expect(parseFeed(await (await feed('first-line')).text()).map(({ event }) => event.uid)).to.deep.equal([UID]);
+      expect(parseFeed(await (await feed('second-line')).text())).to.deep.equal([]);
+      expect((await feed('third-line')).status).to.equal(404);
+      const list = (await (await fetch(`${base}/api/ical`, { headers: { authorization: 'Bearer checked-by-apiAuth-before' } })).json()) as { feeds: { kind: string; id: string; url: string }[] };
+      expect(list.feeds.filter((entry) => entry.kind === 'team')).to.deep.equal(['first-line', 'second-line'].map((id) => ({ kind: 'team', id, url: `${base}${feedPath(SECRET, { kind: 'team', id })}` })));
+    } finally {
+      server.close();
+      redis.disconnect();
+    }
+  });
+
   it('drops the event once the issue is resolved', async () => {
     await postJira(bridge, assigned(fieldChanged(ISSUE, minutesBefore(5), 'status', 'Open', 'Done', '30003')));
     await waitForState(bridge, 'jira-demo', ISSUE.id, (state) => state.sla.covered && state.sla.resolved);
@@ -225,5 +259,30 @@ describe('iCalendar feeds without SLA_BRIDGE_ICAL_SECRET', () => {
       failure = error;
     }
     expect((failure as Error | undefined)?.message).to.match(/^SLA_BRIDGE_ICAL_SECRET: 5 characters, at least 32 needed/);
+  });
+});
+
+describe('iCalendar feeds while Redis is away', () => {
+  it('answers 503 and logs why, without the path that holds the token', async () => {
+    const lines: string[] = [];
+    const logger = winston.createLogger({ format: winston.format.json(), transports: [new winston.transports.Stream({ stream: new Writable({ write: (chunk, _encoding, done) => void (lines.push(String(chunk)), done()) }) })] });
+    // Nothing listens on port 1: the request connection gives up at once.
+    const redis = createRedis(urlTarget('redis://127.0.0.1:1'), 'request');
+    redis.on('error', () => undefined);
+    const deps = icalDeps({ secret: SECRET, store: new IssueStore(redis, 'ical-away'), contracts: shippedConfig().contracts, redis, prefix: 'ical-away', throttle: new LoginThrottle(undefined, 'unused'), now: clock, logger });
+    const server = express().use('/ical', icalRouter(deps)).listen(0, '127.0.0.1');
+    try {
+      await new Promise((resolve) => server.once('listening', resolve));
+      const path = feedPath(SECRET, { kind: 'contract', id: 'megabite-standard' });
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`);
+      expect(response.status).to.equal(503);
+      expect(response.headers.get('retry-after')).to.equal('60');
+      expect(lines.map((line) => JSON.parse(line).message)).to.deep.equal(['iCalendar feed failed']);
+      const token = feedToken(SECRET, { kind: 'contract', id: 'megabite-standard' });
+      expect(lines.join('\n')).not.to.include(token);
+    } finally {
+      server.close();
+      redis.disconnect();
+    }
   });
 });

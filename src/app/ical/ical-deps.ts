@@ -1,6 +1,7 @@
 /** The feeds' dependencies, as the HTTP side (../http/server.ts) builds them. */
 import type { Contract } from '../../domain/contract.js';
 import type { LoginThrottle } from '../http/login-throttle.js';
+import type { Logger } from '../logger.js';
 import type { IssueStore } from '../store/issue-store.js';
 import type { RedisClient } from '../store/redis-connection.js';
 import { FeedRevisions } from './feed-revisions.js';
@@ -15,6 +16,7 @@ export interface IcalParts {
   readonly prefix: string;
   readonly throttle: LoginThrottle;
   readonly now: () => number;
+  readonly logger: Logger;
   /** The teams (issue 18's duty rota); none until that config is wired in. */
   readonly teamMembers?: (teamId: string) => readonly string[] | undefined;
   readonly teamIds?: () => readonly string[];
@@ -30,6 +32,7 @@ export function icalDeps(parts: IcalParts): IcalDeps {
     revisions: new FeedRevisions(parts.redis, parts.prefix),
     throttle: parts.throttle,
     now: parts.now,
+    logger: parts.logger,
     teamMembers: parts.teamMembers ?? (() => undefined),
     teamIds: parts.teamIds ?? (() => []),
   };

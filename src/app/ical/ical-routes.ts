@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Contract } from '../../domain/contract.js';
 import { clientKey, type LoginThrottle } from '../http/login-throttle.js';
+import type { Logger } from '../logger.js';
 import type { IssueStore } from '../store/issue-store.js';
 import { deadlineEvents, type FeedFilter } from './deadline-events.js';
 import { feedCalendar } from './feed-calendar.js';
@@ -24,6 +25,7 @@ export interface IcalDeps {
   readonly revisions: FeedRevisions;
   readonly throttle: LoginThrottle;
   readonly now: () => number;
+  readonly logger: Logger;
   /** The tracker users of a team; undefined for a team that does not exist (its feed is a 404). */
   readonly teamMembers: (teamId: string) => readonly string[] | undefined;
   /** The teams whose feeds GET /api/ical lists. */
@@ -84,7 +86,13 @@ async function serveFeed(deps: IcalDeps, kind: FeedKind, request: Request, respo
 export function icalRouter(deps: IcalDeps): Router {
   const router = express.Router();
   for (const kind of ['contract', 'assignee', 'team'] as const) {
-    router.get(`/${kind}/:id/:file`, (request, response) => serveFeed(deps, kind, request, response));
+    router.get(`/${kind}/:id/:file`, (request, response) =>
+      serveFeed(deps, kind, request, response).catch((error: unknown) => {
+        // Not to the app's error handler: it logs the path, and the path holds the feed's token.
+        deps.logger.error('iCalendar feed failed', { component: 'ical', kind, error: error instanceof Error ? error.message : String(error) });
+        if (!response.headersSent) response.status(503).set('Retry-After', '60').json({ error: 'the feed cannot be read now: retry later' });
+      }),
+    );
   }
   return router;
 }
