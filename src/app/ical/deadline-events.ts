@@ -46,12 +46,15 @@ function isOpenDeadline(status: MetricStatus): status is MetricStatus & { deadli
 }
 
 /**
- * Every warning the bridge sends for the metric, at the instants its timers fire (the same
- * `warnings[].at` that ../../domain/timer-plan.ts plans from), and the breach at the deadline.
+ * The warnings the bridge will send for the metric, at the instants its timers fire (the same
+ * `warnings[].at` that ../../domain/timer-plan.ts plans from), and the breach at the deadline:
+ * those still to come when the state was computed. Each timer recomputes the state at its instant,
+ * so a passed alarm leaves the feed with the next update; a client that keeps a subscribed feed's
+ * past alarms (Thunderbird) would show it again as missed on every refresh.
  */
-function alarmsOf(status: MetricStatus & { deadline: number }): FeedAlarm[] {
+function alarmsOf(status: MetricStatus & { deadline: number }, computedAt: number): FeedAlarm[] {
   const warnings = (status.warnings ?? []).flatMap((warning) => (warning.at === null ? [] : [{ label: warning.label, at: warning.at }]));
-  return [...warnings, { label: 'breach', at: status.deadline }].sort((a, b) => a.at - b.at || a.label.localeCompare(b.label));
+  return [...warnings, { label: 'breach', at: status.deadline }].filter((alarm) => alarm.at > computedAt).sort((a, b) => a.at - b.at || a.label.localeCompare(b.label));
 }
 
 export function deadlineEvents(states: readonly IssueState[], filter: FeedFilter): DeadlineEvent[] {
@@ -82,7 +85,7 @@ export function deadlineEvents(states: readonly IssueState[], filter: FeedFilter
         url,
         deadline: status.deadline,
         zone: status.zone,
-        alarms: alarmsOf(status),
+        alarms: alarmsOf(status, state.computedAt),
       });
     }
   }

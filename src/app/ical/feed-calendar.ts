@@ -40,7 +40,7 @@ function alarmLines(event: DeadlineEvent): string[] {
   return event.alarms.flatMap((alarm) => [
     'BEGIN:VALARM',
     contentLine('ACTION', 'DISPLAY'),
-    contentLine('DESCRIPTION', escapeText(alarm.label === 'breach' ? `${event.summary}: deadline now` : `${event.summary}: ${alarm.label}`)),
+    contentLine('DESCRIPTION', escapeText(alarm.label === 'breach' ? `SLA deadline now: ${event.summary}` : `SLA warning (${alarm.label}): ${event.summary}`)),
     contentLine('TRIGGER', utcDateTime(alarm.at), { VALUE: 'DATE-TIME' }),
     'END:VALARM',
   ]);
