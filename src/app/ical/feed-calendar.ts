@@ -4,10 +4,9 @@
  * warning the bridge sends, and the revision that tells a client the event changed.
  */
 import { createHash } from 'node:crypto';
-import { ZoneOffsets } from '../../domain/zone-offsets.js';
 import type { DeadlineEvent } from './deadline-events.js';
 import { CRLF, contentLine, escapeText, utcDateTime } from './ical-text.js';
-import { vtimezoneLines, zonedStamp } from './vtimezone.js';
+import { vtimezoneLines, ZoneSpan } from './vtimezone.js';
 
 /** What the feed keeps per event across requests (./feed-revisions.ts). */
 export interface EventRevision {
@@ -46,8 +45,8 @@ function alarmLines(event: DeadlineEvent): string[] {
   ]);
 }
 
-function eventLines(event: DeadlineEvent, revision: EventRevision, offsets: ZoneOffsets): string[] {
-  const start = zonedStamp(offsets, event.deadline);
+function eventLines(event: DeadlineEvent, revision: EventRevision, zone: ZoneSpan): string[] {
+  const start = zone.stamp(event.deadline);
   return [
     'BEGIN:VEVENT',
     contentLine('UID', escapeText(event.uid)),
@@ -68,13 +67,12 @@ function eventLines(event: DeadlineEvent, revision: EventRevision, offsets: Zone
 }
 
 export function feedCalendar(feed: FeedCalendar): string {
-  const zones = new Map<string, ZoneOffsets>();
-  const span = new Map<string, { from: number; to: number }>();
+  const bounds = new Map<string, { from: number; to: number }>();
   for (const event of feed.events) {
-    if (!zones.has(event.zone)) zones.set(event.zone, new ZoneOffsets(event.zone));
-    const seen = span.get(event.zone);
-    span.set(event.zone, { from: Math.min(seen?.from ?? event.deadline, event.deadline), to: Math.max(seen?.to ?? event.deadline, event.deadline) });
+    const seen = bounds.get(event.zone);
+    bounds.set(event.zone, { from: Math.min(seen?.from ?? event.deadline, event.deadline), to: Math.max(seen?.to ?? event.deadline, event.deadline) });
   }
+  const spans = new Map([...bounds].sort(([a], [b]) => a.localeCompare(b)).map(([zone, { from, to }]) => [zone, new ZoneSpan(zone, from, to)]));
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -85,8 +83,8 @@ export function feedCalendar(feed: FeedCalendar): string {
     ...(feed.zone ? [contentLine('X-WR-TIMEZONE', escapeText(feed.zone))] : []),
     contentLine('REFRESH-INTERVAL', REFRESH, { VALUE: 'DURATION' }),
     contentLine('X-PUBLISHED-TTL', REFRESH),
-    ...[...span.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([zone, { from, to }]) => vtimezoneLines(zone, from, to, zones.get(zone))),
-    ...feed.events.flatMap((event) => eventLines(event, feed.revisions.get(event.uid) ?? { sequence: 0, createdAt: 0, modifiedAt: 0 }, zones.get(event.zone)!)),
+    ...[...spans.values()].flatMap(vtimezoneLines),
+    ...feed.events.flatMap((event) => eventLines(event, feed.revisions.get(event.uid) ?? { sequence: 0, createdAt: 0, modifiedAt: 0 }, spans.get(event.zone)!)),
     'END:VCALENDAR',
   ];
   return lines.join(CRLF) + CRLF;

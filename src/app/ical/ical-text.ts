@@ -7,29 +7,34 @@
 export const MAX_LINE_OCTETS = 75;
 export const CRLF = '\r\n';
 
-const encoder = new TextEncoder();
-const octets = (text: string) => encoder.encode(text).length;
+/** The UTF-8 length of one code point. */
+function utf8Octets(codePoint: number): number {
+  return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+}
 
 /**
  * Folds one content line into lines of at most 75 octets, each continuation starting with a space
  * (which counts towards its 75). Splits between code points only, so no UTF-8 sequence is cut.
  */
 export function foldLine(line: string): string {
+  // Most lines are short ASCII: nothing to fold.
+  if (line.length <= MAX_LINE_OCTETS && /^[\x00-\x7f]*$/.test(line)) return line;
   const lines: string[] = [];
-  let current = '';
+  let start = 0;
   let size = 0;
-  for (const char of line) {
-    const width = octets(char);
+  for (let index = 0; index < line.length; ) {
+    const codePoint = line.codePointAt(index)!;
+    const width = utf8Octets(codePoint);
     if (size + width > MAX_LINE_OCTETS) {
-      lines.push(current);
-      current = ' ';
-      size = 1;
+      lines.push(line.slice(start, index));
+      start = index;
+      size = 1; // the space that starts the continuation
     }
-    current += char;
     size += width;
+    index += codePoint > 0xffff ? 2 : 1;
   }
-  lines.push(current);
-  return lines.join(CRLF);
+  lines.push(line.slice(start));
+  return lines.join(`${CRLF} `);
 }
 
 /** Undoes folding: a CRLF followed by a space or tab is removed (RFC 5545 3.1). */

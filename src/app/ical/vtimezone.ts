@@ -5,7 +5,7 @@
  * the zone does not follow (Morocco's Ramadan changes, a country that drops DST).
  */
 import { DateTime } from 'luxon';
-import { ZoneOffsets } from '../../domain/zone-offsets.js';
+import { ZoneOffsets, type OffsetStretch } from '../../domain/zone-offsets.js';
 import { contentLine, escapeText, localDateTime, utcOffset } from './ical-text.js';
 
 const DAY_MS = 86_400_000;
@@ -22,24 +22,75 @@ export interface LocalStamp {
 /** No zone's offset is this far from UTC. */
 const MAX_OFFSET_MS = 27 * 3_600_000;
 
-/** How many instants the wall clock shows `localMs` at: 0 in a gap, 2 in a repeated hour. */
-function instantsShowing(offsets: ZoneOffsets, localMs: number): number {
-  return offsets.stretches(localMs - MAX_OFFSET_MS, localMs + MAX_OFFSET_MS).filter((stretch) => {
-    const candidate = localMs - stretch.offsetMs;
-    return candidate >= stretch.start && candidate < stretch.end;
-  }).length;
+/**
+ * The changes of each zone a feed has used, kept for the next feed: finding them asks luxon (Intl)
+ * hundreds of times per year of span. There are a few hundred zones at most, and feeds use the
+ * contracts' few.
+ */
+const knownZones = new Map<string, ZoneOffsets>();
+function zoneOffsets(zone: string): ZoneOffsets {
+  let offsets = knownZones.get(zone);
+  if (!offsets) knownZones.set(zone, (offsets = new ZoneOffsets(zone)));
+  return offsets;
 }
 
 /**
- * The DTSTART value of an instant in `zone`. A local time that occurs twice is written in UTC:
- * RFC 5545 3.3.5 reads it as the first occurrence, but clients differ (ical.js takes the second),
- * and UTC means one instant to all of them.
+ * A zone's offsets over the span of a feed's events, read once: asking luxon (Intl) per event
+ * costs more than the rest of the feed together.
  */
-export function zonedStamp(offsets: ZoneOffsets, instant: number): LocalStamp {
-  const seconds = Math.floor(instant / 1000) * 1000;
-  const offsetMs = offsets.offsetAt(seconds);
-  if (instantsShowing(offsets, seconds + offsetMs) === 1) return { value: localDateTime(seconds, offsetMs), local: true };
-  return { value: `${localDateTime(seconds, 0)}Z`, local: false };
+export class ZoneSpan {
+  readonly stretches: readonly OffsetStretch[];
+
+  /** `from` and `to`: the earliest and the latest instant the feed writes in the zone. */
+  constructor(
+    readonly zone: string,
+    readonly from: number,
+    readonly to: number,
+    offsets = zoneOffsets(zone),
+  ) {
+    this.stretches = offsets.stretches(from - LOOKBACK_MS, to + DAY_MS);
+  }
+
+  /** The index of the stretch holding `instant` (clamped to the span). */
+  private indexAt(instant: number): number {
+    let low = 0;
+    let high = this.stretches.length - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (this.stretches[middle]!.start <= instant) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  offsetAt(instant: number): number {
+    return this.stretches[this.indexAt(instant)]!.offsetMs;
+  }
+
+  /** How many instants the wall clock shows `localMs` at: 0 in a gap, 2 in a repeated hour. */
+  instantsShowing(localMs: number): number {
+    const first = this.indexAt(localMs - MAX_OFFSET_MS);
+    const last = this.indexAt(localMs + MAX_OFFSET_MS);
+    let count = 0;
+    for (let index = first; index <= last; index += 1) {
+      const stretch = this.stretches[index]!;
+      const candidate = localMs - stretch.offsetMs;
+      if (candidate >= stretch.start && candidate < stretch.end) count += 1;
+    }
+    return count;
+  }
+
+  /**
+   * The DTSTART value of an instant. A local time that occurs twice is written in UTC: RFC 5545
+   * 3.3.5 reads it as the first occurrence, but clients differ (ical.js takes the second), and UTC
+   * means one instant to all of them.
+   */
+  stamp(instant: number): LocalStamp {
+    const seconds = Math.floor(instant / 1000) * 1000;
+    const offsetMs = this.offsetAt(seconds);
+    if (this.instantsShowing(seconds + offsetMs) === 1) return { value: localDateTime(seconds, offsetMs), local: true };
+    return { value: `${localDateTime(seconds, 0)}Z`, local: false };
+  }
 }
 
 function zoneName(zone: string, instant: number): { name: string; daylight: boolean } {
@@ -48,13 +99,13 @@ function zoneName(zone: string, instant: number): { name: string; daylight: bool
 }
 
 /**
- * The VTIMEZONE lines of `zone` for instants in [from, to]: the offset in force at `from` (from the
- * change that brought it, or from 1970 when the zone has not changed for over a year) and every
- * change up to `to`.
+ * The VTIMEZONE lines of the span's zone: the offset in force at its start (from the change that
+ * brought it, or from 1970 when the zone has not changed for over a year) and every change up to
+ * its end.
  */
-export function vtimezoneLines(zone: string, from: number, to: number, offsets = new ZoneOffsets(zone)): string[] {
-  const stretches = offsets.stretches(from - LOOKBACK_MS, to + DAY_MS);
-  const first = Math.max(0, stretches.findLastIndex((stretch) => stretch.start <= from));
+export function vtimezoneLines(span: ZoneSpan): string[] {
+  const { stretches, zone } = span;
+  const first = Math.max(0, stretches.findLastIndex((stretch) => stretch.start <= span.from));
   const lines = ['BEGIN:VTIMEZONE', contentLine('TZID', escapeText(zone))];
   for (let index = first; index < stretches.length; index += 1) {
     const stretch = stretches[index]!;
