@@ -10,6 +10,7 @@ import { keyPrefix, redisTargetFromEnv, urlTarget } from '../app/store/redis-tar
 import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { UsageError } from './cli-io.js';
+import { icalSecretProblem } from '../app/ical/feed-token.js';
 
 export interface ServeOptions {
   readonly config: string;
@@ -40,6 +41,8 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`PORT: "${env.PORT}" is not a port number`);
   const trustProxy = parseTrustProxy(env.SLA_BRIDGE_TRUST_PROXY);
+  const icalProblem = env.SLA_BRIDGE_ICAL_SECRET ? icalSecretProblem(env.SLA_BRIDGE_ICAL_SECRET) : undefined;
+  if (icalProblem) throw new UsageError(icalProblem);
   const target = redisTargetFromEnv(env);
   const prefix = keyPrefix(env, target);
   const appendFsync = embeddedAppendFsync(env, target !== undefined);

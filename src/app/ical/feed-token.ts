@@ -20,10 +20,15 @@ export const scopeText = (scope: FeedScope) => `${scope.kind}:${scope.id}`;
 /** A secret shorter than this is refused at start: the feed URLs are only as strong as it is. */
 export const MIN_SECRET_LENGTH = 32;
 
+/** What is wrong with a secret, or undefined when it will do. */
+export function icalSecretProblem(secret: string): string | undefined {
+  if (secret.length >= MIN_SECRET_LENGTH) return undefined;
+  return `SLA_BRIDGE_ICAL_SECRET: ${secret.length} characters, at least ${MIN_SECRET_LENGTH} needed (for instance: openssl rand -base64 32)`;
+}
+
 export function checkIcalSecret(secret: string): void {
-  if (secret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`SLA_BRIDGE_ICAL_SECRET: ${secret.length} characters, at least ${MIN_SECRET_LENGTH} needed (for instance: openssl rand -base64 32)`);
-  }
+  const problem = icalSecretProblem(secret);
+  if (problem) throw new Error(problem);
 }
 
 // Keeps these tokens apart from any other HMAC someone might compute under the same secret.
