@@ -86,7 +86,7 @@ describe('iCalendar feed', () => {
   };
   const states = Object.entries(deadlines).map(([name, deadline], index) => state(String(100 + index), [metric(deadline, { metric: 'reaction', state: 'running' })], { title: name }));
   const events = deadlineEvents(states, { contract: 'megabite-standard' });
-  const text = feedCalendar({ name: 'SLA deadlines: MegaBite, the "standard"; contract', zone, events, revisions: revisionsFor(events.map((event) => event.uid)) });
+  const text = feedCalendar({ name: 'SLA deadlines: MegaBite, the "standard"; contract', zone, events, revisions: revisionsFor(events.map((event) => event.uid)), now: NOW });
 
   it('is one VEVENT per open deadline with a stable UID, at its instant through the feed\'s VTIMEZONE', () => {
     const { events: parsed } = parse(text);
@@ -188,7 +188,7 @@ describe('iCalendar feed', () => {
           instants.map((instant, index) => state(String(index), [metric(instant, { zone: eventZone })])),
           {},
         );
-        const { events: parsed } = parse(feedCalendar({ name: 'x', zone: eventZone, events: built, revisions: revisionsFor(built.map((event) => event.uid)) }));
+        const { events: parsed } = parse(feedCalendar({ name: 'x', zone: eventZone, events: built, revisions: revisionsFor(built.map((event) => event.uid)), now: NOW }));
         const byId = new Map(parsed.map(({ event }) => [event.uid, event.startDate]));
         instants.forEach((instant, index) => {
           const start = byId.get(deadlineUid('jira-demo', String(index), 'resolution'))!;
@@ -199,10 +199,18 @@ describe('iCalendar feed', () => {
     );
   });
 
+  it('has a component even without deadlines (RFC 5545 3.4): the VTIMEZONE of its zone, or of UTC', () => {
+    for (const [zone, expected] of [['Europe/Amsterdam', 'Europe/Amsterdam'], [undefined, 'Etc/UTC']] as const) {
+      const { calendar, events: parsed } = parse(feedCalendar({ name: 'nobody', zone, events: [], revisions: new Map(), now: NOW }));
+      expect(parsed).to.deep.equal([]);
+      expect(calendar.getAllSubcomponents().map((part) => [part.name, part.getFirstPropertyValue('tzid')])).to.deep.equal([['vtimezone', expected]]);
+    }
+  });
+
   it('unfolds to one property per line even with long, non-ASCII titles', () => {
     const long = state('9', [metric(NOW + DAY)], { title: `Storing van de koelcel 😀 ${'€uro, ; \\ '.repeat(20)}` });
     const built = deadlineEvents([long], {});
-    const folded = feedCalendar({ name: 'x', events: built, revisions: revisionsFor(built.map((event) => event.uid)) });
+    const folded = feedCalendar({ name: 'x', events: built, revisions: revisionsFor(built.map((event) => event.uid)), now: NOW });
     expect(unfoldLines(folded).split('\r\n').filter((line) => line.startsWith('SUMMARY:'))).to.have.length(1);
     expect(parse(folded).events[0]!.event.summary).to.equal(`MB-9 resolution: Storing van de koelcel 😀 ${'€uro, ; \\ '.repeat(20)}`);
   });

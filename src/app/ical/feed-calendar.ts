@@ -30,6 +30,8 @@ export interface FeedCalendar {
   readonly zone?: string | undefined;
   readonly events: readonly DeadlineEvent[];
   readonly revisions: ReadonlyMap<string, EventRevision>;
+  /** When the feed is made: an empty feed's VTIMEZONE covers it. */
+  readonly now: number;
 }
 
 /** Calendar clients poll; this asks them to do so every quarter of an hour (RFC 7986, and Outlook's own name). */
@@ -72,6 +74,8 @@ export function feedCalendar(feed: FeedCalendar): string {
     const seen = bounds.get(event.zone);
     bounds.set(event.zone, { from: Math.min(seen?.from ?? event.deadline, event.deadline), to: Math.max(seen?.to ?? event.deadline, event.deadline) });
   }
+  // RFC 5545 3.4 wants at least one component: a feed without deadlines gets its zone's VTIMEZONE.
+  if (feed.events.length === 0) bounds.set(feed.zone ?? 'Etc/UTC', { from: feed.now, to: feed.now });
   const spans = new Map([...bounds].sort(([a], [b]) => a.localeCompare(b)).map(([zone, { from, to }]) => [zone, new ZoneSpan(zone, from, to)]));
   const lines = [
     'BEGIN:VCALENDAR',

@@ -36,14 +36,17 @@ const DISABLED = 'iCalendar feeds are disabled: set SLA_BRIDGE_ICAL_SECRET (at l
 const notFound = (response: Response) => void response.status(404).json({ error: 'not found' });
 
 /** Which issues a scope's feed shows, or undefined when the scope names nothing (an unknown contract or team). */
-function filterOf(deps: IcalDeps, scope: FeedScope): { filter: FeedFilter; name: string; zone?: string } | undefined {
+function filterOf(deps: IcalDeps, scope: FeedScope): { filter: FeedFilter; name: string; zone: string | undefined } | undefined {
   if (scope.kind === 'contract') {
     const contract = deps.contracts.get(scope.id);
     return contract && { filter: { contract: contract.id }, name: `SLA deadlines: ${contract.customer} (${contract.id})`, zone: contract.calendar.zone };
   }
-  if (scope.kind === 'assignee') return { filter: { assignees: new Set([scope.id]) }, name: `SLA deadlines: ${scope.id}` };
+  // A person's deadlines may come from several contracts: their zone, when they all have the same one.
+  const zones = new Set([...deps.contracts.values()].map((contract) => contract.calendar.zone));
+  const zone = zones.size === 1 ? [...zones][0] : undefined;
+  if (scope.kind === 'assignee') return { filter: { assignees: new Set([scope.id]) }, name: `SLA deadlines: ${scope.id}`, zone };
   const members = deps.teamMembers(scope.id);
-  return members && { filter: { assignees: new Set(members) }, name: `SLA deadlines: team ${scope.id}` };
+  return members && { filter: { assignees: new Set(members) }, name: `SLA deadlines: team ${scope.id}`, zone };
 }
 
 /** Whether an If-None-Match header names this ETag (weak comparison, RFC 9110 13.1.2). */
@@ -73,7 +76,7 @@ async function serveFeed(deps: IcalDeps, kind: FeedKind, request: Request, respo
   if (!chosen) return notFound(response);
   const now = deps.now();
   const events = deadlineEvents(await deps.store.loadStates(await deps.store.listIssues()), chosen.filter);
-  const body = feedCalendar({ name: chosen.name, zone: chosen.zone, events, revisions: await deps.revisions.revise(events, now) });
+  const body = feedCalendar({ name: chosen.name, zone: chosen.zone, events, revisions: await deps.revisions.revise(events, now), now });
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   // The URL is a credential: no shared cache may keep the answer.
   response.set({ ETag: etag, 'Cache-Control': 'private, no-cache' });
