@@ -10,6 +10,7 @@ import { ConfigError, formatProblem } from '../config/config-error.js';
 import type { SlaConfig } from '../config/load-config.js';
 import type { TrustProxy } from './http/http-app.js';
 import { startHttp } from './http/server.js';
+import { checkIcalSecret } from './ical/feed-token.js';
 import type { LoginThrottleOptions } from './http/login-throttle.js';
 import { INGEST_QUEUE, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
 import { trackerRead } from './jobs/reconcile.js';
@@ -45,6 +46,8 @@ export interface BridgeOptions {
   readonly apiToken?: string | undefined;
   /** The read-only token of the /api/ endpoints (GET and HEAD only); see http/api-auth.ts. */
   readonly apiReadToken?: string | undefined;
+  /** SLA_BRIDGE_ICAL_SECRET: signs the iCalendar feed URLs; without it the feeds are off. */
+  readonly icalSecret?: string | undefined;
   /** Which proxies' X-Forwarded-* headers to believe (express's `trust proxy`); unset: none. */
   readonly trustProxy?: TrustProxy | undefined;
   /** How many wrong API tokens a client may send in what window (src/app/http/login-throttle.ts); the default otherwise. */
@@ -98,6 +101,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const prefix = options.prefix ?? 'sla';
   const role = options.role ?? 'all';
   const now = options.now ?? Date.now;
+  if (options.icalSecret !== undefined) checkIcalSecret(options.icalSecret);
   const { connectors, logger } = options;
   const live = new LiveConfig(options.config);
   // Every component reads the config through this view: see live-config.ts for why.
@@ -139,6 +143,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           http,
           apiToken: options.apiToken,
           apiReadToken: options.apiReadToken,
+          icalSecret: options.icalSecret,
           trustProxy: options.trustProxy,
           loginThrottle: options.loginThrottle,
           port: options.port ?? 8080,

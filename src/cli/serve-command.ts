@@ -11,6 +11,7 @@ import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { UsageError } from './cli-io.js';
 import { readOnlyApiToken } from './api-read-token.js';
+import { icalSecretProblem } from '../app/ical/feed-token.js';
 
 export interface ServeOptions {
   readonly config: string;
@@ -42,6 +43,8 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`PORT: "${env.PORT}" is not a port number`);
   const trustProxy = parseTrustProxy(env.SLA_BRIDGE_TRUST_PROXY);
   const apiReadToken = readOnlyApiToken(env);
+  const icalProblem = env.SLA_BRIDGE_ICAL_SECRET ? icalSecretProblem(env.SLA_BRIDGE_ICAL_SECRET) : undefined;
+  if (icalProblem) throw new UsageError(icalProblem);
   const target = redisTargetFromEnv(env);
   const prefix = keyPrefix(env, target);
   const appendFsync = embeddedAppendFsync(env, target !== undefined);
@@ -73,6 +76,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
       prefix,
       apiToken: env.SLA_BRIDGE_API_TOKEN || undefined,
       apiReadToken,
+      icalSecret: env.SLA_BRIDGE_ICAL_SECRET || undefined,
       trustProxy,
     });
   } catch (error) {

@@ -26,6 +26,7 @@ import { withHoursSection } from '../hours/hours-report-data.js';
 import { hoursStatus } from '../hours/hours-status.js';
 import { explainRoute, type ExplainLookup } from './explain-route.js';
 import { whatIfRouter, type WhatIfRouteDeps } from '../what-if/what-if-route.js';
+import { icalListRoute, type IcalDeps } from '../ical/ical-routes.js';
 
 export interface ApiDeps extends ApiAuthDeps, Pick<WhatIfRouteDeps, 'calendars'> {
   readonly store: IssueStore;
@@ -44,6 +45,8 @@ export interface ApiDeps extends ApiAuthDeps, Pick<WhatIfRouteDeps, 'calendars'>
   readonly availability?: () => Promise<readonly unknown[]>;
   /** `GET /api/issues/:sourceId/:issueKey/explain`: why each deadline is where it is. */
   readonly explain?: ExplainLookup;
+  /** The iCalendar feeds (../ical/): GET /api/ical lists their URLs. */
+  readonly ical?: IcalDeps | undefined;
 }
 
 /**
@@ -208,6 +211,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.get('/availability', async (_request, response) => {
     response.json({ availability: (await deps.availability?.()) ?? [] });
   });
+  router.get('/ical', icalListRoute(deps.ical));
   router.get('/contracts', (_request, response) => {
     response.json({ contracts: [...deps.contracts.values()].map(contractSummary) });
   });

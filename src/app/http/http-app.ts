@@ -5,6 +5,7 @@ import type { DeliveryIntake } from './delivery-intake.js';
 import { apiRouter, type ApiDeps } from './api-routes.js';
 import { DASHBOARD_HTML } from './dashboard-page.js';
 import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
+import { icalRouter } from '../ical/ical-routes.js';
 
 /** Express's `trust proxy` setting: true, a hop count, or the proxies' addresses and subnets. */
 export type TrustProxy = boolean | number | string;
@@ -25,6 +26,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.post('/webhooks/:sourceId', webhookRoute(deps));
   app.use('/api', apiRouter(deps.api));
+  if (deps.api.ical) app.use('/ical', icalRouter(deps.api.ical));
   app.get('/metrics', async (_request, response) => {
     response.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });

@@ -23,6 +23,7 @@ import { obligationStatuses } from '../obligations/obligation-status.js';
 import { ObligationStore } from '../obligations/obligation-store.js';
 import { currentAvailability } from '../availability/current.js';
 import { explainIssue } from '../explain/explain-issue.js';
+import { icalDeps } from '../ical/ical-deps.js';
 
 export interface HttpParts {
   readonly config: SlaConfig;
@@ -40,6 +41,8 @@ export interface HttpParts {
   readonly http: OutboundHttp;
   readonly apiToken: string | undefined;
   readonly apiReadToken?: string | undefined;
+  /** SLA_BRIDGE_ICAL_SECRET: signs the iCalendar feeds' URLs (../ical/); without it there are none. */
+  readonly icalSecret?: string | undefined;
   readonly trustProxy: TrustProxy | undefined;
   /** How many wrong API tokens a client may send, and in what window; the default otherwise. */
   readonly loginThrottle?: LoginThrottleOptions | undefined;
@@ -84,7 +87,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     availability: () => currentAvailability(config.contracts.values(), parts.store, now()),
     explain: (source: string, key: string) => explainIssue({ redis, prefix, store: parts.store, contracts: () => config.contracts.values(), channels: () => config.channels, fallbackChannel: () => config.fallbackChannel }, source, key, now()),
   };
-  const api = { token: parts.apiToken, readToken: parts.apiReadToken, now, throttle, store: parts.store, contracts: config.contracts, calendars: config.calendars, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics };
+  const api = { token: parts.apiToken, readToken: parts.apiReadToken, now, throttle, store: parts.store, contracts: config.contracts, calendars: config.calendars, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics, ical: icalDeps({ secret: parts.icalSecret, store: parts.store, contracts: config.contracts, redis, prefix, throttle, now, logger }) };
   const app = createHttpApp({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));
