@@ -24,6 +24,8 @@ import { apiAuth, apiThrottle, sessionRouter, type ApiAuthDeps } from './api-aut
 import type { HoursStore } from '../hours/hours-store.js';
 import { withHoursSection } from '../hours/hours-report-data.js';
 import { hoursStatus } from '../hours/hours-status.js';
+import { prioritySchema } from '../../domain/priority.js';
+import { dashboardApi, type StateEventStreams } from './dashboard-api.js';
 
 export interface ApiDeps extends ApiAuthDeps {
   readonly store: IssueStore;
@@ -40,6 +42,8 @@ export interface ApiDeps extends ApiAuthDeps {
   readonly obligations?: () => Promise<readonly ObligationStatus[]>;
   /** `GET /api/availability`: each uptime target's current month. */
   readonly availability?: () => Promise<readonly unknown[]>;
+  /** `GET /api/events`: the dashboards' stream of saved states (dashboard-api.ts). */
+  readonly streams?: StateEventStreams | undefined;
 }
 
 /**
@@ -71,6 +75,8 @@ const issueFilterSchema = z.strictObject({
   contract: z.string().min(1).optional(),
   source: z.string().min(1).optional(),
   metric: metricSchema.optional(),
+  priority: prioritySchema.optional(),
+  assignee: z.string().min(1).optional(),
   /** A page of the list: at most `limit` issues from the `offset`th on; without them, every one. */
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
   offset: z.coerce.number().int().min(0).optional(),
@@ -81,6 +87,8 @@ function matchesFilter(state: IssueState, filter: IssueFilter): boolean {
   if (!state.sla.covered) return false;
   if (filter.contract && state.sla.contract !== filter.contract) return false;
   if (filter.source && state.source !== filter.source) return false;
+  if (filter.priority && state.sla.priority.effective !== filter.priority) return false;
+  if (filter.assignee && state.sla.assignee !== filter.assignee) return false;
   const metrics = state.sla.metrics.filter((status) => !filter.metric || status.metric === filter.metric);
   return metrics.some((status) => metricStands(status, filter.state, state.computedAt));
 }
@@ -96,6 +104,7 @@ function issueSummary(state: IssueState) {
           contract: sla.contract,
           customer: sla.customer,
           priority: sla.priority,
+          assignee: sla.assignee,
           metrics: sla.metrics.map((status) => ({
             metric: status.metric,
             state: status.state,
@@ -149,25 +158,27 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(sessionRouter(deps));
   router.use(apiAuth(deps));
   router.use('/queues', queueBoard(deps.queues));
+  router.use(dashboardApi(deps));
   router.get('/issues', async (request, response) => {
     const filter = issueFilterSchema.safeParse(request.query);
     if (!filter.success) {
       const issue = filter.error.issues[0]!;
       // An unknown parameter has no path of its own: the issue names it among its keys.
       const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : String(issue.path[0]);
-      const message = issue.code === 'unrecognized_keys' ? 'not a filter (use state, contract, source, metric, limit or offset)' : issue.message;
+      const message = issue.code === 'unrecognized_keys' ? 'not a filter (use state, contract, source, metric, priority, assignee, limit or offset)' : issue.message;
       return void response.status(400).json({ error: `${field}: ${message}`, field });
     }
     const { limit, offset = 0, ...only } = filter.data;
     // At risk, and nothing else asked: from the index the states maintain, one page of states read.
-    if (only.state === 'at-risk' && !only.contract && !only.source && !only.metric) {
+    if (only.state === 'at-risk' && !only.contract && !only.source && !only.metric && !only.priority && !only.assignee) {
       const page = await deps.store.atRiskPage(offset, limit);
-      if (page) return void response.json({ total: page.total, ...nextOffset(offset, page.states.length, page.total), issues: page.states.map(issueSummary) });
+      if (page) return void response.json({ now: deps.now(), total: page.total, ...nextOffset(offset, page.states.length, page.total), issues: page.states.map(issueSummary) });
     }
     const states = await deps.store.loadStates(await deps.store.listIssues());
     const matching = states.filter((state) => matchesFilter(state, only)).sort((a, b) => soonestDeadline(a.sla) - soonestDeadline(b.sla));
     const shown = matching.slice(offset, limit === undefined ? undefined : offset + limit);
-    response.json({ total: matching.length, ...nextOffset(offset, shown.length, matching.length), issues: shown.map(issueSummary) });
+    // `now`: the instant the clocks are told against, which the dashboard ticks on from.
+    response.json({ now: deps.now(), total: matching.length, ...nextOffset(offset, shown.length, matching.length), issues: shown.map(issueSummary) });
   });
   router.get('/issues/:sourceId/:issueKey', async (request, response) => {
     const { sourceId, issueKey } = request.params;

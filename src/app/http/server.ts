@@ -22,6 +22,8 @@ import { reportExtras } from '../report-extras.js';
 import { obligationStatuses } from '../obligations/obligation-status.js';
 import { ObligationStore } from '../obligations/obligation-store.js';
 import { currentAvailability } from '../availability/current.js';
+import { StateChanges } from '../store/state-changes.js';
+import { StateEventStreams } from './dashboard-api.js';
 
 export interface HttpParts {
   readonly config: SlaConfig;
@@ -53,6 +55,8 @@ export interface RunningHttp {
   readonly url: string;
   /** The queue board's read-side handles, to close with the server (read at close: a reload may have added some). */
   readonly queues: readonly Queue[];
+  /** The dashboards' event streams: ended before the server closes, since they never go idle. */
+  readonly streams: StateEventStreams;
 }
 
 export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
@@ -81,7 +85,8 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     obligations: () => obligationStatuses(config.contracts.values(), obligationStore, parts.store, now()),
     availability: () => currentAvailability(config.contracts.values(), parts.store, now()),
   };
-  const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics };
+  const streams = new StateEventStreams(new StateChanges(redis, prefix));
+  const api = { streams, token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics };
   const app = createHttpApp({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));
@@ -92,6 +97,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   return {
     server,
     url,
+    streams,
     get queues() {
       return [...opened.values()].filter((queue) => queue !== ingest);
     },
