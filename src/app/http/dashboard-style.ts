@@ -15,7 +15,7 @@ tr.breached td:first-child{border-left:4px solid #c62828}tr.at-risk td:first-chi
 a{color:#0b57d0}
 #live{font-size:.85rem;padding:.1rem .5rem;border-radius:1rem;border:1px solid #595959;color:#1f2328}#live.on{border-color:#2e7d32;color:#1b5e20}
 #filters{display:flex;flex-wrap:wrap;gap:.8rem 1.2rem;align-items:flex-end;margin:1rem 0;padding:.8rem;background:#fff;border:1px solid #e5e5e5;border-radius:6px}
-#filters label{display:flex;flex-direction:column;font-size:.8rem;gap:.2rem}#filters select{font-size:.9rem;min-width:9rem}
+#filters label{display:flex;flex-direction:column;font-size:.8rem;gap:.2rem}#filters select{font-size:.9rem;min-width:9rem}#filters label[hidden]{display:none}
 .clock{font-variant-numeric:tabular-nums;white-space:nowrap}
 #overview{display:flex;flex-wrap:wrap;gap:1.5rem;margin:1rem 0}
 figure.chart{margin:0;padding:.8rem;background:#fff;border:1px solid #e5e5e5;border-radius:6px;max-width:100%}
