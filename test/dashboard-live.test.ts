@@ -37,6 +37,10 @@ const artifact = (name: string) => {
   return path.join(artifacts, name);
 };
 
+/** Waits until the rows `selector` finds are there and are all of issue `key`. */
+const onlyRows = (page: Page, selector: string, key: string) =>
+  page.waitForFunction(`(() => { const rows = [...document.querySelectorAll(${JSON.stringify(selector)})]; return rows.length > 0 && rows.every((row) => row.getAttribute('data-key') === ${JSON.stringify(key)}); })()`, undefined, { timeout: 10_000 });
+
 const at = (hoursBefore: number) => NOW.minus({ milliseconds: hoursBefore * HOUR }).toISO()!;
 
 function jira(body: unknown) {
@@ -156,26 +160,26 @@ describe('live dashboard in Chromium, over an api and a worker process', functio
     // Ticking in the page between reads: the seconds change without a request.
     const before = await clock('MB-302');
     const renders = await page.evaluate('document.body.dataset.renders');
-    await page.waitForFunction(([text]) => document.querySelector('tr[data-key="MB-302"] td.clock')?.textContent !== text, [before], { timeout: 5_000 });
+    await page.waitForFunction(`document.querySelector('tr[data-key="MB-302"] td.clock')?.textContent !== ${JSON.stringify(before)}`, undefined, { timeout: 5_000 });
     expect(await page.evaluate('document.body.dataset.renders')).to.equal(renders);
     expect(await page.locator('tr[data-key="MB-301"] td').last().textContent()).to.equal('unassigned');
     expect(await page.locator(`section[data-contract="open2bizz-saas"] tr[data-key="${ODOO}#51"] td`).last().textContent()).to.equal('rbakker');
 
     // Compliance this month: MB-305 met, MB-303 breached (the open ones are not decided yet).
     const month = NOW.toFormat('yyyy-MM');
-    const bar = (chart: string, label: string) => page.locator(`figure[data-chart="${chart}"] rect.bar[data-label="${label}"]`).getAttribute('data-value');
+    const bar = (chart: string, label: string) => page.locator(`figure[data-chart="${chart}"] rect.chart-bar[data-label="${label}"]`).getAttribute('data-value');
     expect(await bar('compliance-month', month)).to.equal('50');
-    expect(await page.locator('figure[data-chart="compliance-month"] rect.bar').count()).to.equal(6);
+    expect(await page.locator('figure[data-chart="compliance-month"] rect.chart-bar').count()).to.equal(6);
     expect(await bar('compliance-priority', 'P1')).to.equal('50');
     expect(await bar('compliance-priority', 'P2')).to.equal('');
     expect(await page.locator('section[data-contract="megabite-standard"] rect.compliance').last().getAttribute('data-value')).to.equal('50');
     // Breaches per contract, most first: Mega Bite's one.
-    const breaches = await page.locator('figure[data-chart="breaches"] rect.bar').evaluateAll((bars) => bars.map((element) => [element.getAttribute('data-label'), element.getAttribute('data-value')]));
+    const breaches = await page.locator('figure[data-chart="breaches"] rect.chart-bar').evaluateAll((bars) => bars.map((element) => [element.getAttribute('data-label'), element.getAttribute('data-value')]));
     expect(breaches[0]).to.deep.equal(['Mega Bite SLA customer', '1']);
     expect(breaches.slice(1).map(([, value]) => value)).to.deep.equal(breaches.slice(1).map(() => '0'));
     // Time to breach: the same buckets as the API's clocks give by hand.
     const { now, issues } = await issuesOverApi();
-    const buckets = await page.locator('figure[data-chart="time-to-breach"] rect.bar').evaluateAll((bars) => bars.map((element) => Number(element.getAttribute('data-value'))));
+    const buckets = await page.locator('figure[data-chart="time-to-breach"] rect.chart-bar').evaluateAll((bars) => bars.map((element) => Number(element.getAttribute('data-value'))));
     expect(buckets).to.deep.equal(expectedBuckets(issues, now));
     expect(buckets[0]).to.equal(1); // MB-303
     expect(buckets[1]).to.equal(1); // MB-302
@@ -196,7 +200,7 @@ describe('live dashboard in Chromium, over an api and a worker process', functio
     expect((await postRaw(`${api.url}/webhooks/jira-demo`, raw, headers)).status).to.equal(202);
     await page.locator('tr[data-key="MB-302"]').waitFor({ state: 'detached', timeout: 10_000 });
     expect(await rowKeys(page, 'megabite-standard')).to.deep.equal(['MB-303 reaction', 'MB-301 reaction']);
-    await page.waitForFunction(() => document.querySelector('figure[data-chart="compliance-priority"] rect.bar[data-label="P1"]')?.getAttribute('data-value') === '66.7', undefined, { timeout: 10_000 });
+    await page.waitForFunction(`document.querySelector('figure[data-chart="compliance-priority"] rect.chart-bar[data-label="P1"]')?.getAttribute('data-value') === '66.7'`, undefined, { timeout: 10_000 });
     expect(await page.evaluate('window.notReloaded')).to.equal(true);
     expect(await page.textContent('#live')).to.equal('live');
   });
@@ -216,7 +220,7 @@ describe('live dashboard in Chromium, over an api and a worker process', functio
     expect(await page.evaluate('document.activeElement.id')).to.equal('filter-priority');
     await page.keyboard.press('ArrowDown');
     await page.waitForURL(`${api.url}/dashboard?source=gitea-demo&priority=P1`);
-    await page.waitForFunction((key) => [...document.querySelectorAll('section[data-contract="open2bizz-saas"] tr.issue')].every((row) => row.getAttribute('data-key') === key) && document.querySelectorAll('tr.issue').length > 0, `${ODOO}#52`, { timeout: 10_000 });
+    await onlyRows(page, 'section[data-contract="open2bizz-saas"] tr.issue', `${ODOO}#52`);
     expect(await rowKeys(page, 'open2bizz-saas')).to.have.members([`${ODOO}#52 reaction`]);
     // The per-month chart now tells P1 alone.
     expect(await page.textContent('figure[data-chart="compliance-month"] figcaption')).to.equal('Met on time per month, P1');
@@ -231,16 +235,16 @@ describe('live dashboard in Chromium, over an api and a worker process', functio
     // The back button returns to the view before.
     await page.goBack();
     await page.waitForURL(`${api.url}/dashboard?source=gitea-demo`);
-    await page.waitForFunction(() => document.querySelectorAll('section[data-contract="open2bizz-saas"] tr.issue').length === 2, undefined, { timeout: 10_000 });
+    await page.waitForFunction(`document.querySelectorAll('section[data-contract="open2bizz-saas"] tr.issue').length === 2`, undefined, { timeout: 10_000 });
 
     // The assignee filter, and the contract filter leaving one section.
     await page.selectOption('#filter-assignee', 'rbakker');
     await page.waitForURL(`${api.url}/dashboard?source=gitea-demo&assignee=rbakker`);
-    await page.waitForFunction((key) => [...document.querySelectorAll('tr.issue')].every((row) => row.getAttribute('data-key') === key) && document.querySelectorAll('tr.issue').length > 0, `${ODOO}#51`, { timeout: 10_000 });
+    await onlyRows(page, 'tr.issue', `${ODOO}#51`);
     await page.goto(`${api.url}/dashboard?contract=megabite-standard`);
     await page.waitForSelector('body[data-loaded="true"]');
     expect(await page.locator('section.contract').evaluateAll((sections) => sections.map((section) => section.getAttribute('data-contract')))).to.deep.equal(['megabite-standard']);
-    expect(await page.locator('figure[data-chart="breaches"] rect.bar').count()).to.equal(1);
+    expect(await page.locator('figure[data-chart="breaches"] rect.chart-bar').count()).to.equal(1);
     await page.screenshot({ path: artifact('dashboard-live-filtered.png'), fullPage: true });
   });
 

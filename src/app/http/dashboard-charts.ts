@@ -24,12 +24,13 @@ export const DASHBOARD_CHARTS = String.raw`
     const top = Math.max(max, 1);
     let body; let width; let height;
     if (lying) {
-      const row = 22; const labelWidth = 170; const barWidth = 220;
+      // Room for the longest name at about 6.5 px a character of 11 px text.
+      const row = 22; const labelWidth = Math.min(320, Math.max(80, 12 + 6.5 * Math.max(0, ...bars.map((bar) => bar.label.length)))); const barWidth = 220;
       width = labelWidth + barWidth + 60; height = Math.max(1, bars.length) * row + 4;
       body = bars.map((bar, i) => {
         const w = bar.value === null ? 0 : barWidth * bar.value / top;
         return '<g transform="translate(0,' + (i * row) + ')"><text x="' + (labelWidth - 6) + '" y="15" text-anchor="end">' + text(bar.label) + '</text>'
-          + '<rect class="bar" data-label="' + text(bar.label) + '" data-value="' + (bar.value ?? '') + '" x="' + labelWidth + '" y="3" width="' + w + '" height="16" fill="' + bar.fill + '"><title>' + text(bar.label + ': ' + bar.shown) + '</title></rect>'
+          + '<rect class="chart-bar" data-label="' + text(bar.label) + '" data-value="' + (bar.value ?? '') + '" x="' + labelWidth + '" y="3" width="' + w + '" height="16" fill="' + bar.fill + '"><title>' + text(bar.label + ': ' + bar.shown) + '</title></rect>'
           + '<text x="' + (labelWidth + w + 6) + '" y="15">' + text(bar.shown) + '</text></g>';
       }).join('');
     } else {
@@ -38,7 +39,7 @@ export const DASHBOARD_CHARTS = String.raw`
       body = bars.map((bar, i) => {
         const h = bar.value === null ? 0 : plot * bar.value / top;
         return '<g transform="translate(' + (i * column) + ',0)">'
-          + '<rect class="bar" data-label="' + text(bar.label) + '" data-value="' + (bar.value ?? '') + '" x="10" y="' + (plot + 14 - h) + '" width="36" height="' + h + '" fill="' + bar.fill + '"><title>' + text(bar.label + ': ' + bar.shown) + '</title></rect>'
+          + '<rect class="chart-bar" data-label="' + text(bar.label) + '" data-value="' + (bar.value ?? '') + '" x="10" y="' + (plot + 14 - h) + '" width="36" height="' + h + '" fill="' + bar.fill + '"><title>' + text(bar.label + ': ' + bar.shown) + '</title></rect>'
           + '<text x="28" y="' + Math.max(11, plot + 10 - h) + '" text-anchor="middle">' + text(bar.short ?? bar.shown) + '</text>'
           + '<text x="28" y="' + (plot + 30) + '" text-anchor="middle">' + text(bar.label) + '</text></g>';
       }).join('');
