@@ -226,13 +226,24 @@ async function refresh() {
   }
 }
 // One read at a time; what arrives meanwhile is one more read after it.
-let reading = null; let again = false; let soon = null;
+let reading = null; let again = false; let soon = null; let soonAt = 0; let lastRead = 0;
+/** Between reads the saves wait at least this long: a busy bridge saves many states a second, and every open page reads everything. */
+const READ_GAP_MS = 1000;
 function read() {
+  soon = null;
   if (reading) { again = true; return; }
-  reading = refresh().finally(() => { reading = null; if (again) { again = false; read(); } });
+  reading = refresh().finally(() => { reading = null; lastRead = Date.now(); if (again) { again = false; later(200); } });
 }
-/** Saves come in bursts (one webhook recomputes, plans and writes back): a fifth of a second gathers them. */
-function later(ms) { clearTimeout(soon); soon = setTimeout(read, ms); }
+/**
+ * A read in 'ms' (0: a person asked, at once). Saves come in bursts (one webhook recomputes, plans
+ * and writes back): a read already planned takes the later ones along instead of being put off,
+ * so a steady stream of saves cannot hold the page back.
+ */
+function later(ms) {
+  const at = ms === 0 ? Date.now() : Math.max(Date.now() + ms, lastRead + READ_GAP_MS);
+  if (soon && soonAt <= at) return;
+  clearTimeout(soon); soonAt = at; soon = setTimeout(read, at - Date.now());
+}
 
 // --- live updates -------------------------------------------------------------------------------
 let events = null; let fallback = null; let heardBefore = false;
