@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { trackerConnectors } from '../connectors/registry.js';
 import { urlTarget, type RedisTarget } from '../src/app/store/redis-target.js';
 import { postRaw, startTestBridge, waitForIdleQueue, type TestBridge } from './support/bridge-harness.js';
@@ -95,6 +96,24 @@ describe('the live dashboard\'s API, over an api and a worker process', function
       expect(stream.events.find((entry) => entry.event === 'changed')!.data).to.deep.equal({ source: 'jira-demo', issueId: '10403', key: 'MB-403' });
     } finally {
       stream.close();
+    }
+  });
+
+  it('tells the streams to read everything again when its subscription was cut, and hears the saves after it', async () => {
+    const stream = await openStream(api.url);
+    const admin = new Redis((await sharedRedis()).url);
+    try {
+      await stream.waitFor('the stream to be subscribed', () => stream.events.some((entry) => entry.event === 'ready'));
+      const subscribers = String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')).split('\n').filter((line) => / name=sla-bridge-state-changes /.test(line));
+      expect(subscribers).to.have.length(1);
+      await admin.call('CLIENT', 'KILL', 'ID', /^id=(\d+) /.exec(subscribers[0]!)![1]!);
+      await stream.waitFor('a resync after the reconnect', () => stream.events.some((entry) => entry.event === 'resync'));
+      const { raw, headers } = jiraCreated('10404', 'MB-404', 0.5, 'Highest');
+      expect((await postRaw(`${api.url}/webhooks/jira-demo`, raw, headers)).status).to.equal(202);
+      await stream.waitFor('MB-404 saved', () => stream.events.some((entry) => entry.event === 'changed' && (entry.data as { key?: string }).key === 'MB-404'));
+    } finally {
+      stream.close();
+      admin.disconnect();
     }
   });
 
