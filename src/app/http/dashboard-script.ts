@@ -263,11 +263,16 @@ function startLive() {
   events.addEventListener('resync', () => later(0));
   events.onerror = () => {
     if (events.readyState !== EventSource.CLOSED) return setLive('off', 'reconnecting…');
-    // Refused (a session that ended, or a bridge without the stream): read again in a while, which shows the login when that is why.
+    // Refused: a session that ended (the read shows the login at once) or a bridge without the
+    // stream (the page reads, and tries the stream again, every 30 s).
     events = null;
-    setLive('off', 'not live: reading every 30 s');
+    const poll = async () => {
+      if (!(await refresh())) return;
+      setLive('off', 'not live: reading every 30 s');
+      fallback = setTimeout(async () => { if (await refresh()) startLive(); }, 30000);
+    };
     clearTimeout(fallback);
-    fallback = setTimeout(async () => { if (await refresh()) startLive(); }, 30000);
+    poll();
   };
 }
 function stopLive() {
