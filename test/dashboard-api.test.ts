@@ -1,6 +1,6 @@
 /**
  * What the live dashboard reads, over a bridge split into an api and a worker process on one real
- * redis-server: the event stream (`GET /api/events`) hearing the worker's saves, the priority and
+ * redis-server (and a Redis Cluster): the event stream (`GET /api/events`) hearing the worker's saves, the priority and
  * assignee filters of `GET /api/issues` with their refusals, and `GET /api/compliance`.
  */
 import { expect } from 'chai';
@@ -11,6 +11,7 @@ import { urlTarget, type RedisTarget } from '../src/app/store/redis-target.js';
 import { postRaw, startTestBridge, waitForIdleQueue, type TestBridge } from './support/bridge-harness.js';
 import { issueCreated } from './support/jira-payloads.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
+import { startCluster, type ClusterSetup } from './support/redis-topology.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
 import { fixtureNow } from './support/test-clock.js';
 
@@ -167,6 +168,39 @@ describe('the live dashboard\'s API, over an api and a worker process', function
       const refused = await get(`/api/compliance${query}`);
       expect(refused.status, query).to.equal(400);
       expect(refused.body.field, query).to.equal(field);
+    }
+  });
+});
+
+describe('the event stream on a Redis Cluster, over an api and a worker process', function () {
+  this.timeout(60_000);
+  let cluster: ClusterSetup;
+  let api: TestBridge;
+  let worker: TestBridge;
+
+  before(async () => {
+    cluster = await startCluster({ password: 'dash-cluster-password' });
+    const redis: RedisTarget = { kind: 'cluster', nodes: cluster.nodes.slice(0, 1).map(({ port }) => ({ host: '127.0.0.1', port })), password: 'dash-cluster-password' };
+    // A hash tag: every key of the prefix in one slot, as a Cluster needs.
+    const prefix = `{dash-${randomUUID().slice(0, 8)}}`;
+    worker = await startTestBridge({ role: 'worker', redis, prefix, now: () => NOW.toMillis(), shutdownTimeoutMs: 2_000 });
+    api = await startTestBridge({ role: 'api', redis, prefix, apiToken: TOKEN, now: () => NOW.toMillis(), shutdownTimeoutMs: 2_000 });
+  });
+  after(async () => {
+    await api?.close();
+    await worker?.close();
+    await cluster?.stop();
+  });
+
+  it('hears the worker\'s save on whichever node it subscribed to', async () => {
+    const stream = await openStream(api.url);
+    try {
+      await stream.waitFor('the stream to be subscribed', () => stream.events.some((entry) => entry.event === 'ready'));
+      const { raw, headers } = jiraCreated('10501', 'MB-501', 0.5, 'Highest');
+      expect((await postRaw(`${api.url}/webhooks/jira-demo`, raw, headers)).status).to.equal(202);
+      await stream.waitFor('MB-501 saved', () => stream.events.some((entry) => entry.event === 'changed' && (entry.data as { key?: string }).key === 'MB-501'));
+    } finally {
+      stream.close();
     }
   });
 });
