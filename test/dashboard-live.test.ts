@@ -248,6 +248,22 @@ describe('live dashboard in Chromium, over an api and a worker process', functio
     await page.screenshot({ path: artifact('dashboard-live-filtered.png'), fullPage: true });
   });
 
+  it('logs in by keyboard alone, from a shared link that keeps its filters', async () => {
+    const page = await freshPage();
+    await page.goto(`${api.url}/dashboard?priority=P1`);
+    await page.waitForSelector('#login:not([hidden])');
+    await expectAccessible(page);
+    // The token field is the first thing Tab reaches; Enter sends the form.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).to.equal('token');
+    await page.keyboard.type(TOKEN);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('body[data-loaded="true"]');
+    expect(page.url()).to.equal(`${api.url}/dashboard?priority=P1`);
+    expect(await page.inputValue('#filter-priority')).to.equal('P1');
+    await page.waitForSelector('body[data-live="on"]');
+  });
+
   it('says which value in the address it ignored, and clears the filters', async () => {
     const page = await openDashboard('?priority=P9&state=breached');
     expect(await page.textContent('#error')).to.equal('Ignored from the address: priority=P9 (not a value of that filter).');
