@@ -20,6 +20,7 @@ import { sharedRedis, uniquePrefix } from './support/redis-server.js';
 import { urlTarget } from '../src/app/store/redis-target.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
 import { fixtureNow } from './support/test-clock.js';
+import { DASHBOARD_PARTS, dashboardPage } from '../src/app/http/dashboard-page.js';
 
 const TOKEN = 'dashboard-live-token';
 const ZONE = 'Europe/Amsterdam';
@@ -262,6 +263,25 @@ describe('live dashboard in Chromium, over an api and a worker process', functio
     expect(page.url()).to.equal(`${api.url}/dashboard?priority=P1`);
     expect(await page.inputValue('#filter-priority')).to.equal('P1');
     await page.waitForSelector('body[data-live="on"]');
+  });
+
+  it('takes a part of another feature: its section, its addition to each key cell, its markup outside the redrawn list', async () => {
+    const part = {
+      html: '<aside id="probe-panel">kept</aside>',
+      script: "slaDashboard.register({ id: 'probe', place: 'overview', order: 5, render: (view) => '<p id=\"probe\">' + view.issues.length + ' issues, ' + view.contracts.length + ' contracts</p>' });"
+        + " slaDashboard.addToKeyCell((entry) => '<span class=\"probe-key\">*</span>');",
+    };
+    const page = await freshPage();
+    await page.route(`${api.url}/dashboard**`, (route) => route.fulfill({ contentType: 'text/html', body: dashboardPage([...DASHBOARD_PARTS, part]) }));
+    await page.goto(`${api.url}/dashboard?contract=megabite-standard#token=${TOKEN}`);
+    await page.waitForSelector('body[data-loaded="true"]');
+    const { issues } = await issuesOverApi('?contract=megabite-standard');
+    expect(await page.textContent('#probe')).to.equal(`${issues.length} issues, 1 contracts`);
+    // Before the charts (order 5), and in every row of the list.
+    expect(await page.locator('#overview > *').first().getAttribute('id')).to.equal('probe');
+    expect(await page.locator('tr.issue').count()).to.be.above(0);
+    expect(await page.locator('tr.issue td:first-child .probe-key').count()).to.equal(await page.locator('tr.issue').count());
+    expect(await page.textContent('#panels #probe-panel')).to.equal('kept');
   });
 
   it('says which value in the address it ignored, and clears the filters', async () => {

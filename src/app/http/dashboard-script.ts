@@ -10,6 +10,7 @@
  * a promise of it). After each render the document gets `sla-dashboard:rendered` with the view.
  * Other files add sections with a script of their own (see dashboard-page.ts); what must outlive a
  * re-render (an open panel) belongs outside `#content`, e.g. in `#panels`.
+ * `slaDashboard.addToKeyCell((entry) => html)` puts something after the issue key of each row.
  *
  * Plain ES2020 without template literals, since this whole text is one.
  */
@@ -45,8 +46,12 @@ async function api(path) {
 }
 
 const sections = [];
+/** What other parts put after the issue key in each row (a button that opens the issue's timeline): (entry) => HTML. */
+const keyCellParts = [];
+const keyCellExtras = (entry) => keyCellParts.map((part) => part(entry)).join('');
 const dashboard = window.slaDashboard = {
   register(section) { sections.push(section); sections.sort((a, b) => (a.order ?? 50) - (b.order ?? 50)); },
+  addToKeyCell(part) { keyCellParts.push(part); },
   sections,
   api, text, duration, clockText, issueLink, dateTime, serverNow,
   refresh: () => later(0),
@@ -112,7 +117,7 @@ function issueRows(issues) {
     const clock = waiting ? duration(metric.targetMs ?? 0) + ' once accepted'
       : ticking ? ''
       : 'paused, ' + (metric.remainingMs < 0 ? duration(metric.remainingMs) + ' overdue' : duration(metric.remainingMs) + ' left');
-    rows.push({ deadline: metric.deadline ?? Infinity, html: '<tr class="issue ' + risk + '" data-source="' + text(entry.source) + '" data-key="' + text(entry.issue.key) + '" data-metric="' + text(metric.metric) + '"><td>' + issueLink(entry.issue) + '</td><td>' + text(entry.issue.title) + (entry.contact?.flag ? ' <span class="unlisted" title="' + text(entry.contact.reporter ?? '') + '">' + text(entry.contact.flag) + '</span>' : '') + '</td><td>' + text(entry.priority.effective) + '</td><td>' + text(metric.metric) + '</td>'
+    rows.push({ deadline: metric.deadline ?? Infinity, html: '<tr class="issue ' + risk + '" data-source="' + text(entry.source) + '" data-key="' + text(entry.issue.key) + '" data-metric="' + text(metric.metric) + '"><td>' + issueLink(entry.issue) + keyCellExtras(entry) + '</td><td>' + text(entry.issue.title) + (entry.contact?.flag ? ' <span class="unlisted" title="' + text(entry.contact.reporter ?? '') + '">' + text(entry.contact.flag) + '</span>' : '') + '</td><td>' + text(entry.priority.effective) + '</td><td>' + text(metric.metric) + '</td>'
       + '<td>' + (metric.deadline ? dateTime(metric.deadline, metric.zone) + ' <span class="muted">' + text(metric.zone) + '</span>' : '<span class="muted">' + (waiting ? 'waits for an agent to accept' : 'paused') + '</span>') + '</td>'
       + '<td><div class="bar ' + risk + '" role="img" aria-label="' + Math.round(share * 100) + '% of the target used" title="' + Math.round(share * 100) + '% of the target used"><div style="width:' + (share * 100) + '%"></div></div></td>'
       + '<td class="clock"' + (ticking ? ' data-deadline="' + metric.deadline + '"' : '') + '>' + text(clock) + '</td>'
@@ -122,7 +127,7 @@ function issueRows(issues) {
     const signoff = entry.signoff;
     if (signoff?.state !== 'awaiting') continue;
     const risk = signoff.overdue ? 'breached' : 'ok';
-    rows.push({ deadline: Infinity, html: '<tr class="issue signoff ' + risk + '" data-source="' + text(entry.source) + '" data-key="' + text(entry.issue.key) + '" data-metric="sign-off"><td>' + issueLink(entry.issue) + '</td><td>' + text(entry.issue.title) + '</td><td>' + text(entry.priority.effective) + '</td><td>sign-off</td>'
+    rows.push({ deadline: Infinity, html: '<tr class="issue signoff ' + risk + '" data-source="' + text(entry.source) + '" data-key="' + text(entry.issue.key) + '" data-metric="sign-off"><td>' + issueLink(entry.issue) + keyCellExtras(entry) + '</td><td>' + text(entry.issue.title) + '</td><td>' + text(entry.priority.effective) + '</td><td>sign-off</td>'
       + '<td><span class="muted">awaiting the customer since ' + dateTime(signoff.resolvedAt) + '</span></td><td></td>'
       + '<td>' + duration(signoff.elapsedMs ?? 0) + (signoff.target ? ' of ' + duration(signoff.target.ms) : '') + '</td><td>' + (entry.assignee ? text(entry.assignee) : '') + '</td></tr>' });
   }
