@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Redis } from 'ioredis';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { trackerConnectors } from '../connectors/registry.js';
@@ -204,6 +205,21 @@ describe('live dashboard in Chromium, over an api and a worker process', functio
     await page.waitForFunction(`document.querySelector('figure[data-chart="compliance-priority"] rect.chart-bar[data-label="P1"]')?.getAttribute('data-value') === '66.7'`, undefined, { timeout: 10_000 });
     expect(await page.evaluate('window.notReloaded')).to.equal(true);
     expect(await page.textContent('#live')).to.equal('live');
+  });
+
+  it('reads everything again when the api process lost its subscription, since what was said meanwhile is lost', async () => {
+    const page = await openDashboard();
+    const renders = Number(await page.evaluate('document.body.dataset.renders'));
+    const admin = new Redis((await sharedRedis()).url);
+    try {
+      const subscribers = String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')).split('\n').filter((line) => / name=sla-bridge-state-changes /.test(line));
+      expect(subscribers).to.have.length(1);
+      await admin.call('CLIENT', 'KILL', 'ID', /^id=(\d+) /.exec(subscribers[0]!)![1]!);
+    } finally {
+      admin.disconnect();
+    }
+    await page.waitForFunction(`Number(document.body.dataset.renders) > ${renders}`, undefined, { timeout: 10_000 });
+    expect(await page.evaluate('window.performance.getEntriesByType("navigation").length')).to.equal(1);
   });
 
   it('narrows by source, priority and assignee, keeps the view in the address, restores it on reload, and is used by keyboard', async () => {
