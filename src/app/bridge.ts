@@ -220,6 +220,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       // Stop accepting first, then let in-flight jobs finish, then drop the connections.
       const server = served?.server;
       if (server) {
+        served?.streams.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;

@@ -27,6 +27,8 @@ import { hoursStatus } from '../hours/hours-status.js';
 import { explainRoute, type ExplainLookup } from './explain-route.js';
 import { whatIfRouter, type WhatIfRouteDeps } from '../what-if/what-if-route.js';
 import { icalListRoute, type IcalDeps } from '../ical/ical-routes.js';
+import { prioritySchema } from '../../domain/priority.js';
+import { dashboardApi, type StateEventStreams } from './dashboard-api.js';
 
 export interface ApiDeps extends ApiAuthDeps, Pick<WhatIfRouteDeps, 'calendars'> {
   readonly store: IssueStore;
@@ -47,6 +49,8 @@ export interface ApiDeps extends ApiAuthDeps, Pick<WhatIfRouteDeps, 'calendars'>
   readonly explain?: ExplainLookup;
   /** The iCalendar feeds (../ical/): GET /api/ical lists their URLs. */
   readonly ical?: IcalDeps | undefined;
+  /** `GET /api/events`: the dashboards' stream of saved states (dashboard-api.ts). */
+  readonly streams?: StateEventStreams | undefined;
 }
 
 /**
@@ -78,6 +82,8 @@ const issueFilterSchema = z.strictObject({
   contract: z.string().min(1).optional(),
   source: z.string().min(1).optional(),
   metric: metricSchema.optional(),
+  priority: prioritySchema.optional(),
+  assignee: z.string().min(1).optional(),
   /** A page of the list: at most `limit` issues from the `offset`th on; without them, every one. */
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
   offset: z.coerce.number().int().min(0).optional(),
@@ -88,6 +94,8 @@ function matchesFilter(state: IssueState, filter: IssueFilter): boolean {
   if (!state.sla.covered) return false;
   if (filter.contract && state.sla.contract !== filter.contract) return false;
   if (filter.source && state.source !== filter.source) return false;
+  if (filter.priority && state.sla.priority.effective !== filter.priority) return false;
+  if (filter.assignee && state.sla.assignee !== filter.assignee) return false;
   const metrics = state.sla.metrics.filter((status) => !filter.metric || status.metric === filter.metric);
   return metrics.some((status) => metricStands(status, filter.state, state.computedAt));
 }
@@ -103,6 +111,7 @@ function issueSummary(state: IssueState) {
           contract: sla.contract,
           customer: sla.customer,
           priority: sla.priority,
+          assignee: sla.assignee,
           metrics: sla.metrics.map((status) => ({
             metric: status.metric,
             state: status.state,
@@ -157,25 +166,27 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(apiAuth(deps));
   router.use('/queues', queueBoard(deps.queues));
   router.use(whatIfRouter(deps));
+  router.use(dashboardApi(deps));
   router.get('/issues', async (request, response) => {
     const filter = issueFilterSchema.safeParse(request.query);
     if (!filter.success) {
       const issue = filter.error.issues[0]!;
       // An unknown parameter has no path of its own: the issue names it among its keys.
       const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : String(issue.path[0]);
-      const message = issue.code === 'unrecognized_keys' ? 'not a filter (use state, contract, source, metric, limit or offset)' : issue.message;
+      const message = issue.code === 'unrecognized_keys' ? 'not a filter (use state, contract, source, metric, priority, assignee, limit or offset)' : issue.message;
       return void response.status(400).json({ error: `${field}: ${message}`, field });
     }
     const { limit, offset = 0, ...only } = filter.data;
     // At risk, and nothing else asked: from the index the states maintain, one page of states read.
-    if (only.state === 'at-risk' && !only.contract && !only.source && !only.metric) {
+    if (only.state === 'at-risk' && !only.contract && !only.source && !only.metric && !only.priority && !only.assignee) {
       const page = await deps.store.atRiskPage(offset, limit);
-      if (page) return void response.json({ total: page.total, ...nextOffset(offset, page.states.length, page.total), issues: page.states.map(issueSummary) });
+      if (page) return void response.json({ now: deps.now(), total: page.total, ...nextOffset(offset, page.states.length, page.total), issues: page.states.map(issueSummary) });
     }
     const states = await deps.store.loadStates(await deps.store.listIssues());
     const matching = states.filter((state) => matchesFilter(state, only)).sort((a, b) => soonestDeadline(a.sla) - soonestDeadline(b.sla));
     const shown = matching.slice(offset, limit === undefined ? undefined : offset + limit);
-    response.json({ total: matching.length, ...nextOffset(offset, shown.length, matching.length), issues: shown.map(issueSummary) });
+    // `now`: the instant the clocks are told against, which the dashboard ticks on from.
+    response.json({ now: deps.now(), total: matching.length, ...nextOffset(offset, shown.length, matching.length), issues: shown.map(issueSummary) });
   });
   router.get('/issues/:sourceId/:issueKey/explain', explainRoute(deps.explain));
   router.get('/issues/:sourceId/:issueKey', async (request, response) => {

@@ -24,6 +24,8 @@ import { ObligationStore } from '../obligations/obligation-store.js';
 import { currentAvailability } from '../availability/current.js';
 import { explainIssue } from '../explain/explain-issue.js';
 import { icalDeps } from '../ical/ical-deps.js';
+import { StateChanges } from '../store/state-changes.js';
+import { StateEventStreams } from './dashboard-api.js';
 
 export interface HttpParts {
   readonly config: SlaConfig;
@@ -58,6 +60,8 @@ export interface RunningHttp {
   readonly url: string;
   /** The queue board's read-side handles, to close with the server (read at close: a reload may have added some). */
   readonly queues: readonly Queue[];
+  /** The dashboards' event streams: ended before the server closes, since they never go idle. */
+  readonly streams: StateEventStreams;
 }
 
 export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
@@ -87,7 +91,8 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     availability: () => currentAvailability(config.contracts.values(), parts.store, now()),
     explain: (source: string, key: string) => explainIssue({ redis, prefix, store: parts.store, contracts: () => config.contracts.values(), channels: () => config.channels, fallbackChannel: () => config.fallbackChannel }, source, key, now()),
   };
-  const api = { token: parts.apiToken, readToken: parts.apiReadToken, now, throttle, store: parts.store, contracts: config.contracts, calendars: config.calendars, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics, ical: icalDeps({ secret: parts.icalSecret, store: parts.store, contracts: config.contracts, redis, prefix, throttle, now, logger }) };
+  const streams = new StateEventStreams(new StateChanges(redis, prefix));
+  const api = { streams, token: parts.apiToken, readToken: parts.apiReadToken, now, throttle, store: parts.store, contracts: config.contracts, calendars: config.calendars, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics, ical: icalDeps({ secret: parts.icalSecret, store: parts.store, contracts: config.contracts, redis, prefix, throttle, now, logger }) };
   const app = createHttpApp({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));
@@ -98,6 +103,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   return {
     server,
     url,
+    streams,
     get queues() {
       return [...opened.values()].filter((queue) => queue !== ingest);
     },

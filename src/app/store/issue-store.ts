@@ -15,6 +15,7 @@ import { type WriteBackFields, writeBackFieldsSchema } from '../../domain/write-
 import { issueEventSchema, type IssueEvent } from '../../domain/issue-event.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { isAtRisk, soonestDeadline } from '../../domain/issue-standing.js';
+import { stateChangedMessage, stateChannel } from './state-changes.js';
 
 
 export interface StoredEvent {
@@ -88,11 +89,13 @@ return 0`;
 // Saves the state only while the caller still holds the issue's lock (KEYS[1] = ARGV[1]): a
 // worker whose lock expired (Redis away longer than the lock's TTL) must not overwrite the state
 // the next holder computed from a longer log. With it, the issue's place in the at-risk index
-// (KEYS[3]: member ARGV[3] at score ARGV[4], or out of it when ARGV[4] is '').
+// (KEYS[3]: member ARGV[3] at score ARGV[4], or out of it when ARGV[4] is ''), and the word on the
+// state-changes channel (ARGV[5], message ARGV[6]; ./state-changes.ts) for the dashboards.
 const SAVE_STATE_FENCED = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2])
 if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[3]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3]) end
+redis.call('PUBLISH', ARGV[5], ARGV[6])
 return 1`;
 
 // The index built from states read earlier (ARGV in threes: the state as read, member, score or
@@ -284,14 +287,15 @@ export class IssueStore {
     const lockKey = this.key(state.source, state.issue.id, 'lock');
     const [member, score] = indexEntry(state);
     const lease = this.held.get(lockKey);
+    const changed = stateChangedMessage(state);
     if (!lease) {
       const transaction = this.redis.multi().set(stateKey, JSON.stringify(state));
       if (score === '') transaction.zrem(this.atRiskKey(), member);
       else transaction.zadd(this.atRiskKey(), score, member);
-      await transaction.exec();
+      await transaction.publish(stateChannel(this.prefix), changed).exec();
       return;
     }
-    if ((await this.redis.slaSaveStateFenced(lockKey, stateKey, this.atRiskKey(), lease.token, JSON.stringify(state), member, score)) !== 1) {
+    if ((await this.redis.slaSaveStateFenced(lockKey, stateKey, this.atRiskKey(), lease.token, JSON.stringify(state), member, score, stateChannel(this.prefix), changed)) !== 1) {
       lease.lost = true;
       throw new IssueLockLost(`issue ${state.source}/${state.issue.id}: the lock expired before its state was saved`);
     }
