@@ -46,13 +46,15 @@ const HOOK_PATH_SECRET = secret('hookpath');
 const HOOK_SIGNING_SECRET = secret('hook-signing');
 const HOOK_API_KEY = secret('hook-api-key');
 const BRIDGE_API_TOKEN = secret('bridge-api-token');
+const BRIDGE_READ_TOKEN = secret('bridge-read-token');
+const ICAL_SECRET = secret('ical-secret-long-enough');
 const REDIS_PASSWORD = secret('redis-password');
 const REDIS_USER = `leak-test-${randomBytes(4).toString('hex')}`;
 
 /** Jira's Basic credentials as they travel (the demo source's api.user with the token). */
 const JIRA_BASIC = Buffer.from(`sla-bot@demo.example:${API_TOKENS.jira}`).toString('base64');
 
-const EVERY_SECRET = [JIRA_BASIC, ...Object.values(WEBHOOK_SECRETS), ...Object.values(NEXT_SECRETS), ...Object.values(API_TOKENS), SLACK_SECRET, TEAMS_SIG, HOOK_PATH_SECRET, HOOK_SIGNING_SECRET, HOOK_API_KEY, BRIDGE_API_TOKEN, REDIS_PASSWORD];
+const EVERY_SECRET = [JIRA_BASIC, ...Object.values(WEBHOOK_SECRETS), ...Object.values(NEXT_SECRETS), ...Object.values(API_TOKENS), SLACK_SECRET, TEAMS_SIG, HOOK_PATH_SECRET, HOOK_SIGNING_SECRET, HOOK_API_KEY, BRIDGE_API_TOKEN, BRIDGE_READ_TOKEN, ICAL_SECRET, REDIS_PASSWORD];
 
 const TRACKER = 'https://tracker.leak.test';
 const SLACK_URL = `https://hooks.slack.com/services/T0LEAK/B0LEAK/${SLACK_SECRET}`;
@@ -180,6 +182,8 @@ describe('secrets in logs, answers, dead letters, exports and the dashboard', fu
       config: loadBridgeConfig(dir, ENV),
       redis: urlTarget(`redis://${REDIS_USER}:${REDIS_PASSWORD}@127.0.0.1:${port}`),
       apiToken: BRIDGE_API_TOKEN,
+      apiReadToken: BRIDGE_READ_TOKEN,
+      icalSecret: ICAL_SECRET,
       logger,
       http: new OutboundHttp({ retry: { maxAttempts: 1 }, logger }),
     });
@@ -242,7 +246,20 @@ describe('secrets in logs, answers, dead letters, exports and the dashboard', fu
     for (const source of config.sources.values()) {
       const issue = connectorOf(trackerConnectors, source.kind).demo!.issueKey;
       expect((await call('GET', `/api/issues/${source.id}/${encodeURIComponent(issue)}`, [bearer])).status, `${source.id} ${issue}`).to.equal(200);
+      expect((await call('GET', `/api/issues/${source.id}/${encodeURIComponent(issue)}/explain`, [bearer])).status, `${source.id} ${issue} explained`).to.equal(200);
     }
+    // The read-only token, right and wrong, and refused for a change; the calendar feeds, listed and read, and a guessed one.
+    const reader: [string, string] = ['authorization', `Bearer ${BRIDGE_READ_TOKEN}`];
+    expect((await call('GET', '/api/issues', [reader])).status).to.equal(200);
+    expect((await call('GET', '/api/issues', [['authorization', `Bearer ${BRIDGE_READ_TOKEN}x`]])).status).to.equal(401);
+    expect((await call('POST', `/api/dead-letters/${encodeURIComponent('none')}/replay`, [reader])).status).to.equal(403);
+    const feeds = await rawRequest(`${bridge.url}/api/ical`, 'GET', [bearer]);
+    seen.push({ where: 'GET /api/ical', text: `${JSON.stringify(feeds.headers)}\n${feeds.text}` });
+    expect(feeds.status).to.equal(200);
+    const feedUrls = [...feeds.text.matchAll(/https?:\/\/[^"]+\.ics/g)].map((match) => new URL(match[0]).pathname);
+    expect(feedUrls.length, 'feed URLs listed').to.be.greaterThan(0);
+    for (const feed of feedUrls.slice(0, 3)) expect((await call('GET', feed)).status, feed).to.equal(200);
+    expect((await call('GET', '/ical/contract/demo/not-the-token.ics')).status).to.equal(404);
     // The queue board's job data, every queue and state.
     const board = (await (await fetch(`${bridge.url}/api/queues/api/queues?page=1&jobsPerPage=100`, { headers: { authorization: `Bearer ${BRIDGE_API_TOKEN}` } })).json()) as { queues: { name: string }[] };
     for (const queue of board.queues) {
