@@ -161,7 +161,7 @@ describe('sla-bridge export and import', function () {
     const events = [...saved.values()].reduce((sum, snapshot) => sum + snapshot.events.length, 0);
     expect(exported.out.trim()).to.equal(`exported 37 issues (${events} events) to ${file}`);
     expect(lines).to.have.length(38);
-    expect(JSON.parse(lines[0]!)).to.deep.include({ v: 1, type: 'export', prefix, source: null, issues: 37 });
+    expect(JSON.parse(lines[0]!)).to.deep.include({ v: 1, type: 'export', prefix, source: null, issues: 37, marks: 0 });
     // The same lines on stdout, with the summary on stderr.
     const piped = runCli(['export'], env);
     expect(piped.out.trimEnd().split('\n').slice(1)).to.deep.equal(lines.slice(1));

@@ -49,7 +49,7 @@ export async function exportCommand(options: ExportCommandOptions, io: CliIo, en
     throw error instanceof ExportFailure ? new UsageError(error.message) : error;
   }
   if (options.out) await rename(partial!, options.out);
-  const summary = `exported ${result.issues} issue${result.issues === 1 ? '' : 's'} (${result.events} events)${options.source ? ` of ${options.source}` : ''}`;
+  const summary = `exported ${result.issues} issue${result.issues === 1 ? '' : 's'} (${result.events} events${result.marks > 0 ? `, ${result.marks} contract mark${result.marks === 1 ? '' : 's'}` : ''})${options.source ? ` of ${options.source}` : ''}`;
   // With the lines on stdout, the summary goes to stderr.
   if (options.out) io.out(`${summary} to ${options.out}`);
   else io.err(summary);

@@ -37,7 +37,7 @@ export async function importCommand(options: ImportCommandOptions, io: CliIo, en
       await waitUntilReady(redis, target);
       // Opened only now: lines read before the loop starts would be lost.
       const lines = createInterface({ input: options.in ? createReadStream(options.in) : process.stdin, crlfDelay: Infinity });
-      return await importIssues(work, lines, { source: options.source });
+      return await importIssues(work, lines, { source: options.source, redis: { client: redis, prefix } });
     } finally {
       for (const queue of work.queues) await queue.close();
       redis.disconnect();
@@ -47,6 +47,7 @@ export async function importCommand(options: ImportCommandOptions, io: CliIo, en
     `imported ${result.imported} issue${result.imported === 1 ? '' : 's'}`,
     ...(result.present > 0 ? [`${result.present} already present`] : []),
     ...(result.filtered > 0 ? [`${result.filtered} of other sources left out`] : []),
+    ...(result.marks > 0 ? [`${result.marks} contract mark${result.marks === 1 ? '' : 's'} restored`] : []),
     ...(result.problems.length > 0 ? [`${result.problems.length} damaged line${result.problems.length === 1 ? '' : 's'}`] : []),
   ];
   io.out(`${parts[0]}${parts.length > 1 ? ` (${parts.slice(1).join(', ')})` : ''}${options.in ? ` from ${options.in}` : ''}`);

@@ -10,7 +10,9 @@ import { TIMER_QUEUE, type TimerJob } from '../jobs/pipeline.js';
 import { SlaTimers } from '../jobs/sla-timers.js';
 import { IssueStore } from '../store/issue-store.js';
 import type { RedisClient } from '../store/redis-connection.js';
-import { EXPORT_VERSION, type ExportedIssue, type ExportHeader } from './export-line.js';
+import { readMarks } from '../store/contract-marks.js';
+import { IssueJournal } from '../store/issue-journal.js';
+import { EXPORT_VERSION, type ExportedIssue, type ExportedMarks, type ExportHeader } from './export-line.js';
 
 export interface ExportOptions {
   readonly prefix: string;
@@ -39,6 +41,7 @@ function readEvent(text: string, what: string): IssueEvent {
 export interface ExportResult {
   readonly issues: number;
   readonly events: number;
+  readonly marks: number;
 }
 
 /** Writes the header and one line per issue through `write`, which may wait (a full pipe). */
@@ -46,11 +49,14 @@ export async function exportIssues(redis: RedisClient, options: ExportOptions, w
   const store = new IssueStore(redis, options.prefix);
   const timerQueue = new Queue<TimerJob>(TIMER_QUEUE, { connection: redis, prefix: options.prefix });
   const timers = new SlaTimers(timerQueue, redis, options.prefix);
+  const journal = new IssueJournal(redis, options.prefix);
   try {
     const issues = (await store.listIssues())
       .filter(([source]) => options.source === undefined || source === options.source)
       .sort(([sourceA, idA], [sourceB, idB]) => sourceA.localeCompare(sourceB) || idA.localeCompare(idB, undefined, { numeric: true }));
-    const header: ExportHeader = { v: EXPORT_VERSION, type: 'export', exportedAt: new Date(options.now).toISOString(), prefix: options.prefix, source: options.source ?? null, issues: issues.length };
+    // A whole export carries the contracts' marks; one source's does not (they are not any source's).
+    const marks = options.source === undefined ? await readMarks(redis, options.prefix) : undefined;
+    const header: ExportHeader = { v: EXPORT_VERSION, type: 'export', exportedAt: new Date(options.now).toISOString(), prefix: options.prefix, source: options.source ?? null, issues: issues.length, ...(marks ? { marks: marks.length } : {}) };
     await write(JSON.stringify(header));
     const keysBySource = new Map<string, Map<string, string[]>>();
     let events = 0;
@@ -68,13 +74,15 @@ export async function exportIssues(redis: RedisClient, options: ExportOptions, w
         events: log.events.map((text, index) => readEvent(text, `${source} ${ref.key}: stored event ${index}`)),
         eventIds: [...log.eventIds].sort(),
         sent: await timers.sentByMetric(source, issueId),
+        journal: await journal.list(source, issueId),
         written: (await store.loadWritten(source, issueId)) ?? null,
         state: state ? { computedAt: state.computedAt, eventCount: state.eventCount, sla: state.sla as unknown as Record<string, unknown> } : null,
       };
       events += line.events.length;
       await write(JSON.stringify(line));
     }
-    return { issues: issues.length, events };
+    if (marks && marks.length > 0) await write(JSON.stringify({ v: EXPORT_VERSION, type: 'marks', marks } satisfies ExportedMarks));
+    return { issues: issues.length, events, marks: marks?.length ?? 0 };
   } finally {
     await timerQueue.close();
   }

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { issueEventSchema } from '../../domain/issue-event.js';
+import { journalRecordSchema } from '../../domain/issue-journal.js';
+import { contractMarkSchema } from '../store/contract-marks.js';
 import { metricSchema } from '../../domain/metric.js';
 import { writeBackFieldsSchema } from '../../domain/write-back-fields.js';
 
@@ -20,6 +22,8 @@ export const exportHeaderSchema = z.strictObject({
   /** `--source`: only this source's issues; null: every source. */
   source: z.string().min(1).nullable(),
   issues: z.number().int().nonnegative(),
+  /** How many marks the `marks` line after the issues holds (absent in files without one). */
+  marks: z.number().int().nonnegative().optional(),
 });
 export type ExportHeader = z.infer<typeof exportHeaderSchema>;
 
@@ -36,6 +40,8 @@ export const exportedIssueSchema = z.strictObject({
   eventIds: z.array(z.string().min(1)).default([]),
   /** Notifications sent per metric: never sent again. */
   sent: z.partialRecord(metricSchema, z.array(z.string().min(1))).default({}),
+  /** What the bridge did about the issue (messages sent, write-backs), for its explanation. */
+  journal: z.array(journalRecordSchema).default([]),
   /** What the bridge last wrote into the tracker's fields. */
   written: writeBackFieldsSchema.nullable().default(null),
   /** The state as the bridge last computed it; `import` does not read it. */
@@ -44,5 +50,17 @@ export const exportedIssueSchema = z.strictObject({
 export type ExportedIssue = z.infer<typeof exportedIssueSchema>;
 export type ExportedIssueInput = z.input<typeof exportedIssueSchema>;
 
-export const exportLineSchema = z.discriminatedUnion('type', [exportHeaderSchema, exportedIssueSchema]);
+/**
+ * After the issues of a whole export (not of one `--source`): what the bridge remembers about
+ * contracts so that it happens once (obligation periods opened and told, downtime budget shares
+ * told, contract-term warnings sent; src/app/store/contract-marks.ts).
+ */
+export const exportedMarksSchema = z.strictObject({
+  v: z.literal(EXPORT_VERSION),
+  type: z.literal('marks'),
+  marks: z.array(contractMarkSchema),
+});
+export type ExportedMarks = z.infer<typeof exportedMarksSchema>;
+
+export const exportLineSchema = z.discriminatedUnion('type', [exportHeaderSchema, exportedIssueSchema, exportedMarksSchema]);
 export type ExportLine = z.infer<typeof exportLineSchema>;

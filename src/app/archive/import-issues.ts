@@ -8,11 +8,16 @@
 import { z } from 'zod';
 import { formatPath } from '../../config/load-config.js';
 import { refreshIssue, type IssueWorkDeps } from '../jobs/issue-work.js';
+import { restoreMark } from '../store/contract-marks.js';
+import { IssueJournal } from '../store/issue-journal.js';
+import type { RedisClient } from '../store/redis-connection.js';
 import { EXPORT_VERSION, exportLineSchema, type ExportedIssue, type ExportHeader, type ExportLine } from './export-line.js';
 
 export interface ImportOptions {
   /** Only this source's issues. */
   readonly source?: string | undefined;
+  /** Where the contracts' marks and the issues' journals go (the Redis the issue store is on). */
+  readonly redis?: { readonly client: RedisClient; readonly prefix: string } | undefined;
 }
 
 export interface LineProblem {
@@ -26,6 +31,8 @@ export interface ImportResult {
   readonly present: number;
   /** Issue lines of other sources than `--source`. */
   readonly filtered: number;
+  /** Contract marks put back (obligation periods, told shares and checks, term warnings sent). */
+  readonly marks: number;
   readonly problems: readonly LineProblem[];
 }
 
@@ -48,7 +55,7 @@ export function parseExportLine(text: string): { readonly line: ExportLine } | {
 function describe(error: z.ZodError): string {
   const shown = error.issues.slice(0, 3).map((issue) => {
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${formatPath([...issue.path, key])}: is not a field of an export line`).join('; ');
-    if (issue.code === 'invalid_union' && issue.path.length === 0) return 'type: is neither "export" nor "issue"';
+    if (issue.code === 'invalid_union' && issue.path.length === 0) return 'type: is none of "export", "issue" and "marks"';
     if (issue.code === 'invalid_type' && issue.input === undefined) return `${formatPath(issue.path)}: is required`;
     return `${formatPath(issue.path) || '(line)'}: ${issue.message}`;
   });
@@ -56,7 +63,7 @@ function describe(error: z.ZodError): string {
 }
 
 /** Writes one issue's log, keys, sent notifications and written fields, then recomputes it; false when the Redis already has it. */
-async function importIssue(deps: IssueWorkDeps, line: ExportedIssue): Promise<boolean> {
+async function importIssue(deps: IssueWorkDeps, line: ExportedIssue, journal: IssueJournal | undefined): Promise<boolean> {
   const { source, issue } = line;
   return deps.store.withIssueLock(source, issue.id, async () => {
     if (await deps.store.loadState(source, issue.id)) return false;
@@ -65,6 +72,7 @@ async function importIssue(deps: IssueWorkDeps, line: ExportedIssue): Promise<bo
     await deps.store.restoreRef(source, issue, line.keys);
     if (line.written) await deps.store.saveWritten(source, issue.id, line.written);
     await deps.timers.restoreSent(source, issue.id, line.sent);
+    if (journal) await journal.restore(source, issue.id, line.journal);
     await refreshIssue(deps, source, issue.id);
     return true;
   });
@@ -75,6 +83,8 @@ export async function importIssues(deps: IssueWorkDeps, lines: AsyncIterable<str
   let present = 0;
   let filtered = 0;
   let issueLines = 0;
+  let marks = 0;
+  const journal = options.redis && new IssueJournal(options.redis.client, options.redis.prefix);
   let header: ExportHeader | undefined;
   const problems: LineProblem[] = [];
   let number = 0;
@@ -94,13 +104,19 @@ export async function importIssues(deps: IssueWorkDeps, lines: AsyncIterable<str
       else problems.push({ line: number, message: 'type: an export header belongs on the first line' });
       continue;
     }
+    if (line.type === 'marks') {
+      // One source's import leaves the contracts' marks alone, as one source's export has none.
+      if (options.source !== undefined || !options.redis) continue;
+      for (const mark of line.marks) if (await restoreMark(options.redis.client, options.redis.prefix, mark)) marks += 1;
+      continue;
+    }
     issueLines += 1;
     if (options.source !== undefined && line.source !== options.source) {
       filtered += 1;
       continue;
     }
     try {
-      if (await importIssue(deps, line)) imported += 1;
+      if (await importIssue(deps, line, journal)) imported += 1;
       else present += 1;
     } catch (error) {
       problems.push({ line: number, message: `${line.source} ${line.issue.key}: ${(error as Error).message}` });
@@ -109,5 +125,5 @@ export async function importIssues(deps: IssueWorkDeps, lines: AsyncIterable<str
   if (header && header.issues !== issueLines) {
     problems.push({ line: number + 1, message: `the header announces ${header.issues} issues, the file has ${issueLines} issue lines (cut short?)` });
   }
-  return { imported, present, filtered, problems };
+  return { imported, present, filtered, marks, problems };
 }

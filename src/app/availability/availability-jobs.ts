@@ -32,6 +32,7 @@ import {
   type ChatNoticeJob,
 } from '../jobs/pipeline.js';
 import { loadIncidents } from './incidents.js';
+import { rememberMark } from '../store/contract-marks.js';
 import { quietDelay } from '../obligations/quiet-delay.js';
 
 const TICK_MS = 60_000;
@@ -119,6 +120,7 @@ export async function evaluateAvailability(deps: AvailabilityDeps, contract: Con
     }
     // Kept past the month's end: the chat jobs' ids alone would be forgotten after 30 days.
     await deps.redis.set(key, String(now), 'PX', until - now + 7 * DAY_MS);
+    await rememberMark(deps.redis, deps.prefix, key);
     deps.logger.info('downtime budget share crossed', { component: 'availability', contract: contract.id, month, share, incident: incident.issue.key });
     told.push(share);
   }

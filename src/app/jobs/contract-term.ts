@@ -10,6 +10,7 @@
  */
 import type { Job, Queue } from 'bullmq';
 import type { ChatNotice } from '../../../connectors/chat/notice.js';
+import { rememberMark } from '../store/contract-marks.js';
 import type { Channel } from '../../config/channel.js';
 import { daysLeft, termPlan } from '../../domain/contract-term.js';
 import type { Contract } from '../../domain/contract.js';
@@ -112,6 +113,7 @@ export function createContractTermProcessor(deps: ContractTermDeps) {
     }
     // Last: a failure before this retries the job, whose chat jobs keep their ids.
     await deps.redis.set(sentKey, String(now));
+    await rememberMark(deps.redis, deps.prefix, sentKey);
     log.info('contract term warning sent', { contract: contract.id, validUntil: warning.job.validUntil, lead: warning.plan.lead, channels: channels.map((channel) => channel.id) });
     return { outcome: 'sent', channels: channels.map((channel) => channel.id) };
   };

@@ -4,6 +4,7 @@
  * at a time may hold while it looks for or opens that period's issue.
  */
 import { z } from 'zod';
+import { rememberMark } from '../store/contract-marks.js';
 import type { RedisClient } from '../store/redis-connection.js';
 
 export const openedObligationSchema = z.strictObject({
@@ -48,7 +49,9 @@ export class ObligationStore {
   }
 
   async record(opened: OpenedObligation): Promise<void> {
-    await this.redis.hset(this.key(opened.contract, opened.obligation), opened.period.key, JSON.stringify(opened));
+    const key = this.key(opened.contract, opened.obligation);
+    await this.redis.hset(key, opened.period.key, JSON.stringify(opened));
+    await rememberMark(this.redis, this.prefix, key);
   }
 
   private toldKey(contract: string, obligation: string, period: string, check: string): string {
@@ -61,7 +64,9 @@ export class ObligationStore {
   }
 
   async markTold(contract: string, obligation: string, period: string, check: string, ttlMs: number): Promise<void> {
-    await this.redis.set(this.toldKey(contract, obligation, period, check), '1', 'PX', Math.max(1, Math.round(ttlMs)));
+    const key = this.toldKey(contract, obligation, period, check);
+    await this.redis.set(key, '1', 'PX', Math.max(1, Math.round(ttlMs)));
+    await rememberMark(this.redis, this.prefix, key);
   }
 
   /** SET NX with an expiry: a worker that dies holding it blocks the period only until then. */

@@ -24,6 +24,13 @@ export class IssueJournal {
     await this.redis.multi().rpush(key, JSON.stringify(journalRecordSchema.parse(record))).ltrim(key, -JOURNAL_LENGTH, -1).exec();
   }
 
+  /** An imported issue's records, where it has none yet (the import writes an issue only once). */
+  async restore(source: string, issueId: string, records: readonly JournalRecord[]): Promise<void> {
+    const key = this.key(source, issueId);
+    if (records.length === 0 || (await this.redis.exists(key)) === 1) return;
+    await this.redis.rpush(key, ...records.map((record) => JSON.stringify(record)));
+  }
+
   /** The records, oldest first; one that no longer parses (written by another version) is left out. */
   async list(source: string, issueId: string): Promise<JournalRecord[]> {
     const texts = await this.redis.lrange(this.key(source, issueId), 0, -1);
