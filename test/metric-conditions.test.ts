@@ -330,12 +330,12 @@ describe('metrics defined by conditions', () => {
     const cases: [MetricDefinition, string][] = [
       [
         definition('handover', { start: ['assigned_to_group:second-line'], stop: ['comment_by:group:second-line', 'status_entered:in progress'], pause_while: ['category:paused'], restarts: true }),
-        'handover starts when the issue is assigned to a member of second-line, pauses while the issue is in a paused status, stops when a member of second-line comments or the issue enters status "in progress" and starts a new cycle each time it starts again.',
+        'handover starts when the issue is assigned to a member of second-line, pauses while the issue is in a pausing status, stops when a member of second-line comments or the issue enters status "in progress" and starts a new cycle each time it starts again.',
       ],
       [definition('p1', { start: ['priority_set:P1'], retroactive: true, stop: ['resolved'], cancel: ['label_added:duplicate'] }), 'p1 starts when the priority is set to P1 (counted from creation), stops when the issue is resolved, is cancelled when label "duplicate" is added.'],
       [
         presetDefinition({ metric: 'resolution', starts: 'reaction_met', metBy: ['resolved'], pausesOn: new Set(['waiting']), targets: { P1: hour, P2: null, P3: null, P4: null } }),
-        'resolution starts when reaction is met, pauses while the issue is in a paused status or the issue is in status "waiting", stops when the issue is resolved and resumes when the issue is reopened.',
+        'resolution starts when reaction is met, pauses while the issue is in a pausing status or the issue is in status "waiting", stops when the issue is resolved and resumes when the issue is reopened.',
       ],
       [
         definition('ask', { pause: ['label_added:waiting'], resume: ['comment_by:customer'], stop: ['comment_by:agent', 'assigned'] }),

@@ -144,9 +144,9 @@ export function describeEvent(condition: EventCondition): string {
     case 'status_left':
       return `the issue leaves status "${condition.status}"`;
     case 'category_entered':
-      return `the issue enters a ${condition.category} status`;
+      return condition.category === 'paused' ? 'the issue enters a pausing status' : `the issue becomes ${condition.category}`;
     case 'category_left':
-      return `the issue leaves a ${condition.category} status`;
+      return condition.category === 'paused' ? 'the issue leaves a pausing status' : `the issue is no longer ${condition.category}`;
     case 'priority_set':
       return condition.priority ? `the priority is set to ${condition.priority}` : 'the priority is set';
     case 'assigned':
@@ -179,7 +179,7 @@ export function describeState(condition: StateCondition): string {
     case 'status':
       return `the issue is in status "${condition.status}"`;
     case 'category':
-      return `the issue is in a ${condition.category} status`;
+      return condition.category === 'paused' ? 'the issue is in a pausing status' : `the issue is ${condition.category}`;
     case 'label':
       return `the issue has label "${condition.label}"`;
     case 'unassigned':

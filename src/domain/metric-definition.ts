@@ -80,8 +80,11 @@ export function presetDefinition(rule: MetricRule): MetricDefinition {
 const events = (conditions: readonly Written<EventCondition>[]) => orList(conditions.map(describeEvent));
 
 /** One sentence: "starts when ..., pauses while ..., stops when ...". */
-export function explainMetric(definition: MetricDefinition): string {
-  const parts = [`${definition.name} starts when ${events(definition.start)}${definition.retroactive ? ' (counted from creation)' : ''}`];
+export function explainMetric(definition: MetricDefinition, options: { readonly unlistedWaitForAcceptance?: boolean } = {}): string {
+  const accepting = options.unlistedWaitForAcceptance && definition.start.some((condition) => condition.kind === 'created');
+  const parts = [
+    `${definition.name} starts when ${events(definition.start)}${accepting ? ' (reported by an unlisted contact: when an agent accepts it)' : ''}${definition.retroactive ? ' (counted from creation)' : ''}`,
+  ];
   const pauses = [
     ...(definition.pauseWhile.length > 0 ? [`pauses while ${orList(definition.pauseWhile.map(describeState))}`] : []),
     ...(definition.pause.length > 0
