@@ -10,6 +10,7 @@ import type { RedisClient } from '../store/redis-connection.js';
 import { METRICS, type Metric } from '../../domain/metric.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { nextNotification } from '../../domain/timer-plan.js';
+import { timedMetrics } from './timed-metrics.js';
 import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobId, type DueNotification, type TimerJob } from './pipeline.js';
 
 const PENDING_STATES = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
@@ -37,11 +38,11 @@ export class SlaTimers {
     return `${this.prefix}:issue:${source}:${issueId}:timers`;
   }
 
-  sentKey(source: string, issueId: string, metric: Metric): string {
+  sentKey(source: string, issueId: string, metric: string): string {
     return `${this.prefix}:issue:${source}:${issueId}:sent:${metric}`;
   }
 
-  async sent(source: string, issueId: string, metric: Metric): Promise<Set<string>> {
+  async sent(source: string, issueId: string, metric: string): Promise<Set<string>> {
     return new Set(await this.redis.smembers(this.sentKey(source, issueId, metric)));
   }
 
@@ -69,7 +70,7 @@ export class SlaTimers {
    */
   async plan(source: string, issueId: string, sla: IssueSla, now: number): Promise<void> {
     const plannedKey = this.plannedKey(source, issueId);
-    const metrics = sla.covered ? sla.metrics : [];
+    const metrics = timedMetrics(sla);
     // What is planned and what was sent, read in one round trip; the new timers added in one more.
     const sentKeys = metrics.map((status) => this.sentKey(source, issueId, status.metric));
     const replies = await (this.redis as unknown as PlanReader)[PLAN_READ_COMMAND](1 + sentKeys.length, plannedKey, ...sentKeys);
@@ -122,7 +123,7 @@ export class SlaTimers {
    */
   async dueNotification(job: Job<TimerJob>, sla: IssueSla, now: number): Promise<DueNotification | undefined> {
     const { source, issueId, metric, label } = job.data;
-    const status = sla.covered ? sla.metrics.find((candidate) => candidate.metric === metric) : undefined;
+    const status = timedMetrics(sla).find((candidate) => candidate.metric === metric);
     if (!status) return undefined;
     const next = nextNotification(status, await this.sent(source, issueId, metric), now);
     if (!next || next.label !== label || next.at > now) return undefined;
