@@ -257,6 +257,28 @@ const CASES: Case[] = [
     expected: [{ state: 'met', metAt: 25, reason: 'met when the issue leaves status "new"' }],
   },
   {
+    name: 'any status change after creation stops it; creation in a status does not',
+    metrics: [definition('touch', { stop: ['status_changed'] })],
+    events: [created({ status: 'open' }), { minute: 5, type: 'observed', status: 'OPEN' }, { minute: 25, type: 'status_changed', status: 'in progress' }],
+    now: 60,
+    expected: [{ state: 'met', metAt: 25, reason: 'met when the status changes' }],
+  },
+  {
+    name: 'assigned away from a group: to a non-member or to nobody, not within it',
+    metrics: [definition('line', { start: ['assigned_to_group:first'], stop: ['comment_by:agent'], cancel: ['assigned_outside_group:first'], restarts: true })],
+    events: [
+      created(),
+      { minute: 5, type: 'assigned', assignee: 'ann' },
+      { minute: 10, type: 'assigned', assignee: 'bob' },
+      { minute: 20, type: 'assigned', assignee: null },
+      { minute: 30, type: 'assigned', assignee: 'ann' },
+      { minute: 40, type: 'assigned', assignee: 'carl' },
+    ],
+    now: 60,
+    groups: { first: ['ann', 'bob'] },
+    expected: [{ state: 'cancelled', startedAt: 30, cycles: ['5-20 cancelled 15m'] }],
+  },
+  {
     name: 'stops when the issue enters a paused category',
     metrics: [definition('ask', { stop: ['category_entered:paused'] })],
     events: [created(), { minute: 15, type: 'status_changed', status: 'waiting for customer', paused: true }],

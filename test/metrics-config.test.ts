@@ -7,6 +7,8 @@ import path from 'node:path';
 import { ConfigError } from '../src/config/config-error.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { explainContractMetrics } from '../src/cli/explain-metrics.js';
+import { issueEventSchema } from '../src/domain/issue-event.js';
+import { runClock } from '../src/domain/sla-clock.js';
 import { OFFICE_CALENDAR, writeConfig } from './support/temp-config.js';
 
 const HEAD = `customer: ACME
@@ -86,6 +88,57 @@ describe('metrics defined by conditions in the config', () => {
     const contract = load(HEAD.replace('  reaction: { P1: 2h, P2: 8h, P3: 1w, P4: 2w }\n', '  {}\n') + HANDOVER.replace(/  after-reaction:[^]*$/, '')).config().contracts.get('acme')!;
     expect(contract.metrics).to.deep.equal([]);
     expect(contract.customMetrics!.map((definition) => definition.name)).to.deep.equal(['handover', 'p1-since-creation']);
+  });
+
+  describe('support lines', () => {
+    const LINES = `lines:
+  first:
+    members: [ann, bob@desk.example]
+  second-platform:
+    members: [carl, Dora]
+    handover: { P1: 15m, P2: 30m, P3: 1h, P4: none }
+    calendar: all-day
+`;
+
+    it('each line is a group, and a line with a handover target gets its handover metric', () => {
+      const contract = load(HEAD + LINES).config().contracts.get('acme')!;
+      expect([...contract.lines!.keys()]).to.deep.equal(['first', 'second-platform']);
+      expect([...contract.lines!.get('second-platform')!]).to.deep.equal(['carl', 'dora']);
+      expect(contract.customMetrics!.map((definition) => definition.name)).to.deep.equal(['handover-second-platform']);
+      expect(explainContractMetrics([contract])[1]).to.equal(
+        'acme: handover-second-platform starts when the issue is assigned to a member of second-platform, pauses while the issue is in a pausing status, stops when a member of second-platform comments or the status changes, is cancelled when the issue is assigned away from second-platform and starts a new cycle each time it starts again.',
+      );
+    });
+
+    it('measures each handover to the line until a member of it reacts, in the line\'s calendar', () => {
+      const contract = load(HEAD + LINES).config().contracts.get('acme')!;
+      const createdAt = Math.floor(Date.now() / 60_000) * 60_000;
+      const at = (minutes: number) => createdAt + minutes * 60_000;
+      const events = [
+        { type: 'created', at: at(0), project: 'acme/app', priority: 'P3', status: 'open', assignee: 'ann' },
+        { type: 'assigned', at: at(10), assignee: 'carl' },
+        // Handed back to the first line before anyone of the second reacted: that handover is cancelled.
+        { type: 'assigned', at: at(20), assignee: 'bob@desk.example' },
+        { type: 'assigned', at: at(30), assignee: 'Dora' },
+        { type: 'commented', at: at(40), by: 'agent', author: { names: ['ann'] } },
+        { type: 'commented', at: at(75), by: 'agent', author: { names: ['dora'] } },
+      ].map((event) => issueEventSchema.parse(event));
+      const sla = runClock({ source: 'gitea-demo', events }, [contract], at(120));
+      if (!sla.covered) throw new Error(sla.reason);
+      const handover = sla.custom!.find((status) => status.metric === 'handover-second-platform')!;
+      expect(handover).to.deep.include({ state: 'met', startedAt: at(30), metAt: at(75), elapsedMs: 45 * 60_000, calendar: 'all-day' });
+      expect(handover.cycles).to.deep.equal([{ startedAt: at(10), endedAt: at(20), outcome: 'cancelled', elapsedMs: 10 * 60_000 }]);
+    });
+
+    it('refuses a line without members', () => {
+      const lines = problems(HEAD + 'lines:\n  first:\n    members: []\n');
+      expect(lines.some((line) => line.startsWith('acme.yaml: lines.first.members: name at least one member')), lines.join('\n')).to.equal(true);
+    });
+
+    it('refuses a handover metric that a metric already is', () => {
+      const lines = problems(HEAD + 'lines:\n  second:\n    members: [x]\n    handover: 1h\n' + 'metrics:\n  handover-second:\n    start: [created]\n    stop: [resolved]\n    targets: 1h\n');
+      expect(lines.some((line) => line.startsWith("acme.yaml: lines.second.handover: the line's handover metric is called handover-second, which metrics.handover-second already is")), lines.join('\n')).to.equal(true);
+    });
   });
 
   const refusals: [string, string, string][] = [

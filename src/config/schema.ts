@@ -12,6 +12,7 @@ import { languageSchema } from '../domain/language.js';
 import { zoneSchema } from '../domain/local-time.js';
 import { metricSchema } from '../domain/metric.js';
 import { metricsFileSchema } from './metrics-config.js';
+import { linesFileSchema } from './lines-config.js';
 import { OBLIGATION_EVERY } from '../domain/obligation-period.js';
 import { prioritySchema, type Priority } from '../domain/priority.js';
 import { hoursCardFileSchema } from './hours-card-schema.js';
@@ -282,6 +283,8 @@ export const contractFileSchema = z
     environments: z.record(z.string().min(1), z.strictObject({ clamp_to: prioritySchema, reason: z.string().optional() })).default({}),
     /** The presets and metrics defined by conditions: ./metrics-config.ts. */
     metrics: z.lazy(() => metricsFileSchema).prefault({}),
+    /** The desk's support lines and their members: ./lines-config.ts. */
+    lines: z.lazy(() => linesFileSchema).optional(),
     policies: z.partialRecord(metricSchema, policySchema),
     warnings: z.array(warningSchema).min(1).prefault(['50%', '75%', '90%']),
     /** Where notifications go: warnings to the team, breaches and escalations to the managers. */

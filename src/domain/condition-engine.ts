@@ -117,6 +117,8 @@ function meetsEvent(condition: EventCondition, change: EventChange, context: Eng
       return change.statusEntered !== undefined && lower(change.statusEntered) === lower(condition.status);
     case 'status_left':
       return change.statusLeft !== undefined && lower(change.statusLeft) === lower(condition.status);
+    case 'status_changed':
+      return before !== undefined && change.statusEntered !== undefined;
     case 'category_entered':
     case 'category_left': {
       const holds = (facts: IssueFacts | undefined) =>
@@ -134,6 +136,8 @@ function meetsEvent(condition: EventCondition, change: EventChange, context: Eng
       return change.assigneeEntered !== undefined && lower(change.assigneeEntered) === lower(condition.person);
     case 'assigned_to_group':
       return change.assigneeEntered !== undefined && inGroup(context, condition.group, [change.assigneeEntered]);
+    case 'assigned_outside_group':
+      return before !== undefined && before.assignee !== after.assignee && (after.assignee === null || !inGroup(context, condition.group, [after.assignee]));
     case 'label_added':
       return change.labelsAdded.includes(lower(condition.label));
     case 'label_removed':

@@ -64,6 +64,8 @@ export interface Contract {
   readonly metrics: readonly MetricRule[];
   /** Metrics defined by conditions, after the presets (metric-definition.ts). */
   readonly customMetrics?: readonly MetricDefinition[] | undefined;
+  /** Support lines by name: their members' lower-cased user names and e-mail addresses, a group to conditions. */
+  readonly lines?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   readonly warnings: readonly WarningRule[];
   /** Channel ids for warnings and for breaches/escalations; none configured: the console. */
   readonly notify?: { readonly language?: Language | undefined; readonly warnings: readonly string[]; readonly breaches: readonly string[] } | undefined;

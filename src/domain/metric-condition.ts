@@ -16,12 +16,16 @@ export type EventCondition =
   /** An agent takes the issue on: assigned to an agent, or an agent changes its status. */
   | { readonly kind: 'accepted' }
   | { readonly kind: 'status_entered' | 'status_left'; readonly status: string }
+  /** Any change of status after creation. */
+  | { readonly kind: 'status_changed' }
   | { readonly kind: 'category_entered' | 'category_left'; readonly category: StatusCategory }
   | { readonly kind: 'priority_set'; readonly priority?: Priority | undefined }
   | { readonly kind: 'assigned' }
   | { readonly kind: 'assigned_to_agent' }
   | { readonly kind: 'assigned_to'; readonly person: string }
   | { readonly kind: 'assigned_to_group'; readonly group: string }
+  /** Assigned to someone outside the group, or unassigned. */
+  | { readonly kind: 'assigned_outside_group'; readonly group: string }
   | { readonly kind: 'label_added' | 'label_removed'; readonly label: string }
   | { readonly kind: 'comment_by'; readonly by: 'agent' | 'reporter' | 'customer' }
   | { readonly kind: 'comment_by_group'; readonly group: string }
@@ -41,8 +45,8 @@ export type StateCondition =
 export type Written<C> = C & { readonly text: string };
 
 const EVENT_SYNTAX =
-  'created, accepted, status_entered:<name>, status_left:<name>, category_entered:<paused|resolved|open>, category_left:<...>, ' +
-  'priority_set[:P1..P4], assigned, assigned_to_agent, assigned_to:<person>, assigned_to_group:<group>, label_added:<label>, ' +
+  'created, accepted, status_entered:<name>, status_left:<name>, status_changed, category_entered:<paused|resolved|open>, category_left:<...>, ' +
+  'priority_set[:P1..P4], assigned, assigned_to_agent, assigned_to:<person>, assigned_to_group:<group>, assigned_outside_group:<group>, label_added:<label>, ' +
   'label_removed:<label>, comment_by:<agent|reporter|customer|group:<group>>, resolved, reopened, met:<metric>';
 const STATE_SYNTAX = 'status:<name>, category:<paused|resolved|open>, label:<label>, unassigned, priority:<P1..P4>';
 
@@ -66,6 +70,7 @@ export function parseEventCondition(text: string): EventCondition | string {
     case 'assigned_to_agent':
     case 'resolved':
     case 'reopened':
+    case 'status_changed':
       return argument === undefined ? { kind } : `${JSON.stringify(text)}: ${kind} takes no argument`;
     // The names the contracts used before conditions: `agent_comment` and `status:<name>`.
     case 'agent_comment':
@@ -84,6 +89,7 @@ export function parseEventCondition(text: string): EventCondition | string {
     case 'assigned_to':
       return argument ? { kind, person: argument } : needs('a person');
     case 'assigned_to_group':
+    case 'assigned_outside_group':
       return argument ? { kind, group: argument } : needs('a group');
     case 'label_added':
     case 'label_removed':
@@ -143,6 +149,8 @@ export function describeEvent(condition: EventCondition): string {
       return `the issue enters status "${condition.status}"`;
     case 'status_left':
       return `the issue leaves status "${condition.status}"`;
+    case 'status_changed':
+      return 'the status changes';
     case 'category_entered':
       return condition.category === 'paused' ? 'the issue enters a pausing status' : `the issue becomes ${condition.category}`;
     case 'category_left':
@@ -157,6 +165,8 @@ export function describeEvent(condition: EventCondition): string {
       return `the issue is assigned to ${condition.person}`;
     case 'assigned_to_group':
       return `the issue is assigned to a member of ${condition.group}`;
+    case 'assigned_outside_group':
+      return `the issue is assigned away from ${condition.group}`;
     case 'label_added':
       return `label "${condition.label}" is added`;
     case 'label_removed':

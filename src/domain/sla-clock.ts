@@ -237,7 +237,8 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     contract,
     creationStart: contact?.waitsForAcceptance ? 'accepted' : 'created',
     reporter: created.reporter,
-    groups: options.groups,
+    // The contract's support lines first, then what the caller knows of groups.
+    groups: (group) => contract.lines?.get(group) ?? options.groups?.(group),
     priorityOf: (at) => decidePriority(contract, at).effective,
   };
   const presets = contract.metrics.map(presetDefinition);
