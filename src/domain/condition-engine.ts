@@ -64,8 +64,9 @@ export interface EventChange {
   readonly resolved: boolean;
   readonly reopened: boolean;
   readonly prioritySet: boolean;
-  readonly labelsAdded: readonly string[];
-  readonly labelsRemoved: readonly string[];
+  /** Lower-cased; worked out only for a metric that asks. */
+  labelsAdded(): readonly string[];
+  labelsRemoved(): readonly string[];
 }
 
 const lower = (text: string) => text.toLowerCase();
@@ -75,8 +76,11 @@ export function describeChange(event: IssueEvent, before: IssueFacts | undefined
   const assigneeChanged = !before || before.assignee !== after.assignee;
   // An explicit `resolved` or `reopened` counts even as a restatement, as it always has.
   const seen = event.type === 'observed' && before !== undefined;
-  const had = new Set((before?.labels ?? []).map(lower));
-  const has = new Set(after.labels.map(lower));
+  const labels = () => {
+    const had = new Set((before?.labels ?? []).map(lower));
+    const has = new Set(after.labels.map(lower));
+    return { added: [...has].filter((label) => !had.has(label)), removed: [...had].filter((label) => !has.has(label)) };
+  };
   return {
     event,
     before,
@@ -87,8 +91,8 @@ export function describeChange(event: IssueEvent, before: IssueFacts | undefined
     resolved: event.type === 'resolved' || (seen && !before.resolved && after.resolved),
     reopened: event.type === 'reopened' || (seen && before.resolved && !after.resolved),
     prioritySet: !before || before.requested !== after.requested,
-    labelsAdded: [...has].filter((label) => !had.has(label)),
-    labelsRemoved: [...had].filter((label) => !has.has(label)),
+    labelsAdded: () => labels().added,
+    labelsRemoved: () => labels().removed,
   };
 }
 
@@ -139,9 +143,9 @@ function meetsEvent(condition: EventCondition, change: EventChange, context: Eng
     case 'assigned_outside_group':
       return before !== undefined && before.assignee !== after.assignee && (after.assignee === null || !inGroup(context, condition.group, [after.assignee]));
     case 'label_added':
-      return change.labelsAdded.includes(lower(condition.label));
+      return change.labelsAdded().includes(lower(condition.label));
     case 'label_removed':
-      return change.labelsRemoved.includes(lower(condition.label));
+      return change.labelsRemoved().includes(lower(condition.label));
     case 'comment_by':
       if (event.type !== 'commented') return false;
       if (condition.by === 'agent') return event.by === 'agent' && event.public;
@@ -237,7 +241,7 @@ export class ConditionEngine {
     this.tracks = definitions.map((definition) => ({ definition, cycles: [] }));
   }
 
-  /** Applies one event: `before` is undefined for the issue's creation. */
+  /** Applies one event: `before` is undefined for the issue's creation; `after` is read during the call only. */
   step(event: IssueEvent, before: IssueFacts | undefined, after: IssueFacts): void {
     const change = describeChange(event, before, after);
     const { at } = event;

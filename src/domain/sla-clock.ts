@@ -9,7 +9,7 @@ import { evaluateSignoff, type SignoffStatus, type SignoffStep } from './signoff
 import { ConditionEngine, evaluateTrack, type ConditionMetricStatus, type EngineContext, type GroupDirectory } from './condition-engine.js';
 import type { Contract } from './contract.js';
 import { findContract } from './coverage.js';
-import { presetDefinition } from './metric-definition.js';
+import { presetDefinition, type MetricDefinition } from './metric-definition.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
 import type { Metric } from './metric.js';
 import { clampPriority, type Priority } from './priority.js';
@@ -205,6 +205,17 @@ export function initialFacts(created: CreatedEvent): IssueFacts {
   };
 }
 
+/** A contract's metrics as conditions, the presets first; built once per compiled contract. */
+const DEFINITIONS = new WeakMap<Contract, readonly MetricDefinition[]>();
+function definitionsOf(contract: Contract): readonly MetricDefinition[] {
+  let definitions = DEFINITIONS.get(contract);
+  if (!definitions) {
+    definitions = [...contract.metrics.map(presetDefinition), ...(contract.customMetrics ?? [])];
+    DEFINITIONS.set(contract, definitions);
+  }
+  return definitions;
+}
+
 export interface ClockOptions {
   /** Members of the groups that metric conditions name; without it a group has no members. */
   readonly groups?: GroupDirectory | undefined;
@@ -241,15 +252,16 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     groups: (group) => contract.lines?.get(group) ?? options.groups?.(group),
     priorityOf: (at) => decidePriority(contract, at).effective,
   };
-  const presets = contract.metrics.map(presetDefinition);
-  const engine = new ConditionEngine([...presets, ...(contract.customMetrics ?? [])], context);
+  const definitions = definitionsOf(contract);
+  const presets = contract.metrics;
+  const engine = new ConditionEngine(definitions, context);
   const facts = initialFacts(created);
   const steps: SignoffStep[] = [];
   for (const event of [created, ...rest]) {
     const before = event === created ? undefined : { ...facts };
     applyFacts(facts, event);
     if (before && contract.signoff) steps.push({ event, before, after: { ...facts } });
-    engine.step(event, before, { ...facts });
+    engine.step(event, before, facts);
   }
   const priority = decidePriority(contract, facts);
   const statuses = engine.tracks.map((track) => evaluateTrack(track, context, facts, priority.effective, now));
