@@ -14,7 +14,8 @@ import nock from 'nock';
 import { Redis } from 'ioredis';
 import { trackerConnectors } from '../connectors/registry.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
-import { NOTIFY_QUEUE } from '../src/app/jobs/pipeline.js';
+import { NOTIFY_QUEUE, TIMER_QUEUE } from '../src/app/jobs/pipeline.js';
+import { SlaTimers } from '../src/app/jobs/sla-timers.js';
 import type { IssueState } from '../src/app/store/issue-store.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForQuiet, waitForState, type TestBridge } from './support/bridge-harness.js';
@@ -106,6 +107,14 @@ describe('metrics defined by conditions end to end', function () {
     expect(breaches[0]).to.match(/First-answer overschreden/);
     const state = await waitForState(bridge, 'jira-demo', '50001');
     expect(custom(state)).to.deep.include({ state: 'breached' });
+    // What an export keeps, so that an imported bridge does not send them again.
+    const timerQueue = new Queue(TIMER_QUEUE, { connection: redis, prefix: bridge.prefix });
+    try {
+      const sent = await new SlaTimers(timerQueue, redis, bridge.prefix).sentByMetric('jira-demo', '50001', ['first-answer']);
+      expect(sent['first-answer']).to.deep.equal(['50%', 'breach']);
+    } finally {
+      await timerQueue.close();
+    }
   });
 
   it('is met by an agent comment, in the state, the status API, the contracts API and the monthly report', async () => {

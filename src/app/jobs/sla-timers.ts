@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { RedisClient } from '../store/redis-connection.js';
-import { METRICS, type Metric } from '../../domain/metric.js';
+import { METRICS } from '../../domain/metric.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { nextNotification } from '../../domain/timer-plan.js';
 import { timedMetrics } from './timed-metrics.js';
@@ -46,10 +46,10 @@ export class SlaTimers {
     return new Set(await this.redis.smembers(this.sentKey(source, issueId, metric)));
   }
 
-  /** What was sent per metric (an export), metrics with none left out. */
-  async sentByMetric(source: string, issueId: string): Promise<Partial<Record<Metric, string[]>>> {
-    const sent: Partial<Record<Metric, string[]>> = {};
-    for (const metric of METRICS) {
+  /** What was sent per metric (an export): the presets' and the named metrics defined by conditions, metrics with none left out. */
+  async sentByMetric(source: string, issueId: string, custom: readonly string[] = []): Promise<Record<string, string[]>> {
+    const sent: Record<string, string[]> = {};
+    for (const metric of [...METRICS, ...custom]) {
       const labels = [...(await this.sent(source, issueId, metric))].sort();
       if (labels.length > 0) sent[metric] = labels;
     }
@@ -57,8 +57,8 @@ export class SlaTimers {
   }
 
   /** Records notifications as sent without sending them (an import): they are never planned again. */
-  async restoreSent(source: string, issueId: string, sent: Partial<Record<Metric, readonly string[]>>): Promise<void> {
-    for (const [metric, labels] of Object.entries(sent) as [Metric, readonly string[]][]) {
+  async restoreSent(source: string, issueId: string, sent: Readonly<Record<string, readonly string[]>>): Promise<void> {
+    for (const [metric, labels] of Object.entries(sent)) {
       if (labels.length > 0) await this.redis.sadd(this.sentKey(source, issueId, metric), ...labels);
     }
   }
