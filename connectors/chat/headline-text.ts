@@ -33,7 +33,7 @@ export function thresholdLabel(label: string, words: Vocabulary): string {
 
 /** `75% of the reaction time used`, `Reactietijd overschreden`, without emoji or issue. */
 export function headlineText(notification: Pick<SlaNotification, 'kind' | 'threshold' | 'metric'>, words: Vocabulary): string {
-  const metric = words.metric[notification.metric];
+  const metric = words.metric[notification.metric] ?? notification.metric;
   const label = notification.threshold.trim();
   switch (notification.kind) {
     case 'breach':

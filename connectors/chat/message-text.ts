@@ -83,7 +83,7 @@ export function messageText(notification: ChatNotification): MessageText {
     },
     { key: 'title', label: words.label.title, value: title },
     { key: 'priority', label: words.label.priority, value: priorityText(priority, reason) },
-    { key: 'metric', label: words.label.metric, value: words.metric[notification.metric] },
+    { key: 'metric', label: words.label.metric, value: words.metric[notification.metric] ?? notification.metric },
     { key: 'deadline', label: words.label.deadline, value: deadlineText(notification.deadline, notification.zone, words) },
     { key: 'remaining', label: words.label.remaining, value: remainingText(notification.remainingMs, words) },
     {

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { languageSchema } from '../../src/domain/language.js';
 import { zoneSchema } from '../../src/domain/local-time.js';
-import { metricSchema } from '../../src/domain/metric.js';
 import { prioritySchema } from '../../src/domain/priority.js';
 import { notificationKindSchema } from '../../src/domain/timer-plan.js';
 
@@ -54,7 +53,8 @@ export const slaNotificationSchema = z.strictObject({
     url: z.url({ protocol: /^https?$/, error: 'the issue URL must be an http(s) URL' }).optional(),
   }),
   priority: z.strictObject({ effective: prioritySchema, reason: z.string() }),
-  metric: metricSchema,
+  /** A preset (`reaction`, ...) or a metric the contract defines by conditions. */
+  metric: z.string().min(1),
   deadline: epochMsSchema,
   /** The contract calendar's zone: deadlines are shown in the customer's local time. */
   zone: zoneSchema,

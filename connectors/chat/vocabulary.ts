@@ -6,7 +6,8 @@ import type { Metric } from '../../src/domain/metric.js';
 import type { Language } from '../../src/domain/language.js';
 
 export interface Vocabulary {
-  readonly metric: Readonly<Record<Metric, string>>;
+  /** The presets' names; a metric defined by conditions is shown by its own name. */
+  readonly metric: Readonly<Record<Metric, string>> & Readonly<Partial<Record<string, string>>>;
   readonly label: {
     readonly customer: string;
     readonly issue: string;

@@ -11,6 +11,8 @@ import { WEEKDAYS, type CalendarFile, type ContractFile } from './schema.js';
 import { compileHoursCard } from './hours-card-schema.js';
 import { compileContacts } from './contacts-config.js';
 import { compileObligations } from './compile-obligations.js';
+import { compileConditionMetrics } from './metrics-config.js';
+import { compileLines } from './lines-config.js';
 
 export type PathPart = string | number;
 
@@ -94,17 +96,17 @@ export function compileContract(
 
   const measured = METRICS.filter((metric) => file.policies[metric] !== undefined);
   for (const metric of METRICS) {
-    if (file.metrics[metric] && !file.policies[metric]) {
+    if (file.metrics.presets[metric] && !file.policies[metric]) {
       fail(['metrics', metric], `is defined but policies.${metric} is missing (use "${metric}: none" for no target)`);
     }
-    const starts = file.metrics[metric]?.starts;
+    const starts = file.metrics.presets[metric]?.starts;
     const after = starts === 'reaction_met' ? 'reaction' : starts === 'response_met' ? 'response' : undefined;
     if (after && !measured.includes(after)) fail(['metrics', metric, 'starts'], `${after} is not measured by this contract (no policies.${after})`);
   }
-  if (measured.length === 0) fail(['policies'], 'the contract measures no metric');
+  if (measured.length === 0 && file.metrics.custom.length === 0 && !file.lines?.some(([, line]) => line.handover)) fail(['policies'], 'the contract measures no metric');
 
   const metrics: MetricRule[] = measured.map((metric) => {
-    const defined = file.metrics[metric];
+    const defined = file.metrics.presets[metric];
     const defaults = DEFAULT_METRIC_RULES[metric];
     return {
       metric,
@@ -114,6 +116,8 @@ export function compileContract(
       targets: file.policies[metric]!,
     };
   });
+  const lines = file.lines && compileLines(file.lines, calendars, new Set(file.metrics.custom.map(([name]) => name)), fail);
+  const customMetrics = [...compileConditionMetrics(file.metrics, measured, calendars, fail), ...(lines?.metrics ?? [])];
   const warnings: WarningRule[] = file.warnings;
   const obligations = file.obligations && compileObligations(file.obligations, calendar, calendars, fail);
   if (failures > 0 || !calendar) return undefined;
@@ -133,6 +137,8 @@ export function compileContract(
       ]),
     ),
     metrics,
+    ...(customMetrics.length > 0 ? { customMetrics } : {}),
+    ...(lines ? { lines: lines.groups } : {}),
     warnings,
     escalation: file.escalation,
     notify: file.notify,

@@ -11,6 +11,8 @@ import { UNLISTED_CLOCKS } from '../domain/contacts-rule.js';
 import { languageSchema } from '../domain/language.js';
 import { zoneSchema } from '../domain/local-time.js';
 import { metricSchema } from '../domain/metric.js';
+import { metricsFileSchema } from './metrics-config.js';
+import { linesFileSchema } from './lines-config.js';
 import { OBLIGATION_EVERY } from '../domain/obligation-period.js';
 import { prioritySchema, type Priority } from '../domain/priority.js';
 import { hoursCardFileSchema } from './hours-card-schema.js';
@@ -282,7 +284,10 @@ export const contractFileSchema = z
     priority_calendars: z.partialRecord(prioritySchema, idSchema).default({}),
     covers: z.array(coverageSchema).min(1),
     environments: z.record(z.string().min(1), z.strictObject({ clamp_to: prioritySchema, reason: z.string().optional() })).default({}),
-    metrics: z.partialRecord(metricSchema, metricDefinitionSchema).default({}),
+    /** The presets and metrics defined by conditions: ./metrics-config.ts. */
+    metrics: z.lazy(() => metricsFileSchema).prefault({}),
+    /** The desk's support lines and their members: ./lines-config.ts. */
+    lines: z.lazy(() => linesFileSchema).optional(),
     policies: z.partialRecord(metricSchema, policySchema),
     warnings: z.array(warningSchema).min(1).prefault(['50%', '75%', '90%']),
     /** Where notifications go: warnings to the team, breaches and escalations to the managers. */
@@ -327,10 +332,10 @@ export const contractFileSchema = z
     if (contract.valid.from && contract.valid.until && contract.valid.until < contract.valid.from) {
       ctx.addIssue({ code: 'custom', path: ['valid', 'until'], message: 'is before valid.from' });
     }
-    if (contract.metrics.reaction && contract.metrics.reaction.starts !== 'created') {
+    if (contract.metrics.presets.reaction && contract.metrics.presets.reaction.starts !== 'created') {
       ctx.addIssue({ code: 'custom', path: ['metrics', 'reaction', 'starts'], message: 'reaction can only start when the issue is created' });
     }
-    if (contract.metrics.response?.starts === 'response_met') {
+    if (contract.metrics.presets.response?.starts === 'response_met') {
       ctx.addIssue({ code: 'custom', path: ['metrics', 'response', 'starts'], message: 'response cannot start when response is met' });
     }
   });

@@ -7,6 +7,7 @@ import { durationToMs, formatDuration, type Duration } from './duration.js';
 import type { HoursCard } from './hours-card.js';
 import type { Language } from './language.js';
 import type { Metric } from './metric.js';
+import type { MetricDefinition } from './metric-definition.js';
 import type { Obligation } from './obligation.js';
 import type { AvailabilityRule } from './availability.js';
 import type { Priority } from './priority.js';
@@ -61,6 +62,10 @@ export interface Contract {
   readonly environments: ReadonlyMap<string, EnvironmentRule>;
   /** Only the metrics the contract measures, in the order reaction, response, resolution. */
   readonly metrics: readonly MetricRule[];
+  /** Metrics defined by conditions, after the presets (metric-definition.ts). */
+  readonly customMetrics?: readonly MetricDefinition[] | undefined;
+  /** Support lines by name: their members' lower-cased user names and e-mail addresses, a group to conditions. */
+  readonly lines?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   readonly warnings: readonly WarningRule[];
   /** Channel ids for warnings and for breaches/escalations; none configured: the console. */
   readonly notify?: { readonly language?: Language | undefined; readonly warnings: readonly string[]; readonly breaches: readonly string[] } | undefined;

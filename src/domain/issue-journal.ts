@@ -4,7 +4,6 @@
  * deadline explanation reads it; nothing computes SLA state from it.
  */
 import { z } from 'zod';
-import { metricSchema } from './metric.js';
 import { notificationKindSchema } from './timer-plan.js';
 
 const instant = z.number().int();
@@ -13,7 +12,8 @@ export const notificationRecordSchema = z.object({
   type: z.literal('notification'),
   /** When the channel took the message (sent, logged, given up on), or when it was held. */
   at: instant,
-  metric: metricSchema,
+  /** A preset's name or that of a metric defined by conditions. */
+  metric: z.string().min(1),
   kind: notificationKindSchema,
   /** `50%`, `breach`, `escalation 1`, ... */
   label: z.string().min(1),

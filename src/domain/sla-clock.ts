@@ -6,9 +6,10 @@
 import type { Instant } from './business-calendar.js';
 import { checkContact, type ContactCheck } from './contacts-rule.js';
 import { evaluateSignoff, type SignoffStatus, type SignoffStep } from './signoff-rule.js';
-import { calendarFor, resolveTarget, type Contract, type MetricRule } from './contract.js';
+import { ConditionEngine, evaluateTrack, type ConditionMetricStatus, type EngineContext, type GroupDirectory } from './condition-engine.js';
+import type { Contract } from './contract.js';
 import { findContract } from './coverage.js';
-import { durationToMs } from './duration.js';
+import { presetDefinition, type MetricDefinition } from './metric-definition.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
 import type { Metric } from './metric.js';
 import { clampPriority, type Priority } from './priority.js';
@@ -87,6 +88,8 @@ export type IssueSla =
       readonly contact?: ContactCheck;
       /** The customer's sign-off of the resolution; only for contracts that measure it. */
       readonly signoff?: SignoffStatus;
+      /** The contract's metrics defined by conditions (`metrics:` beyond the three presets). */
+      readonly custom?: readonly ConditionMetricStatus[];
     };
 
 export interface IssueHistory {
@@ -183,236 +186,6 @@ function decidePriority(contract: Contract, facts: IssueFacts): PriorityDecision
   return { effective: facts.requested, requested: facts.requested, reason: `${facts.requested} as set in the tracker` };
 }
 
-/** What an event changed: trackers restate unchanged fields, and a restatement meets nothing. */
-interface EventChange {
-  readonly event: IssueEvent;
-  readonly statusEntered?: string | undefined;
-  readonly assigneeEntered?: string | undefined;
-  /** The issue became resolved: by a `resolved` event, or seen resolved by an `observed` one. */
-  readonly resolved: boolean;
-  /** The issue became unresolved again, likewise. */
-  readonly reopened: boolean;
-}
-
-function describeChange(event: IssueEvent, before: IssueFacts | undefined, after: IssueFacts): EventChange {
-  const statusChanged = !before || before.status.toLowerCase() !== after.status.toLowerCase();
-  const assigneeChanged = !before || before.assignee !== after.assignee;
-  // An explicit `resolved` or `reopened` counts even as a restatement, as it always has.
-  const seen = event.type === 'observed' && before !== undefined;
-  return {
-    event,
-    statusEntered: statusChanged ? after.status : undefined,
-    assigneeEntered: assigneeChanged && after.assignee !== null ? after.assignee : undefined,
-    resolved: event.type === 'resolved' || (seen && !before.resolved && after.resolved),
-    reopened: event.type === 'reopened' || (seen && before.resolved && !after.resolved),
-  };
-}
-
-function meets(condition: string, change: EventChange): boolean {
-  const { event } = change;
-  switch (condition) {
-    case 'agent_comment':
-      return event.type === 'commented' && event.by === 'agent' && event.public;
-    case 'assigned':
-      return change.assigneeEntered !== undefined;
-    case 'resolved':
-      return change.resolved;
-  }
-  if (!condition.startsWith('status:')) return false;
-  return change.statusEntered?.toLowerCase() === condition.slice('status:'.length).toLowerCase();
-}
-
-interface MetricTrack {
-  readonly rule: MetricRule;
-  startedAt?: Instant;
-  metAt?: Instant;
-  metBy?: string;
-  readonly segments: ClockSegment[];
-}
-
-/** Why the clock of a started, unmet metric stands still, if it does. */
-function holdReason(track: MetricTrack, facts: IssueFacts): string | undefined {
-  if (facts.deleted) return 'issue deleted';
-  if (facts.statusPaused || track.rule.pausesOn.has(facts.status.toLowerCase())) return `paused in status "${facts.status}"`;
-  if (facts.resolved && !track.rule.metBy.includes('resolved')) return 'issue resolved';
-  return undefined;
-}
-
-function openSegment(track: MetricTrack): ClockSegment | undefined {
-  const last = track.segments[track.segments.length - 1];
-  return last && last.to === null ? last : undefined;
-}
-
-function closeSegment(track: MetricTrack, at: Instant): void {
-  const open = openSegment(track);
-  if (open) track.segments[track.segments.length - 1] = { ...open, to: Math.max(at, open.from) };
-}
-
-/** Opens, closes or re-prioritizes every metric's running segment to match the facts at `at`. */
-function syncClocks(tracks: readonly MetricTrack[], contract: Contract, facts: IssueFacts, at: Instant): void {
-  const priority = decidePriority(contract, facts).effective;
-  for (const track of tracks) {
-    const shouldRun = track.startedAt !== undefined && track.metAt === undefined && holdReason(track, facts) === undefined;
-    const open = openSegment(track);
-    if (open && (!shouldRun || open.priority !== priority)) closeSegment(track, at);
-    if (shouldRun && !openSegment(track)) {
-      track.segments.push({ from: Math.max(at, track.startedAt!), to: null, priority, calendar: calendarFor(contract, priority).id });
-    }
-  }
-}
-
-/** An agent takes the issue on: it is assigned to an agent, or an agent changes its status. */
-function accepts(change: EventChange): boolean {
-  const { event } = change;
-  if (event.type === 'created' || event.type === 'assigned') return change.assigneeEntered !== undefined && event.toAgent === true;
-  return event.type === 'status_changed' && change.statusEntered !== undefined && event.byAgent === true;
-}
-
-/** What starts the metrics that start at creation: the creation, or an agent's acceptance. */
-type CreationStart = 'created' | 'accepted';
-
-function startsNow(start: CreationStart, change: EventChange): boolean {
-  return start === 'created' ? change.event.type === 'created' : accepts(change);
-}
-
-function applyMeetings(tracks: readonly MetricTrack[], change: EventChange, start: CreationStart = 'created'): void {
-  const { event } = change;
-  for (const track of tracks) {
-    if (track.startedAt === undefined && track.rule.starts === 'created' && startsNow(start, change)) track.startedAt = event.at;
-    if (track.startedAt !== undefined && track.metAt === undefined) {
-      const condition = track.rule.metBy.find((candidate) => meets(candidate, change));
-      if (condition) {
-        track.metAt = event.at;
-        track.metBy = condition;
-      }
-    }
-    // Tracks are in metric order, so a metric that starts when an earlier one is met sees it here.
-    if (track.metAt === event.at) {
-      for (const dependent of tracks) {
-        if (dependent.startedAt === undefined && dependent.rule.starts === `${track.rule.metric}_met`) dependent.startedAt = event.at;
-      }
-    }
-  }
-  // Reopening undoes the fix, not the reaction or the communicated response: only resolution resumes.
-  if (change.reopened) {
-    for (const track of tracks) {
-      if (track.rule.metric === 'resolution') {
-        track.metAt = undefined;
-        track.metBy = undefined;
-      }
-    }
-  }
-}
-
-function describeMeeting(condition: string): string {
-  if (condition === 'agent_comment') return 'met by an agent comment';
-  if (condition === 'assigned') return 'met by assignment';
-  if (condition === 'resolved') return 'met by resolving the issue';
-  return `met by status "${condition.slice('status:'.length)}"`;
-}
-
-/**
- * When the elapsed business time along the segments reaches each amount (ascending); null if not yet
- * foreseeable. Zero is reached where the clock can first count: at its start in working hours, else
- * at the next opening, unless the clock stops before that.
- */
-function crossingInstants(contract: Contract, segments: readonly ClockSegment[], amounts: readonly number[]): (Instant | null)[] {
-  const reachedAt: (Instant | null)[] = amounts.map(() => null);
-  let elapsed = 0;
-  for (const segment of segments) {
-    const calendar = calendarFor(contract, segment.priority);
-    const length = segment.to === null ? Infinity : calendar.between(segment.from, segment.to);
-    amounts.forEach((amount, index) => {
-      if (reachedAt[index] !== null) return;
-      const needed = amount - elapsed;
-      if (needed > 0 && needed <= length) reachedAt[index] = calendar.add(segment.from, needed);
-      if (needed === 0) {
-        const begins = calendar.add(segment.from, 0);
-        if (segment.to === null || begins <= segment.to) reachedAt[index] = begins;
-      }
-    });
-    if (segment.to !== null) elapsed += length;
-  }
-  return reachedAt;
-}
-
-function elapsedAt(contract: Contract, segments: readonly ClockSegment[], now: Instant): number {
-  return segments.reduce((sum, segment) => sum + calendarFor(contract, segment.priority).between(segment.from, Math.max(segment.from, segment.to ?? now)), 0);
-}
-
-/** No contract repeats a breach message this often; the bound keeps a tiny `every` from looping for long. */
-const MAX_ESCALATIONS = 1_000;
-
-/** The repeats after the breach that have come by `now`, plus the next one. */
-function escalationInstants(
-  contract: Contract,
-  segments: readonly ClockSegment[],
-  targetMs: number,
-  everyMs: number,
-  max: number | undefined,
-  now: Instant,
-): ThresholdInstant[] {
-  const escalations: ThresholdInstant[] = [];
-  const limit = Math.min(max ?? MAX_ESCALATIONS, MAX_ESCALATIONS);
-  for (let repeat = 1; repeat <= limit && everyMs > 0; repeat += 1) {
-    const elapsedMs = targetMs + repeat * everyMs;
-    const at = crossingInstants(contract, segments, [elapsedMs])[0]!;
-    escalations.push({ label: `escalation ${repeat}`, elapsedMs, at });
-    if (at === null || at > now) break;
-  }
-  return escalations;
-}
-
-function evaluateMetric(track: MetricTrack, contract: Contract, facts: IssueFacts, priority: Priority, now: Instant): MetricStatus {
-  const { rule } = track;
-  const resolved = resolveTarget(contract, rule.metric, priority);
-  const calendar = calendarFor(contract, priority);
-  const base = { metric: rule.metric, priority, calendar: calendar.id, zone: calendar.zone };
-  if (resolved === null) return { ...base, state: 'not_applicable', reason: `${contract.id} sets no ${rule.metric} target for ${priority}` };
-  if (facts.deleted && track.metAt === undefined) return { ...base, state: 'not_applicable', reason: 'issue deleted' };
-  const target = { text: resolved.text, ms: resolved.ms };
-  if (track.startedAt === undefined) {
-    const reason = rule.starts === 'created' ? 'starts when an agent accepts the issue (reported by an unlisted contact)' : `starts when ${rule.starts.replace('_met', '')} is met`;
-    return { ...base, target, state: 'not_started', reason };
-  }
-
-  const thresholds = contract.warnings
-    .map((warning) => ({
-      label: warning.label,
-      elapsedMs:
-        warning.kind === 'fraction'
-          ? Math.ceil(warning.fraction * target.ms)
-          : target.ms - durationToMs(warning.duration, calendar.dayMs, calendar.weekMs),
-    }))
-    // A warning at zero ("2h before" a 2h target) is due when the clock starts counting; one at or
-    // past the target would only repeat the breach.
-    .filter((threshold) => threshold.elapsedMs >= 0 && threshold.elapsedMs < target.ms)
-    .sort((a, b) => a.elapsedMs - b.elapsedMs);
-  const crossings = [...thresholds.map((threshold) => threshold.elapsedMs), target.ms];
-  const reachedAt = crossingInstants(contract, track.segments, crossings);
-  const deadline = reachedAt[reachedAt.length - 1]!;
-  const elapsed = elapsedAt(contract, track.segments, now);
-  const escalations = contract.escalation ? escalationInstants(contract, track.segments, target.ms, durationToMs(contract.escalation.every, calendar.dayMs, calendar.weekMs), contract.escalation.max, now) : [];
-  const result = {
-    ...base,
-    target,
-    startedAt: track.startedAt,
-    deadline,
-    elapsedMs: elapsed,
-    remainingMs: target.ms - elapsed,
-    warnings: thresholds.map((threshold, index) => ({ ...threshold, at: reachedAt[index]! })),
-    escalations,
-    segments: [...track.segments],
-  };
-  if (track.metAt !== undefined) {
-    const late = deadline !== null && track.metAt > deadline;
-    return { ...result, metAt: track.metAt, state: late ? 'breached' : 'met', reason: describeMeeting(track.metBy!) };
-  }
-  if (deadline !== null && deadline < now) return { ...result, state: 'breached' };
-  if (openSegment(track)) return { ...result, state: 'running' };
-  return { ...result, state: 'paused', reason: holdReason(track, facts) ?? 'paused' };
-}
-
 type CreatedEvent = Extract<IssueEvent, { type: 'created' }>;
 
 /** The created event that counts, of events in their own time order: the first real one, else the first synthetic one. */
@@ -439,13 +212,29 @@ export function initialFacts(created: CreatedEvent): IssueFacts {
   };
 }
 
+/** A contract's metrics as conditions, the presets first; built once per compiled contract. */
+const DEFINITIONS = new WeakMap<Contract, readonly MetricDefinition[]>();
+function definitionsOf(contract: Contract): readonly MetricDefinition[] {
+  let definitions = DEFINITIONS.get(contract);
+  if (!definitions) {
+    definitions = [...contract.metrics.map(presetDefinition), ...(contract.customMetrics ?? [])];
+    DEFINITIONS.set(contract, definitions);
+  }
+  return definitions;
+}
+
+export interface ClockOptions {
+  /** Members of the groups that metric conditions name; without it a group has no members. */
+  readonly groups?: GroupDirectory | undefined;
+}
+
 const signoffOf = (signoff: SignoffStatus | null) => (signoff ? { signoff } : {});
 
 /**
  * Applies an issue's events in their own time order and evaluates every metric of the contract
  * that covers the issue at `now`.
  */
-export function runClock(history: IssueHistory, contracts: Iterable<Contract>, now: Instant): IssueSla {
+export function runClock(history: IssueHistory, contracts: Iterable<Contract>, now: Instant, options: ClockOptions = {}): IssueSla {
   const events = inEventOrder(history.events);
   const created = chosenCreated(events);
   if (!created) return { covered: false, reason: 'the issue history has no created event' };
@@ -462,18 +251,28 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
   const { contract } = coverage;
 
   const contact = contract.contacts ? checkContact(contract.contacts, history.source, created.reporter) : undefined;
-  const start: CreationStart = contact?.waitsForAcceptance ? 'accepted' : 'created';
+  const context: EngineContext = {
+    contract,
+    creationStart: contact?.waitsForAcceptance ? 'accepted' : 'created',
+    reporter: created.reporter,
+    // The contract's support lines first, then what the caller knows of groups.
+    groups: (group) => contract.lines?.get(group) ?? options.groups?.(group),
+    priorityOf: (at) => decidePriority(contract, at).effective,
+  };
+  const definitions = definitionsOf(contract);
+  const presets = contract.metrics;
+  const engine = new ConditionEngine(definitions, context);
   const facts = initialFacts(created);
-  const tracks: MetricTrack[] = contract.metrics.map((rule) => ({ rule, segments: [] }));
   const steps: SignoffStep[] = [];
   for (const event of [created, ...rest]) {
     const before = event === created ? undefined : { ...facts };
     applyFacts(facts, event);
     if (before && contract.signoff) steps.push({ event, before, after: { ...facts } });
-    applyMeetings(tracks, describeChange(event, before, facts), start);
-    syncClocks(tracks, contract, facts, event.at);
+    engine.step(event, before, facts);
   }
   const priority = decidePriority(contract, facts);
+  const statuses = engine.tracks.map((track) => evaluateTrack(track, context, facts, priority.effective, now));
+  const custom = statuses.slice(presets.length);
   return {
     covered: true,
     contract: contract.id,
@@ -484,7 +283,9 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     assignee: facts.assignee,
     resolved: facts.resolved,
     deleted: facts.deleted,
-    metrics: tracks.map((track) => evaluateMetric(track, contract, facts, priority.effective, now)),
+    // The presets never cancel and are named by Metric.
+    metrics: statuses.slice(0, presets.length) as MetricStatus[],
+    ...(custom.length > 0 ? { custom } : {}),
     ...(contact ? { contact } : {}),
     ...signoffOf(evaluateSignoff(contract, steps, created.reporter, now)),
   };

@@ -8,15 +8,17 @@
  */
 import { z } from 'zod';
 import type { Instant } from './business-calendar.js';
-import type { Metric } from './metric.js';
 import type { MetricStatus } from './sla-clock.js';
+
+/** What a plan reads of a metric's state: a preset's or one defined by conditions. */
+export type TimedStatus = Pick<MetricStatus, 'warnings' | 'deadline' | 'escalations' | 'segments' | 'metAt'> & { readonly metric: string };
 
 export const NOTIFICATION_KINDS = ['warning', 'breach', 'escalation'] as const;
 export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
 export interface PlannedNotification {
-  readonly metric: Metric;
+  readonly metric: string;
   readonly kind: NotificationKind;
   /** Unique within the metric: `50%`, `2h before`, `breach`, `escalation 1`, ... */
   readonly label: string;
@@ -27,7 +29,7 @@ export interface PlannedNotification {
   readonly skippedSince?: Instant;
 }
 
-function duePoints(status: MetricStatus): PlannedNotification[] {
+function duePoints(status: TimedStatus): PlannedNotification[] {
   const point = (kind: NotificationKind, label: string, at: Instant | null | undefined) =>
     at == null ? [] : [{ metric: status.metric, kind, label, at, skipped: [] }];
   return [
@@ -43,7 +45,7 @@ function duePoints(status: MetricStatus): PlannedNotification[] {
  * passed unsent (the bridge was down), only the latest is planned, at once, naming the ones it
  * stands for: one late message instead of a burst of stale ones.
  */
-export function nextNotification(status: MetricStatus, sent: ReadonlySet<string>, now: Instant): PlannedNotification | null {
+export function nextNotification(status: TimedStatus, sent: ReadonlySet<string>, now: Instant): PlannedNotification | null {
   const running = status.segments?.some((segment) => segment.to === null) ?? false;
   if (!running || status.metAt !== undefined) return null;
   const unsent = duePoints(status).filter((point) => !sent.has(point.label));

@@ -55,8 +55,8 @@ function expectMentions(text: string, notification: SlaNotification): void {
   expect(text, 'issue key').to.include(notification.issue.key);
   if (notification.issue.url) expect(text, 'issue link').to.include(notification.issue.url);
   expect(text, 'customer').to.include(notification.customer);
-  expect(text, 'metric in the message language').to.include(METRIC_WORDS[notification.language][notification.metric]);
-  expect(text, 'no metric name in the other language').not.to.include(METRIC_WORDS[other][notification.metric]);
+  expect(text, 'metric in the message language').to.include(METRIC_WORDS[notification.language][notification.metric as keyof (typeof METRIC_WORDS)["en"]]);
+  expect(text, 'no metric name in the other language').not.to.include(METRIC_WORDS[other][notification.metric as keyof (typeof METRIC_WORDS)["en"]]);
   if (notification.late) expect(text, 'late note').to.include(LATE_WORDS[notification.language]);
   else expect(text, 'no late note').not.to.include(LATE_WORDS[notification.language]);
 }

@@ -73,7 +73,7 @@ export async function exportIssues(redis: RedisClient, options: ExportOptions, w
         keys: (keysBySource.get(source)!.get(issueId) ?? []).sort(),
         events: log.events.map((text, index) => readEvent(text, `${source} ${ref.key}: stored event ${index}`)),
         eventIds: [...log.eventIds].sort(),
-        sent: await timers.sentByMetric(source, issueId),
+        sent: await timers.sentByMetric(source, issueId, state?.sla.covered ? (state.sla.custom ?? []).map((status) => status.metric) : []),
         journal: await journal.list(source, issueId),
         written: (await store.loadWritten(source, issueId)) ?? null,
         state: state ? { computedAt: state.computedAt, eventCount: state.eventCount, sla: state.sla as unknown as Record<string, unknown> } : null,

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { issueEventSchema } from '../../domain/issue-event.js';
 import { journalRecordSchema } from '../../domain/issue-journal.js';
 import { contractMarkSchema } from '../store/contract-marks.js';
-import { metricSchema } from '../../domain/metric.js';
 import { writeBackFieldsSchema } from '../../domain/write-back-fields.js';
 
 export const EXPORT_VERSION = 1;
@@ -39,7 +38,8 @@ export const exportedIssueSchema = z.strictObject({
   /** The delivery ids the log was told, so a resent delivery is still known after an import; empty once compacted. */
   eventIds: z.array(z.string().min(1)).default([]),
   /** Notifications sent per metric: never sent again. */
-  sent: z.partialRecord(metricSchema, z.array(z.string().min(1))).default({}),
+  /** Keyed by the presets' names and those of metrics defined by conditions. */
+  sent: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
   /** What the bridge did about the issue (messages sent, write-backs), for its explanation. */
   journal: z.array(journalRecordSchema).default([]),
   /** What the bridge last wrote into the tracker's fields. */

@@ -14,6 +14,7 @@ import type { Contract } from '../../domain/contract.js';
 import { formatDuration } from '../../domain/duration.js';
 import { metricSchema } from '../../domain/metric.js';
 import { metricStands, soonestDeadline } from '../../domain/issue-standing.js';
+import { customMetricsOfContract, customMetricsOfIssue } from './custom-metrics-api.js';
 import { buildReport, MONTH, type SlaReport } from '../../domain/sla-report.js';
 import type { ObligationStatus } from '../obligations/obligation-status.js';
 import { reportCsv, reportHtml } from '../report-format.js';
@@ -125,6 +126,7 @@ function issueSummary(state: IssueState) {
           })),
           ...contactFlag(sla.contact),
           ...(sla.signoff ? { signoff: sla.signoff } : {}),
+          ...customMetricsOfIssue(sla),
         }
       : { notCovered: sla.reason }),
   };
@@ -148,6 +150,7 @@ function contractSummary(contract: Contract) {
     metrics: contract.metrics.map((rule) => ({ metric: rule.metric, starts: rule.starts, metBy: rule.metBy, targets: Object.fromEntries(Object.entries(rule.targets).map(([priority, target]) => [priority, target && formatDuration(target)])) })),
     warnings: contract.warnings.map((warning) => warning.label),
     hours: contract.hours !== undefined,
+    ...customMetricsOfContract(contract),
   };
 }
 

@@ -12,7 +12,7 @@ import type { Channel } from '../../config/channel.js';
 import type { Source } from '../../config/source.js';
 import type { BusinessCalendar } from '../../domain/business-calendar.js';
 import type { Contract } from '../../domain/contract.js';
-import type { MetricStatus } from '../../domain/sla-clock.js';
+import { timedMetrics, type TimedMetricStatus } from './timed-metrics.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { journalQuietly, type IssueJournal } from '../store/issue-journal.js';
 import type { Logger } from '../logger.js';
@@ -51,7 +51,7 @@ function routedChannels(deps: NotifyDeps, contract: Contract | undefined, due: D
   return channels.length > 0 ? channels : [deps.fallbackChannel];
 }
 
-export function buildNotification(due: DueNotification, state: IssueState, status: MetricStatus, language: Language, tracker: Omit<SlaNotification['tracker'], 'source'>): SlaNotification | undefined {
+export function buildNotification(due: DueNotification, state: IssueState, status: TimedMetricStatus, language: Language, tracker: Omit<SlaNotification['tracker'], 'source'>): SlaNotification | undefined {
   if (!state.sla.covered || status.deadline == null) return undefined;
   // A message that stands for missed ones is late by the earliest of them, even when its own
   // instant has only just come (a breach fired on time after the warning passed while Redis or
@@ -83,7 +83,7 @@ export function createNotifyProcessor(deps: NotifyDeps) {
     const due = job.data;
     const state = await deps.store.loadState(due.source, due.issueId);
     if (!state?.sla.covered) return [];
-    const status = state.sla.metrics.find((metric) => metric.metric === due.metric);
+    const status = timedMetrics(state.sla).find((metric) => metric.metric === due.metric);
     const contract = deps.contracts.get(state.sla.contract);
     const source = deps.sources.get(due.source);
     // A source taken out of the config since the timer was planned: its id is all there is to name.

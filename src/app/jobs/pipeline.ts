@@ -17,7 +17,6 @@ import type { ChatNotice } from '../../../connectors/chat/notice.js';
 import type { IssueRef } from '../../../connectors/connector.js';
 import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
 import type { IssueEvent } from '../../domain/issue-event.js';
-import type { Metric } from '../../domain/metric.js';
 import type { NotificationKind } from '../../domain/timer-plan.js';
 
 const DAY_S = 24 * 3600;
@@ -91,14 +90,15 @@ export const TIMER_JOB = 'timer';
 export interface TimerJob {
   readonly source: string;
   readonly issueId: string;
-  readonly metric: Metric;
+  /** A preset or a metric defined by conditions. */
+  readonly metric: string;
   readonly label: string;
   /** The instant the notification is due, as planned. */
   readonly at: number;
 }
 
 /** A fresh id per plan: the job that is firing right now may still hold the previous one. */
-export const timerJobId = (source: string, issueId: string, metric: Metric, plan: string) => `timer-${hash(source, issueId, metric).slice(0, 32)}-${plan}`;
+export const timerJobId = (source: string, issueId: string, metric: string, plan: string) => `timer-${hash(source, issueId, metric).slice(0, 32)}-${plan}`;
 
 export const TIMER_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
@@ -117,7 +117,7 @@ export interface DueNotification {
   readonly id: string;
   readonly source: string;
   readonly issueId: string;
-  readonly metric: Metric;
+  readonly metric: string;
   readonly kind: NotificationKind;
   readonly label: string;
   readonly at: number;
@@ -128,7 +128,7 @@ export interface DueNotification {
 }
 
 /** The claim's id, and the notify job's: what makes a notification happen once. */
-export const notificationId = (source: string, issueId: string, metric: Metric, label: string) => `notify-${hash(source, issueId, metric, label).slice(0, 32)}`;
+export const notificationId = (source: string, issueId: string, metric: string, label: string) => `notify-${hash(source, issueId, metric, label).slice(0, 32)}`;
 
 /** Kept for a month after sending, so that a late duplicate claim still finds its id taken. */
 export const NOTIFY_JOB_OPTIONS: JobsOptions = {

@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { RedisClient } from '../store/redis-connection.js';
-import { METRICS, type Metric } from '../../domain/metric.js';
+import { METRICS } from '../../domain/metric.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { nextNotification } from '../../domain/timer-plan.js';
+import { timedMetrics } from './timed-metrics.js';
 import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobId, type DueNotification, type TimerJob } from './pipeline.js';
 
 const PENDING_STATES = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
@@ -37,18 +38,18 @@ export class SlaTimers {
     return `${this.prefix}:issue:${source}:${issueId}:timers`;
   }
 
-  sentKey(source: string, issueId: string, metric: Metric): string {
+  sentKey(source: string, issueId: string, metric: string): string {
     return `${this.prefix}:issue:${source}:${issueId}:sent:${metric}`;
   }
 
-  async sent(source: string, issueId: string, metric: Metric): Promise<Set<string>> {
+  async sent(source: string, issueId: string, metric: string): Promise<Set<string>> {
     return new Set(await this.redis.smembers(this.sentKey(source, issueId, metric)));
   }
 
-  /** What was sent per metric (an export), metrics with none left out. */
-  async sentByMetric(source: string, issueId: string): Promise<Partial<Record<Metric, string[]>>> {
-    const sent: Partial<Record<Metric, string[]>> = {};
-    for (const metric of METRICS) {
+  /** What was sent per metric (an export): the presets' and the named metrics defined by conditions, metrics with none left out. */
+  async sentByMetric(source: string, issueId: string, custom: readonly string[] = []): Promise<Record<string, string[]>> {
+    const sent: Record<string, string[]> = {};
+    for (const metric of [...METRICS, ...custom]) {
       const labels = [...(await this.sent(source, issueId, metric))].sort();
       if (labels.length > 0) sent[metric] = labels;
     }
@@ -56,8 +57,8 @@ export class SlaTimers {
   }
 
   /** Records notifications as sent without sending them (an import): they are never planned again. */
-  async restoreSent(source: string, issueId: string, sent: Partial<Record<Metric, readonly string[]>>): Promise<void> {
-    for (const [metric, labels] of Object.entries(sent) as [Metric, readonly string[]][]) {
+  async restoreSent(source: string, issueId: string, sent: Readonly<Record<string, readonly string[]>>): Promise<void> {
+    for (const [metric, labels] of Object.entries(sent)) {
       if (labels.length > 0) await this.redis.sadd(this.sentKey(source, issueId, metric), ...labels);
     }
   }
@@ -69,7 +70,7 @@ export class SlaTimers {
    */
   async plan(source: string, issueId: string, sla: IssueSla, now: number): Promise<void> {
     const plannedKey = this.plannedKey(source, issueId);
-    const metrics = sla.covered ? sla.metrics : [];
+    const metrics = timedMetrics(sla);
     // What is planned and what was sent, read in one round trip; the new timers added in one more.
     const sentKeys = metrics.map((status) => this.sentKey(source, issueId, status.metric));
     const replies = await (this.redis as unknown as PlanReader)[PLAN_READ_COMMAND](1 + sentKeys.length, plannedKey, ...sentKeys);
@@ -122,7 +123,7 @@ export class SlaTimers {
    */
   async dueNotification(job: Job<TimerJob>, sla: IssueSla, now: number): Promise<DueNotification | undefined> {
     const { source, issueId, metric, label } = job.data;
-    const status = sla.covered ? sla.metrics.find((candidate) => candidate.metric === metric) : undefined;
+    const status = timedMetrics(sla).find((candidate) => candidate.metric === metric);
     if (!status) return undefined;
     const next = nextNotification(status, await this.sent(source, issueId, metric), now);
     if (!next || next.label !== label || next.at > now) return undefined;
