@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { JobsOptions, WorkerOptions } from 'bullmq';
 import type { ChatNotification } from '../../../connectors/chat/card-notification.js';
 import type { ChatNotice } from '../../../connectors/chat/notice.js';
+import type { DutyRouting } from './duty-routing.js';
 import type { IssueRef } from '../../../connectors/connector.js';
 import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
 import type { IssueEvent } from '../../domain/issue-event.js';
@@ -152,6 +153,8 @@ export interface ChatJob {
   readonly channelId: string;
   /** An issue's SLA message, or an hours card message (connectors/chat/card-notification.ts). */
   readonly notification: ChatNotification;
+  /** The team whose person on duty the message names (./duty-routing.ts). */
+  readonly duty?: DutyRouting;
 }
 
 /**
@@ -161,6 +164,7 @@ export interface ChatJob {
 export interface ChatNoticeJob {
   readonly channelId: string;
   readonly notice: ChatNotice;
+  readonly duty?: DutyRouting;
 }
 export const CHAT_NOTICE_JOB = 'notice';
 

@@ -124,6 +124,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     concurrency: parts.concurrency,
     logger,
     metrics,
+    duty: { teams: config.teams ?? new Map(), now },
   });
   workers.push(...chat.workers);
   connections.push(...chat.connections);
@@ -131,7 +132,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   start<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }));
   start<DueNotification>(
     NOTIFY_QUEUE,
-    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics }),
+    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, teams: config.teams }),
   );
   start<HoursJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, store: new HoursStore(redis, prefix) }));
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics }));
