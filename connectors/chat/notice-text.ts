@@ -7,6 +7,7 @@ import { cleanText } from './clean-text.js';
 import type { MessageText } from './message-text.js';
 import type { ChatNotice } from './notice.js';
 import { VOCABULARY } from './vocabulary.js';
+import { handoverText } from './handover-text.js';
 
 const NAME_MAX = 200;
 
@@ -26,6 +27,7 @@ const WORDS = {
 } as const;
 
 export function noticeText(notice: ChatNotice): MessageText {
+  if (notice.kind === 'duty_handover') return handoverText(notice);
   const words = WORDS[notice.language];
   const vocabulary = VOCABULARY[notice.language];
   const contract = cleanText(notice.contract, NAME_MAX);

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { languageSchema } from '../../src/domain/language.js';
 import { zoneSchema } from '../../src/domain/local-time.js';
+import { dutyHandoverNoticeSchema } from './handover-notice.js';
 
-export const chatNoticeSchema = z.strictObject({
+export const contractTermNoticeSchema = z.strictObject({
   /** Stable per contract, end date and lead: receivers deduplicate on it. */
   id: z.string().regex(/^[\x21-\x7e]{1,200}$/, { error: 'the notice id must be 1-200 printable ASCII characters without spaces' }),
   kind: z.literal('contract_term'),
@@ -21,4 +22,8 @@ export const chatNoticeSchema = z.strictObject({
   daysLeft: z.number().int(),
   firedAt: z.number().int().nonnegative(),
 });
+export type ContractTermNotice = z.infer<typeof contractTermNoticeSchema>;
+
+/** A notice about a contract, or the duty handover of a team (./handover-notice.ts). */
+export const chatNoticeSchema = z.discriminatedUnion('kind', [contractTermNoticeSchema, dutyHandoverNoticeSchema]);
 export type ChatNotice = z.infer<typeof chatNoticeSchema>;

@@ -16,5 +16,5 @@ export const googleChatChannel: ChatChannel<GoogleChatConfig, 'google-chat'> = {
       messageUrl(config.url, notification.id),
       googleChatMessage(messageText(notification), threadKey(notification.tracker.source, notification.issue.id)),
     ),
-  buildNoticeRequest: (config, notice) => jsonPost(messageUrl(config.url, notice.id), googleChatMessage(noticeText(notice), threadKey('contract', notice.contract))),
+  buildNoticeRequest: (config, notice) => jsonPost(messageUrl(config.url, notice.id), googleChatMessage(noticeText(notice), notice.kind === 'duty_handover' ? threadKey('team', notice.team) : threadKey('contract', notice.contract))),
 };

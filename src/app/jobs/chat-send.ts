@@ -41,7 +41,7 @@ export type ChatSendOutcome = { readonly outcome: 'sent' | 'logged' | 'dead-lett
 function rendered(channel: Channel, data: ChatJob | ChatNoticeJob) {
   if ('notice' in data) {
     const { notice } = data;
-    return { request: channel.chat.buildNoticeRequest(notice), text: plainText(noticeText(notice)), notification: { id: notice.id, what: `${notice.kind} ${notice.contract} ${notice.validUntil}` } };
+    return { request: channel.chat.buildNoticeRequest(notice), text: plainText(noticeText(notice)), notification: { id: notice.id, what: notice.kind === 'duty_handover' ? `${notice.kind} ${notice.team} ${notice.from}` : `${notice.kind} ${notice.contract} ${notice.validUntil}` } };
   }
   const { notification } = data;
   return {

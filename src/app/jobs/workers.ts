@@ -48,6 +48,8 @@ import { trackerRead, trackerReaders } from './reconcile.js';
 import { createReconcileProcessor, scheduleReconciliation } from './reconcile-schedule.js';
 import { createRetentionProcessor, scheduleRetention } from './retention.js';
 import { createContractTermProcessor, scheduleContractTerms } from './contract-term.js';
+import { createDutyHandoverProcessor, scheduleHandovers } from './duty-handover.js';
+import { DUTY_HANDOVER_QUEUE, type DutyHandoverJob } from './pipeline.js';
 import { createWriteBackProcessor } from './write-back.js';
 import { createHoursProcessor } from '../hours/hours-jobs.js';
 import { HoursStore } from '../hours/hours-store.js';
@@ -155,10 +157,15 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const availabilityDeps = { contracts: () => config.contracts.values(), sources, connectors, channels, fallbackChannel, issues: work.store, redis, prefix, queue: availability, chatQueue: chat.queueFor, now, logger };
   start<AvailabilityJob>(AVAILABILITY_QUEUE, createAvailabilityProcessor(availabilityDeps), 1);
   await scheduleAvailability(availability, config.contracts.values());
-  for (const queue of [contractTerms, obligations, availability]) queue.on('error', () => undefined);
-  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, contractTerms, obligations, availability];
+  const handovers = new Queue<DutyHandoverJob>(DUTY_HANDOVER_QUEUE, { connection: redis, prefix });
+  const handoverDeps = { config, store: work.store, queue: handovers, chatQueue: chat.queueFor, redis, prefix, now, logger };
+  start<DutyHandoverJob>(DUTY_HANDOVER_QUEUE, createDutyHandoverProcessor(handoverDeps), 1);
+  await scheduleHandovers(handoverDeps);
+  for (const queue of [contractTerms, obligations, availability, handovers]) queue.on('error', () => undefined);
+  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, contractTerms, obligations, availability, handovers];
   const reschedule = async () => {
     await planTerms();
+    await scheduleHandovers(handoverDeps);
     await scheduleReconciliation(reconcile, sources.values());
     await scheduleRetention(retention, config.bridge?.retention);
     await scheduleObligations(obligations, config.contracts.values(), sources);
