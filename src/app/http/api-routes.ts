@@ -24,6 +24,8 @@ import { apiAuth, apiThrottle, sessionRouter, type ApiAuthDeps } from './api-aut
 import type { HoursStore } from '../hours/hours-store.js';
 import { withHoursSection } from '../hours/hours-report-data.js';
 import { hoursStatus } from '../hours/hours-status.js';
+import { teamDutyViews } from './teams-api.js';
+import type { Team } from '../../config/team-config.js';
 
 export interface ApiDeps extends ApiAuthDeps {
   readonly store: IssueStore;
@@ -40,6 +42,8 @@ export interface ApiDeps extends ApiAuthDeps {
   readonly obligations?: () => Promise<readonly ObligationStatus[]>;
   /** `GET /api/availability`: each uptime target's current month. */
   readonly availability?: () => Promise<readonly unknown[]>;
+  /** `GET /api/teams`: who of each team is on duty now and next. */
+  readonly teams?: ReadonlyMap<string, Team> | undefined;
 }
 
 /**
@@ -202,6 +206,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.get('/availability', async (_request, response) => {
     response.json({ availability: (await deps.availability?.()) ?? [] });
   });
+  router.get('/teams', (_request, response) => void response.json({ teams: teamDutyViews(deps.teams, deps.now()) }));
   router.get('/contracts', (_request, response) => {
     response.json({ contracts: [...deps.contracts.values()].map(contractSummary) });
   });

@@ -4,6 +4,8 @@
  * HttpOnly session cookie, which also opens the queue board. `#token=…` in the address logs in
  * once and is removed from the address at once.
  */
+import { DUTY_BLOCK } from './dashboard-duty.js';
+
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>sla-bridge</title>
@@ -135,5 +137,5 @@ async function load() {
 sessionStorage.removeItem('sla-bridge-token');
 const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
 if (fromHash) { history.replaceState(null, '', location.pathname); logIn(fromHash); } else load();
-</script></body></html>
+</script>${DUTY_BLOCK}</body></html>
 `;

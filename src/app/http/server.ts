@@ -81,7 +81,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     obligations: () => obligationStatuses(config.contracts.values(), obligationStore, parts.store, now()),
     availability: () => currentAvailability(config.contracts.values(), parts.store, now()),
   };
-  const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics };
+  const api = { token: parts.apiToken, now, throttle, store: parts.store, contracts: config.contracts, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), teams: config.teams, ...topics };
   const app = createHttpApp({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));
