@@ -238,3 +238,39 @@ describe('duty rota: properties', () => {
     );
   });
 });
+
+describe('duty rota: the iCalendar import, property', () => {
+  const members = [{ id: 'anna' }, { id: 'bram' }, { id: 'chantal' }];
+  const utc = (instant: number) => DateTime.fromMillis(instant, { zone: 'UTC' }).toFormat("yyyyLLdd'T'HHmmss'Z'");
+  const local = (instant: number) => DateTime.fromMillis(instant, { zone: ZONE }).toFormat("yyyyLLdd'T'HHmmss");
+
+  it('reads back every shift written as UTC or Amsterdam local time, in start order', () => {
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ startMin: fc.integer({ min: 0, max: 2 * 365 * 24 * 60 }), lengthMin: fc.integer({ min: 1, max: 14 * 24 * 60 }), person: fc.integer({ min: 0, max: 2 }), asLocal: fc.boolean() }), { maxLength: 12 }),
+        (events) => {
+          const shifts = events.map((event) => ({ start: base + event.startMin * 60_000, end: base + (event.startMin + event.lengthMin) * 60_000, person: members[event.person]!.id, asLocal: event.asLocal }));
+          const text = [
+            'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//rota//EN',
+            ...shifts.flatMap((shift, index) => [
+              'BEGIN:VEVENT', `UID:${index}`,
+              // A local time the clock skips or shows twice would not name one instant: those are written in UTC.
+              shift.asLocal && DateTime.fromFormat(local(shift.start), "yyyyLLdd'T'HHmmss", { zone: ZONE }).toMillis() === shift.start && DateTime.fromFormat(local(shift.end), "yyyyLLdd'T'HHmmss", { zone: ZONE }).toMillis() === shift.end
+                ? `DTSTART;TZID=${ZONE}:${local(shift.start)}\r\nDTEND;TZID=${ZONE}:${local(shift.end)}`
+                : `DTSTART:${utc(shift.start)}\r\nDTEND:${utc(shift.end)}`,
+              `SUMMARY:Duty ${shift.person}`, 'END:VEVENT',
+            ]),
+            'END:VCALENDAR', '',
+          ].join('\r\n');
+          const parsed = parseRotaIcal(text, members, ZONE);
+          expect(parsed.problems).to.deep.equal([]);
+          const expected = shifts.map(({ start, end, person }) => ({ start, end, person })).sort((a, b) => a.start - b.start || a.end - b.end);
+          expect(parsed.shifts.map((shift) => [shift.start, shift.end])).to.deep.equal(expected.map((shift) => [shift.start, shift.end]));
+          expect(new Set(parsed.shifts.map((shift) => `${shift.start}/${shift.end}/${shift.person}`))).to.deep.equal(new Set(expected.map((shift) => `${shift.start}/${shift.end}/${shift.person}`)));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -77,7 +77,10 @@ function delivery(number: number) {
 
 describe('duty routing end to end: the person on duty is mentioned, once', function () {
   this.timeout(40_000);
-  const slack: { text: string; id: string }[] = [];
+  const slack: { text: string; id: string; at: number }[] = [];
+  /** The first message of this issue is answered 503 with Retry-After: 3 (and recorded here), the rest 200. */
+  let failFirstOf: number | undefined;
+  const failed: { text: string; id: string }[] = [];
   const mattermost: string[] = [];
   let bridge: TestBridge;
 
@@ -90,7 +93,13 @@ describe('duty routing end to end: the person on duty is mentioned, once', funct
       .reply(function (_uri, body) {
         const message = body as { text: string; blocks: { type: string; elements?: { text: string }[] }[] };
         const context = message.blocks.find((block) => block.type === 'context')!.elements![0]!.text;
-        slack.push({ text: message.text, id: context.split(' · ').pop()! });
+        const id = context.split(' · ').pop()!;
+        if (failFirstOf !== undefined && message.text.includes(`#${failFirstOf}`)) {
+          failFirstOf = undefined;
+          failed.push({ text: message.text, id });
+          return [503, 'try later', { 'Retry-After': '3' }];
+        }
+        slack.push({ text: message.text, id, at: Date.now() });
         return [200, 'ok'];
       });
     nock('https://mm.example.com')
@@ -144,5 +153,23 @@ describe('duty routing end to end: the person on duty is mentioned, once', funct
     for (const message of messages) expect(message.text).to.match(/^Nobody of Duty desk is on duty · /);
     expect(mattermost.filter((text) => text.includes('#813'))).to.have.length(2);
     for (const text of fallback) expect(text.split('\n')[0]).to.equal('Nobody of Duty desk is on duty');
+  });
+
+  it('a retried message names whom it named at its first attempt, though the rota changed in between', async () => {
+    writeFileSync(path.join(configDir, 'teams/desk.yaml'), teamFile('anna'));
+    expect((await bridge.reload(() => loadBridgeConfig(configDir, {}))).applied).to.equal(true);
+    failFirstOf = 814;
+    const sent = delivery(814);
+    expect((await postRaw(`${bridge.url}/webhooks/gitea-demo`, sent.raw, sent.headers)).status).to.equal(202);
+    const first = await waitFor('the first attempt of a message of #814 (answered 503)', () => failed[0], { timeoutMs: 20_000 });
+    expect(first.text).to.match(/^On duty: <@U0ANNA0001> · /);
+    writeFileSync(path.join(configDir, 'teams/desk.yaml'), teamFile('bram'));
+    expect((await bridge.reload(() => loadBridgeConfig(configDir, {}))).applied).to.equal(true);
+    const reloadedAt = Date.now();
+    const retried = await waitFor('the retry of that message', () => slack.find((message) => message.id === first.id), { timeoutMs: 20_000 });
+    expect(retried.at, 'the retry must come after the reload for this test to say anything').to.be.greaterThan(reloadedAt);
+    expect(retried.text).to.equal(first.text);
+    await waitForQuiet(bridge);
+    expect(slack.filter((message) => message.id === first.id)).to.have.length(1);
   });
 });
