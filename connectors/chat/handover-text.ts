@@ -19,6 +19,7 @@ const WORDS = {
     team: 'Team',
     until: 'On duty until',
     open: 'Open issues',
+    soonest: 'Soonest breach',
     none: 'No open issues.',
     more: (count: number) => `… and ${count} more`,
     breachIn: (time: string) => `breach in ${time}`,
@@ -30,6 +31,7 @@ const WORDS = {
     team: 'Team',
     until: 'Dienst tot',
     open: 'Open meldingen',
+    soonest: 'Eerst aan de beurt',
     none: 'Geen open meldingen.',
     more: (count: number) => `… en nog ${count}`,
     breachIn: (time: string) => `overschrijding over ${time}`,
@@ -51,16 +53,19 @@ export function handoverText(notice: DutyHandoverNotice): MessageText {
   });
   if (notice.openCount > notice.issues.length) lines.push(words.more(notice.openCount - notice.issues.length));
   const emoji = '🔁';
+  const listed = lines.length > 0 ? lines.join('\n') : words.none;
   return {
     language: notice.language,
     emoji,
     headline,
     summary: `${emoji} ${headline} (${teamName})`,
     issueKey: teamName,
-    title: lines.length > 0 ? lines.join('\n') : words.none,
+    title: listed,
     linkLabel: teamName,
     fields: [
       { key: 'customer', label: words.team, value: teamName },
+      // Channels show the title beside the team; the plain-text ones (console, webhook) only list fields.
+      { key: 'title', label: words.soonest, value: listed },
       { key: 'deadline', label: words.until, value: `${untilText} (${notice.zone})` },
       { key: 'remaining', label: words.open, value: String(notice.openCount) },
     ],

@@ -90,3 +90,31 @@ describe('duty mentions per chat system', () => {
     expect(withDutyLine('webhook', webhook, { teamName: 'desk', person: ANNA }, 'en')).to.equal(webhook);
   });
 });
+
+describe('the duty handover notice in every chat system', () => {
+  const notice = (language: 'en' | 'nl') => ({
+    id: 'handover-test',
+    kind: 'duty_handover' as const,
+    language,
+    team: '2value-desk',
+    teamName: '2Value support desk',
+    personName: 'Bram Jansen',
+    from: Date.parse('2026-01-07T12:00:00Z'),
+    until: Date.parse('2026-01-12T08:00:00Z'),
+    zone: 'Europe/Amsterdam',
+    issues: [{ key: '2VALUE-812', title: 'Formulier verstuurt niet', customer: '2Value Pro', metric: 'reaction' as const, deadline: Date.parse('2026-01-07T13:30:00Z') }],
+    openCount: 3,
+    firedAt: Date.parse('2026-01-07T12:00:00Z'),
+  });
+  for (const kind of Object.keys(chatChannels) as ChatChannelKind[]) {
+    for (const [language, headline] of [['en', 'Duty handover: Bram Jansen is on duty until Mon 12 Jan 09:00'], ['nl', 'Overdracht dienst: Bram Jansen heeft dienst tot ma 12 jan 09:00']] as const) {
+      it(`${kind}, ${language}: says who takes over until when, and the open issues with their time to breach`, () => {
+        const built = configureChannel(chatChannels[kind] as never, SAMPLE_CONFIGS[kind]).buildNoticeRequest(notice(language));
+        const text = isHttpPost(built) ? built.body : built.log;
+        expect(text).to.include(headline);
+        expect(text.replace(/\\\\/g, '')).to.include(language === 'en' ? 'breach in 1h30m' : 'overschrijding over 1u30m');
+        expect(text).to.include(language === 'en' ? '… and 2 more' : '… en nog 2');
+      });
+    }
+  }
+});
