@@ -303,7 +303,7 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
   }
 
   const teams = new Map<string, Team>();
-  const teamRefs = { configDir: dir, calendars, contracts: new Set(contractFiles.map((file) => file.id)), sources: new Set(sources.keys()), channels: new Set([...channels.keys(), plugins.fallbackChat]), checkChannels: loadSources };
+  const teamRefs = { configDir: dir, calendars, contracts: new Set(contractFiles.map((file) => file.id)), sources: new Set(sources.keys()), channels: new Set([...channels.keys(), plugins.fallbackChat]), checkChannels: loadSources, noteFile: (name: string, text: string) => files.set(name, createHash('sha256').update(text).digest('hex')) };
   const teamFiles = digested(readConfigFiles(path.join(dir, 'teams'), teamFileSchema, env, problems));
   for (const file of teamFiles) {
     const team = compileTeam(file.id, file.data, teamRefs, (parts, message) => problems.add(file.display, parts, message, file.lineOf(parts)));

@@ -43,6 +43,8 @@ export interface TeamRefs {
   readonly sources: ReadonlySet<string>;
   readonly channels: ReadonlySet<string>;
   readonly checkChannels: boolean;
+  /** Told of each feed file read (its path inside the config directory and its text): a reload that changes only a feed changes the config. */
+  readonly noteFile?: (name: string, text: string) => void;
 }
 
 /** [from, until) of a local date (the whole day; `until` inclusive) or date-time. */
@@ -117,7 +119,9 @@ export function compileTeam(id: string, file: TeamFile, refs: TeamRefs, report: 
     const feed = path.resolve(refs.configDir, file.rota.ical);
     if (!existsSync(feed)) fail(['rota', 'ical'], `file ${file.rota.ical} does not exist (relative to the config directory)`);
     else {
-      const parsed = parseRotaIcal(readFileSync(feed, 'utf8'), members, zone);
+      const text = readFileSync(feed, 'utf8');
+      refs.noteFile?.(path.relative(refs.configDir, feed), text);
+      const parsed = parseRotaIcal(text, members, zone);
       for (const problem of parsed.problems) fail(['rota', 'ical'], `${file.rota.ical}: ${problem}`);
       shifts = parsed.shifts;
     }
