@@ -223,7 +223,7 @@ function isRotationEdge(base: readonly Base[], at: Instant): boolean {
   return base.some((shift, index) => index > 0 && shift.start === at);
 }
 
-/** The shift in force at `at`, whose start and end are its own (not cut at `at`). */
+/** The shift in force at `at`, with its own start and end (cut only at `lookAroundMs` either side of `at`). */
 export function onDuty(rota: Rota, calendar: BusinessCalendar, at: Instant, lookAroundMs = 62 * 24 * 3_600_000): DutyShift {
   const shifts = dutyShifts(rota, calendar, at - lookAroundMs, at + lookAroundMs);
   return shifts.find((shift) => shift.start <= at && at < shift.end)!;
