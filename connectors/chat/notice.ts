@@ -4,10 +4,12 @@
  * (`availability.warn_at`), a recurring obligation due or overdue (`obligations`). Like an SLA
  * notification it carries all a channel needs, so it can be rebuilt and retried from this value
  * alone; unlike one it names no SLA metric, since none of these is a reaction or resolution time.
+ * A team's duty handover (./handover-notice.ts) is a notice too: about a team, not a contract.
  */
 import { z } from 'zod';
 import { languageSchema } from '../../src/domain/language.js';
 import { zoneSchema } from '../../src/domain/local-time.js';
+import { dutyHandoverNoticeSchema } from './handover-notice.js';
 
 const epochMs = z.number().int().nonnegative();
 
@@ -73,6 +75,7 @@ export const chatNoticeSchema = z.discriminatedUnion('kind', [
     lead: z.string().min(1).optional(),
     issue: linkedIssueSchema,
   }),
+  dutyHandoverNoticeSchema,
 ]);
 export type ChatNotice = z.infer<typeof chatNoticeSchema>;
 
@@ -87,6 +90,7 @@ export function noticeSeverity(notice: ChatNotice): 'warning' | 'breach' {
 export function noticeThread(notice: ChatNotice): { readonly source: string; readonly id: string } {
   if (notice.kind === 'downtime_budget') return { source: notice.incident.source, id: notice.incident.id };
   if (notice.kind === 'obligation') return { source: notice.issue.source, id: notice.issue.id };
+  if (notice.kind === 'duty_handover') return { source: 'team', id: notice.team };
   return { source: 'contract', id: notice.contract };
 }
 
@@ -94,5 +98,6 @@ export function noticeThread(notice: ChatNotice): { readonly source: string; rea
 export function noticeSubject(notice: ChatNotice): string {
   if (notice.kind === 'contract_term') return `${notice.kind} ${notice.contract} ${notice.validUntil}`;
   if (notice.kind === 'downtime_budget') return `${notice.kind} ${notice.contract} ${notice.month} ${Math.round(notice.share * 100)}%`;
+  if (notice.kind === 'duty_handover') return `${notice.kind} ${notice.team} ${notice.personName}`;
   return `${notice.kind} ${notice.check} ${notice.contract} ${notice.obligation.id} ${notice.period} ${notice.issue.key}`;
 }

@@ -71,6 +71,7 @@ export class LiveConfig {
       contracts: live((config) => config.contracts),
       sources: live((config) => config.sources),
       channels: live((config) => config.channels),
+      teams: live((config) => config.teams ?? new Map()),
       get fallbackChannel() {
         return holder.config.fallbackChannel;
       },

@@ -17,6 +17,7 @@ import { hoursStatementCommand } from './hours-statement-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 import { registerWhatIf } from './what-if-program.js';
+import { rotaCommand } from './rota-command.js';
 
 const configOption = () =>
   new Option('--config <dir>', 'config directory').default(path.join(projectRoot(), 'config'), "the project's config/");
@@ -62,6 +63,16 @@ export function buildProgram(io: CliIo = processIo): Command {
     .action((options: { contract: string; priority: string; metric: string; from: string; config: string; json?: boolean }) =>
       run(io, () => deadlineCommand(options, io)),
     );
+
+  program
+    .command('rota')
+    .description("print who of a team is on duty, shift by shift, in the team's local time")
+    .requiredOption('--team <id>', 'team id (config/teams/<id>.yaml)')
+    .option('--from <YYYY-MM-DD>', 'first day; default today in the team\'s zone')
+    .option('--days <n>', 'how many days', '14')
+    .addOption(configOption())
+    .option('--json', 'print one JSON object with the shifts')
+    .action((options: { team: string; from?: string; days: string; config: string; json?: boolean }) => run(io, () => rotaCommand(options, io)));
 
   program
     .command('serve')

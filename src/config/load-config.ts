@@ -22,6 +22,8 @@ import { bridgeFileSchema, compileBridgeSettings, type BridgeSettings } from './
 import { calendarFileSchema, channelFileSchema, contractFileSchema } from './schema.js';
 import { sourceFileSchema, type SourceTrackers } from './source-schema.js';
 import { compileSource, type Source } from './source.js';
+import { compileTeam, doubleServed, type Team } from './team-config.js';
+import { teamFileSchema } from './team-schema.js';
 
 export interface SlaConfig {
   readonly dir: string;
@@ -33,6 +35,8 @@ export interface SlaConfig {
   readonly fallbackChannel: Channel;
   /** `bridge.yaml`: the bridge's own settings (retention); empty without the file. */
   readonly bridge?: BridgeSettings;
+  /** `teams/`: people, their chat names and duty rota; empty without the directory. */
+  readonly teams?: ReadonlyMap<string, Team>;
   /** Every file read, by its path inside `dir` (`contracts/acme.yaml`), with a digest of its text: what a reload changed. */
   readonly files: ReadonlyMap<string, string>;
 }
@@ -309,6 +313,18 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
     }
   }
 
+  const teams = new Map<string, Team>();
+  const teamRefs = { configDir: dir, calendars, contracts: new Set(contractFiles.map((file) => file.id)), sources: new Set(sources.keys()), channels: new Set([...channels.keys(), plugins.fallbackChat]), checkChannels: loadSources, noteFile: (name: string, text: string) => files.set(name, createHash('sha256').update(text).digest('hex')) };
+  const teamFiles = digested(readConfigFiles(path.join(dir, 'teams'), teamFileSchema, env, problems));
+  for (const file of teamFiles) {
+    const team = compileTeam(file.id, file.data, teamRefs, (parts, message) => problems.add(file.display, parts, message, file.lineOf(parts)));
+    if (team) teams.set(file.id, team);
+  }
+  for (const { team, index, contract, other } of doubleServed([...teams.values()])) {
+    const file = teamFiles.find((candidate) => candidate.id === team.id)!;
+    problems.add(file.display, ['serves', 'contracts', index], `contract ${contract} is already served by team ${other}`, file.lineOf(['serves', 'contracts', index]));
+  }
+
   const bridgeFile = ['bridge.yaml', 'bridge.yml'].map((name) => path.join(dir, name)).find((file) => existsSync(file));
   const bridge = bridgeFile ? readConfigFile(bridgeFile, bridgeFileSchema, env, problems) : undefined;
   if (bridge && bridgeFile) files.set(path.basename(bridgeFile), bridge.digest);
@@ -319,5 +335,5 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
 
   if (problems.problems.length > 0) throw new ConfigError(problems.problems);
   const fallbackChannel: Channel = { id: plugins.fallbackChat, kind: plugins.fallbackChat, chat: configureChannel(plugins.chats[plugins.fallbackChat]!, {}) };
-  return { dir, calendars, contracts, sources, channels, fallbackChannel, bridge: bridge ? compileBridgeSettings(bridge.data) : {}, files };
+  return { dir, calendars, contracts, sources, channels, fallbackChannel, bridge: bridge ? compileBridgeSettings(bridge.data) : {}, teams, files };
 }

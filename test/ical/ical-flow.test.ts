@@ -185,7 +185,7 @@ describe('iCalendar feeds through the bridge', () => {
   });
 
   it('serves a team\'s feed from the members the teams lookup names, and 404 for a team it does not know', async () => {
-    // The bridge wires no teams yet (issue 18 brings them): the routes with a lookup of their own.
+    // The routes with a lookup of their own, so the members can be chosen.
     const redis = createRedis(urlTarget((await sharedRedis()).url), 'request');
     const teams: Record<string, string[]> = { 'first-line': ['Bob', ASSIGNEE], 'second-line': ['Carol'] };
     const deps = icalDeps({ secret: SECRET, store: bridge.store, contracts: shippedConfig().contracts, redis, prefix: bridge.prefix, throttle: new LoginThrottle(undefined, 'unused'), now: clock, logger: createLogger({ silent: true }), teamMembers: (id) => teams[id], teamIds: () => Object.keys(teams) });
@@ -204,6 +204,15 @@ describe('iCalendar feeds through the bridge', () => {
       server.close();
       redis.disconnect();
     }
+  });
+
+  it("serves the shipped 2Value desk's feed from its members (config/teams), listed with the others", async () => {
+    const list = (await (await api('/ical')).json()) as { feeds: { kind: string; id: string }[] };
+    expect(list.feeds.filter((entry) => entry.kind === 'team').map((entry) => entry.id)).to.include('2value-desk');
+    const feed = await fetch(feedUrl('team', '2value-desk'));
+    expect(feed.status).to.equal(200);
+    // Nobody of the desk has the Mega Bite issue: its feed is a calendar without it.
+    expect(parseFeed(await feed.text()).map(({ event }) => event.uid)).to.not.include(UID);
   });
 
   it('drops the event once the issue is resolved', async () => {

@@ -30,6 +30,8 @@ import { whatIfRouter, type WhatIfRouteDeps } from '../what-if/what-if-route.js'
 import { icalListRoute, type IcalDeps } from '../ical/ical-routes.js';
 import { prioritySchema } from '../../domain/priority.js';
 import { dashboardApi, type StateEventStreams } from './dashboard-api.js';
+import { teamDutyViews } from './teams-api.js';
+import type { Team } from '../../config/team-config.js';
 
 export interface ApiDeps extends ApiAuthDeps, Pick<WhatIfRouteDeps, 'calendars'> {
   readonly store: IssueStore;
@@ -52,6 +54,8 @@ export interface ApiDeps extends ApiAuthDeps, Pick<WhatIfRouteDeps, 'calendars'>
   readonly ical?: IcalDeps | undefined;
   /** `GET /api/events`: the dashboards' stream of saved states (dashboard-api.ts). */
   readonly streams?: StateEventStreams | undefined;
+  /** `GET /api/teams`: who of each team is on duty now and next. */
+  readonly teams?: ReadonlyMap<string, Team> | undefined;
 }
 
 /**
@@ -226,6 +230,7 @@ export function apiRouter(deps: ApiDeps): Router {
     response.json({ availability: (await deps.availability?.()) ?? [] });
   });
   router.get('/ical', icalListRoute(deps.ical));
+  router.get('/teams', (_request, response) => void response.json({ teams: teamDutyViews(deps.teams, deps.now()) }));
   router.get('/contracts', (_request, response) => {
     response.json({ contracts: [...deps.contracts.values()].map(contractSummary) });
   });

@@ -13,6 +13,7 @@ import { DASHBOARD_SCRIPT, DASHBOARD_START } from './dashboard-script.js';
 import { DASHBOARD_STYLE } from './dashboard-style.js';
 import { TIMELINE_MARKUP, TIMELINE_SCRIPT, TIMELINE_STYLE } from './dashboard-timeline.js';
 import { WHAT_IF_DASHBOARD } from './dashboard-what-if.js';
+import { DUTY_BLOCK } from './dashboard-duty.js';
 
 /** A feature's share of the page: its CSS, its markup (after `#content`, in `#panels`), its script (after the page's, before the first read). */
 export interface DashboardPart {
@@ -26,6 +27,7 @@ export const DASHBOARD_PARTS: readonly DashboardPart[] = [
   { script: DASHBOARD_CHARTS },
   { style: TIMELINE_STYLE, html: TIMELINE_MARKUP, script: `${TIMELINE_SCRIPT}\nslaDashboard.addToKeyCell(timelineButton);` },
   { html: WHAT_IF_DASHBOARD },
+  { html: DUTY_BLOCK },
 ];
 
 const FILTER_LABELS = [

@@ -24,6 +24,7 @@ import { ObligationStore } from '../obligations/obligation-store.js';
 import { currentAvailability } from '../availability/current.js';
 import { explainIssue } from '../explain/explain-issue.js';
 import { icalDeps } from '../ical/ical-deps.js';
+import { teamMembers } from '../../config/team-config.js';
 import { StateChanges } from '../store/state-changes.js';
 import { StateEventStreams } from './dashboard-api.js';
 
@@ -92,7 +93,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     explain: (source: string, key: string) => explainIssue({ redis, prefix, store: parts.store, contracts: () => config.contracts.values(), channels: () => config.channels, fallbackChannel: () => config.fallbackChannel }, source, key, now()),
   };
   const streams = new StateEventStreams(new StateChanges(redis, prefix));
-  const api = { streams, token: parts.apiToken, readToken: parts.apiReadToken, now, throttle, store: parts.store, contracts: config.contracts, calendars: config.calendars, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), ...topics, ical: icalDeps({ secret: parts.icalSecret, store: parts.store, contracts: config.contracts, redis, prefix, throttle, now, logger }) };
+  const api = { streams, token: parts.apiToken, readToken: parts.apiReadToken, now, throttle, store: parts.store, contracts: config.contracts, calendars: config.calendars, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), teams: config.teams, ...topics, ical: icalDeps({ secret: parts.icalSecret, store: parts.store, contracts: config.contracts, redis, prefix, throttle, now, logger, teamMembers: (id) => teamMembers(config.teams, id)?.names, teamIds: () => [...(config.teams?.keys() ?? [])] }) };
   const app = createHttpApp({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(parts.port, parts.host, () => resolve(listening));

@@ -19,6 +19,7 @@ import { createRedis, type RedisClient } from '../store/redis-connection.js';
 import type { RedisTarget } from '../store/redis-target.js';
 import { ChatRetryLater, chatBackoffStrategy } from './chat-retry.js';
 import { createChatSendProcessor } from './chat-send.js';
+import type { DutyDeps } from './duty-routing.js';
 import { CHAT_JOB_OPTIONS, CHAT_QUEUE, chatChannelIds, chatQueueName, chatQueueSetKey, WORKER_RECOVERY, type ChatJob, type ChatNoticeJob, type ChatRetryPolicy } from './pipeline.js';
 
 // Only so that a 429 can pause a channel's queue: BullMQ honours a manual rate limit only on a
@@ -39,6 +40,8 @@ export interface ChatWorkerParts {
   readonly metrics: BridgeMetrics;
   /** The bridge's clock, for when a message went out (the issue's explanation). */
   readonly now?: () => number;
+  /** Who is on duty, for messages of a team's contracts. */
+  readonly duty?: DutyDeps;
 }
 
 export interface ChatWorkers {
@@ -76,6 +79,7 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
     deadLetters: parts.deadLetters,
     retry: parts.retry,
     pauseChannel: (channelId, ms) => queueFor(channelId).rateLimit(ms),
+    ...(parts.duty ? { duty: parts.duty } : {}),
     logger,
     metrics: parts.metrics,
     journal: new IssueJournal(connection, prefix),

@@ -19,6 +19,8 @@ import type { BridgeMetrics } from '../metrics.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 import { ChatRetryLater, chatRetryDelay, isLastAttempt } from './chat-retry.js';
 import type { ChatJob, ChatNoticeJob, ChatRetryPolicy } from './pipeline.js';
+import { withDutyLine } from '../../../connectors/chat/duty-mention.js';
+import { resolveDuty, type DutyDeps } from './duty-routing.js';
 
 export interface ChatSendDeps {
   readonly channels: ReadonlyMap<string, Channel>;
@@ -30,6 +32,8 @@ export interface ChatSendDeps {
   /** Holds every message of the channel back for `ms` (BullMQ's queue rate limit). */
   readonly pauseChannel: (channelId: string, ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** Who is on duty, for messages of a team's contracts. */
+  readonly duty?: DutyDeps;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
   /** Where each SLA message's outcome is recorded for the issue's explanation. */
@@ -37,7 +41,7 @@ export interface ChatSendDeps {
   readonly now?: () => number;
 }
 
-export type ChatSendOutcome = { readonly outcome: 'sent' | 'logged' | 'dead-lettered'; readonly text: string };
+export type ChatSendOutcome = { readonly outcome: 'sent' | 'logged' | 'dead-lettered' | 'skipped'; readonly text: string };
 
 /** The request and words of an SLA message or of a contract notice, and how logs name it. */
 function rendered(channel: Channel, data: ChatJob | ChatNoticeJob) {
@@ -68,7 +72,11 @@ export function createChatSendProcessor(deps: ChatSendDeps) {
   return async (job: Job<ChatJob | ChatNoticeJob>): Promise<ChatSendOutcome> => {
     const { channelId } = job.data;
     const channel = deps.channels.get(channelId) ?? deps.fallbackChannel;
-    const { request, text, notification } = rendered(channel, job.data);
+    const duty = deps.duty && (await resolveDuty(job, deps.duty));
+    if (duty?.skip) return { outcome: 'skipped', text: 'someone is on duty: the fallback channel is not needed' };
+    const plain = rendered(channel, job.data);
+    const language = 'notice' in job.data ? job.data.notice.language : job.data.notification.language;
+    const { request, text, notification } = duty ? { ...plain, request: withDutyLine(channel.kind, plain.request, duty.line, language) } : plain;
     if (!isHttpPost(request)) {
       consoleLog.info(request.log, { notification: notification.id });
       deps.metrics.notification(channel.kind, 'logged');

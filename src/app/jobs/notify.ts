@@ -17,6 +17,8 @@ import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { journalQuietly, type IssueJournal } from '../store/issue-journal.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
+import type { Team } from '../../config/team-config.js';
+import { dutyRoutes } from './duty-routing.js';
 import { CHAT_JOB, CHAT_JOB_OPTIONS, chatJobId, type ChatJob, type DueNotification } from './pipeline.js';
 
 /** Timers fire within a second of their instant; later than that, the message says it is late. */
@@ -38,6 +40,8 @@ export interface NotifyDeps {
   readonly metrics: BridgeMetrics;
   /** Where a message held for quiet hours is recorded, for the issue's explanation. */
   readonly journal?: IssueJournal | undefined;
+  /** Teams whose person on duty the messages of their contracts name. */
+  readonly teams?: ReadonlyMap<string, Team>;
 }
 
 /** The first instant from `now` on at which the calendar is open (`now` itself when open). */
@@ -90,14 +94,14 @@ export function createNotifyProcessor(deps: NotifyDeps) {
     const tracker = source ? { kind: source.kind, name: connectorOf(deps.trackers, source.kind).displayName } : { kind: 'unknown', name: due.source };
     if (due.kind === 'breach') deps.metrics.breach(state.sla.contract, due.metric);
     const sent: string[] = [];
-    for (const channel of routedChannels(deps, contract, due)) {
+    for (const { channel, duty } of dutyRoutes(deps.teams, state.sla.contract, due.source, routedChannels(deps, contract, due), (id) => deps.channels.get(id) ?? (id === deps.fallbackChannel.id ? deps.fallbackChannel : undefined))) {
       const language = channel.language ?? contract?.notify?.language ?? 'en';
       const notification = status && buildNotification(due, state, status, language, tracker);
       if (!notification) continue;
       const now = deps.now();
       const quiet = channel.quietHours && !(channel.quietHours.bypassBreaches && due.kind !== 'warning') ? channel.quietHours.calendar : undefined;
       const delay = quiet ? Math.max(0, nextOpening(quiet, now) - now) : 0;
-      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(due.id, channel.id), delay });
+      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification, ...(duty ? { duty } : {}) }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(due.id, channel.id), delay });
       if (delay > 0) {
         deps.logger.info('held for quiet hours', { component: 'notify', channel: channel.id, notification: due.id, delayMs: delay });
         const held = { type: 'notification', at: now, metric: due.metric, kind: due.kind, label: due.label, channel: channel.id, channelKind: channel.kind, outcome: 'held', until: now + delay, firedAt: due.firedAt } as const;

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { JobsOptions, WorkerOptions } from 'bullmq';
 import type { ChatNotification } from '../../../connectors/chat/card-notification.js';
 import type { ChatNotice } from '../../../connectors/chat/notice.js';
+import type { DutyRouting } from './duty-routing.js';
 import type { IssueRef } from '../../../connectors/connector.js';
 import type { ShownFields } from '../../../connectors/shared/owned-fields.js';
 import type { IssueEvent } from '../../domain/issue-event.js';
@@ -152,6 +153,8 @@ export interface ChatJob {
   readonly channelId: string;
   /** An issue's SLA message, or an hours card message (connectors/chat/card-notification.ts). */
   readonly notification: ChatNotification;
+  /** The team whose person on duty the message names (./duty-routing.ts). */
+  readonly duty?: DutyRouting;
 }
 
 /**
@@ -161,6 +164,7 @@ export interface ChatJob {
 export interface ChatNoticeJob {
   readonly channelId: string;
   readonly notice: ChatNotice;
+  readonly duty?: DutyRouting;
 }
 export const CHAT_NOTICE_JOB = 'notice';
 
@@ -383,9 +387,35 @@ export const availabilityNotificationId = (contract: string, month: string, shar
 
 export const AVAILABILITY_JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
+// ---------------------------------------------------------------------------------------------
+// duty handover: one delayed job per (team, shift start, person), planned at start, on every
+// reload and when the previous one fires; a summary of the open issues for the person taking over
+
+export const DUTY_HANDOVER_QUEUE = 'sla-duty-handover';
+export const DUTY_HANDOVER_JOB = 'handover';
+
+export interface DutyHandoverJob {
+  readonly team: string;
+  /** When the shift taken over begins. */
+  readonly from: number;
+  readonly person: string;
+}
+
+export const dutyHandoverJobId = (team: string, from: number, person: string) => `handover-${hash(team, String(from), person).slice(0, 40)}`;
+
+/** Where a sent handover is remembered for good, after its completed job is gone. */
+export const dutyHandoverSentKey = (prefix: string, jobId: string) => `${prefix}:duty-handover-sent:${jobId}`;
+
+export const DUTY_HANDOVER_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 30 * DAY_S },
+  removeOnFail: { age: 30 * DAY_S },
+};
+
 /** Every queue, in the order of the pipeline, with one chat queue per channel id given: for the queue board. */
 export function pipelineQueues(channelIds: Iterable<string>): string[] {
-  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, HOURS_QUEUE, CONTRACT_TERM_QUEUE, OBLIGATION_QUEUE, AVAILABILITY_QUEUE];
+  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, HOURS_QUEUE, CONTRACT_TERM_QUEUE, OBLIGATION_QUEUE, AVAILABILITY_QUEUE, DUTY_HANDOVER_QUEUE];
 }
 
 /** The channels a bridge has a chat queue for: every configured one and the fallback. */

@@ -49,6 +49,8 @@ import { trackerRead, trackerReaders } from './reconcile.js';
 import { createReconcileProcessor, scheduleReconciliation } from './reconcile-schedule.js';
 import { createRetentionProcessor, scheduleRetention } from './retention.js';
 import { createContractTermProcessor, scheduleContractTerms } from './contract-term.js';
+import { createDutyHandoverProcessor, scheduleHandovers } from './duty-handover.js';
+import { DUTY_HANDOVER_QUEUE, type DutyHandoverJob } from './pipeline.js';
 import { createWriteBackProcessor } from './write-back.js';
 import { createHoursProcessor } from '../hours/hours-jobs.js';
 import { HoursStore } from '../hours/hours-store.js';
@@ -127,6 +129,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     logger,
     metrics,
     now,
+    duty: { teams: config.teams ?? new Map(), now },
   });
   workers.push(...chat.workers);
   connections.push(...chat.connections);
@@ -134,7 +137,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   start<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }));
   start<DueNotification>(
     NOTIFY_QUEUE,
-    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal }),
+    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams }),
   );
   start<HoursJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, store: new HoursStore(redis, prefix) }));
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics, journal }));
@@ -157,10 +160,15 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const availabilityDeps = { contracts: () => config.contracts.values(), sources, connectors, channels, fallbackChannel, issues: work.store, redis, prefix, queue: availability, chatQueue: chat.queueFor, now, logger };
   start<AvailabilityJob>(AVAILABILITY_QUEUE, createAvailabilityProcessor(availabilityDeps), 1);
   await scheduleAvailability(availability, config.contracts.values());
-  for (const queue of [contractTerms, obligations, availability]) queue.on('error', () => undefined);
-  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, contractTerms, obligations, availability];
+  const handovers = new Queue<DutyHandoverJob>(DUTY_HANDOVER_QUEUE, { connection: redis, prefix });
+  const handoverDeps = { config, store: work.store, queue: handovers, chatQueue: chat.queueFor, redis, prefix, now, logger };
+  start<DutyHandoverJob>(DUTY_HANDOVER_QUEUE, createDutyHandoverProcessor(handoverDeps), 1);
+  await scheduleHandovers(handoverDeps);
+  for (const queue of [contractTerms, obligations, availability, handovers]) queue.on('error', () => undefined);
+  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, contractTerms, obligations, availability, handovers];
   const reschedule = async () => {
     await planTerms();
+    await scheduleHandovers(handoverDeps);
     await scheduleReconciliation(reconcile, sources.values());
     await scheduleRetention(retention, config.bridge?.retention);
     await scheduleObligations(obligations, config.contracts.values(), sources);
