@@ -98,4 +98,19 @@ describe('dashboard timeline in Chromium', function () {
     await page.screenshot({ path: path.join(artifacts, 'dashboard-timeline.png'), fullPage: true });
     await page.close();
   });
+
+  it('keeps an open timeline up to date when a webhook changes the issue, without a click', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+    await page.route((url) => !url.href.startsWith(bridge.url), (route) => route.abort());
+    await page.goto(`${bridge.url}/dashboard#token=${TOKEN}`);
+    await page.waitForSelector('body[data-live="on"]');
+    await page.click('tr.issue .timeline-open[data-key="MB-901"]');
+    await page.waitForSelector('#timeline[data-loaded="MB-901"]');
+    const pausesBefore = await page.$$eval('#timeline li.timeline-entry[data-kind="paused"]', (items) => items.length);
+    const fields = { created: NOW.minus({ days: 8 }).toISO()!, id: '90001', key: 'MB-901', summary: 'Explain the deadline', status: 'In Progress' };
+    await send(fieldChanged(fields, NOW.minus({ minutes: 30 }).toISO()!, 'status', 'In Progress', 'Waiting for customer', '10103'));
+    await page.waitForFunction(`document.querySelectorAll('#timeline li.timeline-entry[data-kind="paused"]').length > ${pausesBefore}`, undefined, { timeout: 15_000 });
+    expect(await page.isVisible('#timeline'), 'the panel stays open').to.equal(true);
+    await page.close();
+  });
 });

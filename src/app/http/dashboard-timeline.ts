@@ -29,10 +29,13 @@ function timelineButton(entry) {
 function timelineLocal(iso, zone) {
   return new Date(iso).toLocaleString('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
-async function openTimeline(source, key) {
+/** The issue whose timeline is open, read again when a live update re-renders the page. */
+let timelineShown = null;
+async function openTimeline(source, key, quiet) {
   const panel = document.getElementById('timeline');
   const error = document.getElementById('timeline-error');
-  panel.hidden = false; panel.open = true; delete panel.dataset.loaded; error.textContent = '';
+  timelineShown = { source, key };
+  panel.hidden = false; if (!quiet) { panel.open = true; delete panel.dataset.loaded; } error.textContent = '';
   document.getElementById('timeline-title').textContent = 'Timeline of ' + key + ' (' + source + ')';
   try {
     const response = await fetch('/api/issues/' + encodeURIComponent(source) + '/' + encodeURIComponent(key) + '/explain');
@@ -46,7 +49,8 @@ async function openTimeline(source, key) {
       + (entry.metric ? '<span class="timeline-metric">' + timelineEscape(entry.metric) + '</span>' : '')
       + '<span class="timeline-kind">' + timelineEscape(entry.kind) + '</span><span class="timeline-text">' + timelineEscape(entry.text) + '</span></li>').join('');
     panel.dataset.loaded = key;
-    panel.scrollIntoView({ block: 'nearest' });
+    panel.dataset.reads = String(Number(panel.dataset.reads || 0) + 1);
+    if (!quiet) panel.scrollIntoView({ block: 'nearest' });
   } catch (failure) {
     error.textContent = 'No timeline: ' + failure.message;
   }
@@ -54,5 +58,10 @@ async function openTimeline(source, key) {
 document.addEventListener('click', (event) => {
   const button = event.target.closest && event.target.closest('.timeline-open');
   if (button) openTimeline(button.dataset.source, button.dataset.key);
+});
+// A live update re-renders the list: an open timeline follows it, in place.
+document.addEventListener('sla-dashboard:rendered', () => {
+  const panel = document.getElementById('timeline');
+  if (timelineShown && !panel.hidden && panel.open) openTimeline(timelineShown.source, timelineShown.key, true);
 });
 `;
