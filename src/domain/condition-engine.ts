@@ -22,7 +22,7 @@ import type { IssueEvent } from './issue-event.js';
 import type { MetricDefinition } from './metric-definition.js';
 import { describeEvent, orList, type EventCondition, type StateCondition, type Written } from './metric-condition.js';
 import type { Priority } from './priority.js';
-import type { ClockSegment, IssueFacts, MetricState, ThresholdInstant } from './sla-clock.js';
+import type { ClockSegment, IssueFacts, MetricState, MetricStatus, ThresholdInstant } from './sla-clock.js';
 
 /** Who belongs to a group, as lower-cased user names and e-mail addresses; undefined: no such group. */
 export type GroupDirectory = (group: string) => ReadonlySet<string> | undefined;
@@ -308,23 +308,10 @@ export class ConditionEngine {
   }
 }
 
-/** A metric's state, the fixed metrics' MetricStatus with a name of any metric and its cycles. */
-export interface ConditionMetricStatus {
+/** A metric's state: the fixed metrics' MetricStatus with a name of any metric, and its cycles. */
+export interface ConditionMetricStatus extends Omit<MetricStatus, 'metric' | 'state'> {
   readonly metric: string;
   readonly state: MetricState | 'cancelled';
-  readonly reason?: string;
-  readonly priority: Priority;
-  readonly calendar: string;
-  readonly zone: string;
-  readonly target?: { readonly text: string; readonly ms: number };
-  readonly startedAt?: Instant;
-  readonly metAt?: Instant;
-  readonly deadline?: Instant | null;
-  readonly elapsedMs?: number;
-  readonly remainingMs?: number;
-  readonly warnings?: readonly ThresholdInstant[];
-  readonly escalations?: readonly ThresholdInstant[];
-  readonly segments?: readonly ClockSegment[];
   /** Earlier cycles of a metric that restarts or was reset or cancelled; absent while there is one. */
   readonly cycles?: readonly CycleSummary[];
 }
