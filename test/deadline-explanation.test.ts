@@ -14,6 +14,7 @@ import { issueEventSchema, type IssueEventInput } from '../src/domain/issue-even
 import type { JournalRecord } from '../src/domain/issue-journal.js';
 import { parseLocalIso } from '../src/domain/local-time.js';
 import { projectRoot } from '../src/project-root.js';
+import { writeConfig } from './support/temp-config.js';
 
 const ZONE = 'Europe/Amsterdam';
 const at = (text: string) => parseLocalIso(text, ZONE)!;
@@ -242,5 +243,58 @@ describe('deadline explanation of a long-running clock', () => {
     expect(closed).to.have.length(61);
     expect(closed[60]).to.deep.include({ reason: 'more', text: 'and more closed stretches, not listed (the first 60 are)' });
     expect(explanation.metrics.find((entry) => entry.metric === 'reaction')).to.deep.include({ state: 'breached', deadlineLocal: '2026-01-06 17:00' });
+  });
+});
+
+describe('explaining a metric defined by conditions', () => {
+  // A 24x7 contract with a custom first-answer metric: starts at creation, pauses under a label, met by an agent's comment.
+  const config = loadBridgeConfig(
+    writeConfig({
+        'calendars/round.yaml': `zone: ${ZONE}\nhours: 24x7\n`,
+        'contracts/acme.yaml': [
+          'customer: ACME',
+          'calendar: round',
+          'covers: [{ source: jira-demo, project: ACME }]',
+          'policies: { reaction: 4h }',
+          'metrics:',
+          '  first-answer:',
+          '    start: [created]',
+          '    stop: ["comment_by:agent"]',
+          '    pause: ["label_added:on-hold"]',
+          '    resume: ["label_removed:on-hold"]',
+          '    targets: 2h',
+          '',
+        ].join('\n'),
+    }),
+    {},
+  );
+  const run = (now: string, events: readonly EventSpec[]) =>
+    explainDeadlines({ source: 'jira-demo', key: 'ACME-7', events: events.map((event) => issueEventSchema.parse({ ...event, at: at(event.at) })), contracts: config.contracts.values(), now: at(now) });
+
+  it('lists its state, deadline and time left next to the presets, with when it ran and stood still', () => {
+    const explanation = run('2026-11-17T10:30', [
+      created('2026-11-17T09:00'),
+      { type: 'labels_changed', at: '2026-11-17T09:30', labels: ['on-hold'] },
+      { type: 'labels_changed', at: '2026-11-17T10:00', labels: [] },
+    ]);
+    const custom = explanation.metrics.find((metric) => metric.metric === 'first-answer');
+    // 09:00-09:30 and 10:00-10:30 ran: 1h of 2h used, due 11:30.
+    expect(custom).to.deep.include({ state: 'running', deadlineLocal: '2026-11-17 11:30', businessLeftMs: HOUR_MS });
+    expect(custom!.short).to.match(/due Tue 17 Nov 11:30, 1h business time left/);
+    const kinds = explanation.timeline.filter((entry) => entry.metric === 'first-answer').map((entry) => [entry.kind, entry.at]);
+    expect(kinds).to.deep.equal([
+      ['started', new Date(at('2026-11-17T09:00')).toISOString()],
+      ['paused', new Date(at('2026-11-17T09:30')).toISOString()],
+      ['resumed', new Date(at('2026-11-17T10:00')).toISOString()],
+      ['deadline', new Date(at('2026-11-17T11:30')).toISOString()],
+    ]);
+    expect(explanation.text).to.match(/first-answer\s+due Tue 17 Nov 11:30/);
+  });
+
+  it('says when it was met', () => {
+    const explanation = run('2026-11-17T12:00', [created('2026-11-17T09:00'), { type: 'commented', at: '2026-11-17T09:45', by: 'agent', public: true }]);
+    const custom = explanation.metrics.find((metric) => metric.metric === 'first-answer');
+    expect(custom).to.deep.include({ state: 'met', businessLeftMs: null });
+    expect(explanation.timeline.some((entry) => entry.metric === 'first-answer' && entry.kind === 'met' && entry.at === new Date(at('2026-11-17T09:45')).toISOString())).to.equal(true);
   });
 });

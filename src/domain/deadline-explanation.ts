@@ -16,6 +16,7 @@ import { inEventOrder, type IssueEvent } from './issue-event.js';
 import type { JournalRecord, NotificationRecord } from './issue-journal.js';
 import type { Metric } from './metric.js';
 import { clampPriority, type Priority } from './priority.js';
+import type { ConditionMetricStatus } from './condition-engine.js';
 import { applyFacts, chosenCreated, initialFacts, runClock, type ClockSegment, type IssueFacts, type MetricStatus } from './sla-clock.js';
 import type { NotificationKind } from './timer-plan.js';
 
@@ -41,8 +42,9 @@ export interface ExplainInput {
 }
 
 export interface MetricExplanation {
-  readonly metric: Metric;
-  readonly state: MetricStatus['state'];
+  /** A preset's name or that of a metric defined by conditions. */
+  readonly metric: string;
+  readonly state: MetricStatus['state'] | 'cancelled';
   readonly deadline: string | null;
   /** `YYYY-MM-DD HH:mm` in the contract calendar's zone. */
   readonly deadlineLocal: string | null;
@@ -81,7 +83,7 @@ const KIND_ORDER = ['created', 'priority', 'resolved', 'reopened', 'deleted', 'm
 
 interface Draft {
   readonly at: Instant;
-  readonly metric?: Metric;
+  readonly metric?: string;
   readonly kind: string;
   readonly reason?: string;
   readonly text: string;
@@ -333,6 +335,36 @@ function shortText(status: MetricStatus, target: string, pausedBy: ReadonlyMap<s
   }
 }
 
+/**
+ * A metric defined by conditions (its definition's sentence is what `validate` prints): when each
+ * cycle ran, stood still and ended, from the engine's own segments and cycles; the reasons are the
+ * engine's, not re-derived here.
+ */
+function customMetricParts(status: ConditionMetricStatus, zone: string): MetricParts {
+  const metric = status.metric;
+  const drafts: Draft[] = [];
+  const add = (draft: Omit<Draft, 'metric'>) => drafts.push({ ...draft, metric });
+  for (const [index, cycle] of (status.cycles ?? []).entries()) {
+    add({ at: cycle.startedAt, kind: 'started', text: `cycle ${index + 1} started` });
+    if (cycle.endedAt !== null) add({ at: cycle.endedAt, kind: cycle.outcome === 'met' ? 'met' : cycle.outcome === 'breached' ? 'breach' : 'paused', reason: cycle.outcome, text: `cycle ${index + 1} ${cycle.outcome} after ${formatMs(cycle.elapsedMs)} business time` });
+  }
+  if (status.state === 'not_applicable' || status.state === 'not_started') return { drafts, short: status.reason ?? status.state.replace('_', ' ') };
+  const segments = status.segments ?? [];
+  if (status.startedAt !== undefined && !(status.cycles ?? []).some((cycle) => cycle.startedAt === status.startedAt)) {
+    add({ at: status.startedAt, kind: 'started', text: `clock started; target ${status.target?.text ?? 'none'} at ${status.priority}` });
+  }
+  segments.forEach((segment, index) => {
+    const previous = segments[index - 1];
+    if (previous && previous.to !== null && previous.to < segment.from) add({ at: segment.from, kind: 'resumed', text: 'clock runs again' });
+    const next = segments[index + 1];
+    if (segment.to !== null && (next || status.state === 'paused')) add({ at: segment.to, kind: 'paused', ...(status.reason && !next ? { reason: status.reason } : {}), text: `clock paused${status.reason && !next ? `: ${status.reason}` : ''}` });
+  });
+  if (status.metAt !== undefined) add({ at: status.metAt, kind: 'met', text: `met${status.reason ? `: ${status.reason}` : ''}` });
+  else if (status.deadline != null) add({ at: status.deadline, kind: 'deadline', text: `deadline (${status.target?.text ?? 'no'} target)` });
+  const short = status.state === 'cancelled' ? `cancelled${status.reason ? ` (${status.reason})` : ''}` : shortText(status as unknown as MetricStatus, status.target?.text ?? 'no', new Map(), zone);
+  return { drafts, short };
+}
+
 function issueDrafts(steps: readonly Step[], contract: Contract | undefined, journal: readonly JournalRecord[], zone: string): Draft[] {
   const drafts: Draft[] = [];
   const first = steps[0];
@@ -419,6 +451,19 @@ export function explainDeadlines(input: ExplainInput): Explanation {
     const parts = explainMetric(status, rule, contract, steps, input, zone);
     drafts.push(...parts.drafts);
     const stopped = status.metAt !== undefined || status.state === 'not_started' || status.state === 'not_applicable';
+    metrics.push({
+      metric: status.metric,
+      state: status.state,
+      deadline: status.deadline != null ? new Date(status.deadline).toISOString() : null,
+      deadlineLocal: status.deadline != null ? localMinute(status.deadline, zone) : null,
+      businessLeftMs: stopped ? null : (status.remainingMs ?? null),
+      short: parts.short,
+    });
+  }
+  for (const status of sla.custom ?? []) {
+    const parts = customMetricParts(status, zone);
+    drafts.push(...parts.drafts);
+    const stopped = status.metAt !== undefined || ['not_started', 'not_applicable', 'cancelled'].includes(status.state);
     metrics.push({
       metric: status.metric,
       state: status.state,
