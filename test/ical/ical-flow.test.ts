@@ -19,7 +19,7 @@ import { icalListRoute, icalRouter } from '../../src/app/ical/ical-routes.js';
 import { feedPath, feedToken } from '../../src/app/ical/feed-token.js';
 import { createLogger } from '../../src/app/logger.js';
 import { IssueStore } from '../../src/app/store/issue-store.js';
-import { createRedis } from '../../src/app/store/redis-connection.js';
+import { createRedis, waitUntilReady } from '../../src/app/store/redis-connection.js';
 import { urlTarget } from '../../src/app/store/redis-target.js';
 import { sharedRedis } from '../support/redis-server.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from '../support/bridge-harness.js';
@@ -186,7 +186,10 @@ describe('iCalendar feeds through the bridge', () => {
 
   it('serves a team\'s feed from the members the teams lookup names, and 404 for a team it does not know', async () => {
     // The routes with a lookup of their own, so the members can be chosen.
-    const redis = createRedis(urlTarget((await sharedRedis()).url), 'request');
+    const target = urlTarget((await sharedRedis()).url);
+    const redis = createRedis(target, 'request');
+    // A request connection fails fast while it is not connected: wait for it, as the bridge does at start.
+    await waitUntilReady(redis, target);
     const teams: Record<string, string[]> = { 'first-line': ['Bob', ASSIGNEE], 'second-line': ['Carol'] };
     const deps = icalDeps({ secret: SECRET, store: bridge.store, contracts: shippedConfig().contracts, redis, prefix: bridge.prefix, throttle: new LoginThrottle(undefined, 'unused'), now: clock, logger: createLogger({ silent: true }), teamMembers: (id) => teams[id], teamIds: () => Object.keys(teams) });
     const app = express().use('/ical', icalRouter(deps)).get('/api/ical', icalListRoute(deps));

@@ -31,9 +31,12 @@ describe('duty handover end to end: one summary for the person taking over', fun
   const received: string[] = [];
   const bridges: TestBridge[] = [];
   const prefix = uniquePrefix('handover');
-  const handoverAt = DateTime.now().setZone(ZONE).plus({ seconds: 6 }).startOf('second');
+  // Set when the bridge starts, not when the file is loaded: a suite runs for minutes before this.
+  let handoverAt: DateTime;
+  let configDir: string;
   const stamp = (instant: DateTime) => instant.toFormat("yyyy-LL-dd'T'HH:mm:ss");
-  const configDir = writeConfig({
+  const writeTeamConfig = () =>
+    writeConfig({
     'calendars/round-the-clock.yaml': 'zone: Europe/Amsterdam\nhours: 24x7\n',
     'contracts/odoo.yaml': `
 id: odoo
@@ -76,6 +79,8 @@ rota:
         received.push((body as { text: string }).text);
         return [200, 'ok'];
       });
+    handoverAt = DateTime.now().setZone(ZONE).plus({ seconds: 10 }).startOf('second');
+    configDir = writeTeamConfig();
     bridges.push(await startTestBridge({ config: loadBridgeConfig(configDir, {}), prefix }));
   });
   after(async () => Promise.all(bridges.map((bridge) => bridge.close())));
@@ -93,7 +98,7 @@ rota:
     // A second bridge on the same Redis plans the same handover at its start.
     bridges.push(await startTestBridge({ config: loadBridgeConfig(configDir, {}), prefix }));
 
-    const summary = await waitFor('the handover summary', () => received.find((text) => text.includes('Duty handover')), { timeoutMs: 20_000 });
+    const summary = await waitFor('the handover summary', () => received.find((text) => text.includes('Duty handover')), { timeoutMs: 25_000 });
     expect(Date.now()).to.be.at.least(handoverAt.toMillis());
     const [mention, headline, issue] = summary.split('\n');
     expect(mention).to.equal('On duty: @bram');

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
+import type { RedisHealth } from '../store/redis-health.js';
 import { IssueJournal } from '../store/issue-journal.js';
 import { createRedis, type RedisClient } from '../store/redis-connection.js';
 import type { RedisTarget } from '../store/redis-target.js';
@@ -40,6 +41,8 @@ export interface ChatWorkerParts {
   readonly metrics: BridgeMetrics;
   /** The bridge's clock, for when a message went out (the issue's explanation). */
   readonly now?: () => number;
+  /** Tells Redis refusing writes once for every worker (redis-health.ts), instead of a line per failed loop. */
+  readonly health?: RedisHealth | undefined;
   /** Who is on duty, for messages of a team's contracts. */
   readonly duty?: DutyDeps;
 }
@@ -96,7 +99,9 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
       if (error instanceof ChatRetryLater) return;
       logger.warn('job failed', { component: name, job: job?.id, attempt: job?.attemptsMade, error: error.message });
     });
-    worker.on('error', (error) => logger.warn('worker error', { component: name, error: error.message }));
+    worker.on('error', (error) => {
+      if (!parts.health?.report(error)) logger.warn('worker error', { component: name, error: error.message });
+    });
     workers.push(worker as Worker);
   };
   for (const id of liveIds) start(chatQueueName(id), send, parts.concurrency);

@@ -130,6 +130,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     metrics,
     now,
     duty: { teams: config.teams ?? new Map(), now },
+    health: parts.health,
   });
   workers.push(...chat.workers);
   connections.push(...chat.connections);
