@@ -257,6 +257,13 @@ export class IssueStore {
     return texts.flatMap((text) => (text ? [JSON.parse(text) as IssueState] : []));
   }
 
+  /** The states of many issues in one MGET, in the order asked; undefined for an issue without one. */
+  async loadStatesInOrder(issues: readonly (readonly [string, string])[]): Promise<(IssueState | undefined)[]> {
+    if (issues.length === 0) return [];
+    const texts = await this.redis.mget(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
+    return texts.map((text) => (text ? (JSON.parse(text) as IssueState) : undefined));
+  }
+
   async loadEvents(source: string, issueId: string): Promise<IssueEvent[]> {
     const raw = await this.redis.lrange(this.key(source, issueId, 'events'), 0, -1);
     return raw.map((text) => issueEventSchema.parse(JSON.parse(text)));
