@@ -29,7 +29,7 @@ import { whatIfRouter, type WhatIfRouteDeps } from '../what-if/what-if-route.js'
 import { icalListRoute, type IcalDeps } from '../ical/ical-routes.js';
 import { prioritySchema } from '../../domain/priority.js';
 import { dashboardApi, type StateEventStreams } from './dashboard-api.js';
-import { issueListPage } from './issue-list.js';
+import { issueListPage, sendIssueList } from './issue-list.js';
 
 export interface ApiDeps extends ApiAuthDeps, Pick<WhatIfRouteDeps, 'calendars'> {
   readonly store: IssueStore;
@@ -181,7 +181,7 @@ export function apiRouter(deps: ApiDeps): Router {
     // From the indexes the states maintain, one page of states read (./issue-list.ts).
     const page = await issueListPage(deps.store, only, (state) => matchesFilter(state, only), offset, limit);
     // `now`: the instant the clocks are told against, which the dashboard ticks on from.
-    response.json({ now: deps.now(), total: page.total, ...nextOffset(offset, page.states.length, page.total), issues: page.states.map(issueSummary) });
+    await sendIssueList(response, { now: deps.now(), total: page.total, ...nextOffset(offset, page.states.length, page.total) }, page.states, issueSummary);
   });
   router.get('/issues/:sourceId/:issueKey/explain', explainRoute(deps.explain));
   router.get('/issues/:sourceId/:issueKey', async (request, response) => {

@@ -5,6 +5,7 @@
  * candidates' states a batch per turn of the event loop, so the loop is never held for the whole
  * list; so does the fallback while the indexes are still being built, which reads every state.
  */
+import type { Response } from 'express';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { soonestDeadline } from '../../domain/issue-standing.js';
 
@@ -47,8 +48,14 @@ export async function issueListPage(store: IssueStore, query: IssueListQuery, ma
   const dimensions = { contract: query.contract, source: query.source, priority: query.priority, assignee: query.assignee };
   const atRisk = query.state === 'at-risk';
   if ((!query.state || atRisk) && !query.metric) {
-    const page = await store.listPage(dimensions, offset, limit, atRisk);
-    if (page) return page;
+    // A page is one MGET; a longer list (no limit) is read a batch per turn.
+    if (limit !== undefined && limit <= SCAN_BATCH) {
+      const page = await store.listPage(dimensions, offset, limit, atRisk);
+      if (page) return page;
+    } else {
+      const found = await store.listMembers(dimensions, offset, limit === undefined ? -1 : offset + limit - 1, atRisk);
+      if (found) return { total: found.total, states: (await scan(store, found.members.map((member) => JSON.parse(member) as [string, string]), () => true, 0, undefined)).states };
+    }
   } else {
     const candidates = await store.listMembers(dimensions, 0, -1, atRisk);
     if (candidates) return scan(store, candidates.members.map((member) => JSON.parse(member) as [string, string]), matches, offset, limit);
@@ -57,4 +64,24 @@ export async function issueListPage(store: IssueStore, query: IssueListQuery, ma
   const every = await scan(store, await store.listIssues(), matches, 0, undefined);
   const sorted = [...every.states].sort(listOrder);
   return { total: sorted.length, states: sorted.slice(offset, limit === undefined ? undefined : offset + limit) };
+}
+
+/**
+ * The answer as JSON, the issues serialized a batch per turn of the event loop: the whole list of
+ * 20,000 issues is 10 MB, which one `JSON.stringify` would hold the loop for.
+ */
+export async function sendIssueList<T>(response: Response, head: Record<string, unknown>, states: readonly IssueState[], summary: (state: IssueState) => T): Promise<void> {
+  if (states.length <= SCAN_BATCH) return void response.json({ ...head, issues: states.map(summary) });
+  response.type('json');
+  const opening = JSON.stringify({ ...head, issues: [] });
+  // `{"now":…,"issues":[` and then the issues.
+  response.write(opening.slice(0, -2));
+  for (let start = 0; start < states.length; start += SCAN_BATCH) {
+    if (response.destroyed) return;
+    const text = states.slice(start, start + SCAN_BATCH).map((state) => JSON.stringify(summary(state))).join(',');
+    const more = response.write(start === 0 ? text : `,${text}`);
+    // A client that went away ends the wait as well as one that read on.
+    await (more ? nextTurn() : new Promise((resolve) => (response.once('drain', resolve), response.once('close', resolve))));
+  }
+  response.end(']}');
 }
