@@ -8,8 +8,10 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { issueListPage, type IssueListQuery } from '../src/app/http/issue-list.js';
+import { issueListPage, pageStates, sendIssueList, type IssueListPage, type IssueListQuery } from '../src/app/http/issue-list.js';
 import { IssueStore, type IssueState } from '../src/app/store/issue-store.js';
 import type { MetricStatus } from '../src/domain/sla-clock.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
@@ -126,7 +128,12 @@ describe('the list indexes against every state read (fast-check, real Redis)', f
   });
   after(() => redis.disconnect());
 
-  const keysOf = (page: { states: readonly IssueState[] }) => page.states.map((state) => `${state.source}/${state.issue.id}`);
+  /** The page's issues as the API sends them (a long list is read as it is sent). */
+  const keysOf = async (store: IssueStore, page: IssueListPage) => {
+    const keys: string[] = [];
+    for await (const states of pageStates(store, page)) keys.push(...states.map((state) => `${state.source}/${state.issue.id}`));
+    return keys;
+  };
 
   it('every page equals the filtered sort of all states, after any saves, rebuilt, and while being built elsewhere', async () => {
     await fc.assert(
@@ -136,7 +143,7 @@ describe('the list indexes against every state read (fast-check, real Redis)', f
         const latest = new Map<string, IssueState>();
         try {
           // A bridge that starts empty marks its indexes built; from then on the saves keep them.
-          expect(await issueListPage(store, { state: 'at-risk' }, () => true, 0, undefined)).to.deep.equal({ total: 0, states: [] });
+          expect((await issueListPage(store, { state: 'at-risk' }, () => true, 0, undefined)).total).to.equal(0);
           for (const state of saves) {
             // The list of issues is what a delivery's append fills; a save alone does not.
             await redis.sadd(`${prefix}:issues`, JSON.stringify([state.source, state.issue.id]));
@@ -147,7 +154,7 @@ describe('the list indexes against every state read (fast-check, real Redis)', f
             for (const [query, { offset, limit }] of queries) {
               const expected = referencePage(latest.values(), query, offset, limit);
               const page = await issueListPage(store, query, (state) => referenceMatches(state, query), offset, limit);
-              expect({ total: page.total, keys: keysOf(page) }, `${how}: ${JSON.stringify({ query, offset, limit })}`).to.deep.equal(expected);
+              expect({ total: page.total, keys: await keysOf(store, page) }, `${how}: ${JSON.stringify({ query, offset, limit })}`).to.deep.equal(expected);
             }
           };
           await check('kept by the saves');
@@ -167,6 +174,35 @@ describe('the list indexes against every state read (fast-check, real Redis)', f
     );
   });
 
+  it('sends a long list a batch at a time as one valid JSON answer, every issue once, in order', async () => {
+    const prefix = uniquePrefix('list-index');
+    const store = new IssueStore(redis, prefix);
+    const server = express()
+      .get('/issues', async (request, response) => {
+        const limit = request.query.limit === undefined ? undefined : Number(request.query.limit);
+        const page = await issueListPage(store, {}, () => true, 0, limit);
+        await sendIssueList(response, store, { total: page.total }, page, (state) => ({ key: `${state.source}/${state.issue.id}` }));
+      })
+      .listen(0, '127.0.0.1');
+    try {
+      await issueListPage(store, {}, () => true, 0, undefined);
+      // More than a batch (250): several writes, each after a turn of the event loop or a drain.
+      const states = fc.sample(stateArb.filter((state) => state.sla.covered && state.sla.metrics.length > 0), { numRuns: 700, seed: 11 }).map((state, index) => ({ ...state, issue: { id: String(index), key: `K-${index}` } }));
+      for (const state of states) await store.saveState(state);
+      const expected = referencePage(states, {}, 0, undefined);
+      for (const limit of [undefined, 600]) {
+        const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/issues${limit ? `?limit=${limit}` : ''}`);
+        const body = (await answer.json()) as { total: number; issues: { key: string }[] };
+        expect(body.total).to.equal(states.length);
+        expect(body.issues.map((issue) => issue.key)).to.deep.equal(expected.keys.slice(0, limit));
+      }
+    } finally {
+      server.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  });
+
   it('an unfiltered page reads from the index: a state missing from it is not listed', async () => {
     // Shows the page comes from the index, not from every state: a state written behind the
     // store's back (no index entry) does not appear, while the full read would list it.
@@ -181,7 +217,7 @@ describe('the list indexes against every state read (fast-check, real Redis)', f
       await store.saveState(first!);
       await redis.zrem(`${prefix}:index:list`, JSON.stringify([second!.source, second!.issue.id]));
       const page = await issueListPage(store, {}, () => true, 0, undefined);
-      expect(keysOf(page)).to.deep.equal([`${first!.source}/${first!.issue.id}`]);
+      expect(await keysOf(store, page)).to.deep.equal([`${first!.source}/${first!.issue.id}`]);
     } finally {
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);

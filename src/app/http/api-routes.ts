@@ -181,7 +181,7 @@ export function apiRouter(deps: ApiDeps): Router {
     // From the indexes the states maintain, one page of states read (./issue-list.ts).
     const page = await issueListPage(deps.store, only, (state) => matchesFilter(state, only), offset, limit);
     // `now`: the instant the clocks are told against, which the dashboard ticks on from.
-    await sendIssueList(response, { now: deps.now(), total: page.total, ...nextOffset(offset, page.states.length, page.total) }, page.states, issueSummary);
+    await sendIssueList(response, deps.store, { now: deps.now(), total: page.total, ...nextOffset(offset, page.members?.length ?? page.states.length, page.total) }, page, issueSummary);
   });
   router.get('/issues/:sourceId/:issueKey/explain', explainRoute(deps.explain));
   router.get('/issues/:sourceId/:issueKey', async (request, response) => {

@@ -44,7 +44,25 @@ async function scan(store: IssueStore, members: readonly (readonly [string, stri
   return { total, states };
 }
 
-export async function issueListPage(store: IssueStore, query: IssueListQuery, matches: (state: IssueState) => boolean, offset: number, limit: number | undefined): Promise<{ readonly total: number; readonly states: readonly IssueState[] }> {
+/** A page of the list: its states, or (a long one) the issues whose states are read as it is sent. */
+export interface IssueListPage {
+  readonly total: number;
+  readonly states: readonly IssueState[];
+  readonly members?: readonly (readonly [string, string])[];
+}
+
+/** The states of a page, a batch at a time. */
+export async function* pageStates(store: IssueStore, page: IssueListPage): AsyncGenerator<readonly IssueState[]> {
+  if (!page.members) {
+    for (let start = 0; start < page.states.length; start += SCAN_BATCH) yield page.states.slice(start, start + SCAN_BATCH);
+    return;
+  }
+  for (let start = 0; start < page.members.length; start += SCAN_BATCH) {
+    yield (await store.loadStatesInOrder(page.members.slice(start, start + SCAN_BATCH))).filter((state): state is IssueState => state !== undefined);
+  }
+}
+
+export async function issueListPage(store: IssueStore, query: IssueListQuery, matches: (state: IssueState) => boolean, offset: number, limit: number | undefined): Promise<IssueListPage> {
   const dimensions = { contract: query.contract, source: query.source, priority: query.priority, assignee: query.assignee };
   const atRisk = query.state === 'at-risk';
   if ((!query.state || atRisk) && !query.metric) {
@@ -53,8 +71,9 @@ export async function issueListPage(store: IssueStore, query: IssueListQuery, ma
       const page = await store.listPage(dimensions, offset, limit, atRisk);
       if (page) return page;
     } else {
+      // Read as they are sent (sendIssueList), never all held at once.
       const found = await store.listMembers(dimensions, offset, limit === undefined ? -1 : offset + limit - 1, atRisk);
-      if (found) return { total: found.total, states: (await scan(store, found.members.map((member) => JSON.parse(member) as [string, string]), () => true, 0, undefined)).states };
+      if (found) return { total: found.total, states: [], members: found.members.map((member) => JSON.parse(member) as [string, string]) };
     }
   } else {
     const candidates = await store.listMembers(dimensions, 0, -1, atRisk);
@@ -67,21 +86,36 @@ export async function issueListPage(store: IssueStore, query: IssueListQuery, ma
 }
 
 /**
- * The answer as JSON, the issues serialized a batch per turn of the event loop: the whole list of
- * 20,000 issues is 10 MB, which one `JSON.stringify` would hold the loop for.
+ * The answer as JSON, the issues read (a long list) and serialized a batch per turn of the event
+ * loop: the whole list of 20,000 issues is 10 MB, which one `JSON.stringify` would hold the loop for.
  */
-export async function sendIssueList<T>(response: Response, head: Record<string, unknown>, states: readonly IssueState[], summary: (state: IssueState) => T): Promise<void> {
-  if (states.length <= SCAN_BATCH) return void response.json({ ...head, issues: states.map(summary) });
+export async function sendIssueList<T>(response: Response, store: IssueStore, head: Record<string, unknown>, page: IssueListPage, summary: (state: IssueState) => T): Promise<void> {
+  if (!page.members && page.states.length <= SCAN_BATCH) return void response.json({ ...head, issues: page.states.map(summary) });
   response.type('json');
-  const opening = JSON.stringify({ ...head, issues: [] });
   // `{"now":…,"issues":[` and then the issues.
-  response.write(opening.slice(0, -2));
-  for (let start = 0; start < states.length; start += SCAN_BATCH) {
+  response.write(JSON.stringify({ ...head, issues: [] }).slice(0, -2));
+  let first = true;
+  for await (const states of pageStates(store, page)) {
     if (response.destroyed) return;
-    const text = states.slice(start, start + SCAN_BATCH).map((state) => JSON.stringify(summary(state))).join(',');
-    const more = response.write(start === 0 ? text : `,${text}`);
-    // A client that went away ends the wait as well as one that read on.
-    await (more ? nextTurn() : new Promise((resolve) => (response.once('drain', resolve), response.once('close', resolve))));
+    if (states.length === 0) continue;
+    const text = states.map((state) => JSON.stringify(summary(state))).join(',');
+    const more = response.write(first ? text : `,${text}`);
+    first = false;
+    if (more) await nextTurn();
+    else await drained(response);
   }
   response.end(']}');
+}
+
+/** Until the response takes more, or its client went away. */
+function drained(response: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
