@@ -338,7 +338,9 @@ export class IssueStore {
     if (!(await this.listIndexReady())) return undefined;
     if (atRisk && !(await this.atRiskIndexReady())) return undefined;
     const lists = listIndexKeys(this.prefix);
-    const sets = [atRisk ? this.atRiskKey() : lists.all, ...dimensionSuffixes(dimensions).map((name) => `${lists.all}:${name}`)];
+    // A dimension's set holds only listed issues: the list of all is needed only without one.
+    const narrowing = dimensionSuffixes(dimensions).map((name) => `${lists.all}:${name}`);
+    const sets = atRisk ? [this.atRiskKey(), ...narrowing] : narrowing.length > 0 ? narrowing : [lists.all];
     const [members, total] = (await this.redis.slaListPage(sets.length + 1, ...sets, lists.scratch(randomUUID()), String(start), String(stop))) as [string[], number];
     return { total, members };
   }
