@@ -7,6 +7,8 @@
  * Reported: how late after T each warning reached the receiver, and how late the bridge says it
  * fired it (`firedAt`), duplicates (a notification id arriving twice) and missing ones.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -54,6 +56,16 @@ function startReceiver(): Promise<{ url: string; arrivals: Arrival[]; close: () 
   );
 }
 
+function startWorkerProcess(redisUrl: string, prefix: string, configDir: string, secrets: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'bench/lib/worker-process.ts'), redisUrl, prefix, configDir, JSON.stringify(secrets)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`the worker process ended (${code}) before it was ready`)));
+  });
+}
+
 export const timersBench: Bench = async ({ quick }) => {
   const pending = quick ? 100 : 15_500;
   const due = quick ? 50 : 5_000;
@@ -61,7 +73,11 @@ export const timersBench: Bench = async ({ quick }) => {
   const redis = await spawnRedis();
   const receiver = await startReceiver();
   const client = new Redis(redis.url, { maxRetriesPerRequest: null });
-  const bridge = await benchBridge(redis.url, PREFIX, 'all', { configDir: path.join(projectRoot(), 'bench/config/timers'), secrets: { JIRA_WEBHOOK_SECRET: SECRET, BENCH_RECEIVER_URL: receiver.url } });
+  const configDir = path.join(projectRoot(), 'bench/config/timers');
+  const secrets = { JIRA_WEBHOOK_SECRET: SECRET, BENCH_RECEIVER_URL: receiver.url };
+  const bridge = await benchBridge(redis.url, PREFIX, 'all', { configDir, secrets });
+  // BENCH_TIMER_WORKERS=N: N `--role worker` processes next to the serve (how processes add up).
+  const extra = await Promise.all(Array.from({ length: Number(process.env.BENCH_TIMER_WORKERS ?? 0) }, () => startWorkerProcess(redis.url, PREFIX, configDir, secrets)));
   try {
     const post = async (webhooks: ReturnType<typeof issueCreatedWebhooks>) => {
       const run = await runLoad(`${bridge.url}/webhooks/jira-demo`, webhooks, 32);
@@ -116,13 +132,15 @@ export const timersBench: Bench = async ({ quick }) => {
         header: ['after the instant (ms)', 'p50', 'p95', 'p99', 'max'],
         rows: [row('fired by the bridge (firedAt)', firedLateness), row('reached the chat receiver', lateness)],
       },
-      raw: { pending, due, leadMs, spareMs, instant, firstArrivalMs: firstArrival - instant, lastArrivalMs: lastArrival - instant, lateness, firedLateness, loadAverage: os.loadavg(), messagesMarkedLate: fired.filter((ms) => ms > 0).length },
+      raw: { workerProcesses: extra.length, pending, due, leadMs, spareMs, instant, firstArrivalMs: firstArrival - instant, lastArrivalMs: lastArrival - instant, lateness, firedLateness, loadAverage: os.loadavg(), messagesMarkedLate: fired.filter((ms) => ms > 0).length },
       notes: [
-        `${due.toLocaleString('en')} warnings due at one instant, ${(pending + due).toLocaleString('en')} timers pending, one serve process; load average before/after ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`,
+        `${due.toLocaleString('en')} warnings due at one instant, ${(pending + due).toLocaleString('en')} timers pending, one serve process${extra.length > 0 ? ` and ${extra.length} worker process(es)` : ''}; load average before/after ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`,
         `${arrived.length} arrived, ${duplicates} duplicates, ${missing} missing, ${round(perSecond, 0)} notifications/s from the instant to the last; ${fired.filter((ms) => ms > 0).length} marked late by the bridge (over 1 s)`,
       ],
     };
   } finally {
+    for (const child of extra) child.kill('SIGTERM');
+    await Promise.all(extra.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
     await bridge.close();
     await receiver.close();
     client.disconnect();
