@@ -16,7 +16,7 @@ const HEADLINES: Record<string, readonly string[]> = {
   apply: ['events_per_s', 'redis_commands_per_event'],
   timers: ['lateness_p99_ms', 'lateness_max_ms', 'duplicates', 'missing'],
   memory: ['redis_bytes_per_issue', 'rss_mb'],
-  api: ['at_risk_p99_ms'],
+  api: ['at_risk_p99_ms', 'list_p99_ms', 'event_loop_max_ms'],
   'what-if': ['issues', 'seconds', 'issues_per_s'],
 };
 

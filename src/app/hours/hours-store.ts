@@ -35,6 +35,9 @@ export class HoursStore {
   async saveIssueCalls(source: string, issueId: string, contract: string | undefined, calls: readonly HoursCall[]): Promise<void> {
     const field = `${source}:${issueId}`;
     const before = await this.redis.hget(this.indexKey, field);
+    // Nothing filed before and nothing to file (a contract without a card, every timer of most
+    // issues): no MULTI, which ioredis builds at a cost (the scripts copied into it).
+    if (!before && !(contract && calls.length > 0)) return;
     const multi = this.redis.multi();
     if (before && before !== contract) multi.hdel(this.callsKey(before), field);
     if (contract && calls.length > 0) {

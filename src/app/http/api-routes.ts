@@ -13,7 +13,7 @@ import type { ContactCheck } from '../../domain/contacts-rule.js';
 import type { Contract } from '../../domain/contract.js';
 import { formatDuration } from '../../domain/duration.js';
 import { metricSchema } from '../../domain/metric.js';
-import { metricStands, soonestDeadline } from '../../domain/issue-standing.js';
+import { metricStands } from '../../domain/issue-standing.js';
 import { customMetricsOfContract, customMetricsOfIssue } from './custom-metrics-api.js';
 import { buildReport, MONTH, type SlaReport } from '../../domain/sla-report.js';
 import type { ObligationStatus } from '../obligations/obligation-status.js';
@@ -32,6 +32,7 @@ import { prioritySchema } from '../../domain/priority.js';
 import { dashboardApi, type StateEventStreams } from './dashboard-api.js';
 import { teamDutyViews } from './teams-api.js';
 import type { Team } from '../../config/team-config.js';
+import { issueListPage, sendIssueList } from './issue-list.js';
 
 export interface ApiDeps extends ApiAuthDeps, Pick<WhatIfRouteDeps, 'calendars'> {
   readonly store: IssueStore;
@@ -184,16 +185,10 @@ export function apiRouter(deps: ApiDeps): Router {
       return void response.status(400).json({ error: `${field}: ${message}`, field });
     }
     const { limit, offset = 0, ...only } = filter.data;
-    // At risk, and nothing else asked: from the index the states maintain, one page of states read.
-    if (only.state === 'at-risk' && !only.contract && !only.source && !only.metric && !only.priority && !only.assignee) {
-      const page = await deps.store.atRiskPage(offset, limit);
-      if (page) return void response.json({ now: deps.now(), total: page.total, ...nextOffset(offset, page.states.length, page.total), issues: page.states.map(issueSummary) });
-    }
-    const states = await deps.store.loadStates(await deps.store.listIssues());
-    const matching = states.filter((state) => matchesFilter(state, only)).sort((a, b) => soonestDeadline(a.sla) - soonestDeadline(b.sla));
-    const shown = matching.slice(offset, limit === undefined ? undefined : offset + limit);
+    // From the indexes the states maintain, one page of states read (./issue-list.ts).
+    const page = await issueListPage(deps.store, only, (state) => matchesFilter(state, only), offset, limit);
     // `now`: the instant the clocks are told against, which the dashboard ticks on from.
-    response.json({ now: deps.now(), total: matching.length, ...nextOffset(offset, shown.length, matching.length), issues: shown.map(issueSummary) });
+    await sendIssueList(response, deps.store, { now: deps.now(), total: page.total, ...nextOffset(offset, page.members?.length ?? page.states.length, page.total) }, page, issueSummary);
   });
   router.get('/issues/:sourceId/:issueKey/explain', explainRoute(deps.explain));
   router.get('/issues/:sourceId/:issueKey', async (request, response) => {

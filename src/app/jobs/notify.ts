@@ -20,6 +20,8 @@ import type { BridgeMetrics } from '../metrics.js';
 import type { Team } from '../../config/team-config.js';
 import { dutyRoutes } from './duty-routing.js';
 import { CHAT_JOB, CHAT_JOB_OPTIONS, chatJobId, type ChatJob, type DueNotification } from './pipeline.js';
+import { batchedStateLoader } from './batched-state-load.js';
+import { bulkAdders } from './bulk-add.js';
 
 /** Timers fire within a second of their instant; later than that, the message says it is late. */
 const LATE_AFTER_MS = 1_000;
@@ -83,9 +85,12 @@ export function buildNotification(due: DueNotification, state: IssueState, statu
 }
 
 export function createNotifyProcessor(deps: NotifyDeps) {
+  // Notify jobs running together (many timers at one instant) share their reads and adds (perf).
+  const loadState = batchedStateLoader(deps.store);
+  const addChat = bulkAdders((channelId) => deps.chatQueue(channelId));
   return async (job: Job<DueNotification>): Promise<string[]> => {
     const due = job.data;
-    const state = await deps.store.loadState(due.source, due.issueId);
+    const state = await loadState(due.source, due.issueId);
     if (!state?.sla.covered) return [];
     const status = timedMetrics(state.sla).find((metric) => metric.metric === due.metric);
     const contract = deps.contracts.get(state.sla.contract);
@@ -101,7 +106,7 @@ export function createNotifyProcessor(deps: NotifyDeps) {
       const now = deps.now();
       const quiet = channel.quietHours && !(channel.quietHours.bypassBreaches && due.kind !== 'warning') ? channel.quietHours.calendar : undefined;
       const delay = quiet ? Math.max(0, nextOpening(quiet, now) - now) : 0;
-      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification, ...(duty ? { duty } : {}) }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(due.id, channel.id), delay });
+      await addChat(channel.id)(CHAT_JOB, { channelId: channel.id, notification, ...(duty ? { duty } : {}) }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(due.id, channel.id), delay });
       if (delay > 0) {
         deps.logger.info('held for quiet hours', { component: 'notify', channel: channel.id, notification: due.id, delayMs: delay });
         const held = { type: 'notification', at: now, metric: due.metric, kind: due.kind, label: due.label, channel: channel.id, channelKind: channel.kind, outcome: 'held', until: now + delay, firedAt: due.firedAt } as const;

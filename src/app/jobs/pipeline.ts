@@ -98,6 +98,14 @@ export interface TimerJob {
   readonly at: number;
 }
 
+/**
+ * Timers fired at once per worker process (and notify jobs run at once): a timer spends most of
+ * its time waiting on Redis round trips and on its issue's lock, not on the CPU, so many due at
+ * one instant need many in flight to fire close to it. The issue lock keeps one per issue; the
+ * chat queues keep the configured concurrency, which is what a chat service sees.
+ */
+export const TIMER_CONCURRENCY = 64;
+
 /** A fresh id per plan: the job that is firing right now may still hold the previous one. */
 export const timerJobId = (source: string, issueId: string, metric: string, plan: string) => `timer-${hash(source, issueId, metric).slice(0, 32)}-${plan}`;
 

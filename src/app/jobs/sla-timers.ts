@@ -66,9 +66,10 @@ export class SlaTimers {
   /**
    * Makes the pending timers of an issue match its current state: at most one per metric, at the
    * next unsent notification. Delays are measured on the bridge's clock `now`, the one the timer
-   * is checked against when it fires.
+   * is checked against when it fires. `firingJobId`: the timer job that calls this as it fires,
+   * which is known to be running rather than pending (two reads of Redis fewer).
    */
-  async plan(source: string, issueId: string, sla: IssueSla, now: number): Promise<void> {
+  async plan(source: string, issueId: string, sla: IssueSla, now: number, firingJobId?: string): Promise<void> {
     const plannedKey = this.plannedKey(source, issueId);
     const metrics = timedMetrics(sla);
     // What is planned and what was sent, read in one round trip; the new timers added in one more.
@@ -82,7 +83,8 @@ export class SlaTimers {
     for (const [index, status] of metrics.entries()) {
       const next = nextNotification(status, new Set(replies[index + 1] ?? []), now);
       const previousId = planned[status.metric];
-      const previous = previousId ? await this.queue.getJob(previousId) : undefined;
+      // The timer firing now (`firingJobId`) is active, not pending: nothing to read or cancel.
+      const previous = previousId && previousId !== firingJobId ? await this.queue.getJob(previousId) : undefined;
       const pending = previous ? PENDING_STATES.has(await previous.getState()) : false;
       if (next && pending && previous!.data.label === next.label && previous!.data.at === next.at) continue;
       if (previous && pending) await this.cancel(previous);
@@ -96,7 +98,7 @@ export class SlaTimers {
     const measured = new Set(metrics.map((status) => status.metric as string));
     for (const [metric, jobId] of Object.entries(planned)) {
       if (measured.has(metric)) continue;
-      const job = await this.queue.getJob(jobId);
+      const job = jobId === firingJobId ? undefined : await this.queue.getJob(jobId);
       if (job) await this.cancel(job);
       unplanned.push(metric);
     }

@@ -30,6 +30,7 @@ import {
   OBLIGATION_QUEUE,
   RECONCILE_QUEUE,
   RETENTION_QUEUE,
+  TIMER_CONCURRENCY,
   TIMER_QUEUE,
   WORKER_RECOVERY,
   WRITE_BACK_QUEUE,
@@ -135,10 +136,11 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   workers.push(...chat.workers);
   connections.push(...chat.connections);
   start<DeliveryJob>(INGEST_QUEUE, createDeliveryProcessor(work));
-  start<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }));
+  start<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }), Math.max(parts.concurrency, TIMER_CONCURRENCY));
   start<DueNotification>(
     NOTIFY_QUEUE,
     createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams }),
+    Math.max(parts.concurrency, TIMER_CONCURRENCY),
   );
   start<HoursJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, store: new HoursStore(redis, prefix) }));
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics, journal }));

@@ -16,6 +16,7 @@ import { issueEventSchema, type IssueEvent } from '../../domain/issue-event.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { isAtRisk, soonestDeadline } from '../../domain/issue-standing.js';
 import { stateChangedMessage, stateChannel } from './state-changes.js';
+import { LIST_INDEX_IF_SAME_LUA, LIST_INDEX_VERSION, LIST_PAGE_LUA, PLACE_IN_LISTS_LUA, dimensionSuffixes, listEntry, listIndexKeys, placeArgs, type ListDimensions } from './issue-list-index.js';
 
 
 export interface StoredEvent {
@@ -86,15 +87,17 @@ const RELEASE_LOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-// Saves the state only while the caller still holds the issue's lock (KEYS[1] = ARGV[1]): a
-// worker whose lock expired (Redis away longer than the lock's TTL) must not overwrite the state
-// the next holder computed from a longer log. With it, the issue's place in the at-risk index
-// (KEYS[3]: member ARGV[3] at score ARGV[4], or out of it when ARGV[4] is ''), and the word on the
-// state-changes channel (ARGV[5], message ARGV[6]; ./state-changes.ts) for the dashboards.
-const SAVE_STATE_FENCED = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+// Saves the state, fenced by the issue's lock when the caller holds it (ARGV[1] its token, '' when
+// it holds none): a worker whose lock expired (Redis away longer than the lock's TTL) must not
+// overwrite the state the next holder computed from a longer log. With it, the issue's place in
+// the at-risk index (KEYS[3]: member ARGV[3] at score ARGV[4], or out of it when ARGV[4] is ''),
+// in the list indexes (KEYS[4] and the membership hash KEYS[5]; ARGV[7] on, ./issue-list-index.ts)
+// and the word on the state-changes channel (ARGV[5], message ARGV[6]; ./state-changes.ts).
+const SAVE_STATE = `${PLACE_IN_LISTS_LUA}
+if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2])
 if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[3]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3]) end
+placeInLists(KEYS[4], KEYS[5], 7)
 redis.call('PUBLISH', ARGV[5], ARGV[6])
 return 1`;
 
@@ -146,7 +149,9 @@ const SCRIPTS = {
   slaAcquireLock: { numberOfKeys: 1, lua: ACQUIRE_LOCK },
   slaExtendLock: { numberOfKeys: 1, lua: EXTEND_LOCK },
   slaReleaseLock: { numberOfKeys: 1, lua: RELEASE_LOCK },
-  slaSaveStateFenced: { numberOfKeys: 3, lua: SAVE_STATE_FENCED },
+  slaSaveState: { numberOfKeys: 5, lua: SAVE_STATE },
+  slaListPage: { lua: LIST_PAGE_LUA },
+  slaListIndexIfSame: { lua: LIST_INDEX_IF_SAME_LUA },
   slaDeleteIfSame: { numberOfKeys: 1, lua: DELETE_IF_SAME },
   slaCountRestore: { numberOfKeys: 1, lua: COUNT_RESTORE },
   slaIndexIfSame: { lua: INDEX_IF_SAME },
@@ -257,6 +262,13 @@ export class IssueStore {
     return texts.flatMap((text) => (text ? [JSON.parse(text) as IssueState] : []));
   }
 
+  /** The states of many issues in one MGET, in the order asked; undefined for an issue without one. */
+  async loadStatesInOrder(issues: readonly (readonly [string, string])[]): Promise<(IssueState | undefined)[]> {
+    if (issues.length === 0) return [];
+    const texts = await this.redis.mget(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
+    return texts.map((text) => (text ? (JSON.parse(text) as IssueState) : undefined));
+  }
+
   async loadEvents(source: string, issueId: string): Promise<IssueEvent[]> {
     const raw = await this.redis.lrange(this.key(source, issueId, 'events'), 0, -1);
     return raw.map((text) => issueEventSchema.parse(JSON.parse(text)));
@@ -281,40 +293,88 @@ export class IssueStore {
     return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, ref) };
   }
 
-  /** Saves the state, and its place in the at-risk index; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
+  /** Saves the state, and its place in the at-risk and list indexes; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
   async saveState(state: IssueState): Promise<void> {
     const stateKey = this.key(state.source, state.issue.id, 'state');
     const lockKey = this.key(state.source, state.issue.id, 'lock');
     const [member, score] = indexEntry(state);
     const lease = this.held.get(lockKey);
-    const changed = stateChangedMessage(state);
-    if (!lease) {
-      const transaction = this.redis.multi().set(stateKey, JSON.stringify(state));
-      if (score === '') transaction.zrem(this.atRiskKey(), member);
-      else transaction.zadd(this.atRiskKey(), score, member);
-      await transaction.publish(stateChannel(this.prefix), changed).exec();
-      return;
-    }
-    if ((await this.redis.slaSaveStateFenced(lockKey, stateKey, this.atRiskKey(), lease.token, JSON.stringify(state), member, score, stateChannel(this.prefix), changed)) !== 1) {
+    const lists = listIndexKeys(this.prefix);
+    const saved = await this.redis.slaSaveState(
+      lockKey,
+      stateKey,
+      this.atRiskKey(),
+      lists.all,
+      lists.of,
+      lease?.token ?? '',
+      JSON.stringify(state),
+      member,
+      score,
+      stateChannel(this.prefix),
+      stateChangedMessage(state),
+      ...placeArgs(member, listEntry(state.source, state.sla)),
+    );
+    if (lease && saved !== 1) {
       lease.lost = true;
       throw new IssueLockLost(`issue ${state.source}/${state.issue.id}: the lock expired before its state was saved`);
     }
   }
 
-  private atRiskKey(): string {
-    return `${this.prefix}:index:at-risk`;
+  /**
+   * One page of the listed issues (those `listEntry` lists; with `atRisk`, those at risk), narrowed
+   * by `dimensions`, soonest deadline first, ties by member: from the indexes, reading only the
+   * page's states. Undefined while another process builds the indexes: the caller reads every
+   * state instead.
+   */
+  async listPage(dimensions: ListDimensions, offset: number, limit: number | undefined, atRisk = false): Promise<{ readonly total: number; readonly states: IssueState[] } | undefined> {
+    const found = await this.listMembers(dimensions, offset, limit === undefined ? -1 : offset + limit - 1, atRisk);
+    if (!found) return undefined;
+    const states = await this.loadStates(found.members.map((member) => JSON.parse(member) as [string, string]));
+    return { total: found.total, states };
   }
 
-  /**
-   * One page of the issues at risk, soonest deadline first, from the index `saveState` keeps; the
-   * index is built from the states on first use (states saved by a bridge before it existed).
-   * Undefined while another process builds it: the caller reads every state instead.
-   */
-  async atRiskPage(offset: number, limit: number | undefined): Promise<{ readonly total: number; readonly states: IssueState[] } | undefined> {
-    if (!(await this.atRiskIndexReady())) return undefined;
-    const [members, total] = await Promise.all([this.redis.zrange(this.atRiskKey(), String(offset), String(limit === undefined ? -1 : offset + limit - 1)), this.redis.zcard(this.atRiskKey())]);
-    const states = await this.loadStates(members.map((member) => JSON.parse(member) as [string, string]));
-    return { total, states };
+  /** The members of a list by rank (`stop` -1: to the end), from the indexes; undefined while they are built elsewhere. */
+  async listMembers(dimensions: ListDimensions, start: number, stop: number, atRisk = false): Promise<{ readonly total: number; readonly members: string[] } | undefined> {
+    if (!(await this.listIndexReady())) return undefined;
+    if (atRisk && !(await this.atRiskIndexReady())) return undefined;
+    const lists = listIndexKeys(this.prefix);
+    // A dimension's set holds only listed issues: the list of all is needed only without one.
+    const narrowing = dimensionSuffixes(dimensions).map((name) => `${lists.all}:${name}`);
+    const sets = atRisk ? [this.atRiskKey(), ...narrowing] : narrowing.length > 0 ? narrowing : [lists.all];
+    const [members, total] = (await this.redis.slaListPage(sets.length + 1, ...sets, lists.scratch(randomUUID()), String(start), String(stop))) as [string[], number];
+    return { total, members };
+  }
+
+  private async listIndexReady(): Promise<boolean> {
+    const lists = listIndexKeys(this.prefix);
+    if ((await this.redis.get(lists.version)) === LIST_INDEX_VERSION) return true;
+    // One builder at a time; the mark expires should the builder die.
+    if ((await this.redis.set(lists.building, '1', 'PX', 60_000, 'NX')) !== 'OK') return false;
+    try {
+      const issues = await this.listIssues();
+      for (let start = 0; start < issues.length; start += INDEX_BATCH) {
+        const batch = issues.slice(start, start + INDEX_BATCH);
+        const keys = batch.map(([source, issueId]) => this.key(source, issueId, 'state'));
+        const texts = await this.redis.mget(keys);
+        const present = texts.flatMap((text, index) => (text ? [{ key: keys[index]!, text }] : []));
+        if (present.length === 0) continue;
+        const args = present.flatMap(({ text }) => {
+          const state = JSON.parse(text) as IssueState;
+          return [text, ...placeArgs(JSON.stringify([state.source, state.issue.id]), listEntry(state.source, state.sla))];
+        });
+        await this.redis.slaListIndexIfSame(present.length + 2, ...present.map(({ key }) => key), lists.all, lists.of, ...args);
+        // A page of states parsed per turn: the API's event loop is not held for the whole build.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await this.redis.set(lists.version, LIST_INDEX_VERSION);
+      return true;
+    } finally {
+      await this.redis.del(lists.building);
+    }
+  }
+
+  private atRiskKey(): string {
+    return `${this.prefix}:index:at-risk`;
   }
 
   private async atRiskIndexReady(): Promise<boolean> {
