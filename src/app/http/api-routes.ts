@@ -31,6 +31,7 @@ import { icalListRoute, type IcalDeps } from '../ical/ical-routes.js';
 import { prioritySchema } from '../../domain/priority.js';
 import { dashboardApi, type StateEventStreams } from './dashboard-api.js';
 import { teamDutyViews } from './teams-api.js';
+import { issueLine, linesRouter } from './lines-api.js';
 import type { Team } from '../../config/team-config.js';
 
 export interface ApiDeps extends ApiAuthDeps, Pick<WhatIfRouteDeps, 'calendars'> {
@@ -174,6 +175,8 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use('/queues', queueBoard(deps.queues));
   router.use(whatIfRouter(deps));
   router.use(dashboardApi(deps));
+  router.use(linesRouter(deps));
+  const summarize = (state: IssueState) => ({ ...issueSummary(state), ...issueLine(deps.contracts, state) });
   router.get('/issues', async (request, response) => {
     const filter = issueFilterSchema.safeParse(request.query);
     if (!filter.success) {
@@ -187,13 +190,13 @@ export function apiRouter(deps: ApiDeps): Router {
     // At risk, and nothing else asked: from the index the states maintain, one page of states read.
     if (only.state === 'at-risk' && !only.contract && !only.source && !only.metric && !only.priority && !only.assignee) {
       const page = await deps.store.atRiskPage(offset, limit);
-      if (page) return void response.json({ now: deps.now(), total: page.total, ...nextOffset(offset, page.states.length, page.total), issues: page.states.map(issueSummary) });
+      if (page) return void response.json({ now: deps.now(), total: page.total, ...nextOffset(offset, page.states.length, page.total), issues: page.states.map(summarize) });
     }
     const states = await deps.store.loadStates(await deps.store.listIssues());
     const matching = states.filter((state) => matchesFilter(state, only)).sort((a, b) => soonestDeadline(a.sla) - soonestDeadline(b.sla));
     const shown = matching.slice(offset, limit === undefined ? undefined : offset + limit);
     // `now`: the instant the clocks are told against, which the dashboard ticks on from.
-    response.json({ now: deps.now(), total: matching.length, ...nextOffset(offset, shown.length, matching.length), issues: shown.map(issueSummary) });
+    response.json({ now: deps.now(), total: matching.length, ...nextOffset(offset, shown.length, matching.length), issues: shown.map(summarize) });
   });
   router.get('/issues/:sourceId/:issueKey/explain', explainRoute(deps.explain));
   router.get('/issues/:sourceId/:issueKey', async (request, response) => {
