@@ -17,6 +17,7 @@
  */
 import type { Job, Queue } from 'bullmq';
 import { type ConnectorRegistry, connectorOf } from '../../../connectors/connector.js';
+import type { OutboundRequest } from '../../../connectors/outbound-request.js';
 import type { Channel } from '../../config/channel.js';
 import type { Source } from '../../config/source.js';
 import type { Contract } from '../../domain/contract.js';
@@ -141,7 +142,15 @@ export function createLineAssignProcessor(deps: LineAssignDeps) {
       log.warn('this tracker cannot be assigned by the bridge; the next line is only told', { source: sourceId, issue: state.issue.key, tracker: source.kind });
       return { outcome: 'unsupported', issueId };
     }
-    for (const request of connector.assign(source, state.issue, assignee)) {
+    let requests: readonly OutboundRequest[];
+    try {
+      requests = connector.assign(source, state.issue, assignee);
+    } catch (error) {
+      // No API token for the source: retrying will not give it one.
+      log.warn('cannot assign the issue to the next line', { source: sourceId, issue: state.issue.key, error: (error as Error).message });
+      return { outcome: 'unsupported', issueId };
+    }
+    for (const request of requests) {
       try {
         await deps.http.send(request);
       } catch (error) {
