@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadBridgeConfig } from '../../src/app/plugins.js';
 import { escalationOf } from '../../src/app/jobs/line-escalation.js';
+import { explainContractMetrics } from '../../src/cli/explain-metrics.js';
 import { OFFICE_CALENDAR, writeConfig } from '../support/temp-config.js';
 
 const HEAD = `customer: ACME
@@ -72,6 +73,14 @@ describe('functional escalation rules', () => {
       'handover-second-application': ['90%', '30m before'],
       'handover-third': undefined,
     });
+  });
+
+  it('sla-bridge validate says each escalation in a sentence, after the metrics', () => {
+    expect(explainContractMetrics([contract]).slice(-3)).to.deep.equal([
+      'acme: line first escalates when its handover target is breached: tells second-platform.',
+      'acme: line second-platform escalates at 75% of its handover target: tells third and assigns the issue to ronald.',
+      'acme: line second-application escalates 30m before its handover deadline: tells third and assigns the issue to ronald@2value.example.',
+    ]);
   });
 
   const cases: [string, { metric: string; kind: 'warning' | 'breach' | 'escalation'; label: string; skipped?: string[] }, string | undefined][] = [
