@@ -161,4 +161,27 @@ describe('functional escalation between support lines', function () {
     expect(assignments).to.have.length(1);
     expect(thirdLine.filter((text) => text.includes('MB-701'))).to.have.length(1);
   });
+  it('escalates again when the issue comes back to the second line and waits too long once more', async () => {
+    const before = await waitForState(bridges[0]!, 'jira-demo', '70001');
+    const back = {
+      timestamp: Date.now(),
+      webhookEvent: 'jira:issue_updated',
+      issue_event_type_name: 'issue_assigned',
+      user: { accountId: 'acc-ronald', displayName: 'ronald', emailAddress: 'ronald@megabite.example' },
+      issue: { ...issueCreated({ created: DateTime.fromMillis(before.sla.covered ? before.sla.createdAt : 0).toISO()!, id: '70001', key: 'MB-701' }).issue },
+      changelog: { id: '99002', items: [{ field: 'assignee', fieldtype: 'jira', from: 'ronald', fromString: 'ronald', to: 'acc-carla', toString: 'Carla' }] },
+    };
+    (back.issue.fields as Record<string, unknown>).assignee = { accountId: 'acc-carla', displayName: 'Carla' };
+    await send(back);
+    // Its second handover to the second line: a cycle of its own, which breaches and escalates once more.
+    await waitForState(bridges[0]!, 'jira-demo', '70001', (candidate) => candidate.sla.covered && candidate.sla.assignee === 'ronald' && candidate.eventCount > before.eventCount + 1, 30_000);
+    await waitUntil('the third line told again', async () => thirdLine.filter((text) => text.includes('MB-701')), (told) => told.length >= 2, { timeoutMs: 15_000 });
+    await settled();
+    expect(assignments.map(({ body }) => body)).to.deep.equal([{ accountId: 'ronald' }, { accountId: 'ronald' }]);
+    expect(thirdLine.filter((text) => text.includes('MB-701'))).to.have.length(2);
+    const after = await waitForState(bridges[0]!, 'jira-demo', '70001');
+    const second = handover(after, 'second');
+    expect(second?.cycles?.map((cycle) => cycle.outcome)).to.deep.equal(['cancelled']);
+    expect(second?.state).to.equal('cancelled');
+  });
 });

@@ -126,6 +126,8 @@ export interface DueNotification {
   readonly skipped: readonly string[];
   /** The instant of the earliest skipped one (absent in claims made before it was recorded). */
   readonly skippedSince?: number;
+  /** A later cycle of a metric that restarts: where its sent marks are kept (./cycle-sent.ts). */
+  readonly sentAs?: string;
 }
 
 /** The claim's id, and the notify job's: what makes a notification happen once. */
