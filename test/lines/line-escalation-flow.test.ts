@@ -14,7 +14,10 @@ import { DateTime } from 'luxon';
 import nock from 'nock';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { LINE_ASSIGN_QUEUE } from '../../src/app/jobs/pipeline.js';
+import { LINE_ASSIGN_QUEUE, type LineAssignJob } from '../../src/app/jobs/pipeline.js';
+import { createLineAssignProcessor } from '../../src/app/jobs/line-escalation.js';
+import { createLogger } from '../../src/app/logger.js';
+import type { Job } from 'bullmq';
 import { trackerConnectors } from '../../connectors/registry.js';
 import { loadBridgeConfig } from '../../src/app/plugins.js';
 import type { IssueState } from '../../src/app/store/issue-store.js';
@@ -183,5 +186,28 @@ describe('functional escalation between support lines', function () {
     const second = handover(after, 'second');
     expect(second?.cycles?.map((cycle) => cycle.outcome)).to.deep.equal(['cancelled']);
     expect(second?.state).to.equal('cancelled');
+  });
+  it("leaves a person's choice made since the escalation alone: no assignment once the issue left the line", async () => {
+    const created = DateTime.now().startOf('second').minus({ minutes: 1 });
+    const payload = issueCreated({ created: created.toISO(), id: '70002', key: 'MB-702' });
+    (payload.issue.fields as Record<string, unknown>).assignee = { accountId: 'acc-dora', displayName: 'Dora' };
+    await send(payload);
+    await waitForState(bridges[0]!, 'jira-demo', '70002', (candidate) => candidate.sla.covered && candidate.sla.assignee === 'Dora');
+    const config = linesConfig();
+    const process = createLineAssignProcessor({
+      store: bridges[0]!.store,
+      contracts: config.contracts,
+      sources: config.sources,
+      connectors: trackerConnectors,
+      // Neither is reached on this path: a request to Jira would fail the test at nock.
+      http: undefined as never,
+      deadLetters: undefined as never,
+      ingest: undefined as never,
+      now: Date.now,
+      logger: createLogger({ silent: true }),
+    });
+    const job = { data: { source: 'jira-demo', issueId: '70002', assignee: 'ronald', fromLine: 'second', toLine: 'third', notificationId: 'notify-test' } } as Job<LineAssignJob>;
+    expect(await process(job)).to.deep.equal({ outcome: 'skipped', issueId: '70002' });
+    expect(assignments.filter(({ issue }) => issue === '70002')).to.deep.equal([]);
   });
 });

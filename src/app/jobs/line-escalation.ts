@@ -22,6 +22,7 @@ import type { Channel } from '../../config/channel.js';
 import type { Source } from '../../config/source.js';
 import type { Contract } from '../../domain/contract.js';
 import type { SupportLine } from '../../domain/support-line.js';
+import { currentLine } from '../../domain/line-stats.js';
 import type { Logger } from '../logger.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
@@ -113,6 +114,8 @@ export function createLineEscalator(deps: LineEscalationDeps) {
 
 export interface LineAssignDeps {
   readonly store: IssueStore;
+  /** To see whether the issue is still with the line that escalated. */
+  readonly contracts: ReadonlyMap<string, Contract>;
   readonly sources: ReadonlyMap<string, Source>;
   readonly connectors: ConnectorRegistry;
   readonly http: OutboundHttp;
@@ -135,8 +138,14 @@ export function createLineAssignProcessor(deps: LineAssignDeps) {
     const source = deps.sources.get(sourceId);
     const state = await deps.store.loadState(sourceId, issueId);
     if (!source || !state || !state.sla.covered || state.sla.deleted || state.sla.resolved) return { outcome: 'skipped', issueId };
-    // Someone already gave it to the assignee (or the echo came first): nothing to send.
+    // Someone already gave it to the assignee or elsewhere (or the echo came first): a person's
+    // choice made since the escalation stands.
     if (state.sla.assignee?.toLowerCase() === assignee.toLowerCase()) return { outcome: 'skipped', issueId };
+    const line = currentLine(deps.contracts.get(state.sla.contract), state.sla);
+    if (line !== job.data.fromLine) {
+      log.info('not assigning: the issue is no longer with the line that escalated', { source: sourceId, issue: state.issue.key, from: job.data.fromLine, now: line ?? null });
+      return { outcome: 'skipped', issueId };
+    }
     const connector = connectorOf(deps.connectors, source.kind);
     if (!connector.assign) {
       log.warn('this tracker cannot be assigned by the bridge; the next line is only told', { source: sourceId, issue: state.issue.key, tracker: source.kind });

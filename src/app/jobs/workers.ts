@@ -143,7 +143,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
     NOTIFY_QUEUE,
     createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams, escalate: createLineEscalator({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, assignQueue: lineAssign, logger }) }),
   );
-  start<LineAssignJob>(LINE_ASSIGN_QUEUE, createLineAssignProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger }));
+  start<LineAssignJob>(LINE_ASSIGN_QUEUE, createLineAssignProcessor({ store: work.store, contracts: config.contracts, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger }));
   start<HoursJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, store: new HoursStore(redis, prefix) }));
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics, journal }));
   await scheduleReconciliation(reconcile, sources.values());
