@@ -7,18 +7,23 @@
 import type { Team } from '../config/team-config.js';
 import type { GroupDirectory } from '../domain/condition-engine.js';
 
-const cache = new WeakMap<ReadonlyMap<string, Team>, GroupDirectory>();
+// Per team object: a reload makes new ones, and the teams map itself may be the live view
+// (live-config.ts), the same object before and after a reload.
+const membersOf = new WeakMap<Team, ReadonlySet<string>>();
+
+function members(team: Team): ReadonlySet<string> {
+  let names = membersOf.get(team);
+  if (!names) {
+    names = new Set(team.members.flatMap((member) => [...Object.values(member.tracker).flat(), ...(member.email ? [member.email] : [])]).map((name) => name.toLowerCase()));
+    membersOf.set(team, names);
+  }
+  return names;
+}
 
 export function teamGroups(teams: ReadonlyMap<string, Team> | undefined): GroupDirectory | undefined {
   if (!teams || teams.size === 0) return undefined;
-  const known = cache.get(teams);
-  if (known) return known;
-  const groups = new Map<string, ReadonlySet<string>>();
-  for (const team of teams.values()) {
-    const names = team.members.flatMap((member) => [...Object.values(member.tracker).flat(), ...(member.email ? [member.email] : [])]);
-    groups.set(team.id, new Set(names.map((name) => name.toLowerCase())));
-  }
-  const directory: GroupDirectory = (group) => groups.get(group);
-  cache.set(teams, directory);
-  return directory;
+  return (group) => {
+    const team = teams.get(group);
+    return team && members(team);
+  };
 }
