@@ -27,7 +27,7 @@ import type { Logger } from '../logger.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
-import { buildNotification } from './notify.js';
+import { buildNotification, nextOpening } from './notify.js';
 import { timedMetrics } from './timed-metrics.js';
 import {
   CHAT_JOB,
@@ -73,6 +73,7 @@ export interface LineEscalationDeps {
   readonly fallbackChannel: Channel;
   readonly chatQueue: (channelId: string) => Queue<ChatJob>;
   readonly assignQueue: Queue<LineAssignJob>;
+  readonly now: () => number;
   readonly logger: Logger;
 }
 
@@ -101,7 +102,11 @@ export function createLineEscalator(deps: LineEscalationDeps) {
       const base = status && buildNotification(due, state, status, language, tracker);
       if (!base) continue;
       const notification = { ...base, id, kind: 'escalation' as const, threshold: `${due.label} → ${to.name}` };
-      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(id, channel.id) });
+      // Quiet hours as for the notifier's messages: an escalation is no warning, so it bypasses them where breaches do.
+      const quiet = channel.quietHours && !channel.quietHours.bypassBreaches ? channel.quietHours.calendar : undefined;
+      const now = deps.now();
+      const delay = quiet ? Math.max(0, nextOpening(quiet, now) - now) : 0;
+      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(id, channel.id), delay });
     }
     const assignee = from.escalate?.assignee;
     if (assignee) {
