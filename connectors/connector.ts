@@ -81,6 +81,11 @@ export interface TrackerConnector<Payload = unknown> {
   people?(payload: Payload, delivery: WebhookDelivery): DeliveryPeople;
   readonly writeBack: WriteBackBuilder;
   /**
+   * The requests that hand the issue to `assignee` (a user name as the tracker knows it), for a
+   * support line's functional escalation (src/app/jobs/line-escalation.ts); absent: not supported.
+   */
+  readonly assign?: (source: Source, issue: IssueRef, assignee: string) => readonly OutboundRequest[];
+  /**
    * Whether the tracker's refusal of a write-back (a 4xx with its body) says the issue is gone,
    * deleted with or without its project: then the bridge marks it deleted instead of failing.
    * Only the tracker's own "no such issue" answer counts, not any 404 (a wrong base URL).

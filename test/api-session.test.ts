@@ -142,7 +142,7 @@ describe('API session over HTTP', () => {
     expect(await board.text()).to.match(/<html/i);
     const queues = (await (await request('/api/queues/api/queues', withCookie(cookie))).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
     // One chat queue per channel; the shipped config names none, so there is the console's.
-    expect(queues.queues.map((queue) => queue.name).sort()).to.deep.equal(['sla-availability', 'sla-chat-console', 'sla-contract-term', 'sla-duty-handover', 'sla-hours', 'sla-ingest', 'sla-notify', 'sla-obligations', 'sla-reconcile', 'sla-retention', 'sla-timers', 'sla-write-back']);
+    expect(queues.queues.map((queue) => queue.name).sort()).to.deep.equal(['sla-availability', 'sla-chat-console', 'sla-contract-term', 'sla-duty-handover', 'sla-hours', 'sla-ingest', 'sla-line-assign', 'sla-notify', 'sla-obligations', 'sla-reconcile', 'sla-retention', 'sla-timers', 'sla-write-back']);
     expect(queues.queues.every((queue) => queue.readOnlyMode)).to.equal(true);
   });
 

@@ -96,7 +96,7 @@ describe('status API', () => {
     const queues = await api('/queues/api/queues');
     expect(queues.status).to.equal(200);
     // One chat queue per channel; the shipped config names none, so there is the console's.
-    expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).to.deep.equal(['sla-availability', 'sla-chat-console', 'sla-contract-term', 'sla-duty-handover', 'sla-hours', 'sla-ingest', 'sla-notify', 'sla-obligations', 'sla-reconcile', 'sla-retention', 'sla-timers', 'sla-write-back']);
+    expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).to.deep.equal(['sla-availability', 'sla-chat-console', 'sla-contract-term', 'sla-duty-handover', 'sla-hours', 'sla-ingest', 'sla-line-assign', 'sla-notify', 'sla-obligations', 'sla-reconcile', 'sla-retention', 'sla-timers', 'sla-write-back']);
   });
 
   it('serves the monthly report as JSON, CSV and HTML', async () => {

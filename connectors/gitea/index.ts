@@ -12,6 +12,7 @@ import { verifyGiteaDelivery } from './verify.js';
 import { giteaIssueGone } from './write-back.js';
 import { giteaWriteBack } from './write-back-with-labels.js';
 import { giteaIssueCreation } from './issue-creation.js';
+import { giteaAssign } from './assign-request.js';
 
 export type { GiteaPayload } from './payload-schema.js';
 
@@ -25,6 +26,7 @@ export const giteaConnector: TrackerConnector<GiteaPayload> = {
   normalize: normalizeGiteaDelivery,
   people: giteaPeople,
   writeBack: giteaWriteBack,
+  assign: giteaAssign,
   issueGone: giteaIssueGone,
   createReader: () => giteaReader,
   demo: giteaDemo,

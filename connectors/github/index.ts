@@ -19,6 +19,7 @@ import { githubWriteBack } from './write-back-with-project.js';
 export type { GithubPayload } from './payload-schema.js';
 import { githubSourceSettings } from './source-settings.js';
 import { githubIssueCreation } from './issue-creation.js';
+import { githubAssign } from './assign-request.js';
 
 export type { GithubSettings } from './source-settings.js';
 
@@ -34,6 +35,7 @@ export const githubConnector: TrackerConnector<GithubPayload> = {
   normalize: normalizeGithubDelivery,
   people: githubPeople,
   writeBack: githubWriteBack,
+  assign: githubAssign,
   issueGone: githubIssueGone,
   createReader: () => githubReader,
   agentMembers: githubAgentMembers,

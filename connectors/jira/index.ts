@@ -9,6 +9,7 @@ import { jiraSourceSettings } from './source-settings.js';
 import { jiraPayloadSchema, type JiraPayload } from './payload-schema.js';
 import { signJira, verifyJira } from './verify.js';
 import { jiraIssueCreation } from './issue-creation.js';
+import { jiraAssign } from './assign-request.js';
 
 export type { JiraPayload } from './payload-schema.js';
 
@@ -22,6 +23,7 @@ export const jiraConnector: TrackerConnector<JiraPayload> = {
   normalize: normalizeJira,
   people: jiraPeople,
   writeBack: async (source, issue, desired, previous, _lookup, shown) => buildWriteBack(source, source.writeBack, issue, desired, previous, shown),
+  assign: jiraAssign,
   issueGone: jiraIssueGone,
   createReader: () => jiraReader,
   demo: jiraDemo,

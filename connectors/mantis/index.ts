@@ -13,6 +13,7 @@ import { createMantisReader } from './reader.js';
 import { mantisSourceSettings } from './source-settings.js';
 import { mantisDeliveryId, signMantis, verifyMantis } from './verify.js';
 import { mantisIssueCreation } from './issue-creation.js';
+import { mantisAssign } from './assign-request.js';
 
 export type { MantisPayload } from './payload-schema.js';
 
@@ -26,6 +27,7 @@ export const mantisConnector: TrackerConnector<MantisPayload> = {
   normalize: normalizeMantis,
   people: mantisPeople,
   writeBack: async (source, issue, desired, previous, _lookup, shown) => buildWriteBack(source, source.writeBack, issue, desired, previous, shown),
+  assign: mantisAssign,
   issueGone: mantisIssueGone,
   createReader: () => createMantisReader(),
   demo: mantisDemo,

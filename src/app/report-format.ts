@@ -7,6 +7,7 @@ import { hoursCsvRows, hoursHtml } from './hours/hours-report-format.js';
 import { contactsCsv, contactsHtml } from './report/contacts-format.js';
 import { signoffCsv, signoffHtml } from './report/signoff-format.js';
 import { customMetricsCsv, customMetricsHtml } from './report/custom-metrics-format.js';
+import { lineStatsCsv, lineStatsHtml } from './report/line-stats-format.js';
 
 const minutes = (ms: number | null) => (ms === null ? '' : String(Math.round(ms / 60_000)));
 
@@ -33,6 +34,7 @@ export function reportCsv(report: SlaReport): string {
     ...contactsCsv(report, csvRow),
     ...signoffCsv(report, csvRow),
     ...customMetricsCsv(report, csvRow),
+    ...lineStatsCsv(report, csvRow),
     ...obligationCsv(report),
     ...availabilityCsv(report),
   ].join('\n') + '\n';
@@ -87,7 +89,7 @@ ${metricRows}</table>
 <h2>Breaches</h2>
 ${report.breaches.length === 0 ? '<p>None.</p>' : `<table><tr><th>issue</th><th>title</th><th>metric</th><th>priority</th><th>deadline</th><th>overdue</th></tr>\n${breachRows}</table>`}
 ${report.hours ? `${hoursHtml(report.hours, report.zone, escapeHtml)}\n` : ''}${contactsHtml(report, escapeHtml)}
-${signoffHtml(report)}${customMetricsHtml(report)}
+${signoffHtml(report)}${customMetricsHtml(report)}${lineStatsHtml(report)}
 ${obligationHtml(report)}${availabilityHtml(report)}</body></html>
 `;
 }

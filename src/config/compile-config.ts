@@ -116,7 +116,7 @@ export function compileContract(
       targets: file.policies[metric]!,
     };
   });
-  const lines = file.lines && compileLines(file.lines, calendars, new Set(file.metrics.custom.map(([name]) => name)), fail);
+  const lines = file.lines && compileLines(file.lines, calendars, new Set(file.metrics.custom.map(([name]) => name)), fail, file.warnings);
   const customMetrics = [...compileConditionMetrics(file.metrics, measured, calendars, fail), ...(lines?.metrics ?? [])];
   const warnings: WarningRule[] = file.warnings;
   const obligations = file.obligations && compileObligations(file.obligations, calendar, calendars, fail);
@@ -138,7 +138,7 @@ export function compileContract(
     ),
     metrics,
     ...(customMetrics.length > 0 ? { customMetrics } : {}),
-    ...(lines ? { lines: lines.groups } : {}),
+    ...(lines ? { lines: lines.groups, supportLines: lines.lines } : {}),
     warnings,
     escalation: file.escalation,
     notify: file.notify,

@@ -13,6 +13,7 @@ import type { MetricDefinition } from '../domain/metric-definition.js';
 import type { Report } from './compile-config.js';
 // Used only at parse time: schema.ts reads this module lazily, so the cycle is harmless.
 import { idSchema, policySchema, warningSchema } from './schema.js';
+import { escalateSchema, compileEscalations, type SupportLine } from './line-escalation-config.js';
 
 const lineSchema = () =>
   z.strictObject({
@@ -23,6 +24,10 @@ const lineSchema = () =>
     handover: policySchema.optional(),
     warnings: z.array(warningSchema).min(1).optional(),
     calendar: z.string().min(1).optional(),
+    /** Where this line hears of issues escalated to it (a channel id); the contract's breach channels otherwise. */
+    channel: z.string().min(1).optional(),
+    /** Functional escalation to the next line: ./line-escalation-config.ts. */
+    escalate: escalateSchema.optional(),
   });
 export type LineFile = z.output<ReturnType<typeof lineSchema>>;
 
@@ -43,11 +48,20 @@ export const linesFileSchema = z.record(z.string(), z.unknown()).transform((entr
 export interface CompiledLines {
   readonly groups: ReadonlyMap<string, ReadonlySet<string>>;
   readonly metrics: readonly MetricDefinition[];
+  /** Each line's channel and escalation, by line name. */
+  readonly lines: ReadonlyMap<string, SupportLine>;
 }
 
 export const handoverMetricName = (line: string) => `handover-${line}`;
 
-export function compileLines(lines: readonly (readonly [string, LineFile])[], calendars: ReadonlyMap<string, BusinessCalendar>, taken: ReadonlySet<string>, fail: Report): CompiledLines {
+export function compileLines(
+  lines: readonly (readonly [string, LineFile])[],
+  calendars: ReadonlyMap<string, BusinessCalendar>,
+  taken: ReadonlySet<string>,
+  fail: Report,
+  contractWarnings: readonly WarningRule[] = [],
+): CompiledLines {
+  const support = compileEscalations(lines, fail);
   const groups = new Map<string, ReadonlySet<string>>();
   const metrics: MetricDefinition[] = [];
   for (const [line, file] of lines) {
@@ -73,9 +87,18 @@ export function compileLines(lines: readonly (readonly [string, LineFile])[], ca
       restarts: true,
       onReopen: 'ignore',
       targets: file.handover,
-      ...(file.warnings ? { warnings: file.warnings as readonly WarningRule[] } : {}),
+      ...warningsWith(file.warnings as readonly WarningRule[] | undefined, support.get(line)?.escalate?.after, contractWarnings),
       ...(calendar ? { calendar } : {}),
     });
   }
-  return { groups, metrics };
+  return { groups, metrics, lines: support };
+}
+
+/**
+ * An escalation at a threshold of the handover ("75%") needs a timer there: it joins the line's
+ * warnings (the contract's, when the line names none) unless they hold it already.
+ */
+function warningsWith(own: readonly WarningRule[] | undefined, after: WarningRule | 'breach' | undefined, contract: readonly WarningRule[]): { warnings?: readonly WarningRule[] } {
+  if (!after || after === 'breach' || (own ?? contract).some((rule) => rule.label === after.label)) return own ? { warnings: own } : {};
+  return { warnings: [...(own ?? contract), after] };
 }

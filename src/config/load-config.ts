@@ -310,6 +310,10 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
           problems.add(file.display, parts, `unknown channel "${channelId}" (known: ${[...channels.keys()].join(', ') || 'none'})`, file.lineOf(parts));
         });
       }
+      for (const [line, { channel }] of file.data.lines ?? []) {
+        const parts = ['lines', line, 'channel'];
+        if (channel && !channels.has(channel) && channel !== plugins.fallbackChat) problems.add(file.display, parts, `unknown channel "${channel}" (known: ${[...channels.keys()].join(', ') || 'none'})`, file.lineOf(parts));
+      }
     }
   }
 

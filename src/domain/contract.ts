@@ -1,3 +1,4 @@
+import type { SupportLine } from './support-line.js';
 import { z } from 'zod';
 import type { BusinessCalendar } from './business-calendar.js';
 import type { AuthorizedContacts } from './contacts-rule.js';
@@ -66,6 +67,8 @@ export interface Contract {
   readonly customMetrics?: readonly MetricDefinition[] | undefined;
   /** Support lines by name: their members' lower-cased user names and e-mail addresses, a group to conditions. */
   readonly lines?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  /** The lines' channels and escalations (src/config/line-escalation-config.ts), by line name. */
+  readonly supportLines?: ReadonlyMap<string, SupportLine> | undefined;
   readonly warnings: readonly WarningRule[];
   /** Channel ids for warnings and for breaches/escalations; none configured: the console. */
   readonly notify?: { readonly language?: Language | undefined; readonly warnings: readonly string[]; readonly breaches: readonly string[] } | undefined;

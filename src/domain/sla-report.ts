@@ -8,6 +8,7 @@ import type { Instant } from './business-calendar.js';
 import { contactsReport, type ContactsSection } from './contacts-report.js';
 import { signoffReport, type SignoffSection } from './signoff-report.js';
 import { customMetricsReport, type CustomMetricSummary } from './custom-metrics-report.js';
+import { lineStatsReport, type LineStats } from './line-stats.js';
 import type { Contract } from './contract.js';
 import type { Metric } from './metric.js';
 import type { ObligationRow } from './obligation-report.js';
@@ -71,6 +72,8 @@ export interface SlaReport {
   readonly availability?: AvailabilitySection;
   /** The contract's metrics defined by conditions, per cycle (custom-metrics-report.ts); absent without any. */
   readonly customMetrics?: readonly CustomMetricSummary[];
+  /** Per support line: handovers, reaction median and 90th percentile, breaches (line-stats.ts); absent without lines. */
+  readonly supportLines?: readonly LineStats[];
 }
 
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -132,5 +135,5 @@ export function buildReport(contract: Contract, month: string, issues: readonly 
         })),
     )
     .sort((a, b) => a.deadline - b.deadline);
-  return { contract: contract.id, customer: contract.customer, month, zone, issues: inMonth.length, byPriority, metrics, breaches, ...contactsReport(contract, inMonth), ...signoffReport(contract, inMonth, percentile), ...customMetricsReport(contract, inMonth, percentile) };
+  return { contract: contract.id, customer: contract.customer, month, zone, issues: inMonth.length, byPriority, metrics, breaches, ...contactsReport(contract, inMonth), ...signoffReport(contract, inMonth, percentile), ...customMetricsReport(contract, inMonth, percentile), ...lineStatsReport(contract, inMonth, percentile) };
 }

@@ -31,6 +31,7 @@ import { icalListRoute, type IcalDeps } from '../ical/ical-routes.js';
 import { prioritySchema } from '../../domain/priority.js';
 import { dashboardApi, type StateEventStreams } from './dashboard-api.js';
 import { teamDutyViews } from './teams-api.js';
+import { issueLine, linesRouter } from './lines-api.js';
 import type { Team } from '../../config/team-config.js';
 import { issueListPage, sendIssueList } from './issue-list.js';
 
@@ -175,6 +176,8 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use('/queues', queueBoard(deps.queues));
   router.use(whatIfRouter(deps));
   router.use(dashboardApi(deps));
+  router.use(linesRouter(deps));
+  const summarize = (state: IssueState) => ({ ...issueSummary(state), ...issueLine(deps.contracts, state) });
   router.get('/issues', async (request, response) => {
     const filter = issueFilterSchema.safeParse(request.query);
     if (!filter.success) {
@@ -188,7 +191,7 @@ export function apiRouter(deps: ApiDeps): Router {
     // From the indexes the states maintain, one page of states read (./issue-list.ts).
     const page = await issueListPage(deps.store, only, (state) => matchesFilter(state, only), offset, limit);
     // `now`: the instant the clocks are told against, which the dashboard ticks on from.
-    await sendIssueList(response, deps.store, { now: deps.now(), total: page.total, ...nextOffset(offset, page.members?.length ?? page.states.length, page.total) }, page, issueSummary);
+    await sendIssueList(response, deps.store, { now: deps.now(), total: page.total, ...nextOffset(offset, page.members?.length ?? page.states.length, page.total) }, page, summarize);
   });
   router.get('/issues/:sourceId/:issueKey/explain', explainRoute(deps.explain));
   router.get('/issues/:sourceId/:issueKey', async (request, response) => {

@@ -14,6 +14,7 @@ import { DASHBOARD_STYLE } from './dashboard-style.js';
 import { TIMELINE_MARKUP, TIMELINE_SCRIPT, TIMELINE_STYLE } from './dashboard-timeline.js';
 import { WHAT_IF_DASHBOARD } from './dashboard-what-if.js';
 import { DUTY_BLOCK } from './dashboard-duty.js';
+import { LINES_BLOCK } from './dashboard-lines.js';
 
 /** A feature's share of the page: its CSS, its markup (after `#content`, in `#panels`), its script (after the page's, before the first read). */
 export interface DashboardPart {
@@ -28,6 +29,7 @@ export const DASHBOARD_PARTS: readonly DashboardPart[] = [
   { style: TIMELINE_STYLE, html: TIMELINE_MARKUP, script: `${TIMELINE_SCRIPT}\nslaDashboard.addToKeyCell(timelineButton);` },
   { html: WHAT_IF_DASHBOARD },
   { html: DUTY_BLOCK },
+  { html: LINES_BLOCK },
 ];
 
 const FILTER_LABELS = [

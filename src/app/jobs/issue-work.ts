@@ -18,6 +18,8 @@ import { HoursBook } from '../hours/hours-book.js';
 import { HoursStore } from '../hours/hours-store.js';
 import { SlaTimers } from './sla-timers.js';
 import { scheduleWriteBack } from './write-back.js';
+import type { GroupDirectory } from '../../domain/condition-engine.js';
+import { teamGroups } from '../team-groups.js';
 
 export interface IssueWorkDeps {
   readonly store: IssueStore;
@@ -25,6 +27,8 @@ export interface IssueWorkDeps {
   readonly sources: ReadonlyMap<string, Source>;
   readonly writeBacks: Queue<WriteBackJob>;
   readonly contracts: () => Iterable<Contract>;
+  /** Groups other than the contracts' lines (the rota's teams), read at every computation like the contracts. */
+  readonly groups?: () => GroupDirectory | undefined;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
@@ -41,7 +45,7 @@ export interface IssueWork extends IssueWorkDeps {
 export function createIssueWork(parts: {
   readonly redis: RedisClient;
   readonly prefix: string;
-  readonly config: Pick<SlaConfig, 'contracts' | 'sources'>;
+  readonly config: Pick<SlaConfig, 'contracts' | 'sources' | 'teams'>;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: BridgeMetrics;
@@ -62,6 +66,7 @@ export function createIssueWork(parts: {
     // Read at every computation, under the issue's lock: a reloaded config (../live-config.ts)
     // applies from the next one on.
     contracts: () => parts.config.contracts.values(),
+    groups: () => teamGroups(parts.config.teams),
     now: parts.now,
     logger: parts.logger,
     metrics: parts.metrics,
@@ -79,7 +84,7 @@ export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueI
   const state: IssueState = {
     source,
     issue,
-    sla: runClock({ source, events }, deps.contracts(), now),
+    sla: runClock({ source, events }, deps.contracts(), now, { groups: deps.groups?.() }),
     computedAt: now,
     eventCount: events.length,
   };

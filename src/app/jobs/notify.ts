@@ -44,6 +44,8 @@ export interface NotifyDeps {
   readonly journal?: IssueJournal | undefined;
   /** Teams whose person on duty the messages of their contracts name. */
   readonly teams?: ReadonlyMap<string, Team>;
+  /** Tells the next support line of an escalating handover (./line-escalation.ts). */
+  readonly escalate?: (due: DueNotification, state: IssueState) => Promise<void>;
 }
 
 /** The first instant from `now` on at which the calendar is open (`now` itself when open). */
@@ -114,6 +116,7 @@ export function createNotifyProcessor(deps: NotifyDeps) {
       }
       sent.push(channel.id);
     }
+    await deps.escalate?.(due, state);
     return sent;
   };
 }

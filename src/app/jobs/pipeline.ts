@@ -134,6 +134,8 @@ export interface DueNotification {
   readonly skipped: readonly string[];
   /** The instant of the earliest skipped one (absent in claims made before it was recorded). */
   readonly skippedSince?: number;
+  /** A later cycle of a metric that restarts: where its sent marks are kept (./cycle-sent.ts). */
+  readonly sentAs?: string;
 }
 
 /** The claim's id, and the notify job's: what makes a notification happen once. */
@@ -423,10 +425,32 @@ export const DUTY_HANDOVER_JOB_OPTIONS: JobsOptions = {
 
 /** Every queue, in the order of the pipeline, with one chat queue per channel id given: for the queue board. */
 export function pipelineQueues(channelIds: Iterable<string>): string[] {
-  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, HOURS_QUEUE, CONTRACT_TERM_QUEUE, OBLIGATION_QUEUE, AVAILABILITY_QUEUE, DUTY_HANDOVER_QUEUE];
+  return [INGEST_QUEUE, TIMER_QUEUE, NOTIFY_QUEUE, ...[...new Set(channelIds)].map(chatQueueName), WRITE_BACK_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE, HOURS_QUEUE, CONTRACT_TERM_QUEUE, OBLIGATION_QUEUE, AVAILABILITY_QUEUE, DUTY_HANDOVER_QUEUE, LINE_ASSIGN_QUEUE];
 }
 
 /** The channels a bridge has a chat queue for: every configured one and the fallback. */
 export function chatChannelIds(config: { readonly channels: ReadonlyMap<string, unknown>; readonly fallbackChannel: { readonly id: string } }): string[] {
   return [...new Set([...config.channels.keys(), config.fallbackChannel.id])];
 }
+
+// ---------------------------------------------------------------------------------------------
+// line assignment: a functional escalation hands the issue to the next support line in the
+// tracker (./line-escalation.ts), once per escalation, named by the notification that caused it.
+
+export const LINE_ASSIGN_QUEUE = 'sla-line-assign';
+export const LINE_ASSIGN_JOB = 'assign';
+
+export interface LineAssignJob {
+  readonly source: string;
+  readonly issueId: string;
+  /** The tracker name the issue goes to. */
+  readonly assignee: string;
+  readonly fromLine: string;
+  readonly toLine: string;
+  /** The notification (handover breach or threshold) that escalated. */
+  readonly notificationId: string;
+}
+
+export const lineAssignJobId = (notificationId: string) => `assign-${hash(notificationId).slice(0, 40)}`;
+
+export const LINE_ASSIGN_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 30 * DAY_S }, removeOnFail: { age: 30 * DAY_S } };

@@ -70,7 +70,7 @@ export async function replanOpenIssues(deps: IssueWorkDeps, sourcesChanged: Read
           if (!state || !isOpen(state)) return;
           open += 1;
           const events = await deps.store.loadEvents(source, issue.id);
-          const recomputed = runClock({ source, events }, deps.contracts(), state.computedAt);
+          const recomputed = runClock({ source, events }, deps.contracts(), state.computedAt, { groups: deps.groups?.() });
           // Saved states are JSON; so is the comparison, which leaves out what JSON leaves out.
           if (!sourcesChanged.has(source) && JSON.stringify(recomputed) === JSON.stringify(state.sla)) return;
           await refreshIssue(deps, source, issue.id);

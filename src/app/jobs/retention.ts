@@ -21,7 +21,7 @@ import type { IssueState } from '../store/issue-store.js';
 import type { IssueWorkDeps } from './issue-work.js';
 import { RETENTION_JOB, RETENTION_JOB_OPTIONS, RETENTION_SCHEDULER_ID, type RetentionJob } from './pipeline.js';
 
-export type RetentionDeps = Pick<IssueWorkDeps, 'store' | 'contracts' | 'logger'>;
+export type RetentionDeps = Pick<IssueWorkDeps, 'store' | 'contracts' | 'logger' | 'groups'>;
 
 export interface RetentionOptions {
   readonly closedForMs: number;
@@ -78,7 +78,7 @@ export async function compactClosedIssues(deps: RetentionDeps, options: Retentio
       closed += 1;
       const kept = compactHistory(events);
       if (kept.length === events.length && log.eventIds.length === 0) return;
-      const history = (list: typeof events) => runClock({ source, events: list }, contracts, options.now);
+      const history = (list: typeof events) => runClock({ source, events: list }, contracts, options.now, { groups: deps.groups?.() });
       if (!isDeepStrictEqual(history(kept), history(events))) {
         refused.push({ source, issue: issueId, reason: 'its compacted log would give another state' });
         deps.logger.warn('retention left an issue whole: its compacted log would give another state', { component: 'retention', source, issue: issueId });

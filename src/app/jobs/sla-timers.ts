@@ -11,6 +11,7 @@ import { METRICS } from '../../domain/metric.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { nextNotification } from '../../domain/timer-plan.js';
 import { timedMetrics } from './timed-metrics.js';
+import { sentName } from './cycle-sent.js';
 import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobId, type DueNotification, type TimerJob } from './pipeline.js';
 
 const PENDING_STATES = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
@@ -73,7 +74,7 @@ export class SlaTimers {
     const plannedKey = this.plannedKey(source, issueId);
     const metrics = timedMetrics(sla);
     // What is planned and what was sent, read in one round trip; the new timers added in one more.
-    const sentKeys = metrics.map((status) => this.sentKey(source, issueId, status.metric));
+    const sentKeys = metrics.map((status) => this.sentKey(source, issueId, sentName(status)));
     const replies = await (this.redis as unknown as PlanReader)[PLAN_READ_COMMAND](1 + sentKeys.length, plannedKey, ...sentKeys);
     const pairs = replies[0] ?? [];
     const planned: Record<string, string> = {};
@@ -127,10 +128,12 @@ export class SlaTimers {
     const { source, issueId, metric, label } = job.data;
     const status = timedMetrics(sla).find((candidate) => candidate.metric === metric);
     if (!status) return undefined;
-    const next = nextNotification(status, await this.sent(source, issueId, metric), now);
+    const sentAs = sentName(status);
+    const next = nextNotification(status, await this.sent(source, issueId, sentAs), now);
     if (!next || next.label !== label || next.at > now) return undefined;
     return {
-      id: notificationId(source, issueId, metric, label),
+      id: notificationId(source, issueId, sentAs, label),
+      ...(sentAs === metric ? {} : { sentAs }),
       source,
       issueId,
       metric,
@@ -145,6 +148,6 @@ export class SlaTimers {
 
   /** Records a notification (and the ones it stands for) as sent, so it is never planned again. */
   async markSent(due: DueNotification): Promise<void> {
-    await this.redis.sadd(this.sentKey(due.source, due.issueId, due.metric), due.label, ...due.skipped);
+    await this.redis.sadd(this.sentKey(due.source, due.issueId, due.sentAs ?? due.metric), due.label, ...due.skipped);
   }
 }

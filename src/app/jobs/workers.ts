@@ -53,6 +53,8 @@ import { createContractTermProcessor, scheduleContractTerms } from './contract-t
 import { createDutyHandoverProcessor, scheduleHandovers } from './duty-handover.js';
 import { DUTY_HANDOVER_QUEUE, type DutyHandoverJob } from './pipeline.js';
 import { createWriteBackProcessor } from './write-back.js';
+import { createLineAssignProcessor, createLineEscalator } from './line-escalation.js';
+import { LINE_ASSIGN_QUEUE, type LineAssignJob } from './pipeline.js';
 import { createHoursProcessor } from '../hours/hours-jobs.js';
 import { HoursStore } from '../hours/hours-store.js';
 import { createObligationProcessor, scheduleObligations } from '../obligations/obligation-jobs.js';
@@ -135,13 +137,16 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   });
   workers.push(...chat.workers);
   connections.push(...chat.connections);
+  const lineAssign = new Queue<LineAssignJob>(LINE_ASSIGN_QUEUE, { connection: redis, prefix });
+  lineAssign.on('error', () => undefined);
   start<DeliveryJob>(INGEST_QUEUE, createDeliveryProcessor(work));
   start<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }), Math.max(parts.concurrency, TIMER_CONCURRENCY));
   start<DueNotification>(
     NOTIFY_QUEUE,
-    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams }),
+    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams, escalate: createLineEscalator({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, assignQueue: lineAssign, now, logger }) }),
     Math.max(parts.concurrency, TIMER_CONCURRENCY),
   );
+  start<LineAssignJob>(LINE_ASSIGN_QUEUE, createLineAssignProcessor({ store: work.store, contracts: config.contracts, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger }));
   start<HoursJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, store: new HoursStore(redis, prefix) }));
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics, journal }));
   await scheduleReconciliation(reconcile, sources.values());
@@ -168,7 +173,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   start<DutyHandoverJob>(DUTY_HANDOVER_QUEUE, createDutyHandoverProcessor(handoverDeps), 1);
   await scheduleHandovers(handoverDeps);
   for (const queue of [contractTerms, obligations, availability, handovers]) queue.on('error', () => undefined);
-  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, contractTerms, obligations, availability, handovers];
+  const queues: Queue[] = [...work.queues, notifications, ...chat.queues, reconcile, retention, contractTerms, obligations, availability, handovers, lineAssign];
   const reschedule = async () => {
     await planTerms();
     await scheduleHandovers(handoverDeps);
