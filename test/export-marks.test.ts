@@ -102,6 +102,19 @@ describe('export and import of contract marks and issue journals', function () {
     expect((await new ObligationStore(redis, to).opened('ops', 'maintenance', '2026-Q4'))?.issue.key).to.equal('ops/app#5');
     expect(await new IssueJournal(redis, to).list('gitea-ops', issue.id)).to.deep.equal(journalBefore);
 
+    // A restarting metric's later cycles keep their sent marks under `<metric>#<n>`: exported and imported too.
+    const cycled = { id: 'ops/app#8', key: 'ops/app#8' };
+    const sla = runClock({ source: 'gitea-ops', events }, config.contracts.values(), now);
+    const withCycles = { ...sla, custom: [{ metric: 'handover-first', state: 'running', priority: 'P4', calendar: 'round', zone: 'Europe/Amsterdam', cycles: [{ startedAt: now - 7_200_000, endedAt: now - 3_600_000, outcome: 'met', elapsedMs: 3_600_000 }] }] };
+    await store.appendEvents('gitea-ops', cycled, events.map((event, index) => ({ id: `c${index}`, event })));
+    await store.saveState({ source: 'gitea-ops', issue: cycled, sla: withCycles as typeof sla, computedAt: now, eventCount: 1 });
+    await redis.sadd(`${from}:issue:gitea-ops:${cycled.id}:sent:handover-first`, '50%');
+    await redis.sadd(`${from}:issue:gitea-ops:${cycled.id}:sent:handover-first#2`, '50%', 'breach');
+    const cycledLine = (await lines(from)).map((line) => JSON.parse(line) as { type: string; issue?: { id: string }; sent?: Record<string, string[]> }).find((line) => line.issue?.id === cycled.id);
+    expect(cycledLine?.sent).to.deep.equal({ 'handover-first': ['50%'], 'handover-first#2': ['50%', 'breach'] });
+    await importInto(to, await lines(from));
+    expect((await redis.smembers(`${to}:issue:gitea-ops:${cycled.id}:sent:handover-first#2`)).sort()).to.deep.equal(['50%', 'breach']);
+
     // What the Redis has stays: a newer value of a mark is not overwritten, and nothing is added twice.
     await redis.set(`${to}:availability-told:ops:2026-12:0.5`, 'newer', 'KEEPTTL');
     const again = await importInto(to, exported);

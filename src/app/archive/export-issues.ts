@@ -14,6 +14,12 @@ import { readMarks } from '../store/contract-marks.js';
 import { IssueJournal } from '../store/issue-journal.js';
 import { EXPORT_VERSION, type ExportedIssue, type ExportedMarks, type ExportHeader } from './export-line.js';
 
+/**
+ * The names a restarting metric's sent marks are kept under: its own for the first cycle, `<metric>#<n>`
+ * for each later one (../jobs/cycle-sent.ts), so an imported issue does not send a later cycle's again.
+ */
+const cycleNames = (metric: string, earlier: number) => [metric, ...Array.from({ length: earlier }, (_, index) => `${metric}#${index + 2}`)];
+
 export interface ExportOptions {
   readonly prefix: string;
   /** Only this source's issues. */
@@ -73,7 +79,7 @@ export async function exportIssues(redis: RedisClient, options: ExportOptions, w
         keys: (keysBySource.get(source)!.get(issueId) ?? []).sort(),
         events: log.events.map((text, index) => readEvent(text, `${source} ${ref.key}: stored event ${index}`)),
         eventIds: [...log.eventIds].sort(),
-        sent: await timers.sentByMetric(source, issueId, state?.sla.covered ? (state.sla.custom ?? []).map((status) => status.metric) : []),
+        sent: await timers.sentByMetric(source, issueId, state?.sla.covered ? (state.sla.custom ?? []).flatMap((status) => cycleNames(status.metric, status.cycles?.length ?? 0)) : []),
         journal: await journal.list(source, issueId),
         written: (await store.loadWritten(source, issueId)) ?? null,
         state: state ? { computedAt: state.computedAt, eventCount: state.eventCount, sla: state.sla as unknown as Record<string, unknown> } : null,
