@@ -14,12 +14,16 @@ export const rotationStepSchema = z.union([z.string(), z.number()]).transform((i
   return halfDays;
 });
 
-/** A local date (the whole day) or a local date-time (`2026-03-04T13:00`) in the team's zone. */
+/**
+ * A local date (the whole day) or a local date-time (`2026-03-04T13:00`) in the team's zone; with
+ * an offset (`2027-10-31T02:30+01:00`) where the local time alone is ambiguous: the night the clocks
+ * go back has its hour from 02:00 twice.
+ */
 const whenSchema = z.union([z.string(), z.date()]).transform((input, ctx): string => {
   // YAML reads an unquoted 2026-03-04 as a date: it means the local date, not UTC midnight.
   const text = input instanceof Date ? input.toISOString().slice(0, 10) : input.trim();
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.test(text)) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(input)} is not a local date or date-time (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)` });
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?)?$/.test(text)) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(input)} is not a local date or date-time (use YYYY-MM-DD, YYYY-MM-DDTHH:MM, or with an offset YYYY-MM-DDTHH:MM+01:00)` });
     return z.NEVER;
   }
   return text;

@@ -17,7 +17,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 describe('who is on duty: API and dashboard', function () {
   this.timeout(60_000);
   const now = DateTime.now().setZone(ZONE).startOf('minute');
-  const stamp = (instant: DateTime) => instant.toFormat("yyyy-LL-dd'T'HH:mm");
+  const stamp = (instant: DateTime) => instant.toFormat("yyyy-LL-dd'T'HH:mmZZ");
   const switchAt = now.plus({ hours: 1 });
   let bridge: TestBridge;
   let browser: Browser | undefined;

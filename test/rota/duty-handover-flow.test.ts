@@ -34,7 +34,7 @@ describe('duty handover end to end: one summary for the person taking over', fun
   // Set when the bridge starts, not when the file is loaded: a suite runs for minutes before this.
   let handoverAt: DateTime;
   let configDir: string;
-  const stamp = (instant: DateTime) => instant.toFormat("yyyy-LL-dd'T'HH:mm:ss");
+  const stamp = (instant: DateTime) => instant.toFormat("yyyy-LL-dd'T'HH:mm:ssZZ");
   const writeTeamConfig = () =>
     writeConfig({
     'calendars/round-the-clock.yaml': 'zone: Europe/Amsterdam\nhours: 24x7\n',

@@ -22,7 +22,7 @@ const SECRET = 'duty-flow-secret';
 const ZONE = 'Europe/Amsterdam';
 const REPO = 'open2bizz/odoo-customer';
 
-const minute = (instant: DateTime) => instant.setZone(ZONE).toFormat("yyyy-LL-dd'T'HH:mm");
+const minute = (instant: DateTime) => instant.setZone(ZONE).toFormat("yyyy-LL-dd'T'HH:mmZZ");
 
 /** The team file with the current hour (from a minute ago to an hour on) given to `person`. */
 function teamFile(person: string): string {
