@@ -15,8 +15,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { projectRoot } from '../../src/project-root.js';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { spawnRedis } from '../../test/support/redis-server.js';
-import { benchBridge, waitForApplied } from '../lib/bench-bridge.js';
+import { benchBridge, counterDelta, redisCounters, waitForApplied } from '../lib/bench-bridge.js';
 import { issueCreatedWebhooks } from '../lib/jira-webhooks.js';
 import { runLoad } from '../lib/load.js';
 import { type Bench, percentile, round } from '../lib/report.js';
@@ -92,6 +94,17 @@ export const timersBench: Bench = async ({ quick }) => {
     const spareMs = instant - Date.now();
     if (spareMs < 0) throw new Error(`the due issues were applied ${-spareMs} ms after their warnings' instant: raise the lead`);
     const expected = new Set(dueWebhooks.map((webhook) => (JSON.parse(webhook.body.toString('utf8')) as { issue: { key: string } }).issue.key));
+    // BENCH_TIMERS_PROFILE=file.cpuprofile: a CPU profile of this process from the instant until the last fired.
+    const profilePath = process.env.BENCH_TIMERS_PROFILE;
+    const session = profilePath ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, instant - 200 - Date.now())));
+    if (session) await session.post('Profiler.start');
+    // Redis's command counts over the burst (every timer, notify and chat job, each script's inner commands too).
+    const countersBefore = await redisCounters(client);
     const deadline = instant + 120_000;
     const dueArrivals = () => receiver.arrivals.filter((arrival) => expected.has(arrival.issueKey));
     // Counted as they come, not re-filtered on every look: the bench shares the bridge's event loop.
@@ -101,6 +114,13 @@ export const timersBench: Bench = async ({ quick }) => {
       for (; looked < receiver.arrivals.length; looked += 1) if (expected.has(receiver.arrivals[looked]!.issueKey)) seenIds.add(receiver.arrivals[looked]!.id);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    const countersAfter = await redisCounters(client);
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(profilePath!, JSON.stringify(profile));
+      session.disconnect();
+    }
+    const burstCommands = counterDelta(countersBefore, countersAfter);
     // Late duplicates would come within a moment of the rest.
     await new Promise((resolve) => setTimeout(resolve, quick ? 300 : 2_000));
     const arrived = dueArrivals();
@@ -127,12 +147,15 @@ export const timersBench: Bench = async ({ quick }) => {
         delivered_p99_ms: Math.round(percentile(lateness, 99)),
         fired_per_s: round(arrived.length / Math.max(0.001, (lastFired - instant) / 1000), 0),
         notifications_per_s: round(perSecond, 0),
+        // Deterministic, unlike the timings: Redis commands (inside scripts counted too) per warning, timer to chat message.
+        redis_commands_per_timer: round(Object.values(burstCommands.commands).reduce((sum, calls) => sum + calls, 0) / Math.max(1, arrived.length), 1),
+        redis_reads_per_timer: round(burstCommands.reads / Math.max(1, arrived.length), 1),
       },
       table: {
         header: ['after the instant (ms)', 'p50', 'p95', 'p99', 'max'],
         rows: [row('fired by the bridge (firedAt)', firedLateness), row('reached the chat receiver', lateness)],
       },
-      raw: { workerProcesses: extra.length, pending, due, leadMs, spareMs, instant, firstArrivalMs: firstArrival - instant, lastArrivalMs: lastArrival - instant, lateness, firedLateness, loadAverage: os.loadavg(), messagesMarkedLate: fired.filter((ms) => ms > 0).length },
+      raw: { burstCommands, workerProcesses: extra.length, pending, due, leadMs, spareMs, instant, firstArrivalMs: firstArrival - instant, lastArrivalMs: lastArrival - instant, lateness, firedLateness, loadAverage: os.loadavg(), messagesMarkedLate: fired.filter((ms) => ms > 0).length },
       notes: [
         `${due.toLocaleString('en')} warnings due at one instant, ${(pending + due).toLocaleString('en')} timers pending, one serve process${extra.length > 0 ? ` and ${extra.length} worker process(es)` : ''}; load average before/after ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`,
         `${arrived.length} arrived, ${duplicates} duplicates, ${missing} missing, ${round(perSecond, 0)} notifications/s from the instant to the last; ${fired.filter((ms) => ms > 0).length} marked late by the bridge (over 1 s)`,

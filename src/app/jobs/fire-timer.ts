@@ -30,15 +30,9 @@ export function createTimerProcessor(deps: TimerDeps) {
     return deps.store.withIssueLock(source, issueId, async () => {
       const now = deps.now();
       const state = await recomputeIssue(deps, source, issueId, now);
-      const due = await deps.timers.dueNotification(job, state.sla, now);
-      if (due) {
-        // The deterministic job id makes this idempotent across retries and racing workers.
-        await addClaim(NOTIFY_JOB, due, { ...NOTIFY_JOB_OPTIONS, jobId: due.id });
-        await deps.timers.markSent(due);
-      } else {
-        deps.logger.debug('stale timer: the issue changed since it was planned', { source, issue: issueId, metric: job.data.metric, label: job.data.label });
-      }
-      await deps.timers.plan(source, issueId, state.sla, now, job.id);
+      // The deterministic job id makes the claim idempotent across retries and racing workers.
+      const due = await deps.timers.fire(job, state.sla, now, (claim) => addClaim(NOTIFY_JOB, claim, { ...NOTIFY_JOB_OPTIONS, jobId: claim.id }));
+      if (!due) deps.logger.debug('stale timer: the issue changed since it was planned', { source, issue: issueId, metric: job.data.metric, label: job.data.label });
       return due ?? null;
     });
   };

@@ -10,7 +10,8 @@ import type { RedisClient } from '../store/redis-connection.js';
 import { METRICS } from '../../domain/metric.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { nextNotification } from '../../domain/timer-plan.js';
-import { timedMetrics } from './timed-metrics.js';
+import { timedMetrics, type TimedMetricStatus } from './timed-metrics.js';
+import { bulkAdder, type AddJob } from './bulk-add.js';
 import { sentName } from './cycle-sent.js';
 import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobId, type DueNotification, type TimerJob } from './pipeline.js';
 
@@ -24,7 +25,23 @@ for i = 2, #KEYS do out[i] = redis.call('SMEMBERS', KEYS[i]) end
 return out`;
 const PLAN_READ_COMMAND = 'slaTimerPlanRead';
 
+// The plan recorded (KEYS[1]: ARGV pairs metric/job id after their count, then the count of
+// metrics to drop and their names) and a claim's sent marks (KEYS[2], the rest of ARGV), in one call.
+const PLAN_WRITE = `
+local n = tonumber(ARGV[1])
+local i = 2
+if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, i, i + 2 * n - 1)) end
+i = i + 2 * n
+local m = tonumber(ARGV[i])
+i = i + 1
+if m > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, i, i + m - 1)) end
+i = i + m
+if KEYS[2] and i <= #ARGV then redis.call('SADD', KEYS[2], unpack(ARGV, i, #ARGV)) end
+return 1`;
+const PLAN_WRITE_COMMAND = 'slaTimerPlanWrite';
+
 type PlanReader = { [PLAN_READ_COMMAND]: (numberOfKeys: number, ...keys: string[]) => Promise<string[][]> };
+type PlanWriter = { [PLAN_WRITE_COMMAND]: (numberOfKeys: number, ...args: string[]) => Promise<number> };
 
 export class SlaTimers {
   constructor(
@@ -33,7 +50,12 @@ export class SlaTimers {
     private readonly prefix: string,
   ) {
     if (!(PLAN_READ_COMMAND in redis)) redis.defineCommand(PLAN_READ_COMMAND, { lua: PLAN_READ });
+    if (!(PLAN_WRITE_COMMAND in redis)) redis.defineCommand(PLAN_WRITE_COMMAND, { lua: PLAN_WRITE });
+    // New timers of issues planned together (many fired at one instant) go out as one addBulk.
+    this.addTimer = bulkAdder(() => queue);
   }
+
+  private readonly addTimer: AddJob<TimerJob>;
 
   private plannedKey(source: string, issueId: string): string {
     return `${this.prefix}:issue:${source}:${issueId}:timers`;
@@ -67,24 +89,59 @@ export class SlaTimers {
   /**
    * Makes the pending timers of an issue match its current state: at most one per metric, at the
    * next unsent notification. Delays are measured on the bridge's clock `now`, the one the timer
-   * is checked against when it fires. `firingJobId`: the timer job that calls this as it fires,
-   * which is known to be running rather than pending (two reads of Redis fewer).
+   * is checked against when it fires.
    */
-  async plan(source: string, issueId: string, sla: IssueSla, now: number, firingJobId?: string): Promise<void> {
+  async plan(source: string, issueId: string, sla: IssueSla, now: number): Promise<void> {
+    const read = await this.readPlan(source, issueId, sla);
+    await this.applyPlan(read, await this.changes(read, now));
+  }
+
+  /**
+   * A timer fires (its issue recomputed at `now` into `sla`, under the issue's lock): the
+   * notification it was planned for if the state still has it due (the version guard), claimed
+   * through `claim` and marked sent, and the issue's timers re-planned, in three round trips
+   * (what is planned and sent read in one script, the claim and the new timers added, the marks
+   * and the new plan written in one more) instead of six: the burst of many timers at one instant
+   * is bound by these per-timer calls (perf).
+   */
+  async fire(job: Job<TimerJob>, sla: IssueSla, now: number, claim: (due: DueNotification) => Promise<void>): Promise<DueNotification | undefined> {
+    const { source, issueId } = job.data;
+    const read = await this.readPlan(source, issueId, sla);
+    const due = dueOf(job.data, read, now);
+    // Claimed before it is marked: a crash in between claims it again under the same id, which folds.
+    if (due) {
+      await claim(due);
+      const sent = read.sent.get(due.sentAs ?? due.metric);
+      for (const label of [due.label, ...due.skipped]) sent?.add(label);
+    }
+    // The timer firing now is active, not pending: nothing to read back or cancel.
+    const changes = await this.changes(read, now, job.id);
+    await this.applyPlan(read, changes, due ? [this.sentKey(source, issueId, due.sentAs ?? due.metric), due.label, ...due.skipped] : undefined);
+    return due;
+  }
+
+  /** What is planned and what was sent per timed metric, read in one round trip. */
+  private async readPlan(source: string, issueId: string, sla: IssueSla): Promise<PlanRead> {
     const plannedKey = this.plannedKey(source, issueId);
     const metrics = timedMetrics(sla);
-    // What is planned and what was sent, read in one round trip; the new timers added in one more.
     const sentKeys = metrics.map((status) => this.sentKey(source, issueId, sentName(status)));
     const replies = await (this.redis as unknown as PlanReader)[PLAN_READ_COMMAND](1 + sentKeys.length, plannedKey, ...sentKeys);
     const pairs = replies[0] ?? [];
     const planned: Record<string, string> = {};
     for (let index = 0; index + 1 < pairs.length; index += 2) planned[pairs[index]!] = pairs[index + 1]!;
+    const sent = new Map<string, Set<string>>();
+    for (const [index, status] of metrics.entries()) sent.set(sentName(status), new Set(replies[index + 1] ?? []));
+    return { source, issueId, plannedKey, metrics, planned, sent };
+  }
+
+  /** The timers to add and the plan entries to drop; pending timers no longer wanted are removed on the way. */
+  private async changes(read: PlanRead, now: number, firingJobId?: string): Promise<PlanChanges> {
+    const { source, issueId, metrics, planned } = read;
     const added: { name: string; data: TimerJob; opts: JobsOptions }[] = [];
     const unplanned: string[] = [];
-    for (const [index, status] of metrics.entries()) {
-      const next = nextNotification(status, new Set(replies[index + 1] ?? []), now);
+    for (const status of metrics) {
+      const next = nextNotification(status, read.sent.get(sentName(status)) ?? new Set(), now);
       const previousId = planned[status.metric];
-      // The timer firing now (`firingJobId`) is active, not pending: nothing to read or cancel.
       const previous = previousId && previousId !== firingJobId ? await this.queue.getJob(previousId) : undefined;
       const pending = previous ? PENDING_STATES.has(await previous.getState()) : false;
       if (next && pending && previous!.data.label === next.label && previous!.data.at === next.at) continue;
@@ -103,14 +160,22 @@ export class SlaTimers {
       if (job) await this.cancel(job);
       unplanned.push(metric);
     }
-    // Added before they are recorded, as one at a time did: a crash in between leaves a timer the
-    // record does not name, which fires and finds its notification claimed or no longer due.
-    if (added.length === 1) await this.queue.add(added[0]!.name, added[0]!.data, added[0]!.opts);
-    else if (added.length > 1) await this.queue.addBulk(added);
-    if (added.length > 0) await this.redis.hset(plannedKey, Object.fromEntries(added.map(({ data, opts }) => [data.metric, opts.jobId!])));
-    if (unplanned.length > 0) await this.redis.hdel(plannedKey, ...unplanned);
+    return { added, unplanned };
   }
 
+  /**
+   * Adds the new timers, then records them (and drops the unplanned) in one script, with the sent
+   * marks of a claim (`sent`: its key, then its labels). Added before they are recorded, as one at
+   * a time did: a crash in between leaves a timer the record does not name, which fires and finds
+   * its notification claimed or no longer due.
+   */
+  private async applyPlan(read: PlanRead, { added, unplanned }: PlanChanges, sent?: readonly string[]): Promise<void> {
+    if (added.length > 0) await Promise.all(added.map(({ name, data, opts }) => this.addTimer(name, data, opts)));
+    if (added.length === 0 && unplanned.length === 0 && !sent) return;
+    const recorded = added.flatMap(({ data, opts }) => [data.metric, opts.jobId!]);
+    const keys = sent ? [read.plannedKey, sent[0]!] : [read.plannedKey];
+    await (this.redis as unknown as PlanWriter)[PLAN_WRITE_COMMAND](keys.length, ...keys, String(recorded.length / 2), ...recorded, String(unplanned.length), ...unplanned, ...(sent ? sent.slice(1) : []));
+  }
   /** Removes a pending timer; one that is firing right now finishes and re-checks by itself. */
   private async cancel(job: Job<TimerJob>): Promise<void> {
     try {
@@ -119,35 +184,46 @@ export class SlaTimers {
       // Locked by a worker that is firing it: the version guard stops it if it is stale.
     }
   }
+}
 
-  /**
-   * The version guard of a fired timer: the notification it was planned for, if the issue's current
-   * state still has it due; undefined when the timer was planned for an older state.
-   */
-  async dueNotification(job: Job<TimerJob>, sla: IssueSla, now: number): Promise<DueNotification | undefined> {
-    const { source, issueId, metric, label } = job.data;
-    const status = timedMetrics(sla).find((candidate) => candidate.metric === metric);
-    if (!status) return undefined;
-    const sentAs = sentName(status);
-    const next = nextNotification(status, await this.sent(source, issueId, sentAs), now);
-    if (!next || next.label !== label || next.at > now) return undefined;
-    return {
-      id: notificationId(source, issueId, sentAs, label),
-      ...(sentAs === metric ? {} : { sentAs }),
-      source,
-      issueId,
-      metric,
-      kind: next.kind,
-      label,
-      at: next.at,
-      firedAt: now,
-      skipped: next.skipped,
-      ...(next.skippedSince === undefined ? {} : { skippedSince: next.skippedSince }),
-    };
-  }
+interface PlanRead {
+  readonly source: string;
+  readonly issueId: string;
+  readonly plannedKey: string;
+  readonly metrics: readonly TimedMetricStatus[];
+  /** Metric to the id of its recorded timer job. */
+  readonly planned: Readonly<Record<string, string>>;
+  /** Per sent-marks name (./cycle-sent.ts), the labels sent. */
+  readonly sent: Map<string, Set<string>>;
+}
 
-  /** Records a notification (and the ones it stands for) as sent, so it is never planned again. */
-  async markSent(due: DueNotification): Promise<void> {
-    await this.redis.sadd(this.sentKey(due.source, due.issueId, due.sentAs ?? due.metric), due.label, ...due.skipped);
-  }
+interface PlanChanges {
+  readonly added: readonly { name: string; data: TimerJob; opts: JobsOptions }[];
+  readonly unplanned: readonly string[];
+}
+
+/**
+ * The version guard of a fired timer: the notification it was planned for, if the issue's current
+ * state still has it due; undefined when the timer was planned for an older state.
+ */
+function dueOf(timer: TimerJob, read: PlanRead, now: number): DueNotification | undefined {
+  const { source, issueId, metric, label } = timer;
+  const status = read.metrics.find((candidate) => candidate.metric === metric);
+  if (!status) return undefined;
+  const sentAs = sentName(status);
+  const next = nextNotification(status, read.sent.get(sentAs) ?? new Set(), now);
+  if (!next || next.label !== label || next.at > now) return undefined;
+  return {
+    id: notificationId(source, issueId, sentAs, label),
+    ...(sentAs === metric ? {} : { sentAs }),
+    source,
+    issueId,
+    metric,
+    kind: next.kind,
+    label,
+    at: next.at,
+    firedAt: now,
+    skipped: next.skipped,
+    ...(next.skippedSince === undefined ? {} : { skippedSince: next.skippedSince }),
+  };
 }
