@@ -93,7 +93,13 @@ export class SlaTimers {
    */
   async plan(source: string, issueId: string, sla: IssueSla, now: number): Promise<void> {
     const read = await this.readPlan(source, issueId, sla);
-    await this.applyPlan(read, await this.changes(read, now));
+    const changes = await this.changes(read, now);
+    await this.addTimers(changes);
+    await this.applyPlan(read, changes);
+  }
+
+  private async addTimers({ added }: PlanChanges): Promise<void> {
+    await Promise.all(added.map(({ name, data, opts }) => this.addTimer(name, data, opts)));
   }
 
   /**
@@ -108,14 +114,15 @@ export class SlaTimers {
     const { source, issueId } = job.data;
     const read = await this.readPlan(source, issueId, sla);
     const due = dueOf(job.data, read, now);
-    // Claimed before it is marked: a crash in between claims it again under the same id, which folds.
     if (due) {
-      await claim(due);
       const sent = read.sent.get(due.sentAs ?? due.metric);
       for (const label of [due.label, ...due.skipped]) sent?.add(label);
     }
     // The timer firing now is active, not pending: nothing to read back or cancel.
     const changes = await this.changes(read, now, job.id);
+    // Claimed before it is marked, and the new timers added before they are recorded (both sent
+    // together): a crash in between claims again under the same id, which folds.
+    await Promise.all([due && claim(due), this.addTimers(changes)]);
     await this.applyPlan(read, changes, due ? [this.sentKey(source, issueId, due.sentAs ?? due.metric), due.label, ...due.skipped] : undefined);
     return due;
   }
@@ -164,13 +171,12 @@ export class SlaTimers {
   }
 
   /**
-   * Adds the new timers, then records them (and drops the unplanned) in one script, with the sent
+   * Records the new timers, once added (and drops the unplanned) in one script, with the sent
    * marks of a claim (`sent`: its key, then its labels). Added before they are recorded, as one at
    * a time did: a crash in between leaves a timer the record does not name, which fires and finds
    * its notification claimed or no longer due.
    */
   private async applyPlan(read: PlanRead, { added, unplanned }: PlanChanges, sent?: readonly string[]): Promise<void> {
-    if (added.length > 0) await Promise.all(added.map(({ name, data, opts }) => this.addTimer(name, data, opts)));
     if (added.length === 0 && unplanned.length === 0 && !sent) return;
     const recorded = added.flatMap(({ data, opts }) => [data.metric, opts.jobId!]);
     const keys = sent ? [read.plannedKey, sent[0]!] : [read.plannedKey];
