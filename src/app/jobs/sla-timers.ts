@@ -11,7 +11,6 @@ import { METRICS } from '../../domain/metric.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { nextNotification } from '../../domain/timer-plan.js';
 import { timedMetrics, type TimedMetricStatus } from './timed-metrics.js';
-import { bulkAdder, type AddJob } from './bulk-add.js';
 import { sentName } from './cycle-sent.js';
 import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobId, type DueNotification, type TimerJob } from './pipeline.js';
 
@@ -51,11 +50,7 @@ export class SlaTimers {
   ) {
     if (!(PLAN_READ_COMMAND in redis)) redis.defineCommand(PLAN_READ_COMMAND, { lua: PLAN_READ });
     if (!(PLAN_WRITE_COMMAND in redis)) redis.defineCommand(PLAN_WRITE_COMMAND, { lua: PLAN_WRITE });
-    // New timers of issues planned together (many fired at one instant) go out as one addBulk.
-    this.addTimer = bulkAdder(() => queue);
   }
-
-  private readonly addTimer: AddJob<TimerJob>;
 
   private plannedKey(source: string, issueId: string): string {
     return `${this.prefix}:issue:${source}:${issueId}:timers`;
@@ -98,8 +93,10 @@ export class SlaTimers {
     await this.applyPlan(read, changes);
   }
 
+  /** Sent at once, not gathered over a turn of the event loop: a firing timer holds a worker slot until it is added. */
   private async addTimers({ added }: PlanChanges): Promise<void> {
-    await Promise.all(added.map(({ name, data, opts }) => this.addTimer(name, data, opts)));
+    if (added.length === 1) await this.queue.add(added[0]!.name, added[0]!.data, added[0]!.opts);
+    else if (added.length > 1) await this.queue.addBulk([...added]);
   }
 
   /**
