@@ -23,6 +23,7 @@ import type { Source } from '../../config/source.js';
 import type { Contract } from '../../domain/contract.js';
 import type { SupportLine } from '../../domain/support-line.js';
 import { currentLine } from '../../domain/line-stats.js';
+import { LineMembers } from '../../domain/line-members.js';
 import type { Logger } from '../logger.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
@@ -60,6 +61,12 @@ export function escalationOf(contract: Contract | undefined, due: Pick<DueNotifi
   const label = escalate.after.label;
   if ((due.kind === 'warning' && due.label === label) || (due.kind !== 'warning' && due.skipped.includes(label))) return { from, to };
   return undefined;
+}
+
+/** `assign: true` on a line of tracker groups: the groups' first member as last read. */
+function firstAssignable(contract: Contract, line: string): string | undefined {
+  const members = contract.lines?.get(line);
+  return members instanceof LineMembers ? members.firstAssignable() : undefined;
 }
 
 /** The id of the escalation message: the notification's, marked with the line it goes to. */
@@ -108,7 +115,8 @@ export function createLineEscalator(deps: LineEscalationDeps) {
       const delay = quiet ? Math.max(0, nextOpening(quiet, now) - now) : 0;
       await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(id, channel.id), delay });
     }
-    const assignee = from.escalate?.assignee;
+    const assignee = from.escalate?.assignee ?? (from.escalate?.assignFirst ? firstAssignable(contract, to.name) : undefined);
+    if (from.escalate?.assignFirst && !assignee) log.warn('not assigning: no member of the next line\'s tracker groups has been read yet; the next line is only told', { source: due.source, issue: state.issue.key, to: to.name });
     if (assignee) {
       const job: LineAssignJob = { source: due.source, issueId: due.issueId, assignee, fromLine: from.name, toLine: to.name, notificationId: due.id };
       await deps.assignQueue.add(LINE_ASSIGN_JOB, job, { ...LINE_ASSIGN_JOB_OPTIONS, jobId: lineAssignJobId(due.id) });
