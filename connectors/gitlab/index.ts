@@ -17,6 +17,7 @@ import { gitlabIssueGone, gitlabWriteBack } from './write-back.js';
 export type { GitlabPayload } from './payload-schema.js';
 import { gitlabSourceSettings } from './source-settings.js';
 import { gitlabIssueCreation } from './issue-creation.js';
+import { gitlabGroupMembers } from './group-members.js';
 
 export type { GitlabSettings } from './source-settings.js';
 
@@ -37,4 +38,5 @@ export const gitlabConnector: TrackerConnector<GitlabPayload> = {
   agentMembers: gitlabAgentMembers,
   demo: gitlabDemo,
   issueCreation: gitlabIssueCreation,
+  groupMembers: gitlabGroupMembers,
 };

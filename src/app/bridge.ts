@@ -22,6 +22,7 @@ import type { Logger } from './logger.js';
 import { BridgeMetrics } from './metrics.js';
 import { OutboundHttp } from './outbound/outbound-http.js';
 import { AgentDirectory } from './store/agent-directory.js';
+import { LineGroupDirectory } from './store/line-group-directory.js';
 import { IssueStore } from './store/issue-store.js';
 import { createRedis, waitUntilReady } from './store/redis-connection.js';
 import { RedisHealth } from './store/redis-health.js';
@@ -126,6 +127,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   health.start();
   const agents = new AgentDirectory({ sources: config.sources, connectors, read: trackerRead(http), redis: requestRedis, prefix, now, logger, metrics });
   await agents.start();
+  const lineGroups = new LineGroupDirectory({ contracts: config.contracts, sources: config.sources, connectors, read: trackerRead(http), redis: requestRedis, prefix, now, logger });
+  await lineGroups.start();
 
   const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, chatRetry: options.chatRetry, now, logger, metrics, health }) : undefined;
   const served =
@@ -178,6 +181,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     if (unchanged) return { applied: true, files };
     try {
       await agents.reconfigure();
+      await lineGroups.reconfigure();
       if (!workers) return { applied: true, files };
       await workers.reschedule();
       const replanned = await replanOpenIssues(workers.work, changedSources(previous, next));
@@ -227,6 +231,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       }
       await settle(reloading, options.shutdownTimeoutMs ?? 10_000);
       await agents.close();
+      await lineGroups.close();
       health.stop();
       // With Redis gone no job can finish; waiting for them would wait for Redis forever.
       const redisUp = requestRedis.status === 'ready';
