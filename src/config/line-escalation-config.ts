@@ -29,6 +29,7 @@ interface LineLike {
   readonly members?: readonly string[] | undefined;
   readonly components?: readonly string[] | undefined;
   readonly channel?: string | undefined;
+  readonly team?: string | undefined;
   readonly escalate?: z.output<typeof escalateSchema> | undefined;
 }
 
@@ -59,6 +60,7 @@ export function compileEscalations(lines: readonly (readonly [string, LineLike])
       ...(groups.length > 0 ? { groups } : {}),
       ...(line.components && line.components.length > 0 ? { components: line.components } : {}),
       ...(line.channel ? { channel: line.channel } : {}),
+      ...(line.team ? { team: line.team } : {}),
       ...(escalation ? { escalate: escalation } : {}),
     });
   }

@@ -38,3 +38,10 @@ export function checkLineSources(
     }
   }
 }
+
+/** A line's `team:` (whose person on duty its escalations name) must be a team of `teams/`. */
+export function checkLineTeams(lines: readonly (readonly [string, LineFile])[] | undefined, teams: ReadonlySet<string>, report: (parts: PathPart[], message: string) => void): void {
+  for (const [line, file] of lines ?? []) {
+    if (file.team !== undefined && !teams.has(file.team)) report(['lines', line, 'team'], `unknown team "${file.team}" (known: ${[...teams].sort().join(', ') || 'none: teams/ has no file'})`);
+  }
+}

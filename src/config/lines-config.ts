@@ -45,6 +45,8 @@ const lineSchema = () =>
     calendar: z.string().min(1).optional(),
     /** Where this line hears of issues escalated to it (a channel id); the contract's breach channels otherwise. */
     channel: z.string().min(1).optional(),
+    /** The duty rota's team (`teams/<id>.yaml`) whose person on duty this line's escalations name; the team serving the contract otherwise. */
+    team: z.string().min(1).optional(),
     /** Functional escalation to the next line: ./line-escalation-config.ts. */
     escalate: escalateSchema.optional(),
   });

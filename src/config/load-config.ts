@@ -20,7 +20,7 @@ import { configureChannel, type ChatChannel } from '../../connectors/chat/chat-c
 import { type Channel } from './channel.js';
 import { bridgeFileSchema, compileBridgeSettings, type BridgeSettings } from './bridge-file.js';
 import { calendarFileSchema, channelFileSchema, contractFileSchema } from './schema.js';
-import { checkLineSources } from './line-sources-check.js';
+import { checkLineSources, checkLineTeams } from './line-sources-check.js';
 import { sourceFileSchema, type SourceTrackers } from './source-schema.js';
 import { compileSource, type Source } from './source.js';
 import { compileTeam, doubleServed, type Team } from './team-config.js';
@@ -326,6 +326,7 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
     const team = compileTeam(file.id, file.data, teamRefs, (parts, message) => problems.add(file.display, parts, message, file.lineOf(parts)));
     if (team) teams.set(file.id, team);
   }
+  for (const file of contractFiles) checkLineTeams(file.data.lines, new Set(teamFiles.map((team) => team.id)), (parts, message) => problems.add(file.display, parts, message, file.lineOf(parts)));
   for (const { team, index, contract, other } of doubleServed([...teams.values()])) {
     const file = teamFiles.find((candidate) => candidate.id === team.id)!;
     problems.add(file.display, ['serves', 'contracts', index], `contract ${contract} is already served by team ${other}`, file.lineOf(['serves', 'contracts', index]));

@@ -21,5 +21,7 @@ export interface SupportLine {
   /** Components (Jira) or categories (MantisBT): an issue in one of them is with the line. */
   readonly components?: readonly string[] | undefined;
   readonly channel?: string | undefined;
+  /** The rota team whose person on duty hears of escalations to this line; the contract's serving team otherwise. */
+  readonly team?: string | undefined;
   readonly escalate?: LineEscalation | undefined;
 }

@@ -30,8 +30,11 @@ import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { buildNotification, nextOpening } from './notify.js';
 import { timedMetrics } from './timed-metrics.js';
+import type { LineEscalationNotice } from '../../../connectors/chat/escalation-notice.js';
+import { teamFor, type Team } from '../../config/team-config.js';
+import type { Routed } from './duty-routing.js';
 import {
-  CHAT_JOB,
+  CHAT_NOTICE_JOB,
   CHAT_JOB_OPTIONS,
   DELIVERY_JOB,
   DELIVERY_JOB_OPTIONS,
@@ -41,6 +44,7 @@ import {
   deliveryJobId,
   lineAssignJobId,
   type ChatJob,
+  type ChatNoticeJob,
   type DeliveryJob,
   type DueNotification,
   type LineAssignJob,
@@ -78,10 +82,27 @@ export interface LineEscalationDeps {
   readonly trackers: ConnectorRegistry;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly fallbackChannel: Channel;
-  readonly chatQueue: (channelId: string) => Queue<ChatJob>;
+  readonly chatQueue: (channelId: string) => Queue<ChatJob | ChatNoticeJob>;
+  /** The duty rota's teams (the live config's), for the person on duty an escalation names. */
+  readonly teams?: ReadonlyMap<string, Team> | undefined;
   readonly assignQueue: Queue<LineAssignJob>;
   readonly now: () => number;
   readonly logger: Logger;
+}
+
+/**
+ * The next line's channels, each marked with the team whose person on duty the message names (the
+ * line's `team:`, else the team serving the contract or source), and the team's fallback channel,
+ * sent only when nobody is on duty, as for warnings and breaches (./duty-routing.ts).
+ */
+function escalationRoutes(deps: LineEscalationDeps, contract: Contract, to: SupportLine, source: string): Routed[] {
+  const channels = escalationChannels(deps, contract, to);
+  const team = to.team !== undefined ? deps.teams?.get(to.team) : teamFor(deps.teams, contract.id, source);
+  if (!team) return channels.map((channel) => ({ channel }));
+  const routes: Routed[] = channels.map((channel) => ({ channel, duty: { team: team.id } }));
+  const fallback = team.fallbackChannel ? (deps.channels.get(team.fallbackChannel) ?? (team.fallbackChannel === deps.fallbackChannel.id ? deps.fallbackChannel : undefined)) : undefined;
+  if (fallback && !channels.some((channel) => channel.id === fallback.id)) routes.push({ channel: fallback, duty: { team: team.id, onlyWhenNobody: true } });
+  return routes;
 }
 
 function escalationChannels(deps: LineEscalationDeps, contract: Contract, to: SupportLine): Channel[] {
@@ -104,18 +125,36 @@ export function createLineEscalator(deps: LineEscalationDeps) {
     const source = deps.sources.get(due.source);
     const tracker = source ? { kind: source.kind, name: connectorOf(deps.trackers, source.kind).displayName } : { kind: 'unknown', name: due.source };
     const id = escalationNotificationId(due.id, to.name);
-    for (const channel of escalationChannels(deps, contract, to)) {
+    const assignee = from.escalate?.assignee ?? (from.escalate?.assignFirst ? firstAssignable(contract, to.name) : undefined);
+    for (const { channel, duty } of escalationRoutes(deps, contract, to, due.source)) {
       const language = channel.language ?? contract.notify?.language ?? 'en';
       const base = status && buildNotification(due, state, status, language, tracker);
       if (!base) continue;
-      const notification = { ...base, id, kind: 'escalation' as const, threshold: `${due.label} → ${to.name}` };
+      const notice: LineEscalationNotice = {
+        id,
+        kind: 'line_escalation',
+        language,
+        customer: base.customer,
+        contract: base.contract,
+        zone: base.zone,
+        firedAt: base.firedAt,
+        fromLine: from.name,
+        toLine: to.name,
+        after: due.label,
+        deadline: base.deadline,
+        remainingMs: base.remainingMs,
+        priority: base.priority.effective,
+        assignee: base.assignee,
+        ...(assignee ? { assignTo: assignee } : {}),
+        issue: { source: due.source, id: base.issue.id, tracker: base.tracker.name ?? base.tracker.kind, key: base.issue.key, title: base.issue.title, ...(base.issue.url ? { url: base.issue.url } : {}) },
+      };
       // Quiet hours as for the notifier's messages: an escalation is no warning, so it bypasses them where breaches do.
       const quiet = channel.quietHours && !channel.quietHours.bypassBreaches ? channel.quietHours.calendar : undefined;
       const now = deps.now();
       const delay = quiet ? Math.max(0, nextOpening(quiet, now) - now) : 0;
-      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(id, channel.id), delay });
+      const job: ChatNoticeJob = { channelId: channel.id, notice, ...(duty ? { duty } : {}) };
+      await deps.chatQueue(channel.id).add(CHAT_NOTICE_JOB, job, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(id, channel.id), delay });
     }
-    const assignee = from.escalate?.assignee ?? (from.escalate?.assignFirst ? firstAssignable(contract, to.name) : undefined);
     if (from.escalate?.assignFirst && !assignee) log.warn('not assigning: no member of the next line\'s tracker groups has been read yet; the next line is only told', { source: due.source, issue: state.issue.key, to: to.name });
     if (assignee) {
       const job: LineAssignJob = { source: due.source, issueId: due.issueId, assignee, fromLine: from.name, toLine: to.name, notificationId: due.id };
