@@ -19,6 +19,7 @@ import { runClock } from '../../src/domain/sla-clock.js';
 import { WallClockCalendar } from '../../src/domain/wall-clock-calendar.js';
 import { projectRoot } from '../../src/project-root.js';
 import { writeConfig } from '../support/temp-config.js';
+import { explainContractMetrics } from '../../src/cli/explain-metrics.js';
 
 const MINUTE = 60_000;
 const base = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/clock-config'), {}).contracts.get('acme-support')!;
@@ -273,5 +274,36 @@ ${line}
   it('a line with neither members nor components, and an empty group name', () => {
     expect(problems('gitea-demo', '    members: []')[0]).to.contain('lines.second.members').and.to.contain('name at least one member');
     expect(problems('gitea-demo', '    members: ["group:"]')[0]).to.contain('lines.second.members[0]').and.to.contain('name the tracker group after "group:"');
+  });
+});
+
+describe('sla-bridge validate on lines of groups and components', () => {
+  it('says who is in each such line, and whom an escalation assigns to', () => {
+    const contract = contractWith(false);
+    const third = { name: 'third', members: [], groups: ['jira-third-line'] };
+    const second = { ...contract.supportLines!.get('second')!, escalate: { after: 'breach' as const, to: 'third', assignFirst: true } };
+    const lines = new Map([...contract.supportLines!, ['second', second], ['third', third]]);
+    expect(explainContractMetrics([{ ...contract, customMetrics: [], metrics: [], supportLines: lines }])).to.deep.equal([
+      'acme-support: line platform: an issue in component Platform or Database is with it (an agent\'s comment, a status change or an assignment is its reaction).',
+      'acme-support: line second: its members are carla, everyone in tracker group jira-second-line.',
+      'acme-support: line second escalates when its handover target is breached: tells third and assigns the issue to the first member of third\'s tracker groups as last read.',
+      'acme-support: line both: its members are erik; an issue in component Billing is with it (an agent\'s comment, a status change or an assignment is its reaction).',
+      'acme-support: line third: its members are everyone in tracker group jira-third-line.',
+    ]);
+  });
+});
+
+describe('escalate.assign: true to a line of components only', () => {
+  it('is refused: nobody to assign to; a line of groups assigns its groups’ first member', () => {
+    const problems: string[] = [];
+    const lines = linesFileSchema.parse({
+      first: { members: ['anna'], handover: '1h', escalate: { to: 'platform', assign: true } },
+      platform: { components: ['Platform'], handover: '1h', escalate: { to: 'second', assign: true } },
+      second: { members: ['group:jira-second-line'], handover: '1h' },
+    });
+    const compiled = compileLines(lines, new Map(), new Set(), (parts, message) => problems.push(`${parts.join('.')}: ${message}`));
+    expect(problems).to.deep.equal(['lines.first.escalate.assign: line platform has no members to assign to (only components): name the assignee, e.g. assign: "<tracker user>"']);
+    expect(compiled.lines.get('platform')!.escalate).to.deep.include({ to: 'second', assignFirst: true });
+    expect(compiled.lines.get('platform')!.escalate!.assignee).to.equal(undefined);
   });
 });
