@@ -86,6 +86,8 @@ export interface TrackerConnector<Payload = unknown> {
    * support line's functional escalation (src/app/jobs/line-escalation.ts); absent: not supported.
    */
   readonly assign?: (source: Source, issue: IssueRef, assignee: string) => readonly OutboundRequest[];
+  /** For a tracker whose assignment takes an id, not the name (GitLab's numeric user id): what `assign` is given for `assignee`. */
+  readonly assigneeId?: (source: Source, assignee: string, read: TrackerRead) => Promise<string>;
   /**
    * Whether the tracker's refusal of a write-back (a 4xx with its body) says the issue is gone,
    * deleted with or without its project: then the bridge marks it deleted instead of failing.

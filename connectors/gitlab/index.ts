@@ -18,6 +18,7 @@ export type { GitlabPayload } from './payload-schema.js';
 import { gitlabSourceSettings } from './source-settings.js';
 import { gitlabIssueCreation } from './issue-creation.js';
 import { gitlabGroupMembers } from './group-members.js';
+import { gitlabAssign, gitlabAssigneeId } from './assign-request.js';
 
 export type { GitlabSettings } from './source-settings.js';
 
@@ -39,4 +40,6 @@ export const gitlabConnector: TrackerConnector<GitlabPayload> = {
   demo: gitlabDemo,
   issueCreation: gitlabIssueCreation,
   groupMembers: gitlabGroupMembers,
+  assign: gitlabAssign,
+  assigneeId: gitlabAssigneeId,
 };

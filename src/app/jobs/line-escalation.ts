@@ -30,6 +30,7 @@ import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { buildNotification, nextOpening } from './notify.js';
 import { timedMetrics } from './timed-metrics.js';
+import { trackerRead } from './reconcile.js';
 import type { LineEscalationNotice } from '../../../connectors/chat/escalation-notice.js';
 import { teamFor, type Team } from '../../config/team-config.js';
 import type { Routed } from './duty-routing.js';
@@ -205,9 +206,12 @@ export function createLineAssignProcessor(deps: LineAssignDeps) {
     }
     let requests: readonly OutboundRequest[];
     try {
-      requests = connector.assign(source, state.issue, assignee);
+      const target = connector.assigneeId ? await connector.assigneeId(source, assignee, trackerRead(deps.http)) : assignee;
+      requests = connector.assign(source, state.issue, target);
     } catch (error) {
-      // No API token for the source: retrying will not give it one.
+      // The tracker could not be asked now: the job is retried.
+      if (error instanceof DeliveryFailure && !error.permanent) throw error;
+      // No API token for the source, or no such user: retrying will not make one.
       log.warn('cannot assign the issue to the next line', { source: sourceId, issue: state.issue.key, error: (error as Error).message });
       return { outcome: 'unsupported', issueId };
     }
