@@ -1,8 +1,10 @@
 /**
  * Functional escalation between support lines. When a line's handover metric breaches (or reaches
- * the line's `escalate.after` threshold), the notification that says so also tells the next line,
- * in the next line's channel (the contract's breach channels when it has none), and with `assign`
- * queues the issue's assignment to the next line in the tracker.
+ * the line's `escalate.after` threshold), the notification that says so also sends the next line a
+ * `line_escalation` notice (connectors/chat/escalation-notice.ts) in its channel (the contract's
+ * breach channels when it has none), naming whoever is on duty for the next line's team, and with
+ * `assign` queues the issue's assignment to the next line in the tracker (GitLab: by the user id
+ * its API gives for the member's username).
  *
  * Exactly once: it rides on the notification, which is claimed once per (issue, metric, cycle,
  * threshold); the chat jobs and the assignment job are named by that notification, so a retried
