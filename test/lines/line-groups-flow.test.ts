@@ -87,6 +87,17 @@ describe('support line members read from the trackers’ groups', () => {
     ]);
   });
 
+  it('Jira Server/Data Center: people by user name, which the assignment takes there', async () => {
+    const server: Source = { ...linesConfig().sources.get('jira-demo')!, apiUser: undefined, apiToken: 'pat' };
+    // Data Center's page: the same paging, users with name and key instead of accountId.
+    nock('https://jira.example.com')
+      .get(GROUP_PATH)
+      .query(page(0))
+      .matchHeader('authorization', 'Bearer pat')
+      .reply(200, { self: 'https://jira.example.com/rest/api/2/group/member?groupname=jira-second-line&startAt=0&maxResults=50', maxResults: 50, startAt: 0, total: 1, isLast: true, values: [{ self: 'https://jira.example.com/rest/api/2/user?username=rob', name: 'rob', key: 'JIRAUSER10100', emailAddress: 'rob@2value.example', displayName: 'Rob Jansen', active: true, timeZone: 'Europe/Amsterdam' }] });
+    expect(await trackerConnectors.jira.groupMembers!(server, 'jira-second-line', noRetry())).to.deep.equal([{ id: 'rob', names: ['Rob Jansen', 'rob', 'JIRAUSER10100', 'rob@2value.example'] }]);
+  });
+
   it('Gitea/Forgejo: the team found by its exact name in the search, then its members', async () => {
     const scope = nock('https://gitea.example.com')
       .get('/api/v1/orgs/acme/teams/search')

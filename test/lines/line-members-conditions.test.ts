@@ -271,6 +271,12 @@ ${line}
     expect(problem).to.contain('whose issues have no components');
   });
 
+  it('a line whose team: is no team of teams/', () => {
+    const [problem, ...rest] = problems('gitea-demo', '    members: [rob]\n    team: night-desk');
+    expect(rest).to.deep.equal([]);
+    expect(problem).to.contain('lines.second.team').and.to.contain('unknown team "night-desk" (known: none: teams/ has no file)');
+  });
+
   it('a line with neither members nor components, and an empty group name', () => {
     expect(problems('gitea-demo', '    members: []')[0]).to.contain('lines.second.members').and.to.contain('name at least one member');
     expect(problems('gitea-demo', '    members: ["group:"]')[0]).to.contain('lines.second.members[0]').and.to.contain('name the tracker group after "group:"');
