@@ -20,6 +20,9 @@ import { interceptHttp } from '../support/http-interception.js';
 import { issueCreated } from '../support/jira-payloads.js';
 import { writeConfig } from '../support/temp-config.js';
 import { waitFor } from '../support/wait-for.js';
+import { sharedRedis } from '../support/redis-server.js';
+import { IssueJournal } from '../../src/app/store/issue-journal.js';
+import { createRedis } from '../../src/app/store/redis-connection.js';
 
 const CONFIG_DIR = path.join(projectRoot(), 'test/fixtures/timer-config');
 const ZONE = 'Europe/Amsterdam';
@@ -112,6 +115,19 @@ describe('an escalation names whoever is on duty for the next line', function ()
     // The handover's breach is the contract's message: it names the serving team's person.
     expect(managers.filter((text) => text.includes('MB-721'))[0]).to.match(/^.+<@U0ANNA0001> · /);
     expect(fallback.filter((text) => text.includes('MB-721'))).to.deep.equal([]);
+    // The issue's explanation records the escalation message, as it does its SLA messages.
+    const redis = createRedis({ kind: 'url', url: (await sharedRedis()).url }, 'request');
+    try {
+      const journal = new IssueJournal(redis, bridge.prefix);
+      const records = await waitFor('the escalation in the issue journal', async () => {
+        const found = (await journal.list('jira-demo', '72001')).filter((record) => record.type === 'notification' && record.channel === 'third-line');
+        return found.length > 0 ? found : undefined;
+      }, { timeoutMs: 10_000 });
+      expect(records).to.have.length(1);
+      expect(records[0]).to.deep.include({ metric: 'handover-second', kind: 'escalation', label: 'breach → third', outcome: 'sent' });
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('while nobody of the next line’s team is on duty, says so and tells the team’s fallback channel too, once', async () => {
