@@ -6,6 +6,7 @@ import { apiRouter, type ApiDeps } from './api-routes.js';
 import { DASHBOARD_HTML } from './dashboard-page.js';
 import { webhookHandler, type WebhookHandler, type WebhookRouteDeps } from './webhook-route.js';
 import { webhookListener } from './webhook-listener.js';
+import { WebhookGate } from './webhook-gate.js';
 import { icalRouter } from '../ical/ical-routes.js';
 
 /** Express's `trust proxy` setting: true, a hop count, or the proxies' addresses and subnets. */
@@ -19,12 +20,14 @@ export interface HttpAppDeps extends WebhookRouteDeps {
    * bridge itself serves https. Behind a TLS-terminating proxy, trust that proxy.
    */
   readonly trustProxy?: TrustProxy | undefined;
+  /** How many webhooks are handled at once (./webhook-gate.ts); unset or 0: no limit. */
+  readonly webhooksInFlight?: number | undefined;
 }
 
 /** What the HTTP server runs: webhooks on the lean path (./webhook-listener.ts), the rest through express. */
 export function createRequestListener(deps: HttpAppDeps): RequestListener {
   const webhooks = webhookHandler(deps);
-  return webhookListener(webhooks, createHttpApp(deps, webhooks));
+  return webhookListener(webhooks, createHttpApp(deps, webhooks), deps.webhooksInFlight ? new WebhookGate(deps.webhooksInFlight) : undefined);
 }
 
 export function createHttpApp(deps: HttpAppDeps, webhooks: WebhookHandler = webhookHandler(deps)): Express {

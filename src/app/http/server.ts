@@ -50,6 +50,8 @@ export interface HttpParts {
   readonly trustProxy: TrustProxy | undefined;
   /** How many wrong API tokens a client may send, and in what window; the default otherwise. */
   readonly loginThrottle?: LoginThrottleOptions | undefined;
+  /** How many webhooks are handled at once (./webhook-gate.ts); unset: no limit. */
+  readonly webhooksInFlight?: number | undefined;
   readonly port: number;
   readonly host: string;
   readonly now: () => number;
@@ -98,7 +100,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   };
   const streams = new StateEventStreams(new StateChanges(redis, prefix));
   const api = { streams, token: parts.apiToken, readToken: parts.apiReadToken, now, throttle, store: parts.store, contracts: config.contracts, calendars: config.calendars, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), teams: config.teams, ...topics, ical: icalDeps({ secret: parts.icalSecret, store: parts.store, contracts: config.contracts, redis, prefix, throttle, now, logger, teamMembers: (id) => teamMembers(config.teams, id)?.names, teamIds: () => [...(config.teams?.keys() ?? [])] }) };
-  const listener = createRequestListener({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
+  const listener = createRequestListener({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy, webhooksInFlight: parts.webhooksInFlight });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = createServer(listener).listen(parts.port, parts.host, () => resolve(listening));
     listening.on('error', reject);

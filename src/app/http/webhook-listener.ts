@@ -7,6 +7,7 @@
  * express route calls, so the answers do not depend on which path a request took.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { WebhookGate } from './webhook-gate.js';
 import type { WebhookHandler } from './webhook-route.js';
 
 /** As the express route `/webhooks/:sourceId` matches: any case, one segment, an optional trailing slash and query. */
@@ -25,10 +26,12 @@ export function webhookSourceId(request: Pick<IncomingMessage, 'method' | 'url'>
   }
 }
 
-export function webhookListener(handle: WebhookHandler, app: RequestListener): RequestListener {
+/** `gate`: how many webhooks are handled at once where the workers share the process (./webhook-gate.ts). */
+export function webhookListener(handle: WebhookHandler, app: RequestListener, gate?: WebhookGate): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
     const sourceId = webhookSourceId(request);
     if (sourceId === undefined) return void app(request, response);
-    handle(request, response, sourceId);
+    if (!gate) return handle(request, response, sourceId);
+    gate.admit(request, response, () => handle(request, response, sourceId));
   };
 }
