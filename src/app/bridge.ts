@@ -160,7 +160,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
   // Read at close: a reload may have added chat queues.
   const openQueues = () => [ingest, timerCounter, ...(workers?.queues ?? []), ...(served?.queues ?? [])];
-  const connections = [requestRedis, ...(workers?.connections ?? []), ...(served?.connections ?? [])];
+  const connections = [requestRedis, ...(workers?.connections ?? [])];
   const configLog = logger.child({ component: 'config' });
 
   const reloadOnce = async (load: () => SlaConfig): Promise<ReloadOutcome> => {

@@ -15,7 +15,6 @@ import type { IssueStore } from '../store/issue-store.js';
 import type { RedisClient } from '../store/redis-connection.js';
 import type { RedisHealth } from '../store/redis-health.js';
 import { DeliveryIntake } from './delivery-intake.js';
-import { openIntakeConnection } from './intake-connection.js';
 import { createRequestListener, type TrustProxy } from './http-app.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import type { Contract } from '../../domain/contract.js';
@@ -64,16 +63,13 @@ export interface RunningHttp {
   readonly url: string;
   /** The queue board's read-side handles, to close with the server (read at close: a reload may have added some). */
   readonly queues: readonly Queue[];
-  /** Its own Redis connections (the webhook intake's), to drop after the queues are closed. */
-  readonly connections: readonly RedisClient[];
   /** The dashboards' event streams: ended before the server closes, since they never go idle. */
   readonly streams: StateEventStreams;
 }
 
 export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   const { config, redis, prefix, ingest, now, logger, metrics } = parts;
-  const intakeConnection = await openIntakeConnection(redis, prefix);
-  const intake = new DeliveryIntake(intakeConnection.queue, intakeConnection.redis, prefix, parts.waitReplicas);
+  const intake = new DeliveryIntake(ingest, redis, prefix, parts.waitReplicas);
   // Read-side handles of every queue, for the queue board; the workers have their own. Opened as
   // the config names them: a reload may add a chat channel.
   const opened = new Map<string, Queue>([[INGEST_QUEUE, ingest as Queue]]);
@@ -111,9 +107,8 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     server,
     url,
     streams,
-    connections: [intakeConnection.redis],
     get queues() {
-      return [...[...opened.values()].filter((queue) => queue !== ingest), intakeConnection.queue];
+      return [...opened.values()].filter((queue) => queue !== ingest);
     },
   };
 }
