@@ -3,14 +3,14 @@
  * their bodies left in the socket. Where the workers share the process (`serve`, role `all`),
  * every webhook in flight is work the event loop does between two steps of a job: with the 32 a
  * burst brings, each of a job's dozen Redis round trips waited behind 32 webhooks and the workers
- * all but stopped (a backlog of 18,000 after one burst). With a few in flight, a job's step waits
+ * all but stopped (a backlog of 18,000 after one burst). With four in flight, a job's step waits
  * behind a few, so both sides progress; the trackers wait a little longer for their 202, which
  * they do not mind (a webhook has seconds, not milliseconds).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Webhooks in flight in a `serve` (role `all`) by default; see the README's Performance section for the measurements. */
-export const SERVE_WEBHOOKS_IN_FLIGHT = 8;
+export const SERVE_WEBHOOKS_IN_FLIGHT = 4;
 
 export class WebhookGate {
   private active = 0;
