@@ -32,6 +32,32 @@ describe('webhook listener: the lean path', () => {
   }
 });
 
+describe('webhook listener: a handler that throws', () => {
+  it('answers 500 without details and reports the error, as express did for the route', async () => {
+    const reported: unknown[] = [];
+    const server = createServer(
+      webhookListener(
+        () => {
+          throw new Error('broken connector');
+        },
+        (_request, response) => response.writeHead(404).end(),
+        undefined,
+        (error) => reported.push(error),
+      ),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/jira-demo`, { method: 'POST', body: '{}' });
+      expect(response.status).to.equal(500);
+      expect(await response.json()).to.deep.equal({ error: 'internal error' });
+      expect(reported.map((error) => (error as Error).message)).to.deep.equal(['broken connector']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
 describe('webhook gate', () => {
   it('handles at most its limit at once, all of them in the end, in the order they came', async () => {
     const gate = new WebhookGate(3);

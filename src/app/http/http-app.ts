@@ -27,7 +27,9 @@ export interface HttpAppDeps extends WebhookRouteDeps {
 /** What the HTTP server runs: webhooks on the lean path (./webhook-listener.ts), the rest through express. */
 export function createRequestListener(deps: HttpAppDeps): RequestListener {
   const webhooks = webhookHandler(deps);
-  return webhookListener(webhooks, createHttpApp(deps, webhooks), deps.webhooksInFlight ? new WebhookGate(deps.webhooksInFlight) : undefined);
+  const log = deps.logger.child({ component: 'http' });
+  const failed = (error: unknown) => log.error('request failed', { method: 'POST', path: '/webhooks', error: error instanceof Error ? error.message : String(error) });
+  return webhookListener(webhooks, createHttpApp(deps, webhooks), deps.webhooksInFlight ? new WebhookGate(deps.webhooksInFlight) : undefined, failed);
 }
 
 export function createHttpApp(deps: HttpAppDeps, webhooks: WebhookHandler = webhookHandler(deps)): Express {

@@ -27,11 +27,23 @@ export function webhookSourceId(request: Pick<IncomingMessage, 'method' | 'url'>
 }
 
 /** `gate`: how many webhooks are handled at once where the workers share the process (./webhook-gate.ts). */
-export function webhookListener(handle: WebhookHandler, app: RequestListener, gate?: WebhookGate): RequestListener {
+export function webhookListener(handle: WebhookHandler, app: RequestListener, gate?: WebhookGate, failed: (error: unknown) => void = () => undefined): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
     const sourceId = webhookSourceId(request);
     if (sourceId === undefined) return void app(request, response);
-    if (!gate) return handle(request, response, sourceId);
-    gate.admit(request, response, () => handle(request, response, sourceId));
+    // What express's error handler did for the route: a throw is a 500, never a crashed process.
+    const guarded = () => {
+      try {
+        handle(request, response, sourceId);
+      } catch (error) {
+        failed(error);
+        if (response.headersSent) return void response.destroy();
+        response.statusCode = 500;
+        response.setHeader('Content-Type', 'application/json; charset=utf-8');
+        response.end(JSON.stringify({ error: 'internal error' }));
+      }
+    };
+    if (!gate) return guarded();
+    gate.admit(request, response, guarded);
   };
 }
