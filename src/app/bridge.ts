@@ -10,6 +10,7 @@ import { ConfigError, formatProblem } from '../config/config-error.js';
 import type { SlaConfig } from '../config/load-config.js';
 import type { TrustProxy } from './http/http-app.js';
 import { startHttp } from './http/server.js';
+import { SERVE_WEBHOOKS_IN_FLIGHT } from './http/webhook-gate.js';
 import { checkIcalSecret } from './ical/feed-token.js';
 import type { LoginThrottleOptions } from './http/login-throttle.js';
 import { INGEST_QUEUE, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
@@ -57,6 +58,8 @@ export interface BridgeOptions {
   readonly http?: OutboundHttp;
   /** How chat messages are retried (as delayed jobs); tests shorten the waits. */
   readonly chatRetry?: Partial<ChatRetryPolicy>;
+  /** Webhooks handled at once while the workers share the process (role `all`; 0: no limit): http/webhook-gate.ts. */
+  readonly webhooksInFlight?: number;
   /** How long `close()` waits for in-flight jobs before dropping them (they are retried later). */
   readonly shutdownTimeoutMs?: number;
 }
@@ -149,6 +152,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           icalSecret: options.icalSecret,
           trustProxy: options.trustProxy,
           loginThrottle: options.loginThrottle,
+          webhooksInFlight: role === 'all' ? (options.webhooksInFlight ?? SERVE_WEBHOOKS_IN_FLIGHT) : options.webhooksInFlight,
           port: options.port ?? 8080,
           host: options.host ?? '127.0.0.1',
           now,
