@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { WebhookGate } from '../src/app/http/webhook-gate.js';
 import { webhookListener, webhookSourceId } from '../src/app/http/webhook-listener.js';
 import { waitFor } from './support/wait-for.js';
+import { parseWebhooksInFlight } from '../src/cli/serve-command.js';
 
 describe('webhook listener: the lean path', () => {
   const cases: [string, string, string | undefined][] = [
@@ -107,4 +108,25 @@ describe('webhook gate', () => {
       server.close();
     }
   });
+});
+
+describe('SLA_BRIDGE_WEBHOOKS_IN_FLIGHT', () => {
+  const accepted: [string | undefined, number | undefined][] = [
+    [undefined, undefined],
+    ['', undefined],
+    ['0', 0],
+    ['1', 1],
+    ['16', 16],
+    ['10000', 10_000],
+  ];
+  for (const [value, expected] of accepted) {
+    it(`${JSON.stringify(value)} → ${String(expected)}`, () => {
+      expect(parseWebhooksInFlight(value)).to.equal(expected);
+    });
+  }
+  for (const value of ['-1', '4.5', 'four', '1e3', '10001', ' 8']) {
+    it(`${JSON.stringify(value)} is refused, naming the variable`, () => {
+      expect(() => parseWebhooksInFlight(value)).to.throw(/^SLA_BRIDGE_WEBHOOKS_IN_FLIGHT: ".*" is not a whole number from 0 \(no limit\) to 10000$/);
+    });
+  }
 });
