@@ -30,6 +30,17 @@ export interface StoredEvent {
   readonly claims?: string;
 }
 
+/** What `applyUnderLock` read and appended, under the lock, in the same call. */
+export interface AppliedEvents {
+  /** How many of the events were new. */
+  readonly added: number;
+  /** The whole log, the new events included. */
+  readonly events: IssueEvent[];
+  readonly issue: IssueRef;
+  /** The hash fields asked for (`alsoRead`), in order; null for a missing one. */
+  readonly read: (string | null)[];
+}
+
 export interface IssueState {
   readonly source: string;
   readonly issue: IssueRef;
@@ -60,6 +71,37 @@ else
   redis.call('HSET', KEYS[5], ARGV[3], ARGV[6])
 end
 return added`;
+
+// A delivery's whole read-and-append in one call, so applying one costs one round trip before the
+// computation instead of four: takes the issue's lock (as ACQUIRE_LOCK; 0 when another holds it,
+// and nothing else is done), appends the events and places the ref (as APPEND_EVENTS), stores what
+// the delivery showed (KEYS[7], ARGV[9] unless ''), then answers how many events were new, the
+// whole log, the ref, and the hash fields asked for (ARGV[10] of them: KEYS[8..] with the fields
+// ARGV[11..]; false for a missing one). Events in threes after the fields, as in APPEND_EVENTS.
+const APPLY_UNDER_LOCK = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local reads = tonumber(ARGV[10])
+local added = 0
+for i = 11 + reads, #ARGV, 3 do
+  if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then
+    redis.call('RPUSH', KEYS[3], ARGV[i + 1])
+    added = added + 1
+    if ARGV[i + 2] ~= '' then redis.call('SADD', KEYS[2], ARGV[i + 2]) end
+  end
+end
+redis.call('SADD', KEYS[4], ARGV[3])
+if ARGV[4] == '1' then
+  redis.call('HSETNX', KEYS[5], 'key', ARGV[5])
+else
+  redis.call('HSET', KEYS[5], 'key', ARGV[5], 'title', ARGV[6], 'url', ARGV[7])
+  redis.call('HSET', KEYS[6], ARGV[5], ARGV[8])
+end
+if ARGV[9] ~= '' then redis.call('SET', KEYS[7], ARGV[9]) end
+local fields = {}
+for i = 1, reads do fields[i] = redis.call('HGET', KEYS[7 + i], ARGV[10 + i]) end
+return { added, redis.call('LRANGE', KEYS[3], 0, -1), redis.call('HGETALL', KEYS[5]), fields }`;
 
 // The event log (KEYS[1]) and the ref (KEYS[2]) in one call.
 const LOG_AND_REF = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]) }`;
@@ -145,6 +187,7 @@ return count`;
  */
 const SCRIPTS = {
   slaAppendEvents: { numberOfKeys: 5, lua: APPEND_EVENTS },
+  slaApplyUnderLock: { lua: APPLY_UNDER_LOCK },
   slaLogAndRef: { numberOfKeys: 2, lua: LOG_AND_REF },
   slaAcquireLock: { numberOfKeys: 1, lua: ACQUIRE_LOCK },
   slaExtendLock: { numberOfKeys: 1, lua: EXTEND_LOCK },
@@ -202,6 +245,12 @@ interface Lease {
 function indexEntry(state: IssueState): [string, string] {
   const member = JSON.stringify([state.source, state.issue.id]);
   return [member, isAtRisk(state.sla, state.computedAt) ? String(soonestDeadline(state.sla)) : ''];
+}
+
+function pairsToRecord(pairs: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let index = 0; index + 1 < pairs.length; index += 2) record[pairs[index]!] = pairs[index + 1]!;
+  return record;
 }
 
 function refFrom(issueId: string, ref: Record<string, string>): IssueRef {
@@ -511,9 +560,70 @@ export class IssueStore {
    */
   async withIssueLock<T>(source: string, issueId: string, work: () => Promise<T>, lock: 'lock' | 'write-back-lock' = 'lock'): Promise<T> {
     const lockKey = this.key(source, issueId, lock);
+    return this.underLock(source, issueId, lock, async (token) => ((await this.redis.slaAcquireLock(lockKey, token, ISSUE_LOCK_TTL_MS)) === 1 ? true : undefined), work);
+  }
+
+  /**
+   * A delivery applied under the issue's lock (`withIssueLock` with `appendEvents`, `saveShown` and
+   * `loadLogAndRef` done as the lock is taken, in one script): `work` gets how many events were
+   * new, the whole log, the ref, and the hash fields of `alsoRead` (e.g. the hours index), so that
+   * applying a delivery reads Redis once before its computation.
+   */
+  async applyUnderLock<T>(
+    source: string,
+    issue: IssueRef,
+    events: readonly StoredEvent[],
+    extra: { readonly shown?: string | undefined; readonly alsoRead?: readonly (readonly [key: string, field: string])[] },
+    work: (applied: AppliedEvents) => Promise<T>,
+  ): Promise<T> {
+    const alsoRead = extra.alsoRead ?? [];
+    const keys = [
+      this.key(source, issue.id, 'lock'),
+      this.key(source, issue.id, 'event-ids'),
+      this.key(source, issue.id, 'events'),
+      `${this.prefix}:issues`,
+      this.key(source, issue.id, 'ref'),
+      `${this.prefix}:issue-keys:${source}`,
+      this.key(source, issue.id, 'shown'),
+      ...alsoRead.map(([key]) => key),
+    ];
+    const args = [
+      JSON.stringify([source, issue.id]),
+      issue.partial ? '1' : '0',
+      issue.key,
+      issue.title ?? '',
+      issue.url ?? '',
+      issue.id,
+      extra.shown ?? '',
+      String(alsoRead.length),
+      ...alsoRead.map(([, field]) => field),
+      ...events.flatMap(({ id, event, claims }) => [id, JSON.stringify(event), claims ?? '']),
+    ];
+    let applied: AppliedEvents | undefined;
+    return this.underLock(
+      source,
+      issue.id,
+      'lock',
+      async (token) => {
+        const reply = (await this.redis.slaApplyUnderLock(keys.length, ...keys, token, ISSUE_LOCK_TTL_MS, ...args)) as 0 | [number, string[], string[], (string | null)[]];
+        if (reply === 0) return undefined;
+        const [added, raw, pairs, read] = reply;
+        applied = { added, events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issue.id, pairsToRecord(pairs)), read: read.map((value) => value ?? null) };
+        return true;
+      },
+      () => work(applied!),
+    );
+  }
+
+  /**
+   * Runs `work` holding the issue's `lock`, taken by `acquire` (with this call's token; undefined
+   * while another holds it, then tried again every LOCK_POLL_MS up to LOCK_WAIT_MS).
+   */
+  private async underLock<T>(source: string, issueId: string, lock: 'lock' | 'write-back-lock', acquire: (token: string) => Promise<true | undefined>, work: () => Promise<T>): Promise<T> {
+    const lockKey = this.key(source, issueId, lock);
     const lease: Lease = { token: randomUUID(), lost: false };
     const deadline = Date.now() + LOCK_WAIT_MS;
-    while ((await this.redis.slaAcquireLock(lockKey, lease.token, ISSUE_LOCK_TTL_MS)) !== 1) {
+    while ((await acquire(lease.token)) === undefined) {
       if (Date.now() > deadline) throw new Error(`issue ${source}/${issueId} stayed locked for ${LOCK_WAIT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
