@@ -16,6 +16,7 @@ import { issueEventSchema, type IssueEvent } from '../../domain/issue-event.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { isAtRisk, soonestDeadline } from '../../domain/issue-standing.js';
 import { stateChangedMessage, stateChannel } from './state-changes.js';
+import { decodeState, encodeState } from './compact-state.js';
 import { LIST_INDEX_IF_SAME_LUA, LIST_INDEX_VERSION, LIST_PAGE_LUA, PLACE_IN_LISTS_LUA, dimensionSuffixes, listEntry, listIndexKeys, placeArgs, type ListDimensions } from './issue-list-index.js';
 
 
@@ -201,7 +202,7 @@ const SCRIPTS = {
   slaEventLogs: { lua: EVENT_LOGS, readOnly: true },
 } as const;
 
-type Scripts = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number)[]) => Promise<unknown> };
+type Scripts = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number | Buffer)[]) => Promise<unknown> };
 /** Bumped when what the index holds changes: a bridge then builds it anew from the states. */
 const AT_RISK_INDEX_VERSION = '1';
 const INDEX_BATCH = 500;
@@ -307,15 +308,15 @@ export class IssueStore {
 
   async loadStates(issues: readonly (readonly [string, string])[]): Promise<IssueState[]> {
     if (issues.length === 0) return [];
-    const texts = await this.redis.mget(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
-    return texts.flatMap((text) => (text ? [JSON.parse(text) as IssueState] : []));
+    const texts = await this.redis.mgetBuffer(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
+    return texts.flatMap((text) => (text ? [JSON.parse(decodeState(text)) as IssueState] : []));
   }
 
   /** The states of many issues in one MGET, in the order asked; undefined for an issue without one. */
   async loadStatesInOrder(issues: readonly (readonly [string, string])[]): Promise<(IssueState | undefined)[]> {
     if (issues.length === 0) return [];
-    const texts = await this.redis.mget(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
-    return texts.map((text) => (text ? (JSON.parse(text) as IssueState) : undefined));
+    const texts = await this.redis.mgetBuffer(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
+    return texts.map((text) => (text ? (JSON.parse(decodeState(text)) as IssueState) : undefined));
   }
 
   async loadEvents(source: string, issueId: string): Promise<IssueEvent[]> {
@@ -356,7 +357,7 @@ export class IssueStore {
       lists.all,
       lists.of,
       lease?.token ?? '',
-      JSON.stringify(state),
+      encodeState(JSON.stringify(state)),
       member,
       score,
       stateChannel(this.prefix),
@@ -404,11 +405,12 @@ export class IssueStore {
       for (let start = 0; start < issues.length; start += INDEX_BATCH) {
         const batch = issues.slice(start, start + INDEX_BATCH);
         const keys = batch.map(([source, issueId]) => this.key(source, issueId, 'state'));
-        const texts = await this.redis.mget(keys);
+        // As stored (either form): the script compares it byte for byte.
+        const texts = await this.redis.mgetBuffer(keys);
         const present = texts.flatMap((text, index) => (text ? [{ key: keys[index]!, text }] : []));
         if (present.length === 0) continue;
         const args = present.flatMap(({ text }) => {
-          const state = JSON.parse(text) as IssueState;
+          const state = JSON.parse(decodeState(text)) as IssueState;
           return [text, ...placeArgs(JSON.stringify([state.source, state.issue.id]), listEntry(state.source, state.sla))];
         });
         await this.redis.slaListIndexIfSame(present.length + 2, ...present.map(({ key }) => key), lists.all, lists.of, ...args);
@@ -436,10 +438,11 @@ export class IssueStore {
       for (let start = 0; start < issues.length; start += INDEX_BATCH) {
         const batch = issues.slice(start, start + INDEX_BATCH);
         const keys = batch.map(([source, issueId]) => this.key(source, issueId, 'state'));
-        const texts = await this.redis.mget(keys);
+        // As stored (either form): the script compares it byte for byte.
+        const texts = await this.redis.mgetBuffer(keys);
         const present = texts.flatMap((text, index) => (text ? [{ key: keys[index]!, text }] : []));
         if (present.length === 0) continue;
-        const args = present.flatMap(({ text }) => [text, ...indexEntry(JSON.parse(text) as IssueState)]);
+        const args = present.flatMap(({ text }) => [text, ...indexEntry(JSON.parse(decodeState(text)) as IssueState)]);
         await this.redis.slaIndexIfSame(present.length + 1, ...present.map(({ key }) => key), this.atRiskKey(), ...args);
       }
       await this.redis.set(versionKey, AT_RISK_INDEX_VERSION);
@@ -450,8 +453,8 @@ export class IssueStore {
   }
 
   async loadState(source: string, issueId: string): Promise<IssueState | undefined> {
-    const text = await this.redis.get(this.key(source, issueId, 'state'));
-    return text ? (JSON.parse(text) as IssueState) : undefined;
+    const text = await this.redis.getBuffer(this.key(source, issueId, 'state'));
+    return text ? (JSON.parse(decodeState(text)) as IssueState) : undefined;
   }
 
   async loadWritten(source: string, issueId: string): Promise<WriteBackFields | undefined> {
