@@ -51,17 +51,28 @@ export interface IssueState {
   readonly eventCount: number;
 }
 
+// Whether an event id is new to the issue, recording it if so. The ids are fields `#<id>` of the
+// issue's ref hash (one key fewer per issue than a set of their own); `legacy`: the issue also has
+// the set of ids a bridge before this one kept (`<issue>:event-ids`), still read until its log is
+// replaced (retention, an import).
+const EVENT_ID_LUA = `
+local function isNewEvent(ids, ref, legacy, id)
+  if legacy and redis.call('SISMEMBER', ids, id) == 1 then return false end
+  return redis.call('HSETNX', ref, '#' .. id, '1') == 1
+end`;
+
 // Appends each event whose id is new, keeping arrival order, and records the id it claims (ARGV
 // in threes from ARGV[7]: id, event, claimed id or ''); puts the issue (ARGV[1]) in the list of
 // issues and its ref in place: a partial ref (ARGV[2] = '1') only fills an empty key. Returns how
 // many events were new. KEYS: event ids, events, issues, ref, issue keys of the source.
-const APPEND_EVENTS = `
+const APPEND_EVENTS = `${EVENT_ID_LUA}
+local legacy = redis.call('EXISTS', KEYS[1]) == 1
 local added = 0
 for i = 7, #ARGV, 3 do
-  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
+  if isNewEvent(KEYS[1], KEYS[4], legacy, ARGV[i]) then
     redis.call('RPUSH', KEYS[2], ARGV[i + 1])
     added = added + 1
-    if ARGV[i + 2] ~= '' then redis.call('SADD', KEYS[1], ARGV[i + 2]) end
+    if ARGV[i + 2] ~= '' then redis.call('HSET', KEYS[4], '#' .. ARGV[i + 2], '1') end
   end
 end
 redis.call('SADD', KEYS[3], ARGV[1])
@@ -79,17 +90,18 @@ return added`;
 // the delivery showed (KEYS[7], ARGV[9] unless ''), then answers how many events were new, the
 // whole log, the ref, and the hash fields asked for (ARGV[10] of them: KEYS[8..] with the fields
 // ARGV[11..]; false for a missing one). Events in threes after the fields, as in APPEND_EVENTS.
-const APPLY_UNDER_LOCK = `
+const APPLY_UNDER_LOCK = `${EVENT_ID_LUA}
 local holder = redis.call('GET', KEYS[1])
 if holder and holder ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local reads = tonumber(ARGV[10])
+local legacy = redis.call('EXISTS', KEYS[2]) == 1
 local added = 0
 for i = 11 + reads, #ARGV, 3 do
-  if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then
+  if isNewEvent(KEYS[2], KEYS[5], legacy, ARGV[i]) then
     redis.call('RPUSH', KEYS[3], ARGV[i + 1])
     added = added + 1
-    if ARGV[i + 2] ~= '' then redis.call('SADD', KEYS[2], ARGV[i + 2]) end
+    if ARGV[i + 2] ~= '' then redis.call('HSET', KEYS[5], '#' .. ARGV[i + 2], '1') end
   end
 end
 redis.call('SADD', KEYS[4], ARGV[3])
@@ -102,10 +114,27 @@ end
 if ARGV[9] ~= '' then redis.call('SET', KEYS[7], ARGV[9]) end
 local fields = {}
 for i = 1, reads do fields[i] = redis.call('HGET', KEYS[7 + i], ARGV[10 + i]) end
-return { added, redis.call('LRANGE', KEYS[3], 0, -1), redis.call('HGETALL', KEYS[5]), fields }`;
+return { added, redis.call('LRANGE', KEYS[3], 0, -1), redis.call('HMGET', KEYS[5], 'key', 'title', 'url'), fields }`;
 
 // The event log (KEYS[1]) and the ref (KEYS[2]) in one call.
-const LOG_AND_REF = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]) }`;
+const LOG_AND_REF = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HMGET', KEYS[2], 'key', 'title', 'url') }`;
+
+// The log (KEYS[1]) and the event ids: the set an earlier version kept (KEYS[2]) and the ref's
+// (KEYS[3]) fields, which the caller sorts out.
+const READ_LOG = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('SMEMBERS', KEYS[2]), redis.call('HKEYS', KEYS[3]) }`;
+
+// A log (KEYS[1]) replaced whole: the ARGV[1] events after it, then the event ids; the ids before
+// go, in either layout (the set KEYS[2], the ref's fields in KEYS[4]), and what the last delivery
+// showed (KEYS[3]).
+const REPLACE_LOG = `
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+for _, field in ipairs(redis.call('HKEYS', KEYS[4])) do
+  if string.sub(field, 1, 1) == '#' then redis.call('HDEL', KEYS[4], field) end
+end
+local count = tonumber(ARGV[1])
+for i = 2, count + 1 do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+for i = count + 2, #ARGV do redis.call('HSET', KEYS[4], '#' .. ARGV[i], '1') end
+return 1`;
 
 // The event logs of KEYS, one list each, for reading many issues in one round trip.
 const EVENT_LOGS = `
@@ -190,6 +219,8 @@ const SCRIPTS = {
   slaAppendEvents: { numberOfKeys: 5, lua: APPEND_EVENTS },
   slaApplyUnderLock: { lua: APPLY_UNDER_LOCK },
   slaLogAndRef: { numberOfKeys: 2, lua: LOG_AND_REF },
+  slaReadLog: { numberOfKeys: 3, lua: READ_LOG, readOnly: true },
+  slaReplaceLog: { numberOfKeys: 4, lua: REPLACE_LOG },
   slaAcquireLock: { numberOfKeys: 1, lua: ACQUIRE_LOCK },
   slaExtendLock: { numberOfKeys: 1, lua: EXTEND_LOCK },
   slaReleaseLock: { numberOfKeys: 1, lua: RELEASE_LOCK },
@@ -248,10 +279,9 @@ function indexEntry(state: IssueState): [string, string] {
   return [member, isAtRisk(state.sla, state.computedAt) ? String(soonestDeadline(state.sla)) : ''];
 }
 
-function pairsToRecord(pairs: readonly string[]): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (let index = 0; index + 1 < pairs.length; index += 2) record[pairs[index]!] = pairs[index + 1]!;
-  return record;
+/** The ref's fields as HMGET key title url answers them. */
+function refFields([key, title, url]: readonly (string | null)[]): Record<string, string> {
+  return { ...(key ? { key } : {}), ...(title ? { title } : {}), ...(url ? { url } : {}) };
 }
 
 function refFrom(issueId: string, ref: Record<string, string>): IssueRef {
@@ -332,15 +362,13 @@ export class IssueStore {
   }
 
   async loadRef(source: string, issueId: string): Promise<IssueRef> {
-    return refFrom(issueId, await this.redis.hgetall(this.key(source, issueId, 'ref')));
+    return refFrom(issueId, refFields(await this.redis.hmget(this.key(source, issueId, 'ref'), 'key', 'title', 'url')));
   }
 
   /** The event log and the ref together: one round trip. */
   async loadLogAndRef(source: string, issueId: string): Promise<{ readonly events: IssueEvent[]; readonly issue: IssueRef }> {
-    const [raw, pairs] = (await this.redis.slaLogAndRef(this.key(source, issueId, 'events'), this.key(source, issueId, 'ref'))) as [string[], string[]];
-    const ref: Record<string, string> = {};
-    for (let index = 0; index + 1 < pairs.length; index += 2) ref[pairs[index]!] = pairs[index + 1]!;
-    return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, ref) };
+    const [raw, fields] = (await this.redis.slaLogAndRef(this.key(source, issueId, 'events'), this.key(source, issueId, 'ref'))) as [string[], (string | null)[]];
+    return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, refFields(fields)) };
   }
 
   /** Saves the state, and its place in the at-risk and list indexes; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
@@ -516,13 +544,9 @@ export class IssueStore {
 
   /** The issue's event log and the delivery ids it was told, as stored, read at one instant. */
   async readLog(source: string, issueId: string): Promise<{ readonly events: string[]; readonly eventIds: string[] }> {
-    const [events, eventIds] = ((await this.redis.multi().lrange(this.key(source, issueId, 'events'), 0, -1).smembers(this.key(source, issueId, 'event-ids')).exec()) ?? []).map(
-      ([error, value]) => {
-        if (error) throw error;
-        return value as string[];
-      },
-    );
-    return { events: events ?? [], eventIds: eventIds ?? [] };
+    const [events, legacyIds, refKeys] = (await this.redis.slaReadLog(this.key(source, issueId, 'events'), this.key(source, issueId, 'event-ids'), this.key(source, issueId, 'ref'))) as [string[], string[], string[]];
+    const ids = refKeys.filter((field) => field.startsWith('#')).map((field) => field.slice(1));
+    return { events, eventIds: [...new Set([...legacyIds, ...ids])] };
   }
 
   /**
@@ -530,12 +554,15 @@ export class IssueStore {
    * imported one), and forgets what the last delivery showed. Call with the issue's lock held.
    */
   async replaceLog(source: string, issueId: string, events: readonly IssueEvent[], eventIds: readonly string[] = []): Promise<void> {
-    const eventsKey = this.key(source, issueId, 'events');
-    const idsKey = this.key(source, issueId, 'event-ids');
-    const transaction = this.redis.multi().del(eventsKey, idsKey, this.key(source, issueId, 'shown'));
-    if (events.length > 0) transaction.rpush(eventsKey, ...events.map((event) => JSON.stringify(event)));
-    if (eventIds.length > 0) transaction.sadd(idsKey, ...eventIds);
-    await transaction.exec();
+    await this.redis.slaReplaceLog(
+      this.key(source, issueId, 'events'),
+      this.key(source, issueId, 'event-ids'),
+      this.key(source, issueId, 'shown'),
+      this.key(source, issueId, 'ref'),
+      String(events.length),
+      ...events.map((event) => JSON.stringify(event)),
+      ...eventIds,
+    );
   }
 
   /** The keys (current and former) that name the issue, from `issue-keys`. */
@@ -608,10 +635,10 @@ export class IssueStore {
       issue.id,
       'lock',
       async (token) => {
-        const reply = (await this.redis.slaApplyUnderLock(keys.length, ...keys, token, ISSUE_LOCK_TTL_MS, ...args)) as 0 | [number, string[], string[], (string | null)[]];
+        const reply = (await this.redis.slaApplyUnderLock(keys.length, ...keys, token, ISSUE_LOCK_TTL_MS, ...args)) as 0 | [number, string[], (string | null)[], (string | null)[]];
         if (reply === 0) return undefined;
         const [added, raw, pairs, read] = reply;
-        applied = { added, events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issue.id, pairsToRecord(pairs)), read: read.map((value) => value ?? null) };
+        applied = { added, events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issue.id, refFields(pairs)), read: read.map((value) => value ?? null) };
         return true;
       },
       () => work(applied!),
