@@ -59,6 +59,17 @@ const EVENT_ID_LUA = `
 local function isNewEvent(ids, ref, legacy, id)
   if legacy and redis.call('SISMEMBER', ids, id) == 1 then return false end
   return redis.call('HSETNX', ref, '#' .. id, '1') == 1
+end
+-- The ref in place (a partial one only fills an empty key; a whole one also the issue keys hash)
+-- and the ids claimed (field, '1' pairs), in one HSET where it can.
+local function placeRef(ref, keys, partial, key, title, url, issueId, claimed)
+  if partial == '1' then
+    redis.call('HSETNX', ref, 'key', key)
+    if #claimed > 0 then redis.call('HSET', ref, unpack(claimed)) end
+  else
+    redis.call('HSET', ref, 'key', key, 'title', title, 'url', url, unpack(claimed))
+    redis.call('HSET', keys, key, issueId)
+  end
 end`;
 
 // Appends each event whose id is new, keeping arrival order, and records the id it claims (ARGV
@@ -68,20 +79,16 @@ end`;
 const APPEND_EVENTS = `${EVENT_ID_LUA}
 local legacy = redis.call('EXISTS', KEYS[1]) == 1
 local added = 0
+local claimed = {}
 for i = 7, #ARGV, 3 do
   if isNewEvent(KEYS[1], KEYS[4], legacy, ARGV[i]) then
     redis.call('RPUSH', KEYS[2], ARGV[i + 1])
     added = added + 1
-    if ARGV[i + 2] ~= '' then redis.call('HSET', KEYS[4], '#' .. ARGV[i + 2], '1') end
+    if ARGV[i + 2] ~= '' then claimed[#claimed + 1] = '#' .. ARGV[i + 2]; claimed[#claimed + 1] = '1' end
   end
 end
 redis.call('SADD', KEYS[3], ARGV[1])
-if ARGV[2] == '1' then
-  redis.call('HSETNX', KEYS[4], 'key', ARGV[3])
-else
-  redis.call('HSET', KEYS[4], 'key', ARGV[3], 'title', ARGV[4], 'url', ARGV[5])
-  redis.call('HSET', KEYS[5], ARGV[3], ARGV[6])
-end
+placeRef(KEYS[4], KEYS[5], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], claimed)
 return added`;
 
 // A delivery's whole read-and-append in one call, so applying one costs one round trip before the
@@ -97,20 +104,16 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local reads = tonumber(ARGV[10])
 local legacy = redis.call('EXISTS', KEYS[2]) == 1
 local added = 0
+local claimed = {}
 for i = 11 + reads, #ARGV, 3 do
   if isNewEvent(KEYS[2], KEYS[5], legacy, ARGV[i]) then
     redis.call('RPUSH', KEYS[3], ARGV[i + 1])
     added = added + 1
-    if ARGV[i + 2] ~= '' then redis.call('HSET', KEYS[5], '#' .. ARGV[i + 2], '1') end
+    if ARGV[i + 2] ~= '' then claimed[#claimed + 1] = '#' .. ARGV[i + 2]; claimed[#claimed + 1] = '1' end
   end
 end
 redis.call('SADD', KEYS[4], ARGV[3])
-if ARGV[4] == '1' then
-  redis.call('HSETNX', KEYS[5], 'key', ARGV[5])
-else
-  redis.call('HSET', KEYS[5], 'key', ARGV[5], 'title', ARGV[6], 'url', ARGV[7])
-  redis.call('HSET', KEYS[6], ARGV[5], ARGV[8])
-end
+placeRef(KEYS[5], KEYS[6], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], claimed)
 if ARGV[9] ~= '' then redis.call('SET', KEYS[7], ARGV[9]) end
 local fields = {}
 for i = 1, reads do fields[i] = redis.call('HGET', KEYS[7 + i], ARGV[10 + i]) end
