@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Source } from '../src/config/source.js';
 import type { SettingsShape, SourceSettings } from '../src/config/source-settings.js';
 import type { IssueEvent } from '../src/domain/issue-event.js';
+import type { GroupMember } from '../src/domain/line-members.js';
 import type { ShownFields } from './shared/owned-fields.js';
 import type { DeliveryPeople } from './shared/acceptance-marks.js';
 import type { OutboundRequest } from './outbound-request.js';
@@ -85,6 +86,8 @@ export interface TrackerConnector<Payload = unknown> {
    * support line's functional escalation (src/app/jobs/line-escalation.ts); absent: not supported.
    */
   readonly assign?: (source: Source, issue: IssueRef, assignee: string) => readonly OutboundRequest[];
+  /** For a tracker whose assignment takes an id, not the name (GitLab's numeric user id): what `assign` is given for `assignee`. */
+  readonly assigneeId?: (source: Source, assignee: string, read: TrackerRead) => Promise<string>;
   /**
    * Whether the tracker's refusal of a write-back (a 4xx with its body) says the issue is gone,
    * deleted with or without its project: then the bridge marks it deleted instead of failing.
@@ -104,6 +107,14 @@ export interface TrackerConnector<Payload = unknown> {
    * `normalize` and the reader stay free of lookups.
    */
   readonly agentMembers?: (source: Source, read: TrackerRead) => Promise<readonly string[] | undefined>;
+  /**
+   * The members of a tracker group a support line names (`group:<name>` in its `members:`), read
+   * from the tracker's API (src/app/store/line-group-directory.ts); absent: the tracker has no user
+   * groups the bridge reads (MantisBT), and config refuses such a line for its sources.
+   */
+  readonly groupMembers?: (source: Source, group: string, read: TrackerRead) => Promise<readonly GroupMember[]>;
+  /** What the tracker's issues have that a support line's `components:` names; absent: none (config refuses them). */
+  readonly componentsAre?: string;
   /** The new issue `sla-bridge demo` sends as this tracker, to the demo config's source of this kind. */
   readonly demo?: TrackerDemo;
   /** Opening an issue for a recurring obligation, and finding one opened before (./issue-creation.ts). */

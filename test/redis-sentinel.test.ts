@@ -17,7 +17,8 @@ import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type PostResu
 import { exitOf, report, serve, startedUrl } from './support/cli-process.js';
 import { commentCreated, issueCreated, type JiraIssueFields } from './support/jira-payloads.js';
 import { uniquePrefix } from './support/redis-server.js';
-import { command, startSentinelSetup, type SentinelSetup } from './support/redis-topology.js';
+import { command, commandBuffer, startSentinelSetup, type SentinelSetup } from './support/redis-topology.js';
+import { decodeState } from '../src/app/store/compact-state.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
 import { fixtureNow } from './support/test-clock.js';
 import { waitFor } from './support/wait-for.js';
@@ -44,7 +45,8 @@ const reaction = (sla: IssueSla) => (sla.covered ? sla.metrics.find((metric) => 
 
 /** The raw state of an issue as one Redis node holds it, read past the bridge. */
 async function stateOn(port: number, prefix: string, issueId: string): Promise<string | null> {
-  return (await command(port, PASSWORD, 'GET', `${prefix}:issue:jira-demo:${issueId}:state`)) as string | null;
+  const stored = (await commandBuffer(port, PASSWORD, 'GET', `${prefix}:issue:jira-demo:${issueId}:state`)) as Buffer | null;
+  return stored ? decodeState(stored) : null;
 }
 
 /** A logger that keeps every line, to look for secrets in. */

@@ -32,6 +32,12 @@ describe('sla-bridge serve', function () {
     expect(output).to.include('config/sources/mantis-demo.yaml: webhook.secrets[0]: environment variable MANTIS_WEBHOOK_SECRET is not set');
   });
 
+  it('refuses to start with an SLA_BRIDGE_WEBHOOKS_IN_FLIGHT that is no whole number, naming it', async () => {
+    const { code, output } = await exitOf(serve({ ...DEMO_SECRETS, PORT: '0', SLA_BRIDGE_WEBHOOKS_IN_FLIGHT: 'lots' }));
+    expect(code).to.equal(1);
+    expect(output).to.include('SLA_BRIDGE_WEBHOOKS_IN_FLIGHT: "lots" is not a whole number from 0 (no limit) to 10000');
+  });
+
   it('runs its own redis-server when REDIS_URL is not set, with persistence under the data directory, and stops it', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sla-bridge-data-'));
     const child = serve({ ...DEMO_SECRETS, PORT: '0', SLA_BRIDGE_DATA_DIR: dataDir });

@@ -5,6 +5,7 @@
  * does nothing else). Started by bench/suites/ingest.ts through fork(); answers over IPC.
  *
  * argv: <kind> <redis url> <prefix>
+ * SLA_BENCH_WEBHOOKS_IN_FLIGHT: the bridge's `webhooksInFlight` (0: no limit), to measure the gate.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -49,6 +50,7 @@ async function bridge(role: 'all' | 'api'): Promise<{ url: string; close: () => 
     prefix,
     role,
     port: 0,
+    ...(process.env.SLA_BENCH_WEBHOOKS_IN_FLIGHT === undefined ? {} : { webhooksInFlight: Number(process.env.SLA_BENCH_WEBHOOKS_IN_FLIGHT) }),
   });
   return { url: running.url!, close: () => running.close() };
 }

@@ -49,6 +49,12 @@ export function usage(server: Server): Promise<{ cpuUs: number; rssMb: number }>
   });
 }
 
+/** Deliveries queued and not yet applied. */
+export async function waiting(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts('wait', 'active', 'prioritized', 'delayed');
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+}
+
 export async function drained(queue: Queue, timeoutMs: number): Promise<number> {
   const started = Date.now();
   for (;;) {
@@ -71,6 +77,8 @@ interface RoundFigures {
   readonly statuses: Record<string, number>;
   /** serve only: how long its workers took after the load to apply the rest. */
   readonly drainS?: number;
+  /** serve only: deliveries its workers had not yet applied when the load ended (the queue was empty before). */
+  readonly backlog?: number;
 }
 
 export const ingestBench: Bench = async ({ quick }) => {
@@ -99,6 +107,7 @@ export const ingestBench: Bench = async ({ quick }) => {
         const before = await usage(server);
         const run = await runLoad(`${server.url}/webhooks/jira-demo`, webhooks, CONCURRENCY);
         const after = await usage(server);
+        const backlog = server.kind === 'serve' ? await waiting(serveQueue) : undefined;
         const drainS = server.kind === 'serve' ? await drained(serveQueue, 600_000) : undefined;
         const accepted = run.statuses['202'] ?? 0;
         if (accepted !== run.requests) throw new Error(`${server.kind}: ${JSON.stringify(run.statuses)} of ${run.requests} requests`);
@@ -113,6 +122,7 @@ export const ingestBench: Bench = async ({ quick }) => {
           rssMb: after.rssMb,
           statuses: run.statuses,
           ...(drainS === undefined ? {} : { drainS }),
+          ...(backlog === undefined ? {} : { backlog }),
         });
       }
     }
@@ -126,6 +136,8 @@ export const ingestBench: Bench = async ({ quick }) => {
       of(kind, (figure) => figure.p99Ms).toFixed(1),
       Math.round(of(kind, (figure) => figure.cpuUsPerRequest)).toString(),
       kind === 'serve' ? Math.round(perRound / (perRound / of(kind, (figure) => figure.requestsPerS) + of(kind, (figure) => figure.drainS ?? 0))).toLocaleString('en') : '',
+      kind === 'serve' ? Math.round(of(kind, (figure) => ((figure.requests - (figure.backlog ?? 0)) * figure.requestsPerS) / figure.requests)).toLocaleString('en') : '',
+      kind === 'serve' ? Math.round(of(kind, (figure) => figure.backlog ?? 0)).toLocaleString('en') : '',
     ]);
     return {
       headline: {
@@ -136,8 +148,11 @@ export const ingestBench: Bench = async ({ quick }) => {
         api_role_ratio_to_bare_express: round(of('api', (figure) => figure.requestsPerS) / bareRate, 3),
         api_role_p99_ms: round(of('api', (figure) => figure.p99Ms), 2),
         api_role_cpu_us_per_request: Math.round(of('api', (figure) => figure.cpuUsPerRequest)),
+        // Fair sharing inside one serve: how much of what it accepted under load its workers applied meanwhile.
+        serve_backlog_after_load: Math.round(of('serve', (figure) => figure.backlog ?? 0)),
+        serve_applied_during_load_per_s: Math.round(of('serve', (figure) => ((figure.requests - (figure.backlog ?? 0)) * figure.requestsPerS) / figure.requests)),
       },
-      table: { header: ['server', 'req/s', 'of bare', 'p50 ms', 'p99 ms', 'CPU us/req', 'serve: applied/s incl. drain'], rows },
+      table: { header: ['server', 'req/s', 'of bare', 'p50 ms', 'p99 ms', 'CPU us/req', 'serve: applied/s incl. drain', 'serve: applied/s under load', 'serve: backlog at end'], rows },
       raw: { concurrency: CONCURRENCY, perRound, rounds, warmupPerServer: warmup, bodyBytes: batch(1)[0]!.body.length, rounds_: figures },
       notes: [
         `${rounds} rounds of ${perRound.toLocaleString('en')} jira:issue_created webhooks per server (${batch(1)[0]!.body.length} bytes each), ${CONCURRENCY} at once; medians`,

@@ -10,6 +10,7 @@ import type { ChatNotice } from './notice.js';
 import { deadlineText, remainingText, shortDuration } from './time-text.js';
 import { VOCABULARY, type Vocabulary } from './vocabulary.js';
 import { handoverText } from './handover-text.js';
+import { escalationText } from './escalation-text.js';
 
 const NAME_MAX = 200;
 const TITLE_MAX = 1000;
@@ -66,7 +67,7 @@ function monthText(month: string, zone: string, vocabulary: Vocabulary): string 
   return `${vocabulary.months[start.month - 1]} ${start.year}`;
 }
 
-function customerField(notice: Exclude<ChatNotice, { kind: 'duty_handover' }>, vocabulary: Vocabulary): MessageField {
+function customerField(notice: Exclude<ChatNotice, { kind: 'duty_handover' | 'line_escalation' }>, vocabulary: Vocabulary): MessageField {
   return { key: 'customer', label: vocabulary.label.customer, value: `${cleanText(notice.customer, NAME_MAX)} (${vocabulary.contract} ${cleanText(notice.contract, NAME_MAX)})` };
 }
 
@@ -145,6 +146,7 @@ function obligationText(notice: Extract<ChatNotice, { kind: 'obligation' }>, wor
 
 export function noticeText(notice: ChatNotice): MessageText {
   if (notice.kind === 'duty_handover') return handoverText(notice);
+  if (notice.kind === 'line_escalation') return escalationText(notice);
   const words = WORDS[notice.language];
   const vocabulary = VOCABULARY[notice.language];
   switch (notice.kind) {

@@ -4,12 +4,15 @@
  * (`availability.warn_at`), a recurring obligation due or overdue (`obligations`). Like an SLA
  * notification it carries all a channel needs, so it can be rebuilt and retried from this value
  * alone; unlike one it names no SLA metric, since none of these is a reaction or resolution time.
- * A team's duty handover (./handover-notice.ts) is a notice too: about a team, not a contract.
+ * A team's duty handover (./handover-notice.ts) is a notice too: about a team, not a contract; and
+ * a support line's escalation to the next line (./escalation-notice.ts): about one issue, but no
+ * SLA metric's warning or breach.
  */
 import { z } from 'zod';
 import { languageSchema } from '../../src/domain/language.js';
 import { zoneSchema } from '../../src/domain/local-time.js';
 import { dutyHandoverNoticeSchema } from './handover-notice.js';
+import { lineEscalationNoticeSchema } from './escalation-notice.js';
 
 const epochMs = z.number().int().nonnegative();
 
@@ -76,6 +79,7 @@ export const chatNoticeSchema = z.discriminatedUnion('kind', [
     issue: linkedIssueSchema,
   }),
   dutyHandoverNoticeSchema,
+  lineEscalationNoticeSchema,
 ]);
 export type ChatNotice = z.infer<typeof chatNoticeSchema>;
 
@@ -83,13 +87,15 @@ export type ChatNotice = z.infer<typeof chatNoticeSchema>;
 export function noticeSeverity(notice: ChatNotice): 'warning' | 'breach' {
   if (notice.kind === 'downtime_budget') return notice.share === 0 ? 'breach' : 'warning';
   if (notice.kind === 'obligation') return notice.check === 'deadline' ? 'breach' : 'warning';
+  // Sent where breaches go and held in quiet hours only where breaches are: the next line must act.
+  if (notice.kind === 'line_escalation') return 'breach';
   return 'warning';
 }
 
 /** What the notice is threaded with where a chat system threads: the issue it points to, else the contract. */
 export function noticeThread(notice: ChatNotice): { readonly source: string; readonly id: string } {
   if (notice.kind === 'downtime_budget') return { source: notice.incident.source, id: notice.incident.id };
-  if (notice.kind === 'obligation') return { source: notice.issue.source, id: notice.issue.id };
+  if (notice.kind === 'obligation' || notice.kind === 'line_escalation') return { source: notice.issue.source, id: notice.issue.id };
   if (notice.kind === 'duty_handover') return { source: 'team', id: notice.team };
   return { source: 'contract', id: notice.contract };
 }
@@ -99,5 +105,6 @@ export function noticeSubject(notice: ChatNotice): string {
   if (notice.kind === 'contract_term') return `${notice.kind} ${notice.contract} ${notice.validUntil}`;
   if (notice.kind === 'downtime_budget') return `${notice.kind} ${notice.contract} ${notice.month} ${Math.round(notice.share * 100)}%`;
   if (notice.kind === 'duty_handover') return `${notice.kind} ${notice.team} ${notice.personName}`;
+  if (notice.kind === 'line_escalation') return `${notice.kind} ${notice.fromLine}→${notice.toLine} ${notice.after} ${notice.issue.key}`;
   return `${notice.kind} ${notice.check} ${notice.contract} ${notice.obligation.id} ${notice.period} ${notice.issue.key}`;
 }

@@ -13,6 +13,7 @@ import { giteaIssueGone } from './write-back.js';
 import { giteaWriteBack } from './write-back-with-labels.js';
 import { giteaIssueCreation } from './issue-creation.js';
 import { giteaAssign } from './assign-request.js';
+import { giteaGroupMembers } from './group-members.js';
 
 export type { GiteaPayload } from './payload-schema.js';
 
@@ -31,6 +32,7 @@ export const giteaConnector: TrackerConnector<GiteaPayload> = {
   createReader: () => giteaReader,
   demo: giteaDemo,
   issueCreation: giteaIssueCreation,
+  groupMembers: giteaGroupMembers,
 };
 
 /** Forgejo sends every Gitea header and body; only its name differs. */

@@ -20,6 +20,7 @@ export type { GithubPayload } from './payload-schema.js';
 import { githubSourceSettings } from './source-settings.js';
 import { githubIssueCreation } from './issue-creation.js';
 import { githubAssign } from './assign-request.js';
+import { githubGroupMembers } from './group-members.js';
 
 export type { GithubSettings } from './source-settings.js';
 
@@ -41,4 +42,5 @@ export const githubConnector: TrackerConnector<GithubPayload> = {
   agentMembers: githubAgentMembers,
   demo: githubDemo,
   issueCreation: githubIssueCreation,
+  groupMembers: githubGroupMembers,
 };

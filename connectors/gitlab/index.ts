@@ -17,6 +17,8 @@ import { gitlabIssueGone, gitlabWriteBack } from './write-back.js';
 export type { GitlabPayload } from './payload-schema.js';
 import { gitlabSourceSettings } from './source-settings.js';
 import { gitlabIssueCreation } from './issue-creation.js';
+import { gitlabGroupMembers } from './group-members.js';
+import { gitlabAssign, gitlabAssigneeId } from './assign-request.js';
 
 export type { GitlabSettings } from './source-settings.js';
 
@@ -37,4 +39,7 @@ export const gitlabConnector: TrackerConnector<GitlabPayload> = {
   agentMembers: gitlabAgentMembers,
   demo: gitlabDemo,
   issueCreation: gitlabIssueCreation,
+  groupMembers: gitlabGroupMembers,
+  assign: gitlabAssign,
+  assigneeId: gitlabAssigneeId,
 };

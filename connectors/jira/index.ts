@@ -10,6 +10,7 @@ import { jiraPayloadSchema, type JiraPayload } from './payload-schema.js';
 import { signJira, verifyJira } from './verify.js';
 import { jiraIssueCreation } from './issue-creation.js';
 import { jiraAssign } from './assign-request.js';
+import { jiraGroupMembers } from './group-members.js';
 
 export type { JiraPayload } from './payload-schema.js';
 
@@ -28,4 +29,6 @@ export const jiraConnector: TrackerConnector<JiraPayload> = {
   createReader: () => jiraReader,
   demo: jiraDemo,
   issueCreation: jiraIssueCreation,
+  groupMembers: jiraGroupMembers,
+  componentsAre: 'components',
 };

@@ -30,8 +30,12 @@ export const jiraDateTime = z.string().transform((text, ctx) => {
 const ownKeysOnly = (input: unknown) =>
   input !== null && typeof input === 'object' && !Array.isArray(input) ? Object.assign(Object.create(null) as object, input) : input;
 
-/** Cloud identifies people by accountId; Data Center by name. Email only where the site shows it. */
-const jiraUserSchema = z.looseObject({
+/**
+ * Cloud identifies people by accountId; Data Center by name. Email only where the site shows it.
+ * Only these are read, so the rest (avatars, time zone, account type) is dropped unread: a loose
+ * object would check and copy each of those keys on every delivery, and a payload has several people.
+ */
+const jiraUserSchema = z.object({
   accountId: absent(z.string()),
   name: absent(z.string()),
   displayName: absent(z.string()),
@@ -97,7 +101,7 @@ export const jiraCommentSchema = z.looseObject({
 });
 export type JiraComment = z.output<typeof jiraCommentSchema>;
 
-const worklogAuthorSchema = z.looseObject({ accountId: absent(z.string()), name: absent(z.string()), displayName: absent(z.string()) });
+const worklogAuthorSchema = z.object({ accountId: absent(z.string()), name: absent(z.string()), displayName: absent(z.string()) });
 
 /** A worklog as webhooks and the REST API show it (./worklog-events.ts). */
 export const jiraWorklogSchema = z.looseObject({

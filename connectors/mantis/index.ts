@@ -32,4 +32,5 @@ export const mantisConnector: TrackerConnector<MantisPayload> = {
   createReader: () => createMantisReader(),
   demo: mantisDemo,
   issueCreation: mantisIssueCreation,
+  componentsAre: 'categories',
 };

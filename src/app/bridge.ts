@@ -10,6 +10,7 @@ import { ConfigError, formatProblem } from '../config/config-error.js';
 import type { SlaConfig } from '../config/load-config.js';
 import type { TrustProxy } from './http/http-app.js';
 import { startHttp } from './http/server.js';
+import { SERVE_WEBHOOKS_IN_FLIGHT } from './http/webhook-gate.js';
 import { checkIcalSecret } from './ical/feed-token.js';
 import type { LoginThrottleOptions } from './http/login-throttle.js';
 import { INGEST_QUEUE, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
@@ -22,6 +23,7 @@ import type { Logger } from './logger.js';
 import { BridgeMetrics } from './metrics.js';
 import { OutboundHttp } from './outbound/outbound-http.js';
 import { AgentDirectory } from './store/agent-directory.js';
+import { LineGroupDirectory } from './store/line-group-directory.js';
 import { IssueStore } from './store/issue-store.js';
 import { createRedis, waitUntilReady } from './store/redis-connection.js';
 import { RedisHealth } from './store/redis-health.js';
@@ -56,6 +58,8 @@ export interface BridgeOptions {
   readonly http?: OutboundHttp;
   /** How chat messages are retried (as delayed jobs); tests shorten the waits. */
   readonly chatRetry?: Partial<ChatRetryPolicy>;
+  /** Webhooks handled at once while the workers share the process (role `all`; 0: no limit): http/webhook-gate.ts. */
+  readonly webhooksInFlight?: number;
   /** How long `close()` waits for in-flight jobs before dropping them (they are retried later). */
   readonly shutdownTimeoutMs?: number;
 }
@@ -126,6 +130,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   health.start();
   const agents = new AgentDirectory({ sources: config.sources, connectors, read: trackerRead(http), redis: requestRedis, prefix, now, logger, metrics });
   await agents.start();
+  const lineGroups = new LineGroupDirectory({ contracts: config.contracts, sources: config.sources, connectors, read: trackerRead(http), redis: requestRedis, prefix, now, logger });
+  await lineGroups.start();
 
   const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, chatRetry: options.chatRetry, now, logger, metrics, health }) : undefined;
   const served =
@@ -146,6 +152,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           icalSecret: options.icalSecret,
           trustProxy: options.trustProxy,
           loginThrottle: options.loginThrottle,
+          webhooksInFlight: role === 'all' ? (options.webhooksInFlight ?? SERVE_WEBHOOKS_IN_FLIGHT) : options.webhooksInFlight,
           port: options.port ?? 8080,
           host: options.host ?? '127.0.0.1',
           now,
@@ -178,6 +185,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     if (unchanged) return { applied: true, files };
     try {
       await agents.reconfigure();
+      await lineGroups.reconfigure();
       if (!workers) return { applied: true, files };
       await workers.reschedule();
       const replanned = await replanOpenIssues(workers.work, changedSources(previous, next));
@@ -227,6 +235,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       }
       await settle(reloading, options.shutdownTimeoutMs ?? 10_000);
       await agents.close();
+      await lineGroups.close();
       health.stop();
       // With Redis gone no job can finish; waiting for them would wait for Redis forever.
       const redisUp = requestRedis.status === 'ready';

@@ -10,6 +10,7 @@ import { createIssueWork } from '../app/jobs/issue-work.js';
 import { createLogger } from '../app/logger.js';
 import { BridgeMetrics } from '../app/metrics.js';
 import { AgentDirectory } from '../app/store/agent-directory.js';
+import { LineGroupDirectory } from '../app/store/line-group-directory.js';
 import { OutboundHttp } from '../app/outbound/outbound-http.js';
 import { reconcilableSource, reconcileSource, trackerRead, trackerReaders, type ReconcileProgress, type ReconcileResult } from '../app/jobs/reconcile.js';
 import { createRedis, RedisUnreachableError, waitUntilReady } from '../app/store/redis-connection.js';
@@ -73,6 +74,9 @@ export async function reconcileCommand(
       await agents.start();
       // One run: with the members as they are now, not as a bridge last kept them.
       await agents.refresh();
+      // The support lines' tracker groups, read now (kept ones if the tracker cannot be read).
+      const lineGroups = new LineGroupDirectory({ contracts: config.contracts, sources: config.sources, connectors, read, redis, prefix, now: Date.now, logger });
+      await lineGroups.start();
       try {
         return await reconcileSource({ ...work, readers, agents, read }, options.source, since, (step: ReconcileProgress) => progress.update(step.checked, step.total));
       } catch (error) {
@@ -81,6 +85,7 @@ export async function reconcileCommand(
         throw new CommandFailure(`${options.source}: could not list the changed issues: ${(error as Error).message}`);
       } finally {
         await agents.close();
+        await lineGroups.close();
       }
     } finally {
       progress.stop();

@@ -33,6 +33,16 @@ export function parseTrustProxy(value: string | undefined): TrustProxy | undefin
 }
 
 /**
+ * SLA_BRIDGE_WEBHOOKS_IN_FLIGHT: how many webhooks one process handles at once (0: no limit). Unset,
+ * a `serve` of every role keeps the measured default and `--role api` has no limit.
+ */
+export function parseWebhooksInFlight(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 10_000) throw new UsageError(`SLA_BRIDGE_WEBHOOKS_IN_FLIGHT: "${value}" is not a whole number from 0 (no limit) to 10000`);
+  return Number(value);
+}
+
+/**
  * Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight jobs and exits. SIGHUP
  * loads the config directory again, as `sla-bridge validate` checks it, and puts it in force if it
  * is valid (RunningBridge.reload).
@@ -42,6 +52,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`PORT: "${env.PORT}" is not a port number`);
   const trustProxy = parseTrustProxy(env.SLA_BRIDGE_TRUST_PROXY);
+  const webhooksInFlight = parseWebhooksInFlight(env.SLA_BRIDGE_WEBHOOKS_IN_FLIGHT);
   const apiReadToken = readOnlyApiToken(env);
   const icalProblem = env.SLA_BRIDGE_ICAL_SECRET ? icalSecretProblem(env.SLA_BRIDGE_ICAL_SECRET) : undefined;
   if (icalProblem) throw new UsageError(icalProblem);
@@ -78,6 +89,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
       apiReadToken,
       icalSecret: env.SLA_BRIDGE_ICAL_SECRET || undefined,
       trustProxy,
+      ...(webhooksInFlight === undefined ? {} : { webhooksInFlight }),
     });
   } catch (error) {
     await embedded?.stop();

@@ -138,7 +138,7 @@ export function compileContract(
     ),
     metrics,
     ...(customMetrics.length > 0 ? { customMetrics } : {}),
-    ...(lines ? { lines: lines.groups, supportLines: lines.lines } : {}),
+    ...(lines ? { lines: lines.groups, supportLines: lines.lines, ...(lines.components.size > 0 ? { lineComponents: lines.components } : {}) } : {}),
     warnings,
     escalation: file.escalation,
     notify: file.notify,

@@ -10,6 +10,7 @@ import type { LineEscalation, SupportLine } from '../domain/support-line.js';
 
 export type { LineEscalation, SupportLine };
 import type { Report } from './compile-config.js';
+import { splitMembers } from '../domain/line-members.js';
 import { warningSchema } from './schema.js';
 
 export const escalateSchema = z.strictObject({
@@ -25,8 +26,10 @@ export const escalateSchema = z.strictObject({
 });
 
 interface LineLike {
-  readonly members: readonly string[];
+  readonly members?: readonly string[] | undefined;
+  readonly components?: readonly string[] | undefined;
   readonly channel?: string | undefined;
+  readonly team?: string | undefined;
   readonly escalate?: z.output<typeof escalateSchema> | undefined;
 }
 
@@ -41,11 +44,25 @@ export function compileEscalations(lines: readonly (readonly [string, LineLike])
       if (!next) fail(['lines', name, 'escalate', 'to'], `"${escalate.to}" is not a line of this contract (lines: ${[...byName.keys()].join(', ')})`);
       else if (escalate.to === name) fail(['lines', name, 'escalate', 'to'], 'a line cannot escalate to itself');
       else {
-        const assignee = escalate.assign === true ? next.members[0] : escalate.assign || undefined;
-        escalation = { after: escalate.after as WarningRule | 'breach', to: escalate.to, ...(assignee ? { assignee } : {}) };
+        const { users, groups } = splitMembers(next.members ?? []);
+        const assignee = escalate.assign === true ? users[0] : escalate.assign || undefined;
+        const assignFirst = escalate.assign === true && !assignee && groups.length > 0;
+        if (escalate.assign === true && !assignee && !assignFirst) {
+          fail(['lines', name, 'escalate', 'assign'], `line ${escalate.to} has no members to assign to (only components): name the assignee, e.g. assign: "<tracker user>"`);
+        }
+        escalation = { after: escalate.after as WarningRule | 'breach', to: escalate.to, ...(assignee ? { assignee } : {}), ...(assignFirst ? { assignFirst } : {}) };
       }
     }
-    compiled.set(name, { name, members: line.members, ...(line.channel ? { channel: line.channel } : {}), ...(escalation ? { escalate: escalation } : {}) });
+    const { users, groups } = splitMembers(line.members ?? []);
+    compiled.set(name, {
+      name,
+      members: users,
+      ...(groups.length > 0 ? { groups } : {}),
+      ...(line.components && line.components.length > 0 ? { components: line.components } : {}),
+      ...(line.channel ? { channel: line.channel } : {}),
+      ...(line.team ? { team: line.team } : {}),
+      ...(escalation ? { escalate: escalation } : {}),
+    });
   }
   for (const [name] of lines) {
     const seen = [name];

@@ -20,6 +20,7 @@ import { configureChannel, type ChatChannel } from '../../connectors/chat/chat-c
 import { type Channel } from './channel.js';
 import { bridgeFileSchema, compileBridgeSettings, type BridgeSettings } from './bridge-file.js';
 import { calendarFileSchema, channelFileSchema, contractFileSchema } from './schema.js';
+import { checkLineSources, checkLineTeams } from './line-sources-check.js';
 import { sourceFileSchema, type SourceTrackers } from './source-schema.js';
 import { compileSource, type Source } from './source.js';
 import { compileTeam, doubleServed, type Team } from './team-config.js';
@@ -47,7 +48,7 @@ export interface SlaConfig {
  * so the config knows no tracker or chat system by name.
  */
 export interface ConfigPlugins {
-  readonly trackers: SourceTrackers & Readonly<Record<string, { readonly displayName: string; readonly issueCreation?: unknown }>>;
+  readonly trackers: SourceTrackers & Readonly<Record<string, { readonly displayName: string; readonly issueCreation?: unknown; readonly groupMembers?: unknown; readonly componentsAre?: string }>>;
   readonly chats: Readonly<Record<string, ChatChannel<unknown, string>>>;
   /** The chat system of `fallbackChannel`, with no settings (the console). */
   readonly fallbackChat: string;
@@ -269,6 +270,7 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
       const unwatched = [...new Set(file.data.covers.map((coverage) => coverage.source))].filter((id) => sources.get(id) && !sources.get(id)!.watchedFields.has(field));
       if (unwatched.length > 0) problems.add(file.display, parts, `no field "${field}" in watched_fields of source ${unwatched.join(', ')}`, file.lineOf(parts));
     }
+    checkLineSources(file.data.lines, file.data.covers, sources, plugins.trackers, (parts, message) => problems.add(file.display, parts, message, file.lineOf(parts)));
     file.data.obligations?.forEach((obligation, index) => {
       const parts = ['obligations', index, 'source'];
       const source = sources.get(obligation.source);
@@ -324,6 +326,7 @@ export function loadConfig(dir: string, env: Env, options: LoadOptions): SlaConf
     const team = compileTeam(file.id, file.data, teamRefs, (parts, message) => problems.add(file.display, parts, message, file.lineOf(parts)));
     if (team) teams.set(file.id, team);
   }
+  for (const file of contractFiles) checkLineTeams(file.data.lines, new Set(teamFiles.map((team) => team.id)), (parts, message) => problems.add(file.display, parts, message, file.lineOf(parts)));
   for (const { team, index, contract, other } of doubleServed([...teams.values()])) {
     const file = teamFiles.find((candidate) => candidate.id === team.id)!;
     problems.add(file.display, ['serves', 'contracts', index], `contract ${contract} is already served by team ${other}`, file.lineOf(['serves', 'contracts', index]));

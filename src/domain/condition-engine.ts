@@ -33,6 +33,8 @@ export interface EngineContext {
   readonly creationStart: 'created' | 'accepted';
   readonly reporter?: Reporter | undefined;
   readonly groups?: GroupDirectory | undefined;
+  /** The components (lower-cased) of a support line; undefined: no such line or none named. */
+  readonly components?: GroupDirectory | undefined;
   /** The effective priority for the facts (environment clamps). */
   readonly priorityOf: (facts: IssueFacts) => Priority;
 }
@@ -110,6 +112,11 @@ function inGroup(context: EngineContext, group: string, ids: readonly string[]):
   return members !== undefined && ids.some((id) => members.has(lower(id)));
 }
 
+function inComponents(context: EngineContext, condition: { readonly component?: string | undefined; readonly group?: string | undefined }, component: string): boolean {
+  if (condition.group === undefined) return lower(component) === lower(condition.component ?? '');
+  return context.components?.(condition.group)?.has(lower(component)) === true;
+}
+
 function meetsEvent(condition: EventCondition, change: EventChange, context: EngineContext, metAtNow: (metric: string) => boolean): boolean {
   const { event, before, after } = change;
   switch (condition.kind) {
@@ -146,6 +153,13 @@ function meetsEvent(condition: EventCondition, change: EventChange, context: Eng
       return change.labelsAdded().includes(lower(condition.label));
     case 'label_removed':
       return change.labelsRemoved().includes(lower(condition.label));
+    case 'component_entered':
+    case 'component_left': {
+      const within = (facts: IssueFacts | undefined) => facts?.component !== undefined && inComponents(context, condition, facts.component);
+      const was = before !== undefined && within(before);
+      const is = within(after);
+      return condition.kind === 'component_entered' ? is && !was : was && !is;
+    }
     case 'comment_by':
       if (event.type !== 'commented') return false;
       if (condition.by === 'agent') return event.by === 'agent' && event.public;

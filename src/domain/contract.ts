@@ -67,6 +67,8 @@ export interface Contract {
   readonly customMetrics?: readonly MetricDefinition[] | undefined;
   /** Support lines by name: their members' lower-cased user names and e-mail addresses, a group to conditions. */
   readonly lines?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  /** Support lines' components (Jira) or categories (MantisBT), lower-cased, by line name; only lines that name any. */
+  readonly lineComponents?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   /** The lines' channels and escalations (src/config/line-escalation-config.ts), by line name. */
   readonly supportLines?: ReadonlyMap<string, SupportLine> | undefined;
   readonly warnings: readonly WarningRule[];

@@ -46,11 +46,19 @@ function handoversOf(status: ConditionMetricStatus): Handover[] {
   return [...earlier, { cycle: latest, late: status.state === 'breached' || late(elapsedMs) }];
 }
 
-/** The line the issue is with now: the first of the contract's lines its assignee is a member of. */
+/**
+ * The line the issue is with now: the first of the contract's lines its assignee is a member of
+ * (a listed user or in one of its tracker groups); else, for an issue that is with a line by its
+ * component, the first line whose handover is waiting for a reaction.
+ */
 export function currentLine(contract: Contract | undefined, sla: IssueSla): string | undefined {
-  if (!sla.covered || !sla.assignee || !contract?.lines) return undefined;
-  const assignee = sla.assignee.toLowerCase();
-  for (const [line, members] of contract.lines) if (members.has(assignee)) return line;
+  if (!sla.covered || !contract?.lines) return undefined;
+  const assignee = sla.assignee?.toLowerCase();
+  if (assignee) for (const [line, members] of contract.lines) if (members.has(assignee)) return line;
+  for (const line of contract.lineComponents?.keys() ?? []) {
+    const status = sla.custom?.find((metric) => metric.metric === `handover-${line}`);
+    if (status && status.startedAt !== undefined && status.metAt === undefined && (status.state === 'running' || status.state === 'paused' || status.state === 'breached')) return line;
+  }
   return undefined;
 }
 
@@ -63,7 +71,7 @@ export function lineStats(contract: Contract, issues: readonly { readonly sla: C
     const times = reacted.map(({ cycle }) => cycle.elapsedMs).sort((a, b) => a - b);
     return {
       line: line.name,
-      members: line.members,
+      members: [...line.members, ...(line.groups ?? []).map((group) => `group:${group}`)],
       measured: measured.has(metric),
       handovers: handovers.length,
       reacted: reacted.length,

@@ -27,6 +27,9 @@ export type EventCondition =
   /** Assigned to someone outside the group, or unassigned. */
   | { readonly kind: 'assigned_outside_group'; readonly group: string }
   | { readonly kind: 'label_added' | 'label_removed'; readonly label: string }
+  /** Moved into (out of) a component or MantisBT category, or any of a support line's (`group:<line>`). */
+  | { readonly kind: 'component_entered' | 'component_left'; readonly component: string; readonly group?: undefined }
+  | { readonly kind: 'component_entered' | 'component_left'; readonly group: string; readonly component?: undefined }
   | { readonly kind: 'comment_by'; readonly by: 'agent' | 'reporter' | 'customer' }
   | { readonly kind: 'comment_by_group'; readonly group: string }
   | { readonly kind: 'resolved' }
@@ -47,7 +50,7 @@ export type Written<C> = C & { readonly text: string };
 const EVENT_SYNTAX =
   'created, accepted, status_entered:<name>, status_left:<name>, status_changed, category_entered:<paused|resolved|open>, category_left:<...>, ' +
   'priority_set[:P1..P4], assigned, assigned_to_agent, assigned_to:<person>, assigned_to_group:<group>, assigned_outside_group:<group>, label_added:<label>, ' +
-  'label_removed:<label>, comment_by:<agent|reporter|customer|group:<group>>, resolved, reopened, met:<metric>';
+  'label_removed:<label>, component_entered:<component|group:<line>>, component_left:<...>, comment_by:<agent|reporter|customer|group:<group>>, resolved, reopened, met:<metric>';
 const STATE_SYNTAX = 'status:<name>, category:<paused|resolved|open>, label:<label>, unassigned, priority:<P1..P4>';
 
 function split(text: string): [string, string | undefined] {
@@ -94,6 +97,12 @@ export function parseEventCondition(text: string): EventCondition | string {
     case 'label_added':
     case 'label_removed':
       return argument ? { kind, label: argument } : needs('a label');
+    case 'component_entered':
+    case 'component_left': {
+      const [sub, group] = split(argument ?? '');
+      if (sub === 'group') return group ? { kind, group } : needs('a line after group:');
+      return argument ? { kind, component: argument } : needs('a component or group:<line>');
+    }
     case 'comment_by': {
       if (argument === 'agent' || argument === 'reporter' || argument === 'customer') return { kind, by: argument };
       const [sub, group] = split(argument ?? '');
@@ -171,6 +180,10 @@ export function describeEvent(condition: EventCondition): string {
       return `label "${condition.label}" is added`;
     case 'label_removed':
       return `label "${condition.label}" is removed`;
+    case 'component_entered':
+      return condition.group !== undefined ? `the issue moves into a component of ${condition.group}` : `the issue moves into component "${condition.component}"`;
+    case 'component_left':
+      return condition.group !== undefined ? `the issue moves out of the components of ${condition.group}` : `the issue moves out of component "${condition.component}"`;
     case 'comment_by':
       return condition.by === 'agent' ? 'an agent comments publicly' : `the ${condition.by} comments`;
     case 'comment_by_group':

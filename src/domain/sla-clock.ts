@@ -257,6 +257,7 @@ export function runClock(history: IssueHistory, contracts: Iterable<Contract>, n
     reporter: created.reporter,
     // The contract's support lines first, then what the caller knows of groups.
     groups: (group) => contract.lines?.get(group) ?? options.groups?.(group),
+    components: (line) => contract.lineComponents?.get(line),
     priorityOf: (at) => decidePriority(contract, at).effective,
   };
   const definitions = definitionsOf(contract);

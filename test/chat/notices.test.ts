@@ -1,6 +1,7 @@
 /**
  * Contract notices (connectors/chat/notice.ts) on every chat channel of the registry: the term
- * ending, the downtime budget running low or used up, a recurring obligation due or overdue. Each
+ * ending, the downtime budget running low or used up, a recurring obligation due or overdue, a
+ * support line escalating an issue to the next line. Each
  * names the customer, what happened in the message's language, the issue it points to with its
  * link, and no SLA metric (none of these is a reaction or resolution time); a breach-severity
  * notice is styled as a breach where the channel styles messages. Delivered through axios to a
@@ -74,6 +75,55 @@ const NOTICES: readonly { readonly name: string; readonly notice: ChatNotice; re
     },
     says: { en: ['Quarterly preventive maintenance not done by its deadline', '1h overdue'], nl: ['Quarterly preventive maintenance niet op tijd gedaan', '1u te laat'] },
   },
+  {
+    name: 'a support line escalating on its breach, the issue assigned to the next line',
+    notice: {
+      id: 'esc-breach~to-third',
+      kind: 'line_escalation',
+      language: 'en',
+      customer: 'Mega Bite klant',
+      contract: 'megabite-standard',
+      zone: ZONE,
+      fromLine: 'second',
+      toLine: 'third',
+      after: 'breach',
+      deadline: AT - HOUR,
+      remainingMs: -HOUR,
+      priority: 'P1',
+      assignee: 'Carla',
+      assignTo: 'ronald',
+      issue: { source: 'jira-demo', tracker: 'Jira', id: '10701', key: 'MB-701', title: 'Checkout returns 502', url: 'https://jira.example.com/browse/MB-701' },
+      firedAt: AT,
+    },
+    says: {
+      en: ['🔺 Escalated to third: second did not react within its handover time: MB-701 Checkout returns 502 (Mega Bite klant, P1)', 'second → third (handover breach)', 'Carla → ronald', '1h overdue'],
+      nl: ['Geëscaleerd naar third: second reageerde niet binnen de overdrachtstijd', 'second → third (overdracht breach)', 'Carla → ronald', '1u te laat'],
+    },
+  },
+  {
+    name: 'a support line escalating ahead of its handover deadline, the next line only told',
+    notice: {
+      id: 'esc-before~to-third',
+      kind: 'line_escalation',
+      language: 'en',
+      customer: 'Mega Bite klant',
+      contract: 'megabite-standard',
+      zone: ZONE,
+      fromLine: 'second',
+      toLine: 'third',
+      after: '30m before',
+      deadline: AT + HOUR / 2,
+      remainingMs: HOUR / 2,
+      priority: 'P2',
+      assignee: null,
+      issue: { source: 'jira-demo', tracker: 'Jira', id: '10702', key: 'MB-702', title: 'Slow search' },
+      firedAt: AT,
+    },
+    says: {
+      en: ["Escalated to third: 30m left of second's handover time", 'unassigned (third is told; the issue stays where it is)', 'Tue 17 Nov 2026 14:30'],
+      nl: ['Geëscaleerd naar third: nog 30m van de overdrachtstijd van second', 'niet toegewezen (third is ingelicht; de melding blijft waar hij is)', 'di 17 nov 2026 14:30'],
+    },
+  },
 ];
 
 describe('contract notices on every chat channel', () => {
@@ -110,15 +160,15 @@ describe('contract notices on every chat channel', () => {
     }
   }
 
-  it('styles a used-up budget and an overdue obligation as breaches, the rest as warnings (Slack: the button)', () => {
-    expect(NOTICES.map(({ notice }) => noticeSeverity(notice))).to.deep.equal(['warning', 'breach', 'warning', 'breach']);
+  it('styles a used-up budget, an overdue obligation and an escalation to the next line as breaches, the rest as warnings (Slack: the button)', () => {
+    expect(NOTICES.map(({ notice }) => noticeSeverity(notice))).to.deep.equal(['warning', 'breach', 'warning', 'breach', 'breach', 'breach']);
     const slack = configureChatChannel('slack', SAMPLE_CONFIGS.slack);
     // The style is the link button's: every notice here gets a link.
-    const linked = (notice: ChatNotice): ChatNotice => (notice.kind === 'obligation' ? { ...notice, issue: { ...notice.issue, url: 'https://jira.example.com/browse/MB-77' } } : notice);
+    const linked = (notice: ChatNotice): ChatNotice => (notice.kind === 'obligation' || notice.kind === 'line_escalation' ? { ...notice, issue: { ...notice.issue, url: 'https://jira.example.com/browse/MB-77' } } : notice);
     const styles = NOTICES.map(({ notice }) => {
       const request = slack.buildNoticeRequest(linked(notice));
       return isHttpPost(request) && request.body.includes('"style":"danger"') ? 'danger' : 'plain';
     });
-    expect(styles).to.deep.equal(['plain', 'danger', 'plain', 'danger']);
+    expect(styles).to.deep.equal(['plain', 'danger', 'plain', 'danger', 'danger', 'danger']);
   });
 });

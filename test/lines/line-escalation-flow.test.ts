@@ -133,7 +133,8 @@ describe('functional escalation between support lines', function () {
     expect(assignments).to.deep.equal([{ issue: '70001', body: { accountId: 'ronald' } }]);
     const told = thirdLine.filter((text) => text.includes('MB-701'));
     expect(told, thirdLine.join('\n')).to.have.length(1);
-    expect(told[0]).to.match(/Handover-second still breached \(breach → third\)/);
+    // The escalation notice of its own (line_escalation), not the handover's breach re-marked.
+    expect(told[0]).to.match(/^🔺 Escalated to third: second did not react within its handover time: MB-701 /);
     // The second line's breach goes to the contract's breach channel as any breach, once.
     expect(managers.filter((text) => text.includes('MB-701') && /handover-second/i.test(text))).to.have.length(1);
 

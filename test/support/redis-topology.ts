@@ -35,6 +35,17 @@ export async function command(port: number, password: string | undefined, name: 
   }
 }
 
+/** `command`, answered as bytes (for values stored in binary, such as an issue's compact state). */
+export async function commandBuffer(port: number, password: string | undefined, name: string, ...args: (string | number)[]): Promise<unknown> {
+  const client = connect(port, password);
+  try {
+    await client.connect();
+    return await client.callBuffer(name, ...args);
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** Starts `redis-server <dir>/<name>.conf [--sentinel]` with `lines` and waits until it answers. */
 async function startProcess(dir: string, name: string, lines: string[], options: { sentinel?: boolean; password?: string | undefined; port: number }): Promise<RedisProcess> {
   const conf = path.join(dir, `${name}.conf`);

@@ -35,6 +35,11 @@ export class HoursBook {
     return undefined;
   }
 
+  /** Where the issue's filing is kept (`HoursStore.filedAt`): read with the log, it is passed back to `afterRecompute`. */
+  filedAt(source: string, issueId: string): readonly [string, string] {
+    return this.deps.store.filedAt(source, issueId);
+  }
+
   /** The card's ledger at `now`; undefined when the contract has no card. */
   async ledger(contractId: string, now: number): Promise<Ledger | undefined> {
     const card = this.contract(contractId)?.hours;
@@ -43,11 +48,11 @@ export class HoursBook {
   }
 
   /** After an issue was recomputed: its calls filed, the card's warnings handed over when due. */
-  async afterRecompute(source: string, issue: IssueRef, sla: IssueSla, events: readonly IssueEvent[], now: number): Promise<void> {
+  async afterRecompute(source: string, issue: IssueRef, sla: IssueSla, events: readonly IssueEvent[], now: number, filedUnder?: string | null): Promise<void> {
     const contract = sla.covered ? this.contract(sla.contract) : undefined;
     const card = contract?.hours;
     const calls = card ? callsOfIssue(card, { source, id: issue.id, key: issue.key, title: issue.title, url: issue.url }, events) : [];
-    await this.deps.store.saveIssueCalls(source, issue.id, card ? contract.id : undefined, calls);
+    await this.deps.store.saveIssueCalls(source, issue.id, card ? contract.id : undefined, calls, filedUnder);
     if (!contract || !card) return;
     await this.planApprovalTimers(contract, calls, now);
     const charged = calls.filter((call) => call.kind === 'card' && call.rawSeconds > 0);

@@ -24,6 +24,11 @@ export class HoursStore {
     return `${this.prefix}:hours:${contract}:warned`;
   }
 
+  /** Where the contract an issue's calls are filed under is kept (hash key and field), for a caller that reads it with other things. */
+  filedAt(source: string, issueId: string): readonly [string, string] {
+    return [this.indexKey, `${source}:${issueId}`];
+  }
+
   private get indexKey(): string {
     return `${this.prefix}:hours:issue-contract`;
   }
@@ -32,9 +37,10 @@ export class HoursStore {
    * Files the issue's calls under `contract` (none: under no contract), taking them off the
    * contract it counted for before.
    */
-  async saveIssueCalls(source: string, issueId: string, contract: string | undefined, calls: readonly HoursCall[]): Promise<void> {
+  async saveIssueCalls(source: string, issueId: string, contract: string | undefined, calls: readonly HoursCall[], filedUnder?: string | null): Promise<void> {
     const field = `${source}:${issueId}`;
-    const before = await this.redis.hget(this.indexKey, field);
+    // `filedUnder`: the index's field as the caller read it under the issue's lock (`filedAt`), one round trip fewer.
+    const before = filedUnder === undefined ? await this.redis.hget(this.indexKey, field) : filedUnder;
     // Nothing filed before and nothing to file (a contract without a card, every timer of most
     // issues): no MULTI, which ioredis builds at a cost (the scripts copied into it).
     if (!before && !(contract && calls.length > 0)) return;

@@ -1,10 +1,12 @@
 /** The bridge's HTTP surface: webhooks, health and the API. */
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type RequestListener } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { DeliveryIntake } from './delivery-intake.js';
 import { apiRouter, type ApiDeps } from './api-routes.js';
 import { DASHBOARD_HTML } from './dashboard-page.js';
-import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
+import { webhookHandler, type WebhookHandler, type WebhookRouteDeps } from './webhook-route.js';
+import { webhookListener } from './webhook-listener.js';
+import { WebhookGate } from './webhook-gate.js';
 import { icalRouter } from '../ical/ical-routes.js';
 
 /** Express's `trust proxy` setting: true, a hop count, or the proxies' addresses and subnets. */
@@ -18,13 +20,23 @@ export interface HttpAppDeps extends WebhookRouteDeps {
    * bridge itself serves https. Behind a TLS-terminating proxy, trust that proxy.
    */
   readonly trustProxy?: TrustProxy | undefined;
+  /** How many webhooks are handled at once (./webhook-gate.ts); unset or 0: no limit. */
+  readonly webhooksInFlight?: number | undefined;
 }
 
-export function createHttpApp(deps: HttpAppDeps): Express {
+/** What the HTTP server runs: webhooks on the lean path (./webhook-listener.ts), the rest through express. */
+export function createRequestListener(deps: HttpAppDeps): RequestListener {
+  const webhooks = webhookHandler(deps);
+  const log = deps.logger.child({ component: 'http' });
+  const failed = (error: unknown) => log.error('request failed', { method: 'POST', path: '/webhooks', error: error instanceof Error ? error.message : String(error) });
+  return webhookListener(webhooks, createHttpApp(deps, webhooks), deps.webhooksInFlight ? new WebhookGate(deps.webhooksInFlight) : undefined, failed);
+}
+
+export function createHttpApp(deps: HttpAppDeps, webhooks: WebhookHandler = webhookHandler(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
-  app.post('/webhooks/:sourceId', webhookRoute(deps));
+  app.post('/webhooks/:sourceId', (request, response) => webhooks(request, response, String(request.params.sourceId)));
   app.use('/api', apiRouter(deps.api));
   if (deps.api.ical) app.use('/ical', icalRouter(deps.api.ical));
   app.get('/metrics', async (_request, response) => {

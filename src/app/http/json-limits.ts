@@ -22,8 +22,46 @@ export type JsonLimitViolation =
   | { readonly limit: 'depth'; readonly max: number; readonly path: string }
   | { readonly limit: 'array'; readonly max: number; readonly length: number; readonly path: string };
 
+/**
+ * Whether `value` stays within `limits`: the walk every webhook takes, so it allocates nothing per
+ * node (two parallel stacks, no entries, no key arrays); only a body that fails it is walked again
+ * for the path.
+ */
+function withinLimits(value: unknown, limits: JsonLimits): boolean {
+  const nodes: unknown[] = [value];
+  const depths: number[] = [0];
+  while (nodes.length > 0) {
+    const node = nodes.pop();
+    const depth = depths.pop()! + 1;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limits.maxDepth) return false;
+    if (Array.isArray(node)) {
+      if (node.length > limits.maxArrayLength) return false;
+      for (const child of node) {
+        if (child !== null && typeof child === 'object') {
+          nodes.push(child);
+          depths.push(depth);
+        }
+      }
+    } else {
+      for (const key in node) {
+        const child = (node as Record<string, unknown>)[key];
+        if (child !== null && typeof child === 'object' && Object.hasOwn(node, key)) {
+          nodes.push(child);
+          depths.push(depth);
+        }
+      }
+    }
+  }
+  return true;
+}
+
 /** The first place `value` goes beyond `limits`, with its path (`issue.fields.comment.comments`), or undefined. */
 export function jsonLimitViolation(value: unknown, limits: JsonLimits): JsonLimitViolation | undefined {
+  return withinLimits(value, limits) ? undefined : firstViolation(value, limits);
+}
+
+function firstViolation(value: unknown, limits: JsonLimits): JsonLimitViolation | undefined {
   // Each entry knows its parent and key, so the path is built only for a violation.
   interface Entry {
     readonly node: unknown;

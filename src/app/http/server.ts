@@ -1,6 +1,6 @@
 /** The HTTP side of a bridge: webhooks, the status API, the dashboard and the queue board, listening. */
 import { HoursStore } from '../hours/hours-store.js';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import type { ConnectorRegistry } from '../../../connectors/connector.js';
@@ -15,7 +15,7 @@ import type { IssueStore } from '../store/issue-store.js';
 import type { RedisClient } from '../store/redis-connection.js';
 import type { RedisHealth } from '../store/redis-health.js';
 import { DeliveryIntake } from './delivery-intake.js';
-import { createHttpApp, type TrustProxy } from './http-app.js';
+import { createRequestListener, type TrustProxy } from './http-app.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import type { Contract } from '../../domain/contract.js';
 import { reportExtras } from '../report-extras.js';
@@ -49,6 +49,8 @@ export interface HttpParts {
   readonly trustProxy: TrustProxy | undefined;
   /** How many wrong API tokens a client may send, and in what window; the default otherwise. */
   readonly loginThrottle?: LoginThrottleOptions | undefined;
+  /** How many webhooks are handled at once (./webhook-gate.ts); unset: no limit. */
+  readonly webhooksInFlight?: number | undefined;
   readonly port: number;
   readonly host: string;
   readonly now: () => number;
@@ -94,9 +96,9 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   };
   const streams = new StateEventStreams(new StateChanges(redis, prefix));
   const api = { streams, token: parts.apiToken, readToken: parts.apiReadToken, now, throttle, store: parts.store, contracts: config.contracts, calendars: config.calendars, deadLetters: new DeadLetterStore(redis, prefix), http: parts.http, queues: board, hours: new HoursStore(redis, prefix), teams: config.teams, ...topics, ical: icalDeps({ secret: parts.icalSecret, store: parts.store, contracts: config.contracts, redis, prefix, throttle, now, logger, teamMembers: (id) => teamMembers(config.teams, id)?.names, teamIds: () => [...(config.teams?.keys() ?? [])] }) };
-  const app = createHttpApp({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy });
+  const listener = createRequestListener({ sources: config.sources, contracts: config.contracts, connectors: parts.connectors, intake, health: parts.health, agents: parts.agents, api, metrics, now, logger, trustProxy: parts.trustProxy, webhooksInFlight: parts.webhooksInFlight });
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(parts.port, parts.host, () => resolve(listening));
+    const listening = createServer(listener).listen(parts.port, parts.host, () => resolve(listening));
     listening.on('error', reject);
   });
   const address = server.address() as AddressInfo;

@@ -3,7 +3,8 @@
  * tracker calls and no SLA computation happen here; the workers do that.
  */
 import { createHash } from 'node:crypto';
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Request, type RequestHandler } from 'express';
 import { type ConnectorRegistry, type WebhookDelivery, connectorOf } from '../../../connectors/connector.js';
 import { markContactFacts } from '../../../connectors/shared/acceptance-marks.js';
 import type { Source, SourceKind } from '../../config/source.js';
@@ -52,8 +53,18 @@ function jsonError(error: Error): string {
   return error.message.replace(/, .* is not valid JSON$/s, ' (not valid JSON)');
 }
 
+type Response = ServerResponse;
+
+/**
+ * The answer as node writes it: express's `res.json` would add an ETag (a hash of the body) and
+ * its own bookkeeping, which a tracker never reads, on the path that takes the most requests.
+ */
 function reply(response: Response, status: number, body: Record<string, unknown>): void {
-  response.status(status).json(body);
+  const text = JSON.stringify(body);
+  response.statusCode = status;
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.setHeader('Content-Length', Buffer.byteLength(text));
+  response.end(text);
 }
 
 /** The raw body of one source, within its size limit; 413 and 400 are answered here. */
@@ -75,27 +86,35 @@ function refused(deps: WebhookRouteDeps, source: string, field: string, response
   counted(deps, source, 'rejected', response, 400, body);
 }
 
-export function webhookRoute(deps: WebhookRouteDeps): RequestHandler {
+/**
+ * POST /webhooks/:sourceId, `sourceId` taken from the path: what the express route and the lean
+ * listener (./webhook-listener.ts) both call.
+ */
+export type WebhookHandler = (request: IncomingMessage, response: ServerResponse, sourceId: string) => void;
+
+export function webhookHandler(deps: WebhookRouteDeps): WebhookHandler {
   // By size limit, made when first needed: the sources may change while the bridge runs (a reload).
   const parsers = new Map<number, RequestHandler>();
   const parserFor = (limit: number) => parsers.get(limit) ?? parsers.set(limit, rawBody(limit)).get(limit)!;
   const log = deps.logger.child({ component: 'webhooks' });
 
-  return (request: Request, response: Response) => {
-    const sourceId = String(request.params.sourceId);
+  return (request, response, sourceId) => {
     const source = deps.sources.get(sourceId);
     // Unknown source ids are not counted by name: a scanner must not grow the label set.
     if (!source) return counted(deps, 'unknown', 'rejected', response, 404, { error: `unknown source "${sourceId}"` });
-    if (!isJson(request.get('content-type'))) {
-      return counted(deps, sourceId, 'rejected', response, 415, { error: `expected Content-Type application/json, got ${request.get('content-type') ?? 'none'}` });
+    const contentType = request.headers['content-type'];
+    if (!isJson(contentType)) {
+      return counted(deps, sourceId, 'rejected', response, 415, { error: `expected Content-Type application/json, got ${contentType ?? 'none'}` });
     }
-    parserFor(source.bodyLimitBytes)(request, response, (error?: unknown) => {
+    // body-parser reads node's own request as well as express's (it inflates gzip, counts the limit).
+    parserFor(source.bodyLimitBytes)(request as Request, response as never, (error?: unknown) => {
       if (error) {
         const type = (error as { type?: string }).type;
         if (type === 'entity.too.large') return counted(deps, sourceId, 'rejected', response, 413, { error: `body larger than ${source.bodyLimitBytes} bytes` });
         return refused(deps, sourceId, BODY_FIELD, response, { error: `could not read the body: ${(error as Error).message}` });
       }
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const body = (request as IncomingMessage & { body?: unknown }).body;
+      const rawBody = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
       handleDelivery(deps, source, connectorOf(deps.connectors, source.kind), { headers: request.headers, rawBody }, response, log).catch((failure: unknown) => {
         log.error('webhook failed', { source: sourceId, error: (failure as Error).message });
         if (!response.headersSent) reply(response, 500, { error: 'internal error' });
@@ -156,7 +175,7 @@ async function handleDelivery(
     log.log(known ? 'debug' : 'error', 'could not store a delivery', { source: source.id, deliveryId, error: (error as Error).message });
     const condition = redisCondition(error);
     const why = condition?.state !== 'cannot-write' ? 'Redis unreachable' : condition.reason.startsWith('READONLY') ? 'Redis is changing masters' : 'Redis cannot write to its disk';
-    response.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     return counted(deps, source.id, 'unavailable', response, 503, { error: `the bridge cannot store events right now (${why}); retry later` });
   }
   if (clamped > 0) deps.metrics.clamped(source.id, clamped);

@@ -64,11 +64,12 @@ export async function applyToldEvents(deps: IssueWorkDeps, source: string, issue
 export function createDeliveryProcessor(deps: IssueWorkDeps) {
   return async (job: Job<DeliveryJob>): Promise<AppliedDelivery> => {
     const { sourceId, issue } = job.data;
-    return deps.store.withIssueLock(sourceId, issue.id, async () => {
-      const added = await deps.store.appendEvents(sourceId, issue, storedEvents(job.data));
-      const { shown } = job.data;
-      const shownText = shown && deps.sources.get(sourceId)?.writeBack.enabled ? await deps.store.saveShown(sourceId, issue.id, shown) : undefined;
-      const state = await refreshIssue(deps, sourceId, issue.id, shownText);
+    const { shown } = job.data;
+    const shownText = shown && deps.sources.get(sourceId)?.writeBack.enabled ? JSON.stringify(shown) : undefined;
+    // The lock, the append, what the delivery showed, the log and ref and the hours filing: one script.
+    const alsoRead = deps.hours ? [deps.hours.filedAt(sourceId, issue.id)] : [];
+    return deps.store.applyUnderLock(sourceId, issue, storedEvents(job.data), { shown: shownText, alsoRead }, async ({ added, events, issue: ref, read }) => {
+      const state = await refreshIssue(deps, sourceId, issue.id, shownText, { events, issue: ref, ...(deps.hours ? { filedUnder: read[0] ?? null } : {}) });
       deps.metrics.processed(sourceId, (Date.now() - job.data.receivedAt) / 1000);
       deps.logger.debug('applied delivery', { source: sourceId, issue: issue.key, delivery: job.data.deliveryId, events: state.eventCount });
       return { added, events: state.eventCount };

@@ -64,6 +64,12 @@ export function createChatSendProcessor(deps: ChatSendDeps) {
   const now = deps.now ?? Date.now;
   // Only an issue's SLA message has an issue and a metric to explain.
   const record = (data: ChatJob | ChatNoticeJob, channel: Channel, outcome: NotificationRecord['outcome'], reason?: string) => {
+    if ('notice' in data && data.notice.kind === 'line_escalation') {
+      // A support line's escalation is about the issue's handover metric: its explanation shows it.
+      const { notice } = data;
+      const entry: NotificationRecord = { type: 'notification', at: now(), metric: `handover-${notice.fromLine}`, kind: 'escalation', label: `${notice.after} → ${notice.toLine}`, channel: channel.id, channelKind: channel.kind, outcome, firedAt: notice.firedAt, ...(reason ? { reason } : {}) };
+      return journalQuietly(deps.journal, notice.issue.source, notice.issue.id, entry, (error) => log.warn('could not record the message in the issue journal', { channel: channel.id, error: error.message }));
+    }
     if ('notice' in data || !('metric' in data.notification)) return Promise.resolve();
     const sla = data.notification;
     const entry: NotificationRecord = { type: 'notification', at: now(), metric: sla.metric, kind: sla.kind, label: sla.threshold, channel: channel.id, channelKind: channel.kind, outcome, firedAt: sla.firedAt, ...(reason ? { reason } : {}) };

@@ -7,6 +7,8 @@
 import { Queue } from 'bullmq';
 import type { SlaConfig } from '../../config/load-config.js';
 import type { Source } from '../../config/source.js';
+import type { IssueRef } from '../../../connectors/connector.js';
+import type { IssueEvent } from '../../domain/issue-event.js';
 import type { Contract } from '../../domain/contract.js';
 import { runClock } from '../../domain/sla-clock.js';
 import type { Logger } from '../logger.js';
@@ -75,12 +77,19 @@ export function createIssueWork(parts: {
   };
 }
 
+/** An issue's log and ref read under the lock held now (and, when read too, its hours filing: `HoursBook.filedAt`). */
+export interface LoadedIssue {
+  readonly events: readonly IssueEvent[];
+  readonly issue: IssueRef;
+  readonly filedUnder?: string | null | undefined;
+}
+
 /**
  * The issue's SLA state at `now` from its whole event log, saved, with a write-back queued. Call
  * with the issue's lock held.
  */
-export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueId: string, now: number, shownText?: string): Promise<IssueState> {
-  const { events, issue } = await deps.store.loadLogAndRef(source, issueId);
+export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueId: string, now: number, shownText?: string, loaded?: LoadedIssue): Promise<IssueState> {
+  const { events, issue } = loaded ?? (await deps.store.loadLogAndRef(source, issueId));
   const state: IssueState = {
     source,
     issue,
@@ -89,15 +98,15 @@ export async function recomputeIssue(deps: IssueWorkDeps, source: string, issueI
     eventCount: events.length,
   };
   await deps.store.saveState(state);
-  await deps.hours?.afterRecompute(source, state.issue, state.sla, events, now);
+  await deps.hours?.afterRecompute(source, state.issue, state.sla, events, now, loaded?.filedUnder);
   await scheduleWriteBack(deps.writeBacks, deps.sources.get(source), issueId, state.sla, now, shownText);
   return state;
 }
 
-/** Recomputes and re-plans one issue; call with its lock held. */
-export async function refreshIssue(deps: IssueWorkDeps, source: string, issueId: string, shownText?: string): Promise<IssueState> {
+/** Recomputes and re-plans one issue; call with its lock held. `loaded`: the log and ref as read under this lock. */
+export async function refreshIssue(deps: IssueWorkDeps, source: string, issueId: string, shownText?: string, loaded?: LoadedIssue): Promise<IssueState> {
   const now = deps.now();
-  const state = await recomputeIssue(deps, source, issueId, now, shownText);
+  const state = await recomputeIssue(deps, source, issueId, now, shownText, loaded);
   await deps.timers.plan(source, issueId, state.sla, now);
   return state;
 }

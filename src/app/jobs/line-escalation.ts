@@ -1,8 +1,10 @@
 /**
  * Functional escalation between support lines. When a line's handover metric breaches (or reaches
- * the line's `escalate.after` threshold), the notification that says so also tells the next line,
- * in the next line's channel (the contract's breach channels when it has none), and with `assign`
- * queues the issue's assignment to the next line in the tracker.
+ * the line's `escalate.after` threshold), the notification that says so also sends the next line a
+ * `line_escalation` notice (connectors/chat/escalation-notice.ts) in its channel (the contract's
+ * breach channels when it has none), naming whoever is on duty for the next line's team, and with
+ * `assign` queues the issue's assignment to the next line in the tracker (GitLab: by the user id
+ * its API gives for the member's username).
  *
  * Exactly once: it rides on the notification, which is claimed once per (issue, metric, cycle,
  * threshold); the chat jobs and the assignment job are named by that notification, so a retried
@@ -23,14 +25,19 @@ import type { Source } from '../../config/source.js';
 import type { Contract } from '../../domain/contract.js';
 import type { SupportLine } from '../../domain/support-line.js';
 import { currentLine } from '../../domain/line-stats.js';
+import { LineMembers } from '../../domain/line-members.js';
 import type { Logger } from '../logger.js';
 import { DeliveryFailure, type OutboundHttp } from '../outbound/outbound-http.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { IssueState, IssueStore } from '../store/issue-store.js';
 import { buildNotification, nextOpening } from './notify.js';
 import { timedMetrics } from './timed-metrics.js';
+import { trackerRead } from './reconcile.js';
+import type { LineEscalationNotice } from '../../../connectors/chat/escalation-notice.js';
+import { teamFor, type Team } from '../../config/team-config.js';
+import type { Routed } from './duty-routing.js';
 import {
-  CHAT_JOB,
+  CHAT_NOTICE_JOB,
   CHAT_JOB_OPTIONS,
   DELIVERY_JOB,
   DELIVERY_JOB_OPTIONS,
@@ -40,6 +47,7 @@ import {
   deliveryJobId,
   lineAssignJobId,
   type ChatJob,
+  type ChatNoticeJob,
   type DeliveryJob,
   type DueNotification,
   type LineAssignJob,
@@ -62,6 +70,12 @@ export function escalationOf(contract: Contract | undefined, due: Pick<DueNotifi
   return undefined;
 }
 
+/** `assign: true` on a line of tracker groups: the groups' first member as last read. */
+function firstAssignable(contract: Contract, line: string): string | undefined {
+  const members = contract.lines?.get(line);
+  return members instanceof LineMembers ? members.firstAssignable() : undefined;
+}
+
 /** The id of the escalation message: the notification's, marked with the line it goes to. */
 export const escalationNotificationId = (notificationId: string, toLine: string) => `${notificationId}~to-${toLine}`;
 
@@ -71,10 +85,27 @@ export interface LineEscalationDeps {
   readonly trackers: ConnectorRegistry;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly fallbackChannel: Channel;
-  readonly chatQueue: (channelId: string) => Queue<ChatJob>;
+  readonly chatQueue: (channelId: string) => Queue<ChatJob | ChatNoticeJob>;
+  /** The duty rota's teams (the live config's), for the person on duty an escalation names. */
+  readonly teams?: ReadonlyMap<string, Team> | undefined;
   readonly assignQueue: Queue<LineAssignJob>;
   readonly now: () => number;
   readonly logger: Logger;
+}
+
+/**
+ * The next line's channels, each marked with the team whose person on duty the message names (the
+ * line's `team:`, else the team serving the contract or source), and the team's fallback channel,
+ * sent only when nobody is on duty, as for warnings and breaches (./duty-routing.ts).
+ */
+function escalationRoutes(deps: LineEscalationDeps, contract: Contract, to: SupportLine, source: string): Routed[] {
+  const channels = escalationChannels(deps, contract, to);
+  const team = to.team !== undefined ? deps.teams?.get(to.team) : teamFor(deps.teams, contract.id, source);
+  if (!team) return channels.map((channel) => ({ channel }));
+  const routes: Routed[] = channels.map((channel) => ({ channel, duty: { team: team.id } }));
+  const fallback = team.fallbackChannel ? (deps.channels.get(team.fallbackChannel) ?? (team.fallbackChannel === deps.fallbackChannel.id ? deps.fallbackChannel : undefined)) : undefined;
+  if (fallback && !channels.some((channel) => channel.id === fallback.id)) routes.push({ channel: fallback, duty: { team: team.id, onlyWhenNobody: true } });
+  return routes;
 }
 
 function escalationChannels(deps: LineEscalationDeps, contract: Contract, to: SupportLine): Channel[] {
@@ -97,18 +128,37 @@ export function createLineEscalator(deps: LineEscalationDeps) {
     const source = deps.sources.get(due.source);
     const tracker = source ? { kind: source.kind, name: connectorOf(deps.trackers, source.kind).displayName } : { kind: 'unknown', name: due.source };
     const id = escalationNotificationId(due.id, to.name);
-    for (const channel of escalationChannels(deps, contract, to)) {
+    const assignee = from.escalate?.assignee ?? (from.escalate?.assignFirst ? firstAssignable(contract, to.name) : undefined);
+    for (const { channel, duty } of escalationRoutes(deps, contract, to, due.source)) {
       const language = channel.language ?? contract.notify?.language ?? 'en';
       const base = status && buildNotification(due, state, status, language, tracker);
       if (!base) continue;
-      const notification = { ...base, id, kind: 'escalation' as const, threshold: `${due.label} → ${to.name}` };
+      const notice: LineEscalationNotice = {
+        id,
+        kind: 'line_escalation',
+        language,
+        customer: base.customer,
+        contract: base.contract,
+        zone: base.zone,
+        firedAt: base.firedAt,
+        fromLine: from.name,
+        toLine: to.name,
+        after: due.label,
+        deadline: base.deadline,
+        remainingMs: base.remainingMs,
+        priority: base.priority.effective,
+        assignee: base.assignee,
+        ...(assignee ? { assignTo: assignee } : {}),
+        issue: { source: due.source, id: base.issue.id, tracker: base.tracker.name ?? base.tracker.kind, key: base.issue.key, title: base.issue.title, ...(base.issue.url ? { url: base.issue.url } : {}) },
+      };
       // Quiet hours as for the notifier's messages: an escalation is no warning, so it bypasses them where breaches do.
       const quiet = channel.quietHours && !channel.quietHours.bypassBreaches ? channel.quietHours.calendar : undefined;
       const now = deps.now();
       const delay = quiet ? Math.max(0, nextOpening(quiet, now) - now) : 0;
-      await deps.chatQueue(channel.id).add(CHAT_JOB, { channelId: channel.id, notification }, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(id, channel.id), delay });
+      const job: ChatNoticeJob = { channelId: channel.id, notice, ...(duty ? { duty } : {}) };
+      await deps.chatQueue(channel.id).add(CHAT_NOTICE_JOB, job, { ...CHAT_JOB_OPTIONS, jobId: chatJobId(id, channel.id), delay });
     }
-    const assignee = from.escalate?.assignee;
+    if (from.escalate?.assignFirst && !assignee) log.warn('not assigning: no member of the next line\'s tracker groups has been read yet; the next line is only told', { source: due.source, issue: state.issue.key, to: to.name });
     if (assignee) {
       const job: LineAssignJob = { source: due.source, issueId: due.issueId, assignee, fromLine: from.name, toLine: to.name, notificationId: due.id };
       await deps.assignQueue.add(LINE_ASSIGN_JOB, job, { ...LINE_ASSIGN_JOB_OPTIONS, jobId: lineAssignJobId(due.id) });
@@ -158,9 +208,12 @@ export function createLineAssignProcessor(deps: LineAssignDeps) {
     }
     let requests: readonly OutboundRequest[];
     try {
-      requests = connector.assign(source, state.issue, assignee);
+      const target = connector.assigneeId ? await connector.assigneeId(source, assignee, trackerRead(deps.http)) : assignee;
+      requests = connector.assign(source, state.issue, target);
     } catch (error) {
-      // No API token for the source: retrying will not give it one.
+      // The tracker could not be asked now: the job is retried.
+      if (error instanceof DeliveryFailure && !error.permanent) throw error;
+      // No API token for the source, or no such user: retrying will not make one.
       log.warn('cannot assign the issue to the next line', { source: sourceId, issue: state.issue.key, error: (error as Error).message });
       return { outcome: 'unsupported', issueId };
     }

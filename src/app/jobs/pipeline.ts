@@ -75,10 +75,16 @@ export interface DeliveryJob {
 /** The same delivery added twice (two racing requests, a replay) is one job. */
 export const deliveryJobId = (sourceId: string, deliveryId: string) => `delivery-${hash(sourceId, deliveryId).slice(0, 40)}`;
 
+/**
+ * A completed delivery job is kept only to look at (the dashboard, a test, someone debugging):
+ * duplicates are caught by the delivery's dedup mark (../http/delivery-intake.ts) and by the event
+ * ids in the issue's log, not by the job. 1,000 rather than 10,000: each keeps the delivery's
+ * events (about 2 kB), which made it the second biggest thing Redis held per issue.
+ */
 export const DELIVERY_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: { age: DAY_S, count: 10_000 },
+  removeOnComplete: { age: DAY_S, count: 1_000 },
   removeOnFail: { age: 7 * DAY_S },
 };
 

@@ -143,7 +143,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   start<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }), Math.max(parts.concurrency, TIMER_CONCURRENCY));
   start<DueNotification>(
     NOTIFY_QUEUE,
-    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams, escalate: createLineEscalator({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, assignQueue: lineAssign, now, logger }) }),
+    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams, escalate: createLineEscalator({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, teams: config.teams, assignQueue: lineAssign, now, logger }) }),
     Math.max(parts.concurrency, TIMER_CONCURRENCY),
   );
   start<LineAssignJob>(LINE_ASSIGN_QUEUE, createLineAssignProcessor({ store: work.store, contracts: config.contracts, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger }));

@@ -16,6 +16,7 @@ import { issueEventSchema, type IssueEvent } from '../../domain/issue-event.js';
 import type { IssueSla } from '../../domain/sla-clock.js';
 import { isAtRisk, soonestDeadline } from '../../domain/issue-standing.js';
 import { stateChangedMessage, stateChannel } from './state-changes.js';
+import { decodeState, encodeState } from './compact-state.js';
 import { LIST_INDEX_IF_SAME_LUA, LIST_INDEX_VERSION, LIST_PAGE_LUA, PLACE_IN_LISTS_LUA, dimensionSuffixes, listEntry, listIndexKeys, placeArgs, type ListDimensions } from './issue-list-index.js';
 
 
@@ -30,6 +31,17 @@ export interface StoredEvent {
   readonly claims?: string;
 }
 
+/** What `applyUnderLock` read and appended, under the lock, in the same call. */
+export interface AppliedEvents {
+  /** How many of the events were new. */
+  readonly added: number;
+  /** The whole log, the new events included. */
+  readonly events: IssueEvent[];
+  readonly issue: IssueRef;
+  /** The hash fields asked for (`alsoRead`), in order; null for a missing one. */
+  readonly read: (string | null)[];
+}
+
 export interface IssueState {
   readonly source: string;
   readonly issue: IssueRef;
@@ -39,30 +51,93 @@ export interface IssueState {
   readonly eventCount: number;
 }
 
+// Whether an event id is new to the issue, recording it if so. The ids are fields `#<id>` of the
+// issue's ref hash (one key fewer per issue than a set of their own); `legacy`: the issue also has
+// the set of ids a bridge before this one kept (`<issue>:event-ids`), still read until its log is
+// replaced (retention, an import).
+const EVENT_ID_LUA = `
+local function isNewEvent(ids, ref, legacy, id)
+  if legacy and redis.call('SISMEMBER', ids, id) == 1 then return false end
+  return redis.call('HSETNX', ref, '#' .. id, '1') == 1
+end
+-- The ref in place (a partial one only fills an empty key; a whole one also the issue keys hash)
+-- and the ids claimed (field, '1' pairs), in one HSET where it can.
+local function placeRef(ref, keys, partial, key, title, url, issueId, claimed)
+  if partial == '1' then
+    redis.call('HSETNX', ref, 'key', key)
+    if #claimed > 0 then redis.call('HSET', ref, unpack(claimed)) end
+  else
+    redis.call('HSET', ref, 'key', key, 'title', title, 'url', url, unpack(claimed))
+    redis.call('HSET', keys, key, issueId)
+  end
+end`;
+
 // Appends each event whose id is new, keeping arrival order, and records the id it claims (ARGV
 // in threes from ARGV[7]: id, event, claimed id or ''); puts the issue (ARGV[1]) in the list of
 // issues and its ref in place: a partial ref (ARGV[2] = '1') only fills an empty key. Returns how
 // many events were new. KEYS: event ids, events, issues, ref, issue keys of the source.
-const APPEND_EVENTS = `
+const APPEND_EVENTS = `${EVENT_ID_LUA}
+local legacy = redis.call('EXISTS', KEYS[1]) == 1
 local added = 0
+local claimed = {}
 for i = 7, #ARGV, 3 do
-  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
+  if isNewEvent(KEYS[1], KEYS[4], legacy, ARGV[i]) then
     redis.call('RPUSH', KEYS[2], ARGV[i + 1])
     added = added + 1
-    if ARGV[i + 2] ~= '' then redis.call('SADD', KEYS[1], ARGV[i + 2]) end
+    if ARGV[i + 2] ~= '' then claimed[#claimed + 1] = '#' .. ARGV[i + 2]; claimed[#claimed + 1] = '1' end
   end
 end
 redis.call('SADD', KEYS[3], ARGV[1])
-if ARGV[2] == '1' then
-  redis.call('HSETNX', KEYS[4], 'key', ARGV[3])
-else
-  redis.call('HSET', KEYS[4], 'key', ARGV[3], 'title', ARGV[4], 'url', ARGV[5])
-  redis.call('HSET', KEYS[5], ARGV[3], ARGV[6])
-end
+placeRef(KEYS[4], KEYS[5], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], claimed)
 return added`;
 
+// A delivery's whole read-and-append in one call, so applying one costs one round trip before the
+// computation instead of four: takes the issue's lock (as ACQUIRE_LOCK; 0 when another holds it,
+// and nothing else is done), appends the events and places the ref (as APPEND_EVENTS), stores what
+// the delivery showed (KEYS[7], ARGV[9] unless ''), then answers how many events were new, the
+// whole log, the ref, and the hash fields asked for (ARGV[10] of them: KEYS[8..] with the fields
+// ARGV[11..]; false for a missing one). Events in threes after the fields, as in APPEND_EVENTS.
+const APPLY_UNDER_LOCK = `${EVENT_ID_LUA}
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local reads = tonumber(ARGV[10])
+local legacy = redis.call('EXISTS', KEYS[2]) == 1
+local added = 0
+local claimed = {}
+for i = 11 + reads, #ARGV, 3 do
+  if isNewEvent(KEYS[2], KEYS[5], legacy, ARGV[i]) then
+    redis.call('RPUSH', KEYS[3], ARGV[i + 1])
+    added = added + 1
+    if ARGV[i + 2] ~= '' then claimed[#claimed + 1] = '#' .. ARGV[i + 2]; claimed[#claimed + 1] = '1' end
+  end
+end
+redis.call('SADD', KEYS[4], ARGV[3])
+placeRef(KEYS[5], KEYS[6], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], claimed)
+if ARGV[9] ~= '' then redis.call('SET', KEYS[7], ARGV[9]) end
+local fields = {}
+for i = 1, reads do fields[i] = redis.call('HGET', KEYS[7 + i], ARGV[10 + i]) end
+return { added, redis.call('LRANGE', KEYS[3], 0, -1), redis.call('HMGET', KEYS[5], 'key', 'title', 'url'), fields }`;
+
 // The event log (KEYS[1]) and the ref (KEYS[2]) in one call.
-const LOG_AND_REF = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]) }`;
+const LOG_AND_REF = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HMGET', KEYS[2], 'key', 'title', 'url') }`;
+
+// The log (KEYS[1]) and the event ids: the set an earlier version kept (KEYS[2]) and the ref's
+// (KEYS[3]) fields, which the caller sorts out.
+const READ_LOG = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('SMEMBERS', KEYS[2]), redis.call('HKEYS', KEYS[3]) }`;
+
+// A log (KEYS[1]) replaced whole: the ARGV[1] events after it, then the event ids; the ids before
+// go, in either layout (the set KEYS[2], the ref's fields in KEYS[4]), and what the last delivery
+// showed (KEYS[3]).
+const REPLACE_LOG = `
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+for _, field in ipairs(redis.call('HKEYS', KEYS[4])) do
+  if string.sub(field, 1, 1) == '#' then redis.call('HDEL', KEYS[4], field) end
+end
+local count = tonumber(ARGV[1])
+for i = 2, count + 1 do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+for i = count + 2, #ARGV do redis.call('HSET', KEYS[4], '#' .. ARGV[i], '1') end
+return 1`;
 
 // The event logs of KEYS, one list each, for reading many issues in one round trip.
 const EVENT_LOGS = `
@@ -145,7 +220,10 @@ return count`;
  */
 const SCRIPTS = {
   slaAppendEvents: { numberOfKeys: 5, lua: APPEND_EVENTS },
+  slaApplyUnderLock: { lua: APPLY_UNDER_LOCK },
   slaLogAndRef: { numberOfKeys: 2, lua: LOG_AND_REF },
+  slaReadLog: { numberOfKeys: 3, lua: READ_LOG, readOnly: true },
+  slaReplaceLog: { numberOfKeys: 4, lua: REPLACE_LOG },
   slaAcquireLock: { numberOfKeys: 1, lua: ACQUIRE_LOCK },
   slaExtendLock: { numberOfKeys: 1, lua: EXTEND_LOCK },
   slaReleaseLock: { numberOfKeys: 1, lua: RELEASE_LOCK },
@@ -158,7 +236,7 @@ const SCRIPTS = {
   slaEventLogs: { lua: EVENT_LOGS, readOnly: true },
 } as const;
 
-type Scripts = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number)[]) => Promise<unknown> };
+type Scripts = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number | Buffer)[]) => Promise<unknown> };
 /** Bumped when what the index holds changes: a bridge then builds it anew from the states. */
 const AT_RISK_INDEX_VERSION = '1';
 const INDEX_BATCH = 500;
@@ -202,6 +280,11 @@ interface Lease {
 function indexEntry(state: IssueState): [string, string] {
   const member = JSON.stringify([state.source, state.issue.id]);
   return [member, isAtRisk(state.sla, state.computedAt) ? String(soonestDeadline(state.sla)) : ''];
+}
+
+/** The ref's fields as HMGET key title url answers them. */
+function refFields([key, title, url]: readonly (string | null)[]): Record<string, string> {
+  return { ...(key ? { key } : {}), ...(title ? { title } : {}), ...(url ? { url } : {}) };
 }
 
 function refFrom(issueId: string, ref: Record<string, string>): IssueRef {
@@ -258,15 +341,15 @@ export class IssueStore {
 
   async loadStates(issues: readonly (readonly [string, string])[]): Promise<IssueState[]> {
     if (issues.length === 0) return [];
-    const texts = await this.redis.mget(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
-    return texts.flatMap((text) => (text ? [JSON.parse(text) as IssueState] : []));
+    const texts = await this.redis.mgetBuffer(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
+    return texts.flatMap((text) => (text ? [JSON.parse(decodeState(text)) as IssueState] : []));
   }
 
   /** The states of many issues in one MGET, in the order asked; undefined for an issue without one. */
   async loadStatesInOrder(issues: readonly (readonly [string, string])[]): Promise<(IssueState | undefined)[]> {
     if (issues.length === 0) return [];
-    const texts = await this.redis.mget(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
-    return texts.map((text) => (text ? (JSON.parse(text) as IssueState) : undefined));
+    const texts = await this.redis.mgetBuffer(issues.map(([source, issueId]) => this.key(source, issueId, 'state')));
+    return texts.map((text) => (text ? (JSON.parse(decodeState(text)) as IssueState) : undefined));
   }
 
   async loadEvents(source: string, issueId: string): Promise<IssueEvent[]> {
@@ -282,15 +365,13 @@ export class IssueStore {
   }
 
   async loadRef(source: string, issueId: string): Promise<IssueRef> {
-    return refFrom(issueId, await this.redis.hgetall(this.key(source, issueId, 'ref')));
+    return refFrom(issueId, refFields(await this.redis.hmget(this.key(source, issueId, 'ref'), 'key', 'title', 'url')));
   }
 
   /** The event log and the ref together: one round trip. */
   async loadLogAndRef(source: string, issueId: string): Promise<{ readonly events: IssueEvent[]; readonly issue: IssueRef }> {
-    const [raw, pairs] = (await this.redis.slaLogAndRef(this.key(source, issueId, 'events'), this.key(source, issueId, 'ref'))) as [string[], string[]];
-    const ref: Record<string, string> = {};
-    for (let index = 0; index + 1 < pairs.length; index += 2) ref[pairs[index]!] = pairs[index + 1]!;
-    return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, ref) };
+    const [raw, fields] = (await this.redis.slaLogAndRef(this.key(source, issueId, 'events'), this.key(source, issueId, 'ref'))) as [string[], (string | null)[]];
+    return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, refFields(fields)) };
   }
 
   /** Saves the state, and its place in the at-risk and list indexes; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
@@ -307,7 +388,7 @@ export class IssueStore {
       lists.all,
       lists.of,
       lease?.token ?? '',
-      JSON.stringify(state),
+      encodeState(JSON.stringify(state)),
       member,
       score,
       stateChannel(this.prefix),
@@ -355,11 +436,12 @@ export class IssueStore {
       for (let start = 0; start < issues.length; start += INDEX_BATCH) {
         const batch = issues.slice(start, start + INDEX_BATCH);
         const keys = batch.map(([source, issueId]) => this.key(source, issueId, 'state'));
-        const texts = await this.redis.mget(keys);
+        // As stored (either form): the script compares it byte for byte.
+        const texts = await this.redis.mgetBuffer(keys);
         const present = texts.flatMap((text, index) => (text ? [{ key: keys[index]!, text }] : []));
         if (present.length === 0) continue;
         const args = present.flatMap(({ text }) => {
-          const state = JSON.parse(text) as IssueState;
+          const state = JSON.parse(decodeState(text)) as IssueState;
           return [text, ...placeArgs(JSON.stringify([state.source, state.issue.id]), listEntry(state.source, state.sla))];
         });
         await this.redis.slaListIndexIfSame(present.length + 2, ...present.map(({ key }) => key), lists.all, lists.of, ...args);
@@ -387,10 +469,11 @@ export class IssueStore {
       for (let start = 0; start < issues.length; start += INDEX_BATCH) {
         const batch = issues.slice(start, start + INDEX_BATCH);
         const keys = batch.map(([source, issueId]) => this.key(source, issueId, 'state'));
-        const texts = await this.redis.mget(keys);
+        // As stored (either form): the script compares it byte for byte.
+        const texts = await this.redis.mgetBuffer(keys);
         const present = texts.flatMap((text, index) => (text ? [{ key: keys[index]!, text }] : []));
         if (present.length === 0) continue;
-        const args = present.flatMap(({ text }) => [text, ...indexEntry(JSON.parse(text) as IssueState)]);
+        const args = present.flatMap(({ text }) => [text, ...indexEntry(JSON.parse(decodeState(text)) as IssueState)]);
         await this.redis.slaIndexIfSame(present.length + 1, ...present.map(({ key }) => key), this.atRiskKey(), ...args);
       }
       await this.redis.set(versionKey, AT_RISK_INDEX_VERSION);
@@ -401,8 +484,8 @@ export class IssueStore {
   }
 
   async loadState(source: string, issueId: string): Promise<IssueState | undefined> {
-    const text = await this.redis.get(this.key(source, issueId, 'state'));
-    return text ? (JSON.parse(text) as IssueState) : undefined;
+    const text = await this.redis.getBuffer(this.key(source, issueId, 'state'));
+    return text ? (JSON.parse(decodeState(text)) as IssueState) : undefined;
   }
 
   async loadWritten(source: string, issueId: string): Promise<WriteBackFields | undefined> {
@@ -464,13 +547,9 @@ export class IssueStore {
 
   /** The issue's event log and the delivery ids it was told, as stored, read at one instant. */
   async readLog(source: string, issueId: string): Promise<{ readonly events: string[]; readonly eventIds: string[] }> {
-    const [events, eventIds] = ((await this.redis.multi().lrange(this.key(source, issueId, 'events'), 0, -1).smembers(this.key(source, issueId, 'event-ids')).exec()) ?? []).map(
-      ([error, value]) => {
-        if (error) throw error;
-        return value as string[];
-      },
-    );
-    return { events: events ?? [], eventIds: eventIds ?? [] };
+    const [events, legacyIds, refKeys] = (await this.redis.slaReadLog(this.key(source, issueId, 'events'), this.key(source, issueId, 'event-ids'), this.key(source, issueId, 'ref'))) as [string[], string[], string[]];
+    const ids = refKeys.filter((field) => field.startsWith('#')).map((field) => field.slice(1));
+    return { events, eventIds: [...new Set([...legacyIds, ...ids])] };
   }
 
   /**
@@ -478,12 +557,15 @@ export class IssueStore {
    * imported one), and forgets what the last delivery showed. Call with the issue's lock held.
    */
   async replaceLog(source: string, issueId: string, events: readonly IssueEvent[], eventIds: readonly string[] = []): Promise<void> {
-    const eventsKey = this.key(source, issueId, 'events');
-    const idsKey = this.key(source, issueId, 'event-ids');
-    const transaction = this.redis.multi().del(eventsKey, idsKey, this.key(source, issueId, 'shown'));
-    if (events.length > 0) transaction.rpush(eventsKey, ...events.map((event) => JSON.stringify(event)));
-    if (eventIds.length > 0) transaction.sadd(idsKey, ...eventIds);
-    await transaction.exec();
+    await this.redis.slaReplaceLog(
+      this.key(source, issueId, 'events'),
+      this.key(source, issueId, 'event-ids'),
+      this.key(source, issueId, 'shown'),
+      this.key(source, issueId, 'ref'),
+      String(events.length),
+      ...events.map((event) => JSON.stringify(event)),
+      ...eventIds,
+    );
   }
 
   /** The keys (current and former) that name the issue, from `issue-keys`. */
@@ -511,9 +593,70 @@ export class IssueStore {
    */
   async withIssueLock<T>(source: string, issueId: string, work: () => Promise<T>, lock: 'lock' | 'write-back-lock' = 'lock'): Promise<T> {
     const lockKey = this.key(source, issueId, lock);
+    return this.underLock(source, issueId, lock, async (token) => ((await this.redis.slaAcquireLock(lockKey, token, ISSUE_LOCK_TTL_MS)) === 1 ? true : undefined), work);
+  }
+
+  /**
+   * A delivery applied under the issue's lock (`withIssueLock` with `appendEvents`, `saveShown` and
+   * `loadLogAndRef` done as the lock is taken, in one script): `work` gets how many events were
+   * new, the whole log, the ref, and the hash fields of `alsoRead` (e.g. the hours index), so that
+   * applying a delivery reads Redis once before its computation.
+   */
+  async applyUnderLock<T>(
+    source: string,
+    issue: IssueRef,
+    events: readonly StoredEvent[],
+    extra: { readonly shown?: string | undefined; readonly alsoRead?: readonly (readonly [key: string, field: string])[] },
+    work: (applied: AppliedEvents) => Promise<T>,
+  ): Promise<T> {
+    const alsoRead = extra.alsoRead ?? [];
+    const keys = [
+      this.key(source, issue.id, 'lock'),
+      this.key(source, issue.id, 'event-ids'),
+      this.key(source, issue.id, 'events'),
+      `${this.prefix}:issues`,
+      this.key(source, issue.id, 'ref'),
+      `${this.prefix}:issue-keys:${source}`,
+      this.key(source, issue.id, 'shown'),
+      ...alsoRead.map(([key]) => key),
+    ];
+    const args = [
+      JSON.stringify([source, issue.id]),
+      issue.partial ? '1' : '0',
+      issue.key,
+      issue.title ?? '',
+      issue.url ?? '',
+      issue.id,
+      extra.shown ?? '',
+      String(alsoRead.length),
+      ...alsoRead.map(([, field]) => field),
+      ...events.flatMap(({ id, event, claims }) => [id, JSON.stringify(event), claims ?? '']),
+    ];
+    let applied: AppliedEvents | undefined;
+    return this.underLock(
+      source,
+      issue.id,
+      'lock',
+      async (token) => {
+        const reply = (await this.redis.slaApplyUnderLock(keys.length, ...keys, token, ISSUE_LOCK_TTL_MS, ...args)) as 0 | [number, string[], (string | null)[], (string | null)[]];
+        if (reply === 0) return undefined;
+        const [added, raw, pairs, read] = reply;
+        applied = { added, events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issue.id, refFields(pairs)), read: read.map((value) => value ?? null) };
+        return true;
+      },
+      () => work(applied!),
+    );
+  }
+
+  /**
+   * Runs `work` holding the issue's `lock`, taken by `acquire` (with this call's token; undefined
+   * while another holds it, then tried again every LOCK_POLL_MS up to LOCK_WAIT_MS).
+   */
+  private async underLock<T>(source: string, issueId: string, lock: 'lock' | 'write-back-lock', acquire: (token: string) => Promise<true | undefined>, work: () => Promise<T>): Promise<T> {
+    const lockKey = this.key(source, issueId, lock);
     const lease: Lease = { token: randomUUID(), lost: false };
     const deadline = Date.now() + LOCK_WAIT_MS;
-    while ((await this.redis.slaAcquireLock(lockKey, lease.token, ISSUE_LOCK_TTL_MS)) !== 1) {
+    while ((await acquire(lease.token)) === undefined) {
       if (Date.now() > deadline) throw new Error(`issue ${source}/${issueId} stayed locked for ${LOCK_WAIT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }

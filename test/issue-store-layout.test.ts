@@ -1,0 +1,115 @@
+/**
+ * The issue store's compact layout (states deflated, event ids as fields of the ref hash) and the
+ * upgrade onto it: what a bridge of the previous version wrote (a JSON state, a set of event ids)
+ * is read by this one, and nothing it accepted is lost or applied twice.
+ */
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import { decodeState, encodeState } from '../src/app/store/compact-state.js';
+import { IssueStore, type IssueState } from '../src/app/store/issue-store.js';
+import type { IssueEvent } from '../src/domain/issue-event.js';
+import { sharedRedis, uniquePrefix } from './support/redis-server.js';
+
+const commented = (at: number): IssueEvent => ({ type: 'commented', at, by: 'agent', public: true });
+
+function stateOf(issueId: string, at: number): IssueState {
+  return { source: 'jira-demo', issue: { id: issueId, key: `MB-${issueId}`, title: 'Checkout returns 502', url: `https://jira.example.com/browse/MB-${issueId}` }, sla: { covered: false, reason: 'no contract matches' } as unknown as IssueState['sla'], computedAt: at, eventCount: 1 };
+}
+
+describe('compact states (compact-state.ts)', () => {
+  it('gives back every JSON text it encoded (fast-check), and reads the plain JSON earlier versions stored', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const json = JSON.stringify({ value });
+        expect(decodeState(encodeState(json))).to.equal(json);
+        expect(decodeState(Buffer.from(json))).to.equal(json);
+      }),
+    );
+  });
+
+  it('keeps a new issue\'s state at well under half of its JSON', () => {
+    const json = JSON.stringify(stateOf('500000', 1_796_188_766_187));
+    expect(encodeState(json).length).to.be.below(json.length / 2);
+  });
+
+  it('refuses a form it does not know, instead of answering garbage', () => {
+    expect(() => decodeState(Buffer.from([0x7f, 1, 2]))).to.throw(/unknown form/);
+  });
+});
+
+describe('the issue store on a Redis a previous version wrote', function () {
+  this.timeout(20_000);
+  let redis: Redis;
+  let prefix: string;
+  let store: IssueStore;
+  const key = (issueId: string, part: string) => `${prefix}:issue:jira-demo:${issueId}:${part}`;
+
+  before(async () => {
+    redis = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
+  });
+  beforeEach(() => {
+    prefix = uniquePrefix('layout');
+    store = new IssueStore(redis, prefix);
+  });
+  after(() => redis.disconnect());
+
+  /** The previous layout: JSON state, log, event ids in a set of their own, ref hash. */
+  async function writeOldLayout(issueId: string, state: IssueState): Promise<void> {
+    await redis
+      .multi()
+      .set(key(issueId, 'state'), JSON.stringify(state))
+      .rpush(key(issueId, 'events'), JSON.stringify(commented(1)))
+      .sadd(key(issueId, 'event-ids'), 'delivery-1#0', 'created:synthetic')
+      .hset(key(issueId, 'ref'), { key: state.issue.key, title: state.issue.title!, url: state.issue.url! })
+      .sadd(`${prefix}:issues`, JSON.stringify(['jira-demo', issueId]))
+      .exec();
+  }
+
+  it('reads the old JSON state, and stores the next one compact', async () => {
+    const old = stateOf('1', 1000);
+    await writeOldLayout('1', old);
+    expect(await store.loadState('jira-demo', '1')).to.deep.equal(old);
+    expect(await store.loadStates([['jira-demo', '1']])).to.deep.equal([old]);
+    const next = { ...old, computedAt: 2000 };
+    await store.withIssueLock('jira-demo', '1', () => store.saveState(next));
+    const stored = await redis.getBuffer(key('1', 'state'));
+    expect(stored![0], 'the compact form').to.equal(0x01);
+    expect(await store.loadState('jira-demo', '1')).to.deep.equal(next);
+  });
+
+  it('does not apply again an event whose id the old set holds, applies a new one, and exports both ids', async () => {
+    await writeOldLayout('2', stateOf('2', 1000));
+    const issue = { id: '2', key: 'MB-2', partial: true };
+    const replayed = await store.applyUnderLock('jira-demo', issue, [{ id: 'delivery-1#0', event: commented(1) }], {}, async (applied) => applied);
+    expect(replayed.added).to.equal(0);
+    expect(replayed.events).to.have.length(1);
+    expect(replayed.issue, 'the old ref').to.deep.include({ key: 'MB-2', title: 'Checkout returns 502' });
+    const fresh = await store.applyUnderLock('jira-demo', issue, [{ id: 'delivery-2#0', event: commented(2) }], {}, async (applied) => applied);
+    expect(fresh.added).to.equal(1);
+    expect(await store.withIssueLock('jira-demo', '2', () => store.appendEvents('jira-demo', issue, [{ id: 'delivery-2#0', event: commented(2) }]))).to.equal(0);
+    const log = await store.readLog('jira-demo', '2');
+    expect(log.events).to.have.length(2);
+    expect([...log.eventIds].sort()).to.deep.equal(['created:synthetic', 'delivery-1#0', 'delivery-2#0']);
+  });
+
+  it('replaces a log in either layout whole: the ids before are gone from both, the ref stays', async () => {
+    await writeOldLayout('3', stateOf('3', 1000));
+    await store.withIssueLock('jira-demo', '3', () => store.appendEvents('jira-demo', { id: '3', key: 'MB-3', partial: true }, [{ id: 'delivery-3#0', event: commented(3) }]));
+    await store.replaceLog('jira-demo', '3', [commented(5)], ['imported#0']);
+    const log = await store.readLog('jira-demo', '3');
+    expect(log.events.map((text) => JSON.parse(text) as IssueEvent)).to.deep.equal([commented(5)]);
+    expect(log.eventIds).to.deep.equal(['imported#0']);
+    expect(await redis.exists(key('3', 'event-ids'))).to.equal(0);
+    expect(await store.loadRef('jira-demo', '3')).to.deep.include({ key: 'MB-3', title: 'Checkout returns 502' });
+  });
+
+  it('keeps new issues\' event ids in the ref hash: no set of their own', async () => {
+    const issue = { id: '4', key: 'MB-4', title: 'New', url: 'https://jira.example.com/browse/MB-4' };
+    const applied = await store.applyUnderLock('jira-demo', issue, [{ id: 'd#1', event: commented(1), claims: 'created:synthetic' }], {}, async (result) => result);
+    expect(applied.added).to.equal(1);
+    expect(applied.issue).to.deep.equal({ id: '4', key: 'MB-4', title: 'New', url: 'https://jira.example.com/browse/MB-4' });
+    expect(await redis.exists(key('4', 'event-ids'))).to.equal(0);
+    expect([...(await store.readLog('jira-demo', '4')).eventIds].sort()).to.deep.equal(['created:synthetic', 'd#1']);
+  });
+});
