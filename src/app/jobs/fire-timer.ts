@@ -5,7 +5,7 @@
 import type { Job, Queue } from 'bullmq';
 import { bulkAdder } from './bulk-add.js';
 import { recomputeIssue, type IssueWorkDeps } from './issue-work.js';
-import { NOTIFY_JOB, NOTIFY_JOB_OPTIONS, type DueNotification, type TimerJob } from './pipeline.js';
+import { NOTIFY_JOB, NOTIFY_JOB_OPTIONS, timerOf, type DueNotification, type StoredTimerJob } from './pipeline.js';
 
 /**
  * How far the machines' clocks may differ. A job comes up when the clock of the worker that
@@ -22,17 +22,19 @@ export interface TimerDeps extends IssueWorkDeps {
 export function createTimerProcessor(deps: TimerDeps) {
   // The claims of timers firing together go to the notify queue in one round trip (perf).
   const addClaim = bulkAdder(() => deps.notifications);
-  return async (job: Job<TimerJob>): Promise<DueNotification | null> => {
-    const { source, issueId } = job.data;
+  return async (job: Job<StoredTimerJob>): Promise<DueNotification | null> => {
+    // The tuple this version queues, or the object an earlier version queued.
+    const timer = timerOf(job.data);
+    const { source, issueId } = timer;
     // A delayed job may come up before its instant by this worker's clock; the plan is checked at the instant.
-    const early = job.data.at - deps.now();
+    const early = timer.at - deps.now();
     if (early > 0 && early <= MAX_CLOCK_SKEW_MS) await new Promise((resolve) => setTimeout(resolve, early));
     return deps.store.withIssueLock(source, issueId, async () => {
       const now = deps.now();
       const state = await recomputeIssue(deps, source, issueId, now);
       // The deterministic job id makes the claim idempotent across retries and racing workers.
       const due = await deps.timers.fire(job, state.sla, now, (claim) => addClaim(NOTIFY_JOB, claim, { ...NOTIFY_JOB_OPTIONS, jobId: claim.id }));
-      if (!due) deps.logger.debug('stale timer: the issue changed since it was planned', { source, issue: issueId, metric: job.data.metric, label: job.data.label });
+      if (!due) deps.logger.debug('stale timer: the issue changed since it was planned', { source, issue: issueId, metric: timer.metric, label: timer.label });
       return due ?? null;
     });
   };

@@ -105,6 +105,21 @@ export interface TimerJob {
 }
 
 /**
+ * A timer job's data as stored: a tuple (source, issue, metric, label, instant) instead of the
+ * named object, which repeated its field names in every pending job (one per open issue and
+ * metric: Redis memory, issue 19). Jobs queued by earlier versions carry the object; both are read.
+ */
+export type StoredTimerJob = TimerJob | readonly [source: string, issueId: string, metric: string, label: string, at: number];
+
+export const timerJobData = (timer: TimerJob): StoredTimerJob => [timer.source, timer.issueId, timer.metric, timer.label, timer.at];
+
+export function timerOf(data: StoredTimerJob): TimerJob {
+  if (!Array.isArray(data)) return data as TimerJob;
+  const [source, issueId, metric, label, at] = data as readonly [string, string, string, string, number];
+  return { source, issueId, metric, label, at };
+}
+
+/**
  * Timers fired at once per worker process (and notify jobs run at once): a timer spends most of
  * its time waiting on Redis round trips and on its issue's lock, not on the CPU, so many due at
  * one instant need many in flight to fire close to it. The issue lock keeps one per issue; the
@@ -112,15 +127,27 @@ export interface TimerJob {
  */
 export const TIMER_CONCURRENCY = 64;
 
-/** A fresh id per plan: the job that is firing right now may still hold the previous one. */
-export const timerJobId = (source: string, issueId: string, metric: string, plan: string) => `timer-${hash(source, issueId, metric).slice(0, 32)}-${plan}`;
+/**
+ * A fresh id per plan: the job that is firing right now may still hold the previous one. 16 hex
+ * digits of the hash (64 bits) tell (source, issue, metric) apart; the id is stored four times per
+ * pending timer (its key, its options, the delayed set, the plan), so it is kept short.
+ */
+export const timerJobId = (source: string, issueId: string, metric: string, plan: string) => `timer-${hash(source, issueId, metric).slice(0, 16)}-${plan}`;
 
+/**
+ * What each timer job carries. Its retention is the timer workers' (TIMER_KEEP_JOBS), not each
+ * job's: options are stored in every pending job. Jobs queued by earlier versions carry their own
+ * (the same values), which BullMQ prefers.
+ */
 export const TIMER_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 200 },
-  removeOnComplete: true,
-  removeOnFail: { age: 7 * DAY_S },
 };
+
+export const TIMER_KEEP_JOBS = {
+  removeOnComplete: { count: 0 },
+  removeOnFail: { age: 7 * DAY_S },
+} as const;
 
 // ---------------------------------------------------------------------------------------------
 // notify: the claim a fired timer hands over, exactly one per (issue, metric, threshold)

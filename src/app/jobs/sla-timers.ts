@@ -12,7 +12,7 @@ import type { IssueSla } from '../../domain/sla-clock.js';
 import { nextNotification } from '../../domain/timer-plan.js';
 import { timedMetrics, type TimedMetricStatus } from './timed-metrics.js';
 import { sentName } from './cycle-sent.js';
-import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobId, type DueNotification, type TimerJob } from './pipeline.js';
+import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobData, timerJobId, timerOf, type DueNotification, type StoredTimerJob, type TimerJob } from './pipeline.js';
 
 const PENDING_STATES = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
 
@@ -44,7 +44,7 @@ type PlanWriter = { [PLAN_WRITE_COMMAND]: (numberOfKeys: number, ...args: string
 
 export class SlaTimers {
   constructor(
-    private readonly queue: Queue<TimerJob>,
+    private readonly queue: Queue<StoredTimerJob>,
     private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
@@ -96,7 +96,7 @@ export class SlaTimers {
   /** Sent at once, not gathered over a turn of the event loop: a firing timer holds a worker slot until it is added. */
   private async addTimers({ added }: PlanChanges): Promise<void> {
     if (added.length === 1) await this.queue.add(added[0]!.name, added[0]!.data, added[0]!.opts);
-    else if (added.length > 1) await this.queue.addBulk([...added]);
+    else if (added.length > 1) await this.queue.addBulk(added.map(({ name, data, opts }) => ({ name, data, opts })));
   }
 
   /**
@@ -107,10 +107,11 @@ export class SlaTimers {
    * and the new plan written in one more) instead of six: the burst of many timers at one instant
    * is bound by these per-timer calls (perf).
    */
-  async fire(job: Job<TimerJob>, sla: IssueSla, now: number, claim: (due: DueNotification) => Promise<void>): Promise<DueNotification | undefined> {
-    const { source, issueId } = job.data;
+  async fire(job: Job<StoredTimerJob>, sla: IssueSla, now: number, claim: (due: DueNotification) => Promise<void>): Promise<DueNotification | undefined> {
+    const timer = timerOf(job.data);
+    const { source, issueId } = timer;
     const read = await this.readPlan(source, issueId, sla);
-    const due = dueOf(job.data, read, now);
+    const due = dueOf(timer, read, now);
     if (due) {
       const sent = read.sent.get(due.sentAs ?? due.metric);
       for (const label of [due.label, ...due.skipped]) sent?.add(label);
@@ -141,21 +142,23 @@ export class SlaTimers {
   /** The timers to add and the plan entries to drop; pending timers no longer wanted are removed on the way. */
   private async changes(read: PlanRead, now: number, firingJobId?: string): Promise<PlanChanges> {
     const { source, issueId, metrics, planned } = read;
-    const added: { name: string; data: TimerJob; opts: JobsOptions }[] = [];
+    const added: AddedTimer[] = [];
     const unplanned: string[] = [];
     for (const status of metrics) {
       const next = nextNotification(status, read.sent.get(sentName(status)) ?? new Set(), now);
       const previousId = planned[status.metric];
       const previous = previousId && previousId !== firingJobId ? await this.queue.getJob(previousId) : undefined;
       const pending = previous ? PENDING_STATES.has(await previous.getState()) : false;
-      if (next && pending && previous!.data.label === next.label && previous!.data.at === next.at) continue;
+      const was = previous && timerOf(previous.data);
+      if (next && pending && was!.label === next.label && was!.at === next.at) continue;
       if (previous && pending) await this.cancel(previous);
       if (!next) {
         if (previousId) unplanned.push(status.metric);
         continue;
       }
       const jobId = timerJobId(source, issueId, status.metric, randomUUID().slice(0, 8));
-      added.push({ name: TIMER_JOB, data: { source, issueId, metric: status.metric, label: next.label, at: next.at }, opts: { ...TIMER_JOB_OPTIONS, jobId, delay: Math.max(0, next.at - now) } });
+      const timer: TimerJob = { source, issueId, metric: status.metric, label: next.label, at: next.at };
+      added.push({ name: TIMER_JOB, data: timerJobData(timer), opts: { ...TIMER_JOB_OPTIONS, jobId, delay: Math.max(0, next.at - now) }, metric: status.metric });
     }
     const measured = new Set(metrics.map((status) => status.metric as string));
     for (const [metric, jobId] of Object.entries(planned)) {
@@ -175,12 +178,12 @@ export class SlaTimers {
    */
   private async applyPlan(read: PlanRead, { added, unplanned }: PlanChanges, sent?: readonly string[]): Promise<void> {
     if (added.length === 0 && unplanned.length === 0 && !sent) return;
-    const recorded = added.flatMap(({ data, opts }) => [data.metric, opts.jobId!]);
+    const recorded = added.flatMap(({ metric, opts }) => [metric, opts.jobId!]);
     const keys = sent ? [read.plannedKey, sent[0]!] : [read.plannedKey];
     await (this.redis as unknown as PlanWriter)[PLAN_WRITE_COMMAND](keys.length, ...keys, String(recorded.length / 2), ...recorded, String(unplanned.length), ...unplanned, ...(sent ? sent.slice(1) : []));
   }
   /** Removes a pending timer; one that is firing right now finishes and re-checks by itself. */
-  private async cancel(job: Job<TimerJob>): Promise<void> {
+  private async cancel(job: Job<StoredTimerJob>): Promise<void> {
     try {
       await job.remove();
     } catch {
@@ -200,8 +203,15 @@ interface PlanRead {
   readonly sent: Map<string, Set<string>>;
 }
 
+interface AddedTimer {
+  readonly name: string;
+  readonly data: StoredTimerJob;
+  readonly opts: JobsOptions;
+  readonly metric: string;
+}
+
 interface PlanChanges {
-  readonly added: readonly { name: string; data: TimerJob; opts: JobsOptions }[];
+  readonly added: readonly AddedTimer[];
   readonly unplanned: readonly string[];
 }
 

@@ -3,7 +3,7 @@
  * on its own Redis connection, with the processors' dependencies built once; the chat queues, one
  * per channel, in ./chat-queues.ts.
  */
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { ConnectorRegistry } from '../../../connectors/connector.js';
 import type { SlaConfig } from '../../config/load-config.js';
 import type { Logger } from '../logger.js';
@@ -43,7 +43,8 @@ import {
   type AvailabilityJob,
   type ReconcileJob,
   type RetentionJob,
-  type TimerJob,
+  type StoredTimerJob,
+  TIMER_KEEP_JOBS,
   type WriteBackJob,
 } from './pipeline.js';
 import { trackerRead, trackerReaders } from './reconcile.js';
@@ -106,10 +107,10 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const deadLetters = new DeadLetterStore(redis, prefix);
   const journal = new IssueJournal(redis, prefix);
 
-  const start = <T>(name: string, processor: (job: Job<T>) => Promise<unknown>, concurrency = parts.concurrency) => {
+  const start = <T>(name: string, processor: (job: Job<T>) => Promise<unknown>, concurrency = parts.concurrency, options: Partial<WorkerOptions> = {}) => {
     const connection = createRedis(parts.redis, 'worker');
     connections.push(connection);
-    const worker = new Worker<T>(name, processor, { connection, prefix, concurrency, ...WORKER_RECOVERY });
+    const worker = new Worker<T>(name, processor, { connection, prefix, concurrency, ...WORKER_RECOVERY, ...options });
     // A stalled job is run again: after a crash that is recovery, on a live worker (its lock not
     // renewed in time) it may send a chat message twice, so it is worth a line.
     worker.on('stalled', (jobId) => logger.warn('job stalled: its lock expired, so it runs again', { component: name, job: jobId }));
@@ -140,7 +141,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const lineAssign = new Queue<LineAssignJob>(LINE_ASSIGN_QUEUE, { connection: redis, prefix });
   lineAssign.on('error', () => undefined);
   start<DeliveryJob>(INGEST_QUEUE, createDeliveryProcessor(work));
-  start<TimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }), Math.max(parts.concurrency, TIMER_CONCURRENCY));
+  start<StoredTimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }), Math.max(parts.concurrency, TIMER_CONCURRENCY), TIMER_KEEP_JOBS);
   start<DueNotification>(
     NOTIFY_QUEUE,
     createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams, escalate: createLineEscalator({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, teams: config.teams, assignQueue: lineAssign, now, logger }) }),

@@ -1,0 +1,94 @@
+/**
+ * Timer jobs across an upgrade: this version queues a short tuple without per-job retention
+ * (Redis memory per open issue, issue 19); a delayed job the previous version queued (named
+ * object data, its own retention options, the longer id) must still fire, once, and be planned on
+ * in the new shape.
+ */
+import { expect } from 'chai';
+import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { trackerConnectors } from '../connectors/registry.js';
+import { loadBridgeConfig } from '../src/app/plugins.js';
+import { projectRoot } from '../src/project-root.js';
+import { NOTIFY_QUEUE, TIMER_QUEUE } from '../src/app/jobs/pipeline.js';
+import { postRaw, startTestBridge, waitForQuiet, waitForState, type TestBridge } from './support/bridge-harness.js';
+import { issueCreated } from './support/jira-payloads.js';
+import { sharedRedis } from './support/redis-server.js';
+import { interceptHttp } from './support/http-interception.js';
+import { waitUntil } from './support/wait-for.js';
+import nock from 'nock';
+
+const config = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/timer-config'), {});
+const DAY_S = 24 * 3600;
+
+/** The id the previous version gave a timer: 32 hex digits of the hash. */
+const previousTimerId = (source: string, issueId: string, metric: string) =>
+  `timer-${createHash('sha256').update([source, issueId, metric].join('\u0000')).digest('hex').slice(0, 32)}-${randomUUID().slice(0, 8)}`;
+
+async function send(bridge: TestBridge, body: unknown) {
+  const raw = Buffer.from(JSON.stringify(body));
+  const headers = { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': randomUUID(), ...trackerConnectors.jira.sign('timer-test-secret', raw) };
+  const result = await postRaw(`${bridge.url}/webhooks/jira-demo`, raw, headers);
+  expect(result.status, JSON.stringify(result.body)).to.equal(202);
+}
+
+describe('SLA timers: jobs queued by the previous version', function () {
+  this.timeout(40_000);
+  let bridge: TestBridge;
+  let redis: Redis;
+  let timers: Queue;
+  let notify: Queue;
+
+  interceptHttp();
+
+  before(async () => {
+    nock('https://hooks.slack.com').persist().post('/services/T0000/B0000/timer-test').reply(200, 'ok');
+    bridge = await startTestBridge({ config });
+    redis = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
+    timers = new Queue(TIMER_QUEUE, { connection: redis, prefix: bridge.prefix });
+    notify = new Queue(NOTIFY_QUEUE, { connection: redis, prefix: bridge.prefix });
+  });
+  after(async () => {
+    await bridge.close();
+    await timers.close();
+    await notify.close();
+    redis.disconnect();
+  });
+
+  const labelsOf = async (issueId: string) =>
+    (await notify.getJobs(['completed', 'active', 'waiting', 'failed']))
+      .filter((job) => job.data?.issueId === issueId)
+      .sort((a, b) => a.data.at - b.data.at)
+      .map((job) => job.data.label as string);
+
+  it('fires a delayed job with the previous data shape and options once, and plans on in the new shape', async () => {
+    const issueId = '41002';
+    await send(bridge, issueCreated({ created: DateTime.now().toISO(), id: issueId, key: 'MB-412' }));
+    await waitForState(bridge, 'jira-demo', issueId);
+    const plannedKey = `${bridge.prefix}:issue:jira-demo:${issueId}:timers`;
+    const planned = await waitUntil('the warning timer planned', () => redis.hgetall(plannedKey), (hash) => Boolean(hash.reaction));
+    // Swap the planned job for what the previous version queued for the same notification.
+    const current = (await timers.getJob(planned.reaction!))!;
+    expect(await current.getState(), 'still delayed when swapped (the warning is 3 s out)').to.equal('delayed');
+    // What this version stores: a tuple, the retry options only, the shorter id.
+    const stored = await redis.hgetall(`${bridge.prefix}:${TIMER_QUEUE}:${planned.reaction}`);
+    expect(JSON.parse(stored.data!)).to.deep.equal(['jira-demo', issueId, 'reaction', '50%', (current.data as unknown[])[4]]);
+    expect(Object.keys(JSON.parse(stored.opts!)).sort()).to.deep.equal(['attempts', 'backoff', 'delay', 'jobId']);
+    expect(planned.reaction).to.match(/^timer-[0-9a-f]{16}-[0-9a-f]{8}$/);
+    const [source, id, metric, label, at] = current.data as [string, string, string, string, number];
+    await current.remove();
+    const oldId = previousTimerId(source, id, metric);
+    await timers.add('timer', { source, issueId: id, metric, label, at }, { attempts: 5, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true, removeOnFail: { age: 7 * DAY_S }, jobId: oldId, delay: Math.max(0, at - Date.now()) });
+    await redis.hset(plannedKey, metric, oldId);
+
+    await waitUntil(`three notifications of MB-412`, () => labelsOf(issueId), (labels) => labels.length >= 3, { timeoutMs: 20_000 });
+    await waitForQuiet(bridge);
+    expect(await labelsOf(issueId)).to.deep.equal(['50%', 'breach', 'escalation 1']);
+    // The old job removed by its own retention; the ones planned after it by the workers'.
+    expect(await redis.exists(`${bridge.prefix}:${TIMER_QUEUE}:${oldId}`), 'the old job kept').to.equal(0);
+    expect(await timers.getJobCounts('completed', 'failed')).to.deep.equal({ completed: 0, failed: 0 });
+  });
+});
