@@ -27,6 +27,7 @@ import { spawnRedis, type TestRedis } from './support/redis-server.js';
 import { DEMO_SECRETS } from './support/shipped-config.js';
 import { writeConfig } from './support/temp-config.js';
 import { fixtureNow } from './support/test-clock.js';
+import { plannedTimers } from './support/planned-timers.js';
 
 const MINUTE = 60_000;
 const JIRA_PRIORITY = { P1: 'Highest', P2: 'High', P3: 'Medium', P4: 'Low' } as const;
@@ -194,7 +195,7 @@ describe('sla-bridge export and import', function () {
   });
 
   it('import plans the timers of running issues again', async () => {
-    const planned = await redis.hgetall(`${prefix}:issue:jira-demo:${runningId}:timers`);
+    const planned = await plannedTimers(redis, prefix, 'jira-demo', runningId);
     expect(Object.keys(planned).sort()).to.deep.equal(['reaction', 'resolution']);
     const timerQueue = new Queue(TIMER_QUEUE, { connection: redis, prefix });
     try {

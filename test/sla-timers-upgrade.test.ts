@@ -2,7 +2,8 @@
  * Timer jobs across an upgrade: this version queues a short tuple without per-job retention
  * (Redis memory per open issue, issue 19); a delayed job the previous version queued (named
  * object data, its own retention options, the longer id) must still fire, once, and be planned on
- * in the new shape.
+ * in the new shape; so must a plan recorded in the previous layout (its own hash per issue, now
+ * fields of the ref hash).
  */
 import { expect } from 'chai';
 import { createHash, randomUUID } from 'node:crypto';
@@ -19,6 +20,7 @@ import { issueCreated } from './support/jira-payloads.js';
 import { sharedRedis } from './support/redis-server.js';
 import { interceptHttp } from './support/http-interception.js';
 import { waitUntil } from './support/wait-for.js';
+import { plannedTimers } from './support/planned-timers.js';
 import nock from 'nock';
 
 const config = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/timer-config'), {});
@@ -68,8 +70,7 @@ describe('SLA timers: jobs queued by the previous version', function () {
     const issueId = '41002';
     await send(bridge, issueCreated({ created: DateTime.now().toISO(), id: issueId, key: 'MB-412' }));
     await waitForState(bridge, 'jira-demo', issueId);
-    const plannedKey = `${bridge.prefix}:issue:jira-demo:${issueId}:timers`;
-    const planned = await waitUntil('the warning timer planned', () => redis.hgetall(plannedKey), (hash) => Boolean(hash.reaction));
+    const planned = await waitUntil('the warning timer planned', () => plannedTimers(redis, bridge.prefix, 'jira-demo', issueId), (hash) => Boolean(hash.reaction));
     // Swap the planned job for what the previous version queued for the same notification.
     const current = (await timers.getJob(planned.reaction!))!;
     expect(await current.getState(), 'still delayed when swapped (the warning is 3 s out)').to.equal('delayed');
@@ -82,13 +83,17 @@ describe('SLA timers: jobs queued by the previous version', function () {
     await current.remove();
     const oldId = previousTimerId(source, id, metric);
     await timers.add('timer', { source, issueId: id, metric, label, at }, { attempts: 5, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true, removeOnFail: { age: 7 * DAY_S }, jobId: oldId, delay: Math.max(0, at - Date.now()) });
-    await redis.hset(plannedKey, metric, oldId);
+    // The previous version's plan: its own hash, the ref without the field.
+    await redis.hdel(`${bridge.prefix}:issue:jira-demo:${issueId}:ref`, `@${metric}`);
+    await redis.hset(`${bridge.prefix}:issue:jira-demo:${issueId}:timers`, metric, oldId);
 
     await waitUntil(`three notifications of MB-412`, () => labelsOf(issueId), (labels) => labels.length >= 3, { timeoutMs: 20_000 });
     await waitForQuiet(bridge);
     expect(await labelsOf(issueId)).to.deep.equal(['50%', 'breach', 'escalation 1']);
     // The old job removed by its own retention; the ones planned after it by the workers'.
     expect(await redis.exists(`${bridge.prefix}:${TIMER_QUEUE}:${oldId}`), 'the old job kept').to.equal(0);
+    // The old plan hash moved into the ref at the first write after it.
+    expect(await redis.exists(`${bridge.prefix}:issue:jira-demo:${issueId}:timers`), 'the old plan hash left').to.equal(0);
     expect(await timers.getJobCounts('completed', 'failed')).to.deep.equal({ completed: 0, failed: 0 });
   });
 });

@@ -25,6 +25,7 @@ import { interceptHttp } from './support/http-interception.js';
 import { sharedRedis } from './support/redis-server.js';
 import { writeConfig } from './support/temp-config.js';
 import { WRITE_BACK_QUEUE } from '../src/app/jobs/pipeline.js';
+import { plannedTimers } from './support/planned-timers.js';
 
 const JIRA = 'https://jira.example.com';
 const GITEA = 'https://gitea.example.com';
@@ -495,7 +496,7 @@ describe('write-back: the fields the bridge owns', function () {
       await allDone();
       const jobs = outcomesOf('1102').length;
       expect(patches).to.have.length(1);
-      expect(await redis.hlen(`${bridge.prefix}:issue:mantis-demo:1102:timers`), 'timers planned while open').to.be.greaterThan(0);
+      expect(Object.keys(await plannedTimers(redis, bridge.prefix, 'mantis-demo', '1102')).length, 'timers planned while open').to.be.greaterThan(0);
       await send(payload('issue_deleted', reported + 30_000, mantisIssue(1102)));
       const state = await waitForState(bridge, 'mantis-demo', '1102', (candidate) => candidate.sla.deleted === true);
       expect(state.sla.covered && state.sla.metrics.every((metric) => metric.state === 'not_applicable')).to.equal(true);
@@ -504,7 +505,7 @@ describe('write-back: the fields the bridge owns', function () {
       expect(outcomesOf('1102')).to.have.length(jobs);
       expect(patches).to.have.length(1);
       expect(await deadLetters()).to.equal(0);
-      expect(await redis.hlen(`${bridge.prefix}:issue:mantis-demo:1102:timers`), 'timers left').to.equal(0);
+      expect(Object.keys(await plannedTimers(redis, bridge.prefix, 'mantis-demo', '1102')).length, 'timers left').to.equal(0);
     });
 
     it('marks an issue deleted when MantisBT answers that it does not exist, instead of a dead letter', async () => {

@@ -16,26 +16,44 @@ import { notificationId, TIMER_JOB, TIMER_JOB_OPTIONS, timerJobData, timerJobId,
 
 const PENDING_STATES = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
 
-// What is planned (KEYS[1], a hash) and what was sent per metric (KEYS[2..]), in one call: a
-// script, not a pipeline, which ioredis builds at a cost (see ../store/issue-store.ts).
+// What is planned and what was sent per metric (KEYS[3..]), in one call: a script, not a
+// pipeline, which ioredis builds at a cost (see ../store/issue-store.ts). The plan is the `@<metric>`
+// fields of the issue's ref hash (KEYS[1]; one key fewer per open issue, issue 19); issues planned
+// by an earlier version have it in their own hash (KEYS[2]), read until the next write moves it.
 const PLAN_READ = `
-local out = { redis.call('HGETALL', KEYS[1]) }
-for i = 2, #KEYS do out[i] = redis.call('SMEMBERS', KEYS[i]) end
+local planned = {}
+local old = redis.call('HGETALL', KEYS[2])
+for i = 1, #old, 2 do planned[old[i]] = old[i + 1] end
+local ref = redis.call('HGETALL', KEYS[1])
+for i = 1, #ref, 2 do
+  if string.sub(ref[i], 1, 1) == '@' then planned[string.sub(ref[i], 2)] = ref[i + 1] end
+end
+local pairs_out = {}
+for metric, id in pairs(planned) do
+  pairs_out[#pairs_out + 1] = metric
+  pairs_out[#pairs_out + 1] = id
+end
+local out = { pairs_out }
+for i = 3, #KEYS do out[i - 1] = redis.call('SMEMBERS', KEYS[i]) end
 return out`;
 const PLAN_READ_COMMAND = 'slaTimerPlanRead';
 
-// The plan recorded (KEYS[1]: ARGV pairs metric/job id after their count, then the count of
-// metrics to drop and their names) and a claim's sent marks (KEYS[2], the rest of ARGV), in one call.
+// The plan recorded (KEYS[1], the ref hash: ARGV pairs metric/job id after their count, then the
+// count of metrics to drop and their names) and a claim's sent marks (KEYS[3], the rest of ARGV),
+// in one call. An earlier version's plan hash (KEYS[2]) is moved into the ref first.
 const PLAN_WRITE = `
+local old = redis.call('HGETALL', KEYS[2])
+for i = 1, #old, 2 do redis.call('HSETNX', KEYS[1], '@' .. old[i], old[i + 1]) end
+if #old > 0 then redis.call('DEL', KEYS[2]) end
 local n = tonumber(ARGV[1])
 local i = 2
-if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, i, i + 2 * n - 1)) end
+for j = i, i + 2 * n - 1, 2 do redis.call('HSET', KEYS[1], '@' .. ARGV[j], ARGV[j + 1]) end
 i = i + 2 * n
 local m = tonumber(ARGV[i])
 i = i + 1
-if m > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, i, i + m - 1)) end
+for j = i, i + m - 1 do redis.call('HDEL', KEYS[1], '@' .. ARGV[j]) end
 i = i + m
-if KEYS[2] and i <= #ARGV then redis.call('SADD', KEYS[2], unpack(ARGV, i, #ARGV)) end
+if KEYS[3] and i <= #ARGV then redis.call('SADD', KEYS[3], unpack(ARGV, i, #ARGV)) end
 return 1`;
 const PLAN_WRITE_COMMAND = 'slaTimerPlanWrite';
 
@@ -52,8 +70,20 @@ export class SlaTimers {
     if (!(PLAN_WRITE_COMMAND in redis)) redis.defineCommand(PLAN_WRITE_COMMAND, { lua: PLAN_WRITE });
   }
 
+  /** Where the plan lives: the issue's ref hash (`@<metric>` fields). */
   private plannedKey(source: string, issueId: string): string {
+    return `${this.prefix}:issue:${source}:${issueId}:ref`;
+  }
+
+  /** Where an earlier version kept the plan (metric to job id); moved into the ref at the next write. */
+  private previousPlannedKey(source: string, issueId: string): string {
     return `${this.prefix}:issue:${source}:${issueId}:timers`;
+  }
+
+  /** The recorded plan: metric to the id of its timer job (either layout). */
+  async planned(source: string, issueId: string): Promise<Record<string, string>> {
+    const replies = await (this.redis as unknown as PlanReader)[PLAN_READ_COMMAND](2, this.plannedKey(source, issueId), this.previousPlannedKey(source, issueId));
+    return pairsToRecord(replies[0] ?? []);
   }
 
   sentKey(source: string, issueId: string, metric: string): string {
@@ -130,10 +160,8 @@ export class SlaTimers {
     const plannedKey = this.plannedKey(source, issueId);
     const metrics = timedMetrics(sla);
     const sentKeys = metrics.map((status) => this.sentKey(source, issueId, sentName(status)));
-    const replies = await (this.redis as unknown as PlanReader)[PLAN_READ_COMMAND](1 + sentKeys.length, plannedKey, ...sentKeys);
-    const pairs = replies[0] ?? [];
-    const planned: Record<string, string> = {};
-    for (let index = 0; index + 1 < pairs.length; index += 2) planned[pairs[index]!] = pairs[index + 1]!;
+    const replies = await (this.redis as unknown as PlanReader)[PLAN_READ_COMMAND](2 + sentKeys.length, plannedKey, this.previousPlannedKey(source, issueId), ...sentKeys);
+    const planned = pairsToRecord(replies[0] ?? []);
     const sent = new Map<string, Set<string>>();
     for (const [index, status] of metrics.entries()) sent.set(sentName(status), new Set(replies[index + 1] ?? []));
     return { source, issueId, plannedKey, metrics, planned, sent };
@@ -179,7 +207,8 @@ export class SlaTimers {
   private async applyPlan(read: PlanRead, { added, unplanned }: PlanChanges, sent?: readonly string[]): Promise<void> {
     if (added.length === 0 && unplanned.length === 0 && !sent) return;
     const recorded = added.flatMap(({ metric, opts }) => [metric, opts.jobId!]);
-    const keys = sent ? [read.plannedKey, sent[0]!] : [read.plannedKey];
+    const previous = this.previousPlannedKey(read.source, read.issueId);
+    const keys = sent ? [read.plannedKey, previous, sent[0]!] : [read.plannedKey, previous];
     await (this.redis as unknown as PlanWriter)[PLAN_WRITE_COMMAND](keys.length, ...keys, String(recorded.length / 2), ...recorded, String(unplanned.length), ...unplanned, ...(sent ? sent.slice(1) : []));
   }
   /** Removes a pending timer; one that is firing right now finishes and re-checks by itself. */
@@ -190,6 +219,12 @@ export class SlaTimers {
       // Locked by a worker that is firing it: the version guard stops it if it is stale.
     }
   }
+}
+
+function pairsToRecord(pairs: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let index = 0; index + 1 < pairs.length; index += 2) record[pairs[index]!] = pairs[index + 1]!;
+  return record;
 }
 
 interface PlanRead {

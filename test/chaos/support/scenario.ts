@@ -19,6 +19,7 @@ import { writeConfig } from '../../support/temp-config.js';
 import { waitUntil } from '../../support/wait-for.js';
 import type { Receiver, TrackerWrite } from './receiver.js';
 import type { Delivery, TrackerSender } from './sender.js';
+import { plannedTimers } from '../../support/planned-timers.js';
 
 export const SOURCE = 'gitea-chaos';
 const SECRET = 'chaos-gitea-secret';
@@ -425,7 +426,7 @@ async function explainMissing(watch: BridgeWatch, pairs: readonly string[]): Pro
   for (const pair of pairs.slice(0, 3)) {
     const id = pair.split(' ')[0]!;
     const key = (part: string) => `${PREFIX}:issue:${SOURCE}:${id}:${part}`;
-    const planned = await watch.redis.hgetall(key('timers'));
+    const planned = { ...(await watch.redis.hgetall(key('timers'))), ...(await plannedTimers(watch.redis, PREFIX, SOURCE, id)) };
     const jobs = await Promise.all(
       Object.values(planned).map(async (jobId) => {
         const job = await watch.queue('sla-timers').getJob(jobId);
