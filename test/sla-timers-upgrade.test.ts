@@ -74,11 +74,13 @@ describe('SLA timers: jobs queued by the previous version', function () {
     // Swap the planned job for what the previous version queued for the same notification.
     const current = (await timers.getJob(planned.reaction!))!;
     expect(await current.getState(), 'still delayed when swapped (the warning is 3 s out)').to.equal('delayed');
-    // What this version stores: a tuple, the retry options only, the shorter id.
+    // What this version stores: a tuple, the attempts only, the shorter id.
     const stored = await redis.hgetall(`${bridge.prefix}:${TIMER_QUEUE}:${planned.reaction}`);
     expect(JSON.parse(stored.data!)).to.deep.equal(['jira-demo', issueId, 'reaction', '50%', (current.data as unknown[])[4]]);
-    expect(Object.keys(JSON.parse(stored.opts!)).sort()).to.deep.equal(['attempts', 'backoff', 'delay', 'jobId']);
-    expect(planned.reaction).to.match(/^timer-[0-9a-f]{16}-[0-9a-f]{8}$/);
+    expect(Object.keys(JSON.parse(stored.opts!)).sort()).to.deep.equal(['attempts', 'delay', 'jobId']);
+    expect(planned.reaction).to.match(/^t-[0-9a-f]{12}-[0-9a-f]{6}$/);
+    // Every value within hash-max-listpack-value (64 bytes): the job keeps Redis's compact encoding.
+    expect(await redis.object('ENCODING', `${bridge.prefix}:${TIMER_QUEUE}:${planned.reaction}`)).to.be.oneOf(['listpack', 'ziplist']);
     const [source, id, metric, label, at] = current.data as [string, string, string, string, number];
     await current.remove();
     const oldId = previousTimerId(source, id, metric);

@@ -18,8 +18,8 @@ function kindOf(key: string): string {
     .slice(PREFIX.length + 1)
     .replace(/^issue:[^:]+:[^:]+:/, 'issue:<id>:')
     .replace(/^delivery:[^:]+:.*/, 'delivery dedup mark')
-    .replace(/^(sla-[a-z-]+):(delivery|timer|notify|wb)-[^:]*$/, '$1 job')
-    .replace(/^(sla-[a-z-]+):(delivery|timer|notify|wb)-[^:]*:(.*)$/, '$1 job:$3');
+    .replace(/^(sla-[a-z-]+):(delivery|timer|t|notify|wb)-[^:]*$/, '$1 job')
+    .replace(/^(sla-[a-z-]+):(delivery|timer|t|notify|wb)-[^:]*:(.*)$/, '$1 job:$3');
 }
 
 async function usedMemory(client: Redis): Promise<number> {

@@ -5,7 +5,7 @@
 import type { Job, Queue } from 'bullmq';
 import { bulkAdder } from './bulk-add.js';
 import { recomputeIssue, type IssueWorkDeps } from './issue-work.js';
-import { NOTIFY_JOB, NOTIFY_JOB_OPTIONS, timerOf, type DueNotification, type StoredTimerJob } from './pipeline.js';
+import { NOTIFY_JOB, NOTIFY_JOB_OPTIONS, TIMER_RETRY_DELAY_MS, timerOf, type DueNotification, type StoredTimerJob } from './pipeline.js';
 
 /**
  * How far the machines' clocks may differ. A job comes up when the clock of the worker that
@@ -29,13 +29,20 @@ export function createTimerProcessor(deps: TimerDeps) {
     // A delayed job may come up before its instant by this worker's clock; the plan is checked at the instant.
     const early = timer.at - deps.now();
     if (early > 0 && early <= MAX_CLOCK_SKEW_MS) await new Promise((resolve) => setTimeout(resolve, early));
-    return deps.store.withIssueLock(source, issueId, async () => {
-      const now = deps.now();
-      const state = await recomputeIssue(deps, source, issueId, now);
-      // The deterministic job id makes the claim idempotent across retries and racing workers.
-      const due = await deps.timers.fire(job, state.sla, now, (claim) => addClaim(NOTIFY_JOB, claim, { ...NOTIFY_JOB_OPTIONS, jobId: claim.id }));
-      if (!due) deps.logger.debug('stale timer: the issue changed since it was planned', { source, issue: issueId, metric: timer.metric, label: timer.label });
-      return due ?? null;
-    });
+    try {
+      return await deps.store.withIssueLock(source, issueId, async () => {
+        const now = deps.now();
+        const state = await recomputeIssue(deps, source, issueId, now);
+        // The deterministic job id makes the claim idempotent across retries and racing workers.
+        const due = await deps.timers.fire(job, state.sla, now, (claim) => addClaim(NOTIFY_JOB, claim, { ...NOTIFY_JOB_OPTIONS, jobId: claim.id }));
+        if (!due) deps.logger.debug('stale timer: the issue changed since it was planned', { source, issue: issueId, metric: timer.metric, label: timer.label });
+        return due ?? null;
+      });
+    } catch (error) {
+      // This version's jobs carry no backoff (it would push their options past Redis's compact hash
+      // encoding, see TIMER_JOB_OPTIONS): the wait before the next attempt is taken here.
+      if (!job.opts.backoff && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) await new Promise((resolve) => setTimeout(resolve, TIMER_RETRY_DELAY_MS * 2 ** job.attemptsMade));
+      throw error;
+    }
   };
 }

@@ -128,21 +128,25 @@ export function timerOf(data: StoredTimerJob): TimerJob {
 export const TIMER_CONCURRENCY = 64;
 
 /**
- * A fresh id per plan: the job that is firing right now may still hold the previous one. 16 hex
- * digits of the hash (64 bits) tell (source, issue, metric) apart; the id is stored four times per
- * pending timer (its key, its options, the delayed set, the plan), so it is kept short.
+ * A fresh id per plan: the job that is firing right now may still hold the previous one. 12 hex
+ * digits of the hash of (source, issue, metric) and 6 random ones (72 bits between them). Kept
+ * short because every pending timer stores it four times (its key, its options, the delayed set,
+ * the plan), and so that the job's options stay within Redis's `hash-max-listpack-value` (64
+ * bytes): past it the job's hash takes the dict encoding, about 400 bytes more per open issue.
+ * Earlier versions' ids (`timer-<32 hex>-<8 hex>`) stay valid: the plan records whole ids.
  */
-export const timerJobId = (source: string, issueId: string, metric: string, plan: string) => `timer-${hash(source, issueId, metric).slice(0, 16)}-${plan}`;
+export const timerJobId = (source: string, issueId: string, metric: string, plan: string) => `t-${hash(source, issueId, metric).slice(0, 12)}-${plan.slice(0, 6)}`;
 
 /**
- * What each timer job carries. Its retention is the timer workers' (TIMER_KEEP_JOBS), not each
- * job's: options are stored in every pending job. Jobs queued by earlier versions carry their own
- * (the same values), which BullMQ prefers.
+ * What each timer job carries: attempts only. Its retention is the timer workers' (TIMER_KEEP_JOBS)
+ * and the wait between attempts the processor's (TIMER_RETRY_DELAY_MS, ./fire-timer.ts), not each
+ * job's: options are stored in every pending job (see timerJobId). Jobs queued by earlier versions
+ * carry their own retention and backoff (the same values), which BullMQ prefers.
  */
-export const TIMER_JOB_OPTIONS: JobsOptions = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 200 },
-};
+export const TIMER_JOB_OPTIONS: JobsOptions = { attempts: 5 };
+
+/** The wait before a failed timer's next attempt: doubled per attempt, as the backoff jobs once carried. */
+export const TIMER_RETRY_DELAY_MS = 200;
 
 export const TIMER_KEEP_JOBS = {
   removeOnComplete: { count: 0 },
