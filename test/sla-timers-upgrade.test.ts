@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { trackerConnectors } from '../connectors/registry.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
@@ -84,11 +84,30 @@ describe('SLA timers: jobs queued by the previous version', function () {
     const [source, id, metric, label, at] = current.data as [string, string, string, string, number];
     await current.remove();
     const oldId = previousTimerId(source, id, metric);
+    // What the old job itself answered: the claimed notification (a stale one answers null, and
+    // the plan after it would notify anyway, through a new job).
+    const eventsConnection = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(TIMER_QUEUE, { connection: eventsConnection, prefix: bridge.prefix });
+    await events.waitUntilReady();
+    const answered = new Promise<unknown>((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error(`the old job ${oldId} did not complete within 20 s`)), 20_000);
+      events.on('completed', ({ jobId, returnvalue }) => {
+        if (jobId !== oldId) return;
+        clearTimeout(timeout);
+        resolve(typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue);
+      });
+    });
     await timers.add('timer', { source, issueId: id, metric, label, at }, { attempts: 5, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true, removeOnFail: { age: 7 * DAY_S }, jobId: oldId, delay: Math.max(0, at - Date.now()) });
     // The previous version's plan: its own hash, the ref without the field.
     await redis.hdel(`${bridge.prefix}:issue:jira-demo:${issueId}:ref`, `@${metric}`);
     await redis.hset(`${bridge.prefix}:issue:jira-demo:${issueId}:timers`, metric, oldId);
 
+    try {
+      expect(await answered, 'what the old job claimed').to.deep.include({ issueId, metric: 'reaction', label: '50%' });
+    } finally {
+      await events.close();
+      eventsConnection.disconnect();
+    }
     await waitUntil(`three notifications of MB-412`, () => labelsOf(issueId), (labels) => labels.length >= 3, { timeoutMs: 20_000 });
     await waitForQuiet(bridge);
     expect(await labelsOf(issueId)).to.deep.equal(['50%', 'breach', 'escalation 1']);
