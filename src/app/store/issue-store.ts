@@ -60,6 +60,21 @@ local function isNewEvent(ids, ref, legacy, id)
   if legacy and redis.call('SISMEMBER', ids, id) == 1 then return false end
   return redis.call('HSETNX', ref, '#' .. id, '1') == 1
 end
+-- Appends each event of ARGV (in threes from ARGV[from]: id, event, claimed id or '') whose id is
+-- new; answers how many, and the ids claimed as (field, '1') pairs for placeRef.
+local function appendNew(ids, events, ref, from)
+  local legacy = redis.call('EXISTS', ids) == 1
+  local added = 0
+  local claimed = {}
+  for i = from, #ARGV, 3 do
+    if isNewEvent(ids, ref, legacy, ARGV[i]) then
+      redis.call('RPUSH', events, ARGV[i + 1])
+      added = added + 1
+      if ARGV[i + 2] ~= '' then claimed[#claimed + 1] = '#' .. ARGV[i + 2]; claimed[#claimed + 1] = '1' end
+    end
+  end
+  return added, claimed
+end
 -- The ref in place (a partial one only fills an empty key; a whole one also the issue keys hash)
 -- and the ids claimed (field, '1' pairs), in one HSET where it can.
 local function placeRef(ref, keys, partial, key, title, url, issueId, claimed)
@@ -77,16 +92,7 @@ end`;
 // issues and its ref in place: a partial ref (ARGV[2] = '1') only fills an empty key. Returns how
 // many events were new. KEYS: event ids, events, issues, ref, issue keys of the source.
 const APPEND_EVENTS = `${EVENT_ID_LUA}
-local legacy = redis.call('EXISTS', KEYS[1]) == 1
-local added = 0
-local claimed = {}
-for i = 7, #ARGV, 3 do
-  if isNewEvent(KEYS[1], KEYS[4], legacy, ARGV[i]) then
-    redis.call('RPUSH', KEYS[2], ARGV[i + 1])
-    added = added + 1
-    if ARGV[i + 2] ~= '' then claimed[#claimed + 1] = '#' .. ARGV[i + 2]; claimed[#claimed + 1] = '1' end
-  end
-end
+local added, claimed = appendNew(KEYS[1], KEYS[2], KEYS[4], 7)
 redis.call('SADD', KEYS[3], ARGV[1])
 placeRef(KEYS[4], KEYS[5], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], claimed)
 return added`;
@@ -102,16 +108,7 @@ local holder = redis.call('GET', KEYS[1])
 if holder and holder ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local reads = tonumber(ARGV[10])
-local legacy = redis.call('EXISTS', KEYS[2]) == 1
-local added = 0
-local claimed = {}
-for i = 11 + reads, #ARGV, 3 do
-  if isNewEvent(KEYS[2], KEYS[5], legacy, ARGV[i]) then
-    redis.call('RPUSH', KEYS[3], ARGV[i + 1])
-    added = added + 1
-    if ARGV[i + 2] ~= '' then claimed[#claimed + 1] = '#' .. ARGV[i + 2]; claimed[#claimed + 1] = '1' end
-  end
-end
+local added, claimed = appendNew(KEYS[2], KEYS[3], KEYS[5], 11 + reads)
 redis.call('SADD', KEYS[4], ARGV[3])
 placeRef(KEYS[5], KEYS[6], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], claimed)
 if ARGV[9] ~= '' then redis.call('SET', KEYS[7], ARGV[9]) end
