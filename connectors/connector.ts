@@ -13,7 +13,6 @@ import type { ShownFields } from './shared/owned-fields.js';
 import type { DeliveryPeople } from './shared/acceptance-marks.js';
 import type { OutboundRequest } from './outbound-request.js';
 import type { WriteBackFields } from '../src/domain/write-back-fields.js';
-import type { IssueCreation } from './issue-creation.js';
 
 export interface WebhookDelivery {
   /** Header names are lower-case, as Node gives them. */
@@ -209,4 +208,29 @@ export function connectorOf(registry: ConnectorRegistry, kind: string): TrackerC
   const connector = registry[kind];
   if (!connector) throw new Error(`no tracker connector for kind "${kind}" (known: ${Object.keys(registry).join(', ')})`);
   return connector;
+}
+
+/** An issue the bridge opens, for a contract's recurring obligations (./issue-creation.ts). */
+export interface NewIssue {
+  /** The tracker's project: Jira key, Gitea/GitHub `owner/repo`, GitLab path or id, MantisBT project name. */
+  readonly project: string;
+  readonly title: string;
+  /** Plain text without the marker, which bodyWithMarker adds as the last line. */
+  readonly body: string;
+  /** Printable ASCII without spaces, unique per issue the bridge opens. */
+  readonly marker: string;
+  readonly labels: readonly string[];
+  /** Jira's issue type, MantisBT's category. */
+  readonly issueType?: string | undefined;
+  /** No issue with the marker can be older than this (the period's start): bounds the search. */
+  readonly notBefore: number;
+}
+
+export interface IssueCreation {
+  /** The one request that opens the issue. */
+  createRequest(source: Source, issue: NewIssue): OutboundRequest;
+  /** The opened issue from the tracker's answer to `createRequest`, as the connector's webhooks name it. */
+  createdIssue(source: Source, issue: NewIssue, data: unknown): IssueRef;
+  /** An issue of the project carrying the marker, opened since `notBefore`; undefined when there is none. */
+  findExisting(source: Source, issue: NewIssue, read: TrackerRead, now: number): Promise<IssueRef | undefined>;
 }

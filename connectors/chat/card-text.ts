@@ -7,7 +7,7 @@ import type { Language } from '../../src/domain/language.js';
 import type { CardNotification } from './card-notification.js';
 import { cleanText } from './clean-text.js';
 import { localizeDuration } from './time-text.js';
-import type { MessageField, MessageText } from './message-text.js';
+import type { MessageField, MessageText } from './message-shape.js';
 import { VOCABULARY } from './vocabulary.js';
 
 const NAME_MAX = 200;

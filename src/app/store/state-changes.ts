@@ -6,7 +6,6 @@
  * server, which a managed Redis may not allow, and would fire for every key the bridge writes.
  */
 import { Cluster } from 'ioredis';
-import type { IssueState } from './issue-store.js';
 import type { RedisClient } from './redis-connection.js';
 
 export const stateChannel = (prefix: string) => `${prefix}:state-changed`;
@@ -18,7 +17,7 @@ export interface StateChanged {
   readonly key: string;
 }
 
-export const stateChangedMessage = (state: IssueState): string => JSON.stringify({ source: state.source, issueId: state.issue.id, key: state.issue.key } satisfies StateChanged);
+export const stateChangedMessage = (state: { readonly source: string; readonly issue: { readonly id: string; readonly key: string } }): string => JSON.stringify({ source: state.source, issueId: state.issue.id, key: state.issue.key } satisfies StateChanged);
 
 export type StateChangeListener = (change: StateChanged | 'resync') => void;
 
