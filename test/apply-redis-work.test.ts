@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { trackerConnectors } from '../connectors/registry.js';
-import { deliveryJobId } from '../src/app/jobs/pipeline.js';
+import { deliveryJobId, pipelineQueues } from '../src/app/jobs/pipeline.js';
 import { createRedis } from '../src/app/store/redis-connection.js';
 import { IssueStore } from '../src/app/store/issue-store.js';
 import { urlTarget } from '../src/app/store/redis-target.js';
@@ -90,6 +90,25 @@ describe('what an applied delivery stores', function () {
     await waitForIdleQueue(bridge);
     const job = await waitUntil('the delivery job to complete', () => bridge.queue.getJob(deliveryJobId('jira-demo', delivery)), (found) => found?.finishedOn !== undefined);
     expect(job!.returnvalue).to.deep.equal({ added: 1, events: 1 });
+  });
+
+  it('keeps the last 100 completed deliveries, and every queue\'s event stream at 1,000 entries', async () => {
+    const fields = { created: CREATED.toISO()!, id: '71005', key: 'MB-75' };
+    await post(bridge, issueCreated(fields));
+    for (let comment = 0; comment < 110; comment += 1) await post(bridge, issueCommented(fields, NOW.minus({ minutes: 50 - comment / 10 }).toISO()!, AGENT));
+    await waitForState(bridge, 'jira-demo', '71005', (candidate) => candidate.eventCount >= 111);
+    await waitForIdleQueue(bridge);
+    const redis = createRedis(urlTarget((await sharedRedis()).url), 'worker');
+    try {
+      expect(await redis.zcard(`${bridge.prefix}:sla-ingest:completed`), 'completed deliveries kept').to.equal(100);
+      // Each Queue writes its stream length into the queue's meta as it starts: one made without
+      // the bridge's setting would put BullMQ's 10,000 back for every process on that queue.
+      const queues = pipelineQueues(['console']);
+      const lengths = await Promise.all(queues.map((queue) => redis.hget(`${bridge.prefix}:${queue}:meta`, 'opts.maxLenEvents')));
+      expect(Object.fromEntries(queues.map((queue, index) => [queue, lengths[index]]))).to.deep.equal(Object.fromEntries(queues.map((queue) => [queue, '1000'])));
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 

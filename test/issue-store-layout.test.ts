@@ -1,5 +1,5 @@
 /**
- * The issue store's compact layout (states deflated, event ids as fields of the ref hash) and the
+ * The issue store's compact layout (states and long events deflated, event ids as fields of the ref hash) and the
  * upgrade onto it: what a bridge of the previous version wrote (a JSON state, a set of event ids)
  * is read by this one, and nothing it accepted is lost or applied twice.
  */
@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { decodeState, encodeState } from '../src/app/store/compact-state.js';
+import { decodeEvent, encodeEvent } from '../src/app/store/compact-event.js';
 import { IssueStore, type IssueState } from '../src/app/store/issue-store.js';
 import type { IssueEvent } from '../src/domain/issue-event.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
@@ -35,6 +36,47 @@ describe('compact states (compact-state.ts)', () => {
 
   it('refuses a form it does not know, instead of answering garbage', () => {
     expect(() => decodeState(Buffer.from([0x7f, 1, 2]))).to.throw(/unknown form/);
+  });
+});
+
+/** A Jira Cloud issue's created event as the connector makes it (the ingest bench's payload). */
+const created = (at: number, title = 'Checkout returns 502 for every order'): IssueEvent => ({
+  type: 'created',
+  at,
+  project: 'MB',
+  component: 'Checkout',
+  labels: ['webshop'],
+  environment: null,
+  priority: 'P1',
+  status: 'Open',
+  paused: false,
+  title,
+  assignee: null,
+  synthetic: false,
+  reporter: { names: ['qm:7d2f9c4e-6a1b-4c3d-8e5f-0a9b8c7d6e5f:3b1e2c4d-5f6a-7b8c-9d0e-1f2a3b4c5d6e'], email: 'pieter@bakkerij-dejong.example' },
+});
+
+describe('compact events (compact-event.ts)', () => {
+  it('gives back every event it encoded, long or short (fast-check), and reads the plain JSON earlier versions stored', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 42 }), fc.string({ maxLength: 400 }), fc.boolean(), (at, title, long) => {
+        const event = long ? created(at, title) : commented(at);
+        const json = JSON.stringify(event);
+        expect(decodeEvent(Buffer.from(encodeEvent(event)))).to.equal(json);
+        expect(decodeEvent(Buffer.from(json))).to.equal(json);
+      }),
+    );
+  });
+
+  it('deflates a created event to well under its JSON, and leaves a short event as JSON', () => {
+    const long = created(1_796_188_766_187);
+    expect(encodeEvent(long).length).to.be.below(JSON.stringify(long).length / 2);
+    expect(encodeEvent(commented(1))).to.equal(JSON.stringify(commented(1)));
+  });
+
+  it('refuses a form it does not know, and a state read as an event', () => {
+    expect(() => decodeEvent(Buffer.from([0x7f, 1, 2]))).to.throw(/issue event stored in an unknown form/);
+    expect(() => decodeEvent(encodeState('{"a":1}'))).to.throw(/unknown form/);
   });
 });
 
@@ -102,6 +144,23 @@ describe('the issue store on a Redis a previous version wrote', function () {
     expect(log.eventIds).to.deep.equal(['imported#0']);
     expect(await redis.exists(key('3', 'event-ids'))).to.equal(0);
     expect(await store.loadRef('jira-demo', '3')).to.deep.include({ key: 'MB-3', title: 'Checkout returns 502' });
+  });
+
+  it('reads a log of plain JSON events with deflated ones appended after it, on every read path', async () => {
+    await writeOldLayout('5', stateOf('5', 1000));
+    const issue = { id: '5', key: 'MB-5', partial: true };
+    const applied = await store.applyUnderLock('jira-demo', issue, [{ id: 'delivery-5#0', event: created(2) }], {}, async (result) => result);
+    const expected = [commented(1), created(2)];
+    expect(applied.events).to.deep.equal(expected);
+    const stored = await redis.lrangeBuffer(key('5', 'events'), 0, -1);
+    expect(stored.map((item) => item[0]), 'the old event as JSON, the new one deflated').to.deep.equal([0x7b, 0x02]);
+    expect(await store.loadEvents('jira-demo', '5')).to.deep.equal(expected);
+    expect(await store.loadEventLogs([['jira-demo', '5'], ['jira-demo', 'none']])).to.deep.equal([expected, []]);
+    expect((await store.loadLogAndRef('jira-demo', '5')).events).to.deep.equal(expected);
+    expect((await store.readLog('jira-demo', '5')).events.map((json) => JSON.parse(json) as IssueEvent)).to.deep.equal(expected);
+    await store.withIssueLock('jira-demo', '5', () => store.appendEvents('jira-demo', issue, [{ id: 'delivery-6#0', event: created(3, 'Another title') }]));
+    await store.replaceLog('jira-demo', '5', (await store.loadEvents('jira-demo', '5')).slice(1), ['imported#0']);
+    expect(await store.loadEvents('jira-demo', '5')).to.deep.equal([created(2), created(3, 'Another title')]);
   });
 
   it('keeps new issues\' event ids in the ref hash: no set of their own', async () => {

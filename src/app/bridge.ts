@@ -13,7 +13,7 @@ import { startHttp } from './http/server.js';
 import { SERVE_WEBHOOKS_IN_FLIGHT } from './http/webhook-gate.js';
 import { checkIcalSecret } from './ical/feed-token.js';
 import type { LoginThrottleOptions } from './http/login-throttle.js';
-import { INGEST_QUEUE, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
+import { INGEST_QUEUE, QUEUE_STREAMS, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
 import { trackerRead } from './jobs/reconcile.js';
 import { notePlannedConfig, replanIfConfigChanged } from './jobs/planned-config.js';
 import { replanOpenIssues, changedSources, type ReplanResult } from './jobs/replan.js';
@@ -118,11 +118,11 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     requestRedis.disconnect();
     throw error;
   }
-  const ingest = new Queue<DeliveryJob>(INGEST_QUEUE, { connection: requestRedis, prefix, skipWaitingForReady: true });
+  const ingest = new Queue<DeliveryJob>(INGEST_QUEUE, { streams: QUEUE_STREAMS, connection: requestRedis, prefix, skipWaitingForReady: true });
   ingest.on('error', () => undefined);
   const store = new IssueStore(requestRedis, prefix);
   const http = options.http ?? new OutboundHttp({ logger: logger.child({ component: 'http' }) });
-  const timerCounter = new Queue(TIMER_QUEUE, { connection: requestRedis, prefix, skipWaitingForReady: true });
+  const timerCounter = new Queue(TIMER_QUEUE, { streams: QUEUE_STREAMS, connection: requestRedis, prefix, skipWaitingForReady: true });
   timerCounter.on('error', () => undefined);
   const metrics = new BridgeMetrics(() => timerCounter.getDelayedCount());
   metrics.configLoadedAt(now());

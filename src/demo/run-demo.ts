@@ -17,7 +17,7 @@ import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { sampleWebhooks, type SampleWebhook } from './sample-webhooks.js';
 import { startStandInTracker, type StandInTracker, type StandInTrackerOptions } from './stand-in-tracker.js';
-import { CARD_WARNING_JOB, HOURS_QUEUE, NOTIFY_QUEUE, type CardWarningJob, type DueNotification, type HoursJob } from '../app/jobs/pipeline.js';
+import { CARD_WARNING_JOB, HOURS_QUEUE, NOTIFY_QUEUE, type CardWarningJob, type DueNotification, type HoursJob, QUEUE_STREAMS } from '../app/jobs/pipeline.js';
 import { DateTime } from 'luxon';
 import { sampleWorklog } from './sample-worklog.js';
 
@@ -91,8 +91,8 @@ export async function runDemo(options: DemoOptions, io: DemoOutput, parts: DemoP
   });
   const url = bridge.url!;
   const watcherRedis = createRedis(target, 'worker');
-  const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: watcherRedis, prefix });
-  const hoursJobs = new Queue<HoursJob>(HOURS_QUEUE, { connection: watcherRedis, prefix });
+  const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { streams: QUEUE_STREAMS, connection: watcherRedis, prefix });
+  const hoursJobs = new Queue<HoursJob>(HOURS_QUEUE, { streams: QUEUE_STREAMS, connection: watcherRedis, prefix });
   const stop = async () => {
     await bridge?.close();
     await notifications.close();

@@ -6,7 +6,7 @@
 import { Queue } from 'bullmq';
 import { formatPath } from '../../config/load-config.js';
 import { issueEventSchema, type IssueEvent } from '../../domain/issue-event.js';
-import { TIMER_QUEUE, type StoredTimerJob } from '../jobs/pipeline.js';
+import { TIMER_QUEUE, type StoredTimerJob, QUEUE_STREAMS } from '../jobs/pipeline.js';
 import { SlaTimers } from '../jobs/sla-timers.js';
 import { IssueStore } from '../store/issue-store.js';
 import type { RedisClient } from '../store/redis-connection.js';
@@ -53,7 +53,7 @@ export interface ExportResult {
 /** Writes the header and one line per issue through `write`, which may wait (a full pipe). */
 export async function exportIssues(redis: RedisClient, options: ExportOptions, write: (line: string) => Promise<void>): Promise<ExportResult> {
   const store = new IssueStore(redis, options.prefix);
-  const timerQueue = new Queue<StoredTimerJob>(TIMER_QUEUE, { connection: redis, prefix: options.prefix });
+  const timerQueue = new Queue<StoredTimerJob>(TIMER_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix: options.prefix });
   const timers = new SlaTimers(timerQueue, redis, options.prefix);
   const journal = new IssueJournal(redis, options.prefix);
   try {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import type { ConnectorRegistry } from '../../../connectors/connector.js';
 import type { SlaConfig } from '../../config/load-config.js';
-import { INGEST_QUEUE, chatChannelIds, pipelineQueues, type DeliveryJob } from '../jobs/pipeline.js';
+import { INGEST_QUEUE, chatChannelIds, pipelineQueues, type DeliveryJob, QUEUE_STREAMS } from '../jobs/pipeline.js';
 import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
@@ -77,7 +77,7 @@ export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
     pipelineQueues(chatChannelIds(config)).map((name) => {
       let queue = opened.get(name);
       if (!queue) {
-        queue = new Queue(name, { connection: redis, prefix, skipWaitingForReady: true });
+        queue = new Queue(name, { streams: QUEUE_STREAMS, connection: redis, prefix, skipWaitingForReady: true });
         // Without a listener BullMQ prints every reconnect attempt to stderr while Redis is away.
         queue.on('error', () => undefined);
         opened.set(name, queue);

@@ -21,7 +21,7 @@ import type { RedisTarget } from '../store/redis-target.js';
 import { ChatRetryLater, chatBackoffStrategy } from './chat-retry.js';
 import { createChatSendProcessor } from './chat-send.js';
 import type { DutyDeps } from './duty-routing.js';
-import { CHAT_JOB_OPTIONS, CHAT_QUEUE, chatChannelIds, chatQueueName, chatQueueSetKey, WORKER_RECOVERY, type ChatJob, type ChatNoticeJob, type ChatRetryPolicy } from './pipeline.js';
+import { CHAT_JOB_OPTIONS, CHAT_QUEUE, chatChannelIds, chatQueueName, chatQueueSetKey, WORKER_RECOVERY, type ChatJob, type ChatNoticeJob, type ChatRetryPolicy, QUEUE_STREAMS } from './pipeline.js';
 
 // Only so that a 429 can pause a channel's queue: BullMQ honours a manual rate limit only on a
 // worker with a limiter. No chat service takes this many messages a second on one webhook.
@@ -68,7 +68,7 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
   const liveIds = chatChannelIds(parts);
   // Without a listener BullMQ prints every reconnect attempt to stderr while Redis is away.
   const openQueue = (id: string) => {
-    const queue = new Queue<ChatJob>(chatQueueName(id), { connection, prefix });
+    const queue = new Queue<ChatJob>(chatQueueName(id), { streams: QUEUE_STREAMS, connection, prefix });
     queue.on('error', () => undefined);
     queues.set(id, queue);
   };
@@ -116,7 +116,7 @@ export async function startChatWorkers(parts: ChatWorkerParts): Promise<ChatWork
   await connection.sadd(listed, ...liveNames);
   for (const name of new Set([CHAT_QUEUE, ...(await connection.smembers(listed))])) {
     if (liveNames.has(name)) continue;
-    const old = new Queue(name, { connection, prefix });
+    const old = new Queue(name, { streams: QUEUE_STREAMS, connection, prefix });
     const counts = await old.getJobCounts(...PENDING_STATES);
     const pending = Object.values(counts).reduce((sum, count) => sum + count, 0);
     await old.close();

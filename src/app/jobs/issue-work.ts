@@ -15,7 +15,7 @@ import type { Logger } from '../logger.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { IssueStore, type IssueState } from '../store/issue-store.js';
 import type { RedisClient } from '../store/redis-connection.js';
-import { HOURS_QUEUE, TIMER_QUEUE, WRITE_BACK_QUEUE, type HoursJob, type StoredTimerJob, type WriteBackJob } from './pipeline.js';
+import { HOURS_QUEUE, TIMER_QUEUE, WRITE_BACK_QUEUE, type HoursJob, type StoredTimerJob, type WriteBackJob, QUEUE_STREAMS } from './pipeline.js';
 import { HoursBook } from '../hours/hours-book.js';
 import { HoursStore } from '../hours/hours-store.js';
 import { SlaTimers } from './sla-timers.js';
@@ -55,9 +55,9 @@ export function createIssueWork(parts: {
   readonly quietHours?: boolean;
 }): IssueWork {
   const { redis, prefix } = parts;
-  const timerQueue = new Queue<StoredTimerJob>(TIMER_QUEUE, { connection: redis, prefix });
-  const writeBacks = new Queue<WriteBackJob>(WRITE_BACK_QUEUE, { connection: redis, prefix });
-  const hoursQueue = new Queue<HoursJob>(HOURS_QUEUE, { connection: redis, prefix });
+  const timerQueue = new Queue<StoredTimerJob>(TIMER_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
+  const writeBacks = new Queue<WriteBackJob>(WRITE_BACK_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
+  const hoursQueue = new Queue<HoursJob>(HOURS_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
   // Without a listener BullMQ prints every reconnect attempt to stderr while Redis is away.
   for (const queue of [timerQueue, writeBacks, hoursQueue]) queue.on('error', () => undefined);
   return {

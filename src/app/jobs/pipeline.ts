@@ -72,19 +72,27 @@ export interface DeliveryJob {
   readonly shown?: ShownFields;
 }
 
+/**
+ * The length of each queue's BullMQ event stream (what a QueueEvents listener reads: the bridge's
+ * own code reads none, tests and someone debugging do): 1,000 entries, a few hundred jobs' worth,
+ * instead of BullMQ's 10,000, which kept about 1.9 MB for the ingest and timer queues alone. Every
+ * Queue the bridge makes passes it, since each writes it into the queue's meta on start.
+ */
+export const QUEUE_STREAMS = { events: { maxLen: 1_000 } } as const;
+
 /** The same delivery added twice (two racing requests, a replay) is one job. */
 export const deliveryJobId = (sourceId: string, deliveryId: string) => `delivery-${hash(sourceId, deliveryId).slice(0, 40)}`;
 
 /**
  * A completed delivery job is kept only to look at (the dashboard, a test, someone debugging):
  * duplicates are caught by the delivery's dedup mark (../http/delivery-intake.ts) and by the event
- * ids in the issue's log, not by the job. 1,000 rather than 10,000: each keeps the delivery's
- * events (about 2 kB), which made it the second biggest thing Redis held per issue.
+ * ids in the issue's log, not by the job. The last 100, not 10,000 as once: each keeps the
+ * delivery's events (about 2 kB), which made it the second biggest thing Redis held per issue.
  */
 export const DELIVERY_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: { age: DAY_S, count: 1_000 },
+  removeOnComplete: { age: DAY_S, count: 100 },
   removeOnFail: { age: 7 * DAY_S },
 };
 

@@ -46,6 +46,7 @@ import {
   type StoredTimerJob,
   TIMER_KEEP_JOBS,
   type WriteBackJob,
+  QUEUE_STREAMS,
 } from './pipeline.js';
 import { trackerRead, trackerReaders } from './reconcile.js';
 import { createReconcileProcessor, scheduleReconciliation } from './reconcile-schedule.js';
@@ -98,9 +99,9 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const connections: RedisClient[] = [redis];
   const workers: Worker[] = [];
   const work = createIssueWork({ redis, prefix, config, now, logger: logger.child({ component: 'worker' }), metrics });
-  const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: redis, prefix });
-  const reconcile = new Queue<ReconcileJob>(RECONCILE_QUEUE, { connection: redis, prefix });
-  const retention = new Queue<RetentionJob>(RETENTION_QUEUE, { connection: redis, prefix });
+  const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
+  const reconcile = new Queue<ReconcileJob>(RECONCILE_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
+  const retention = new Queue<RetentionJob>(RETENTION_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
   // Connection errors are reported by the workers and the failing calls; without a listener BullMQ
   // prints each reconnect attempt to stderr, outside the log, for as long as Redis is away.
   for (const queue of [notifications, reconcile, retention]) queue.on('error', () => undefined);
@@ -138,7 +139,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   });
   workers.push(...chat.workers);
   connections.push(...chat.connections);
-  const lineAssign = new Queue<LineAssignJob>(LINE_ASSIGN_QUEUE, { connection: redis, prefix });
+  const lineAssign = new Queue<LineAssignJob>(LINE_ASSIGN_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
   lineAssign.on('error', () => undefined);
   start<DeliveryJob>(INGEST_QUEUE, createDeliveryProcessor(work));
   start<StoredTimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }), Math.max(parts.concurrency, TIMER_CONCURRENCY), TIMER_KEEP_JOBS);
@@ -155,21 +156,21 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   start<ReconcileJob>(RECONCILE_QUEUE, createReconcileProcessor({ ...work, readers: trackerReaders(connectors), agents: parts.agents, read: trackerRead(http) }), 1);
   await scheduleRetention(retention, config.bridge?.retention);
   start<RetentionJob>(RETENTION_QUEUE, createRetentionProcessor({ ...work, retention: () => config.bridge?.retention }), 1);
-  const contractTerms = new Queue<ContractTermJob>(CONTRACT_TERM_QUEUE, { connection: redis, prefix });
+  const contractTerms = new Queue<ContractTermJob>(CONTRACT_TERM_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
   const termDeps = { config, chatQueue: chat.queueFor, redis, prefix, now, logger };
   const planTerms = async () => logger.info('contract term warnings planned', { component: 'contract-term', ...(await scheduleContractTerms(contractTerms, termDeps)) });
   start<ContractTermJob>(CONTRACT_TERM_QUEUE, createContractTermProcessor(termDeps), 1);
   await planTerms();
-  const obligations = new Queue<ObligationJob>(OBLIGATION_QUEUE, { connection: redis, prefix });
+  const obligations = new Queue<ObligationJob>(OBLIGATION_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
   const obligationStore = new ObligationStore(redis, prefix);
   const obligationDeps = { contracts: () => config.contracts.values(), sources, connectors, channels, fallbackChannel, store: obligationStore, issues: work.store, queue: obligations, http, chatQueue: chat.queueFor, now, logger };
   start<ObligationJob>(OBLIGATION_QUEUE, createObligationProcessor(obligationDeps));
   await scheduleObligations(obligations, config.contracts.values(), sources);
-  const availability = new Queue<AvailabilityJob>(AVAILABILITY_QUEUE, { connection: redis, prefix });
+  const availability = new Queue<AvailabilityJob>(AVAILABILITY_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
   const availabilityDeps = { contracts: () => config.contracts.values(), sources, connectors, channels, fallbackChannel, issues: work.store, redis, prefix, queue: availability, chatQueue: chat.queueFor, now, logger };
   start<AvailabilityJob>(AVAILABILITY_QUEUE, createAvailabilityProcessor(availabilityDeps), 1);
   await scheduleAvailability(availability, config.contracts.values());
-  const handovers = new Queue<DutyHandoverJob>(DUTY_HANDOVER_QUEUE, { connection: redis, prefix });
+  const handovers = new Queue<DutyHandoverJob>(DUTY_HANDOVER_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
   const handoverDeps = { config, store: work.store, queue: handovers, chatQueue: chat.queueFor, redis, prefix, now, logger };
   start<DutyHandoverJob>(DUTY_HANDOVER_QUEUE, createDutyHandoverProcessor(handoverDeps), 1);
   await scheduleHandovers(handoverDeps);

@@ -1,15 +1,12 @@
 /**
  * How an issue's SLA state is kept in Redis: deflated against a preset dictionary of the state's
  * own field names and common values, about a third of its JSON (1,077 bytes of a new issue's
- * state become about 300). The first byte says the form: `{` is the JSON every earlier version
- * wrote (still read, so an upgrade loses nothing), STATE_V1 the deflated form with the dictionary
- * below. The dictionary must never change: a new one takes a new first byte, and the old stays
- * readable.
+ * state become about 300). Marker 0x01; the JSON every earlier version wrote is still read
+ * (./compact-json.ts).
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { compactJson } from './compact-json.js';
 
 const STATE_V1 = 0x01;
-const JSON_START = 0x7b;
 
 // Deflate looks back into the dictionary for repeats, nearest first: the most common parts last.
 const DICTIONARY_V1 = Buffer.from(
@@ -26,19 +23,10 @@ const DICTIONARY_V1 = Buffer.from(
   ].join(''),
 );
 
+const codec = compactJson('an issue state', STATE_V1, DICTIONARY_V1);
+
 /** The stored form of a state's JSON text. */
-export function encodeState(json: string): Buffer {
-  const body = deflateRawSync(json, { dictionary: DICTIONARY_V1 });
-  const out = Buffer.allocUnsafe(body.length + 1);
-  out[0] = STATE_V1;
-  body.copy(out, 1);
-  return out;
-}
+export const encodeState = (json: string): Buffer => codec.encode(json);
 
 /** The JSON text of a stored state, in either form. */
-export function decodeState(stored: Buffer | string): string {
-  if (typeof stored === 'string') return stored;
-  if (stored[0] === JSON_START) return stored.toString('utf8');
-  if (stored[0] === STATE_V1) return inflateRawSync(stored.subarray(1), { dictionary: DICTIONARY_V1 }).toString('utf8');
-  throw new Error(`an issue state stored in an unknown form (first byte ${stored[0]})`);
-}
+export const decodeState = (stored: Buffer | string): string => codec.decode(stored);

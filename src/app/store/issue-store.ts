@@ -17,6 +17,7 @@ import type { IssueSla } from '../../domain/sla-clock.js';
 import { isAtRisk, soonestDeadline } from '../../domain/issue-standing.js';
 import { stateChangedMessage, stateChannel } from './state-changes.js';
 import { decodeState, encodeState } from './compact-state.js';
+import { decodeEvent, encodeEvent } from './compact-event.js';
 import { LIST_INDEX_IF_SAME_LUA, LIST_INDEX_VERSION, LIST_PAGE_LUA, PLACE_IN_LISTS_LUA, dimensionSuffixes, listEntry, listIndexKeys, placeArgs, type ListDimensions } from './issue-list-index.js';
 
 
@@ -233,7 +234,10 @@ const SCRIPTS = {
   slaEventLogs: { lua: EVENT_LOGS, readOnly: true },
 } as const;
 
-type Scripts = { readonly [name in keyof typeof SCRIPTS]: (...keysAndArgs: (string | number | Buffer)[]) => Promise<unknown> };
+type Script = (...keysAndArgs: (string | number | Buffer)[]) => Promise<unknown>;
+// ioredis defines each script twice: `name` answers strings, `nameBuffer` Buffers (the event logs
+// hold deflated events, which a string would garble).
+type Scripts = { readonly [name in keyof typeof SCRIPTS]: Script } & { readonly [name in keyof typeof SCRIPTS as `${name}Buffer`]: Script };
 /** Bumped when what the index holds changes: a bridge then builds it anew from the states. */
 const AT_RISK_INDEX_VERSION = '1';
 const INDEX_BATCH = 500;
@@ -279,6 +283,11 @@ function indexEntry(state: IssueState): [string, string] {
   return [member, isAtRisk(state.sla, state.computedAt) ? String(soonestDeadline(state.sla)) : ''];
 }
 
+const parseEvent = (stored: Buffer): IssueEvent => issueEventSchema.parse(JSON.parse(decodeEvent(stored)));
+
+/** A hash field read as a Buffer, as text. */
+const text = (value: Buffer | null): string | null => (value === null ? null : value.toString('utf8'));
+
 /** The ref's fields as HMGET key title url answers them. */
 function refFields([key, title, url]: readonly (string | null)[]): Record<string, string> {
   return { ...(key ? { key } : {}), ...(title ? { title } : {}), ...(url ? { url } : {}) };
@@ -320,7 +329,7 @@ export class IssueStore {
       issue.title ?? '',
       issue.url ?? '',
       issue.id,
-      ...events.flatMap(({ id, event, claims }) => [id, JSON.stringify(event), claims ?? '']),
+      ...events.flatMap(({ id, event, claims }) => [id, encodeEvent(event), claims ?? '']),
     )) as number;
   }
 
@@ -350,15 +359,14 @@ export class IssueStore {
   }
 
   async loadEvents(source: string, issueId: string): Promise<IssueEvent[]> {
-    const raw = await this.redis.lrange(this.key(source, issueId, 'events'), 0, -1);
-    return raw.map((text) => issueEventSchema.parse(JSON.parse(text)));
+    return (await this.redis.lrangeBuffer(this.key(source, issueId, 'events'), 0, -1)).map(parseEvent);
   }
 
   /** The event logs of many issues (a batch: one round trip), in the order asked; an unknown issue's is empty. */
   async loadEventLogs(issues: readonly (readonly [string, string])[]): Promise<IssueEvent[][]> {
     if (issues.length === 0) return [];
-    const logs = (await this.redis.slaEventLogs(issues.length, ...issues.map(([source, issueId]) => this.key(source, issueId, 'events')))) as string[][];
-    return logs.map((raw) => raw.map((text) => issueEventSchema.parse(JSON.parse(text))));
+    const logs = (await this.redis.slaEventLogsBuffer(issues.length, ...issues.map(([source, issueId]) => this.key(source, issueId, 'events')))) as Buffer[][];
+    return logs.map((raw) => raw.map(parseEvent));
   }
 
   async loadRef(source: string, issueId: string): Promise<IssueRef> {
@@ -367,8 +375,8 @@ export class IssueStore {
 
   /** The event log and the ref together: one round trip. */
   async loadLogAndRef(source: string, issueId: string): Promise<{ readonly events: IssueEvent[]; readonly issue: IssueRef }> {
-    const [raw, fields] = (await this.redis.slaLogAndRef(this.key(source, issueId, 'events'), this.key(source, issueId, 'ref'))) as [string[], (string | null)[]];
-    return { events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issueId, refFields(fields)) };
+    const [raw, fields] = (await this.redis.slaLogAndRefBuffer(this.key(source, issueId, 'events'), this.key(source, issueId, 'ref'))) as [Buffer[], (Buffer | null)[]];
+    return { events: raw.map(parseEvent), issue: refFrom(issueId, refFields(fields.map(text))) };
   }
 
   /** Saves the state, and its place in the at-risk and list indexes; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
@@ -542,11 +550,11 @@ export class IssueStore {
     return Object.keys(fields).filter((field) => field.startsWith('restore:')).length + Number(fields.count ?? 0);
   }
 
-  /** The issue's event log and the delivery ids it was told, as stored, read at one instant. */
+  /** The issue's event log (each event's JSON text) and the delivery ids it was told, read at one instant. */
   async readLog(source: string, issueId: string): Promise<{ readonly events: string[]; readonly eventIds: string[] }> {
-    const [events, legacyIds, refKeys] = (await this.redis.slaReadLog(this.key(source, issueId, 'events'), this.key(source, issueId, 'event-ids'), this.key(source, issueId, 'ref'))) as [string[], string[], string[]];
-    const ids = refKeys.filter((field) => field.startsWith('#')).map((field) => field.slice(1));
-    return { events, eventIds: [...new Set([...legacyIds, ...ids])] };
+    const [events, legacyIds, refKeys] = (await this.redis.slaReadLogBuffer(this.key(source, issueId, 'events'), this.key(source, issueId, 'event-ids'), this.key(source, issueId, 'ref'))) as [Buffer[], Buffer[], Buffer[]];
+    const ids = refKeys.map((field) => field.toString('utf8')).filter((field) => field.startsWith('#')).map((field) => field.slice(1));
+    return { events: events.map(decodeEvent), eventIds: [...new Set([...legacyIds.map((id) => id.toString('utf8')), ...ids])] };
   }
 
   /**
@@ -560,7 +568,7 @@ export class IssueStore {
       this.key(source, issueId, 'shown'),
       this.key(source, issueId, 'ref'),
       String(events.length),
-      ...events.map((event) => JSON.stringify(event)),
+      ...events.map(encodeEvent),
       ...eventIds,
     );
   }
@@ -627,7 +635,7 @@ export class IssueStore {
       extra.shown ?? '',
       String(alsoRead.length),
       ...alsoRead.map(([, field]) => field),
-      ...events.flatMap(({ id, event, claims }) => [id, JSON.stringify(event), claims ?? '']),
+      ...events.flatMap(({ id, event, claims }) => [id, encodeEvent(event), claims ?? '']),
     ];
     let applied: AppliedEvents | undefined;
     return this.underLock(
@@ -635,10 +643,10 @@ export class IssueStore {
       issue.id,
       'lock',
       async (token) => {
-        const reply = (await this.redis.slaApplyUnderLock(keys.length, ...keys, token, ISSUE_LOCK_TTL_MS, ...args)) as 0 | [number, string[], (string | null)[], (string | null)[]];
+        const reply = (await this.redis.slaApplyUnderLockBuffer(keys.length, ...keys, token, ISSUE_LOCK_TTL_MS, ...args)) as 0 | [number, Buffer[], (Buffer | null)[], (Buffer | null)[]];
         if (reply === 0) return undefined;
         const [added, raw, pairs, read] = reply;
-        applied = { added, events: raw.map((text) => issueEventSchema.parse(JSON.parse(text))), issue: refFrom(issue.id, refFields(pairs)), read: read.map((value) => value ?? null) };
+        applied = { added, events: raw.map(parseEvent), issue: refFrom(issue.id, refFields(pairs.map(text))), read: read.map(text) };
         return true;
       },
       () => work(applied!),

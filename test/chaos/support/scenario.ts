@@ -15,6 +15,7 @@ import { giteaDueDate } from '../../../connectors/gitea/write-back.js';
 import { trackerConnectors } from '../../../connectors/registry.js';
 import { chatJobId, chatQueueName, notificationId, pipelineQueues } from '../../../src/app/jobs/pipeline.js';
 import { projectRoot } from '../../../src/project-root.js';
+import { decodeEvent } from '../../../src/app/store/compact-event.js';
 import { writeConfig } from '../../support/temp-config.js';
 import { waitUntil } from '../../support/wait-for.js';
 import type { Receiver, TrackerWrite } from './receiver.js';
@@ -337,7 +338,7 @@ export async function countScenario(
 ): Promise<ChaosRow> {
   const logs = new Map<number, LoggedEvent[]>();
   for (const number of new Set(plan.deliveries.map((planned) => planned.issue))) {
-    logs.set(number, (await watch.redis.lrange(eventKey(number, 'events'), 0, -1)).map((text) => JSON.parse(text) as LoggedEvent));
+    logs.set(number, (await watch.redis.lrangeBuffer(eventKey(number, 'events'), 0, -1)).map((stored) => JSON.parse(decodeEvent(stored)) as LoggedEvent));
   }
   const outcomes = new Map(sender.outcomes.map((outcome) => [outcome.delivery.id, outcome]));
   let answered202 = 0;
