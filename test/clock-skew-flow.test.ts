@@ -19,7 +19,7 @@ import { NOTIFY_QUEUE, type DueNotification } from '../src/app/jobs/pipeline.js'
 import { createLogger } from '../src/app/logger.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import type { IssueState } from '../src/app/store/issue-store.js';
-import type { MetricStatus } from '../src/domain/sla-clock.js';
+import type { MetricStatus } from '../src/domain/metric-status.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForQuiet, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { interceptHttp } from './support/http-interception.js';

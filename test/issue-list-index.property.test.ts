@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { issueListPage, pageStates, sendIssueList, type IssueListPage, type IssueListQuery } from '../src/app/http/issue-list.js';
 import { IssueStore, type IssueState } from '../src/app/store/issue-store.js';
-import type { MetricStatus } from '../src/domain/sla-clock.js';
+import type { MetricStatus } from '../src/domain/metric-status.js';
 import { sharedRedis, uniquePrefix } from './support/redis-server.js';
 
 const COMPUTED_AT = 1_800_000_000_000;

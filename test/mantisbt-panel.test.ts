@@ -21,7 +21,7 @@ import { chromium } from 'playwright-core';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { freeLoopbackPort } from '../src/app/store/embedded-redis.js';
 import type { IssueState } from '../src/app/store/issue-store.js';
-import type { MetricStatus } from '../src/domain/sla-clock.js';
+import type { MetricStatus } from '../src/domain/metric-status.js';
 import { projectRoot } from '../src/project-root.js';
 import { startTestBridge, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { ACCESS, htmlText, installMantis, missingMantisBundle, reportIssue, setUpServiceDesk, type MantisWeb, type RunningMantis, type ServiceDesk } from './support/mantisbt.js';

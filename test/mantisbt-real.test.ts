@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
 import { isRedisVariable } from '../src/app/store/redis-target.js';
 import type { IssueState } from '../src/app/store/issue-store.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
-import type { MetricStatus } from '../src/domain/sla-clock.js';
+import type { MetricStatus } from '../src/domain/metric-status.js';
 import { projectRoot } from '../src/project-root.js';
 import { startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
 import {

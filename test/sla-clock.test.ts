@@ -10,7 +10,8 @@ import { HOUR_MS, MINUTE_MS } from '../src/domain/duration.js';
 import type { IssueEventInput } from '../src/domain/issue-event.js';
 import { issueEventSchema } from '../src/domain/issue-event.js';
 import { parseLocalIso, toLocalIso } from '../src/domain/local-time.js';
-import { runClock, type IssueSla, type MetricStatus } from '../src/domain/sla-clock.js';
+import { runClock, type IssueSla } from '../src/domain/sla-clock.js';
+import type { MetricStatus } from '../src/domain/metric-status.js';
 import { projectRoot } from '../src/project-root.js';
 import { shippedConfig } from './support/shipped-config.js';
 

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { issueEventSchema, type IssueEventInput } from '../src/domain/issue-event.js';
 import { parseLocalIso, toLocalIso } from '../src/domain/local-time.js';
-import { runClock, type MetricStatus } from '../src/domain/sla-clock.js';
+import { runClock } from '../src/domain/sla-clock.js';
+import type { MetricStatus } from '../src/domain/metric-status.js';
 import { nextNotification } from '../src/domain/timer-plan.js';
 import { projectRoot } from '../src/project-root.js';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { durationToMs, type Duration } from '../domain/duration.js';
-import { durationSchema } from './schema.js';
+import { durationSchema } from './field-schemas.js';
 
 const DAY_MS = 86_400_000;
 /** Durations of the bridge's own housekeeping are real time: a day is 24 h. */

@@ -1,12 +1,14 @@
 /** Turns validated config files into the domain's calendars and contracts, checking cross-references. */
 import type { BusinessCalendar } from '../domain/business-calendar.js';
-import type { Contract, MetricRule, WarningRule } from '../domain/contract.js';
+import type { Contract } from '../domain/contract.js';
+import type { MetricRule, WarningRule } from '../domain/metric-rule.js';
 import { HolidayResolver } from '../domain/holidays.js';
 import { METRICS, type Metric } from '../domain/metric.js';
 import { PRIORITIES } from '../domain/priority.js';
 import { WallClockCalendar } from '../domain/wall-clock-calendar.js';
 import { WindowedCalendar } from '../domain/windowed-calendar.js';
 import { durationToMs } from '../domain/duration.js';
+import type { PathPart, Report } from './config-report.js';
 import { WEEKDAYS, type CalendarFile, type ContractFile } from './schema.js';
 import { compileHoursCard } from './hours-card-schema.js';
 import { compileContacts } from './contacts-config.js';
@@ -14,10 +16,6 @@ import { compileObligations } from './compile-obligations.js';
 import { compileConditionMetrics } from './metrics-config.js';
 import { compileLines } from './lines-config.js';
 
-export type PathPart = string | number;
-
-/** Reports a problem at a path inside the file being compiled. */
-export type Report = (path: PathPart[], message: string) => void;
 
 const DEFAULT_METRIC_RULES: Record<Metric, Omit<MetricRule, 'metric' | 'targets'>> = {
   reaction: { starts: 'created', metBy: ['agent_comment', 'resolved'], pausesOn: new Set() },

@@ -2,7 +2,7 @@
 import type { BusinessCalendar } from '../domain/business-calendar.js';
 import { durationToMs, formatDuration } from '../domain/duration.js';
 import type { Obligation } from '../domain/obligation.js';
-import type { PathPart } from './compile-config.js';
+import type { PathPart } from './config-report.js';
 import type { ObligationFile } from './schema.js';
 
 export function compileObligations(

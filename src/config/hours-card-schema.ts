@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { HoursCard } from '../domain/hours-card.js';
 import { parseDuration } from '../domain/duration.js';
-import { durationSchema as durationSchemaOf, localDateSchema as localDateSchemaOf } from './schema.js';
+import { durationSchema as durationSchemaOf, localDateSchema as localDateSchemaOf } from './field-schemas.js';
 
 // schema.ts imports this file for its `hours:` key: read its schemas when parsing, not at load.
 const durationSchema = z.lazy(() => durationSchemaOf);

@@ -5,13 +5,13 @@
  * issue round the desk for ever.
  */
 import { z } from 'zod';
-import type { WarningRule } from '../domain/contract.js';
+import type { WarningRule } from '../domain/metric-rule.js';
 import type { LineEscalation, SupportLine } from '../domain/support-line.js';
 
 export type { LineEscalation, SupportLine };
-import type { Report } from './compile-config.js';
+import type { Report } from './config-report.js';
 import { splitMembers } from '../domain/line-members.js';
-import { warningSchema } from './schema.js';
+import { warningSchema } from './field-schemas.js';
 
 export const escalateSchema = z.strictObject({
   /** `breach` (the default) or a threshold of the handover target: `75%`, `30m before`. */

@@ -14,12 +14,12 @@
  */
 import { z } from 'zod';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
-import type { WarningRule } from '../domain/contract.js';
+import type { WarningRule } from '../domain/metric-rule.js';
 import { eventConditionSchema, stateConditionSchema } from '../domain/metric-condition.js';
 import type { MetricDefinition } from '../domain/metric-definition.js';
-import type { Report } from './compile-config.js';
+import type { Report } from './config-report.js';
 // Used only at parse time: schema.ts reads this module lazily, so the cycle is harmless.
-import { idSchema, policySchema, warningSchema } from './schema.js';
+import { idSchema, policySchema, warningSchema } from './field-schemas.js';
 import { escalateSchema, compileEscalations, type SupportLine } from './line-escalation-config.js';
 import { GROUP_MEMBER_PREFIX, LineMembers, splitMembers } from '../domain/line-members.js';
 

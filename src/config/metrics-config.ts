@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
-import type { WarningRule } from '../domain/contract.js';
+import type { WarningRule } from '../domain/metric-rule.js';
 import { eventConditionSchema, stateConditionSchema } from '../domain/metric-condition.js';
 import { REOPEN_ACTIONS, type MetricDefinition } from '../domain/metric-definition.js';
 import { METRICS, type Metric } from '../domain/metric.js';
-import type { PathPart, Report } from './compile-config.js';
+import type { PathPart, Report } from './config-report.js';
 // Used only at parse time: schema.ts reads this module lazily, so the cycle is harmless.
-import { metricDefinitionSchema, policySchema, warningSchema } from './schema.js';
+import { metricDefinitionSchema, policySchema, warningSchema } from './field-schemas.js';
 
 export type PresetMetricFile = z.infer<typeof metricDefinitionSchema>;
 

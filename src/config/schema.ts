@@ -2,58 +2,18 @@
  * The config files' schemas: the single source of the config types. Objects are strict so that a
  * misspelt key in a hand-edited file is an error instead of a silently ignored setting.
  */
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { parseDuration, type Duration } from '../domain/duration.js';
 import { isHolidayDate } from '../domain/holidays.js';
-import { meetConditionSchema, metricStartSchema } from '../domain/contract.js';
 import { UNLISTED_CLOCKS } from '../domain/contacts-rule.js';
 import { languageSchema } from '../domain/language.js';
 import { zoneSchema } from '../domain/local-time.js';
 import { metricSchema } from '../domain/metric.js';
 import { metricsFileSchema } from './metrics-config.js';
+import { byShape, durationSchema, idSchema, localDateSchema, policySchema, warningSchema } from './field-schemas.js';
 import { linesFileSchema } from './lines-config.js';
 import { OBLIGATION_EVERY } from '../domain/obligation-period.js';
-import { prioritySchema, type Priority } from '../domain/priority.js';
+import { prioritySchema } from '../domain/priority.js';
 import { hoursCardFileSchema } from './hours-card-schema.js';
-
-/**
- * Picks the schema by the input's shape (e.g. a duration string or a per-priority map). Unlike
- * z.union it reports the chosen branch's own problems, with their paths, instead of "Invalid input".
- */
-function byShape<S extends z.ZodType, O extends z.ZodType>(scalar: S, structured: O) {
-  return z.unknown().transform((input, ctx): z.output<S> | z.output<O> => {
-    const schema = input !== null && typeof input === 'object' ? structured : scalar;
-    const result = schema.safeParse(input, { reportInput: true });
-    if (result.success) return result.data as z.output<S> | z.output<O>;
-    for (const issue of result.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0] & object);
-    return z.NEVER;
-  });
-}
-
-export const idSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes (e.g. "nl-office")' });
-
-export const durationSchema = z.string({ error: 'expected a duration such as 30m, 2h, 2d or 1w' }).transform((text, ctx): Duration => {
-  const duration = parseDuration(text);
-  if (!duration) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (use e.g. 45s, 30m, 2h, 2d, 1w or 1d4h)` });
-    return z.NEVER;
-  }
-  return duration;
-});
-
-/** A target: a duration, or `none` where the contract sets no target. */
-export const targetSchema = z.union([z.literal('none').transform(() => null), durationSchema], {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a duration (use e.g. 30m, 2h, 2d, 1w, or none)`,
-});
-
-export const localDateSchema = z
-  .string({ error: 'expected a date as YYYY-MM-DD' })
-  .refine((text) => /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text).isValid, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not a date (use YYYY-MM-DD)`,
-  });
 
 function minuteOfDay(text: string): number | undefined {
   const match = /^(\d{2}):(\d{2})$/.exec(text);
@@ -139,41 +99,6 @@ export const calendarFileSchema = z
     }
   });
 export type CalendarFile = z.infer<typeof calendarFileSchema>;
-
-export const metricDefinitionSchema = z.strictObject({
-  starts: metricStartSchema.default('created'),
-  met_by: z.array(meetConditionSchema).min(1),
-  pauses_on: z.array(z.string().min(1)).default([]),
-});
-
-/** `50%` of the target, or `2h before` the breach. */
-export const warningSchema = z.string().transform((text, ctx) => {
-  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text.trim());
-  if (percent) {
-    const fraction = Number(percent[1]) / 100;
-    if (fraction > 0 && fraction < 1) return { kind: 'fraction' as const, fraction, label: text.trim() };
-  }
-  const before = /^(.+?)\s+before$/.exec(text.trim());
-  const duration = before ? parseDuration(before[1]!) : undefined;
-  if (duration) return { kind: 'before' as const, duration, label: text.trim() };
-  ctx.addIssue({ code: 'custom', message: `"${text}" is not a warning (use a percentage below 100%, e.g. 75%, or e.g. "2h before")` });
-  return z.NEVER;
-});
-export type Warning = z.infer<typeof warningSchema>;
-
-const perPriorityTargetsSchema = z.strictObject({
-  P1: targetSchema.optional(),
-  P2: targetSchema.optional(),
-  P3: targetSchema.optional(),
-  P4: targetSchema.optional(),
-});
-
-/** One target for every priority, or a target per priority; a priority left out has none. */
-export const policySchema = byShape(targetSchema, perPriorityTargetsSchema)
-  .transform((policy): Record<Priority, Duration | null> => {
-    if (policy === null || 'weeks' in policy) return { P1: policy, P2: policy, P3: policy, P4: policy };
-    return { P1: policy.P1 ?? null, P2: policy.P2 ?? null, P3: policy.P3 ?? null, P4: policy.P4 ?? null };
-  });
 
 export const coverageSchema = z.strictObject({
   source: z.string().min(1),
@@ -285,9 +210,9 @@ export const contractFileSchema = z
     covers: z.array(coverageSchema).min(1),
     environments: z.record(z.string().min(1), z.strictObject({ clamp_to: prioritySchema, reason: z.string().optional() })).default({}),
     /** The presets and metrics defined by conditions: ./metrics-config.ts. */
-    metrics: z.lazy(() => metricsFileSchema).prefault({}),
+    metrics: metricsFileSchema.prefault({}),
     /** The desk's support lines and their members: ./lines-config.ts. */
-    lines: z.lazy(() => linesFileSchema).optional(),
+    lines: linesFileSchema.optional(),
     policies: z.partialRecord(metricSchema, policySchema),
     warnings: z.array(warningSchema).min(1).prefault(['50%', '75%', '90%']),
     /** Where notifications go: warnings to the team, breaches and escalations to the managers. */
@@ -301,7 +226,7 @@ export const contractFileSchema = z
     /** Repeat the breach message every `every` of business time while the metric stays unmet. */
     escalation: z.strictObject({ every: durationSchema, max: z.number().int().positive().optional() }).optional(),
     /** A prepaid hours card (strippenkaart): ./hours-card-schema.ts. */
-    hours: z.lazy(() => hoursCardFileSchema).optional(),
+    hours: hoursCardFileSchema.optional(),
     contacts: contactsSchema.optional(),
     /** A warning to the managers (notify.breaches) this long before valid.until ends, in calendar time. */
     term: z.strictObject({ warn_before: durationSchema }).optional(),

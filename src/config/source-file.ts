@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { prioritySchema } from '../domain/priority.js';
-import { byteSizeSchema, durationSchema, idSchema } from './schema.js';
+import { byteSizeSchema } from './schema.js';
+import { durationSchema, idSchema } from './field-schemas.js';
 import { writeBackConfigShape } from './write-back-config.js';
 
 /** The keys a tracker adds, per block of the source file (`top`: at the top level). */

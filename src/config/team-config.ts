@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
 import type { Rota } from '../domain/duty-rota.js';
-import type { PathPart, Report } from './compile-config.js';
+import type { PathPart, Report } from './config-report.js';
 import { parseRotaIcal } from './rota-ical.js';
 import type { TeamFile } from './team-schema.js';
 

@@ -1,7 +1,7 @@
 /** `config/teams/*.yaml`: a team, its people with their tracker and chat names, and its duty rota. */
 import { z } from 'zod';
 import { zoneSchema } from '../domain/local-time.js';
-import { idSchema, localDateSchema } from './schema.js';
+import { idSchema, localDateSchema } from './field-schemas.js';
 
 /** `2.5 working days`, `1 working day`, `3 days`, `5d`: whole or half working days. */
 export const rotationStepSchema = z.union([z.string(), z.number()]).transform((input, ctx): number => {

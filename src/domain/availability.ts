@@ -10,7 +10,7 @@
 import { DateTime } from 'luxon';
 import type { Instant } from './business-calendar.js';
 import { fieldInstant } from './field-instant.js';
-import { applyFacts, type IssueFacts } from './sla-clock.js';
+import { applyFacts, type IssueFacts } from './issue-facts.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
 import type { Priority } from './priority.js';
 

@@ -16,13 +16,15 @@
  */
 import type { BusinessCalendar, Instant } from './business-calendar.js';
 import { samePerson, type Reporter } from './contacts-rule.js';
-import { calendarFor, type Contract, type WarningRule } from './contract.js';
+import { calendarFor, type Contract } from './contract.js';
+import type { WarningRule } from './metric-rule.js';
 import { durationToMs, formatDuration as formatTarget } from './duration.js';
 import type { IssueEvent } from './issue-event.js';
 import type { MetricDefinition } from './metric-definition.js';
 import { describeEvent, orList, type EventCondition, type StateCondition, type Written } from './metric-condition.js';
 import type { Priority } from './priority.js';
-import type { ClockSegment, IssueFacts, MetricState, MetricStatus, ThresholdInstant } from './sla-clock.js';
+import type { ClockSegment, MetricState, MetricStatus, ThresholdInstant } from './metric-status.js';
+import type { IssueFacts } from './issue-facts.js';
 
 /** Who belongs to a group, as lower-cased user names and e-mail addresses; undefined: no such group. */
 export type GroupDirectory = (group: string) => ReadonlySet<string> | undefined;

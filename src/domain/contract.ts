@@ -1,5 +1,4 @@
 import type { SupportLine } from './support-line.js';
-import { z } from 'zod';
 import type { BusinessCalendar } from './business-calendar.js';
 import type { AuthorizedContacts } from './contacts-rule.js';
 import type { TermWarning } from './contract-term.js';
@@ -12,30 +11,7 @@ import type { MetricDefinition } from './metric-definition.js';
 import type { Obligation } from './obligation.js';
 import type { AvailabilityRule } from './availability.js';
 import type { Priority } from './priority.js';
-
-/** When a metric's clock starts: at creation, or when an earlier metric is met. */
-export const metricStartSchema = z.enum(['created', 'reaction_met', 'response_met']);
-export type MetricStart = z.infer<typeof metricStartSchema>;
-
-/** What meets a metric: a public agent comment, an assignment, resolving, or reaching a status. */
-export const meetConditionSchema = z.string().refine((text) => /^(agent_comment|assigned|resolved|status:.+)$/.test(text), {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a meeting event (use agent_comment, assigned, resolved or status:<name>)`,
-});
-export type MeetCondition = z.infer<typeof meetConditionSchema>;
-
-export interface MetricRule {
-  readonly metric: Metric;
-  readonly starts: MetricStart;
-  readonly metBy: readonly MeetCondition[];
-  /** Lower-cased status names during which the clock stands still. */
-  readonly pausesOn: ReadonlySet<string>;
-  /** `null`: the contract sets no target for that priority. */
-  readonly targets: Readonly<Record<Priority, Duration | null>>;
-}
-
-export type WarningRule =
-  | { readonly kind: 'fraction'; readonly fraction: number; readonly label: string }
-  | { readonly kind: 'before'; readonly duration: Duration; readonly label: string };
+import type { MetricRule, WarningRule } from './metric-rule.js';
 
 export interface Coverage {
   readonly source: string;

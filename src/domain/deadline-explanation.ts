@@ -10,14 +10,17 @@
 import { DateTime } from 'luxon';
 import type { BusinessCalendar, Instant } from './business-calendar.js';
 import { closedSpans } from './closed-spans.js';
-import { calendarFor, resolveTarget, type Contract, type MetricRule } from './contract.js';
+import { calendarFor, resolveTarget, type Contract } from './contract.js';
+import type { MetricRule } from './metric-rule.js';
 import { formatMs } from './duration.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
 import type { JournalRecord, NotificationRecord } from './issue-journal.js';
 import type { Metric } from './metric.js';
 import { clampPriority, type Priority } from './priority.js';
 import type { ConditionMetricStatus } from './condition-engine.js';
-import { applyFacts, chosenCreated, initialFacts, runClock, type ClockSegment, type IssueFacts, type MetricStatus } from './sla-clock.js';
+import { runClock } from './sla-clock.js';
+import { applyFacts, chosenCreated, initialFacts, type IssueFacts } from './issue-facts.js';
+import type { ClockSegment, MetricStatus } from './metric-status.js';
 import type { NotificationKind } from './timer-plan.js';
 
 /** A chat channel a contract routes to, as far as the explanation needs it. */

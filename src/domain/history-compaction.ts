@@ -18,7 +18,7 @@
  */
 import type { Instant } from './business-calendar.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
-import { applyFacts, chosenCreated, initialFacts, type IssueFacts } from './sla-clock.js';
+import { applyFacts, chosenCreated, initialFacts, type IssueFacts } from './issue-facts.js';
 import { decisiveTimeEvents } from './time-record.js';
 
 type Meeting = 'agent-comment' | 'resolved' | 'reopened';

@@ -10,7 +10,7 @@ import { samePerson } from './contacts-rule.js';
 import type { Contract } from './contract.js';
 import type { ApprovalRule } from './hours-card.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
-import { applyFacts, chosenCreated, initialFacts, type IssueFacts } from './sla-clock.js';
+import { applyFacts, chosenCreated, initialFacts, type IssueFacts } from './issue-facts.js';
 
 export type Approval = { readonly state: 'approved'; readonly at: number } | { readonly state: 'pending'; readonly since: number };
 

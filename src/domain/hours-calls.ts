@@ -7,7 +7,7 @@ import { approvalOf } from './hours-approval.js';
 import { workKindOf, type HoursCard } from './hours-card.js';
 import type { HoursCall } from './hours-ledger.js';
 import type { IssueEvent } from './issue-event.js';
-import { applyFacts, chosenCreated, initialFacts } from './sla-clock.js';
+import { applyFacts, chosenCreated, initialFacts } from './issue-facts.js';
 import { inEventOrder } from './issue-event.js';
 import { currentTimeRecords } from './time-record.js';
 

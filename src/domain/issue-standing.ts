@@ -3,7 +3,8 @@
  * (running with a warning passed) or breached, as computed at the state's `computedAt` (every
  * timer recomputes at its instant), and the soonest deadline it still has to meet, which orders them.
  */
-import type { IssueSla, MetricStatus } from './sla-clock.js';
+import type { IssueSla } from './sla-clock.js';
+import type { MetricStatus } from './metric-status.js';
 
 export type Standing = 'at-risk' | 'breached' | 'running';
 

@@ -4,7 +4,7 @@
  * is condition-engine.ts.
  */
 import type { BusinessCalendar } from './business-calendar.js';
-import type { MetricRule, WarningRule } from './contract.js';
+import type { MetricRule, WarningRule } from './metric-rule.js';
 import type { Duration } from './duration.js';
 import { describeEvent, describeState, orList, parseEventCondition, parseStateCondition, type EventCondition, type StateCondition, type Written } from './metric-condition.js';
 import type { Priority } from './priority.js';

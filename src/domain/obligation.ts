@@ -5,7 +5,7 @@
  * report says whether it was done by the period's end.
  */
 import type { BusinessCalendar, Instant } from './business-calendar.js';
-import { applyFacts, type IssueFacts } from './sla-clock.js';
+import { applyFacts, type IssueFacts } from './issue-facts.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
 import type { ObligationEvery, ObligationPeriod } from './obligation-period.js';
 

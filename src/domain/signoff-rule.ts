@@ -5,9 +5,8 @@
  * reporter's with a keyword. A reopening voids the resolution and its confirmation; the next
  * resolution waits for its own.
  */
-import type { Instant } from './business-calendar.js';
+import type { BusinessCalendar, Instant } from './business-calendar.js';
 import { samePerson, type Reporter } from './contacts-rule.js';
-import type { Contract } from './contract.js';
 import { durationToMs, formatDuration, type Duration } from './duration.js';
 import type { IssueEvent } from './issue-event.js';
 
@@ -66,8 +65,14 @@ function confirms(condition: SignoffCondition, { event, before, after }: Signoff
   }
 }
 
+/** What of a contract the sign-off reads (a Contract is one). */
+export interface SignoffContract {
+  readonly signoff?: SignoffRule | undefined;
+  readonly calendar: BusinessCalendar;
+}
+
 /** Over the events after creation, in the order the clock applies them; `null` when the contract does not measure the sign-off. */
-export function evaluateSignoff(contract: Contract, steps: readonly SignoffStep[], reporter: Reporter | undefined, now: Instant): SignoffStatus | null {
+export function evaluateSignoff(contract: SignoffContract, steps: readonly SignoffStep[], reporter: Reporter | undefined, now: Instant): SignoffStatus | null {
   const rule = contract.signoff;
   if (!rule) return null;
   let resolvedAt: Instant | undefined;
@@ -104,7 +109,7 @@ export function evaluateSignoff(contract: Contract, steps: readonly SignoffStep[
 }
 
 /** Every keyword a sign-off by note may use, lower-cased: what the webhook path looks for in comments. */
-export function signoffKeywords(contracts: Iterable<Contract>): string[] {
+export function signoffKeywords(contracts: Iterable<Pick<SignoffContract, 'signoff'>>): string[] {
   const keywords = new Set<string>();
   for (const contract of contracts) for (const condition of contract.signoff?.confirmedBy ?? []) if (condition.kind === 'reporter_note') keywords.add(condition.value);
   return [...keywords];

@@ -11,53 +11,9 @@ import type { Contract } from './contract.js';
 import { findContract } from './coverage.js';
 import { presetDefinition, type MetricDefinition } from './metric-definition.js';
 import { inEventOrder, type IssueEvent } from './issue-event.js';
-import type { Metric } from './metric.js';
+import { applyFacts, chosenCreated, initialFacts, type IssueFacts } from './issue-facts.js';
+import type { MetricStatus } from './metric-status.js';
 import { clampPriority, type Priority } from './priority.js';
-
-export type MetricState = 'running' | 'paused' | 'met' | 'breached' | 'not_started' | 'not_applicable';
-
-/** A stretch of time during which a metric's clock ran, at one priority. */
-export interface ClockSegment {
-  readonly from: Instant;
-  /** `null` while the clock is still running. */
-  readonly to: Instant | null;
-  readonly priority: Priority;
-  readonly calendar: string;
-}
-
-export interface ThresholdInstant {
-  readonly label: string;
-  /** Business ms of elapsed time at which the threshold is reached. */
-  readonly elapsedMs: number;
-  /** When it was or will be reached; `null` while paused before reaching it, or never (met first). */
-  readonly at: Instant | null;
-}
-
-export interface MetricStatus {
-  readonly metric: Metric;
-  readonly state: MetricState;
-  /** Why a metric is paused, not started or not applicable, or how it was met. */
-  readonly reason?: string;
-  readonly priority: Priority;
-  readonly calendar: string;
-  /** The calendar's time zone: deadlines are shown in its local time. */
-  readonly zone: string;
-  readonly target?: { readonly text: string; readonly ms: number };
-  readonly startedAt?: Instant;
-  readonly metAt?: Instant;
-  /** When the target is or was reached; `null` while paused before reaching it. */
-  readonly deadline?: Instant | null;
-  readonly elapsedMs?: number;
-  /** Target minus elapsed business time: negative when overdue. */
-  readonly remainingMs?: number;
-  readonly warnings?: readonly ThresholdInstant[];
-  /**
-   * Repeats after the breach, as far as they have come by `now` plus the next one; empty when the
-   * contract has none.
-   */
-  readonly escalations?: readonly ThresholdInstant[];
-  readonly segments?: readonly ClockSegment[];
-}
 
 export interface PriorityDecision {
   readonly effective: Priority;
@@ -97,86 +53,6 @@ export interface IssueHistory {
   readonly events: readonly IssueEvent[];
 }
 
-/** What the clock knows of an issue at a point of its history: every field an event can set. */
-export interface IssueFacts {
-  createdAt: Instant;
-  project: string;
-  component: string | undefined;
-  labels: readonly string[];
-  environment: string | null;
-  requested: Priority;
-  status: string;
-  statusPaused: boolean;
-  assignee: string | null;
-  resolved: boolean;
-  deleted: boolean;
-  /** The watched custom fields by the source's name for them (field_changed). */
-  fields: Readonly<Record<string, string | null>>;
-}
-
-export function applyFacts(facts: IssueFacts, event: IssueEvent): void {
-  switch (event.type) {
-    case 'created':
-      Object.assign(facts, {
-        createdAt: event.at,
-        project: event.project,
-        component: event.component,
-        labels: event.labels,
-        environment: event.environment,
-        requested: event.priority,
-        status: event.status,
-        statusPaused: event.paused,
-        assignee: event.assignee,
-        fields: event.fields ?? {},
-      });
-      return;
-    case 'priority_changed':
-      facts.requested = event.priority;
-      return;
-    case 'status_changed':
-      facts.status = event.status;
-      facts.statusPaused = event.paused;
-      return;
-    case 'resolved':
-      facts.resolved = true;
-      if (event.status) facts.status = event.status;
-      return;
-    case 'reopened':
-      facts.resolved = false;
-      if (event.status) facts.status = event.status;
-      return;
-    case 'moved':
-      facts.project = event.project;
-      facts.component = event.component;
-      return;
-    case 'deleted':
-      facts.deleted = true;
-      return;
-    case 'environment_changed':
-      facts.environment = event.environment;
-      return;
-    case 'labels_changed':
-      facts.labels = event.labels;
-      return;
-    case 'field_changed':
-      facts.fields = { ...facts.fields, [event.field]: event.value };
-      return;
-    case 'assigned':
-      facts.assignee = event.assignee;
-      return;
-    case 'observed':
-      if (event.status !== undefined) Object.assign(facts, { status: event.status, statusPaused: event.paused ?? false });
-      if (event.resolved !== undefined) facts.resolved = event.resolved;
-      if (event.priority !== undefined) facts.requested = event.priority;
-      if (event.assignee !== undefined) facts.assignee = event.assignee;
-      return;
-    case 'commented':
-      return;
-    case 'time_logged':
-      return;
-  }
-}
-
 function decidePriority(contract: Contract, facts: IssueFacts): PriorityDecision {
   const rule = facts.environment ? contract.environments.get(facts.environment.toLowerCase()) : undefined;
   if (rule) {
@@ -184,32 +60,6 @@ function decidePriority(contract: Contract, facts: IssueFacts): PriorityDecision
     if (effective !== facts.requested) return { effective, requested: facts.requested, reason: `clamped to ${effective}: ${rule.reason}` };
   }
   return { effective: facts.requested, requested: facts.requested, reason: `${facts.requested} as set in the tracker` };
-}
-
-type CreatedEvent = Extract<IssueEvent, { type: 'created' }>;
-
-/** The created event that counts, of events in their own time order: the first real one, else the first synthetic one. */
-export function chosenCreated(ordered: readonly IssueEvent[]): CreatedEvent | undefined {
-  const createdEvents = ordered.filter((event): event is CreatedEvent => event.type === 'created');
-  return createdEvents.find((event) => !event.synthetic) ?? createdEvents[0];
-}
-
-/** The facts right after `created`, before any other event. */
-export function initialFacts(created: CreatedEvent): IssueFacts {
-  return {
-    createdAt: created.at,
-    project: created.project,
-    component: created.component,
-    labels: created.labels,
-    environment: created.environment,
-    requested: created.priority,
-    status: created.status,
-    statusPaused: created.paused,
-    assignee: created.assignee,
-    resolved: false,
-    deleted: false,
-    fields: created.fields ?? {},
-  };
 }
 
 /** A contract's metrics as conditions, the presets first; built once per compiled contract. */

@@ -14,7 +14,8 @@ import type { Metric } from './metric.js';
 import type { ObligationRow } from './obligation-report.js';
 import type { AvailabilitySection } from './availability-report.js';
 import { PRIORITIES, type Priority } from './priority.js';
-import type { IssueSla, MetricStatus } from './sla-clock.js';
+import type { IssueSla } from './sla-clock.js';
+import type { MetricStatus } from './metric-status.js';
 import type { HoursReportSection } from './hours-report.js';
 
 export interface ReportIssue {

@@ -1,5 +1,5 @@
 /** A support line of a contract, as escalations see it (src/config/line-escalation-config.ts reads it). */
-import type { WarningRule } from './contract.js';
+import type { WarningRule } from './metric-rule.js';
 
 export interface LineEscalation {
   /** `breach`, or a threshold of the line's handover target (`75%`). */

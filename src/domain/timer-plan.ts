@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { Instant } from './business-calendar.js';
-import type { MetricStatus } from './sla-clock.js';
+import type { MetricStatus } from './metric-status.js';
 
 /** What a plan reads of a metric's state: a preset's or one defined by conditions. */
 export type TimedStatus = Pick<MetricStatus, 'warnings' | 'deadline' | 'escalations' | 'segments' | 'metAt'> & { readonly metric: string };

@@ -8,7 +8,8 @@
 import { DateTime } from 'luxon';
 import type { Instant } from './business-calendar.js';
 import { PRIORITIES } from './priority.js';
-import type { IssueSla, MetricState, MetricStatus } from './sla-clock.js';
+import type { IssueSla } from './sla-clock.js';
+import type { MetricState, MetricStatus } from './metric-status.js';
 import { percentile } from './sla-report.js';
 
 /** What became of a metric: its clock's state, or why the issue has none under that side's contract. */

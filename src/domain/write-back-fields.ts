@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { Instant } from './business-calendar.js';
 import { METRICS, metricSchema, type Metric } from './metric.js';
-import type { IssueSla, MetricStatus } from './sla-clock.js';
+import type { IssueSla } from './sla-clock.js';
+import type { MetricStatus } from './metric-status.js';
 
 const instantSchema = z.number().int();
 

@@ -13,7 +13,8 @@ import type { IssueRef, Normalized, WebhookDelivery } from '../../connectors/con
 import { giteaConnector, type GiteaPayload } from '../../connectors/gitea/index.js';
 import type { Source } from '../../src/config/source.js';
 import { issueEventSchema, type IssueEvent } from '../../src/domain/issue-event.js';
-import { runClock, type IssueSla, type MetricStatus } from '../../src/domain/sla-clock.js';
+import { runClock, type IssueSla } from '../../src/domain/sla-clock.js';
+import type { MetricStatus } from '../../src/domain/metric-status.js';
 import { projectRoot } from '../../src/project-root.js';
 import { shippedConfig } from '../support/shipped-config.js';
 import { GITEA_ISSUE_42_WEBHOOKS } from '../support/gitea-story.js';

@@ -14,7 +14,8 @@ import type { IssueRef, Normalized, WebhookDelivery } from '../../connectors/con
 import { displayName, githubConnector, type GithubPayload } from '../../connectors/github/index.js';
 import type { Source } from '../../src/config/source.js';
 import { issueEventSchema, type IssueEvent } from '../../src/domain/issue-event.js';
-import { runClock, type IssueSla, type MetricStatus } from '../../src/domain/sla-clock.js';
+import { runClock, type IssueSla } from '../../src/domain/sla-clock.js';
+import type { MetricStatus } from '../../src/domain/metric-status.js';
 import { projectRoot } from '../../src/project-root.js';
 import { GITHUB_ISSUE_42_WEBHOOKS } from '../support/github-story.js';
 import { shippedConfig } from '../support/shipped-config.js';

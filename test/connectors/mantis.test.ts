@@ -20,7 +20,8 @@ import type { IssueRef, Normalized, WebhookDelivery } from '../../connectors/con
 import { mantisConnector, type MantisPayload } from '../../connectors/mantis/index.js';
 import type { Source } from '../../src/config/source.js';
 import { issueEventSchema, type IssueEvent } from '../../src/domain/issue-event.js';
-import { runClock, type IssueSla, type MetricStatus } from '../../src/domain/sla-clock.js';
+import { runClock, type IssueSla } from '../../src/domain/sla-clock.js';
+import type { MetricStatus } from '../../src/domain/metric-status.js';
 import { projectRoot } from '../../src/project-root.js';
 import { DEMO_SECRETS, shippedConfig } from '../support/shipped-config.js';
 

@@ -12,7 +12,7 @@ import { deadlineEvents, deadlineUid } from '../../src/app/ical/deadline-events.
 import { feedCalendar, type EventRevision } from '../../src/app/ical/feed-calendar.js';
 import { unfoldLines } from '../../src/app/ical/ical-text.js';
 import type { IssueState } from '../../src/app/store/issue-store.js';
-import type { MetricStatus } from '../../src/domain/sla-clock.js';
+import type { MetricStatus } from '../../src/domain/metric-status.js';
 import { ZoneOffsets } from '../../src/domain/zone-offsets.js';
 
 const HOUR = 3_600_000;

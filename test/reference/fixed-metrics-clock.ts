@@ -7,7 +7,8 @@
 import type { Instant } from '../../src/domain/business-calendar.js';
 import { checkContact, type ContactCheck } from '../../src/domain/contacts-rule.js';
 import { evaluateSignoff, type SignoffStatus, type SignoffStep } from '../../src/domain/signoff-rule.js';
-import { calendarFor, resolveTarget, type Contract, type MetricRule } from '../../src/domain/contract.js';
+import { calendarFor, resolveTarget, type Contract } from '../../src/domain/contract.js';
+import type { MetricRule } from '../../src/domain/metric-rule.js';
 import { findContract } from '../../src/domain/coverage.js';
 import { durationToMs } from '../../src/domain/duration.js';
 import { inEventOrder, type IssueEvent } from '../../src/domain/issue-event.js';

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { handoverIssues } from '../../src/app/jobs/duty-handover.js';
 import type { IssueState } from '../../src/app/store/issue-store.js';
 import type { Team } from '../../src/config/team-config.js';
-import type { MetricStatus } from '../../src/domain/sla-clock.js';
+import type { MetricStatus } from '../../src/domain/metric-status.js';
 import { shippedConfig } from '../support/shipped-config.js';
 
 const NOW = Date.now();

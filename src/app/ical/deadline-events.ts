@@ -4,7 +4,7 @@
  * paused clock has none, so it leaves the calendar until it runs again).
  */
 import type { Metric } from '../../domain/metric.js';
-import type { MetricStatus } from '../../domain/sla-clock.js';
+import type { MetricStatus } from '../../domain/metric-status.js';
 import type { IssueState } from '../store/issue-store.js';
 
 /** Which issues a feed takes: those of one contract, or those assigned to one of a set of people. */
