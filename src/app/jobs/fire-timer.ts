@@ -17,18 +17,23 @@ const MAX_CLOCK_SKEW_MS = 60_000;
 
 export interface TimerDeps extends IssueWorkDeps {
   readonly notifications: Queue<DueNotification>;
+  /** Waits (an early job's instant, a failed attempt's retry wait); a timer by default. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+const timeout = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createTimerProcessor(deps: TimerDeps) {
   // The claims of timers firing together go to the notify queue in one round trip (perf).
   const addClaim = bulkAdder(() => deps.notifications);
+  const sleep = deps.sleep ?? timeout;
   return async (job: Job<StoredTimerJob>): Promise<DueNotification | null> => {
     // The tuple this version queues, or the object an earlier version queued.
     const timer = timerOf(job.data);
     const { source, issueId } = timer;
     // A delayed job may come up before its instant by this worker's clock; the plan is checked at the instant.
     const early = timer.at - deps.now();
-    if (early > 0 && early <= MAX_CLOCK_SKEW_MS) await new Promise((resolve) => setTimeout(resolve, early));
+    if (early > 0 && early <= MAX_CLOCK_SKEW_MS) await sleep(early);
     try {
       return await deps.store.withIssueLock(source, issueId, async () => {
         const now = deps.now();
@@ -41,7 +46,7 @@ export function createTimerProcessor(deps: TimerDeps) {
     } catch (error) {
       // This version's jobs carry no backoff (it would push their options past Redis's compact hash
       // encoding, see TIMER_JOB_OPTIONS): the wait before the next attempt is taken here.
-      if (!job.opts.backoff && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) await new Promise((resolve) => setTimeout(resolve, TIMER_RETRY_DELAY_MS * 2 ** job.attemptsMade));
+      if (!job.opts.backoff && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) await sleep(TIMER_RETRY_DELAY_MS * 2 ** job.attemptsMade);
       throw error;
     }
   };
