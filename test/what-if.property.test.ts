@@ -65,7 +65,9 @@ describe('what-if properties', function () {
         for (const change of report.changes) expect([change.before.state, change.after.state], `${change.key} ${change.metric}`).to.not.deep.equal(['met', 'breached']);
         for (const row of report.total.rows) expect(row.after.met, `${row.priority} ${row.metric}`).to.be.at.least(row.before.met);
       }),
-      { numRuns: 60 },
+      // About one generated set in 40 has an outcome the longer targets change: 60 runs found none
+      // about one time in five, which left the property unshown; 400 miss with odds of about 1 in 25,000.
+      { numRuns: 400 },
     );
     expect(changed, 'outcomes the longer targets changed').to.be.above(0);
   });
