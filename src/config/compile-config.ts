@@ -16,7 +16,6 @@ import { compileObligations } from './compile-obligations.js';
 import { compileConditionMetrics } from './metrics-config.js';
 import { compileLines } from './lines-config.js';
 
-
 const DEFAULT_METRIC_RULES: Record<Metric, Omit<MetricRule, 'metric' | 'targets'>> = {
   reaction: { starts: 'created', metBy: ['agent_comment', 'resolved'], pausesOn: new Set() },
   response: { starts: 'created', metBy: ['resolved'], pausesOn: new Set() },

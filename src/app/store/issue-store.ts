@@ -286,7 +286,7 @@ function indexEntry(state: IssueState): [string, string] {
 const parseEvent = (stored: Buffer): IssueEvent => issueEventSchema.parse(JSON.parse(decodeEvent(stored)));
 
 /** A hash field read as a Buffer, as text. */
-const text = (value: Buffer | null): string | null => (value === null ? null : value.toString('utf8'));
+const asText = (value: Buffer | null): string | null => (value === null ? null : value.toString('utf8'));
 
 /** The ref's fields as HMGET key title url answers them. */
 function refFields([key, title, url]: readonly (string | null)[]): Record<string, string> {
@@ -376,7 +376,7 @@ export class IssueStore {
   /** The event log and the ref together: one round trip. */
   async loadLogAndRef(source: string, issueId: string): Promise<{ readonly events: IssueEvent[]; readonly issue: IssueRef }> {
     const [raw, fields] = (await this.redis.slaLogAndRefBuffer(this.key(source, issueId, 'events'), this.key(source, issueId, 'ref'))) as [Buffer[], (Buffer | null)[]];
-    return { events: raw.map(parseEvent), issue: refFrom(issueId, refFields(fields.map(text))) };
+    return { events: raw.map(parseEvent), issue: refFrom(issueId, refFields(fields.map(asText))) };
   }
 
   /** Saves the state, and its place in the at-risk and list indexes; under the issue's lock only while the lock is still this holder's (else `IssueLockLost`). */
@@ -646,7 +646,7 @@ export class IssueStore {
         const reply = (await this.redis.slaApplyUnderLockBuffer(keys.length, ...keys, token, ISSUE_LOCK_TTL_MS, ...args)) as 0 | [number, Buffer[], (Buffer | null)[], (Buffer | null)[]];
         if (reply === 0) return undefined;
         const [added, raw, pairs, read] = reply;
-        applied = { added, events: raw.map(parseEvent), issue: refFrom(issue.id, refFields(pairs.map(text))), read: read.map(text) };
+        applied = { added, events: raw.map(parseEvent), issue: refFrom(issue.id, refFields(pairs.map(asText))), read: read.map(asText) };
         return true;
       },
       () => work(applied!),
