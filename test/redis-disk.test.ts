@@ -208,13 +208,19 @@ describe('Redis that cannot write its files', function () {
 
     after(async () => {
       await bridge?.stop();
-      admin?.disconnect();
       if (redisServer && redisServer.exitCode === null) {
         const gone = new Promise((resolve) => redisServer!.once('exit', resolve));
-        redisServer.kill('SIGKILL');
+        // SHUTDOWN kills a snapshot child still writing its temp file into dataDir; a SIGKILL of the
+        // server alone leaves that child writing while the directory is removed (ENOTEMPTY).
+        // Not awaited: Redis answers SHUTDOWN by closing the connection, and the client would keep
+        // the command to send again on a reconnect.
+        admin?.shutdown('NOSAVE').catch(() => undefined);
+        const stubborn = setTimeout(() => redisServer!.kill('SIGKILL'), 5_000);
         await gone;
+        clearTimeout(stubborn);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      admin?.disconnect();
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     });
 
     it('turns not ready with the reason, answers 503, logs it once, and takes webhooks again once Redis can snapshot', async () => {
