@@ -6,6 +6,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
+import { deflateRawSync } from 'node:zlib';
+import { compactJson } from '../src/app/store/compact-json.js';
 import { decodeState, encodeState } from '../src/app/store/compact-state.js';
 import { decodeEvent, encodeEvent } from '../src/app/store/compact-event.js';
 import { IssueStore, type IssueState } from '../src/app/store/issue-store.js';
@@ -17,6 +19,24 @@ const commented = (at: number): IssueEvent => ({ type: 'commented', at, by: 'age
 function stateOf(issueId: string, at: number): IssueState {
   return { source: 'jira-demo', issue: { id: issueId, key: `MB-${issueId}`, title: 'Checkout returns 502', url: `https://jira.example.com/browse/MB-${issueId}` }, sla: { covered: false, reason: 'no contract matches' } as unknown as IssueState['sla'], computedAt: at, eventCount: 1 };
 }
+
+describe('the codec of compact texts (compact-json.ts)', () => {
+  const dictionary = Buffer.from('{"source":"jira-demo","issue":{"id":"","key":"","title":""},"computedAt":');
+  const codec = compactJson('a test text', 0x05, dictionary);
+
+  it('reads what earlier versions deflated with zlib\'s default 32 KiB window, long texts with far repeats too (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 4_200, maxLength: 6_000 }), fc.integer({ min: 2, max: 3 }), (text, copies) => {
+        // Repeats further apart than the codec's own 4 KiB window reaches.
+        const json = JSON.stringify({ source: 'jira-demo', issue: { title: Array.from({ length: copies }, () => text).join('|') } });
+        const earlier = Buffer.concat([Buffer.from([0x05]), deflateRawSync(json, { dictionary })]);
+        expect(codec.decode(earlier)).to.equal(json);
+        expect(codec.decode(codec.encode(json))).to.equal(json);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
 
 describe('compact states (compact-state.ts)', () => {
   it('gives back every JSON text it encoded (fast-check), and reads the plain JSON earlier versions stored', () => {
