@@ -8,6 +8,8 @@
  * client sent before waiting, so about one per round trip), divided by the deliveries. Several
  * rounds, each on a fresh key prefix; medians.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { INGEST_QUEUE } from '../../src/app/jobs/pipeline.js';
@@ -25,8 +27,11 @@ interface ApplyRound {
   readonly cpuUsPerEvent: number;
 }
 
-/** One round: `count` deliveries applied by a fresh worker-only bridge. */
-export async function applyRound(redisUrl: string, prefix: string, count: number): Promise<ApplyRound> {
+/**
+ * One round: `count` deliveries applied by a fresh worker-only bridge. `profilePath`: a CPU profile
+ * of this process (the worker's) from the queue's resume to the last delivery applied.
+ */
+export async function applyRound(redisUrl: string, prefix: string, count: number, profilePath?: string): Promise<ApplyRound> {
   const client = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const ingest = new Queue(INGEST_QUEUE, { connection: client, prefix });
   try {
@@ -37,10 +42,20 @@ export async function applyRound(redisUrl: string, prefix: string, count: number
       // Startup's own traffic (schedulers, re-planning) settles before the counters are read.
       await new Promise((resolve) => setTimeout(resolve, 300));
       const before = await redisCounters(client);
+      const session = profilePath ? new Session() : undefined;
+      if (session) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
       const cpuBefore = process.cpuUsage();
       await ingest.resume();
       const { polls, seconds } = await waitForApplied(client, prefix, 600_000);
       const cpu = process.cpuUsage(cpuBefore);
+      if (session) {
+        writeFileSync(profilePath!, JSON.stringify((await session.post('Profiler.stop')).profile));
+        session.disconnect();
+      }
       const after = await redisCounters(client);
       const delta = counterDelta(before, after);
       // The bench's own: resume, the looks at the queue, the INFO calls.
@@ -70,7 +85,9 @@ export const applyBench: Bench = async ({ quick }) => {
   const redis = await spawnRedis();
   try {
     const figures: ApplyRound[] = [];
-    for (let index = 0; index < rounds; index += 1) figures.push(await applyRound(redis.url, `bench-apply-${index}`, perRound));
+    // BENCH_APPLY_PROFILE=file.cpuprofile: a CPU profile of the last round (the first ones warm up).
+    const profilePath = process.env.BENCH_APPLY_PROFILE;
+    for (let index = 0; index < rounds; index += 1) figures.push(await applyRound(redis.url, `bench-apply-${index}`, perRound, index === rounds - 1 ? profilePath : undefined));
     const of = (pick: (figure: ApplyRound) => number) => median(figures.map(pick));
     const perEvent = (name: string) => of((figure) => (figure.commands[name] ?? 0) / figure.events);
     const names = Object.entries(figures[0]!.commands).sort((a, b) => b[1] - a[1]).map(([name]) => name);
