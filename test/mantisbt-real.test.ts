@@ -457,6 +457,24 @@ if (missing) {
       await expectNoDeadLetters();
     });
 
+    it("the bridge's own assignment (a line escalation's, over REST) sets the handler and leaves the status: MantisBT applies auto_set_status_to_assigned to a web assignment only", async () => {
+      // Were the status moved to assigned, a next line's handover, stopped by a status change,
+      // would stop at once (connectors/mantis/assign-request.ts).
+      const source = loadBridgeConfig(configDir, {}).sources.get(SOURCE)!;
+      const byBridge = (await asCustomer.createIssue({ projectId: desk.projectId, summary: 'Invoices are missing', priority: 'normal' })).id;
+      const byAgent = (await asCustomer.createIssue({ projectId: desk.projectId, summary: 'Invoices are late', priority: 'normal' })).id;
+      for (const id of [byBridge, byAgent]) await writtenBack(id, covered((m) => m.reaction.state === 'running'));
+      for (const request of mantisConnector.assign!(source, { id: String(byBridge), key: String(byBridge) }, desk.agent.username)) await new OutboundHttp({}).send(request);
+      await groupAction(desk.agent.web, [byAgent], 'ASSIGN', { assign: String(desk.agent.id) });
+      const [assignedByBridge, assignedByAgent] = [await asAgent.getIssue(byBridge), await asAgent.getIssue(byAgent)];
+      expect(assignedByBridge.handler?.name, 'the REST assignment').to.equal(desk.agent.username);
+      expect(assignedByBridge.status.name, 'the status after the REST assignment').to.equal('new');
+      expect(assignedByAgent.handler?.name, 'the web assignment').to.equal(desk.agent.username);
+      expect(assignedByAgent.status.name, 'the same MantisBT moves a web assignment on by itself').to.equal('assigned');
+      await settled();
+      await expectNoDeadLetters();
+    });
+
     it('a REST client that creates an issue and patches it at once: reconcile keeps the patch', async () => {
       // One integration, one token: the same user reports and, in the same second, raises the
       // priority. The bridge's write-back waits meanwhile, as it does whenever the client is the
