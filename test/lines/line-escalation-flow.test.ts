@@ -14,7 +14,8 @@ import { DateTime } from 'luxon';
 import nock from 'nock';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { LINE_ASSIGN_QUEUE, type LineAssignJob } from '../../src/app/jobs/pipeline.js';
+import { INGEST_QUEUE, LINE_ASSIGN_QUEUE, type LineAssignJob } from '../../src/app/jobs/pipeline.js';
+import { OutboundHttp } from '../../src/app/outbound/outbound-http.js';
 import { createLineAssignProcessor } from '../../src/app/jobs/line-escalation.js';
 import { createLogger } from '../../src/app/logger.js';
 import type { Job } from 'bullmq';
@@ -188,6 +189,50 @@ describe('functional escalation between support lines', function () {
     expect(second?.cycles?.map((cycle) => cycle.outcome)).to.deep.equal(['cancelled']);
     expect(second?.state).to.equal('cancelled');
   });
+  it("waits for a write-back of the issue on its way before it assigns: the bridge's writes to one issue go one at a time", async () => {
+    const created = DateTime.now().startOf('second').minus({ seconds: 1 });
+    // High (P2): the second line's 60 s handover does not run out while the test runs; the assignment is this test's.
+    const payload = issueCreated({ created: created.toISO(), id: '70003', key: 'MB-703', priority: 'High' });
+    (payload.issue.fields as Record<string, unknown>).assignee = { accountId: 'acc-carla', displayName: 'Carla' };
+    await send(payload);
+    await waitForState(bridges[0]!, 'jira-demo', '70003', (candidate) => candidate.sla.covered && candidate.sla.assignee === 'Carla');
+    const config = linesConfig();
+    const ingest = new Queue(INGEST_QUEUE, { connection: redis, prefix: bridges[0]!.prefix });
+    const process = createLineAssignProcessor({
+      store: bridges[0]!.store,
+      contracts: config.contracts,
+      sources: config.sources,
+      connectors: trackerConnectors,
+      http: new OutboundHttp({}),
+      deadLetters: undefined as never,
+      ingest,
+      now: Date.now,
+      logger: createLogger({ silent: true }),
+    });
+    const job = { data: { source: 'jira-demo', issueId: '70003', assignee: 'ronald', fromLine: 'second', toLine: 'third', notificationId: 'notify-lock-test' } } as Job<LineAssignJob>;
+    const assignedHere = () => assignments.filter(({ issue }) => issue === '70003');
+    let assigning: Promise<unknown> | undefined;
+    try {
+      await bridges[0]!.store.withIssueLock(
+        'jira-demo',
+        '70003',
+        async () => {
+          assigning = process(job);
+          // The time a write-back's request to the tracker takes, the lock held all along.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(assignedHere(), 'no assignment while the write-back is on its way').to.deep.equal([]);
+        },
+        'write-back-lock',
+      );
+      expect(await assigning).to.deep.equal({ outcome: 'assigned', issueId: '70003' });
+      expect(assignedHere()).to.deep.equal([{ issue: '70003', body: { accountId: 'ronald' } }]);
+      await waitForState(bridges[0]!, 'jira-demo', '70003', (candidate) => candidate.sla.covered && candidate.sla.assignee === 'ronald');
+    } finally {
+      await assigning?.catch(() => undefined);
+      await ingest.close();
+    }
+  });
+
   it("leaves a person's choice made since the escalation alone: no assignment once the issue left the line", async () => {
     const created = DateTime.now().startOf('second').minus({ minutes: 1 });
     const payload = issueCreated({ created: created.toISO(), id: '70002', key: 'MB-702' });

@@ -188,7 +188,13 @@ export interface LineAssignOutcome {
 /** Sends the assignment, then records it in the issue's history as the bridge's own delivery. */
 export function createLineAssignProcessor(deps: LineAssignDeps) {
   const log = deps.logger.child({ component: 'line-assign' });
-  return async (job: Job<LineAssignJob>): Promise<LineAssignOutcome> => {
+  // Under the write-back's lock of the issue: the bridge's writes to one issue go one at a time.
+  // MantisBT's REST PATCH lays the patch over the whole issue as it read it when the request began
+  // and writes all of it back (custom fields, due date, handler), so an assignment made while the
+  // breach's write-back was on its way could put the old deadlines back (issues_rest.php).
+  return (job: Job<LineAssignJob>): Promise<LineAssignOutcome> => deps.store.withIssueLock(job.data.source, job.data.issueId, () => assign(job), 'write-back-lock');
+
+  async function assign(job: Job<LineAssignJob>): Promise<LineAssignOutcome> {
     const { source: sourceId, issueId, assignee, notificationId } = job.data;
     const source = deps.sources.get(sourceId);
     const state = await deps.store.loadState(sourceId, issueId);
@@ -237,5 +243,5 @@ export function createLineAssignProcessor(deps: LineAssignDeps) {
     );
     log.info('assigned to the next line', { source: sourceId, issue: state.issue.key, assignee, to: job.data.toLine });
     return { outcome: 'assigned', issueId };
-  };
+  }
 }
