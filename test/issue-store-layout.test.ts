@@ -191,4 +191,66 @@ describe('the issue store on a Redis a previous version wrote', function () {
     expect(await redis.exists(key('4', 'event-ids'))).to.equal(0);
     expect([...(await store.readLog('jira-demo', '4')).eventIds].sort()).to.deep.equal(['created:synthetic', 'd#1']);
   });
+
+  describe('long titles, links and event ids (pieces and digests, so the ref stays a listpack)', () => {
+    const encoding = async (issueId: string) => String(await redis.call('OBJECT', 'ENCODING', key(issueId, 'ref')));
+    const refOf = (issueId: string, url: string, title: string) => ({ id: issueId, key: `MB-${issueId}`, title, url });
+    // A Jira summary may have 255 characters; these cross the 64-byte pieces inside a character.
+    const titles = fc.oneof(fc.string({ maxLength: 255 }), fc.string({ unit: 'grapheme', maxLength: 255 }), fc.constantFrom('x'.repeat(64), 'x'.repeat(128), 'é'.repeat(32), '€'.repeat(100)));
+
+    it('gives back any title and link through every read path, after the next one shorter or longer too (fast-check)', async () => {
+      let issues = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(titles, fc.webUrl({ withQueryParameters: true })), { minLength: 1, maxLength: 3 }), async (writes) => {
+          const issueId = String(100 + (issues += 1));
+          let at = 0;
+          for (const [title, url] of writes) {
+            const issue = refOf(issueId, url, title);
+            const applied = await store.applyUnderLock('jira-demo', issue, [{ id: `d-${(at += 1)}#0`, event: commented(at) }], {}, async (result) => result);
+            // An empty title is no title, as it always was.
+            const read = { ...refOf(issueId, url, title), title: title || undefined };
+            expect(applied.issue, 'as a delivery reads it back').to.deep.equal(read);
+            expect(await store.loadRef('jira-demo', issueId)).to.deep.equal(read);
+            expect((await store.loadLogAndRef('jira-demo', issueId)).issue).to.deep.equal(read);
+          }
+          expect(await encoding(issueId)).to.equal('listpack');
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it('takes a shorter title\'s stale pieces away, and an import writes pieces too', async () => {
+      const long = 'Checkout returns 502 for every order since the deploy of this morning, and the invoices stop';
+      await store.appendEvents('jira-demo', refOf('200', 'https://jira.example.com/browse/MB-200', long), [{ id: 'd#0', event: commented(1) }]);
+      expect((await redis.hkeys(key('200', 'ref'))).filter((field) => field.startsWith('title'))).to.have.members(['title', 'title:1']);
+      await store.appendEvents('jira-demo', refOf('200', 'https://jira.example.com/browse/MB-200', 'Checkout returns 502'), [{ id: 'd#1', event: commented(2) }]);
+      expect((await redis.hkeys(key('200', 'ref'))).filter((field) => field.startsWith('title'))).to.deep.equal(['title']);
+      expect((await store.loadRef('jira-demo', '200')).title).to.equal('Checkout returns 502');
+
+      await store.restoreRef('jira-demo', refOf('201', 'https://jira.example.com/browse/MB-201', long), ['MB-201']);
+      expect(await store.loadRef('jira-demo', '201')).to.deep.equal(refOf('201', 'https://jira.example.com/browse/MB-201', long));
+      expect(await encoding('201')).to.equal('listpack');
+    });
+
+    it('keeps a long event id as its digest: applied once, once more not, exported and imported as the same', async () => {
+      // GitLab without an Idempotency-Key (connectors/gitlab/delivery-id.ts).
+      const id = `body:${'ab12'.repeat(16)}#0`;
+      const issue = refOf('300', 'https://gitlab.example.com/group/project/-/issues/300', 'Short');
+      expect(await store.appendEvents('jira-demo', issue, [{ id, event: commented(1) }])).to.equal(1);
+      expect(await store.appendEvents('jira-demo', issue, [{ id, event: commented(1) }]), 'the same id again').to.equal(0);
+      expect(await encoding('300')).to.equal('listpack');
+      const { eventIds } = await store.readLog('jira-demo', '300');
+      expect(eventIds).to.have.length(1);
+      expect(eventIds[0]).to.match(/^~[0-9a-f]{24}$/);
+      await store.replaceLog('jira-demo', '300', await store.loadEvents('jira-demo', '300'), eventIds);
+      expect(await store.appendEvents('jira-demo', issue, [{ id, event: commented(1) }]), 'after an export and import').to.equal(0);
+    });
+
+    it('finds a long event id an earlier version kept whole (a hashtable ref) and does not apply it again', async () => {
+      const id = `body:${'cd34'.repeat(16)}#0`;
+      await redis.hset(key('400', 'ref'), { key: 'MB-400', title: 'Old', url: '', [`#${id}`]: '1' });
+      expect(await store.appendEvents('jira-demo', refOf('400', '', 'Old'), [{ id, event: commented(1) }])).to.equal(0);
+      expect(await store.appendEvents('jira-demo', refOf('400', '', 'Old'), [{ id: `${id}x`, event: commented(2) }]), 'another long id').to.equal(1);
+    });
+  });
 });

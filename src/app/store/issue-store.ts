@@ -52,14 +52,83 @@ export interface IssueState {
   readonly eventCount: number;
 }
 
+// The ref hash stays in Redis's compact listpack only while every field and value is at most 64
+// bytes (hash-max-listpack-value); one longer turns the whole hash into a hashtable, about 450
+// bytes more per issue. So a longer title or link is kept in 64-byte pieces (`title`, then
+// `title:1`, `title:2`...: a first piece of exactly 64 bytes may have more), and a longer event id
+// (GitLab's `body:<sha256>` without an Idempotency-Key) by a digest, `#~<24 hex of its SHA-1>`.
+const REF_LUA = `
+local PIECE = 64
+local function idField(id)
+  if #id < PIECE then return '#' .. id end
+  return '#~' .. string.sub(redis.sha1hex(id), 1, 24)
+end
+-- The field/value pairs that hold value under name, appended to out; answers how many pieces.
+local function piecesOf(name, value, out)
+  out[#out + 1] = name
+  out[#out + 1] = string.sub(value, 1, PIECE)
+  local count = 1
+  while count * PIECE < #value do
+    out[#out + 1] = name .. ':' .. count
+    out[#out + 1] = string.sub(value, count * PIECE + 1, (count + 1) * PIECE)
+    count = count + 1
+  end
+  return count
+end
+-- A value as its pieces hold it (nil when there is none): the first one, and while a piece is
+-- whole, the next ones, read 15 at a time.
+local function joined(ref, name, first)
+  if not first or #first < PIECE then return first end
+  local parts = { first }
+  local from = 1
+  while true do
+    local names = {}
+    for k = from, from + 14 do names[#names + 1] = name .. ':' .. k end
+    local got = redis.call('HMGET', ref, unpack(names))
+    for k = 1, 15 do
+      if not got[k] then return table.concat(parts) end
+      parts[#parts + 1] = got[k]
+    end
+    from = from + 15
+  end
+end
+local function readRef(ref)
+  local got = redis.call('HMGET', ref, 'key', 'title', 'url')
+  return { got[1], joined(ref, 'title', got[2]), joined(ref, 'url', got[3]) }
+end
+-- Key, title and link written (with extra field/value pairs), the pieces of a longer title or
+-- link before them taken away.
+local function writeRef(ref, key, title, url, extra)
+  local old = redis.call('HMGET', ref, 'title', 'url')
+  local pairs_out = { 'key', key }
+  local titles = piecesOf('title', title, pairs_out)
+  local urls = piecesOf('url', url, pairs_out)
+  for i = 1, #extra do pairs_out[#pairs_out + 1] = extra[i] end
+  local stale = {}
+  for i, name in ipairs({ 'title', 'url' }) do
+    if old[i] and #old[i] == PIECE then
+      local from = i == 1 and titles or urls
+      local k = from
+      while redis.call('HEXISTS', ref, name .. ':' .. k) == 1 do
+        stale[#stale + 1] = name .. ':' .. k
+        k = k + 1
+      end
+    end
+  end
+  if #stale > 0 then redis.call('HDEL', ref, unpack(stale)) end
+  redis.call('HSET', ref, unpack(pairs_out))
+end`;
+
 // Whether an event id is new to the issue, recording it if so. The ids are fields `#<id>` of the
 // issue's ref hash (one key fewer per issue than a set of their own); `legacy`: the issue also has
 // the set of ids a bridge before this one kept (`<issue>:event-ids`), still read until its log is
-// replaced (retention, an import).
-const EVENT_ID_LUA = `
+// replaced (retention, an import). A long id an earlier version kept whole is found as well.
+const EVENT_ID_LUA = `${REF_LUA}
 local function isNewEvent(ids, ref, legacy, id)
   if legacy and redis.call('SISMEMBER', ids, id) == 1 then return false end
-  return redis.call('HSETNX', ref, '#' .. id, '1') == 1
+  local field = idField(id)
+  if field ~= '#' .. id and redis.call('HEXISTS', ref, '#' .. id) == 1 then return false end
+  return redis.call('HSETNX', ref, field, '1') == 1
 end
 -- Appends each event of ARGV (in threes from ARGV[from]: id, event, claimed id or '') whose id is
 -- new; answers how many, and the ids claimed as (field, '1') pairs for placeRef.
@@ -71,7 +140,7 @@ local function appendNew(ids, events, ref, from)
     if isNewEvent(ids, ref, legacy, ARGV[i]) then
       redis.call('RPUSH', events, ARGV[i + 1])
       added = added + 1
-      if ARGV[i + 2] ~= '' then claimed[#claimed + 1] = '#' .. ARGV[i + 2]; claimed[#claimed + 1] = '1' end
+      if ARGV[i + 2] ~= '' then claimed[#claimed + 1] = idField(ARGV[i + 2]); claimed[#claimed + 1] = '1' end
     end
   end
   return added, claimed
@@ -83,7 +152,7 @@ local function placeRef(ref, keys, partial, key, title, url, issueId, claimed)
     redis.call('HSETNX', ref, 'key', key)
     if #claimed > 0 then redis.call('HSET', ref, unpack(claimed)) end
   else
-    redis.call('HSET', ref, 'key', key, 'title', title, 'url', url, unpack(claimed))
+    writeRef(ref, key, title, url, claimed)
     redis.call('HSET', keys, key, issueId)
   end
 end`;
@@ -115,10 +184,20 @@ placeRef(KEYS[5], KEYS[6], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], claimed)
 if ARGV[9] ~= '' then redis.call('SET', KEYS[7], ARGV[9]) end
 local fields = {}
 for i = 1, reads do fields[i] = redis.call('HGET', KEYS[7 + i], ARGV[10 + i]) end
-return { added, redis.call('LRANGE', KEYS[3], 0, -1), redis.call('HMGET', KEYS[5], 'key', 'title', 'url'), fields }`;
+return { added, redis.call('LRANGE', KEYS[3], 0, -1), readRef(KEYS[5]), fields }`;
 
 // The event log (KEYS[1]) and the ref (KEYS[2]) in one call.
-const LOG_AND_REF = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HMGET', KEYS[2], 'key', 'title', 'url') }`;
+const LOG_AND_REF = `${REF_LUA}
+return { redis.call('LRANGE', KEYS[1], 0, -1), readRef(KEYS[2]) }`;
+
+// The ref's key, title and link (KEYS[1]), as HMGET key title url would answer them.
+const READ_REF = `${REF_LUA}
+return readRef(KEYS[1])`;
+
+// The ref's key, title and link (ARGV[1..3]) written, as a delivery writes them (an import).
+const WRITE_REF = `${REF_LUA}
+writeRef(KEYS[1], ARGV[1], ARGV[2], ARGV[3], {})
+return 1`;
 
 // The log (KEYS[1]) and the event ids: the set an earlier version kept (KEYS[2]) and the ref's
 // (KEYS[3]) fields, which the caller sorts out.
@@ -127,14 +206,14 @@ const READ_LOG = `return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('SME
 // A log (KEYS[1]) replaced whole: the ARGV[1] events after it, then the event ids; the ids before
 // go, in either layout (the set KEYS[2], the ref's fields in KEYS[4]), and what the last delivery
 // showed (KEYS[3]).
-const REPLACE_LOG = `
+const REPLACE_LOG = `${REF_LUA}
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 for _, field in ipairs(redis.call('HKEYS', KEYS[4])) do
   if string.sub(field, 1, 1) == '#' then redis.call('HDEL', KEYS[4], field) end
 end
 local count = tonumber(ARGV[1])
 for i = 2, count + 1 do redis.call('RPUSH', KEYS[1], ARGV[i]) end
-for i = count + 2, #ARGV do redis.call('HSET', KEYS[4], '#' .. ARGV[i], '1') end
+for i = count + 2, #ARGV do redis.call('HSET', KEYS[4], idField(ARGV[i]), '1') end
 return 1`;
 
 // The event logs of KEYS, one list each, for reading many issues in one round trip.
@@ -220,6 +299,8 @@ const SCRIPTS = {
   slaAppendEvents: { numberOfKeys: 5, lua: APPEND_EVENTS },
   slaApplyUnderLock: { lua: APPLY_UNDER_LOCK },
   slaLogAndRef: { numberOfKeys: 2, lua: LOG_AND_REF },
+  slaReadRef: { numberOfKeys: 1, lua: READ_REF, readOnly: true },
+  slaWriteRef: { numberOfKeys: 1, lua: WRITE_REF },
   slaReadLog: { numberOfKeys: 3, lua: READ_LOG, readOnly: true },
   slaReplaceLog: { numberOfKeys: 4, lua: REPLACE_LOG },
   slaAcquireLock: { numberOfKeys: 1, lua: ACQUIRE_LOCK },
@@ -370,7 +451,7 @@ export class IssueStore {
   }
 
   async loadRef(source: string, issueId: string): Promise<IssueRef> {
-    return refFrom(issueId, refFields(await this.redis.hmget(this.key(source, issueId, 'ref'), 'key', 'title', 'url')));
+    return refFrom(issueId, refFields((await this.redis.slaReadRef(this.key(source, issueId, 'ref'))) as (string | null)[]));
   }
 
   /** The event log and the ref together: one round trip. */
@@ -582,10 +663,8 @@ export class IssueStore {
 
   /** Makes an issue known under its ref and every key that named it (an import). */
   async restoreRef(source: string, issue: IssueRef, keys: readonly string[]): Promise<void> {
-    const transaction = this.redis
-      .multi()
-      .sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]))
-      .hset(this.key(source, issue.id, 'ref'), { key: issue.key, title: issue.title ?? '', url: issue.url ?? '' });
+    await this.redis.slaWriteRef(this.key(source, issue.id, 'ref'), issue.key, issue.title ?? '', issue.url ?? '');
+    const transaction = this.redis.multi().sadd(`${this.prefix}:issues`, JSON.stringify([source, issue.id]));
     for (const key of new Set([issue.key, ...keys])) transaction.hset(`${this.prefix}:issue-keys:${source}`, key, issue.id);
     await transaction.exec();
   }
