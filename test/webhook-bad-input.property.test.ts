@@ -18,7 +18,7 @@ import { PassThrough } from 'node:stream';
 import YAML from 'yaml';
 import { connectorOf } from '../connectors/connector.js';
 import { trackerConnectors } from '../connectors/registry.js';
-import { AVAILABILITY_QUEUE, deliveryJobId, RECONCILE_QUEUE, RETENTION_QUEUE } from '../src/app/jobs/pipeline.js';
+import { AVAILABILITY_QUEUE, deliveryJobId, DUTY_HANDOVER_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE } from '../src/app/jobs/pipeline.js';
 import { createLogger } from '../src/app/logger.js';
 import { PLUGINS } from '../src/app/plugins.js';
 import { createRedis, type RedisClient } from '../src/app/store/redis-connection.js';
@@ -76,10 +76,14 @@ function sourceOf(kind: string): Source {
 /** Every header a tracker's delivery id travels in: fresh ones, so that mutated bodies are not answered as duplicates. */
 const DELIVERY_HEADER = /delivery|uuid|identifier|idempotency|^webhook-id$/i;
 
-/** Redis keys that change on their own (BullMQ's own bookkeeping), left out of the comparison. */
-const HOUSEKEEPING = /:(events|stalled-check|marker|meta|id|stalled|limiter|active|wait|completed|failed|delayed|prioritized|paused|pc|de)$/;
-/** The queues job schedulers fill on their own clock (retention runs once at start), never a request. */
-const SCHEDULED = new RegExp(`:(${[RETENTION_QUEUE, RECONCILE_QUEUE, AVAILABILITY_QUEUE].join('|')}):`);
+/** Redis keys that change on their own (BullMQ's own bookkeeping, a running job's lock), left out of the comparison. */
+const HOUSEKEEPING = /:(events|stalled-check|marker|meta|id|stalled|limiter|active|wait|completed|failed|delayed|prioritized|paused|pc|de|lock)$/;
+/**
+ * The queues job schedulers fill on their own clock (retention runs once at start), never a
+ * request; and a duty handover, which fires at a shift's start whatever the hour the test runs at,
+ * with its mark and its chat job.
+ */
+const SCHEDULED = new RegExp(`:(${[RETENTION_QUEUE, RECONCILE_QUEUE, AVAILABILITY_QUEUE, DUTY_HANDOVER_QUEUE].join('|')}):|:duty-handover-sent:|:handover-[0-9a-f]+-`);
 
 async function keysOf(redis: RedisClient, prefix: string): Promise<string[]> {
   const keys: string[] = [];
