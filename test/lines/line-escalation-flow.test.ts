@@ -218,7 +218,9 @@ describe('functional escalation between support lines', function () {
         '70003',
         async () => {
           assigning = process(job);
-          // The time a write-back's request to the tracker takes, the lock held all along.
+          // A write-back's request on its way, the lock held all along: 300 ms is many times what an
+          // assignment that did not wait takes to reach nock here (a few ms), and the checks after the
+          // release show the same assignment does go out.
           await new Promise((resolve) => setTimeout(resolve, 300));
           expect(assignedHere(), 'no assignment while the write-back is on its way').to.deep.equal([]);
         },
