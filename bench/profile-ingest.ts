@@ -89,7 +89,9 @@ try {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.send('stop');
   await exited;
-  const written = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile') && !before.has(name));
+  // The server's main thread (thread id 0 in `CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile`): tsx's
+  // module loader runs in a thread of its own, whose profile is mostly idle and would hide it.
+  const written = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile') && !before.has(name) && /\.\d+\.0\.\d+\.cpuprofile$/.test(name));
   for (const name of written) {
     console.log(`profile: ${path.join(dir, name)}`);
     summarize(JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as Profile);
