@@ -8,12 +8,11 @@
  * client sent before waiting, so about one per round trip), divided by the deliveries. Several
  * rounds, each on a fresh key prefix; medians.
  */
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { INGEST_QUEUE } from '../../src/app/jobs/pipeline.js';
 import { spawnRedis } from '../../test/support/redis-server.js';
+import { cpuProfile } from '../lib/cpu-profile.js';
 import { benchBridge, counterDelta, fillIngest, LOOK_COMMANDS, redisCounters, waitForApplied } from '../lib/bench-bridge.js';
 import { type Bench, median, round } from '../lib/report.js';
 
@@ -42,20 +41,13 @@ export async function applyRound(redisUrl: string, prefix: string, count: number
       // Startup's own traffic (schedulers, re-planning) settles before the counters are read.
       await new Promise((resolve) => setTimeout(resolve, 300));
       const before = await redisCounters(client);
-      const session = profilePath ? new Session() : undefined;
-      if (session) {
-        session.connect();
-        await session.post('Profiler.enable');
-        await session.post('Profiler.start');
-      }
+      const profile = await cpuProfile(profilePath);
+      await profile.start();
       const cpuBefore = process.cpuUsage();
       await ingest.resume();
       const { polls, seconds } = await waitForApplied(client, prefix, 600_000);
       const cpu = process.cpuUsage(cpuBefore);
-      if (session) {
-        writeFileSync(profilePath!, JSON.stringify((await session.post('Profiler.stop')).profile));
-        session.disconnect();
-      }
+      await profile.stop();
       const after = await redisCounters(client);
       const delta = counterDelta(before, after);
       // The bench's own: resume, the looks at the queue, the INFO calls.

@@ -15,10 +15,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { projectRoot } from '../../src/project-root.js';
-import { Session } from 'node:inspector/promises';
-import { writeFileSync } from 'node:fs';
 import { spawnRedis } from '../../test/support/redis-server.js';
 import { benchBridge, counterDelta, redisCounters, waitForApplied } from '../lib/bench-bridge.js';
+import { cpuProfile } from '../lib/cpu-profile.js';
 import { issueCreatedWebhooks } from '../lib/jira-webhooks.js';
 import { runLoad } from '../lib/load.js';
 import { type Bench, percentile, round } from '../lib/report.js';
@@ -95,14 +94,9 @@ export const timersBench: Bench = async ({ quick }) => {
     if (spareMs < 0) throw new Error(`the due issues were applied ${-spareMs} ms after their warnings' instant: raise the lead`);
     const expected = new Set(dueWebhooks.map((webhook) => (JSON.parse(webhook.body.toString('utf8')) as { issue: { key: string } }).issue.key));
     // BENCH_TIMERS_PROFILE=file.cpuprofile: a CPU profile of this process from the instant until the last fired.
-    const profilePath = process.env.BENCH_TIMERS_PROFILE;
-    const session = profilePath ? new Session() : undefined;
-    if (session) {
-      session.connect();
-      await session.post('Profiler.enable');
-    }
+    const profile = await cpuProfile(process.env.BENCH_TIMERS_PROFILE);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, instant - 200 - Date.now())));
-    if (session) await session.post('Profiler.start');
+    await profile.start();
     // Redis's command counts over the burst (every timer, notify and chat job, each script's inner commands too).
     const countersBefore = await redisCounters(client);
     const deadline = instant + 120_000;
@@ -115,11 +109,7 @@ export const timersBench: Bench = async ({ quick }) => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const countersAfter = await redisCounters(client);
-    if (session) {
-      const { profile } = await session.post('Profiler.stop');
-      writeFileSync(profilePath!, JSON.stringify(profile));
-      session.disconnect();
-    }
+    await profile.stop();
     const burstCommands = counterDelta(countersBefore, countersAfter);
     // Late duplicates would come within a moment of the rest.
     await new Promise((resolve) => setTimeout(resolve, quick ? 300 : 2_000));

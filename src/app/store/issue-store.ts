@@ -53,8 +53,8 @@ export interface IssueState {
 }
 
 // The ref hash stays in Redis's compact listpack only while every field and value is at most 64
-// bytes (hash-max-listpack-value); one longer turns the whole hash into a hashtable, 220 to 300
-// bytes more per issue (README, Performance). So a longer title or link is kept in 64-byte pieces (`title`, then
+// bytes (hash-max-listpack-value); one longer turns the whole hash into a hashtable, 219 and 294
+// bytes more per issue as measured (README, Performance). So a longer title or link is kept in 64-byte pieces (`title`, then
 // `title:1`, `title:2`...: a first piece of exactly 64 bytes may have more), and a longer event id
 // (GitLab's `body:<sha256>` without an Idempotency-Key) by a digest, `#~<24 hex of its SHA-1>`.
 const REF_LUA = `
