@@ -8,11 +8,10 @@
  * messages under 1 s late while its neighbour fails.
  * Run with `npx tsx bench/chat-isolation.bench.ts` (needs redis-server).
  */
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { trackerConnectors } from '../connectors/registry.js';
 import { startBridge } from '../src/app/bridge.js';
-import { NOTIFY_QUEUE, type DueNotification } from '../src/app/jobs/pipeline.js';
+import { queuedNotifications, withPlannedInstants } from '../test/support/queued-notifications.js';
 import { createLogger } from '../src/app/logger.js';
 import { urlTarget } from '../src/app/store/redis-target.js';
 import { fanOutConfig, notificationIdsOf, openIssue, spread } from '../test/support/chat-fan-out.js';
@@ -45,7 +44,6 @@ async function run(name: string, neighbour: Behaviour) {
     port: 0,
     prefix,
   });
-  const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: client, prefix });
   try {
     const ids: string[] = [];
     for (let first = 0; first < ISSUES; first += 25) {
@@ -56,7 +54,7 @@ async function run(name: string, neighbour: Behaviour) {
     const all = (receiver: typeof healthy) => () => ids.every((id) => receiver.delivered().has(id));
     const healthyDone = await until(all(healthy), Date.now() + 120_000);
     const neighbourDone = await until(all(other), Date.now() + NEIGHBOUR_WAIT_MS);
-    const planned = new Map((await Promise.all(ids.map((id) => notifications.getJob(id)))).flatMap((job) => (job ? [[job.id!, job.data.at] as const] : [])));
+    const planned = new Map((await withPlannedInstants(bridge.store, await queuedNotifications(client, prefix))).flatMap((due) => (due.at === undefined ? [] : [[due.id, due.at] as const])));
     const late = (receiver: typeof healthy) => spread([...receiver.deliveredAt()].filter(([id]) => planned.has(id)).map(([id, at]) => at - planned.get(id)!));
     const healthyLate = late(healthy);
     const withinOneSecond = [...healthy.deliveredAt()].filter(([id, at]) => planned.has(id) && at - planned.get(id)! <= 1_000).length;
@@ -65,7 +63,6 @@ async function run(name: string, neighbour: Behaviour) {
     console.log(`  neighbour${neighbourDone ? '' : ` (${other.delivered().size}/${ids.length} delivered when the bench stopped waiting)`}: ${show(late(other))}; requests ${other.requests.length}`);
   } finally {
     await bridge.close();
-    await notifications.close();
     await healthy.close();
     await other.close();
   }

@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { trackerConnectors } from '../connectors/registry.js';
 import { startBridge } from '../src/app/bridge.js';
@@ -17,7 +16,7 @@ import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { issueCreated } from '../test/support/jira-payloads.js';
 import { spawnRedis } from '../test/support/redis-server.js';
-import { type DueNotification, NOTIFY_QUEUE } from '../src/app/jobs/pipeline.js';
+import { queuedNotifications, withPlannedInstants } from '../test/support/queued-notifications.js';
 
 const ISSUES = 300;
 const config = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/timer-config'), {});
@@ -25,7 +24,6 @@ const config = loadBridgeConfig(path.join(projectRoot(), 'test/fixtures/timer-co
 const redis = await spawnRedis();
 const bridge = await startBridge({ config, connectors: trackerConnectors, redis: urlTarget(redis.url), logger: createLogger({ silent: true }), port: 0, prefix: 'bench' });
 const client = new Redis(redis.url, { maxRetriesPerRequest: null });
-const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: client, prefix: 'bench' });
 try {
   const created = DateTime.now();
   for (let index = 0; index < ISSUES; index += 1) {
@@ -35,20 +33,19 @@ try {
     if (response.status !== 202) throw new Error(`webhook answered ${response.status}`);
   }
   const deadline = Date.now() + 30_000;
-  let warnings: DueNotification[] = [];
+  let warnings: Awaited<ReturnType<typeof withPlannedInstants>> = [];
   while (Date.now() < deadline) {
-    warnings = (await notifications.getJobs(['completed', 'active', 'waiting'])).map((job) => job.data).filter((due) => due.label === '50%');
+    warnings = await withPlannedInstants(bridge.store, (await queuedNotifications(client, 'bench')).filter((due) => due.label === '50%'));
     if (warnings.length >= ISSUES) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const lateness = warnings.map((due) => due.firedAt - due.at).sort((a, b) => a - b);
+  const lateness = warnings.map((due) => due.firedAt - (due.at ?? NaN)).sort((a, b) => a - b);
   const at = (p: number) => lateness[Math.min(lateness.length - 1, Math.floor((p / 100) * lateness.length))] ?? NaN;
   console.log(`timer bench: ${warnings.length}/${ISSUES} warnings fired, node ${process.version}, ${new Date().toISOString()}`);
   console.log(`fired after the planned instant: p50 ${at(50)} ms, p95 ${at(95)} ms, p99 ${at(99)} ms, max ${lateness[lateness.length - 1]} ms`);
   console.log(`within one second: ${lateness.filter((ms) => ms <= 1_000).length}/${lateness.length}`);
 } finally {
   await bridge.close();
-  await notifications.close();
   client.disconnect();
   await redis.stop();
 }

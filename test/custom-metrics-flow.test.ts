@@ -14,7 +14,8 @@ import nock from 'nock';
 import { Redis } from 'ioredis';
 import { trackerConnectors } from '../connectors/registry.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
-import { NOTIFY_QUEUE, TIMER_QUEUE } from '../src/app/jobs/pipeline.js';
+import { TIMER_QUEUE } from '../src/app/jobs/pipeline.js';
+import { notifiedLabels } from './support/queued-notifications.js';
 import { SlaTimers } from '../src/app/jobs/sla-timers.js';
 import type { IssueState } from '../src/app/store/issue-store.js';
 import { projectRoot } from '../src/project-root.js';
@@ -57,7 +58,6 @@ describe('metrics defined by conditions end to end', function () {
   this.timeout(40_000);
   const slackTexts: string[] = [];
   let bridge: TestBridge;
-  let notifyQueue: Queue;
   let redis: Redis;
 
   interceptHttp();
@@ -73,11 +73,7 @@ describe('metrics defined by conditions end to end', function () {
     expect(response.status, route).to.equal(200);
     return (await response.json()) as Record<string, any>;
   };
-  const notified = async (issueId: string, metric: string) =>
-    (await notifyQueue.getJobs(['completed', 'active', 'waiting', 'failed']))
-      .filter((job) => job.data?.issueId === issueId && job.data.metric === metric)
-      .sort((a, b) => a.data.at - b.data.at)
-      .map((job) => job.data.label as string);
+  const notified = (issueId: string, metric: string) => notifiedLabels(redis, bridge.prefix, issueId, metric);
 
   before(async () => {
     nock('https://hooks.slack.com')
@@ -89,11 +85,9 @@ describe('metrics defined by conditions end to end', function () {
       .reply(200, 'ok');
     bridge = await startTestBridge({ config: customConfig(), apiToken: TOKEN });
     redis = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
-    notifyQueue = new Queue(NOTIFY_QUEUE, { connection: redis, prefix: bridge.prefix });
   });
   after(async () => {
     await bridge.close();
-    await notifyQueue.close();
     redis.disconnect();
   });
 

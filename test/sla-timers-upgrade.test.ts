@@ -3,7 +3,8 @@
  * (Redis memory per open issue, issue 19); a delayed job the previous version queued (named
  * object data, its own retention options, the longer id) must still fire, once, and be planned on
  * in the new shape; so must a plan recorded in the previous layout (its own hash per issue, now
- * fields of the ref hash).
+ * fields of the ref hash); and a claim the previous version handed to the notify queue (this one's
+ * timers route their claims themselves) must still reach its channel, once.
  */
 import { expect } from 'chai';
 import { createHash, randomUUID } from 'node:crypto';
@@ -14,7 +15,8 @@ import { Redis } from 'ioredis';
 import { trackerConnectors } from '../connectors/registry.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
-import { NOTIFY_QUEUE, TIMER_QUEUE } from '../src/app/jobs/pipeline.js';
+import { chatQueueName, NOTIFY_JOB, NOTIFY_JOB_OPTIONS, NOTIFY_QUEUE, notificationId, TIMER_QUEUE, type DueNotification } from '../src/app/jobs/pipeline.js';
+import { notifiedLabels, queuedNotifications } from './support/queued-notifications.js';
 import { postRaw, startTestBridge, waitForQuiet, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { issueCreated } from './support/jira-payloads.js';
 import { sharedRedis } from './support/redis-server.js';
@@ -42,7 +44,6 @@ describe('SLA timers: jobs queued by the previous version', function () {
   let bridge: TestBridge;
   let redis: Redis;
   let timers: Queue;
-  let notify: Queue;
 
   interceptHttp();
 
@@ -51,20 +52,14 @@ describe('SLA timers: jobs queued by the previous version', function () {
     bridge = await startTestBridge({ config });
     redis = new Redis((await sharedRedis()).url, { maxRetriesPerRequest: null });
     timers = new Queue(TIMER_QUEUE, { connection: redis, prefix: bridge.prefix });
-    notify = new Queue(NOTIFY_QUEUE, { connection: redis, prefix: bridge.prefix });
   });
   after(async () => {
     await bridge.close();
     await timers.close();
-    await notify.close();
     redis.disconnect();
   });
 
-  const labelsOf = async (issueId: string) =>
-    (await notify.getJobs(['completed', 'active', 'waiting', 'failed']))
-      .filter((job) => job.data?.issueId === issueId)
-      .sort((a, b) => a.data.at - b.data.at)
-      .map((job) => job.data.label as string);
+  const labelsOf = (issueId: string) => notifiedLabels(redis, bridge.prefix, issueId);
 
   it('fires a delayed job with the previous data shape and options once, and plans on in the new shape', async () => {
     const issueId = '41002';
@@ -116,5 +111,35 @@ describe('SLA timers: jobs queued by the previous version', function () {
     // The old plan hash moved into the ref at the first write after it.
     expect(await redis.exists(`${bridge.prefix}:issue:jira-demo:${issueId}:timers`), 'the old plan hash left').to.equal(0);
     expect(await timers.getJobCounts('completed', 'failed')).to.deep.equal({ completed: 0, failed: 0 });
+  });
+
+  it('routes a claim the previous version left in the notify queue to its channel, once, and the timer of the same threshold folds into it', async () => {
+    const issueId = '41003';
+    const created = DateTime.now();
+    await send(bridge, issueCreated({ created: created.toISO(), id: issueId, key: 'MB-413' }));
+    const state = await waitForState(bridge, 'jira-demo', issueId);
+    const reaction = state.sla.covered ? state.sla.metrics.find((status) => status.metric === 'reaction') : undefined;
+    const warning = reaction?.warnings?.find((point) => point.label === '50%');
+    expect(warning?.at, 'the 50% warning is ahead').to.be.above(Date.now());
+    // What the previous version's timer queued for the 50% warning, had it fired at once (a clock ahead).
+    const id = notificationId('jira-demo', issueId, 'reaction', '50%');
+    const claim: DueNotification = { id, source: 'jira-demo', issueId, metric: 'reaction', kind: 'warning', label: '50%', at: warning!.at!, firedAt: Date.now(), skipped: [] };
+    const notify = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: redis, prefix: bridge.prefix });
+    const console = new Queue(chatQueueName('console'), { connection: redis, prefix: bridge.prefix });
+    try {
+      await notify.add(NOTIFY_JOB, claim, { ...NOTIFY_JOB_OPTIONS, jobId: id });
+      const sent = await waitUntil('the old claim sent to the console', async () => (await console.getJobs(['completed'])).find((job) => job.data.notification.id === id), (job) => job !== undefined);
+      expect(sent!.data.notification).to.deep.include({ threshold: '50%', kind: 'warning', firedAt: claim.firedAt });
+      expect(await notify.getJobCounts('completed', 'failed')).to.deep.equal({ completed: 1, failed: 0 });
+      await waitUntil('three notifications of MB-413', () => labelsOf(issueId), (labels) => labels.length >= 3, { timeoutMs: 20_000 });
+      await waitForQuiet(bridge);
+      const queued = await queuedNotifications(redis, bridge.prefix, issueId);
+      expect(queued.map((due) => due.label)).to.deep.equal(['50%', 'breach', 'escalation 1']);
+      // The timer's own claim of the 50% warning folded into the old claim's chat job.
+      expect(queued[0]!.firedAt, 'the 50% message is the old claim').to.equal(claim.firedAt);
+    } finally {
+      await notify.close();
+      await console.close();
+    }
   });
 });

@@ -17,7 +17,7 @@ import { loadBridgeConfig } from '../app/plugins.js';
 import { projectRoot } from '../project-root.js';
 import { sampleWebhooks, type SampleWebhook } from './sample-webhooks.js';
 import { startStandInTracker, type StandInTracker, type StandInTrackerOptions } from './stand-in-tracker.js';
-import { CARD_WARNING_JOB, HOURS_QUEUE, NOTIFY_QUEUE, type CardWarningJob, type DueNotification, type HoursJob, QUEUE_STREAMS } from '../app/jobs/pipeline.js';
+import { CARD_WARNING_JOB, CHAT_JOB, chatQueueName, HOURS_QUEUE, type CardWarningJob, type ChatJob, type HoursJob, QUEUE_STREAMS } from '../app/jobs/pipeline.js';
 import { DateTime } from 'luxon';
 import { sampleWorklog } from './sample-worklog.js';
 
@@ -91,7 +91,8 @@ export async function runDemo(options: DemoOptions, io: DemoOutput, parts: DemoP
   });
   const url = bridge.url!;
   const watcherRedis = createRedis(target, 'worker');
-  const notifications = new Queue<DueNotification>(NOTIFY_QUEUE, { streams: QUEUE_STREAMS, connection: watcherRedis, prefix });
+  // What the console channel sent: a fired timer routes its notification there as a chat job.
+  const notifications = new Queue<ChatJob>(chatQueueName(config.fallbackChannel.id), { streams: QUEUE_STREAMS, connection: watcherRedis, prefix });
   const hoursJobs = new Queue<HoursJob>(HOURS_QUEUE, { streams: QUEUE_STREAMS, connection: watcherRedis, prefix });
   const stop = async () => {
     await bridge?.close();
@@ -171,7 +172,7 @@ const accepted = (status: number) => status >= 200 && status < 300;
  */
 async function watch(
   issues: DemoIssue[],
-  notifications: Queue<DueNotification>,
+  notifications: Queue<ChatJob>,
   tracker: StandInTracker,
   io: DemoOutput,
   timeoutMs: number,
@@ -196,11 +197,13 @@ async function watch(
   const recurringOpened = () => recurring === undefined || tracker.requests.some((request) => isOpening(request) && accepted(request.status));
   for (;;) {
     for (const job of await notifications.getJobs(['completed'])) {
-      const key = `${job.data.issueId}|${job.data.label}`;
+      if (job.name !== CHAT_JOB || !('threshold' in job.data.notification)) continue;
+      const { notification } = job.data;
+      const key = `${notification.issue.id}|${notification.threshold}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const issue = issues.find((candidate) => candidate.id === job.data.issueId);
-      io.out(`  ${job.data.kind === 'warning' ? '⚠️ ' : '🚨'} ${job.data.kind} (${job.data.label}) of ${issue?.key ?? job.data.issueId} sent to the console channel`);
+      const issue = issues.find((candidate) => candidate.id === notification.issue.id);
+      io.out(`  ${notification.kind === 'warning' ? '⚠️ ' : '🚨'} ${notification.kind} (${notification.threshold}) of ${issue?.key ?? notification.issue.id} sent to the console channel`);
     }
     for (const request of tracker.requests.slice(shownRequests)) {
       if (recurring && request.method === 'GET' && request.path === recurring.path) {

@@ -11,7 +11,8 @@
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { chatQueueName, chatQueueSetKey, CHAT_JOB, CHAT_JOB_OPTIONS, CHAT_QUEUE, NOTIFY_QUEUE, type ChatJob, type DueNotification } from '../../src/app/jobs/pipeline.js';
+import { chatQueueName, chatQueueSetKey, CHAT_JOB, CHAT_JOB_OPTIONS, CHAT_QUEUE, type ChatJob } from '../../src/app/jobs/pipeline.js';
+import { queuedNotifications, withPlannedInstants } from '../support/queued-notifications.js';
 import { OutboundHttp } from '../../src/app/outbound/outbound-http.js';
 import type { DeadLetterView } from '../../src/app/store/dead-letters.js';
 import { NOTIFICATION_ID_HEADER } from '../../connectors/chat/webhook/index.js';
@@ -70,15 +71,11 @@ describe('chat isolation: a failing channel delays no other', function () {
   }
   const letterId = (letter: DeadLetterView) => letter.headers[NOTIFICATION_ID_HEADER];
 
-  /** Per notification id, the instant its timer was planned for. */
+  /** Per notification id, the instant its threshold was due by the state. */
   async function plannedAt(target: TestBridge, ids: readonly string[]): Promise<Map<string, number>> {
-    const queue = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: redis, prefix: target.prefix });
-    try {
-      const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
-      return new Map(jobs.map((job, index) => [ids[index]!, job!.data.at]));
-    } finally {
-      await queue.close();
-    }
+    const wanted = new Set(ids);
+    const queued = (await queuedNotifications(redis, target.prefix)).filter((due) => wanted.has(due.id));
+    return new Map((await withPlannedInstants(target.store, queued)).flatMap((due) => (due.at === undefined ? [] : [[due.id, due.at] as const])));
   }
 
   function lateness(planned: Map<string, number>, deliveredAt: Map<string, number>) {

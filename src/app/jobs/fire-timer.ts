@@ -1,11 +1,11 @@
 /**
  * A timer fires: recompute the issue, and if the notification it was planned for is still due
- * (the version guard), hand it to the notifier exactly once; then plan the next timer.
+ * (the version guard), route it to its channels exactly once; then plan the next timer.
  */
-import type { Job, Queue } from 'bullmq';
-import { bulkAdder } from './bulk-add.js';
+import type { Job } from 'bullmq';
+import type { IssueState } from '../store/issue-store.js';
 import { recomputeIssue, type IssueWorkDeps } from './issue-work.js';
-import { NOTIFY_JOB, NOTIFY_JOB_OPTIONS, TIMER_RETRY_DELAY_MS, timerOf, type DueNotification, type StoredTimerJob } from './pipeline.js';
+import { TIMER_RETRY_DELAY_MS, timerOf, type DueNotification, type StoredTimerJob } from './pipeline.js';
 
 /**
  * How far the machines' clocks may differ. A job comes up when the clock of the worker that
@@ -16,7 +16,13 @@ import { NOTIFY_JOB, NOTIFY_JOB_OPTIONS, TIMER_RETRY_DELAY_MS, timerOf, type Due
 const MAX_CLOCK_SKEW_MS = 60_000;
 
 export interface TimerDeps extends IssueWorkDeps {
-  readonly notifications: Queue<DueNotification>;
+  /**
+   * Routes a claimed notification to its chat queues (./notify.ts `createNotifier`), from the
+   * state the timer just computed. Done here rather than in a notify job of its own: that job's
+   * add, fetch and finish were a third of a firing's Redis commands (issue 19). A claim routed
+   * again (a retry after a crash before the sent mark) folds into the chat jobs already there.
+   */
+  readonly notify: (due: DueNotification, state: IssueState) => Promise<unknown>;
   /** Waits (an early job's instant, a failed attempt's retry wait); a timer by default. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -24,8 +30,6 @@ export interface TimerDeps extends IssueWorkDeps {
 const timeout = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createTimerProcessor(deps: TimerDeps) {
-  // The claims of timers firing together go to the notify queue in one round trip (perf).
-  const addClaim = bulkAdder(() => deps.notifications);
   const sleep = deps.sleep ?? timeout;
   return async (job: Job<StoredTimerJob>): Promise<DueNotification | null> => {
     // The tuple this version queues, or the object an earlier version queued.
@@ -38,8 +42,8 @@ export function createTimerProcessor(deps: TimerDeps) {
       return await deps.store.withIssueLock(source, issueId, async () => {
         const now = deps.now();
         const state = await recomputeIssue(deps, source, issueId, now);
-        // The deterministic job id makes the claim idempotent across retries and racing workers.
-        const due = await deps.timers.fire(job, state.sla, now, (claim) => addClaim(NOTIFY_JOB, claim, { ...NOTIFY_JOB_OPTIONS, jobId: claim.id }));
+        // The chat jobs' deterministic ids make the claim idempotent across retries and racing workers.
+        const due = await deps.timers.fire(job, state.sla, now, async (claim) => void (await deps.notify(claim, state)));
         if (!due) deps.logger.debug('stale timer: the issue changed since it was planned', { source, issue: issueId, metric: timer.metric, label: timer.label });
         return due ?? null;
       });

@@ -86,14 +86,16 @@ export function buildNotification(due: DueNotification, state: IssueState, statu
   };
 }
 
-export function createNotifyProcessor(deps: NotifyDeps) {
-  // Notify jobs running together (many timers at one instant) share their reads and adds (perf).
-  const loadState = batchedStateLoader(deps.store);
+/**
+ * Routes a claimed notification: one chat job per channel (deterministic ids, kept for a month,
+ * so a claim made again after a crash folds into the jobs already there), then the next line's
+ * escalation. `state` is the issue's state the claim was made from. Notifications routed together
+ * (many timers at one instant) add their chat jobs in one `addBulk` per channel (perf).
+ */
+export function createNotifier(deps: NotifyDeps): (due: DueNotification, state: IssueState) => Promise<string[]> {
   const addChat = bulkAdders((channelId) => deps.chatQueue(channelId));
-  return async (job: Job<DueNotification>): Promise<string[]> => {
-    const due = job.data;
-    const state = await loadState(due.source, due.issueId);
-    if (!state?.sla.covered) return [];
+  return async (due, state) => {
+    if (!state.sla.covered) return [];
     const status = timedMetrics(state.sla).find((metric) => metric.metric === due.metric);
     const contract = deps.contracts.get(state.sla.contract);
     const source = deps.sources.get(due.source);
@@ -118,5 +120,20 @@ export function createNotifyProcessor(deps: NotifyDeps) {
     }
     await deps.escalate?.(due, state);
     return sent;
+  };
+}
+
+/**
+ * The notify queue's jobs: claims that a bridge before this one queued (its timers handed each
+ * claim to this queue; this one's timers route their claims themselves, ./fire-timer.ts), routed
+ * from the issue's saved state as they were then.
+ */
+export function createNotifyProcessor(deps: NotifyDeps) {
+  // Notify jobs running together share their reads (perf).
+  const loadState = batchedStateLoader(deps.store);
+  const notify = createNotifier(deps);
+  return async (job: Job<DueNotification>): Promise<string[]> => {
+    const state = await loadState(job.data.source, job.data.issueId);
+    return state ? notify(job.data, state) : [];
   };
 }

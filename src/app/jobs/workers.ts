@@ -19,7 +19,7 @@ import { createDeliveryProcessor } from './apply-delivery.js';
 import { startChatWorkers } from './chat-queues.js';
 import { createTimerProcessor } from './fire-timer.js';
 import { createIssueWork, type IssueWork } from './issue-work.js';
-import { createNotifyProcessor } from './notify.js';
+import { createNotifier, createNotifyProcessor, type NotifyDeps } from './notify.js';
 import {
   CHAT_RETRY,
   CONTRACT_TERM_QUEUE,
@@ -142,12 +142,10 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   const lineAssign = new Queue<LineAssignJob>(LINE_ASSIGN_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
   lineAssign.on('error', () => undefined);
   start<DeliveryJob>(INGEST_QUEUE, createDeliveryProcessor(work));
-  start<StoredTimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notifications }), Math.max(parts.concurrency, TIMER_CONCURRENCY), TIMER_KEEP_JOBS);
-  start<DueNotification>(
-    NOTIFY_QUEUE,
-    createNotifyProcessor({ store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams, escalate: createLineEscalator({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, teams: config.teams, assignQueue: lineAssign, now, logger }) }),
-    Math.max(parts.concurrency, TIMER_CONCURRENCY),
-  );
+  const notifyDeps: NotifyDeps = { store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams, escalate: createLineEscalator({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, teams: config.teams, assignQueue: lineAssign, now, logger }) };
+  start<StoredTimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notify: createNotifier(notifyDeps) }), Math.max(parts.concurrency, TIMER_CONCURRENCY), TIMER_KEEP_JOBS);
+  // Drains the claims an earlier version queued; this one's timers route their own.
+  start<DueNotification>(NOTIFY_QUEUE, createNotifyProcessor(notifyDeps), Math.max(parts.concurrency, TIMER_CONCURRENCY));
   start<LineAssignJob>(LINE_ASSIGN_QUEUE, createLineAssignProcessor({ store: work.store, contracts: config.contracts, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger }));
   start<HoursJob>(HOURS_QUEUE, createHoursProcessor({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, store: new HoursStore(redis, prefix) }));
   start<WriteBackJob>(WRITE_BACK_QUEUE, createWriteBackProcessor({ store: work.store, sources, connectors, http, deadLetters, ingest: parts.ingest, now, logger, metrics, journal }));

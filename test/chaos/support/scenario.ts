@@ -442,8 +442,8 @@ async function explainMissing(watch: BridgeWatch, pairs: readonly string[]): Pro
     };
     lines.push(
       `${pair}: sent ${JSON.stringify(await watch.redis.smembers(key('sent:reaction')))}, planned ${jobs.join('; ') || 'none'}, state computed at ${state?.computedAt} from ${state?.eventCount} events;` +
-        ` notify job ${await describeJob('sla-notify', notifyId)}; chat job ${await describeJob(chatQueueName('receiver'), chatJobId(notifyId, 'receiver'))};` +
-        ` breach notify job ${await describeJob('sla-notify', notificationId(SOURCE, id, 'reaction', 'breach'))}; notify jobs in all: ${(await watch.redis.keys(`${PREFIX}:sla-notify:notify-*`)).filter((k) => /notify-[0-9a-f]{32}$/.test(k)).length}`,
+        ` chat job ${await describeJob(chatQueueName('receiver'), chatJobId(notifyId, 'receiver'))};` +
+        ` breach chat job ${await describeJob(chatQueueName('receiver'), chatJobId(notificationId(SOURCE, id, 'reaction', 'breach'), 'receiver'))}`,
     );
   }
   return lines.join('\n');
