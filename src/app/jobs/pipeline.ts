@@ -2,8 +2,8 @@
  * The bridge's pipeline, in the order work flows through it: every queue, the data of its jobs,
  * their ids and options. Each job's processor lives in its own file next to this one.
  *
- *   webhook ──▶ ingest ──▶ (apply: event log, SLA state) ──▶ timers ──▶ notify ──▶ chat-<channel>
- *                                         │
+ *   webhook ──▶ ingest ──▶ (apply: event log, SLA state) ──▶ timers ──▶ chat-<channel>
+ *                                         │                      (notify: older versions' claims ──▶ chat)
  *                                         └──▶ write-back          reconcile ──▶ (apply)
  *                                                                  retention ──▶ (compacted logs)
  *
@@ -162,7 +162,9 @@ export const TIMER_KEEP_JOBS = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// notify: the claim a fired timer hands over, exactly one per (issue, metric, threshold)
+// notify: the claim a fired timer handed over, exactly one per (issue, metric, threshold), in
+// versions before this one; this one's timers route their claims to the chat queues themselves
+// (./fire-timer.ts), and the queue only drains what an earlier version left in it
 
 export const NOTIFY_QUEUE = 'sla-notify';
 export const NOTIFY_JOB = 'notify';
@@ -183,7 +185,7 @@ export interface DueNotification {
   readonly sentAs?: string;
 }
 
-/** The claim's id, and the notify job's: what makes a notification happen once. */
+/** The claim's id, the first part of its chat jobs' ids (and an earlier version's notify job's): what makes a notification happen once. */
 export const notificationId = (source: string, issueId: string, metric: string, label: string) => `notify-${hash(source, issueId, metric, label).slice(0, 32)}`;
 
 /** Kept for a month after sending, so that a late duplicate claim still finds its id taken. */
