@@ -56,10 +56,32 @@ describe('notification routing and quiet hours', () => {
     });
     const tracker = { kind: 'jira', name: 'Jira' };
     // On time, standing for a warning missed an hour earlier: late by that hour, naming it.
-    expect(buildNotification(due(breachAt + 200, ['50%'], breachAt - 3_600_000), state, status, 'en', tracker)?.late).to.deep.equal({ byMs: 3_600_200, skipped: ['50%'] });
+    expect(buildNotification(due(breachAt + 200, ['50%'], breachAt - 3_600_000), state, status, 'en', tracker)?.late).to.deep.equal({ byMs: 3_600_200, skipped: ['50%'], cause: 'down' });
     // On time, standing for nothing: not late. Late itself: late by its own delay.
     expect(buildNotification(due(breachAt + 200, []), state, status, 'en', tracker)).to.not.have.property('late');
-    expect(buildNotification(due(breachAt + 5_000, []), state, status, 'en', tracker)?.late).to.deep.equal({ byMs: 5_000 });
+    expect(buildNotification(due(breachAt + 5_000, []), state, status, 'en', tracker)?.late).to.deep.equal({ byMs: 5_000, cause: 'down' });
+  });
+
+  it('says the bridge was down when the instant came before the process started, and that it fell behind when it came later', () => {
+    const events = [issueEventSchema.parse({ type: 'created', at: at('2026-11-30T09:00'), project: 'ACME', priority: 'P1', status: 'open' })];
+    const sla = runClock({ source: 'jira-demo', events }, fixture.contracts.values(), at('2026-11-30T12:00'));
+    if (!sla.covered) throw new Error(sla.reason);
+    const status = sla.metrics.find((metric) => metric.metric === 'reaction')!;
+    const state: IssueState = { source: 'jira-demo', issue: { id: '8', key: 'ACME-8' }, sla, computedAt: at('2026-11-30T12:00'), eventCount: 1 };
+    const breachAt = status.deadline!;
+    const tracker = { kind: 'jira', name: 'Jira' };
+    const late = (firedAt: number, runningSince: number | undefined, skippedSince?: number) =>
+      buildNotification({ id: 'notify-8', source: 'jira-demo', issueId: '8', metric: 'reaction', kind: 'breach', label: 'breach', at: breachAt, firedAt, skipped: skippedSince === undefined ? [] : ['50%'], ...(skippedSince === undefined ? {} : { skippedSince }) }, state, status, 'en', tracker, runningSince)?.late;
+    const cases: [string, number, number | undefined, number | undefined, string | undefined][] = [
+      ['started after the instant: down', breachAt + 60_000, breachAt + 30_000, undefined, 'down'],
+      ['started before the instant, fired 3 s late: behind', breachAt + 3_000, breachAt - 60_000, undefined, 'behind'],
+      ['started the same millisecond as the instant: behind', breachAt + 3_000, breachAt, undefined, 'behind'],
+      ['started between the missed warning and the breach: down', breachAt + 200, breachAt - 1_000, breachAt - 3_600_000, 'down'],
+      ['started before the missed warning: behind', breachAt + 200, breachAt - 7_200_000, breachAt - 3_600_000, 'behind'],
+      ['no start known (a caller before the cause was told): down', breachAt + 3_000, undefined, undefined, 'down'],
+      ['on time: not late at all', breachAt + 900, breachAt - 60_000, undefined, undefined],
+    ];
+    for (const [name, firedAt, runningSince, skippedSince, cause] of cases) expect(late(firedAt, runningSince, skippedSince)?.cause, name).to.equal(cause);
   });
 
   describe('through the notify processor', () => {

@@ -161,6 +161,34 @@ describe('SLA timers', function () {
     }
   });
 
+  it('a warning fired late by a bridge that was running says the bridge fell behind, not that it was down', async () => {
+    const running = await startTestBridge({ config, prefix: uniquePrefix('behind') });
+    const timers = new Queue(TIMER_QUEUE, { connection: redis, prefix: running.prefix });
+    const console = new Queue(chatQueueName('console'), { connection: redis, prefix: running.prefix });
+    try {
+      await send(running, issueCreated({ created: DateTime.now().toISO(), id: '40006', key: 'MB-406' }));
+      const state = await waitForState(running, 'jira-demo', '40006');
+      const warningAt = thresholdAt(state, 'reaction', '50%')!;
+      expect(warningAt, 'the 50% warning is ahead').to.be.above(Date.now());
+      // No worker takes a timer while the queue is paused: the bridge runs but cannot keep up.
+      await timers.pause();
+      await waitFor('2 s past the 50% instant', () => Date.now() > warningAt + 2_000, { timeoutMs: 15_000, intervalMs: 50 });
+      await timers.resume();
+      const sent = await waitUntil(
+        'the 50% warning of MB-406 on the console',
+        async () => (await console.getJobs(['completed'])).find((job: Job) => job.data.notification.issue.id === '40006' && job.data.notification.threshold === '50%'),
+        (job) => job !== undefined,
+      );
+      expect(sent!.data.notification.late).to.deep.include({ cause: 'behind' });
+      expect(sent!.data.notification.late.byMs).to.be.at.least(2_000);
+    } finally {
+      await timers.resume();
+      await running.close();
+      await timers.close();
+      await console.close();
+    }
+  });
+
   it('two bridges on one Redis, interleaved events of one issue: one notification per threshold', async () => {
     const other = await startTestBridge({ config, prefix: bridge.prefix });
     try {

@@ -43,7 +43,7 @@ export function messageText(notification: ChatNotification): MessageText {
 
   const late = notification.late;
   const skipped = late?.skipped?.length ? late.skipped.map((label) => cleanText(thresholdLabel(label, words), NAME_MAX)).join(', ') : undefined;
-  const lateNote = late ? words.late(shortDuration(late.byMs, words)) + (skipped ? `; ${words.alsoCovers(skipped)}` : '') : undefined;
+  const lateNote = late ? words.late(shortDuration(late.byMs, words), late.cause ?? 'down') + (skipped ? `; ${words.alsoCovers(skipped)}` : '') : undefined;
 
   const fields: MessageField[] = [
     { key: 'customer', label: words.label.customer, value: `${customer} (${words.contract} ${cleanText(notification.contract, NAME_MAX)})` },

@@ -22,13 +22,17 @@ export const slaNotificationSchema = z.strictObject({
   /** The contract's label: `75%`, `2h before`, `breach`, `escalation 2`. */
   threshold: z.string().min(1),
   /**
-   * Present when the notification went out after its instant because the bridge was down. `skipped`
-   * names the earlier thresholds that passed unsent and that this message stands for.
+   * Present when the notification went out more than a second after its instant. `skipped` names
+   * the earlier thresholds that passed unsent and that this message stands for. `cause`: `down`
+   * when the instant came before the bridge process that sent it started (no bridge ran, or it was
+   * restarting), `behind` when that process ran but fell behind (many timers at one instant, Redis
+   * slow or away). Absent in messages queued by bridges before it was recorded, which read as down.
    */
   late: z
     .strictObject({
       byMs: z.number().positive(),
       skipped: z.array(z.string().min(1)).optional(),
+      cause: z.enum(['down', 'behind']).optional(),
     })
     .optional(),
   language: languageSchema,

@@ -33,7 +33,8 @@ export interface Vocabulary {
   left(duration: string): string;
   overdue(duration: string): string;
   readonly dueNow: string;
-  late(duration: string): string;
+  /** `cause`: see `late.cause` in ./notification.ts. */
+  late(duration: string, cause: 'down' | 'behind'): string;
   alsoCovers(labels: string): string;
   percentUsed(percent: string, metric: string): string;
   endsIn(duration: string, metric: string): string;
@@ -72,7 +73,7 @@ const en: Vocabulary = {
   left: (duration) => `${duration} left`,
   overdue: (duration) => `${duration} overdue`,
   dueNow: 'due now',
-  late: (duration) => `sent ${duration} late: the bridge was down`,
+  late: (duration, cause) => `sent ${duration} late: ${cause === 'down' ? 'the bridge was down' : 'the bridge fell behind'}`,
   alsoCovers: (labels) => `this message also stands for the missed ${labels}`,
   percentUsed: (percent, metric) => `${percent} of the ${metric} used`,
   endsIn: (duration, metric) => `${capitalize(metric)} ends in ${duration}`,
@@ -109,7 +110,7 @@ const nl: Vocabulary = {
   left: (duration) => `nog ${duration}`,
   overdue: (duration) => `${duration} te laat`,
   dueNow: 'verloopt nu',
-  late: (duration) => `${duration} te laat verstuurd: de bridge was uitgevallen`,
+  late: (duration, cause) => `${duration} te laat verstuurd: ${cause === 'down' ? 'de bridge was uitgevallen' : 'de bridge liep achter'}`,
   alsoCovers: (labels) => `dit bericht vervangt ook de gemiste ${labels}`,
   percentUsed: (percent, metric) => `${percent} van de ${metric} verstreken`,
   endsIn: (duration, metric) => `${capitalize(metric)} verstrijkt over ${duration}`,

@@ -105,6 +105,9 @@ describe('chat message text', () => {
       expect(en({ late: { byMs: 720_000 } }).lateNote).to.equal('sent 12m late: the bridge was down');
       expect(nl({ late: { byMs: 720_000 } }).lateNote).to.equal('12m te laat verstuurd: de bridge was uitgevallen');
       expect(nl({ late: { byMs: 5_430_000 } }).lateNote).to.equal('1u31m te laat verstuurd: de bridge was uitgevallen');
+      expect(en({ late: { byMs: 720_000, cause: 'down' } }).lateNote).to.equal('sent 12m late: the bridge was down');
+      expect(en({ late: { byMs: 3_000, cause: 'behind' } }).lateNote).to.equal('sent 3s late: the bridge fell behind');
+      expect(nl({ late: { byMs: 3_000, cause: 'behind' } }).lateNote).to.equal('3s te laat verstuurd: de bridge liep achter');
     });
 
     it('names the missed thresholds the message stands for', () => {

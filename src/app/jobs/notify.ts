@@ -59,17 +59,24 @@ function routedChannels(deps: NotifyDeps, contract: Contract | undefined, due: D
   return channels.length > 0 ? channels : [deps.fallbackChannel];
 }
 
-export function buildNotification(due: DueNotification, state: IssueState, status: TimedMetricStatus, language: Language, tracker: Omit<SlaNotification['tracker'], 'source'>): SlaNotification | undefined {
+/**
+ * The chat message of a claimed notification. `runningSince`: when the process that claimed it
+ * started; a message late for an instant before then says the bridge was down, one late for a later
+ * instant that it fell behind (without it, down, as before the cause was told).
+ */
+export function buildNotification(due: DueNotification, state: IssueState, status: TimedMetricStatus, language: Language, tracker: Omit<SlaNotification['tracker'], 'source'>, runningSince?: number): SlaNotification | undefined {
   if (!state.sla.covered || status.deadline == null) return undefined;
   // A message that stands for missed ones is late by the earliest of them, even when its own
   // instant has only just come (a breach fired on time after the warning passed while Redis or
   // every worker was away): without `late` the receiver would not hear of the missed warning.
-  const lateBy = due.firedAt - (due.skippedSince ?? due.at);
+  const lateSince = due.skippedSince ?? due.at;
+  const lateBy = due.firedAt - lateSince;
+  const cause = runningSince !== undefined && lateSince >= runningSince ? 'behind' : 'down';
   return {
     id: due.id,
     kind: due.kind,
     threshold: due.label,
-    ...(lateBy > LATE_AFTER_MS ? { late: { byMs: lateBy, ...(due.skipped.length > 0 ? { skipped: [...due.skipped] } : {}) } } : {}),
+    ...(lateBy > LATE_AFTER_MS ? { late: { byMs: lateBy, ...(due.skipped.length > 0 ? { skipped: [...due.skipped] } : {}), cause } } : {}),
     language,
     customer: state.sla.customer,
     contract: state.sla.contract,
@@ -94,6 +101,8 @@ export function buildNotification(due: DueNotification, state: IssueState, statu
  */
 export function createNotifier(deps: NotifyDeps): (due: DueNotification, state: IssueState) => Promise<string[]> {
   const addChat = bulkAdders((channelId) => deps.chatQueue(channelId));
+  // A late message says whether its instant came before this process started (the bridge was down) or while it ran.
+  const runningSince = deps.now();
   return async (due, state) => {
     if (!state.sla.covered) return [];
     const status = timedMetrics(state.sla).find((metric) => metric.metric === due.metric);
@@ -105,7 +114,7 @@ export function createNotifier(deps: NotifyDeps): (due: DueNotification, state: 
     const sent: string[] = [];
     for (const { channel, duty } of dutyRoutes(deps.teams, state.sla.contract, due.source, routedChannels(deps, contract, due), (id) => deps.channels.get(id) ?? (id === deps.fallbackChannel.id ? deps.fallbackChannel : undefined))) {
       const language = channel.language ?? contract?.notify?.language ?? 'en';
-      const notification = status && buildNotification(due, state, status, language, tracker);
+      const notification = status && buildNotification(due, state, status, language, tracker, runningSince);
       if (!notification) continue;
       const now = deps.now();
       const quiet = channel.quietHours && !(channel.quietHours.bypassBreaches && due.kind !== 'warning') ? channel.quietHours.calendar : undefined;
