@@ -16,7 +16,7 @@ import { trackerConnectors } from '../connectors/registry.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { projectRoot } from '../src/project-root.js';
 import { chatQueueName, NOTIFY_JOB, NOTIFY_JOB_OPTIONS, NOTIFY_QUEUE, notificationId, TIMER_QUEUE, type DueNotification } from '../src/app/jobs/pipeline.js';
-import { notifiedLabels, queuedNotifications } from './support/queued-notifications.js';
+import { notifiedLabels, queuedNotifications, thresholdAt } from './support/queued-notifications.js';
 import { postRaw, startTestBridge, waitForQuiet, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { issueCreated } from './support/jira-payloads.js';
 import { sharedRedis } from './support/redis-server.js';
@@ -118,12 +118,11 @@ describe('SLA timers: jobs queued by the previous version', function () {
     const created = DateTime.now();
     await send(bridge, issueCreated({ created: created.toISO(), id: issueId, key: 'MB-413' }));
     const state = await waitForState(bridge, 'jira-demo', issueId);
-    const reaction = state.sla.covered ? state.sla.metrics.find((status) => status.metric === 'reaction') : undefined;
-    const warning = reaction?.warnings?.find((point) => point.label === '50%');
-    expect(warning?.at, 'the 50% warning is ahead').to.be.above(Date.now());
+    const warningAt = thresholdAt(state, 'reaction', '50%');
+    expect(warningAt, 'the 50% warning is ahead').to.be.above(Date.now());
     // What the previous version's timer queued for the 50% warning, had it fired at once (a clock ahead).
     const id = notificationId('jira-demo', issueId, 'reaction', '50%');
-    const claim: DueNotification = { id, source: 'jira-demo', issueId, metric: 'reaction', kind: 'warning', label: '50%', at: warning!.at!, firedAt: Date.now(), skipped: [] };
+    const claim: DueNotification = { id, source: 'jira-demo', issueId, metric: 'reaction', kind: 'warning', label: '50%', at: warningAt!, firedAt: Date.now(), skipped: [] };
     const notify = new Queue<DueNotification>(NOTIFY_QUEUE, { connection: redis, prefix: bridge.prefix });
     const console = new Queue(chatQueueName('console'), { connection: redis, prefix: bridge.prefix });
     try {

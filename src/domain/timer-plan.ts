@@ -29,7 +29,8 @@ export interface PlannedNotification {
   readonly skippedSince?: Instant;
 }
 
-function duePoints(status: TimedStatus): PlannedNotification[] {
+/** Every notification instant of a metric (its warnings, breach and escalations), earliest first. */
+export function duePoints(status: TimedStatus): PlannedNotification[] {
   const point = (kind: NotificationKind, label: string, at: Instant | null | undefined) =>
     at == null ? [] : [{ metric: status.metric, kind, label, at, skipped: [] }];
   return [

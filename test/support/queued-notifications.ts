@@ -8,6 +8,8 @@ import type { Redis } from 'ioredis';
 import type { SlaNotification } from '../../connectors/chat/notification.js';
 import { CHAT_JOB, chatQueueSetKey, type ChatJob } from '../../src/app/jobs/pipeline.js';
 import type { IssueState, IssueStore } from '../../src/app/store/issue-store.js';
+import { timedMetrics } from '../../src/app/jobs/timed-metrics.js';
+import { duePoints } from '../../src/domain/timer-plan.js';
 
 export interface QueuedNotification {
   readonly id: string;
@@ -17,7 +19,7 @@ export interface QueuedNotification {
   readonly kind: SlaNotification['kind'];
   readonly label: string;
   readonly firedAt: number;
-  /** Earlier thresholds this one stands for (the bridge was down at their instants). */
+  /** Earlier thresholds that passed unsent and that this one stands for. */
   readonly skipped: readonly string[];
   /** The channels it was queued for, sorted. */
   readonly channels: readonly string[];
@@ -66,11 +68,8 @@ export async function notifiedLabels(redis: Redis, prefix: string, issueId: stri
 
 /** The instant a metric's threshold was due by the issue's state (its warning, breach or escalation). */
 export function thresholdAt(state: IssueState, metric: string, label: string): number | undefined {
-  if (!state.sla.covered) return undefined;
-  const status = state.sla.metrics.find((candidate) => candidate.metric === metric) ?? state.sla.custom?.find((candidate) => candidate.metric === metric);
-  if (!status) return undefined;
-  if (label === 'breach') return status.deadline ?? undefined;
-  return [...(status.warnings ?? []), ...(status.escalations ?? [])].find((point) => point.label === label)?.at ?? undefined;
+  const status = timedMetrics(state.sla).find((candidate) => candidate.metric === metric);
+  return status && duePoints(status).find((point) => point.label === label)?.at;
 }
 
 /** Each notification with the instant its threshold was due, read from its issue's saved state (absent when the state no longer has it). */
