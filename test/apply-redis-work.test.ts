@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { trackerConnectors } from '../connectors/registry.js';
-import { deliveryJobId, pipelineQueues } from '../src/app/jobs/pipeline.js';
+import { pipelineQueues } from '../src/app/jobs/pipeline.js';
+import { acceptedDeliveryJob } from './support/accepted-delivery.js';
 import { createRedis } from '../src/app/store/redis-connection.js';
 import { IssueStore } from '../src/app/store/issue-store.js';
 import { urlTarget } from '../src/app/store/redis-target.js';
@@ -88,7 +89,7 @@ describe('what an applied delivery stores', function () {
     const delivery = await post(bridge, issueCreated({ created: CREATED.toISO()!, id: '71004', key: 'MB-74' }));
     await waitForState(bridge, 'jira-demo', '71004');
     await waitForIdleQueue(bridge);
-    const job = await waitUntil('the delivery job to complete', () => bridge.queue.getJob(deliveryJobId('jira-demo', delivery)), (found) => found?.finishedOn !== undefined);
+    const job = await waitUntil('the delivery job to complete', () => acceptedDeliveryJob(bridge.queue, 'jira-demo', delivery), (found) => found?.finishedOn !== undefined);
     expect(job!.returnvalue).to.deep.equal({ added: 1, events: 1 });
   });
 

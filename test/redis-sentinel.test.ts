@@ -10,7 +10,8 @@ import winston from 'winston';
 import { trackerConnectors } from '../connectors/registry.js';
 import type { RedisTarget } from '../src/app/store/redis-target.js';
 import { freeLoopbackPort } from '../src/app/store/embedded-redis.js';
-import { deliveryJobId } from '../src/app/jobs/pipeline.js';
+import { deliveryDedupId, INGEST_QUEUE } from '../src/app/jobs/pipeline.js';
+import { acceptedDeliveryJob } from './support/accepted-delivery.js';
 import { createRedis, RedisUnreachableError, waitUntilReady } from '../src/app/store/redis-connection.js';
 import type { IssueSla } from '../src/domain/sla-clock.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type PostResult, type TestBridge } from './support/bridge-harness.js';
@@ -84,7 +85,8 @@ function keepPosting(bridge: TestBridge, firstIssue: number) {
           () => 0,
         );
         answers.push({ issue: n, delivery, status, at: Date.now() });
-        if (status === 202 || stopped) break;
+        // 200: a retry after a 503 whose first arrival was stored after all (a duplicate, confirmed now).
+        if (status === 202 || status === 200 || stopped) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -142,6 +144,23 @@ describe('the bridge on Redis Sentinel', function () {
     expect(await stateOn(replica!.port, bridge.prefix, issue(1).id!)).to.not.equal(null);
   });
 
+  it('waiting for the replica, answers 202 and then 200 for a repeat of the delivery, the replica holding it each time', async () => {
+    const delivery = randomUUID();
+    const { raw, headers } = signed(issueCreated(issue(90)), delivery);
+    const [, replica] = setup.nodes;
+    const mark = `${waiting.prefix}:${INGEST_QUEUE}:de:${deliveryDedupId('jira-demo', delivery)}`;
+    const first = await postRaw(`${waiting.url}/webhooks/jira-demo`, raw, headers);
+    expect(first.status, JSON.stringify(first.body)).to.equal(202);
+    // Read at once, not waited for: the 202 came after the replica confirmed.
+    const queued = (await commandBuffer(replica!.port, PASSWORD, 'GET', mark)) as Buffer | null;
+    expect(queued?.toString(), 'the mark on the replica names the queued job').to.match(/^delivery-[0-9a-f]{24}-[0-9a-f]{8}$/);
+    const again = await postRaw(`${waiting.url}/webhooks/jira-demo`, raw, headers);
+    expect(again.body).to.deep.include({ status: 'duplicate', deliveryId: delivery });
+    expect(((await commandBuffer(replica!.port, PASSWORD, 'GET', mark)) as Buffer).toString(), 'still the first arrival').to.equal(queued!.toString());
+    expect(await commandBuffer(replica!.port, PASSWORD, 'EXISTS', `${waiting.prefix}:${INGEST_QUEUE}:${queued!.toString()}`), 'its job on the replica').to.equal(1);
+    await waitForState(waiting, 'jira-demo', issue(90).id!);
+  });
+
   it('after a forced failover, moves to the promoted replica and accepts and applies webhooks there', async () => {
     await waitForIdleQueue(bridge);
     await setup.waitForReplication();
@@ -161,11 +180,12 @@ describe('the bridge on Redis Sentinel', function () {
     const accepted = await waitFor('the bridge to accept a webhook on the new master', async () => {
       const result: PostResult = await postRaw(`${bridge.url}/webhooks/jira-demo`, raw, headers);
       answers.push(result.status);
-      return result.status === 202 ? result : undefined;
+      // A 200 duplicate: an earlier try was stored, though its answer was lost in the switch.
+      return result.status === 202 || result.status === 200 ? result : undefined;
     });
     const acceptedMs = Date.now() - started;
-    expect(accepted.body).to.deep.include({ status: 'accepted', issue: 'MB-812' });
-    expect(answers.every((status) => status === 202 || status === 503), answers.join(',')).to.equal(true);
+    expect(['accepted', 'duplicate']).to.include(accepted.body.status);
+    expect(answers.every((status) => status === 202 || status === 200 || status === 503), answers.join(',')).to.equal(true);
     const state = await waitForState(bridge, 'jira-demo', issue(2).id!);
     expect(JSON.parse((await stateOn(replica!.port, bridge.prefix, issue(2).id!))!)).to.deep.equal(state);
     // The issue from before the failover goes on from its log on the new master.
@@ -181,17 +201,18 @@ describe('the bridge on Redis Sentinel', function () {
     await waitFor('the old master to rejoin as a replica', async () => /connected_slaves:1/.test(String(await command(replica!.port, PASSWORD, 'INFO', 'replication'))), { timeoutMs: 20_000 });
     const rejoinedMs = Date.now() - started;
     const rejoined = Date.now();
-    await waitFor('a confirmed delivery after the rejoin', async () => posting!.answers.some(({ status, at }) => status === 202 && at > rejoined), { timeoutMs: 5_000 });
+    await waitFor('a confirmed delivery after the rejoin', async () => posting!.answers.some(({ status, at }) => (status === 202 || status === 200) && at > rejoined), { timeoutMs: 5_000 });
     await posting.stop();
     const statuses = posting.answers.map(({ status }) => status);
-    expect([...new Set(statuses)].sort(), statuses.join(',')).to.deep.equal([202, 503]);
+    expect(statuses, statuses.join(',')).to.include.members([202, 503]);
+    expect([200, 202, 503], statuses.join(',')).to.include.members([...new Set(statuses)]);
     // Not one delivery the waiting bridge accepted was lost in the failover: each is queued on the
     // new master. (One a worker had taken when the master changed is applied after BullMQ's stall
     // check, up to a minute later; the ones accepted since are applied at once.)
-    const acceptedAnswers = posting.answers.filter(({ status }) => status === 202);
+    const acceptedAnswers = posting.answers.filter(({ status }) => status === 202 || status === 200);
     const jobStates: string[] = [];
     for (const { delivery } of acceptedAnswers) {
-      const job = await waiting.queue.getJob(deliveryJobId('jira-demo', delivery));
+      const job = await acceptedDeliveryJob(waiting.queue, 'jira-demo', delivery);
       expect(job, `delivery ${delivery}`).to.not.equal(undefined);
       jobStates.push(await job!.getState());
     }

@@ -18,7 +18,8 @@ import { PassThrough } from 'node:stream';
 import YAML from 'yaml';
 import { connectorOf } from '../connectors/connector.js';
 import { trackerConnectors } from '../connectors/registry.js';
-import { AVAILABILITY_QUEUE, deliveryJobId, DUTY_HANDOVER_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE } from '../src/app/jobs/pipeline.js';
+import { AVAILABILITY_QUEUE, DUTY_HANDOVER_QUEUE, RECONCILE_QUEUE, RETENTION_QUEUE } from '../src/app/jobs/pipeline.js';
+import { acceptedDeliveryJob } from './support/accepted-delivery.js';
 import { createLogger } from '../src/app/logger.js';
 import { PLUGINS } from '../src/app/plugins.js';
 import { createRedis, type RedisClient } from '../src/app/store/redis-connection.js';
@@ -146,7 +147,7 @@ describe('bad input at the webhook endpoint, every tracker kind', function () {
     if (answer.status >= 400) {
       expect(await keysOf(redis, bridge.prefix), `${context}: keys after a ${answer.status}`).to.deep.equal(before);
     } else if (answer.status === 202) {
-      const job = await bridge.queue.getJob(deliveryJobId(source.id, String(answer.json!.deliveryId)));
+      const job = await acceptedDeliveryJob(bridge.queue, source.id, String(answer.json!.deliveryId));
       expect(job, `${context}: the accepted delivery is queued`).not.to.equal(undefined);
       const state = await waitUntil(`${context}: the delivery to be processed`, () => job!.getState(), (seen) => seen !== 'waiting' && seen !== 'active', { intervalMs: 5 });
       const failed = await bridge.queue.getJob(job!.id!);

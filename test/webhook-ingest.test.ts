@@ -3,11 +3,13 @@
  * real Redis. Every status code of the endpoint, and the SLA state the workers compute.
  */
 import { expect } from 'chai';
+import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { trackerConnectors } from '../connectors/registry.js';
 import { BridgeMetrics } from '../src/app/metrics.js';
+import { deliveryDedupId, INGEST_QUEUE } from '../src/app/jobs/pipeline.js';
 import { refusalField } from '../src/app/http/refusal-field.js';
 import { loadBridgeConfig } from '../src/app/plugins.js';
 import { urlTarget } from '../src/app/store/redis-target.js';
@@ -15,7 +17,7 @@ import type { IssueSla } from '../src/domain/sla-clock.js';
 import { projectRoot } from '../src/project-root.js';
 import { postRaw, startTestBridge, waitForIdleQueue, waitForState, type TestBridge } from './support/bridge-harness.js';
 import { commentCreated, issueCommented, issueCreated, serverCommentCreated } from './support/jira-payloads.js';
-import { spawnRedis } from './support/redis-server.js';
+import { sharedRedis, spawnRedis } from './support/redis-server.js';
 import { DEMO_SECRETS, SHIPPED_CONFIG_DIR } from './support/shipped-config.js';
 import { fixtureNow } from './support/test-clock.js';
 
@@ -88,6 +90,32 @@ describe('webhook ingest', function () {
     expect(again.status).to.equal(200);
     expect(again.body).to.deep.include({ status: 'duplicate', deliveryId: delivery });
     expect(await jobCount(bridge)).to.equal(jobs);
+  });
+
+  it('keeps a delivery\'s mark for its source\'s dedup_window; a repeat after it (or after an upgrade, the mark being elsewhere) is queued and applies nothing twice', async () => {
+    const delivery = randomUUID();
+    const { raw, headers } = signedJira(issueCreated({ ...created, id: '10005', key: 'MB-5' }), { delivery });
+    expect((await post(bridge, 'jira-demo', raw, headers)).status).to.equal(202);
+    const first = await waitForState(bridge, 'jira-demo', '10005');
+    await waitForIdleQueue(bridge);
+    const mark = `${bridge.prefix}:${INGEST_QUEUE}:de:${deliveryDedupId('jira-demo', delivery)}`;
+    // The shipped source keeps the default window, 24 h of real time.
+    const redis = new Redis((await sharedRedis()).url);
+    try {
+      const ttl = await redis.pttl(mark);
+      expect(ttl, 'the mark expires with the window').to.be.within(24 * 3_600_000 - 60_000, 24 * 3_600_000);
+      const jobs = await jobCount(bridge);
+      await redis.del(mark);
+      const again = await post(bridge, 'jira-demo', raw, headers);
+      expect(again.body).to.deep.include({ status: 'accepted', deliveryId: delivery });
+      await waitForIdleQueue(bridge);
+      expect(await jobCount(bridge), 'queued again').to.equal(jobs + 1);
+      const applied = await waitForState(bridge, 'jira-demo', '10005');
+      expect(applied.eventCount, 'its events are known by their ids').to.equal(first.eventCount);
+      expect((await post(bridge, 'jira-demo', raw, headers)).body).to.deep.include({ status: 'duplicate' });
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('deduplicates by a hash of the body when the tracker sends no delivery id', async () => {

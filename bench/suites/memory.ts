@@ -18,6 +18,7 @@ function kindOf(key: string): string {
     .slice(PREFIX.length + 1)
     .replace(/^issue:[^:]+:[^:]+:/, 'issue:<id>:')
     .replace(/^delivery:[^:]+:.*/, 'delivery dedup mark')
+    .replace(/^sla-ingest:de:.*/, 'delivery dedup mark')
     .replace(/^(sla-[a-z-]+):(delivery|timer|t|notify|wb)-[^:]*$/, '$1 job')
     .replace(/^(sla-[a-z-]+):(delivery|timer|t|notify|wb)-[^:]*:(.*)$/, '$1 job:$3');
 }

@@ -1,10 +1,11 @@
 /**
- * The webhook path's only Redis work: is this delivery a duplicate, queue it, remember it. Every
- * call is bounded in time, so an unreachable Redis becomes a 503 instead of a hanging tracker request.
+ * The webhook path's only Redis work: queue the delivery unless it was seen within the dedup
+ * window. Every call is bounded in time, so an unreachable Redis becomes a 503 instead of a hanging
+ * tracker request.
  */
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import { DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryJobId, type DeliveryJob } from '../jobs/pipeline.js';
+import { arrivalJobId, DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryDedupId, type DeliveryJob } from '../jobs/pipeline.js';
 import { withTimeout, type RedisClient } from '../store/redis-connection.js';
 
 const REDIS_TIMEOUT_MS = 2_000;
@@ -19,39 +20,33 @@ export class DeliveryIntake {
   constructor(
     private readonly queue: Queue<DeliveryJob>,
     private readonly redis: RedisClient,
-    private readonly prefix: string,
     private readonly waitReplicas = 0,
   ) {}
 
-  private dedupKey(sourceId: string, deliveryId: string): string {
-    return `${this.prefix}:delivery:${sourceId}:${createHash('sha256').update(deliveryId).digest('hex').slice(0, 40)}`;
-  }
-
   /**
-   * A delivery not seen within the dedup window is queued, waited for by the replicas if asked
-   * to, then remembered for the window; only after all of it succeeds may the tracker hear 202: a
-   * delivery that was not stored must be retried by the tracker. The dedup mark comes last, so a
-   * retry of a delivery the replicas did not confirm is queued (and waited for) again instead of
-   * called a duplicate.
+   * Queues a delivery not seen within the dedup window, in one round trip: BullMQ's deduplication
+   * sets the window's mark (`<queue>:de:<id>`, expiring) in the same script that adds the job, or
+   * finds the mark and adds nothing, answering the id of the arrival that set it. The mark and the
+   * job are one write, so they reach the replicas, or are lost in a failover, together.
    *
-   * Three round trips (check, queue, mark). The first two could share a pipeline, but ioredis
-   * copies every script on the connection (BullMQ's 60-odd) into each pipeline it builds, 40-70 us
-   * of CPU here: more than the round trip it saves, on a path that is CPU-bound.
+   * It took three round trips before (check a mark, queue, set the mark): they were a third of the
+   * CPU of a webhook in `--role api` (issue 19), each one a socket write and read. A delivery an
+   * earlier version accepted has its mark elsewhere and is queued once more if the tracker sends it
+   * again within its window; the worker knows its events by their ids and applies nothing twice.
+   *
+   * With `waitReplicas`, the tracker hears 202, or 200 for a repeat, only once the replicas hold
+   * the delivery: WAIT covers every earlier write, and a repeat writes too (BullMQ's `deduplicated`
+   * event), after the first arrival's job. A repeat of one the replicas did not confirm in time is
+   * waited for again, not answered at once.
    */
   async acceptNew(job: DeliveryJob, dedupWindowMs: number): Promise<'accepted' | 'duplicate'> {
-    const dedupKey = this.dedupKey(job.sourceId, job.deliveryId);
-    if ((await withTimeout(this.redis.exists(dedupKey), REDIS_TIMEOUT_MS, 'duplicate check')) === 1) return 'duplicate';
-    await withTimeout(this.queue.add(DELIVERY_JOB, job, { ...DELIVERY_JOB_OPTIONS, jobId: deliveryJobId(job.sourceId, job.deliveryId) }), REDIS_TIMEOUT_MS, 'queueing the delivery');
-    await this.remember(job, dedupKey, dedupWindowMs);
-    return 'accepted';
-  }
-
-  private async remember(job: DeliveryJob, dedupKey: string, dedupWindowMs: number): Promise<void> {
+    const jobId = arrivalJobId(job.sourceId, job.deliveryId, randomUUID().slice(0, 8));
+    const deduplication = { id: deliveryDedupId(job.sourceId, job.deliveryId), ttl: Math.max(1, dedupWindowMs) };
+    const queued = await withTimeout(this.queue.add(DELIVERY_JOB, job, { ...DELIVERY_JOB_OPTIONS, jobId, deduplication }), REDIS_TIMEOUT_MS, 'queueing the delivery');
     if (this.waitReplicas > 0) {
-      // WAIT covers every earlier write of this connection, the queued job included.
       const acknowledged = await withTimeout(this.redis.wait(this.waitReplicas, REPLICA_WAIT_MS), REDIS_TIMEOUT_MS, 'waiting for the replicas');
       if (acknowledged < this.waitReplicas) throw new Error(`${acknowledged} of ${this.waitReplicas} replicas confirmed the delivery within ${REPLICA_WAIT_MS} ms`);
     }
-    await withTimeout(this.redis.set(dedupKey, String(job.receivedAt), 'PX', dedupWindowMs), REDIS_TIMEOUT_MS, 'recording the delivery');
+    return queued.id === jobId ? 'accepted' : 'duplicate';
   }
 }

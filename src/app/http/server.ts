@@ -69,7 +69,7 @@ export interface RunningHttp {
 
 export async function startHttp(parts: HttpParts): Promise<RunningHttp> {
   const { config, redis, prefix, ingest, now, logger, metrics } = parts;
-  const intake = new DeliveryIntake(ingest, redis, prefix, parts.waitReplicas);
+  const intake = new DeliveryIntake(ingest, redis, parts.waitReplicas);
   // Read-side handles of every queue, for the queue board; the workers have their own. Opened as
   // the config names them: a reload may add a chat channel.
   const opened = new Map<string, Queue>([[INGEST_QUEUE, ingest as Queue]]);

@@ -84,6 +84,16 @@ export const QUEUE_STREAMS = { events: { maxLen: 1_000 } } as const;
 export const deliveryJobId = (sourceId: string, deliveryId: string) => `delivery-${hash(sourceId, deliveryId).slice(0, 40)}`;
 
 /**
+ * A webhook's delivery, the one way in that is deduplicated for a window (../http/delivery-intake.ts):
+ * its BullMQ deduplication id, the same for every arrival of the delivery, and its job id, different
+ * for each arrival (a random nonce: two arrivals may share a millisecond, and a test clock stands
+ * still), so that the id the queue answers tells a first arrival from a repeat. 24 hex
+ * digits (96 bits) keep both within Redis's one-allocation strings.
+ */
+export const deliveryDedupId = (sourceId: string, deliveryId: string) => hash(sourceId, deliveryId).slice(0, 24);
+export const arrivalJobId = (sourceId: string, deliveryId: string, nonce: string) => `delivery-${deliveryDedupId(sourceId, deliveryId)}-${nonce}`;
+
+/**
  * A completed delivery job is kept only to look at (the dashboard, a test, someone debugging):
  * duplicates are caught by the delivery's dedup mark (../http/delivery-intake.ts) and by the event
  * ids in the issue's log, not by the job. The last 100, not 10,000 as once: each keeps the
