@@ -3,7 +3,7 @@
  * window. Every call is bounded in time, so an unreachable Redis becomes a 503 instead of a hanging
  * tracker request.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { arrivalJobId, DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryDedupId, type DeliveryJob } from '../jobs/pipeline.js';
 import { withTimeout, type RedisClient } from '../store/redis-connection.js';
@@ -40,7 +40,7 @@ export class DeliveryIntake {
    * waited for again, not answered at once.
    */
   async acceptNew(job: DeliveryJob, dedupWindowMs: number): Promise<'accepted' | 'duplicate'> {
-    const jobId = arrivalJobId(job.sourceId, job.deliveryId, randomUUID().slice(0, 8));
+    const jobId = arrivalJobId(randomBytes(8).toString('hex'));
     const deduplication = { id: deliveryDedupId(job.sourceId, job.deliveryId), ttl: Math.max(1, dedupWindowMs) };
     const queued = await withTimeout(this.queue.add(DELIVERY_JOB, job, { ...DELIVERY_JOB_OPTIONS, jobId, deduplication }), REDIS_TIMEOUT_MS, 'queueing the delivery');
     if (this.waitReplicas > 0) {

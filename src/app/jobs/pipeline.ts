@@ -85,13 +85,14 @@ export const deliveryJobId = (sourceId: string, deliveryId: string) => `delivery
 
 /**
  * A webhook's delivery, the one way in that is deduplicated for a window (../http/delivery-intake.ts):
- * its BullMQ deduplication id, the same for every arrival of the delivery, and its job id, different
- * for each arrival (a random nonce: two arrivals may share a millisecond, and a test clock stands
- * still), so that the id the queue answers tells a first arrival from a repeat. 24 hex
- * digits (96 bits) keep both within Redis's one-allocation strings.
+ * its BullMQ deduplication id, the same for every arrival of the delivery (24 hex digits, 96 bits),
+ * and its job id, a fresh random one for each arrival (64 bits: two arrivals may share a
+ * millisecond, and a test clock stands still), so that the id the queue answers tells a first
+ * arrival from a repeat. The deduplication mark holds that job id for the whole window, one per
+ * delivery: short enough for a single small allocation in Redis.
  */
 export const deliveryDedupId = (sourceId: string, deliveryId: string) => hash(sourceId, deliveryId).slice(0, 24);
-export const arrivalJobId = (sourceId: string, deliveryId: string, nonce: string) => `delivery-${deliveryDedupId(sourceId, deliveryId)}-${nonce}`;
+export const arrivalJobId = (nonce: string) => `delivery-${nonce}`;
 
 /**
  * A completed delivery job is kept only to look at (the dashboard, a test, someone debugging):
