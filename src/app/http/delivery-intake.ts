@@ -3,7 +3,7 @@
  * window. Every call is bounded in time, so an unreachable Redis becomes a 503 instead of a hanging
  * tracker request.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { arrivalJobId, DELIVERY_JOB, DELIVERY_JOB_OPTIONS, deliveryDedupId, type DeliveryJob } from '../jobs/pipeline.js';
 import { withTimeout, type RedisClient } from '../store/redis-connection.js';
@@ -11,6 +11,16 @@ import { withTimeout, type RedisClient } from '../store/redis-connection.js';
 const REDIS_TIMEOUT_MS = 2_000;
 /** How long a delivery may wait for the replicas; they normally answer within a millisecond. */
 const REPLICA_WAIT_MS = 1_000;
+
+/**
+ * 64 random bits as 16 hex digits: a v4 UUID's first 8 and last 8, which carry no version or
+ * variant bits. `randomUUID` draws from a buffered pool; `randomBytes(8)` asked OpenSSL on every
+ * call, 2.6% of a webhook's CPU in the profile.
+ */
+function arrivalNonce(): string {
+  const uuid = randomUUID();
+  return uuid.slice(0, 8) + uuid.slice(28);
+}
 
 export class DeliveryIntake {
   /**
@@ -40,7 +50,7 @@ export class DeliveryIntake {
    * waited for again, not answered at once.
    */
   async acceptNew(job: DeliveryJob, dedupWindowMs: number): Promise<'accepted' | 'duplicate'> {
-    const jobId = arrivalJobId(randomBytes(8).toString('hex'));
+    const jobId = arrivalJobId(arrivalNonce());
     const deduplication = { id: deliveryDedupId(job.sourceId, job.deliveryId), ttl: Math.max(1, dedupWindowMs) };
     const queued = await withTimeout(this.queue.add(DELIVERY_JOB, job, { ...DELIVERY_JOB_OPTIONS, jobId, deduplication }), REDIS_TIMEOUT_MS, 'queueing the delivery');
     if (this.waitReplicas > 0) {
