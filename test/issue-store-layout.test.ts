@@ -252,5 +252,53 @@ describe('the issue store on a Redis a previous version wrote', function () {
       expect(await store.appendEvents('jira-demo', refOf('400', '', 'Old'), [{ id, event: commented(1) }])).to.equal(0);
       expect(await store.appendEvents('jira-demo', refOf('400', '', 'Old'), [{ id: `${id}x`, event: commented(2) }]), 'another long id').to.equal(1);
     });
+
+    it('writes a hashtable ref an earlier version left (a whole long title, a long id) as a listpack again at its next write, and still finds the old id', async () => {
+      const id = `body:${'ef56'.repeat(16)}#0`;
+      const title = 'Checkout returns 502 for every order since the deploy of this morning, and the invoices stop';
+      const url = 'https://jira.example.com/browse/MB-500';
+      await redis.hset(key('500', 'ref'), { key: 'MB-500', title, url, [`#${id}`]: '1', '#d#0': '1', '@reaction': 'timer-0123456789abcdef0123456789abcdef-01234567' });
+      expect(await encoding('500'), 'as the earlier version left it').to.equal('hashtable');
+      expect(await store.appendEvents('jira-demo', refOf('500', url, title), [{ id: 'd#1', event: commented(1) }])).to.equal(1);
+      expect(await encoding('500')).to.equal('listpack');
+      expect(await store.loadRef('jira-demo', '500')).to.deep.equal(refOf('500', url, title));
+      expect(await redis.hget(key('500', 'ref'), '@reaction'), 'the timer plan kept').to.equal('timer-0123456789abcdef0123456789abcdef-01234567');
+      expect(await store.appendEvents('jira-demo', refOf('500', url, title), [{ id, event: commented(2) }]), 'the old long id').to.equal(0);
+      expect(await store.appendEvents('jira-demo', refOf('500', url, title), [{ id: 'd#0', event: commented(3) }]), 'an old short id').to.equal(0);
+      expect([...(await store.readLog('jira-demo', '500')).eventIds].sort()).to.have.length(3);
+    });
+
+    it('leaves a hashtable ref of more than 128 fields as it is, and still writes and reads it', async () => {
+      const long = `body:${'ab90'.repeat(16)}#0`;
+      const ids = Object.fromEntries(Array.from({ length: 140 }, (_, index) => [`#d#${index}`, '1']));
+      await redis.hset(key('501', 'ref'), { key: 'MB-501', title: 'Old', url: '', [`#${long}`]: '1', ...ids });
+      expect(await encoding('501')).to.equal('hashtable');
+      expect(await store.appendEvents('jira-demo', refOf('501', '', 'New title'), [{ id: 'd#140', event: commented(1) }, { id: 'd#3', event: commented(2) }, { id: long, event: commented(3) }])).to.equal(1);
+      expect(await encoding('501')).to.equal('hashtable');
+      expect(await redis.hexists(key('501', 'ref'), `#${long}`), 'the long id as it was').to.equal(1);
+      expect((await store.loadRef('jira-demo', '501')).title).to.equal('New title');
+    });
+
+    it('rewrites an earlier version\'s ref once, not at every write, where Redis keeps it a hashtable for its number of fields', async () => {
+      const entries = String((await redis.config('GET', 'hash-max-listpack-entries'))[1]);
+      // A lower limit than the default, as an operator may set it: every ref of 5 fields is a hashtable.
+      await redis.config('SET', 'hash-max-listpack-entries', '4');
+      try {
+        const title = 'Checkout returns 502 for every order since the deploy of this morning, and the invoices stop';
+        const issue = refOf('503', 'https://jira.example.com/browse/MB-503', title);
+        await redis.hset(key('503', 'ref'), { key: 'MB-503', title, url: issue.url, '#d#0': '1', '#d#1': '1' });
+        // A rewrite (DEL and HSET) drops the key's expiry: the probe of whether one ran.
+        await redis.pexpire(key('503', 'ref'), 3_600_000);
+        expect(await store.appendEvents('jira-demo', issue, [{ id: 'd#2', event: commented(1) }])).to.equal(1);
+        expect(await redis.pttl(key('503', 'ref')), 'rewritten once: the whole title was there').to.equal(-1);
+        expect(await encoding('503'), 'still over the lowered limit').to.equal('hashtable');
+        await redis.pexpire(key('503', 'ref'), 3_600_000);
+        expect(await store.appendEvents('jira-demo', issue, [{ id: 'd#3', event: commented(2) }])).to.equal(1);
+        expect(await redis.pttl(key('503', 'ref')), 'not rewritten again').to.be.above(0);
+        expect(await store.loadRef('jira-demo', '503')).to.deep.equal(issue);
+      } finally {
+        await redis.config('SET', 'hash-max-listpack-entries', entries);
+      }
+    });
   });
 });

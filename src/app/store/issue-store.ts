@@ -92,6 +92,27 @@ local function joined(ref, name, first)
     from = from + 15
   end
 end
+-- Redis never turns a hash back into a listpack, so a ref an earlier version made a hashtable (a
+-- title, link or event id over 64 bytes, kept whole) is written again, once, as soon as all of it
+-- fits: its title and link are pieces by now (wasWhole: they were whole before this write), a
+-- whole long id becomes its digest (still found: isNewEvent looks for both). Only a ref that held
+-- such a value is rewritten, so one that is a hashtable for its number of fields is not rewritten
+-- at every write; nor is one of more than 128 fields (hash-max-listpack-entries in redis.conf).
+local function compact(ref, wasWhole)
+  if redis.call('OBJECT', 'ENCODING', ref) ~= 'hashtable' or redis.call('HLEN', ref) > 128 then return end
+  local all = redis.call('HGETALL', ref)
+  local shortened = wasWhole
+  for i = 1, #all, 2 do
+    if #all[i] > PIECE and string.sub(all[i], 1, 1) == '#' then
+      all[i] = idField(string.sub(all[i], 2))
+      shortened = true
+    end
+    if #all[i] > PIECE or #all[i + 1] > PIECE then return end
+  end
+  if not shortened then return end
+  redis.call('DEL', ref)
+  redis.call('HSET', ref, unpack(all))
+end
 local function readRef(ref)
   local got = redis.call('HMGET', ref, 'key', 'title', 'url')
   return { got[1], joined(ref, 'title', got[2]), joined(ref, 'url', got[3]) }
@@ -117,6 +138,7 @@ local function writeRef(ref, key, title, url, extra)
   end
   if #stale > 0 then redis.call('HDEL', ref, unpack(stale)) end
   redis.call('HSET', ref, unpack(pairs_out))
+  compact(ref, (old[1] and #old[1] > PIECE) or (old[2] and #old[2] > PIECE) or false)
 end`;
 
 // Whether an event id is new to the issue, recording it if so. The ids are fields `#<id>` of the
