@@ -268,15 +268,27 @@ describe('the issue store on a Redis a previous version wrote', function () {
       expect([...(await store.readLog('jira-demo', '500')).eventIds].sort()).to.have.length(3);
     });
 
-    it('leaves a hashtable ref of more than 128 fields as it is, and still writes and reads it', async () => {
+    it('leaves a hashtable ref of more than 512 fields as it is, and still writes and reads it', async () => {
       const long = `body:${'ab90'.repeat(16)}#0`;
-      const ids = Object.fromEntries(Array.from({ length: 140 }, (_, index) => [`#d#${index}`, '1']));
+      const ids = Object.fromEntries(Array.from({ length: 520 }, (_, index) => [`#d#${index}`, '1']));
       await redis.hset(key('501', 'ref'), { key: 'MB-501', title: 'Old', url: '', [`#${long}`]: '1', ...ids });
       expect(await encoding('501')).to.equal('hashtable');
-      expect(await store.appendEvents('jira-demo', refOf('501', '', 'New title'), [{ id: 'd#140', event: commented(1) }, { id: 'd#3', event: commented(2) }, { id: long, event: commented(3) }])).to.equal(1);
+      expect(await store.appendEvents('jira-demo', refOf('501', '', 'New title'), [{ id: 'd#520', event: commented(1) }, { id: 'd#3', event: commented(2) }, { id: long, event: commented(3) }])).to.equal(1);
       expect(await encoding('501')).to.equal('hashtable');
       expect(await redis.hexists(key('501', 'ref'), `#${long}`), 'the long id as it was').to.equal(1);
       expect((await store.loadRef('jira-demo', '501')).title).to.equal('New title');
+    });
+
+    it('writes a hashtable ref of some hundred fields (under Redis\'s 512) as a listpack again, every id still found', async () => {
+      const long = `body:${'cd12'.repeat(16)}#0`;
+      const ids = Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`#d#${index}`, '1']));
+      await redis.hset(key('502', 'ref'), { key: 'MB-502', title: 'Old', url: '', [`#${long}`]: '1', ...ids });
+      expect(await encoding('502'), 'as the earlier version left it').to.equal('hashtable');
+      expect(await store.appendEvents('jira-demo', refOf('502', '', 'New title'), [{ id: 'd#300', event: commented(1) }, { id: 'd#7', event: commented(2) }, { id: long, event: commented(3) }])).to.equal(1);
+      expect(await encoding('502')).to.equal('listpack');
+      expect(await redis.hexists(key('502', 'ref'), `#${long}`), 'the long id as its digest now').to.equal(0);
+      expect(await store.appendEvents('jira-demo', refOf('502', '', 'New title'), [{ id: long, event: commented(4) }, { id: 'd#299', event: commented(5) }])).to.equal(0);
+      expect((await store.readLog('jira-demo', '502')).eventIds).to.have.length(302);
     });
 
     it('rewrites an earlier version\'s ref once, not at every write, where Redis keeps it a hashtable for its number of fields', async () => {

@@ -96,10 +96,12 @@ end
 -- title, link or event id over 64 bytes, kept whole) is written again, once, as soon as all of it
 -- fits: its title and link are pieces by now (wasWhole: they were whole before this write), a
 -- whole long id becomes its digest (still found: isNewEvent looks for both). Only a ref that held
--- such a value is rewritten, so one that is a hashtable for its number of fields is not rewritten
--- at every write; nor is one of more than 128 fields (hash-max-listpack-entries in redis.conf).
+-- such a value is rewritten, so one that is a hashtable for its number of fields (a server set
+-- below the default) is not rewritten at every write; nor is one of more than 512 fields, which
+-- Redis's default hash-max-listpack-entries (Debian's redis.conf too) keeps a hashtable anyway.
+-- (A script may not read CONFIG, so the bound is the default, not the server's own setting.)
 local function compact(ref, wasWhole)
-  if redis.call('OBJECT', 'ENCODING', ref) ~= 'hashtable' or redis.call('HLEN', ref) > 128 then return end
+  if redis.call('OBJECT', 'ENCODING', ref) ~= 'hashtable' or redis.call('HLEN', ref) > 512 then return end
   local all = redis.call('HGETALL', ref)
   local shortened = wasWhole
   for i = 1, #all, 2 do
