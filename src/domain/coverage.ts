@@ -14,7 +14,7 @@ export type CoverageResult =
   | { readonly covered: true; readonly contract: Contract }
   | { readonly covered: false; readonly reason: string };
 
-// One collator for every comparison: \`localeCompare\` with options builds one per call, which made
+// One collator for every comparison: `localeCompare` with options builds one per call, which made
 // the contract lookup a few percent of every recompute's CPU (issue 19). The same comparison.
 const accentSensitive = new Intl.Collator(undefined, { sensitivity: 'accent' });
 const same = (a: string, b: string) => accentSensitive.compare(a, b) === 0;
