@@ -41,7 +41,7 @@ describe('contract coverage', () => {
   });
 
   describe('names: case does not matter, accents do', () => {
-    // The reference: the comparison the documentation names, made afresh each time.
+    // The reference: the comparison the lookup made before, a collator built afresh each time.
     const reference = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
     // Pairs of names that are often the same letters in other spellings (case; an accent
     // precomposed or combining, the same letter to the collator), and sometimes unrelated.
