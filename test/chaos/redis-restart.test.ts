@@ -1,12 +1,16 @@
 /**
  * Redis itself goes away under load and comes back on the same port and data directory
- * (append-only, `appendfsync everysec`): once shut down cleanly (SHUTDOWN), once killed (SIGKILL).
+ * (append-only): once shut down cleanly (SHUTDOWN), once killed (SIGKILL).
  * While it is away the webhook endpoint answers 503 with Retry-After and the tracker sends again;
  * nothing accepted is lost; the timers that fell due meanwhile fire once afterwards, marked late.
  *
- * A SIGKILL of redis-server loses nothing here: with everysec Redis has written each command to
- * the append-only file (the kernel's cache) before it answers, and only a crash of the machine
- * loses what the kernel had not synced (up to a second; README "Reliability").
+ * SHUTDOWN runs on `appendfsync everysec`, the default: a clean shutdown writes and syncs the
+ * append-only file before it exits. SIGKILL runs on `appendfsync always`, the setting the README
+ * offers for no loss, because everysec does not promise that: while a background fsync is still
+ * running, Redis postpones its write of the append-only buffer for up to 2 s and answers the
+ * clients meanwhile (`flushAppendOnlyFile` in Redis's aof.c), so a SIGKILL in that window loses
+ * writes it acknowledged. That happened here once, on a slow disk: 2 of 170 deliveries answered
+ * 202 were never applied. README "Reliability" says what everysec can lose.
  *
  * Needs `npm run build` (npm test does it).
  */
@@ -23,12 +27,12 @@ describe('chaos: Redis restarted under load', function () {
   this.timeout(120_000);
   const startWorld = worldPerTest();
 
-  for (const [how, scenario] of [
-    ['shut down (SHUTDOWN)', 'redis SHUTDOWN, restart'],
-    ['killed (SIGKILL)', 'redis kill -9, restart'],
+  for (const [how, scenario, appendFsync] of [
+    ['shut down (SHUTDOWN)', 'redis SHUTDOWN, restart', 'everysec'],
+    ['killed (SIGKILL)', 'redis kill -9, restart', 'always'],
   ] as const) {
-    it(`${how} and started again: 503 with Retry-After while away, nothing accepted lost, the timers due meanwhile fire once, late`, async () => {
-      const running = await startWorld();
+    it(`${how} on appendfsync ${appendFsync} and started again: 503 with Retry-After while away, nothing accepted lost, the timers due meanwhile fire once, late`, async () => {
+      const running = await startWorld({ appendFsync });
       const plan = chaosPlan({ timerIssues: 20, eventIssues: 30, comments: 3 });
       const warningsAt = plan.timerIssues[0]!.createdAt + P1_REACTION_MS / 2;
       const sender = new TrackerSender({ target: running.target });

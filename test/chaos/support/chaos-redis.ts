@@ -1,6 +1,7 @@
 /**
  * The chaos suite's redis-server: append-only with `appendfsync everysec` (what docker-compose.yml
- * and the bridge's own Redis run) in a temporary directory, on a port of its own that it keeps
+ * and the bridge's own Redis run) or, for a scenario that must lose nothing it acknowledged, `always`,
+ * in a temporary directory, on a port of its own that it keeps
  * across restarts, so that the bridge's connections come back to the same address. It can be shut
  * down cleanly (SHUTDOWN), killed (SIGKILL) and started again on the same port and data.
  */

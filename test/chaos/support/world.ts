@@ -1,6 +1,6 @@
 /**
  * Everything one chaos scenario runs on, started fresh and torn down whatever happened: its own
- * redis-server (append-only, everysec), the receiver (chat endpoint and stand-in Gitea), a config
+ * redis-server (append-only, everysec unless told otherwise), the receiver (chat endpoint and stand-in Gitea), a config
  * directory, one `--role api` and one `--role worker` process of the built CLI, and a watch on the
  * bridge's Redis. `close()` kills every process the scenario started, living or not.
  */
@@ -16,6 +16,11 @@ export const API_TOKEN = 'chaos-status-api-token';
 
 const SECRETS = [...CHAOS_SECRETS, API_TOKEN];
 
+export interface WorldOptions {
+  readonly faults?: FaultPlan;
+  readonly appendFsync?: 'always' | 'everysec';
+}
+
 export class ChaosWorld {
   readonly registry = new ProcessRegistry();
   api: BridgeProcess | undefined;
@@ -28,9 +33,12 @@ export class ChaosWorld {
     readonly watch: BridgeWatch,
   ) {}
 
-  /** `faults`: how the receiver's chat endpoint and stand-in Gitea fail (none: they never do). */
-  static async start(options: { readonly faults?: FaultPlan } = {}): Promise<ChaosWorld> {
-    const redis = await ChaosRedis.start();
+  /**
+   * `faults`: how the receiver's chat endpoint and stand-in Gitea fail (none: they never do).
+   * `appendFsync`: the Redis's sync policy (everysec unless a scenario needs every write synced).
+   */
+  static async start(options: WorldOptions = {}): Promise<ChaosWorld> {
+    const redis = await ChaosRedis.start(options.appendFsync);
     const receiver = await startReceiver(options.faults);
     const world = new ChaosWorld(redis, receiver, chaosConfig(receiver.url), new BridgeWatch(redis.url));
     try {
@@ -89,7 +97,7 @@ export class ChaosWorld {
  * happened: on a failure the processes' last lines are printed, and every test fails that let a
  * configured secret into what its processes printed.
  */
-export function worldPerTest(): (options?: { readonly faults?: FaultPlan }) => Promise<ChaosWorld> {
+export function worldPerTest(): (options?: WorldOptions) => Promise<ChaosWorld> {
   let world: ChaosWorld | undefined;
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && world) console.log(world.logs());
