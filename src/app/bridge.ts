@@ -13,7 +13,7 @@ import { startHttp } from './http/server.js';
 import { SERVE_WEBHOOKS_IN_FLIGHT } from './http/webhook-gate.js';
 import { checkIcalSecret } from './ical/feed-token.js';
 import type { LoginThrottleOptions } from './http/login-throttle.js';
-import { INGEST_QUEUE, QUEUE_STREAMS, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
+import { INGEST_CONCURRENCY, INGEST_QUEUE, QUEUE_STREAMS, TIMER_QUEUE, type ChatRetryPolicy, type DeliveryJob } from './jobs/pipeline.js';
 import { trackerRead } from './jobs/reconcile.js';
 import { notePlannedConfig, replanIfConfigChanged } from './jobs/planned-config.js';
 import { replanOpenIssues, changedSources, type ReplanResult } from './jobs/replan.js';
@@ -133,7 +133,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const lineGroups = new LineGroupDirectory({ contracts: config.contracts, sources: config.sources, connectors, read: trackerRead(http), redis: requestRedis, prefix, now, logger });
   await lineGroups.start();
 
-  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, chatRetry: options.chatRetry, now, logger, metrics, health }) : undefined;
+  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, ingestConcurrency: role === 'worker' ? (options.workerConcurrency ?? INGEST_CONCURRENCY) : undefined, chatRetry: options.chatRetry, now, logger, metrics, health }) : undefined;
   const served =
     role !== 'worker'
       ? await startHttp({

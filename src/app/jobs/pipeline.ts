@@ -147,6 +147,16 @@ export function timerOf(data: StoredTimerJob): TimerJob {
 export const TIMER_CONCURRENCY = 64;
 
 /**
+ * Deliveries applied at once by a `--role worker` process. Applying one is a dozen short Redis
+ * round trips, so with 8 in flight (the workers' concurrency) the process mostly waited on Redis:
+ * 32 applied about half as many again a second, for less CPU per delivery, since Redis reads and
+ * answers several jobs' commands at once (bench/results/apply-s32/). A `serve` keeps 8: there the
+ * same event loop answers the webhooks, which 32 appliers crowded out. The issue lock still
+ * applies one delivery per issue at a time.
+ */
+export const INGEST_CONCURRENCY = 32;
+
+/**
  * A fresh id per plan: the job that is firing right now may still hold the previous one. 12 hex
  * digits of the hash of (source, issue, metric) and 6 random ones (72 bits between them). Kept
  * short because every pending timer stores it four times (its key, its options, the delayed set,

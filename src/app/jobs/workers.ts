@@ -74,6 +74,8 @@ export interface WorkerParts {
   readonly http: OutboundHttp;
   readonly agents: AgentDirectory;
   readonly concurrency: number;
+  /** Deliveries applied at once; the workers' concurrency unless set. */
+  readonly ingestConcurrency?: number | undefined;
   /** How chat messages are retried; tests shorten the waits. */
   readonly chatRetry?: Partial<ChatRetryPolicy> | undefined;
   readonly now: () => number;
@@ -141,7 +143,7 @@ export async function startWorkers(parts: WorkerParts): Promise<RunningWorkers> 
   connections.push(...chat.connections);
   const lineAssign = new Queue<LineAssignJob>(LINE_ASSIGN_QUEUE, { streams: QUEUE_STREAMS, connection: redis, prefix });
   lineAssign.on('error', () => undefined);
-  start<DeliveryJob>(INGEST_QUEUE, createDeliveryProcessor(work));
+  start<DeliveryJob>(INGEST_QUEUE, createDeliveryProcessor(work), parts.ingestConcurrency ?? parts.concurrency);
   const notifyDeps: NotifyDeps = { store: work.store, contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, now, logger, metrics, journal, teams: config.teams, escalate: createLineEscalator({ contracts: config.contracts, sources, trackers: connectors, channels, fallbackChannel, chatQueue: chat.queueFor, teams: config.teams, assignQueue: lineAssign, now, logger }) };
   start<StoredTimerJob>(TIMER_QUEUE, createTimerProcessor({ ...work, notify: createNotifier(notifyDeps) }), Math.max(parts.concurrency, TIMER_CONCURRENCY), TIMER_KEEP_JOBS);
   // Drains the claims an earlier version queued; this one's timers route their own.
