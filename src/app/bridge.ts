@@ -133,7 +133,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const lineGroups = new LineGroupDirectory({ contracts: config.contracts, sources: config.sources, connectors, read: trackerRead(http), redis: requestRedis, prefix, now, logger });
   await lineGroups.start();
 
-  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, ingestConcurrency: role === 'worker' ? (options.workerConcurrency ?? INGEST_CONCURRENCY) : undefined, chatRetry: options.chatRetry, now, logger, metrics, health }) : undefined;
+  const workers = role !== 'api' ? await startWorkers({ config, connectors, redis: options.redis, prefix, ingest, http, agents, concurrency: options.workerConcurrency ?? 8, ingestConcurrency: options.workerConcurrency ?? (role === 'worker' ? INGEST_CONCURRENCY : undefined), chatRetry: options.chatRetry, now, logger, metrics, health }) : undefined;
   const served =
     role !== 'worker'
       ? await startHttp({

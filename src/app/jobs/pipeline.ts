@@ -147,8 +147,8 @@ export function timerOf(data: StoredTimerJob): TimerJob {
 export const TIMER_CONCURRENCY = 64;
 
 /**
- * Deliveries applied at once by a `--role worker` process. Applying one is a dozen short Redis
- * round trips, so with 8 in flight (the workers' concurrency) the process mostly waited on Redis:
+ * Deliveries applied at once by a `--role worker` process. Applying one is a series of short Redis
+ * round trips, each awaited in turn, so with 8 in flight (the workers' concurrency) the process mostly waited on Redis:
  * 32 applied about half as many again a second, for less CPU per delivery, since Redis reads and
  * answers several jobs' commands at once (bench/results/apply-s32/). A `serve` keeps 8: there the
  * same event loop answers the webhooks, which 32 appliers crowded out. The issue lock still
